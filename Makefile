@@ -1,0 +1,41 @@
+# make demo: set up .venv if needed, run the default scenario, write its table and figure.
+# make test: set up .venv if needed, run the whole test suite.
+PYTHON ?= $(shell sh scripts/find-python)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+EXTRAS := test,dask,sensitivity,viz
+
+.PHONY: demo test setup lint format bench validation clean
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "error: no Python >= 3.12 found" >&2; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[$(EXTRAS)]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/coalition run chicago_absenteeism --seed 1 --out demo
+
+test: $(STAMP)
+	$(PY) -m pytest -W error
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(STAMP)
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+bench: $(STAMP)
+	$(PY) -m benchmarks
+
+validation: $(STAMP)
+	$(PY) -m pytest -W error -m validation tests/validation
+
+clean:
+	rm -rf $(VENV) demo out .pytest_cache .hypothesis

@@ -1,0 +1,34 @@
+"""The model's record of events, in plain words, for the narration and for teachers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing that happened: the week, the words, and whether it is minor."""
+
+    step: int
+    text: str
+    minor: bool = False
+
+    def __str__(self) -> str:
+        return f"week {self.step}: {self.text}"
+
+
+class EventLog(list):
+    """A list of :class:`Event` with helpers for the narration."""
+
+    def add(self, step: int, text: str, minor: bool = False) -> None:
+        """Record ``text`` as happening in week ``step``."""
+        self.append(Event(step, text, minor))
+
+    def week(self, step: int, include_minor: bool = True) -> list[Event]:
+        """The events of week ``step``."""
+        return [e for e in self if e.step == step and (include_minor or not e.minor)]
+
+    def recent(self, n: int = 20, include_minor: bool = False) -> list[Event]:
+        """The last ``n`` events, newest first."""
+        chosen = [e for e in self if include_minor or not e.minor]
+        return chosen[::-1][:n]

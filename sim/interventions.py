@@ -1,0 +1,144 @@
+"""The coalition's pooled money and what it buys.
+
+Members' pledges go into a pool, kept per contributor so that a member who leaves takes
+back what is left of its money (``given = spent + in the pool + returned`` at all times).
+Each week the coalition spends ``spend_share`` of the pool:
+
+* a **system change** on the believed cause ``c`` with the largest share (at least
+  ``MIN_SYSTEM_SHARE``) over which a committed member holds authority, once the pool can
+  pay ``system_cost`` (the coalition saves for it); after ``system_lag`` weeks it lowers
+  the onset of ``c`` for everyone by ``system_effect`` (at most two per cause);
+* **case work** with the rest, ``case_cost`` per case, split across circumstances by the
+  believed shares, offered to people that committed members with the touch role reach and
+  who have that circumstance; each offer is taken up with probability ``uptake``, which
+  rises with the legitimacy at the table. Money spent on the wrong cause buys little.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+BASE_UPTAKE = 0.25
+MAX_UPTAKE = 0.9
+MAX_SYSTEM_CHANGES_PER_CAUSE = 2
+MIN_SYSTEM_SHARE = 0.15
+
+
+class Coalition:
+    """The pool of money and the ledger of what was bought.
+
+    Args:
+        n_nodes: agents in the network (pool balances are kept per node).
+        k: number of circumstances.
+        spec: the scenario's :class:`sim.scenario.Interventions`.
+    """
+
+    def __init__(self, n_nodes: int, k: int, spec):
+        self.spec = spec
+        self.balance = np.zeros(n_nodes)
+        self.given = 0.0
+        self.spent = 0.0
+        self.returned = 0.0
+        self.spent_by_cause = np.zeros(k)
+        self.cases_offered = 0
+        self.cases_taken = 0
+        self.cases_resolved = 0
+        self.system_changes = 0
+        self.system_by_cause = np.zeros(k, dtype=int)
+        self.pending: list[tuple[int, int]] = []
+
+    @property
+    def pool(self) -> float:
+        """Money in the pool."""
+        return float(self.balance.sum())
+
+    def receive(self, node: int, amount: float) -> None:
+        """A member pays ``amount`` into the pool."""
+        self.balance[node] += amount
+        self.given += amount
+
+    def refund(self, node: int) -> float:
+        """Return a leaving member's remaining money."""
+        amount = float(self.balance[node])
+        self.balance[node] = 0.0
+        self.returned += amount
+        return amount
+
+    def _pay(self, amount: float, cause: int) -> None:
+        pool = self.pool
+        amount = min(amount, pool)
+        if amount <= 0:
+            return
+        self.balance *= 1.0 - amount / pool
+        self.spent += amount
+        self.spent_by_cause[cause] += amount
+
+    def act(self, model, diagnosis, step: int) -> None:
+        """Spend this week's money on the believed causes, and let due system changes act."""
+        self._apply_due(model, step)
+        if not diagnosis.known:
+            return
+        target = self._system_target(model, diagnosis.shares)
+        if target is not None and self.pool >= self.spec.system_cost:
+            self._pay(self.spec.system_cost, target)
+            self.pending.append((step + self.spec.system_lag, target))
+            self.system_changes += 1
+            self.system_by_cause[target] += 1
+            model.log(
+                f"the coalition funded a system change on {model.people.names[target]}, "
+                f"to take effect in {self.spec.system_lag} weeks"
+            )
+            target = self._system_target(model, diagnosis.shares)
+        # while a system change is within reach, save for it; spend the rest on case work
+        reserve = self.spec.system_cost if target is not None else 0.0
+        self._case_work(model, diagnosis.shares, self.spec.spend_share * max(0.0, self.pool - reserve))
+
+    def _system_target(self, model, shares: np.ndarray):
+        """The believed cause with the largest share that a committed member can change."""
+        held = set()
+        for org in model.committed_with_role("authority"):
+            held |= org.authority
+        best = None
+        for c in sorted(held):
+            if self.system_by_cause[c] >= MAX_SYSTEM_CHANGES_PER_CAUSE or shares[c] < MIN_SYSTEM_SHARE:
+                continue
+            if best is None or shares[c] > shares[best]:
+                best = c
+        return best
+
+    def _apply_due(self, model, step: int) -> None:
+        due = [p for p in self.pending if p[0] <= step]
+        self.pending = [p for p in self.pending if p[0] > step]
+        for _, cause in due:
+            model.people.lower_onset(cause, self.spec.system_effect)
+            model.log(f"a system change on {model.people.names[cause]} took effect for everyone")
+
+    def _case_work(self, model, shares: np.ndarray, money: float) -> None:
+        reach = model.case_reach()
+        if money <= 0 or reach.size == 0:
+            return
+        people, rng = model.people, model.rng
+        cases = int(money // self.spec.case_cost)
+        uptake = model.uptake
+        for c in np.flatnonzero(shares > 0):
+            n = int(round(cases * shares[c]))
+            if n == 0:
+                continue
+            eligible = reach[people.x[reach, c]]
+            if eligible.size == 0:
+                continue
+            offered = eligible if eligible.size <= n else rng.choice(eligible, n, replace=False)
+            self._pay(offered.size * self.spec.case_cost, c)
+            taken = offered[rng.random(offered.size) < uptake]
+            self.cases_offered += offered.size
+            self.cases_taken += taken.size
+            self.cases_resolved += people.resolve(taken, c)
+
+
+def uptake_from(legitimacies) -> float:
+    """Uptake of case work given the legitimacies at the table.
+
+    ``uptake = BASE + (MAX - BASE) * (1 - prod(1 - legitimacy_i))``.
+    """
+    combined = 1.0 - float(np.prod([1.0 - v for v in legitimacies])) if legitimacies else 0.0
+    return BASE_UPTAKE + (MAX_UPTAKE - BASE_UPTAKE) * combined

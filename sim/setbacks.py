@@ -1,0 +1,80 @@
+"""What strikes the coalition from outside: setbacks and the competition for funding.
+
+Each week a setback strikes with probability ``rate``; its kind is drawn with the
+scenario's weights:
+
+* **budget cut**: a member with resources loses ``BUDGET_CUT`` of its weekly budget;
+* **staff turnover**: a member's trust in others moves halfway back to the starting level,
+  and the new staff forget the shared metric;
+* **data misuse**: a member that shares data misuses it; everyone at the table sees
+  ``MISUSE_BETRAYALS`` betrayals by it (trust loss is several times the gain of an honour).
+
+Every ``FUNDING_CYCLE`` weeks the organizations of each funding pool compete: the pool's
+total is re-split with log-normal noise; a member at the table that lost trusts the
+winners at the table less (one betrayal each).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+BUDGET_CUT = 0.3
+MISUSE_BETRAYALS = 2
+FUNDING_CYCLE = 52
+FUNDING_NOISE = 0.2
+
+
+def strike(model) -> None:
+    """Maybe strike one setback this week."""
+    spec = model.setbacks
+    if model.rng.random() >= model.setback_rate:
+        return
+    kinds = ("budget_cut", "turnover", "misuse")
+    weights = np.array([spec.budget_cut, spec.turnover, spec.misuse], dtype=float)
+    if weights.sum() <= 0:
+        return
+    kind = kinds[int(model.rng.choice(3, p=weights / weights.sum()))]
+    members = model.table_members()
+    if kind == "budget_cut":
+        victims = [m for m in members if m.has_role("resources") and m.budget > 0]
+        if victims:
+            m = victims[int(model.rng.integers(len(victims)))]
+            m.budget *= 1.0 - BUDGET_CUT
+            model.log(f"setback: {m.name} had its budget cut by {BUDGET_CUT:.0%}")
+    elif kind == "turnover":
+        if members:
+            m = members[int(model.rng.integers(len(members)))]
+            model.trust.reset_towards(m.node, model.initial_trust, 0.5)
+            m.adopted_shared_metric = False
+            model.log(f"setback: staff turnover at {m.name}; new people must build trust again")
+    else:
+        sharers = [m for m in members if m.sharing]
+        if sharers:
+            m = sharers[int(model.rng.integers(len(sharers)))]
+            model.trust.broken_by_all(m.node, MISUSE_BETRAYALS)
+            model.log(f"setback: {m.name} misused shared data; trust in it fell")
+
+
+def compete_for_funding(model) -> None:
+    """Re-split each funding pool; losers at the table trust winners at the table less."""
+    if model.steps == 0 or model.steps % FUNDING_CYCLE:
+        return
+    pools: dict[str, list] = {}
+    for org in model.organizations:
+        if org.spec.funding_pool:
+            pools.setdefault(org.spec.funding_pool, []).append(org)
+    for name, orgs in pools.items():
+        if len(orgs) < 2:
+            continue
+        budgets = np.array([o.budget for o in orgs])
+        factors = np.exp(model.rng.normal(0.0, FUNDING_NOISE, len(orgs)))
+        new = factors * budgets
+        new *= budgets.sum() / new.sum() if new.sum() > 0 else 0.0
+        winners = [o for o, b0, b1 in zip(orgs, budgets, new, strict=True) if b1 > b0 and o.at_table]
+        for org, b0, b1 in zip(orgs, budgets, new, strict=True):
+            org.budget = float(b1)
+            if b1 < b0 and org.at_table:
+                for w in winners:
+                    model.trust.broken(w.node, org.node)
+        if winners:
+            model.log(f"competition for funding in the {name} pool", minor=True)
