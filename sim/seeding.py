@@ -10,7 +10,7 @@ from sim.params import ParameterError
 def normalize_rng(rng):
     """Return a seed that ``mesa.Model(rng=...)`` accepts, or raise ParameterError.
 
-    Accepts None, an int, a numpy integer, a numeric string (SolaraViz's seed box sends
+    Accepts None, an int, a numpy integer, a whole float, a numeric string (SolaraViz's seed box sends
     strings), a :class:`numpy.random.SeedSequence` or a :class:`numpy.random.Generator`.
     A SeedSequence is turned into an int drawn from it, so that it behaves like an int seed.
     """
@@ -19,6 +19,8 @@ def normalize_rng(rng):
     if isinstance(rng, bool):
         raise ParameterError(f"rng: {rng!r} is not a seed; expected a whole number")
     if isinstance(rng, (int, np.integer)):
+        value = int(rng)
+    elif isinstance(rng, (float, np.floating)) and float(rng).is_integer():
         value = int(rng)
     elif isinstance(rng, np.random.SeedSequence):
         value = int(rng.generate_state(2, dtype=np.uint64)[0] >> np.uint64(1))

@@ -1,0 +1,124 @@
+"""On disk: ``DIR/manifest.json`` and ``DIR/runs/part-*.parquet``, one explicit schema.
+
+Each finished chunk becomes one Parquet part, written to a temporary file whose name
+starts with ``.`` (readers of ``runs/`` skip it) and then renamed with :func:`os.replace`,
+so a part is either complete or absent. The manifest sits beside ``runs/``, not in it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import uuid
+from importlib import metadata
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.params import PARAMETERS
+from sim.schema import ScenarioError
+
+ID_FIELDS = [("run_id", pa.int64()), ("point_id", pa.int64()), ("replicate", pa.int64()), ("seed", pa.int64())]
+# outcomes whose type cannot be read off one value: they may be None
+NULLABLE_INT = ("steps_to_goal", "first_commitment")
+KIND_TYPES = {"int": pa.int64(), "float": pa.float64(), "choice": pa.string(), "bool": pa.bool_()}
+PACKAGES = ("coalition", "mesa", "numpy", "pandas", "pyarrow", "scipy", "networkx", "SALib", "dask", "distributed")
+
+
+def _value_type(name: str, value) -> pa.DataType:
+    if name in NULLABLE_INT:
+        return pa.int64()
+    if isinstance(value, bool):
+        return pa.bool_()
+    if isinstance(value, int):
+        return pa.int64()
+    if isinstance(value, str):
+        return pa.string()
+    return pa.float64()  # floats, and anything unknown that is None in the probe
+
+
+def build_schema(param_names: list, probe: dict) -> pa.Schema:
+    """The schema of every part: ids, parameters (typed from :data:`sim.params.PARAMETERS`), outcomes.
+
+    Args:
+        param_names: varied then fixed parameter names.
+        probe: the result dict of a short run, for the outcome names and types.
+    """
+    fields = [pa.field(n, t, nullable=False) for n, t in ID_FIELDS]
+    fields += [pa.field(n, KIND_TYPES[PARAMETERS[n].kind]) for n in param_names]
+    taken = {f.name for f in fields}
+    fields += [pa.field(n, _value_type(n, v)) for n, v in probe.items() if n not in taken]
+    return pa.schema(fields)
+
+
+def write_part(runs_dir: Path, rows: list[dict], schema: pa.Schema) -> Path:
+    """Write ``rows`` as one Parquet part, atomically; return its path."""
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    first = min(r["run_id"] for r in rows)
+    name = f"part-{first:010d}-{len(rows):05d}-{uuid.uuid4().hex[:8]}.parquet"
+    columns = {f.name: [r.get(f.name) for r in rows] for f in schema}
+    table = pa.Table.from_pydict(columns, schema=schema)
+    tmp = runs_dir / f".{name}.tmp"
+    pq.write_table(table, tmp)
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, runs_dir / name)
+    return runs_dir / name
+
+
+def done_run_ids(runs_dir: Path) -> set:
+    """run_ids already on disk (reads only that column of each finished part)."""
+    done = set()
+    if not runs_dir.is_dir():
+        return done
+    for part in sorted(runs_dir.glob("part-*.parquet")):
+        done.update(pq.read_table(part, columns=["run_id"]).column("run_id").to_pylist())
+    return done
+
+
+def clean_temporary(runs_dir: Path) -> None:
+    """Remove temporary parts left by a killed sweep."""
+    if runs_dir.is_dir():
+        for tmp in runs_dir.glob(".part-*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+
+def package_versions() -> dict:
+    """Versions of Python and the packages that shape results."""
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+def check_or_write_manifest(out: Path, spec_dict: dict, extra: dict) -> None:
+    """Write ``DIR/manifest.json``, or refuse a directory started with a different spec.
+
+    Raises:
+        ScenarioError: the directory holds another sweep.
+    """
+    path = out / "manifest.json"
+    if path.exists():
+        try:
+            old = json.loads(path.read_text())["spec"]
+        except (OSError, ValueError, KeyError, TypeError):
+            raise ScenarioError(f"{path}: (file): not a sweep manifest; use another --out directory") from None
+        if old != spec_dict:
+            changed = sorted(k for k in set(old) | set(spec_dict) if old.get(k) != spec_dict.get(k))
+            raise ScenarioError(
+                f"{path}: spec: this directory was started with a different spec (changed: {', '.join(changed)}); "
+                "rerun with the original spec or use a new --out directory"
+            )
+        return
+    if any((out / "runs").glob("part-*.parquet")):
+        raise ScenarioError(f"{out}: runs: holds results but no manifest.json; use a new --out directory")
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = {"spec": spec_dict, "versions": package_versions(), **extra}
+    tmp = out / f".manifest-{uuid.uuid4().hex[:8]}.json.tmp"
+    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n")
+    os.replace(tmp, path)  # concurrent shards write the same spec: last one wins, harmlessly

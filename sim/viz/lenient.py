@@ -1,0 +1,100 @@
+"""A model for the browser: out-of-range values and text seeds become visible messages.
+
+Mesa's SolaraViz rebuilds the model on Reset with ``type(model)(**values)``; an exception
+there would break the page. :class:`ClassroomModel` takes the same keywords as
+:class:`sim.CoalitionModel`, converts what it can (a number out of range is clamped into
+range, a text seed is replaced by a fresh numeric one), and lists what it changed in
+``app_messages`` so the page can show it.
+"""
+
+from __future__ import annotations
+
+import inspect
+import secrets
+
+from sim.model import CoalitionModel
+from sim.params import PARAMETERS, ParameterError
+from sim.scenario import available_scenarios
+from sim.schema import ScenarioError
+from sim.seeding import normalize_rng
+
+DEFAULT_SCENARIO = "chicago_absenteeism"
+NO_ROLE = "(none)"  # how the app shows missing_role="" in a selector
+
+
+def lenient_value(name: str, value):
+    """Return ``(converted value, message or "")`` for one model parameter.
+
+    A number out of range is clamped to the nearest bound; anything else that
+    :meth:`sim.params.Parameter.convert` refuses falls back to the default.
+    """
+    param = PARAMETERS[name]
+    if name == "missing_role" and value == NO_ROLE:
+        value = ""
+    try:
+        return param.convert(value), ""
+    except ParameterError as err:
+        problem = str(err)
+    if param.kind in ("int", "float"):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = None
+        if number is not None and number == number:  # not NaN
+            low = param.low if param.low is not None else number
+            high = param.high if param.high is not None else number
+            clamped = min(max(number, low), high)
+            if param.kind == "int":
+                clamped = round(clamped)
+            return param.convert(clamped), f"{name}: {problem}; used {clamped:g}"
+    shown = "the scenario's value" if param.default is None else repr(param.default)
+    return param.default, f"{name}: {problem}; used {shown}"
+
+
+def lenient_seed(value):
+    """Return ``(seed, message or "")``: a usable seed, drawing a fresh one for text."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return secrets.randbelow(10**6), ""
+    try:
+        return normalize_rng(value), ""
+    except ParameterError as err:
+        seed = secrets.randbelow(10**6)
+        return seed, f"seed: {str(err).removeprefix('rng: ')}; ran with seed {seed} instead"
+
+
+class ClassroomModel(CoalitionModel):
+    """:class:`sim.CoalitionModel` that never refuses a value from the page.
+
+    Takes exactly the keywords of :class:`sim.CoalitionModel` (its signature is copied,
+    so SolaraViz's parameter check sees the same names). ``app_messages`` lists every value
+    that was converted or refused, in plain words; ``seed`` is the seed actually used.
+    """
+
+    def __init__(self, scenario_name: str = DEFAULT_SCENARIO, **params):  # noqa: D417 - see CoalitionModel
+        messages = []
+        values = {}
+        for name, value in params.items():
+            if name == "rng":
+                continue
+            if name not in PARAMETERS:
+                messages.append(f"{name}: not a parameter of the model; ignored")
+                continue
+            values[name], message = lenient_value(name, value)
+            if message:
+                messages.append(message)
+        seed, message = lenient_seed(params.get("rng"))
+        if message:
+            messages.append(message)
+        if str(scenario_name) not in available_scenarios():
+            messages.append(f"scenario: {scenario_name!r} is not a shipped scenario; used {DEFAULT_SCENARIO!r}")
+            scenario_name = DEFAULT_SCENARIO
+        try:
+            super().__init__(scenario_name, rng=seed, **values)
+        except ScenarioError as err:
+            messages.append(f"scenario: {err}; used {DEFAULT_SCENARIO!r}")
+            super().__init__(DEFAULT_SCENARIO, rng=seed, **values)
+        self.seed = seed
+        self.app_messages = messages
+
+
+ClassroomModel.__init__.__signature__ = inspect.signature(CoalitionModel.__init__)

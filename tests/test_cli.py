@@ -1,0 +1,53 @@
+"""The ``coalition`` command as a user types it."""
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from sim.cli import main
+
+
+def coalition(*args):
+    return subprocess.run([sys.executable, "-m", "sim.cli", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_run_prints_a_summary_and_writes_table_and_figure(tmp_path):
+    assert main(["run", "chicago_absenteeism", "--steps", "30", "--seed", "3", "--out", str(tmp_path)]) == 0
+    table = pd.read_csv(tmp_path / "steps.csv")
+    assert len(table) == 31 and "outcome_rate" in table
+    assert (tmp_path / "run.png").stat().st_size > 10_000
+    assert (tmp_path / "organizations.csv").exists()
+
+
+def test_set_changes_a_parameter(tmp_path, capsys):
+    assert main(["run", "--steps", "5", "--set", "leader=none", "--out", str(tmp_path)]) == 0
+    assert "leader=none" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "--steps", "-5"],
+        ["run", "--steps", "abc"],
+        ["run", "--seed", "x"],
+        ["run", "--set", "patience=abc"],
+        ["run", "--set", "no_such_parameter=1"],
+        ["run", "--set", "initial_trust=2"],
+        ["run", "--set", "leader"],
+        ["run", "no_such_scenario"],
+        ["frobnicate"],
+    ],
+)
+def test_bad_input_gets_one_line_and_exit_2(args):
+    result = coalition(*args)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_scenarios_lists_the_default(capsys):
+    assert main(["scenarios"]) == 0
+    assert "chicago_absenteeism" in capsys.readouterr().out

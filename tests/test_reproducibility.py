@@ -1,0 +1,56 @@
+"""The same seed gives the same numbers; seeds come in every form users type."""
+
+import numpy as np
+import pytest
+
+from sim import CoalitionModel, ParameterError, run
+
+
+def tables(rng, steps=40, **params):
+    model = CoalitionModel(steps=steps, rng=rng, **params)
+    while model.running:
+        model.step()
+    dc = model.datacollector
+    return dc.get_model_vars_dataframe(), dc.get_agenttype_vars_dataframe(type(model.organizations[0]))
+
+
+def test_same_seed_identical_datacollector_tables():
+    a_model, a_agents = tables(11)
+    b_model, b_agents = tables(11)
+    assert a_model.equals(b_model)
+    assert a_agents.equals(b_agents)
+
+
+def test_different_seeds_differ():
+    a, _ = tables(11)
+    b, _ = tables(12)
+    assert not a.equals(b)
+
+
+@pytest.mark.parametrize("form", ["7", " 7 ", np.int64(7), np.uint32(7), 7.0])
+def test_seed_forms_equal_the_int(form):
+    assert tables(form)[0].equals(tables(7)[0])
+
+
+def test_seed_sequence_is_deterministic():
+    seq = np.random.SeedSequence(2026, spawn_key=(3,))
+    again = np.random.SeedSequence(2026, spawn_key=(3,))
+    assert run(steps=30, rng=seq) == run(steps=30, rng=again)
+
+
+@pytest.mark.parametrize("bad", ["x", "1.5", "-3", True])
+def test_bad_seeds_are_refused_with_a_clear_error(bad):
+    with pytest.raises(ParameterError, match="rng"):
+        CoalitionModel(rng=bad)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("patience", -1), ("initial_trust", 1.5), ("leader", "boss"), ("missing_role", "money")]
+)
+def test_bad_parameters_are_refused_naming_the_parameter(name, value):
+    with pytest.raises(ParameterError, match=name):
+        CoalitionModel(**{name: value})
+
+
+def test_run_is_a_plain_function_of_its_arguments():
+    assert run(steps=25, rng=5, leader="point") == run(steps=25, rng=5, leader="point")
