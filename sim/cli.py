@@ -15,8 +15,8 @@ from sim.schema import ScenarioError
 
 EXIT_USAGE = 2
 
-# subcommands living in their own modules: name -> module with add_parser(subparsers)
-PLUGINS = {"sweep": "sim.sweep.cli", "viz": "sim.viz_cli", "table": "sim.table_cli"}
+# subcommands living in their own modules, each with add_parser(subparsers)
+PLUGINS = ("sim.sweep.cli", "sim.viz_cli", "sim.table_cli")
 
 
 class UsageError(Exception):
@@ -72,13 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", nargs="?", default="chicago_absenteeism", help="a name from scenarios/ or a path")
     p.add_argument("--steps", type=positive_int, help="horizon in weeks")
     p.add_argument("--seed", type=seed_value, default=0, help="random seed (default 0)")
-    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                   help=f"a model parameter ({', '.join(PARAMETERS)})")
+    p.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help=f"a model parameter ({', '.join(PARAMETERS)})"
+    )
     p.add_argument("--out", type=Path, help="directory for the table and figure (default out/<scenario>)")
     p.set_defaults(handler=cmd_run)
     p = sub.add_parser("scenarios", help="list the shipped scenarios")
     p.set_defaults(handler=cmd_scenarios)
-    for name, module in PLUGINS.items():
+    for module in PLUGINS:
         try:
             mod = importlib.import_module(module)
         except ImportError as err:
@@ -120,21 +121,29 @@ def describe(model, summary: dict) -> str:
     """A short summary in plain words."""
     from sim.organization import State
 
-    lines = [f"{model.spec.title}: {model.horizon} weeks, {model.n_people:,} people, "
-             f"leader={model.leader_mode}, community={model.community_mode}"]
+    lines = [
+        f"{model.spec.title}: {model.horizon} weeks, {model.n_people:,} people, "
+        f"leader={model.leader_mode}, community={model.community_mode}"
+    ]
     if summary["goal_reached"]:
-        lines.append(f"goal reached in week {summary['steps_to_goal']}: {model.people_outcome} "
-                     f"held at or under {model.target_rate:.0%} for {model.hold_steps} weeks")
+        lines.append(
+            f"goal reached in week {summary['steps_to_goal']}: {model.people_outcome} "
+            f"held at or under {model.target_rate:.0%} for {model.hold_steps} weeks"
+        )
     else:
         lines.append(f"goal not reached: {model.people_outcome} did not hold at or under {model.target_rate:.0%}")
-    lines.append(f"outcome rate: {model.people.outcome_rate:.1%} at the end "
-                 f"(started near {model.datacollector.model_vars['outcome_rate'][0]:.1%})")
+    lines.append(
+        f"outcome rate: {model.people.outcome_rate:.1%} at the end "
+        f"(started near {model.datacollector.model_vars['outcome_rate'][0]:.1%})"
+    )
     joined = [o.name for o in model.organizations if o.joined_step is not None]
     left = [o.name for o in model.organizations if o.state == State.LEFT]
     lines.append(f"joined ({len(joined)}): {', '.join(joined) or 'nobody'}")
     lines.append(f"left ({len(left)}): {', '.join(left) or 'nobody'}")
-    lines.append(f"diagnosed cause: {summary['diagnosed_cause'] or 'none'} (accuracy {summary['diagnosis_accuracy']:.2f}); "
-                 f"money spent {summary['money_spent']:.0f}; system changes {summary['system_changes']}")
+    lines.append(
+        f"diagnosed cause: {summary['diagnosed_cause'] or 'none'} (accuracy {summary['diagnosis_accuracy']:.2f}); "
+        f"money spent {summary['money_spent']:.0f}; system changes {summary['system_changes']}"
+    )
     return "\n".join(lines)
 
 

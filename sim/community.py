@@ -22,6 +22,7 @@ class CommunityPartner(FixedAgent):
         node: its node in the network.
         mode: ``"partner"``, ``"consulted"`` or ``"absent"``.
         reach: indices of the people it reaches.
+
     """
 
     def __init__(self, model, spec, node: int, mode: str, reach: np.ndarray):

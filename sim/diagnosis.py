@@ -46,6 +46,7 @@ def pooled_records(x: np.ndarray, sources) -> np.ndarray:
     Args:
         x: people x circumstances, the true (hidden) state.
         sources: iterable of ``(people_indices, circumstance_indices)`` that are shared.
+
     """
     seen = np.zeros(x.shape, dtype=bool)
     for people, circs in sources:
@@ -63,6 +64,7 @@ def diagnose(x: np.ndarray, outcome: np.ndarray, sources, names, true_shares) ->
         sources: ``(people_indices, circumstance_indices)`` pairs of shared records.
         names: circumstance names.
         true_shares: the hidden true shares, for the accuracy.
+
     """
     k = x.shape[1]
     records = pooled_records(x, sources)

@@ -31,6 +31,7 @@ class Coalition:
         n_nodes: agents in the network (pool balances are kept per node).
         k: number of circumstances.
         spec: the scenario's :class:`sim.scenario.Interventions`.
+
     """
 
     def __init__(self, n_nodes: int, k: int, spec):

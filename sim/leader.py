@@ -34,6 +34,7 @@ class SystemLeader(FixedAgent):
         translation, trust_building, shared_metric: skills in [0, 1].
         patience: weeks it keeps convening without progress.
         name: how the narration calls it.
+
     """
 
     def __init__(self, model, node, mode, sector, translation, trust_building, shared_metric, patience, name):
@@ -65,7 +66,9 @@ class SystemLeader(FixedAgent):
 
     def invite(self) -> None:
         """Invite outsiders; a system leader asks the holders of missing roles first."""
-        outside = [o for o in self.model.organizations if o.state == State.OUTSIDE and not o.excluded and self.reaches(o)]
+        outside = [
+            o for o in self.model.organizations if o.state == State.OUTSIDE and not o.excluded and self.reaches(o)
+        ]
         if not outside:
             return
         covered = set(self.model.roles_at_table())

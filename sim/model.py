@@ -53,6 +53,7 @@ class CoalitionModel(Model):
         n_people: people affected (None: the scenario's).
         steps: horizon in weeks (None: the scenario's).
         rng: seed: an int, numeric string, numpy integer, SeedSequence, or None.
+
     """
 
     def __init__(
@@ -79,11 +80,22 @@ class CoalitionModel(Model):
     ):
         super().__init__(rng=normalize_rng(rng))
         values = dict(
-            patience=patience, initial_trust=initial_trust, leader=leader, community=community,
-            missing_role=missing_role or "", translation=translation, trust_building=trust_building,
-            shared_metric=shared_metric, leader_patience=leader_patience, commit_threshold=commit_threshold,
-            share_threshold=share_threshold, build_rate=build_rate, loss_ratio=loss_ratio,
-            setback_rate=setback_rate, n_people=n_people, steps=steps,
+            patience=patience,
+            initial_trust=initial_trust,
+            leader=leader,
+            community=community,
+            missing_role=missing_role or "",
+            translation=translation,
+            trust_building=trust_building,
+            shared_metric=shared_metric,
+            leader_patience=leader_patience,
+            commit_threshold=commit_threshold,
+            share_threshold=share_threshold,
+            build_rate=build_rate,
+            loss_ratio=loss_ratio,
+            setback_rate=setback_rate,
+            n_people=n_people,
+            steps=steps,
         )
         rename = {"leader": "leader_mode", "community": "community_mode", "steps": "horizon"}
         for name, value in values.items():
@@ -131,7 +143,9 @@ class CoalitionModel(Model):
         n_orgs = len(orgs)
         partners = spec.community
         self.n_nodes = n_orgs + 1 + len(partners)
-        graph = silo_graph(sectors, spec.network.within_sector, spec.network.across_sectors, seed=int(rng.integers(2**31)))
+        graph = silo_graph(
+            sectors, spec.network.within_sector, spec.network.across_sectors, seed=int(rng.integers(2**31))
+        )
         graph.add_nodes_from(range(n_orgs, self.n_nodes))
         leader_node = n_orgs
         graph.add_edges_from((leader_node, i) for i, s in enumerate(sectors) if s == spec.leader.sector)
@@ -155,8 +169,15 @@ class CoalitionModel(Model):
             org.cell = self.space[node]
             self.organizations.append(org)
         self.leader = SystemLeader(
-            self, leader_node, self.leader_mode, spec.leader.sector, self.translation, self.trust_building,
-            self.shared_metric, self.leader_patience, spec.leader.name,
+            self,
+            leader_node,
+            self.leader_mode,
+            spec.leader.sector,
+            self.translation,
+            self.trust_building,
+            self.shared_metric,
+            self.leader_patience,
+            spec.leader.name,
         )
         self.leader.cell = self.space[leader_node]
         self.partners = []
@@ -219,12 +240,17 @@ class CoalitionModel(Model):
         if key != self._sources_key or self.steps % DIAGNOSIS_INTERVAL == 0:
             before = self.diagnosis.cause
             self.diagnosis = diagnose(
-                self.people.x, self.people.outcome, [(p, c) for _, p, c in sources],
-                self.people.names, self.people.true_shares(),
+                self.people.x,
+                self.people.outcome,
+                [(p, c) for _, p, c in sources],
+                self.people.names,
+                self.people.true_shares(),
             )
             if self.diagnosis.cause and self.diagnosis.cause != before:
-                self.log(f"the coalition now believes the main cause is {self.diagnosis.cause} "
-                         f"(pooled records of {len(sources)} source(s))")
+                self.log(
+                    f"the coalition now believes the main cause is {self.diagnosis.cause} "
+                    f"(pooled records of {len(sources)} source(s))"
+                )
             self._sources_key = key
         self.coalition.act(self, self.diagnosis, self.steps)
 
@@ -242,7 +268,10 @@ class CoalitionModel(Model):
             self._below_target = 0
         if self._goal_step is None and self._below_target >= self.hold_steps:
             self._goal_step = self.steps
-            self.log(f"GOAL REACHED: {self.people_outcome} held at or under {self.target_rate:.0%} for {self.hold_steps} weeks")
+            self.log(
+                f"GOAL REACHED: {self.people_outcome} held at or under {self.target_rate:.0%} "
+                f"for {self.hold_steps} weeks"
+            )
 
     # -- wiring used by agents ---------------------------------------------------
     def log(self, text: str, minor: bool = False) -> None:
@@ -274,7 +303,11 @@ class CoalitionModel(Model):
 
     def meet_table(self, newcomer) -> None:
         """A newcomer meets a few members already at the table: new ties, starting trust."""
-        others = [n for n in np.flatnonzero(self.at_table_mask()) if n != newcomer.node and not self.trust.has(newcomer.node, n)]
+        others = [
+            n
+            for n in np.flatnonzero(self.at_table_mask())
+            if n != newcomer.node and not self.trust.has(newcomer.node, n)
+        ]
         if not others:
             return
         chosen = self.rng.choice(others, min(MEETINGS_ON_JOINING, len(others)), replace=False)

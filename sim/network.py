@@ -23,6 +23,7 @@ def silo_graph(sectors: list[str], p_in: float, p_out: float, seed: int) -> nx.G
         p_in: tie probability inside a sector.
         p_out: tie probability across sectors.
         seed: integer seed for networkx.
+
     """
     order = list(dict.fromkeys(sectors))
     blocks = {s: [i for i, x in enumerate(sectors) if x == s] for s in order}
@@ -43,6 +44,7 @@ def sector_layout(sectors: list[str], extra: int) -> dict:
     Args:
         sectors: the sector of each organization (nodes ``0..n-1``).
         extra: the number of further nodes (leader, community partners), placed inside.
+
     """
     order = list(dict.fromkeys(sectors))
     n = len(sectors)

@@ -47,6 +47,7 @@ class Organization(FixedAgent):
         node: its node in the network.
         reach: indices of the people it touches.
         patience: weeks it tolerates without visible progress.
+
     """
 
     def __init__(self, model, spec, node: int, reach: np.ndarray, patience: float):
@@ -137,9 +138,7 @@ class Organization(FixedAgent):
         """Commit money and effort once trust in the coalition is high enough."""
         if self.trust_in_coalition >= self.model.commit_threshold:
             self.state = State.COMMITTED
-            self.model.log(
-                f"{self.name} committed to the coalition (trust {self.trust_in_coalition:.2f})"
-            )
+            self.model.log(f"{self.name} committed to the coalition (trust {self.trust_in_coalition:.2f})")
 
     def pledge(self) -> None:
         """Pay this week's pledge, or break it (others see either)."""
@@ -160,9 +159,7 @@ class Organization(FixedAgent):
         trust = self.trust_in_coalition
         if not self.sharing and trust >= self.model.share_threshold:
             self.sharing = True
-            self.model.log(
-                f"{self.name} shared its data after its trust in the coalition reached {trust:.2f}"
-            )
+            self.model.log(f"{self.name} shared its data after its trust in the coalition reached {trust:.2f}")
         elif self.sharing and trust < self.model.share_threshold - 0.15:
             self.sharing = False
             self.model.log(f"{self.name} withdrew its data (trust fell to {trust:.2f})")
@@ -200,4 +197,6 @@ class Organization(FixedAgent):
         self.money_returned += self.model.coalition.refund(self.node)
         self.state = State.LEFT
         self.sharing = False
-        self.model.log(f"{self.name} left the coalition: {why} after {self.frustration:.0f} weeks without progress it could see")
+        self.model.log(
+            f"{self.name} left the coalition: {why} after {self.frustration:.0f} weeks without progress it could see"
+        )

@@ -30,6 +30,7 @@ class Parameter:
         high: largest allowed value for numbers (``None``: unbounded).
         choices: allowed values for ``"choice"``.
         help: one line for the CLI and the app.
+
     """
 
     name: str
@@ -81,18 +82,49 @@ PARAMETERS: dict[str, Parameter] = {
     p.name: p
     for p in (
         Parameter("patience", "float", 52.0, 1, 520, help="weeks a member tolerates without visible progress"),
-        Parameter("initial_trust", "float", 0.35, 0, 1, help="trust between organizations of different sectors at the start"),
-        Parameter("leader", "choice", "system", choices=LEADER_MODES, help="who convenes: a system leader, a point leader or nobody"),
-        Parameter("community", "choice", "partner", choices=COMMUNITY_MODES, help="the affected community as partner, consulted or absent"),
-        Parameter("missing_role", "choice", "", choices=("",) + ROLES, help="keep every holder of this role away from the table"),
-        Parameter("translation", "float", 0.6, 0, 1, help="leader skill: how much it lowers the mission distance partners perceive"),
-        Parameter("trust_building", "float", 0.6, 0, 1, help="leader skill: small commitments brokered per member and week"),
+        Parameter(
+            "initial_trust", "float", 0.35, 0, 1, help="trust between organizations of different sectors at the start"
+        ),
+        Parameter(
+            "leader",
+            "choice",
+            "system",
+            choices=LEADER_MODES,
+            help="who convenes: a system leader, a point leader or nobody",
+        ),
+        Parameter(
+            "community",
+            "choice",
+            "partner",
+            choices=COMMUNITY_MODES,
+            help="the affected community as partner, consulted or absent",
+        ),
+        Parameter(
+            "missing_role",
+            "choice",
+            "",
+            choices=("",) + ROLES,
+            help="keep every holder of this role away from the table",
+        ),
+        Parameter(
+            "translation",
+            "float",
+            0.6,
+            0,
+            1,
+            help="leader skill: how much it lowers the mission distance partners perceive",
+        ),
+        Parameter(
+            "trust_building", "float", 0.6, 0, 1, help="leader skill: small commitments brokered per member and week"
+        ),
         Parameter("shared_metric", "float", 0.6, 0, 1, help="leader skill: how fast members adopt the shared metric"),
         Parameter("leader_patience", "float", 104.0, 1, 1040, help="weeks the leader keeps convening without progress"),
         Parameter("commit_threshold", "float", 0.5, 0, 1, help="trust in the coalition needed to commit money"),
         Parameter("share_threshold", "float", 0.6, 0, 1, help="trust in the coalition needed to share data"),
         Parameter("build_rate", "float", 0.06, 0, 1, help="trust gained per honoured commitment, times (1 - trust)"),
-        Parameter("loss_ratio", "float", 3.0, 0, 20, help="trust lost per betrayal, as a multiple of build_rate, times trust"),
+        Parameter(
+            "loss_ratio", "float", 3.0, 0, 20, help="trust lost per betrayal, as a multiple of build_rate, times trust"
+        ),
         Parameter("setback_rate", "float", None, 0, 1, help="chance of a setback per week (default: the scenario's)"),
         Parameter("n_people", "int", None, 1, 10_000_000, help="people affected (default: the scenario's)"),
         Parameter("steps", "int", None, 1, 10_000, help="horizon in weeks (default: the scenario's)"),
@@ -112,6 +144,7 @@ def check_params(values: dict, *, where: str = "parameters") -> dict:
 
     Raises:
         ParameterError: one line naming the parameter and what is wrong.
+
     """
     out = {}
     for name, value in values.items():

@@ -18,6 +18,7 @@ def plot_run(table, target_rate: float, title: str = ""):
 
     Returns:
         The matplotlib Figure.
+
     """
     fig, axes = plt.subplots(3, 1, figsize=(8, 7.5), sharex=True)
     weeks = table.index

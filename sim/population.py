@@ -19,6 +19,7 @@ class Population:
         spec: the scenario's :class:`sim.scenario.Population`.
         size: number of people.
         rng: the model's numpy Generator.
+
     """
 
     MAX_CIRCUMSTANCES = 12

@@ -19,6 +19,7 @@ def run(scenario_name: str = "chicago_absenteeism", steps: int | None = None, rn
         A flat dict: the seven headline reporters at the end, plus the signatures
         (``reach``, ``uptake``, ``money_spent``, ``system_changes``, ``exits``,
         ``diagnosed_cause``, ``spent_on_<circumstance>``...).
+
     """
     model = CoalitionModel(scenario_name, steps=steps, rng=rng, **params)
     while model.running:

@@ -23,6 +23,7 @@ class TrustLedger:
         n_nodes: number of agents (nodes) in the network.
         build_rate: trust gained per honoured commitment, times ``1 - trust``.
         loss_ratio: trust lost per betrayal as a multiple of ``build_rate``, times trust.
+
     """
 
     def __init__(self, n_nodes: int, build_rate: float, loss_ratio: float):

@@ -30,7 +30,9 @@ def test_reporters_are_properties_and_datacollector_columns():
     assert len(table) == 6  # the initial state plus five weeks
     for name in HEADLINE:
         assert name in table.columns
-        assert table[name].iloc[-1] == getattr(model, name) or (table[name].iloc[-1] is None and getattr(model, name) is None)
+        assert table[name].iloc[-1] == getattr(model, name) or (
+            table[name].iloc[-1] is None and getattr(model, name) is None
+        )
     agents = model.datacollector.get_agenttype_vars_dataframe(Organization)
     assert {"state", "trust", "frustration"} <= set(agents.columns)
 
@@ -66,7 +68,8 @@ from sim import CoalitionModel
 rows = mesa.batch_run(CoalitionModel, {"leader": ["system", "none"], "steps": 15, "n_people": 500},
                       rng=[1, 2], max_steps=15, number_processes=1, data_collection_period=-1,
                       display_progress=False)
-print(json.dumps([{k: r[k] for k in ("leader", "rng", "Step", "outcome_rate", "coalition_size", "mean_trust")} for r in rows]))
+keys = ("leader", "rng", "Step", "outcome_rate", "coalition_size", "mean_trust")
+print(json.dumps([{k: r[k] for k in keys} for r in rows]))
 """
 
 
