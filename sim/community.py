@@ -1,8 +1,8 @@
 """Community partners: people who speak for those affected.
 
 As a *partner* it sits at the table from the start: it shares what it knows (circumstances
-no agency records) for the people it reaches, and lends its legitimacy, which raises the
-uptake of the coalition's case work. *Consulted*, it is asked for its knowledge (its
+no agency records) for the people it reaches, lends its legitimacy, which raises the uptake
+of the coalition's case work, and helps deliver that case work to the people it reaches. *Consulted*, it is asked for its knowledge (its
 records are pooled) but has no part in the solution, so it lends no legitimacy.
 *Absent*, it plays no part.
 """

@@ -7,7 +7,8 @@ Each week the coalition spends ``spend_share`` of the pool:
 * a **system change** on the believed cause ``c`` with the largest share (at least
   ``MIN_SYSTEM_SHARE``) over which a committed member holds authority, once the pool can
   pay ``system_cost`` (the coalition saves for it); after ``system_lag`` weeks it lowers
-  the onset of ``c`` for everyone by ``system_effect`` (at most two per cause);
+  the onset of ``c`` for everyone by ``system_effect * uptake / MAX_UPTAKE`` (a change that
+  people trust and use works better; at most two per cause);
 * **case work** with the rest, ``case_cost`` per case, split across circumstances by the
   believed shares, offered to people that committed members with the touch role reach and
   who have that circumstance; each offer is taken up with probability ``uptake``, which
@@ -46,7 +47,7 @@ class Coalition:
         self.cases_resolved = 0
         self.system_changes = 0
         self.system_by_cause = np.zeros(k, dtype=int)
-        self.pending: list[tuple[int, int]] = []
+        self.pending: list[tuple[int, int, float]] = []
 
     @property
     def pool(self) -> float:
@@ -82,7 +83,9 @@ class Coalition:
         target = self._system_target(model, diagnosis.shares)
         if target is not None and self.pool >= self.spec.system_cost:
             self._pay(self.spec.system_cost, target)
-            self.pending.append((step + self.spec.system_lag, target))
+            # a change people trust and use works better: its effect scales with uptake
+            effect = self.spec.system_effect * model.uptake / MAX_UPTAKE
+            self.pending.append((step + self.spec.system_lag, target, effect))
             self.system_changes += 1
             self.system_by_cause[target] += 1
             model.log(
@@ -110,8 +113,8 @@ class Coalition:
     def _apply_due(self, model, step: int) -> None:
         due = [p for p in self.pending if p[0] <= step]
         self.pending = [p for p in self.pending if p[0] > step]
-        for _, cause in due:
-            model.people.lower_onset(cause, self.spec.system_effect)
+        for _, cause, effect in due:
+            model.people.lower_onset(cause, effect)
             model.log(f"a system change on {model.people.names[cause]} took effect for everyone")
 
     def _case_work(self, model, shares: np.ndarray, money: float) -> None:
@@ -125,7 +128,7 @@ class Coalition:
             n = int(round(cases * shares[c]))
             if n == 0:
                 continue
-            eligible = reach[people.x[reach, c]]
+            eligible = reach[people.x[:, c][reach]]
             if eligible.size == 0:
                 continue
             offered = eligible if eligible.size <= n else rng.choice(eligible, n, replace=False)

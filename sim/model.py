@@ -331,11 +331,18 @@ class CoalitionModel(Model):
         return out
 
     def case_reach(self) -> np.ndarray:
-        """People reached by committed members with the touch role (cached)."""
-        key = tuple(o.node for o in self.committed_with_role("touch"))
+        """People reached by committed touch-role members and by community partners (cached)."""
+        workers = self.committed_with_role("touch")
+        if self.missing_role != "touch":
+            workers += [p for p in self.partners if p.at_table]
+        key = tuple(w.node for w in workers)
         if key != self._reach_cache[0]:
-            parts = [self.organizations[n].reach for n in key]
-            self._reach_cache = (key, np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64))
+            parts = [w.reach for w in workers]
+            # the union as a mask: O(N + reach), sorted like np.unique, without a sort
+            union = np.zeros(self.n_people, dtype=bool)
+            for part in parts:
+                union[part] = True
+            self._reach_cache = (key, np.flatnonzero(union))
         return self._reach_cache[1]
 
     def roles_at_table(self) -> list:
@@ -436,7 +443,7 @@ class CoalitionModel(Model):
 
     @property
     def reach(self) -> float:
-        """Share of people that committed members with the touch role reach."""
+        """Share of people that the coalition's case work can reach."""
         return self.case_reach().size / self.n_people if self.n_people else 0.0
 
     @property
