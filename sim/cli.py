@@ -128,10 +128,10 @@ def describe(model, summary: dict) -> str:
     if summary["goal_reached"]:
         lines.append(
             f"goal reached in week {summary['steps_to_goal']}: {model.people_outcome} "
-            f"held at or under {model.target_rate:.0%} for {model.hold_steps} weeks"
+            f"held at or under {model.target_rate:.1%} for {model.hold_steps} weeks"
         )
     else:
-        lines.append(f"goal not reached: {model.people_outcome} did not hold at or under {model.target_rate:.0%}")
+        lines.append(f"goal not reached: {model.people_outcome} did not hold at or under {model.target_rate:.1%}")
     lines.append(
         f"outcome rate: {model.people.outcome_rate:.1%} at the end "
         f"(started near {model.datacollector.model_vars['outcome_rate'][0]:.1%})"

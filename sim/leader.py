@@ -110,7 +110,7 @@ class SystemLeader(FixedAgent):
         for m in self.model.table_members():
             if not m.adopted_shared_metric and self.reaches(m):
                 if self.model.rng.random() < SHARED_METRIC_RATE * self.shared_metric:
-                    m.adopted_shared_metric = True
+                    m.use_shared_metric(True)
                     self.model.log(f"{m.name} adopted the shared metric ({self.model.people_outcome})")
 
     def perceive_progress(self) -> None:

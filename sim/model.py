@@ -269,7 +269,7 @@ class CoalitionModel(Model):
         if self._goal_step is None and self._below_target >= self.hold_steps:
             self._goal_step = self.steps
             self.log(
-                f"GOAL REACHED: {self.people_outcome} held at or under {self.target_rate:.0%} "
+                f"GOAL REACHED: {self.people_outcome} held at or under {self.target_rate:.1%} "
                 f"for {self.hold_steps} weeks"
             )
 
@@ -294,8 +294,8 @@ class CoalitionModel(Model):
     def at_table_mask(self) -> np.ndarray:
         """Bool per node: at the table (organizations, an active leader, partners)."""
         mask = np.zeros(self.n_nodes, dtype=bool)
-        for o in self.organizations:
-            mask[o.node] = o.state in AT_TABLE_STATES
+        orgs = self.organizations
+        mask[[o.node for o in orgs]] = [o.state in AT_TABLE_STATES for o in orgs]
         mask[self.leader.node] = self.leader.active
         for p in self.partners:
             mask[p.node] = p.at_table
@@ -392,8 +392,8 @@ class CoalitionModel(Model):
     def mean_trust(self) -> float:
         """Mean directed trust over ties between agents that have not left."""
         active = np.ones(self.n_nodes, dtype=bool)
-        for o in self.organizations:
-            active[o.node] = o.state != State.LEFT
+        orgs = self.organizations
+        active[[o.node for o in orgs]] = [o.state != State.LEFT for o in orgs]
         return self.trust.mean(active)
 
     @property

@@ -183,14 +183,23 @@ class Organization(FixedAgent):
         self._metric_ewma = value if self._metric_ewma is None else (1 - a) * self._metric_ewma + a * value
         if self._metric_best is None:
             self._metric_best = self._metric_ewma
-        if self._metric_ewma < self._metric_best * (1 - PROGRESS_MARGIN):
-            self._metric_best = self._metric_ewma
+        improved = self._metric_ewma < self._metric_best * (1 - PROGRESS_MARGIN)
+        # on the shared metric, a member also sees the coalition's target being met
+        on_target = self.adopted_shared_metric and self._metric_ewma <= self.model.target_rate
+        if improved or on_target:
+            self._metric_best = min(self._metric_best, self._metric_ewma)
             self.frustration = 0.0
         else:
             relief = min(MAX_RELATIONSHIP_RELIEF, RELATIONSHIP_RELIEF * self.model.trust.observed_honours[self.node])
             self.frustration += 1.0 - relief
         if self.frustration > self.patience:
             self.leave("lost patience")
+
+    def use_shared_metric(self, adopted: bool) -> None:
+        """Switch between the shared metric and its own; its memory of progress starts over."""
+        if adopted != self.adopted_shared_metric:
+            self.adopted_shared_metric = adopted
+            self._metric_ewma = self._metric_best = None
 
     def leave(self, why: str) -> None:
         """Leave the table for good, taking its money and data."""

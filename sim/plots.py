@@ -25,7 +25,7 @@ def plot_run(table, target_rate: float, title: str = ""):
     ax = axes[0]
     ax.plot(weeks, table["outcome_rate"], color="tab:red", lw=1, alpha=0.5, label="outcome rate (weekly)")
     ax.plot(weeks, table["expected_rate"], color="tab:red", lw=2, label="expected rate")
-    ax.axhline(target_rate, color="black", ls="--", lw=1, label=f"target {target_rate:.0%}")
+    ax.axhline(target_rate, color="black", ls="--", lw=1, label=f"target {target_rate:.1%}")
     ax.set_ylabel("outcome rate")
     ax.legend(loc="upper right", fontsize=8)
     ax = axes[1]

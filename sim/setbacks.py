@@ -45,7 +45,7 @@ def strike(model) -> None:
         if members:
             m = members[int(model.rng.integers(len(members)))]
             model.trust.reset_towards(m.node, model.initial_trust, 0.5)
-            m.adopted_shared_metric = False
+            m.use_shared_metric(False)
             model.log(f"setback: staff turnover at {m.name}; new people must build trust again")
     else:
         sharers = [m for m in members if m.sharing]
