@@ -54,3 +54,20 @@ def test_bad_parameters_are_refused_naming_the_parameter(name, value):
 
 def test_run_is_a_plain_function_of_its_arguments():
     assert run(steps=25, rng=5, leader="point") == run(steps=25, rng=5, leader="point")
+
+
+def test_same_seed_same_numbers_in_other_processes():
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = "import json, sim; r = sim.run(steps=60, rng=3); print(json.dumps(r, sort_keys=True, default=str))"
+    outs = []
+    for hash_seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=hash_seed)
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+        outs.append(json.loads(done.stdout))
+    here = json.loads(json.dumps(run(steps=60, rng=3), sort_keys=True, default=str))
+    assert outs[0] == outs[1] == here
