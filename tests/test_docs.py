@@ -1,0 +1,27 @@
+"""The README's Python examples run, so the docs cannot drift from the code."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def python_blocks(path):
+    return re.findall(r"```python\n(.*?)```", path.read_text(encoding="utf-8"), flags=re.S)
+
+
+@pytest.mark.parametrize("block", python_blocks(ROOT / "README.md"))
+def test_readme_python_examples_run(block):
+    exec(compile(block, "README.md", "exec"), {})
+
+
+def test_readme_starts_with_the_two_commands():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_block = re.search(r"```sh\n(.*?)```", text, flags=re.S).group(1)
+    assert first_block.splitlines()[0].startswith("make demo")
+    assert first_block.splitlines()[1].startswith("make test")
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^demo:", makefile, flags=re.M) and re.search(r"^test:", makefile, flags=re.M)
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
