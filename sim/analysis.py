@@ -20,17 +20,16 @@ of every subset).
 
 from __future__ import annotations
 
-import math
 import tempfile
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
 
-from sim.scenario import Scenario, load_scenario
+from sim.scenario import Scenario, dump_scenario, load_scenario
 
 DEFAULT_WORKERS = 2
 SUCCESS_THRESHOLD = 0.8
@@ -102,74 +101,23 @@ def sweep_settings(
 
 
 # -- scenarios restricted to a coalition ---------------------------------------------------
-def _toml_value(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"cannot write {value!r} to TOML")
-        return repr(value)
-    if isinstance(value, str):
-        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-        return f'"{escaped}"'
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f'"{k}" = {_toml_value(v)}' for k, v in value.items()) + " }"
-    raise TypeError(f"cannot write {type(value).__name__} to TOML")
-
-
-def _table(header: str, obj, skip: tuple = ()) -> list[str]:
-    lines = [header]
-    for f in fields(obj):
-        if f.name in skip:
-            continue
-        value = getattr(obj, f.name)
-        if is_dataclass(value) or (isinstance(value, tuple) and value and is_dataclass(value[0])):
-            continue
-        lines.append(f"{f.name} = {_toml_value(value)}")
-    return lines
-
-
-def scenario_to_toml(spec: Scenario) -> str:
-    """Write a scenario as TOML text that :func:`sim.load_scenario` reads back unchanged.
-
-    Uses ``sim.scenario.dump_scenario`` when that exists; otherwise a minimal writer.
-    """
-    try:
-        from sim.scenario import dump_scenario
-    except ImportError:
-        dump_scenario = None
-    if dump_scenario is not None:
-        text = dump_scenario(spec)
-        if isinstance(text, str):
-            return text
-    lines = _table("[scenario]", spec, skip=("path",))
-    lines += [""] + _table("[population]", spec.population)
-    for c in spec.population.circumstances:
-        lines += [""] + _table("[[population.circumstances]]", c)
-    lines += [""] + _table("[leader]", spec.leader)
-    for o in spec.organizations:
-        lines += [""] + _table("[[organizations]]", o)
-    for p in spec.community:
-        lines += [""] + _table("[[community]]", p)
-    lines += [""] + _table("[network]", spec.network)
-    lines += [""] + _table("[interventions]", spec.interventions)
-    lines += [""] + _table("[setbacks]", spec.setbacks)
-    return "\n".join(lines) + "\n"
-
-
 def restrict(spec: Scenario, members: Iterable[str]) -> Scenario:
-    """Return the scenario with only the organizations named in ``members`` (and their ties)."""
+    """Return the scenario with only the organizations named in ``members`` (and their ties).
+
+    A scenario's leader must belong to the sector of some organization; when no member of
+    its home sector is left, it moves to the sector of the first member left (which only
+    matters for a point leader and for the leader's starting ties).
+    """
     keep = set(members)
     orgs = tuple(o for o in spec.organizations if o.name in keep)
     if not orgs:
         raise ValueError("a scenario needs at least one organization")
     names = {o.name for o in orgs} | {p.name for p in spec.community} | {spec.leader.name}
     ties = tuple(t for t in spec.network.ties if t[0] in names and t[1] in names)
-    return replace(spec, organizations=orgs, network=replace(spec.network, ties=ties))
+    leader = spec.leader
+    if leader.sector not in {o.sector for o in orgs}:
+        leader = replace(leader, sector=orgs[0].sector)
+    return replace(spec, organizations=orgs, leader=leader, network=replace(spec.network, ties=ties))
 
 
 # -- Shapley values ------------------------------------------------------------------------
@@ -302,7 +250,7 @@ class CoalitionValues:
         jobs = []
         for c in todo:
             path = Path(self._dir.name) / f"c{len(self.results) + len(jobs) // len(self.seeds)}.toml"
-            path.write_text(scenario_to_toml(restrict(self.spec, c)), encoding="utf-8")
+            path.write_text(dump_scenario(restrict(self.spec, c)), encoding="utf-8")
             jobs += [(str(path), s, self.params) for s in self.seeds]
         flat = run_many(jobs, workers=self.workers)
         n = len(self.seeds)

@@ -46,13 +46,31 @@ def pooled_records(x: np.ndarray, sources) -> np.ndarray:
     Args:
         x: people x circumstances, the true (hidden) state.
         sources: iterable of ``(people_indices, circumstance_indices)`` that are shared.
-
     """
     seen = np.zeros(x.shape, dtype=bool)
     for people, circs in sources:
         if len(people) and len(circs):
             seen[np.ix_(people, circs)] = True
     return x & seen
+
+
+def record_codes(x: np.ndarray, sources) -> np.ndarray:
+    """Each person's pooled records as a bit code: bit ``c`` set when ``pooled_records(x)[i, c]``.
+
+    Costs O(N k + the people in ``sources``), with no N x k temporaries.
+    """
+    x = np.asarray(x, dtype=bool)
+    n, k = x.shape
+    dtype = np.uint8 if k <= 8 else np.uint16
+    seen = np.zeros(n, dtype=dtype)
+    for people, circs in sources:
+        if len(people) and len(circs):
+            mask = 0
+            for c in np.asarray(circs).tolist():
+                mask |= 1 << c
+            seen[people] |= mask
+    code = x.view(np.uint8) @ (1 << np.arange(k)).astype(dtype)  # bool as 0/1 bytes: bit c = x[:, c]
+    return code & seen
 
 
 def diagnose(x: np.ndarray, outcome: np.ndarray, sources, names, true_shares) -> Diagnosis:
@@ -64,22 +82,29 @@ def diagnose(x: np.ndarray, outcome: np.ndarray, sources, names, true_shares) ->
         sources: ``(people_indices, circumstance_indices)`` pairs of shared records.
         names: circumstance names.
         true_shares: the hidden true shares, for the accuracy.
-
     """
-    k = x.shape[1]
-    records = pooled_records(x, sources)
-    cols = np.flatnonzero(records.any(axis=0))
+    n, k = x.shape
+    # Records are 0/1, so the normal equations need only how many people have each
+    # pattern of records (and how many of those have the outcome): sums of whole numbers,
+    # exact in floating point, so the result equals least squares on the N-row design.
+    codes = record_codes(x, sources)
+    size = 1 << k
+    count = np.bincount(codes, minlength=size).astype(float)
+    with_outcome = np.bincount(codes[np.asarray(outcome, dtype=bool)], minlength=size).astype(float)
+    patterns = np.flatnonzero(count)
+    bits = (patterns[:, None] >> np.arange(k)) & 1
+    cols = np.flatnonzero(bits.any(axis=0))
     if cols.size == 0:
         return no_diagnosis(k)
-    design = np.empty((x.shape[0], cols.size + 1))
+    design = np.empty((patterns.size, cols.size + 1))
     design[:, 0] = 1.0
-    design[:, 1:] = records[:, cols]
-    # normal equations: (p x p) with p <= 13, far cheaper than lstsq on N rows
-    gram = design.T @ design
-    rhs = design.T @ outcome.astype(float)
+    design[:, 1:] = bits[:, cols]
+    weights = count[patterns]
+    gram = design.T @ (design * weights[:, None])
+    rhs = design.T @ with_outcome[patterns]
     beta = np.linalg.lstsq(gram, rhs, rcond=None)[0][1:]
     shares = np.zeros(k)
-    shares[cols] = np.clip(beta, 0, None) * design[:, 1:].mean(axis=0)
+    shares[cols] = np.clip(beta, 0, None) * (gram[0, 1:] / n)
     total = shares.sum()
     if total <= 0:
         return Diagnosis(np.zeros(k), 0.0, "", tuple(names[c] for c in cols))

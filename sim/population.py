@@ -42,12 +42,20 @@ class Population:
         for j, c in enumerate(circs):
             for target, strength in c.raises.items():
                 self.raises[j, index[target]] = strength
+        # per circumstance, fixed: 1 + the sum of what raises it, and whether anything does
+        self._boost = [self.raises[:, c] for c in range(k)]
+        self._boost_total = [1.0 + b.sum() for b in self._boost]
+        self._raised = [bool(b.any()) for b in self._boost]
+        self._onset_max = None
         self.weights = np.array([c.weight for c in circs])
         self.baseline = spec.baseline
         codes = np.arange(2**k)
         bits = (codes[:, None] >> np.arange(k)) & 1
         self._p_by_code = 1.0 / (1.0 + np.exp(-(self.baseline + bits @ self.weights)))
         self._bit = (1 << np.arange(k)).astype(np.uint16)
+        self._clear = ~self._bit
+        self._bits = bits.astype(float)
+        self._outcome_rate = None
         # start near the steady state: draw each circumstance, then let raises act
         self.x = rng.random((self.n, k)) < prevalence
         self.code = (self.x.astype(np.uint16) * self._bit).sum(axis=1).astype(np.uint16)
@@ -58,39 +66,51 @@ class Population:
 
     # -- weekly dynamics -------------------------------------------------
     def change(self) -> None:
-        """Circumstances change: the week's onsets and resolutions."""
-        rng, n = self.rng, self.n
-        for c in range(self.k):
-            boost = self.raises[:, c]
-            onset_max = min(1.0, self.base_onset[c] * self.onset_factor[c] * (1.0 + boost.sum()))
+        """Circumstances change: the week's onsets and resolutions.
+
+        Onsets are drawn at the largest rate any person can have, then accepted with the
+        person's own rate over that maximum (thinning); resolutions at ``1 / duration``.
+        """
+        rng, n, x, code = self.rng, self.n, self.x, self.code
+        key = self.onset_factor.tobytes() + self.base_onset.tobytes()
+        if self._onset_max is None or self._onset_max[0] != key:
+            self._onset_max = (
+                key,
+                [min(1.0, self.base_onset[c] * self.onset_factor[c] * self._boost_total[c]) for c in range(self.k)],
+            )
+        for c, onset_max in enumerate(self._onset_max[1]):
+            xc = x[:, c]  # a column view: indexing it is much cheaper than x[idx, c]
             if onset_max > 0:
-                idx = rng.integers(0, n, rng.binomial(n, onset_max))
-                idx = idx[~self.x[idx, c]]
-                if boost.any():
-                    accept = (1.0 + self.x[idx] @ boost) / (1.0 + boost.sum())
+                idx = rng.integers(0, n, rng.binomial(n, onset_max), dtype=np.int64)
+                idx = idx[~xc[idx]]
+                if self._raised[c]:
+                    accept = (1.0 + x[idx] @ self._boost[c]) / self._boost_total[c]
                     idx = idx[rng.random(idx.size) < accept]
-                self._set(idx, c, True)
-            idx = rng.integers(0, n, rng.binomial(n, self.resolve_rate[c]))
-            self._set(idx[self.x[idx, c]], c, False)
+                xc[idx] = True
+                code[idx] |= self._bit[c]
+            idx = rng.integers(0, n, rng.binomial(n, self.resolve_rate[c]), dtype=np.int64)
+            idx = idx[xc[idx]]
+            xc[idx] = False
+            code[idx] &= self._clear[c]
 
     def draw_outcomes(self) -> None:
         """Draw this week's outcome for everyone."""
         self.outcome = self.rng.random(self.n) < self._p_by_code[self.code]
+        self._outcome_rate = None
 
     def _set(self, idx: np.ndarray, c: int, value: bool) -> None:
-        idx = np.unique(idx)
-        idx = idx[self.x[idx, c] != value]
-        self.x[idx, c] = value
+        """Set circumstance ``c`` to ``value`` for ``idx`` (repeats are harmless)."""
+        self.x[:, c][idx] = value
         if value:
             self.code[idx] |= self._bit[c]
         else:
-            self.code[idx] &= ~self._bit[c]
+            self.code[idx] &= self._clear[c]
 
     # -- what interventions do --------------------------------------------
     def resolve(self, idx: np.ndarray, c: int) -> int:
         """Case work resolves circumstance ``c`` for ``idx``; returns how many had it."""
         idx = np.unique(idx)
-        had = idx[self.x[idx, c]]
+        had = idx[self.x[:, c][idx]]
         self._set(had, c, False)
         return int(had.size)
 
@@ -102,11 +122,17 @@ class Population:
     @property
     def outcome_rate(self) -> float:
         """Share of people with the outcome this week."""
-        return float(self.outcome.mean()) if self.n else 0.0
+        if self._outcome_rate is None or self._outcome_rate[0] is not self.outcome:
+            self._outcome_rate = (self.outcome, float(self.outcome.mean()) if self.n else 0.0)
+        return self._outcome_rate[1]
 
     def prevalence(self) -> np.ndarray:
         """Current share of people with each circumstance."""
-        return self.x.mean(axis=0)
+        return self._bits.T @ self.code_counts() / self.n
+
+    def code_counts(self) -> np.ndarray:
+        """How many people have each combination of circumstances (bit ``c`` of the code)."""
+        return np.bincount(self.code, minlength=self._bits.shape[0]).astype(float)
 
     def expected_rate(self) -> float:
         """Expected outcome rate given current circumstances (no draw noise)."""

@@ -20,7 +20,7 @@ from sim.scenario_spec import (
     Scenario,
     Setbacks,
 )
-from sim.schema import Locator, Table
+from sim.schema import Locator, Table, suggest
 
 MAX_CIRCUMSTANCES = 12
 MAX_ORGANIZATIONS = 10_000
@@ -44,16 +44,19 @@ def scenario_from_dict(data, *, label: str = "<scenario>", default_name: str = "
     """
     root = Table(data, label, "", locator)
     root.allow(*SECTIONS)
+    head = root.table("scenario")
+    head.allow("name", "title", "description", "steps", "notice", "sources")
+    steps = head.integer("steps", 156, 1, 10_000)
+    name, title = head.str("name", default_name), head.str("title", default_name)
+    description, notice = head.str("description", ""), head.str("notice", "")
+    sources = head.strings("sources", what="a string naming a source")
     if "generator" in root.data:
         from sim.generator import expand
 
         for key in GENERATED:
             if key in root.data:
                 root.fail(key, "cannot be given together with [generator], which writes it")
-        root = root.sub({**expand(root.table("generator")), **data}, "")
-    head = root.table("scenario")
-    head.allow("name", "title", "description", "steps", "notice", "sources")
-    steps = head.integer("steps", 156, 1, 10_000)
+        root = root.sub({**expand(root.table("generator"), steps), **data}, "")
     pop = _population(root.table("population"), steps)
     names = tuple(c.name for c in pop.circumstances)
     orgs = tuple(_organization(t, names) for t in root.array_of_tables("organizations", 1, MAX_ORGANIZATIONS))
@@ -65,14 +68,12 @@ def scenario_from_dict(data, *, label: str = "<scenario>", default_name: str = "
     _unique(root, "community", [o.name for o in orgs] + [leader.name] + [c.name for c in community],
             first=len(orgs) + 1, what="an organization, the leader or another community partner")
     everyone = [o.name for o in orgs] + [leader.name] + [c.name for c in community]
-    sources = head.strings("sources", what="a string naming a source")
-    title = head.str("title", default_name)
     return Scenario(
-        name=head.str("name", default_name),
+        name=name,
         title=title,
-        description=head.str("description", ""),
+        description=description,
         steps=steps,
-        notice=head.str("notice", ""),
+        notice=notice,
         population=pop,
         organizations=orgs,
         leader=leader,
@@ -88,7 +89,8 @@ def scenario_from_dict(data, *, label: str = "<scenario>", default_name: str = "
 def _unique(t: Table, key: str, names: list, first: int = 0, what: str = "another one") -> None:
     for i in range(first, len(names)):
         if names[i] in names[:i]:
-            t.fail(f"{key}[{i - first}].name", f"{names[i]!r} is already the name of {what}; names must be unique")
+            problem = f"{names[i]!r} is already the name of {what}; names must be unique"
+            t.sub({}, f"{key}[{i - first}]").fail("name", problem)
 
 
 def _population(t: Table, steps: int) -> Population:
@@ -123,7 +125,7 @@ def _circumstance(c: Table, names: list) -> Circumstance:
     raises = c.table("raises", required=False)
     for k in raises.keys():
         if k not in names:
-            raises.fail(k, f"unknown circumstance; expected one of {', '.join(names)}")
+            raises.fail(k, f"unknown circumstance; {suggest(k, names)}")
         if k == name:
             raises.fail(k, "a circumstance cannot raise itself")
     return Circumstance(
@@ -145,13 +147,14 @@ def _organization(t: Table, names: tuple) -> OrganizationSpec:
     mission = t.table("mission")
     for k in mission.keys():
         if k not in names and k != "outcome":
-            mission.fail(k, f"unknown circumstance; expected \"outcome\" or one of {', '.join(names)}")
+            mission.fail(k, f"unknown circumstance; {suggest(k, ('outcome',) + names)}")
     weights = {k: mission.number(k, None, 0, 100) for k in mission.keys()}
     if not any(w > 0 for w in weights.values()):
         t.fail("mission", "give at least one positive weight, e.g. mission = { outcome = 1.0 }")
     metric = t.str("metric", "outcome")
     if metric != "outcome" and metric not in names:
-        t.fail("metric", f"{metric!r} is neither \"outcome\" nor a circumstance ({', '.join(names)})")
+        hint = suggest(metric, ("outcome",) + names)
+        t.fail("metric", f"{metric!r} is neither \"outcome\" nor a circumstance; {hint}")
     circ = "a circumstance"
     t.list("roles")
     spec = OrganizationSpec(
@@ -190,7 +193,7 @@ def _leader(t: Table, orgs: tuple) -> LeaderSpec:
     sectors = sorted({o.sector for o in orgs})
     leader = LeaderSpec(name=t.str("name", "System leader"), sector=t.str("sector", orgs[0].sector))
     if leader.sector not in sectors:
-        t.fail("sector", f"{leader.sector!r} is not the sector of any organization; expected one of {', '.join(sectors)}")
+        t.fail("sector", f"{leader.sector!r} is not the sector of any organization; {suggest(leader.sector, sectors)}")
     return leader
 
 
@@ -208,12 +211,13 @@ def _network(t: Table, everyone: list) -> NetworkSpec:
     t.allow("within_sector", "across_sectors", "silo_trust", "ties")
     ties = t.list("ties", default=[])
     for i, tie in enumerate(ties):
-        where = f"ties[{i}]"
+        where = ("ties", i)
         if not (isinstance(tie, list) and len(tie) == 2 and all(isinstance(x, str) for x in tie)):
             t.fail(where, "expected a pair of names, e.g. [\"Schools\", \"Housing Authority\"]")
         for end in tie:
             if end not in everyone:
-                t.fail(where, f"{end!r} is not an organization, community partner or the leader")
+                hint = suggest(end, everyone)
+                t.fail(where, f"{end!r} is not an organization, community partner or the leader; {hint}")
         if tie[0] == tie[1]:
             t.fail(where, f"a tie joins two different names, not {tie[0]!r} with itself")
     return NetworkSpec(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import fields
 
-from sim.scenario_spec import Interventions, NetworkSpec, Scenario, Setbacks
+from sim.scenario_spec import Scenario
 from sim.schema import key_text
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
@@ -75,5 +75,3 @@ def dump_scenario(scenario: Scenario) -> str:
     lines += _table("[setbacks]", _plain(s.setbacks))
     return "\n".join(lines)
 
-
-__all__ = ["dump_scenario", "toml_value", "Interventions", "NetworkSpec", "Setbacks"]

@@ -40,9 +40,22 @@ class ScenarioError(ValueError):
 
 
 def type_name(value) -> str:
-    """How a TOML value's type is called in error messages."""
-    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list", dict: "a table"}
+    """A TOML value as error messages call it: ``the string 'ten'``, ``2.5``, ``a table``."""
+    if isinstance(value, bool):
+        return f"the boolean {'true' if value else 'false'}"
+    if isinstance(value, str):
+        return f"the string {value[:40]!r}" + ("..." if len(value) > 40 else "")
+    if isinstance(value, (int, float)):
+        return _short(value)
+    names = {list: "a list", dict: "a table"}
     return names.get(type(value), f"a {type(value).__name__} value")
+
+
+def suggest(value, choices) -> str:
+    """``did you mean 'x'?`` when ``value`` is close to one of ``choices``, else the list of them."""
+    choices = [str(c) for c in choices]
+    close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.7)
+    return f"did you mean {close[0]!r}?" if close else f"expected one of {', '.join(choices)}"
 
 
 _BARE = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -55,8 +68,9 @@ def key_text(key) -> str:
 
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=(.*)$""")
-_PART = re.compile(r"""[A-Za-z0-9_-]+|"[^"]*"|'[^']*'""")
+_PART_TEXT = r"""[A-Za-z0-9_-]+|"[^"]*"|'[^']*'"""
+_KEY = re.compile(rf"""^\s*((?:{_PART_TEXT})(?:\s*\.\s*(?:{_PART_TEXT}))*)\s*=(.*)$""")
+_PART = re.compile(_PART_TEXT)
 
 
 def _parts(dotted: str) -> list[str]:
@@ -94,6 +108,7 @@ class Locator:
                     parent = self._resolve(".".join(parts[:-1]))
                     name = f"{parent}.{parts[-1]}" if parent else parts[-1]
                     self._counts[name] = self._counts.get(name, 0) + 1
+                    self.lines.setdefault(name, number)
                     prefix = f"{name}[{self._counts[name] - 1}]"
                 else:
                     prefix = self._resolve(".".join(parts))
@@ -159,14 +174,11 @@ class Table:
         self.data = data
 
     def where(self, key) -> str:
-        """The dotted path of ``key`` inside this table."""
+        """The field path of ``key`` inside this table; ``(key, i)`` is item ``i`` of a list."""
         if key is None:
             return self.path or "(file)"
-        if isinstance(key, str) and key.startswith("["):
-            return f"{self.path}{key}"
-        if isinstance(key, str) and "[" in key:  # "roles[1]": a key and an index
-            name, _, index = key.partition("[")
-            return f"{self.where(name)}[{index}"
+        if isinstance(key, tuple):
+            return f"{self.where(key[0])}[{key[1]}]"
         return f"{self.path}.{key_text(key)}" if self.path else key_text(key)
 
     def fail(self, key, message: str):
@@ -188,9 +200,7 @@ class Table:
         """Reject any key that is not in ``known`` (a typo must not be ignored)."""
         for key in self.data:
             if key not in known:
-                close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.7)
-                hint = f"did you mean {close[0]!r}?" if close else f"expected one of {', '.join(known)}"
-                self.fail(key, f"unknown key; {hint}")
+                self.fail(key, f"unknown key; {suggest(key, known)}")
 
     def _get(self, key, default):
         if key in self.data:
@@ -230,7 +240,7 @@ class Table:
         return int(value)
 
     def boolean(self, key, default) -> bool:
-        """true or false."""
+        """A boolean, ``true`` or ``false``."""
         value = self._get(key, default)
         if not isinstance(value, bool):
             self.fail(key, f"expected true or false, got {type_name(value)}")
@@ -248,11 +258,11 @@ class Table:
         values = self.list(key, default=[])
         for i, v in enumerate(values):
             if not isinstance(v, str):
-                self.fail(f"{key}[{i}]", f"expected {what}, got {type_name(v)}")
+                self.fail((key, i), f"expected {what}, got {type_name(v)}")
             if choices is not None and v not in choices:
-                self.fail(f"{key}[{i}]", f"{v!r} is not {what}; expected one of {', '.join(choices)}")
+                self.fail((key, i), f"{v!r} is not {what}; {suggest(v, choices)}")
             if v in values[:i]:
-                self.fail(f"{key}[{i}]", f"{v!r} is listed twice")
+                self.fail((key, i), f"{v!r} is listed twice")
         return tuple(values)
 
     def table(self, key, required: bool = True) -> Table:
@@ -279,7 +289,7 @@ class Table:
 
 def _short(value) -> str:
     """A number for a message (huge integers are abbreviated)."""
-    if isinstance(value, int) and abs(value) > 10**15:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**15:
         digits = len(str(abs(value)))
         return f"{'-' if value < 0 else ''}a {digits}-digit integer"
     return f"{value:g}"

@@ -78,7 +78,10 @@ class Design:
         """Everything a worker needs for run ``run_id``: ids, seed and every parameter."""
         point, rep = divmod(run_id, self.spec.replicates)
         return {
-            "run_id": run_id, "point_id": point, "replicate": rep, "seed": run_seed(self.spec.seed, run_id),
+            "run_id": run_id,
+            "point_id": point,
+            "replicate": rep,
+            "seed": run_seed(self.spec.seed, run_id),
             "params": {**self.point(point), **self.spec.fixed},
         }
 

@@ -20,12 +20,13 @@ Every mistake is a :class:`sim.schema.ScenarioError` with one line,
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sim.params import PARAMETERS, ParameterError
-from sim.schema import ScenarioError, Table
+from sim.schema import Locator, ScenarioError, Table
 
 DESIGNS = ("grid", "lhs", "sobol")
 TOP_KEYS = ("scenario", "steps", "replicates", "seed", "design", "samples", "second_order", "parameters", "fixed")
@@ -72,12 +73,19 @@ class SweepSpec:
 
     def to_dict(self) -> dict:
         """Plain JSON-able content (what the manifest records and compares)."""
-        params = {k: (list(v) if self.design == "grid" else {"min": v[0], "max": v[1]}) for k, v in self.parameters.items()}
+        params = {
+            k: (list(v) if self.design == "grid" else {"min": v[0], "max": v[1]}) for k, v in self.parameters.items()
+        }
         return {
-            "scenario": self.scenario, "steps": self.steps, "replicates": self.replicates, "seed": self.seed,
-            "design": self.design, "samples": self.samples if self.design != "grid" else None,
+            "scenario": self.scenario,
+            "steps": self.steps,
+            "replicates": self.replicates,
+            "seed": self.seed,
+            "design": self.design,
+            "samples": self.samples if self.design != "grid" else None,
             "second_order": self.second_order if self.design == "sobol" else None,
-            "parameters": params, "fixed": dict(self.fixed),
+            "parameters": params,
+            "fixed": dict(self.fixed),
         }
 
 
@@ -104,12 +112,12 @@ def load_spec(path) -> SweepSpec:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"{label}: (file): not valid TOML: {' '.join(str(err).split())}") from None
-    return parse_spec(data, label, base=path.parent)
+    return parse_spec(data, label, base=path.parent, text=text)
 
 
-def parse_spec(data: dict, label: str = "<spec>", base: Path | None = None) -> SweepSpec:
-    """Check an already parsed spec (a dict as :mod:`tomllib` gives it)."""
-    top = Table(data, label, "")
+def parse_spec(data: dict, label: str = "<spec>", base: Path | None = None, text: str | None = None) -> SweepSpec:
+    """Check an already parsed spec (a dict as :mod:`tomllib` gives it); ``text`` adds line numbers."""
+    top = Table(data, label, "", Locator(text) if text is not None else None)
     top.allow(*TOP_KEYS)
     scenario = top.str("scenario")
     if base is not None and (base / scenario).is_file() and not Path(scenario).is_absolute():
@@ -123,7 +131,9 @@ def parse_spec(data: dict, label: str = "<spec>", base: Path | None = None) -> S
     samples = top.integer("samples", 64, 1, 10_000_000)
     second_order = top.boolean("second_order", False)
     if design == "sobol" and samples & (samples - 1):
-        top.fail("samples", f"{samples} is not a power of two (Sobol sequences need one, e.g. {1 << samples.bit_length()})")
+        top.fail(
+            "samples", f"{samples} is not a power of two (Sobol sequences need one, e.g. {1 << samples.bit_length()})"
+        )
     params = top.table("parameters", required=True)
     fixed = top.table("fixed", required=False)
     varied = {name: _parameter(params, name, design) for name in params.keys()}
@@ -158,9 +168,7 @@ def _known(table: Table, name: str) -> None:
     if name in RESERVED:
         table.fail(name, f"set {name} at the top of the spec, not as a parameter")
     if name not in PARAMETERS:
-        from sim.schema import _similar
-
-        close = [k for k in PARAMETERS if _similar(k, name)]
+        close = difflib.get_close_matches(name, list(PARAMETERS), n=1, cutoff=0.75)
         hint = f"did you mean {close[0]!r}?" if close else f"expected one of {', '.join(sorted(PARAMETERS))}"
         table.fail(name, f"unknown parameter; {hint}")
 
@@ -185,10 +193,10 @@ def _parameter(table: Table, name: str, design: str):
             table.fail(name, "empty list; give at least one value")
         return tuple(_item(table, name, i, v) for i, v in enumerate(value))
     if p.kind not in ("int", "float"):
-        table.fail(name, f"{design} samples numbers; {name} is a {p.kind}: put it in [fixed] or use design = \"grid\"")
+        table.fail(name, f'{design} samples numbers; {name} is a {p.kind}: put it in [fixed] or use design = "grid"')
     if not isinstance(value, dict):
         table.fail(name, f"expected a range {{min = .., max = ..}} for {design}")
-    rng = Table(value, table.label, table.where(name))
+    rng = table.sub(value, table.where(name))
     rng.allow("min", "max")
     low = p.low if p.low is not None else -1e300
     high = p.high if p.high is not None else 1e300

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import inspect
 import secrets
+import threading
+from pathlib import Path
 
 from sim.model import CoalitionModel
 from sim.params import PARAMETERS, ParameterError
@@ -68,9 +70,12 @@ class ClassroomModel(CoalitionModel):
     Takes exactly the keywords of :class:`sim.CoalitionModel` (its signature is copied,
     so SolaraViz's parameter check sees the same names). ``app_messages`` lists every value
     that was converted or refused, in plain words; ``seed`` is the seed actually used.
+    ``step_lock`` is held during a step, so that the page (which Play renders from another
+    thread) never draws a half-finished week.
     """
 
     def __init__(self, scenario_name: str = DEFAULT_SCENARIO, **params):  # noqa: D417 - see CoalitionModel
+        self.step_lock = threading.RLock()
         messages = []
         values = {}
         for name, value in params.items():
@@ -85,7 +90,7 @@ class ClassroomModel(CoalitionModel):
         seed, message = lenient_seed(params.get("rng"))
         if message:
             messages.append(message)
-        if str(scenario_name) not in available_scenarios():
+        if str(scenario_name) not in available_scenarios() and not Path(str(scenario_name)).is_file():
             messages.append(f"scenario: {scenario_name!r} is not a shipped scenario; used {DEFAULT_SCENARIO!r}")
             scenario_name = DEFAULT_SCENARIO
         try:
@@ -95,6 +100,11 @@ class ClassroomModel(CoalitionModel):
             super().__init__(DEFAULT_SCENARIO, rng=seed, **values)
         self.seed = seed
         self.app_messages = messages
+
+    def step(self) -> None:
+        """One week, holding ``step_lock``."""
+        with self.step_lock:
+            super().step()
 
 
 ClassroomModel.__init__.__signature__ = inspect.signature(CoalitionModel.__init__)

@@ -1,0 +1,114 @@
+"""Sweeps: ``coalition sweep`` against ``mesa.batch_run``, memory as runs grow, the headline.
+
+Each engine runs in a fresh interpreter (the *parent*), with 2 worker processes; the
+parent reports its own peak resident memory, so that what it holds of the results shows.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from benchmarks.common import python_json, verdict
+
+GRID = {"patience": [8, 26, 52, 104], "initial_trust": [0.1, 0.3, 0.5, 0.7]}  # 16 cells
+
+SWEEP_CODE = """
+import json, resource, shutil, sys, time, tomllib
+from pathlib import Path
+from sim.sweep.engine import run_sweep
+from sim.sweep.spec import load_spec
+spec = load_spec({spec!r})
+w = time.perf_counter()
+report = run_sweep(spec, {out!r}, workers={workers}, progress=False)
+wall = time.perf_counter() - w
+import pyarrow.dataset as ds
+rows = ds.dataset(str(Path({out!r}) / "runs"), format="parquet").count_rows()
+print(json.dumps(dict(wall=wall, rows=rows, rss=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)))
+"""
+
+BATCH_CODE = """
+import json, resource, time
+import mesa
+from sim.model import CoalitionModel
+params = dict({grid!r}, steps={steps})
+w = time.perf_counter()
+rows = mesa.batch_run(CoalitionModel, params, number_processes={workers}, iterations={replicates},
+                      data_collection_period=-1, max_steps={steps}, display_progress=False, rng=None)
+wall = time.perf_counter() - w
+print(json.dumps(dict(wall=wall, rows=len(rows), rss=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)))
+"""
+
+
+def _spec_text(grid: dict, replicates: int, steps: int, seed: int = 2026) -> str:
+    lines = [
+        'scenario = "chicago_absenteeism"',
+        f"steps = {steps}",
+        f"replicates = {replicates}",
+        f"seed = {seed}",
+        'design = "grid"',
+        "[parameters]",
+    ]
+    lines += [f"{k} = {json.dumps(v)}" for k, v in grid.items()]
+    return "\n".join(lines) + "\n"
+
+
+def run_sweep_engine(grid: dict, replicates: int, steps: int, workers: int = 2) -> dict:
+    """``coalition sweep``'s engine in a fresh parent process; wall seconds, rows, parent RSS."""
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = Path(tmp) / "spec.toml"
+        spec.write_text(_spec_text(grid, replicates, steps), encoding="utf-8")
+        return python_json(SWEEP_CODE.format(spec=str(spec), out=str(Path(tmp) / "out"), workers=workers))
+
+
+def run_batch(grid: dict, replicates: int, steps: int, workers: int = 2) -> dict:
+    """``mesa.batch_run`` on the same grid in a fresh parent process."""
+    return python_json(BATCH_CODE.format(grid=grid, steps=steps, workers=workers, replicates=replicates))
+
+
+def sweeps(steps: int = 156, repeats: int = 1) -> dict:
+    """The 160-run grid (16 cells x 10 replicates), 2 processes each: speed ratio."""
+    replicates = 10
+    runs = len(GRID["patience"]) * len(GRID["initial_trust"]) * replicates
+    sw, bt = [], []
+    for _ in range(repeats):
+        sw.append(run_sweep_engine(GRID, replicates, steps))
+        bt.append(run_batch(GRID, replicates, steps))
+    s = sorted(r["wall"] for r in sw)[len(sw) // 2]
+    b = sorted(r["wall"] for r in bt)[len(bt) // 2]
+    print(f"sweeps: the same {runs}-run grid ({steps} steps), 2 processes each, wall time, median of {repeats}:")
+    print(
+        f"  coalition sweep {s:.1f} s ({min(r['wall'] for r in sw):.1f}-{max(r['wall'] for r in sw):.1f}); "
+        f"mesa.batch_run {b:.1f} s ({min(r['wall'] for r in bt):.1f}-{max(r['wall'] for r in bt):.1f})"
+    )
+    print(f"  coalition sweep is {b / s:.2f}x faster; target >= 1.3x: {verdict(b / s, 1.3, higher_is_better=True)}")
+    return {"speedup": b / s}
+
+
+def memory(steps: int = 1, small: int = 1000, large: int = 10_000) -> dict:
+    """The parent's peak RSS at ``small`` and ``large`` runs (short runs: memory, not time)."""
+    out = {}
+    for name, fn in (("coalition sweep", run_sweep_engine), ("mesa.batch_run", run_batch)):
+        rss = []
+        for n in (small, large):
+            grid = {"patience": [8, 26, 52, 104], "initial_trust": [0.1, 0.3, 0.5, 0.7, 0.9]}
+            rss.append(fn(grid, n // 20, steps)["rss"])
+        out[name] = rss
+    print(f"sweep memory: the parent's peak resident memory, {small:,} then {large:,} runs of {steps} step(s):")
+    for name, (a, b) in out.items():
+        print(f"  {name}: {a:.0f} MB -> {b:.0f} MB (+{b - a:.0f} MB)")
+    grow = out["coalition sweep"][1] - out["coalition sweep"][0]
+    print(f"  coalition sweep flat (growth under 10% of its size): {verdict(grow, 0.1 * out['coalition sweep'][0])}")
+    return out
+
+
+def headline(workers: int = 2) -> dict:
+    """The full patience x trust experiment: 25 cells x 20 replicates x 156 steps on 2 cores."""
+    grid = {"patience": [4, 8, 13, 26, 52], "initial_trust": [0.1, 0.3, 0.5, 0.7, 0.9]}
+    r = run_sweep_engine(grid, 20, 156, workers=workers)
+    print(
+        f"headline: patience x trust, 25 cells x 20 replicates x 156 steps ({r['rows']} runs) on {workers} "
+        f"processes: {r['wall'] / 60:.1f} min wall ({r['wall'] / r['rows'] * workers:.2f} s per run per core)"
+    )
+    return r

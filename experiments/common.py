@@ -1,0 +1,117 @@
+"""Shared helpers of the experiment scripts: arguments, sweeps, intervals, figures, tables."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing
+
+from sim.sweep import load_spec, run_sweep  # noqa: E402
+
+QUICK = {"replicates": 2, "steps": 20}
+
+
+def parse_args(name: str, doc: str) -> argparse.Namespace:
+    """``--quick`` (tiny CI size), ``--out DIR`` (default experiments/out/<name>), ``--workers N``."""
+    p = argparse.ArgumentParser(prog=name, description=doc)
+    p.add_argument(
+        "--quick", action="store_true", help="tiny size for CI: 2 replicates, 20 weeks, 3 values a parameter"
+    )
+    p.add_argument("--out", type=Path, help="output directory (default experiments/out/<name>[-quick])")
+    p.add_argument("--workers", type=int, default=None, help="worker processes (default: every core)")
+    args = p.parse_args()
+    args.name = name
+    args.out = args.out or HERE / "out" / (name + ("-quick" if args.quick else ""))
+    args.out.mkdir(parents=True, exist_ok=True)
+    return args
+
+
+def spec_for(args, stem: str | None = None, **changes):
+    """The experiment's spec (``experiments/<stem>.toml``), shrunk by ``--quick``, with ``changes``."""
+    spec = load_spec(HERE / f"{stem or args.name}.toml")
+    if args.quick:
+        spec = spec.with_overrides(**QUICK)
+        if spec.design != "grid":
+            spec = dataclasses.replace(spec, samples=8, replicates=1)
+        else:  # at most 3 values a parameter: first, middle, last
+            spec = dataclasses.replace(spec, parameters={k: _thin(v) for k, v in spec.parameters.items()})
+    return dataclasses.replace(spec, **changes) if changes else spec
+
+
+def _thin(values: tuple) -> tuple:
+    if not all(isinstance(v, (int, float)) for v in values):
+        return values  # every choice is kept
+    return values if len(values) <= 3 else (values[0], values[len(values) // 2], values[-1])
+
+
+def sweep(args, spec, label: str = "sweep") -> pd.DataFrame:
+    """Run (or resume) ``spec`` into ``<out>/<label>`` and return its table, sorted by run_id."""
+    out = args.out / label
+    workers = 0 if args.quick and args.workers is None else args.workers  # quick: no pool to start
+    report = run_sweep(spec, out, workers=workers, progress=None)
+    print(f"{args.name}/{label}: {report.ran} runs in {report.seconds:.1f} s ({report.already_done} already on disk)")
+    return pd.read_parquet(out / "runs").sort_values("run_id").reset_index(drop=True)
+
+
+def wilson(k, n, z: float = 1.96):
+    """Wilson 95% interval of a proportion: (p, low, high), arrays or scalars."""
+    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
+    p = np.divide(k, n, out=np.zeros_like(k), where=n > 0)
+    denom = 1 + z**2 / np.maximum(n, 1)
+    centre = (p + z**2 / (2 * np.maximum(n, 1))) / denom
+    half = z * np.sqrt(p * (1 - p) / np.maximum(n, 1) + z**2 / (4 * np.maximum(n, 1) ** 2)) / denom
+    low, high = np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    return p, np.minimum(low, p), np.maximum(high, p)  # p = 0 or 1: no negative error bar from rounding
+
+
+def success_table(df: pd.DataFrame, by: list, extra: tuple = ()) -> pd.DataFrame:
+    """Per group: runs, successes, P(goal) with its Wilson interval, median weeks to goal, means of ``extra``."""
+    g = df.groupby(by, sort=False, dropna=False)
+    out = g.agg(
+        runs=("run_id", "size"), successes=("goal_reached", "sum"), median_steps_to_goal=("steps_to_goal", "median")
+    )
+    for col in extra:
+        out[f"mean_{col}"] = g[col].mean()
+    out["p_goal"], out["ci_low"], out["ci_high"] = wilson(out["successes"], out["runs"])
+    return out.reset_index()
+
+
+def save(fig, args, stem: str) -> None:
+    """Write ``stem.png`` and ``stem.svg`` into the output directory."""
+    for ext in ("png", "svg"):
+        fig.savefig(args.out / f"{stem}.{ext}", dpi=120, bbox_inches="tight", metadata=_metadata(ext))
+    plt.close(fig)
+    print(f"wrote {args.out / stem}.png and .svg")
+
+
+def _metadata(ext: str) -> dict:
+    # reproducible files: no creation date in the SVG
+    return {"Date": None} if ext == "svg" else {}
+
+
+def write_summary(table: pd.DataFrame, args, stem: str = "summary") -> None:
+    """Write the summary table as CSV."""
+    table.to_csv(args.out / f"{stem}.csv", index=False, float_format="%.6g")
+    print(f"wrote {args.out / stem}.csv")
+
+
+def title_suffix(args, spec) -> str:
+    """``(N replicates, W weeks, seed S)`` for figure titles."""
+    quick = ", QUICK" if args.quick else ""
+    return f"({spec.replicates} replicates, {spec.steps or 'scenario'} weeks, seed {spec.seed}{quick})"
+
+
+if os.environ.get("MPLBACKEND") is None:
+    os.environ["MPLBACKEND"] = "Agg"

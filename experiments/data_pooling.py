@@ -1,0 +1,94 @@
+"""Data pooling: diagnosis accuracy and the diagnosed cause as data owners share one by one.
+
+Builds :class:`sim.CoalitionModel` directly, lets the people's circumstances run for a few
+weeks, then diagnoses (:func:`sim.diagnosis.diagnose`) from the records of the first k data
+owners (schools first, then the others in the scenario's order, then the community).
+
+Usage: ``python experiments/data_pooling.py [--quick] [--out DIR]``
+"""
+
+import tomllib
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from common import HERE, parse_args, save, write_summary
+
+from sim import CoalitionModel
+from sim.diagnosis import diagnose
+
+
+def owners(model):
+    """(name, people, circumstances) of every data owner, schools first, then the community."""
+    out = [(o.name, o.reach, o.records) for o in model.organizations if o.records.size and o.reach.size]
+    out += [(p.name, p.reach, p.knows) for p in model.partners if p.knows.size and p.reach.size]
+    return out
+
+
+def main():
+    args = parse_args("data_pooling", __doc__)
+    cfg = tomllib.loads((HERE / "data_pooling.toml").read_text())
+    n_seeds = 3 if args.quick else cfg["seeds"]
+    seeds = np.random.SeedSequence(cfg["seed"]).generate_state(n_seeds, dtype=np.uint32)
+    rows = []
+    for s in seeds:
+        model = CoalitionModel(cfg["scenario"], rng=int(s))
+        for _ in range(cfg["weeks"]):
+            model.people.change()
+        model.people.draw_outcomes()
+        people, shares = model.people, model.people.true_shares()
+        sources = owners(model)
+        for k in range(1, len(sources) + 1):
+            d = diagnose(people.x, people.outcome, [(p, c) for _, p, c in sources[:k]], people.names, shares)
+            group = people.groups[people.names.index(d.cause)] if d.cause else ""
+            rows.append(
+                {
+                    "seed": int(s),
+                    "owners": k,
+                    "added": sources[k - 1][0],
+                    "accuracy": d.accuracy,
+                    "cause": d.cause,
+                    "group": group,
+                }
+            )
+    df = pd.DataFrame(rows)
+    table = (
+        df.groupby(["owners", "added"], sort=True)
+        .agg(
+            runs=("seed", "size"),
+            mean_accuracy=("accuracy", "mean"),
+            sd_accuracy=("accuracy", "std"),
+            top_cause=("cause", lambda c: c.mode().iloc[0]),
+            share_top_cause=("cause", lambda c: (c == c.mode().iloc[0]).mean()),
+            share_instability=("group", lambda g: (g == "instability").mean()),
+        )
+        .reset_index()
+    )
+    write_summary(table, args)
+    df.to_csv(args.out / "runs.csv", index=False, float_format="%.6g")
+
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(14, 4.8))
+    ax1.errorbar(table["owners"], table["mean_accuracy"], yerr=table["sd_accuracy"], marker="o", capsize=3)
+    ax1.set_xticks(table["owners"], [f"+ {a}" for a in table["added"]], rotation=30, ha="right", fontsize=7)
+    ax1.set_ylabel("diagnosis accuracy (mean, sd over seeds)")
+    ax1.set_ylim(0, 1)
+    ax1.set_title("accuracy as owners share")
+    causes = sorted(df["cause"].unique())
+    counts = df.groupby(["owners", "cause"]).size().unstack(fill_value=0).reindex(columns=causes, fill_value=0)
+    bottom = np.zeros(len(counts))
+    for c in causes:
+        share = counts[c].to_numpy() / counts.sum(axis=1).to_numpy()
+        ax2.bar(counts.index, share, bottom=bottom, label=c or "(none)")
+        bottom += share
+    ax2.set_xticks(table["owners"], [f"+ {a}" for a in table["added"]], rotation=30, ha="right", fontsize=7)
+    ax2.set_ylabel("share of seeds")
+    ax2.set_title("diagnosed main cause")
+    ax2.legend(fontsize=7)
+    fig.suptitle(
+        f"Data pooling, {cfg['scenario']} ({n_seeds} seeds, seed {cfg['seed']}{', QUICK' if args.quick else ''})"
+    )
+    save(fig, args, "data_pooling")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""Solara components of the classroom page.
+
+Mesa's SolaraViz re-renders plain functions ``f(model)`` after every step (it wraps them
+in a component that watches its update counter), so each panel here is such a function;
+it hands the model's week to a component so that work is only redone when the week changes.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import reacton.ipywidgets as rw
+import solara
+
+from sim.params import ROLES
+from sim.viz.drawing import network_png, plots_png
+
+logger = logging.getLogger(__name__)
+EARLIER_EVENTS = 8
+BLOCK = {"display": "block", "margin-bottom": "8px"}
+
+
+@solara.component
+def Picture(model, week: int, draw):
+    """A PNG drawn by ``draw(model)``, redrawn only when the model or the week changes.
+
+    A drawing that fails shows a message instead of breaking the page.
+    """
+
+    def make():
+        try:
+            return draw(model), ""
+        except Exception as err:  # noqa: BLE001 - the page must stay up; the log gets the traceback
+            logger.exception("could not draw week %s", week)
+            return b"", f"could not draw week {week}: {err}"
+
+    data, problem = solara.use_memo(make, [model, week, draw])
+    if problem:
+        return solara.Error(problem)
+    return rw.Image(value=data, format="png", layout={"width": "100%", "height": "auto"})
+
+
+def network_panel(model):
+    """The network of organizations, leader and community partners."""
+    return Picture(model, model.steps, network_png)
+
+
+def plots_panel(model):
+    """Outcome rate against the target, mean trust, coalition size and roles covered."""
+    return Picture(model, model.steps, plots_png)
+
+
+@solara.component
+def Narration(model, week: int):
+    """This week's events newest first, then the most recent earlier ones."""
+    with solara.Card(f"Week {week}: what happened", classes=["coalition-narration"]) as card:
+        now = model.events.week(week)[::-1]
+        if now:
+            for event in now:
+                solara.Text(f"• {event.text}", style={"font-weight": "normal" if event.minor else "bold",
+                                                     "display": "block"})
+        else:
+            solara.Text("Nothing new this week." if week else "Press Step or Play to start the weeks.")
+        earlier = [e for e in model.events.recent(EARLIER_EVENTS + len(now)) if e.step != week][:EARLIER_EVENTS]
+        if earlier:
+            solara.Text("Earlier", style={"font-weight": "bold", "display": "block", "margin-top": "8px"})
+            for event in earlier:
+                solara.Text(f"• {event}", style={"display": "block"})
+    return card
+
+
+def narration_panel(model):
+    """The narration: the week's events in plain words, newest first."""
+    return Narration(model, model.steps)
+
+
+@solara.component
+def Notice(model, week: int):
+    """Messages about refused values, the roles at the table, and what to notice and try."""
+    with solara.Card("What to notice, what to try", classes=["coalition-notice"]) as card:
+        for message in getattr(model, "app_messages", []):
+            solara.Warning(message, dense=True)
+        solara.Text(f"{model.spec.title}, seed {getattr(model, 'seed', '?')}: {model.horizon} weeks, "
+                    f"{model.n_people:,} people; goal: {model.people_outcome} at or under {model.target_rate:.0%} "
+                    f"for {model.hold_steps} weeks.", style=BLOCK)
+        solara.Text(f"This run: leader {model.leader_mode}, patience {model.patience:g} weeks, initial trust "
+                    f"{model.initial_trust:g}, community {model.community_mode}, missing role "
+                    f"{model.missing_role or 'none'}.", style=BLOCK)
+        if model.goal_reached:
+            solara.Success(f"Goal reached in week {model.steps_to_goal}.", dense=True)
+        present = set(model.roles_at_table())
+        solara.Text("Roles at the table: " + ", ".join(f"✓ {r}" if r in present else f"✗ {r}" for r in ROLES), style=BLOCK)
+        for paragraph in notice_paragraphs(model.spec.notice):
+            solara.Text(paragraph, style=BLOCK)
+    return card
+
+
+def notice_paragraphs(text: str) -> list[str]:
+    """Split a scenario's notice into "What to notice" and "What to try" paragraphs."""
+    text = " ".join((text or "").split())
+    if not text:
+        return ["(This scenario has no notes for teachers.)"]
+    head, sep, tail = text.partition("What to try:")
+    return [p for p in (head.strip(), (sep + tail).strip()) if p]
+
+
+def notice_panel(model):
+    """The "what to notice / what to try" panel for the current scenario."""
+    return Notice(model, model.steps)
+
+
+PANELS = [network_panel, plots_panel, narration_panel, notice_panel]

@@ -1,0 +1,119 @@
+"""Fast checks of sim.analysis (Shapley values) and the ``coalition table`` command."""
+
+import dataclasses
+
+import pytest
+
+from sim import cli
+from sim.analysis import replicate_seeds, restrict, shapley_table
+from sim.scenario import dump_scenario, load_scenario, parse_scenario
+
+TOY_ORGS = ["Housing Authority", "Department of Public Health", "Community Foundation"]
+
+
+def toy_spec():
+    """Three Chicago organizations plus one with no role, an easier target, 80 weeks."""
+    spec = restrict(load_scenario("chicago_absenteeism"), TOY_ORGS)
+    dummy = dataclasses.replace(
+        spec.organizations[0],
+        name="Dummy",
+        roles=(),
+        budget=0.0,
+        reach=0.0,
+        touches=(),
+        focus=0.0,
+        records=(),
+        authority=(),
+        legitimacy=0.0,
+    )
+    pop = dataclasses.replace(spec.population, target_rate=0.285, hold_steps=4)
+    return dataclasses.replace(spec, organizations=spec.organizations + (dummy,), population=pop, steps=80)
+
+
+@pytest.fixture(scope="module")
+def toy_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("toy") / "toy.toml"
+    path.write_text(dump_scenario(toy_spec()), encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def toy_table(toy_path):
+    return shapley_table(toy_path, replicates=6, permutations=24, workers=1, params=dict(n_people=600))
+
+
+def test_replicate_seeds_are_stable_and_distinct():
+    assert replicate_seeds(5) == replicate_seeds(5)
+    assert replicate_seeds(3) == replicate_seeds(5)[:3]
+    assert len(set(replicate_seeds(50))) == 50
+
+
+def test_restrict_keeps_only_members_and_stays_loadable():
+    spec = load_scenario("chicago_absenteeism")
+    small = restrict(spec, ["Department of Public Health", "Housing Authority"])
+    assert [o.name for o in small.organizations] == ["Department of Public Health", "Housing Authority"]
+    # the leader's home sector (education) is gone: it moves to a sector that is left
+    assert small.leader.sector in {o.sector for o in small.organizations}
+    again = parse_scenario(dump_scenario(small))
+    assert [o.name for o in again.organizations] == [o.name for o in small.organizations]
+    everyone = restrict(spec, [o.name for o in spec.organizations])
+    assert everyone.organizations == spec.organizations and everyone.leader == spec.leader
+    with pytest.raises(ValueError):
+        restrict(spec, [])
+
+
+def test_efficiency_values_sum_to_grand_coalition(toy_table):
+    total = sum(r.value for r in toy_table.rows)
+    assert total == pytest.approx(toy_table.v_all - toy_table.v_empty, abs=1e-9)
+    assert toy_table.v_empty == 0.0
+
+
+def test_rows_ranked_with_roles_and_intervals(toy_table):
+    values = [r.value for r in toy_table.rows]
+    assert values == sorted(values, reverse=True)
+    assert {r.name for r in toy_table.rows} == set(TOY_ORGS) | {"Dummy"}
+    for r in toy_table.rows:
+        assert r.low <= r.value + 1e-9 and r.value <= r.high + 1e-9
+    roles = {r.name: r.roles for r in toy_table.rows}
+    assert roles["Dummy"] == () and "data" in roles["Housing Authority"]
+    text = toy_table.format()
+    assert "Housing Authority" in text and "(no role)" in text and "smallest coalition" in text
+
+
+def test_organization_without_roles_gets_about_zero(toy_table):
+    """Tolerance 0.15: removing an organization reshuffles the random streams, so a dummy's
+    marginal contributions are noise around 0 (common seeds cannot align them exactly)."""
+    value = {r.name: r.value for r in toy_table.rows}
+    assert abs(value["Dummy"]) <= 0.15, toy_table.format()
+    assert value["Housing Authority"] > value["Dummy"] + 0.1, toy_table.format()
+
+
+def test_smallest_coalition_reaches_threshold(toy_table):
+    if toy_table.smallest is not None:
+        assert toy_table.smallest_value >= toy_table.threshold
+        assert "Dummy" not in toy_table.smallest
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["table", "no_such_scenario"],
+        ["table", "chicago_absenteeism", "--replicates", "0"],
+        ["table", "chicago_absenteeism", "--permutations", "x"],
+        ["table", "chicago_absenteeism", "--threshold", "1.5"],
+        ["table", "chicago_absenteeism", "--seed", "-1"],
+        ["table", "chicago_absenteeism", "--set", "nope=1"],
+        ["table", "chicago_absenteeism", "--set", "missing_role=data"],
+    ],
+)
+def test_cli_bad_input_one_line_exit_2(argv, capsys):
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_cli_prints_ranked_table(toy_path, capsys):
+    argv = ["table", toy_path, "--replicates", "2", "--permutations", "2", "--workers", "1", "--steps", "20"]
+    assert cli.main(argv + ["--set", "n_people=300"]) == 0
+    out = capsys.readouterr().out
+    assert "rank" in out and "Housing Authority" in out and "shapley" in out

@@ -1,0 +1,37 @@
+"""``coalition viz``: its arguments and the command it runs (serving is tested in test_browser.py)."""
+
+import argparse
+
+import pytest
+
+from sim.cli import build_parser, main
+from sim.viz_cli import DEFAULT_HOST, DEFAULT_PORT, port_number, solara_command
+
+
+def test_viz_defaults_to_localhost():
+    args = build_parser().parse_args(["viz"])
+    assert (args.host, args.port, args.scenario) == (DEFAULT_HOST, DEFAULT_PORT, None)
+    assert DEFAULT_HOST == "127.0.0.1"
+
+
+def test_solara_command_is_production_and_offline():
+    cmd = solara_command("127.0.0.1", 9000)
+    assert cmd[-8:] != []
+    for flag in ("--production", "--no-open", "--no-check-version"):
+        assert flag in cmd
+    assert cmd[cmd.index("--port") + 1] == "9000"
+    assert cmd[4].endswith("app.py")
+
+
+@pytest.mark.parametrize("argv", [["viz", "--scenario", "no_such_scenario"], ["viz", "--port", "http"],
+                                  ["viz", "--port", "70000"]])
+def test_bad_viz_arguments_print_one_line_and_exit_2(argv, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1
+
+
+def test_port_number():
+    assert port_number("0") == 0
+    with pytest.raises(argparse.ArgumentTypeError):
+        port_number("-1")

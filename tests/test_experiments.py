@@ -1,0 +1,24 @@
+"""Each experiment script runs at tiny size (--quick) and writes its figures and summary."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPERIMENTS = ["patience_trust", "roles", "leadership", "data_pooling", "community", "trust_asymmetry", "sensitivity"]
+
+
+@pytest.mark.parametrize("name", EXPERIMENTS)
+def test_experiment_runs_quick(name, tmp_path):
+    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONWARNINGS": "error"}
+    cmd = [sys.executable, str(ROOT / "experiments" / f"{name}.py"), "--quick", "--out", str(tmp_path)]
+    result = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    figures = {p.suffix for p in tmp_path.glob(f"{name}.*")}
+    assert {".png", ".svg"} <= figures
+    summary = pd.read_csv(tmp_path / "summary.csv")
+    assert len(summary) > 0

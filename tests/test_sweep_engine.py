@@ -1,0 +1,185 @@
+"""The sweep engine: same table for any worker count, scheduler, shard split or interruption."""
+
+import functools
+import multiprocessing
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.runner import run
+from sim.sweep import load_spec, run_sweep
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+SPEC = """
+scenario = "chicago_absenteeism"
+steps = {steps}
+replicates = 3
+seed = 2026
+design = "grid"
+[parameters]
+patience = [4, 26]
+initial_trust = [0.2, 0.6]
+[fixed]
+leader = "system"
+"""
+
+
+def table(out):
+    df = pd.read_parquet(Path(out) / "runs")
+    return df.sort_values("run_id").reset_index(drop=True)
+
+
+def check_complete(df, n):
+    assert list(df["run_id"]) == list(range(n)), "runs lost or duplicated"
+
+
+@pytest.fixture(scope="module")
+def spec_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("spec") / "grid.toml"
+    path.write_text(SPEC.format(steps=12))
+    return path
+
+
+@pytest.fixture(scope="module")
+def reference(spec_path, tmp_path_factory):
+    out = tmp_path_factory.mktemp("ref") / "one"
+    report = run_sweep(load_spec(spec_path), out, workers=1, chunk_size=2, progress=False)
+    assert report.ran == 12 and report.parts == 6
+    return table(out)
+
+
+def test_table_has_ids_parameters_and_outcomes(reference, spec_path):
+    check_complete(reference, 12)
+    for col in (
+        "run_id",
+        "seed",
+        "patience",
+        "initial_trust",
+        "leader",
+        "goal_reached",
+        "steps_to_goal",
+        "outcome_rate",
+        "mean_trust",
+        "coalition_size",
+        "roles_covered",
+        "diagnosis_accuracy",
+    ):
+        assert col in reference.columns
+    row = reference.iloc[7]  # any run is reproducible from its row alone
+    again = run(
+        steps=12, rng=int(row["seed"]), patience=row["patience"], initial_trust=row["initial_trust"], leader="system"
+    )
+    assert again["outcome_rate"] == row["outcome_rate"] and again["mean_trust"] == row["mean_trust"]
+
+
+def test_one_and_two_workers_and_shards_give_the_same_table(reference, spec_path, tmp_path):
+    spec = load_spec(spec_path)
+    run_sweep(spec, tmp_path / "two", workers=2, chunk_size=3, progress=False)
+    pd.testing.assert_frame_equal(table(tmp_path / "two"), reference)
+    for i in range(3):
+        run_sweep(spec, tmp_path / "shards", workers=1, shard=(i, 3), chunk_size=5, progress=False)
+    pd.testing.assert_frame_equal(table(tmp_path / "shards"), reference)
+    again = run_sweep(spec, tmp_path / "shards", workers=1, progress=False)
+    assert again.ran == 0 and again.already_done == 12
+
+
+def die_once_then_run(marker, **kwargs):
+    """Kill the worker process (not the driver) the first time; then behave like sim.run."""
+    if multiprocessing.parent_process() is not None:
+        try:
+            fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            pass
+        else:
+            os.close(fd)
+            os._exit(1)
+    return run(**kwargs)
+
+
+def test_a_worker_that_dies_mid_chunk_loses_and_duplicates_nothing(reference, spec_path, tmp_path):
+    marker = tmp_path / "died"
+    fn = functools.partial(die_once_then_run, str(marker))
+    report = run_sweep(load_spec(spec_path), tmp_path / "out", workers=2, chunk_size=2, progress=False, run_fn=fn)
+    assert marker.exists() and report.restarts >= 1
+    pd.testing.assert_frame_equal(table(tmp_path / "out"), reference)
+
+
+def test_sigkill_part_way_then_resume_gives_the_uninterrupted_table(tmp_path):
+    spec = tmp_path / "slow.toml"
+    spec.write_text(SPEC.format(steps=30).replace("replicates = 3", "replicates = 5"))
+    ref = tmp_path / "ref"
+    run_sweep(load_spec(spec), ref, workers=2, chunk_size=4, progress=False)
+    out = tmp_path / "out"
+    cmd = [str(BIN / "coalition"), "sweep", str(spec), "--out", str(out), "--workers", "1", "--chunk-size", "1"]
+    proc = subprocess.Popen(cmd, cwd=tmp_path, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while len(list((out / "runs").glob("part-*.parquet"))) < 3 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGKILL)  # the sweep, its forkserver and its workers
+    proc.communicate()
+    done_at_kill = len(pd.read_parquet(out / "runs"))
+    assert 3 <= done_at_kill < 20, "the kill should land part-way"
+    result = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "", "no progress bar when stderr is not a terminal"
+    assert f"{done_at_kill} were already on disk" in result.stdout
+    assert not list((out / "runs").glob(".*")), "temporary files left behind"
+    pd.testing.assert_frame_equal(table(out), table(ref))
+
+
+def _popen(args):
+    return subprocess.Popen(
+        args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+
+
+def _wait_for(proc, pattern, timeout=60):
+    deadline = time.monotonic() + timeout
+    for line in proc.stderr:
+        found = re.search(pattern, line)
+        if found:
+            return found
+        if time.monotonic() > deadline:
+            break
+    raise RuntimeError(f"{proc.args} did not start")
+
+
+@pytest.mark.skipif(shutil.which("dask", path=str(BIN)) is None, reason="dask extra not installed")
+def test_a_real_dask_cluster_gives_the_same_table(reference, spec_path, tmp_path):
+    dask = str(BIN / "dask")
+    procs = []
+    try:
+        procs.append(_popen([dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard"]))
+        address = _wait_for(procs[0], r"Scheduler at:\s+(tcp://\S+)").group(1)
+        worker = [
+            dask,
+            "worker",
+            address,
+            "--nthreads",
+            "1",
+            "--no-dashboard",
+            "--memory-limit",
+            "0",
+            "--host",
+            "127.0.0.1",
+        ]
+        procs += [_popen(worker), _popen(worker)]
+        for proc in procs[1:]:
+            _wait_for(proc, r"Registered to")
+        report = run_sweep(load_spec(spec_path), tmp_path / "dask", scheduler=address, chunk_size=2, progress=False)
+        assert report.ran == 12
+        pd.testing.assert_frame_equal(table(tmp_path / "dask"), reference)
+    finally:
+        for proc in reversed(procs):  # the cluster this test started, nothing else
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+            proc.stderr.close()

@@ -1,0 +1,126 @@
+"""Sweep specs: bad ones give exit 2 and one line naming the file and the field."""
+
+import re
+
+import pytest
+
+from sim.cli import main
+from sim.sweep import Design, load_spec, run_seed
+from sim.sweep.design import shard_range
+
+GOOD = """
+scenario = "chicago_absenteeism"
+steps = 3
+replicates = 1
+seed = 7
+design = "grid"
+samples = 256
+[parameters]
+patience = [4, 8]
+[fixed]
+leader = "system"
+"""
+
+
+def write(tmp_path, text, name="spec.toml"):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def sweep_error(tmp_path, capsys, text, *extra):
+    path = write(tmp_path, text)
+    code = main(["sweep", str(path), "--out", str(tmp_path / "out"), "--workers", "1", *extra])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "words"),
+    [
+        ("colour = 3\n" + GOOD, "colour", "unknown key"),
+        (GOOD + "colour = 3\n", "fixed.colour", "unknown parameter"),
+        (GOOD.replace("patience = [4, 8]", "patiance = [4, 8]"), "parameters.patiance", "did you mean 'patience'"),
+        (GOOD.replace("seed = 7", 'seed = "seven"'), "seed", "expected a whole number"),
+        (GOOD.replace("patience = [4, 8]", 'patience = [4, "x"]'), "parameters.patience[1]", "not a number"),
+        (GOOD.replace("patience = [4, 8]", "patience = [4, 9999]"), "parameters.patience[1]", "above the maximum"),
+        (GOOD.replace("patience = [4, 8]", "patience = 4"), "parameters.patience", "expected a list"),
+        (GOOD.replace('leader = "system"', 'leader = "boss"'), "fixed.leader", "not one of"),
+        (
+            GOOD.replace('design = "grid"', 'design = "lhs"').replace("[4, 8]", "{min = 30, max = 5}"),
+            "parameters.patience.min",
+            "not below max",
+        ),
+        (
+            GOOD.replace('design = "grid"', 'design = "sobol"')
+            .replace("256", "100")
+            .replace("[4, 8]", "{min = 3, max = 5}"),
+            "samples",
+            "power of two",
+        ),
+        (
+            GOOD.replace('design = "grid"', 'design = "lhs"').replace("[4, 8]", "{min = 3, mx = 5}"),
+            "parameters.patience.mx",
+            "unknown key",
+        ),
+        (GOOD.replace("patience = [4, 8]", "steps = [4, 8]"), "parameters.steps", "at the top"),
+        (GOOD.replace('design = "grid"', 'design = "factorial"'), "design", "expected one of grid, lhs, sobol"),
+        (GOOD.replace("seed = 7\n", ""), "seed", "missing"),
+        ("", "(file)", "empty file"),
+        ("scenario = [unclosed", "(file)", "not valid TOML"),
+    ],
+)
+def test_bad_spec_is_one_line_naming_file_and_field(tmp_path, capsys, text, field, words):
+    line = sweep_error(tmp_path, capsys, text)
+    assert re.search(rf"spec\.toml(:\d+)?: {re.escape(field)}:", line), line
+    assert words in line, line
+
+
+def test_missing_spec_file(tmp_path, capsys):
+    code = main(["sweep", str(tmp_path / "nope.toml"), "--out", str(tmp_path / "o")])
+    assert code == 2 and "nope.toml: (file): no such file" in capsys.readouterr().err
+
+
+def test_bad_shard_and_unknown_scenario(tmp_path, capsys):
+    assert "--shard" in sweep_error(tmp_path, capsys, GOOD, "--shard", "2/2")
+    line = sweep_error(tmp_path, capsys, GOOD.replace("chicago_absenteeism", "atlantis"))
+    assert "atlantis" in line
+
+
+def test_changed_spec_is_refused(tmp_path, capsys):
+    path = write(tmp_path, GOOD)
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--out", str(out), "--workers", "1"]) == 0
+    capsys.readouterr()
+    assert main(["sweep", str(path), "--out", str(out), "--workers", "1"]) == 0  # same spec: fine, nothing to do
+    assert "2 were already on disk" in capsys.readouterr().out
+    write(tmp_path, GOOD.replace("[4, 8]", "[4, 9]"))
+    line = sweep_error(tmp_path, capsys, GOOD.replace("[4, 8]", "[4, 9]"))
+    assert "manifest.json: spec:" in line and "changed: parameters" in line
+    line = sweep_error(tmp_path, capsys, GOOD, "--replicates", "3")
+    assert "changed: replicates" in line
+
+
+def test_designs_are_deterministic_and_cover_the_ranges(tmp_path):
+    grid = Design(load_spec(write(tmp_path, GOOD.replace("replicates = 1", "replicates = 3"))))
+    assert grid.n_runs == 6
+    assert [grid.run(i)["params"]["patience"] for i in range(6)] == [4, 4, 4, 8, 8, 8]
+    assert grid.run(5)["seed"] == run_seed(7, 5) != run_seed(7, 4)
+    for design, n in (("lhs", 16), ("sobol", 16 * 4)):
+        text = GOOD.replace('design = "grid"', f'design = "{design}"').replace("256", "16")
+        text = text.replace("[4, 8]", "{min = 4, max = 52}\ninitial_trust = {min = 0.1, max = 0.9}")
+        a, b = Design(load_spec(write(tmp_path, text))), Design(load_spec(write(tmp_path, text, "b.toml")))
+        assert a.n_runs == n
+        points = [a.point(j) for j in range(a.n_points)]
+        assert points == [b.point(j) for j in range(b.n_points)]
+        assert all(4 <= p["patience"] <= 52 and 0.1 <= p["initial_trust"] <= 0.9 for p in points)
+
+
+def test_shards_partition_the_runs():
+    for n_runs in (0, 1, 7, 100):
+        for n in (1, 2, 3, 8):
+            ids = [i for s in range(n) for i in shard_range(n_runs, (s, n))]
+            assert ids == list(range(n_runs))

@@ -1,0 +1,329 @@
+"""Figures and numbers for docs/validation.md (not a test; run it by hand).
+
+Usage: ``python tests/validation/report.py [--out docs/figures] [--n 12] [--only NAME ...]``
+
+Writes ``validation-*.png`` and prints the measured numbers as Markdown. Every setting is
+run with the same seeds as the tests (``vhelpers``), through two worker processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import vhelpers  # noqa: E402
+
+from sim import CoalitionModel  # noqa: E402
+from sim.params import PARAMETERS  # noqa: E402
+from sim.scenario import dump_scenario, load_scenario  # noqa: E402
+
+ROLES = ("touch", "data", "resources", "legitimacy", "authority")
+SIGNATURES = ("final_rate", "diagnosis_accuracy", "reach", "uptake", "money_spent", "system_changes", "exits")
+
+
+def row(label, runs) -> str:
+    lo, hi = vhelpers.wilson(vhelpers.success(runs), len(runs))
+    goal_weeks = [r["steps_to_goal"] for r in runs if r["steps_to_goal"] is not None]
+    med = f"{np.median(goal_weeks):.0f}" if goal_weeks else "-"
+    cells = [f"{vhelpers.success(runs):.2f} [{lo:.2f}, {hi:.2f}]", med]
+    cells += [f"{vhelpers.mean(runs, k):.3g}" for k in SIGNATURES]
+    return f"| {label} | " + " | ".join(cells) + " |"
+
+
+HEADER = (
+    "| setting | P(goal) [95% Wilson] | median goal week | final rate | accuracy | reach | uptake | money spent "
+    "| system changes | exits |\n|---|---|---|---|---|---|---|---|---|---|"
+)
+
+
+def pooled_data(out: Path):
+    from test_r1_pooled_data import owner_sequence
+
+    curves, names, groups = [], None, []
+    for seed in range(12):
+        seq = owner_sequence(CoalitionModel(rng=seed))
+        names = [n for n, _, _ in seq]
+        curves.append([a for _, a, _ in seq])
+        groups.append([g for _, _, g in seq])
+    curves = np.array(curves)
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    x = np.arange(1, len(names) + 1)
+    ax.plot(x, curves.T, color="grey", alpha=0.3)
+    ax.plot(x, curves.mean(0), "o-", color="C0", lw=2, label="mean of 12 seeds")
+    for i in range(len(names)):
+        g = max(set(col := [gr[i] for gr in groups]), key=col.count)
+        ax.annotate(g, (x[i], curves.mean(0)[i]), textcoords="offset points", xytext=(0, 8), ha="center", fontsize=8)
+    ax.set_xticks(x, [f"+ {n.replace('Department of ', 'Dept. ')}" for n in names], rotation=20, ha="right", fontsize=8)
+    ax.set_ylabel("diagnosis accuracy")
+    ax.set_ylim(0, 1)
+    ax.set_title("Result 1: pooling data owners' records (chicago_absenteeism); label = diagnosed cause group")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(out / "validation-pooled-data.png", dpi=110)
+    print("\n### Result 1\n")
+    print("| owners sharing | mean accuracy | cause group (12 seeds) |\n|---|---|---|")
+    for i, n in enumerate(names):
+        col = [gr[i] for gr in groups]
+        counts = ", ".join(f"{g} {col.count(g)}" for g in sorted(set(col)))
+        print(f"| + {n} | {curves[:, i].mean():.2f} | {counts} |")
+
+
+def patience_trust(out: Path, n: int):
+    patience, trust = (8, 13, 26, 39, 52, 78), (0.1, 0.2, 0.35, 0.5, 0.65)
+    settings = [dict(patience=p, initial_trust=t) for p in patience for t in trust]
+    runs = vhelpers.results(settings, n)
+    p = np.array([vhelpers.success(r) for r in runs]).reshape(len(patience), len(trust))
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    im = ax.imshow(p, origin="lower", cmap="viridis", vmin=0, vmax=1, aspect="auto")
+    for i in range(len(patience)):
+        for j in range(len(trust)):
+            ax.text(j, i, f"{p[i, j]:.2f}", ha="center", va="center", color="w" if p[i, j] < 0.6 else "k", fontsize=8)
+    ax.set_xticks(range(len(trust)), trust)
+    ax.set_yticks(range(len(patience)), patience)
+    ax.set_xlabel("initial trust")
+    ax.set_ylabel("patience (weeks)")
+    ax.set_title(f"Result 2: P(goal), chicago_absenteeism, {n} seeds per cell")
+    fig.colorbar(im, label="P(goal)")
+    fig.tight_layout()
+    fig.savefig(out / "validation-patience-trust.png", dpi=110)
+    print("\n### Result 2: P(goal), rows patience, columns initial trust\n")
+    print("| patience \\ trust | " + " | ".join(map(str, trust)) + " |\n" + "|---" * (len(trust) + 1) + "|")
+    for i, pa in enumerate(patience):
+        print(f"| {pa} | " + " | ".join(f"{v:.2f}" for v in p[i]) + " |")
+
+
+def bar_signatures(out: Path, name: str, title: str, labels, runs_list):
+    keys = ("goal", "diagnosis_accuracy", "reach", "uptake", "money_spent", "system_changes")
+    base = runs_list[0]
+    ref = {k: (vhelpers.success(base) if k == "goal" else vhelpers.mean(base, k)) or 1.0 for k in keys}
+    fig, ax = plt.subplots(figsize=(9, 4))
+    width = 0.8 / len(labels)
+    for i, (label, runs) in enumerate(zip(labels, runs_list, strict=True)):
+        vals = [(vhelpers.success(runs) if k == "goal" else vhelpers.mean(runs, k)) / ref[k] for k in keys]
+        ax.bar(np.arange(len(keys)) + i * width, vals, width, label=label)
+    ax.set_xticks(np.arange(len(keys)) + 0.4 - width / 2, ["P(goal)"] + list(keys[1:]))
+    ax.set_ylabel(f"relative to '{labels[0]}'")
+    ax.set_title(title)
+    ax.legend(fontsize=8, ncol=3)
+    fig.tight_layout()
+    fig.savefig(out / f"validation-{name}.png", dpi=110)
+
+
+def roles(out: Path, n: int):
+    labels = ("full coalition",) + tuple(f"no {r}" for r in ROLES)
+    runs = vhelpers.results([{}] + [dict(missing_role=r) for r in ROLES], n)
+    bar_signatures(out, "roles", f"Result 3: each missing role's signature ({n} seeds)", labels, runs)
+    print(f"\n### Result 3 ({n} seeds each)\n\n{HEADER}")
+    for label, r in zip(labels, runs, strict=True):
+        print(row(label, r))
+
+
+def community(out: Path, n: int):
+    regimes = (dict(), dict(patience=26), dict(patience=39, initial_trust=0.25), dict(initial_trust=0.2))
+    modes = ("partner", "consulted", "absent")
+    print(f"\n### Result 4 ({n} seeds each)\n\n{HEADER}")
+    pooled = {m: [] for m in modes}
+    for reg in regimes:
+        runs = vhelpers.results([dict(community=m, **reg) for m in modes], n)
+        for m, r in zip(modes, runs, strict=True):
+            print(row(f"{m} {reg or 'defaults'}", r))
+            if reg:
+                pooled[m] += r
+    for m in modes:
+        print(row(f"{m}, pooled over the three hard regimes", pooled[m]))
+    bar_signatures(
+        out,
+        "community",
+        "Result 4: community partner / consulted / absent (3 hard regimes pooled)",
+        modes,
+        [pooled[m] for m in modes],
+    )
+
+
+def leadership(out: Path, n: int):
+    scenarios = ("chicago_absenteeism", "teen_substance_use", "traffic_fatalities", "single_agency")
+    modes = ("system", "point", "none")
+    print(f"\n### Result 5 ({n} seeds each)\n\n{HEADER}")
+    table = np.zeros((len(scenarios), len(modes)))
+    for i, sc in enumerate(scenarios):
+        runs = vhelpers.results([dict(leader=m) for m in modes], n, sc)
+        for j, (m, r) in enumerate(zip(modes, runs, strict=True)):
+            print(row(f"{sc}: {m}", r))
+            table[i, j] = vhelpers.success(r)
+    fig, ax = plt.subplots(figsize=(8, 4))
+    for j, m in enumerate(modes):
+        ax.bar(np.arange(len(scenarios)) + j * 0.27, table[:, j], 0.27, label=f"{m} leader")
+    ax.set_xticks(np.arange(len(scenarios)) + 0.27, scenarios, fontsize=8)
+    ax.set_ylabel("P(goal)")
+    ax.set_title(f"Result 5: leadership modes ({n} seeds each)")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(out / "validation-leadership.png", dpi=110)
+
+
+def trust_and_time(out: Path):
+    from test_r6_trust_asymmetry import trust_in
+    from test_r7_slowness import trajectory
+
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4))
+    a, b = CoalitionModel(rng=0), CoalitionModel(rng=0)
+    for _ in range(60):
+        a.step()
+        b.step()
+    member = next(o for o in b.organizations if o.state == "committed")
+    ta, tb = [trust_in(a, member.node)], [trust_in(a, member.node)]
+    b.trust.broken_by_all(member.node)
+    b.trust.settle(b.at_table_mask())
+    tb.append(trust_in(b, member.node))
+    ta.append(ta[-1])
+    for _ in range(52):
+        a.step()
+        b.step()
+        ta.append(trust_in(a, member.node))
+        tb.append(trust_in(b, member.node))
+    weeks = np.arange(59, 59 + len(ta))
+    axes[0].plot(weeks, ta, label="twin without the betrayal")
+    axes[0].plot(weeks, tb, label="one betrayal in week 60")
+    axes[0].set_xlabel("week")
+    axes[0].set_ylabel(f"table's trust in {member.name}")
+    axes[0].set_title("Result 6: one betrayal, then slow recovery (seed 0)")
+    axes[0].legend()
+    print(
+        "\n### Result 7 (8 seeds)\n\n| patience | seed | first commitment | first sharing | half the members gone "
+        "| expected rate at target | goal week | system changes |\n|---|---|---|---|---|---|---|---|"
+    )
+    for pat, color in ((52, "C0"), (13, "C3")):
+        for s in range(8):
+            t = trajectory(s, patience=pat)
+            print(
+                f"| {pat} | {s} | {t['first_commitment']} | {t['first_share']} | {t['half_gone']} | {t['payoff']} "
+                f"| {t['goal']} | {t['system_changes']} |"
+            )
+        model = CoalitionModel(rng=0, patience=pat)
+        while model.running:
+            model.step()
+        df = model.datacollector.get_model_vars_dataframe()
+        axes[1].plot(df.index, df.expected_rate, color=color, label=f"patience {pat}: expected rate")
+        axes[1].plot(df.index, df.coalition_size / 40, color=color, ls=":", label=f"patience {pat}: committed / 40")
+    axes[1].axhline(load_scenario("chicago_absenteeism").population.target_rate, color="k", lw=0.8, ls="--")
+    axes[1].set_xlabel("week")
+    axes[1].set_title("Result 7: impatient coalitions break up before the payoff (seed 0)")
+    axes[1].legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(out / "validation-trust-time.png", dpi=110)
+
+
+def face_validity(out: Path, n: int):
+    seeds = vhelpers.replicate_seeds(n, vhelpers.MASTER)
+    series = []
+    for s in seeds[: min(n, 12)]:
+        model = CoalitionModel(rng=s, steps=520)
+        while model.running:
+            model.step()
+        series.append(model.datacollector.get_model_vars_dataframe().expected_rate.to_numpy())
+    series = np.array(series)
+    years = np.arange(series.shape[1]) / 52
+    fig, ax = plt.subplots(figsize=(8, 4))
+    ax.fill_between(years, np.quantile(series, 0.1, 0), np.quantile(series, 0.9, 0), alpha=0.3, label="10-90%")
+    ax.plot(years, np.median(series, 0), label="median expected rate (system leader)")
+    ax.axhline(load_scenario("chicago_absenteeism").population.target_rate, color="k", lw=0.8, ls="--", label="target")
+    ax.set_xlabel("years")
+    ax.set_ylabel("chronic absence (expected rate)")
+    ax.set_title("Face validity: chicago_absenteeism over 10 years")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(out / "validation-face.png", dpi=110)
+    med = np.median(series, 0)
+    start = med[:4].mean()
+    half_way = start - 0.5 * (start - med[-52:].mean())
+    print(f"\n### Face validity ({len(series)} seeds, 520 weeks)\n")
+    print(
+        f"start {start:.3f}; after 1 y {med[52]:.3f}; 2 y {med[104]:.3f}; 3 y {med[156]:.3f}; 5 y {med[260]:.3f}; "
+        f"10 y {med[-1]:.3f}; half of the total fall reached in week {int(np.argmax(med <= half_way))}"
+    )
+
+
+def robustness(n: int):
+    constants = ("build_rate", "loss_ratio", "commit_threshold", "share_threshold", "patience", "initial_trust")
+    cases = [(c, f) for c in constants + ("system_effect", "system_lag") for f in (0.75, 1.25)]
+    checks_header = (
+        "| constant x factor | P(system) | P(point) | P(none) | P(patience 13) "
+        "| P(no touch/data/res./legit./auth.) | uptake partner/consulted | accuracy consulted/absent | holds? |"
+        "\n|---|---|---|---|---|---|---|---|---|"
+    )
+    print(f"\n### Robustness ({n} seeds each)\n\n{checks_header}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, factor in [(None, 1.0)] + cases:
+            scenario, base = "chicago_absenteeism", {}
+            if name in PARAMETERS:
+                base = {name: PARAMETERS[name].default * factor}
+            elif name is not None:
+                spec = load_scenario(scenario)
+                value = getattr(spec.interventions, name) * factor
+                value = int(round(value)) if name == "system_lag" else value
+                spec = dataclasses.replace(spec, interventions=dataclasses.replace(spec.interventions, **{name: value}))
+                scenario = str(Path(tmp) / f"{name}-{factor}.toml")
+                Path(scenario).write_text(dump_scenario(spec), encoding="utf-8")
+            settings = [dict(base), dict(base, leader="point"), dict(base, leader="none"), dict(base, patience=13)]
+            settings += [dict(base, missing_role=r) for r in ROLES]
+            settings += [dict(base, community="consulted"), dict(base, community="absent")]
+            runs = vhelpers.results(settings, n, scenario)
+            p = [vhelpers.success(r) for r in runs]
+            up = vhelpers.mean(runs[0], "uptake"), vhelpers.mean(runs[9], "uptake")
+            acc = vhelpers.mean(runs[9], "diagnosis_accuracy"), vhelpers.mean(runs[10], "diagnosis_accuracy")
+            fails = []
+            if p[0] < 0.6 or p[0] < max(p[1], p[2]) + 0.375:
+                fails.append("R5 leader")
+            if p[3] > 0.25:
+                fails.append("R2/R7 impatience")
+            fails += [f"R3 {r}" for r, q in zip(ROLES, p[4:9], strict=True) if q > p[0] - 0.375]
+            if up[0] < up[1] + 0.1 or acc[0] < acc[1] + 0.1:
+                fails.append("R4 signatures")
+            label = "defaults" if name is None else f"{name} x {factor}"
+            print(
+                f"| {label} | {p[0]:.2f} | {p[1]:.2f} | {p[2]:.2f} | {p[3]:.2f} | "
+                + "/".join(f"{q:.2f}" for q in p[4:9])
+                + f" | {up[0]:.2f}/{up[1]:.2f} | {acc[0]:.2f}/{acc[1]:.2f} | "
+                + ("yes" if not fails else "no: " + ", ".join(fails))
+                + " |",
+                flush=True,
+            )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=Path("docs/figures"))
+    parser.add_argument("--n", type=int, default=12)
+    parser.add_argument("--only", nargs="*", default=None)
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    parts = {
+        "pooled": lambda: pooled_data(args.out),
+        "grid": lambda: patience_trust(args.out, args.n),
+        "roles": lambda: roles(args.out, args.n),
+        "community": lambda: community(args.out, args.n),
+        "leadership": lambda: leadership(args.out, args.n),
+        "trust_time": lambda: trust_and_time(args.out),
+        "face": lambda: face_validity(args.out, args.n),
+        "robustness": lambda: robustness(8),
+    }
+    for name, fn in parts.items():
+        if args.only is None or name in args.only:
+            t = time.time()
+            fn()
+            print(f"\n<!-- {name}: {time.time() - t:.0f} s -->", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""Shared helpers of the validation suite: cached seeded replicates and small statistics.
+
+Every setting is run with the same seeds (``sim.analysis.replicate_seeds(n, MASTER)``),
+so comparisons between settings are paired (common random numbers) and every number in
+these tests is reproducible. Runs go through a pool of two processes.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from sim.analysis import replicate_seeds, run_many
+
+MASTER = 0
+WORKERS = 2
+_CACHE: dict = {}
+
+
+def _key(scenario: str, setting: dict, n: int) -> tuple:
+    return scenario, tuple(sorted(setting.items())), n
+
+
+def results(settings: list[dict], n: int, scenario: str = "chicago_absenteeism") -> list[list[dict]]:
+    """Replicate runs (``n`` seeds each) of several settings, each run once per session."""
+    seeds = replicate_seeds(n, MASTER)
+    todo = [s for s in settings if _key(scenario, s, n) not in _CACHE]
+    if todo:
+        flat = run_many([(scenario, seed, s) for s in todo for seed in seeds], workers=WORKERS)
+        for i, s in enumerate(todo):
+            _CACHE[_key(scenario, s, n)] = flat[i * n : (i + 1) * n]
+    return [_CACHE[_key(scenario, s, n)] for s in settings]
+
+
+def success(runs: list[dict]) -> float:
+    """Share of runs that reached the goal."""
+    return float(np.mean([bool(r["goal_reached"]) for r in runs]))
+
+
+def mean(runs: list[dict], key: str) -> float:
+    """Mean of a run result over replicates."""
+    return float(np.mean([float(r[key]) for r in runs]))
+
+
+def wilson(p: float, n: int, z: float = 1.96) -> tuple[float, float]:
+    """Wilson 95% interval of a proportion ``p`` observed over ``n`` runs."""
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def describe(label: str, runs: list[dict]) -> str:
+    """One line of measured numbers, for assertion messages."""
+    keys = ("final_rate", "diagnosis_accuracy", "reach", "uptake", "money_spent", "system_changes", "exits")
+    parts = [f"P(goal)={success(runs):.2f}"] + [f"{k}={mean(runs, k):.3g}" for k in keys]
+    return f"{label}: " + " ".join(parts)
