@@ -9,7 +9,7 @@ from sim.model import CoalitionModel
 from sim.organization import Organization, State
 from sim.params import PARAMETERS, ROLES, ParameterError
 from sim.runner import run
-from sim.scenario import available_scenarios, load_scenario
+from sim.scenario import available_scenarios, dump_scenario, load_scenario
 from sim.schema import ScenarioError
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "State",
     "SystemLeader",
     "available_scenarios",
+    "dump_scenario",
     "load_scenario",
     "run",
 ]

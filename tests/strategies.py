@@ -20,8 +20,14 @@ from sim.scenario import SCENARIO_DIR
 seeds = st.integers(0, 2**32 - 1)
 
 # the shipped scenarios written by hand (random.toml is a [generator] document)
-HAND_WRITTEN = ("chicago_absenteeism", "teen_substance_use", "traffic_fatalities", "homelessness_built_for_zero",
-                "domestic_violence_high_risk_team", "single_agency")
+HAND_WRITTEN = (
+    "chicago_absenteeism",
+    "teen_substance_use",
+    "traffic_fatalities",
+    "homelessness_built_for_zero",
+    "domestic_violence_high_risk_team",
+    "single_agency",
+)
 
 
 def base_document(name: str) -> dict:
@@ -201,3 +207,44 @@ generator_tables = st.fixed_dictionaries(
 def generated_document(generator: dict, steps: int = 156) -> dict:
     """A ``[generator]`` scenario document."""
     return {"scenario": {"name": "generated", "steps": steps}, "generator": generator}
+
+
+# -- model parameters -------------------------------------------------------------
+def _parameter_strategy(p):
+    from sim.params import Parameter
+
+    assert isinstance(p, Parameter)
+    if p.kind == "choice":
+        return st.sampled_from(p.choices)
+    if p.kind == "bool":
+        return st.booleans()
+    high = p.high if p.high is not None else 1e6
+    if p.kind == "int":
+        return st.integers(int(p.low), int(high))
+    return st.floats(p.low, high, allow_nan=False)
+
+
+# parameters whose ranges are cheap to run anywhere in (size and horizon are set by tests)
+_SWEPT = (
+    "patience",
+    "initial_trust",
+    "leader",
+    "community",
+    "missing_role",
+    "translation",
+    "trust_building",
+    "shared_metric",
+    "leader_patience",
+    "commit_threshold",
+    "share_threshold",
+    "build_rate",
+    "loss_ratio",
+    "setback_rate",
+)
+
+
+def model_params():
+    """Any valid keyword parameters of CoalitionModel, drawn from the ranges in sim/params.py."""
+    from sim.params import PARAMETERS
+
+    return st.fixed_dictionaries({name: _parameter_strategy(PARAMETERS[name]) for name in _SWEPT})

@@ -2,31 +2,13 @@
 
 import numpy as np
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from sim import CoalitionModel, State
-from sim.params import COMMUNITY_MODES, LEADER_MODES, ROLES
-
-model_params = st.fixed_dictionaries(
-    {
-        "patience": st.floats(1, 120),
-        "initial_trust": st.floats(0, 1),
-        "leader": st.sampled_from(LEADER_MODES),
-        "community": st.sampled_from(COMMUNITY_MODES),
-        "missing_role": st.sampled_from(("",) + ROLES),
-        "translation": st.floats(0, 1),
-        "trust_building": st.floats(0, 1),
-        "shared_metric": st.floats(0, 1),
-        "build_rate": st.floats(0, 0.5),
-        "loss_ratio": st.floats(0, 10),
-        "setback_rate": st.floats(0, 0.5),
-    }
-)
-seeds = st.integers(0, 2**32 - 1)
+from tests.strategies import model_params, seeds
 
 
 @settings(max_examples=12, deadline=None)
-@given(params=model_params, seed=seeds)
+@given(params=model_params(), seed=seeds)
 def test_invariants_hold_every_week(params, seed):
     model = CoalitionModel(n_people=400, steps=80, rng=seed, **params)
     n = model.n_people
@@ -51,7 +33,7 @@ def test_invariants_hold_every_week(params, seed):
 
 
 @settings(max_examples=6, deadline=None)
-@given(params=model_params, seed=seeds)
+@given(params=model_params(), seed=seeds)
 def test_the_same_seed_gives_the_same_data(params, seed):
     tables = []
     for _ in range(3):
