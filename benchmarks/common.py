@@ -85,7 +85,17 @@ def loglog_slope(xs, ys) -> float:
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident memory in MB (Linux reports KB)."""
+    """This process's own peak resident memory in MB.
+
+    Linux's ``VmHWM`` (the high-water mark of this address space), not ``ru_maxrss``:
+    the latter survives ``exec`` and so includes the parent's memory at ``fork``.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -44,26 +44,28 @@ def teaching(repeats: int = 9) -> dict:
 
 
 CITY_CODE = """
-import json, resource, time
+import json, time
+from benchmarks.common import peak_rss_mb
 from sim.model import CoalitionModel
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+base = peak_rss_mb()
 w, c = time.perf_counter(), time.process_time()
 m = CoalitionModel({scenario!r}, rng={seed}, steps={steps})
 built_w, built_c = time.perf_counter() - w, time.process_time() - c
 while m.running:
     m.step()
 print(json.dumps(dict(wall=time.perf_counter() - w, cpu=time.process_time() - c, build_wall=built_w,
-                      build_cpu=built_c, rss=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      build_cpu=built_c, rss=peak_rss_mb(),
                       rss_imports=base, rate=m.outcome_rate, goal=m.goal_reached)))
 """
 
 FLOOR_CODE = """
-import json, resource, time
+import json, time
+from benchmarks.common import peak_rss_mb
 from benchmarks.floors import outcome_draws
 w, c = time.perf_counter(), time.process_time()
 outcome_draws({people}, {steps}, seed={seed})
 print(json.dumps(dict(wall=time.perf_counter() - w, cpu=time.process_time() - c,
-                      rss=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)))
+                      rss=peak_rss_mb())))
 """
 
 

@@ -15,7 +15,8 @@ from benchmarks.common import python_json, verdict
 GRID = {"patience": [8, 26, 52, 104], "initial_trust": [0.1, 0.3, 0.5, 0.7]}  # 16 cells
 
 SWEEP_CODE = """
-import json, resource, shutil, sys, time, tomllib
+import json, time
+from benchmarks.common import peak_rss_mb
 from pathlib import Path
 from sim.sweep.engine import run_sweep
 from sim.sweep.spec import load_spec
@@ -23,13 +24,15 @@ spec = load_spec({spec!r})
 w = time.perf_counter()
 report = run_sweep(spec, {out!r}, workers={workers}, progress=False)
 wall = time.perf_counter() - w
+rss = peak_rss_mb()
 import pyarrow.dataset as ds
 rows = ds.dataset(str(Path({out!r}) / "runs"), format="parquet").count_rows()
-print(json.dumps(dict(wall=wall, rows=rows, rss=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)))
+print(json.dumps(dict(wall=wall, rows=rows, rss=rss)))
 """
 
 BATCH_CODE = """
-import json, resource, time
+import json, time
+from benchmarks.common import peak_rss_mb
 import mesa
 from sim.model import CoalitionModel
 params = dict({grid!r}, steps={steps})
@@ -37,7 +40,7 @@ w = time.perf_counter()
 rows = mesa.batch_run(CoalitionModel, params, number_processes={workers}, iterations={replicates},
                       data_collection_period=-1, max_steps={steps}, display_progress=False, rng=None)
 wall = time.perf_counter() - w
-print(json.dumps(dict(wall=wall, rows=len(rows), rss=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)))
+print(json.dumps(dict(wall=wall, rows=len(rows), rss=peak_rss_mb())))
 """
 
 
@@ -72,9 +75,10 @@ def sweeps(steps: int = 156, repeats: int = 1) -> dict:
     replicates = 10
     runs = len(GRID["patience"]) * len(GRID["initial_trust"]) * replicates
     sw, bt = [], []
-    for _ in range(repeats):
-        sw.append(run_sweep_engine(GRID, replicates, steps))
-        bt.append(run_batch(GRID, replicates, steps))
+    for i in range(repeats):  # alternate which goes first, so that drifting load hits both alike
+        order = ((sw, run_sweep_engine), (bt, run_batch))
+        for rows, fn in order if i % 2 == 0 else order[::-1]:
+            rows.append(fn(GRID, replicates, steps))
     s = sorted(r["wall"] for r in sw)[len(sw) // 2]
     b = sorted(r["wall"] for r in bt)[len(bt) // 2]
     print(f"sweeps: the same {runs}-run grid ({steps} steps), 2 processes each, wall time, median of {repeats}:")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import os
 import sys
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
+matplotlib.rcParams["svg.hashsalt"] = "coalition"  # the same SVG from the same table
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -31,6 +31,7 @@ def parse_args(name: str, doc: str) -> argparse.Namespace:
     )
     p.add_argument("--out", type=Path, help="output directory (default experiments/out/<name>[-quick])")
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: every core)")
+    p.add_argument("--scheduler", help="run the sweeps on a Dask cluster, e.g. tcp://127.0.0.1:8786")
     args = p.parse_args()
     args.name = name
     args.out = args.out or HERE / "out" / (name + ("-quick" if args.quick else ""))
@@ -60,7 +61,8 @@ def sweep(args, spec, label: str = "sweep") -> pd.DataFrame:
     """Run (or resume) ``spec`` into ``<out>/<label>`` and return its table, sorted by run_id."""
     out = args.out / label
     workers = 0 if args.quick and args.workers is None else args.workers  # quick: no pool to start
-    report = run_sweep(spec, out, workers=workers, progress=None)
+    scheduler = getattr(args, "scheduler", None)
+    report = run_sweep(spec, out, workers=None if scheduler else workers, scheduler=scheduler, progress=None)
     print(f"{args.name}/{label}: {report.ran} runs in {report.seconds:.1f} s ({report.already_done} already on disk)")
     return pd.read_parquet(out / "runs").sort_values("run_id").reset_index(drop=True)
 
@@ -111,7 +113,3 @@ def title_suffix(args, spec) -> str:
     """``(N replicates, W weeks, seed S)`` for figure titles."""
     quick = ", QUICK" if args.quick else ""
     return f"({spec.replicates} replicates, {spec.steps or 'scenario'} weeks, seed {spec.seed}{quick})"
-
-
-if os.environ.get("MPLBACKEND") is None:
-    os.environ["MPLBACKEND"] = "Agg"

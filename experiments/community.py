@@ -29,7 +29,7 @@ def main():
         ax.set_title(col)
     axes[0].set_xticks(x, table["community"])
     axes[0].set_title("goal reached")
-    fig.suptitle(f"Community, {spec.scenario} {title_suffix(args, spec)}")
+    fig.suptitle(f"Community, {spec.scenario} {title_suffix(args, spec)}", y=1.03)
     save(fig, args, "community")
 
 

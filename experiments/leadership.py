@@ -2,14 +2,14 @@
 
 Usage: ``python experiments/leadership.py [--quick] [--out DIR] [--workers N]``
 
-The single-agency control runs the three leader modes on ``single_agency.toml``: the same
-cast, but a problem that sits inside the schools, where point leadership should do as well.
+The single-agency control runs the three leader modes on the shipped ``single_agency``
+scenario: a problem inside one hospital, where point leadership should do as well.
 """
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from common import HERE, parse_args, save, spec_for, success_table, sweep, title_suffix, write_summary
+from common import parse_args, save, spec_for, success_table, sweep, title_suffix, write_summary
 
 SKILLS = ("translation", "trust_building", "shared_metric")
 EXTRA = ("final_rate", "coalition_size", "roles_covered", "exits")
@@ -22,7 +22,7 @@ def main():
     for skill in SKILLS:
         arm = spec_for(args, parameters={"leader": ("system",)}, fixed={**spec.fixed, skill: 0.0})
         frames.append(sweep(args, arm, label=f"no_{skill}").assign(arm=f"system, no {skill}"))
-    arm = spec_for(args, scenario=str(HERE / "single_agency.toml"))
+    arm = spec_for(args, scenario="single_agency")
     frames.append(sweep(args, arm, label="control").assign(arm=lambda d: "control: " + d["leader"]))
     df = pd.concat(frames, ignore_index=True)
     table = success_table(df, ["arm"], extra=EXTRA)

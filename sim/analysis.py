@@ -16,6 +16,10 @@ The smallest coalition reaching the goal with at least a given probability is fo
 greedily: add organizations in order of Shapley value until the coalition reaches the
 threshold, then drop any member whose removal keeps it there (a heuristic, not a search
 of every subset).
+
+Runs go through a ``ProcessPoolExecutor`` with the "spawn" start method (safe whatever
+threads the parent runs); a script that calls these functions with ``workers > 1`` needs
+the usual ``if __name__ == "__main__":`` guard.
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ disengagement) that the causes raise and that weighs little; the first organizat
 records only the proxy, so with one owner's data the coalition blames the proxy. Every
 role is held by at least one organization. Budgets and the price of a system change
 scale with the number of people. The target is ``target_drop`` below the expected
-starting rate. ``[network]``, ``[interventions]`` and ``[setbacks]`` may still be given.
+starting rate. ``[network]``, ``[interventions]`` and ``[setbacks]`` may still be given;
+keys given there win over generated ones.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from sim.schema import Table
 
 REFERENCE_PEOPLE = 3000  # budgets below are per this many people (the teaching size)
 WEEKLY_MONEY = 240.0  # all organizations together, per REFERENCE_PEOPLE people
+SYSTEM_COST = 150.0  # price of a system change, per REFERENCE_PEOPLE people
 KEYS = ("organizations", "sectors", "people", "circumstances", "community", "seed", "target_drop")
 
 
@@ -39,7 +41,8 @@ def expand(t: Table, steps: int) -> dict:
         steps: the scenario's horizon (the goal must hold for at most that many weeks).
 
     Returns:
-        ``population``, ``organizations``, ``leader`` and ``community`` as parsed TOML would hold them.
+        ``population``, ``organizations``, ``leader``, ``community`` and ``interventions`` (the
+        price of a system change) as parsed TOML would hold them.
     """
     t.allow(*KEYS)
     n_orgs = t.integer("organizations", 12, 1, 5000)
@@ -66,7 +69,8 @@ def expand(t: Table, steps: int) -> dict:
                   "knows": [str(c) for c in rng.choice(causes, min(2, len(causes)), replace=False)],
                   "legitimacy": round(float(rng.uniform(0.3, 0.6)), 3)} for j in range(n_community)]
     return {"population": population, "organizations": orgs, "community": community,
-            "leader": {"name": "Backbone organization", "sector": sectors[0]}}
+            "leader": {"name": "Backbone organization", "sector": sectors[0]},
+            "interventions": {"system_cost": round(SYSTEM_COST * people / REFERENCE_PEOPLE, 4)}}
 
 
 def _circumstances(rng: np.random.Generator, k: int) -> list[dict]:
@@ -83,10 +87,7 @@ def _expected_rate(population: dict, rng: np.random.Generator) -> float:
     """The expected starting outcome rate, from a small population drawn with ``rng``."""
     from sim.population import Population
 
-    circs = [SimpleNamespace(group="", raises={}, **{k: v for k, v in c.items() if k not in ("group", "raises")})
-             for c in population["circumstances"]]
-    for ns, c in zip(circs, population["circumstances"], strict=True):
-        ns.raises = c.get("raises", {})
+    circs = [SimpleNamespace(**{"raises": {}, **c}) for c in population["circumstances"]]
     spec = SimpleNamespace(circumstances=circs, baseline=population["baseline"])
     return Population(spec, 2000, np.random.default_rng(rng.integers(2**32))).expected_rate()
 

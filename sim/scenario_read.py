@@ -56,7 +56,11 @@ def scenario_from_dict(data, *, label: str = "<scenario>", default_name: str = "
         for key in GENERATED:
             if key in root.data:
                 root.fail(key, "cannot be given together with [generator], which writes it")
-        root = root.sub({**expand(root.table("generator"), steps), **data}, "")
+        generated = expand(root.table("generator"), steps)
+        for key, value in data.items():
+            given = isinstance(value, dict) and isinstance(generated.get(key), dict)
+            generated[key] = {**generated[key], **value} if given else value
+        root = root.sub(generated, "")
     pop = _population(root.table("population"), steps)
     names = tuple(c.name for c in pop.circumstances)
     orgs = tuple(_organization(t, names) for t in root.array_of_tables("organizations", 1, MAX_ORGANIZATIONS))
@@ -87,10 +91,12 @@ def scenario_from_dict(data, *, label: str = "<scenario>", default_name: str = "
 
 
 def _unique(t: Table, key: str, names: list, first: int = 0, what: str = "another one") -> None:
+    seen = set(names[:first])
     for i in range(first, len(names)):
-        if names[i] in names[:i]:
+        if names[i] in seen:
             problem = f"{names[i]!r} is already the name of {what}; names must be unique"
             t.sub({}, f"{key}[{i - first}]").fail("name", problem)
+        seen.add(names[i])
 
 
 def _population(t: Table, steps: int) -> Population:
@@ -210,12 +216,13 @@ def _community(t: Table, names: tuple) -> CommunitySpec:
 def _network(t: Table, everyone: list) -> NetworkSpec:
     t.allow("within_sector", "across_sectors", "silo_trust", "ties")
     ties = t.list("ties", default=[])
+    known = set(everyone)
     for i, tie in enumerate(ties):
         where = ("ties", i)
         if not (isinstance(tie, list) and len(tie) == 2 and all(isinstance(x, str) for x in tie)):
             t.fail(where, "expected a pair of names, e.g. [\"Schools\", \"Housing Authority\"]")
         for end in tie:
-            if end not in everyone:
+            if end not in known:
                 hint = suggest(end, everyone)
                 t.fail(where, f"{end!r} is not an organization, community partner or the leader; {hint}")
         if tie[0] == tie[1]:

@@ -67,7 +67,6 @@ def key_text(key) -> str:
     return key if _BARE.match(key) else '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _PART_TEXT = r"""[A-Za-z0-9_-]+|"[^"]*"|'[^']*'"""
 _KEY = re.compile(rf"""^\s*((?:{_PART_TEXT})(?:\s*\.\s*(?:{_PART_TEXT}))*)\s*=(.*)$""")
 _PART = re.compile(_PART_TEXT)
@@ -101,10 +100,10 @@ class Locator:
                 if line.count(skip_until) % 2 == 1:
                     skip_until = None
                 continue
-            header = _HEADER.match(line)
-            if header and "=" not in header.group(2):
-                parts = [key_text(p) for p in _parts(header.group(2))]
-                if header.group(1) == "[[":
+            header = _header(line)
+            if header:
+                double, parts = header
+                if double:
                     parent = self._resolve(".".join(parts[:-1]))
                     name = f"{parent}.{parts[-1]}" if parent else parts[-1]
                     self._counts[name] = self._counts.get(name, 0) + 1
@@ -147,6 +146,20 @@ class Locator:
                 return None
             path = path[:cut]
         return None
+
+
+def _header(line: str):
+    """``(is_array_of_tables, [key, ...])`` for a ``[table]`` or ``[[table]]`` line, else None."""
+    text = line.strip()
+    if not text.startswith("["):
+        return None
+    double = text.startswith("[[")
+    close = text.find("]]" if double else "]")
+    rest = text[close + (2 if double else 1):].strip() if close >= 0 else "#"
+    inner = text[(2 if double else 1):close] if close >= 0 else ""
+    if close < 0 or (rest and not rest.startswith("#")) or "=" in inner:
+        return None
+    return double, [key_text(p) for p in _parts(inner)]
 
 
 def _balance(text: str) -> int:

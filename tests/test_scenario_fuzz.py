@@ -126,3 +126,18 @@ def test_deeply_nested_or_odd_documents():
                 {"population": {"circumstances": [{"name": "a"}] * 13}}):
         with_label = outcome(lambda d=doc: scenario_from_dict(d, label=LABEL))
         assert with_label is not None
+
+
+def test_pathological_lines_are_scanned_in_linear_time():
+    """The line finder must not backtrack for ages on odd lines (a regex trap)."""
+    import time
+
+    from sim.schema import Locator
+
+    n = 20_000
+    for line in ["[" + " " * n + "x", "[" + "a " * n, "a" * n, "a." * n, '"' * n, "a = [" + "[" * n, "[[" + " ]" * n,
+                 "a" + " " * n + ".", "a" + " . a" * n, "a." * n + " =", " " * n + "a" + " " * n]:
+        start = time.perf_counter()
+        Locator(line + "\n" + line)
+        outcome(lambda text=line: parse_scenario(text, label=LABEL))
+        assert time.perf_counter() - start < 2.0, line[:20]

@@ -1,11 +1,14 @@
 """Sweep specs: bad ones give exit 2 and one line naming the file and the field."""
 
+import math
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.cli import main
-from sim.sweep import Design, load_spec, run_seed
+from sim.sweep import Design, load_spec, parse_spec, run_seed
 from sim.sweep.design import shard_range
 
 GOOD = """
@@ -124,3 +127,22 @@ def test_shards_partition_the_runs():
         for n in (1, 2, 3, 8):
             ids = [i for s in range(n) for i in shard_range(n_runs, (s, n))]
             assert ids == list(range(n_runs))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    counts=st.lists(st.integers(1, 4), min_size=1, max_size=3),
+    replicates=st.integers(1, 4),
+    seed=st.integers(0, 2**32),
+)
+def test_grid_runs_cover_every_point_and_replicate_once(counts, replicates, seed):
+    names = ["patience", "initial_trust", "translation"][: len(counts)]
+    values = {"patience": [4, 8, 13, 26], "initial_trust": [0.1, 0.3, 0.5, 0.7], "translation": [0, 0.2, 0.4, 0.6]}
+    params = {n: values[n][:c] for n, c in zip(names, counts, strict=True)}
+    spec = parse_spec({"scenario": "chicago_absenteeism", "seed": seed, "replicates": replicates, "parameters": params})
+    design = Design(spec)
+    runs = [design.run(i) for i in range(design.n_runs)]
+    combos = {(tuple(r["params"][n] for n in names), r["replicate"]) for r in runs}
+    assert len(combos) == design.n_runs == replicates * math.prod(counts)
+    assert len({r["seed"] for r in runs}) == design.n_runs  # distinct seeds
+    assert [r["run_id"] for r in runs] == list(range(design.n_runs))

@@ -7,20 +7,27 @@ parameters and seed (:mod:`sim.sweep.design`), and a rerun skips every run_id on
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import sys
 import time
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from sim.sweep import executors
 from sim.sweep.design import Design, auto_chunk_size, chunked, shard_range
+from sim.sweep.series import remove_orphans, run_with_series, series_schema, series_table
 from sim.sweep.spec import SweepSpec
-from sim.sweep.storage import build_schema, check_or_write_manifest, clean_temporary, done_run_ids, write_part
+from sim.sweep.storage import (
+    build_schema,
+    check_or_write_manifest,
+    clean_temporary,
+    done_run_ids,
+    part_name,
+    write_part,
+    write_table,
+)
 
 MAX_RESTARTS = 5
 
@@ -43,92 +50,25 @@ class SweepReport:
     restarts: int
 
 
-def run_chunk(runs: list[dict], scenario: str, steps: int | None, run_fn=None) -> list[dict]:
-    """Run one chunk in a worker; one flat row per run (ids, seed, parameters, outcomes)."""
-    if run_fn is None:
+def run_chunk(runs: list[dict], scenario: str, steps: int | None, run_fn=None, series: bool = False) -> tuple:
+    """Run one chunk in a worker.
+
+    Returns:
+        ``(rows, per_step)``: one flat row per run (ids, seed, parameters, outcomes), and with
+        ``series`` a list of ``(run_id, {reporter: values per step})`` (else None).
+    """
+    if run_fn is None and not series:
         from sim.runner import run as run_fn
-    rows = []
+    rows, per_step = [], [] if series else None
     for r in runs:
-        result = run_fn(scenario_name=scenario, steps=steps, rng=r["seed"], **r["params"])
-        rows.append(
-            {
-                "run_id": r["run_id"],
-                "point_id": r["point_id"],
-                "replicate": r["replicate"],
-                "seed": r["seed"],
-                **r["params"],
-                **result,
-            }
-        )
-    return rows
-
-
-def _retryable() -> tuple:
-    kinds = [BrokenProcessPool]
-    try:
-        from distributed import KilledWorker
-
-        kinds.append(KilledWorker)
-    except ImportError:
-        pass
-    return tuple(kinds)
-
-
-class _Pool:
-    """A process pool, or a Dask cluster's executor when a scheduler address is given."""
-
-    def __init__(self, workers: int | None, scheduler: str | None):
-        self.scheduler = scheduler
-        self.client = None
-        if scheduler:
-            from distributed import Client
-
-            try:
-                self.client = Client(scheduler, timeout="20s")
-            except OSError as err:
-                from sim.cli import UsageError
-
-                raise UsageError(f"--scheduler {scheduler}: cannot connect: {err}") from None
-            self.workers = max(1, sum(self.client.nthreads().values()))
+        if series:
+            result, steps_of_run = run_with_series(scenario, steps, r["seed"], r["params"])
+            per_step.append((r["run_id"], steps_of_run))
         else:
-            self.workers = (os.cpu_count() or 1) if workers is None else workers
-        self.executor = None
-        self.restart()
-
-    def restart(self) -> None:
-        """A fresh executor (after a worker process died and broke the pool)."""
-        if self.client is not None:
-            self.executor = self.client.get_executor(pure=False)
-            return
-        if self.executor is not None:
-            self.executor.shutdown(wait=False, cancel_futures=True)
-        if self.workers == 0:
-            self.executor = _InlineExecutor()
-            return
-        ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
-        if hasattr(ctx, "set_forkserver_preload"):
-            ctx.set_forkserver_preload(["sim.sweep.engine", "sim.runner"])
-        self.executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
-
-    def close(self) -> None:
-        """Stop the workers (and disconnect from Dask)."""
-        if self.client is not None:
-            self.executor.shutdown(wait=False)  # ClientExecutor: cancels what is still queued
-            self.client.close()
-        elif self.executor is not None:
-            self.executor.shutdown(wait=True, cancel_futures=True)
-
-
-class _InlineExecutor(Executor):
-    """Runs each task at once in this process (``workers=0``: no pool to start, for tiny sweeps)."""
-
-    def submit(self, fn, /, *args, **kwargs):
-        fut = Future()
-        try:
-            fut.set_result(fn(*args, **kwargs))
-        except Exception as err:
-            fut.set_exception(err)
-        return fut
+            result = run_fn(scenario_name=scenario, steps=steps, rng=r["seed"], **r["params"])
+        ids = {k: r[k] for k in ("run_id", "point_id", "replicate", "seed")}
+        rows.append({**ids, **r["params"], **result})
+    return rows, per_step
 
 
 def _progress(total: int, initial: int, enabled: bool | None):
@@ -177,13 +117,20 @@ def run_sweep(
     runs_dir = out / "runs"
     design = Design(spec)
     first = design.run(0)
-    probe = (run_fn or _default_run)(scenario_name=spec.scenario, steps=1, rng=first["seed"], **first["params"])
+    if spec.series and run_fn is not None:
+        raise ValueError("series = true runs the model itself; it cannot be combined with run_fn")
+    if spec.series:
+        probe, probe_steps = run_with_series(spec.scenario, 1, first["seed"], first["params"])
+        steps_schema = series_schema(probe_steps)
+    else:
+        probe = (run_fn or _default_run)(scenario_name=spec.scenario, steps=1, rng=first["seed"], **first["params"])
     schema = build_schema(list(first["params"]), probe)
     columns = [f"{f.name}: {f.type}" for f in schema]
     check_or_write_manifest(out, spec.to_dict(), {"n_runs": design.n_runs, "columns": columns})
     _check_columns(out, columns)
-    clean_temporary(runs_dir)
     runs = shard_range(design.n_runs, shard)
+    clean_temporary(runs_dir, runs)
+    remove_orphans(out, runs)
     done = done_run_ids(runs_dir)
     already = int(np.count_nonzero((done >= runs.start) & (done < runs.stop))) if len(runs) else 0
     n_todo = len(runs) - already
@@ -192,16 +139,17 @@ def run_sweep(
         report.seconds = time.perf_counter() - started
         return report
     todo = (i for i in runs if not _contains(done, i))
-    pool = _Pool(workers, scheduler)
+    pool = executors.Pool(workers, scheduler)
     size = chunk_size or auto_chunk_size(n_todo, pool.workers, 0.15 * (spec.steps or 156) / 156)
     chunks = chunked(todo, size)
     bar = _progress(len(runs), already, progress)
     retry: list[list[int]] = []
     pending: dict = {}
-    retryable = _retryable()
+    retryable = executors.retryable()
 
     def submit(chunk: list[int]) -> None:
-        fut = pool.executor.submit(run_chunk, [design.run(i) for i in chunk], spec.scenario, spec.steps, run_fn)
+        work = [design.run(i) for i in chunk]
+        fut = pool.executor.submit(run_chunk, work, spec.scenario, spec.steps, run_fn, spec.series)
         pending[fut] = chunk
 
     def fill() -> None:
@@ -213,19 +161,23 @@ def run_sweep(
 
     def collect(fut, chunk) -> bool:
         try:
-            rows = fut.result()
+            rows, per_step = fut.result()
         except retryable:
             retry.append(chunk)
             return False
         except Exception as err:  # a run failed: keep what is on disk, stop
             raise SweepError(f"run_ids {chunk[0]}..{chunk[-1]} failed: {type(err).__name__}: {err}") from err
-        write_part(runs_dir, rows, schema)
+        name = part_name(rows)
+        if per_step is not None:  # the series part first: a runs part marks the chunk done
+            write_table(out / "series", name, series_table(per_step, steps_schema))
+        write_part(runs_dir, rows, schema, name)
         report.ran += len(rows)
         report.parts += 1
         if bar is not None:
             bar.update(len(rows))
         return True
 
+    finished_cleanly = False
     try:
         fill()
         while pending:
@@ -236,18 +188,17 @@ def run_sweep(
             if broken:
                 report.restarts += 1
                 if report.restarts > MAX_RESTARTS:
-                    raise SweepError(
-                        f"workers died {report.restarts} times; runs on disk are kept, rerun to resume"
-                    )
+                    raise SweepError(f"workers died {report.restarts} times; runs on disk are kept, rerun to resume")
                 if pool.client is None:  # the whole pool is broken: collect what finished, rerun the rest
                     for fut in wait(list(pending))[0]:
                         collect(fut, pending.pop(fut))
                     pool.restart()
             fill()
+        finished_cleanly = True
     finally:
         for fut in pending:
             fut.cancel()
-        pool.close()
+        pool.close(wait=finished_cleanly)  # after Ctrl-C or an error, do not wait for running chunks
         if bar is not None:
             bar.close()
     report.seconds = time.perf_counter() - started
@@ -273,6 +224,4 @@ def _check_columns(out: Path, columns: list) -> None:
     path = out / "manifest.json"
     old = json.loads(path.read_text()).get("columns")
     if old is not None and old != columns:
-        raise ScenarioError(
-            f"{path}: columns: the model's outputs changed since this sweep started; use a new --out"
-        )
+        raise ScenarioError(f"{path}: columns: the model's outputs changed since this sweep started; use a new --out")

@@ -29,7 +29,18 @@ from sim.params import PARAMETERS, ParameterError
 from sim.schema import Locator, ScenarioError, Table
 
 DESIGNS = ("grid", "lhs", "sobol")
-TOP_KEYS = ("scenario", "steps", "replicates", "seed", "design", "samples", "second_order", "parameters", "fixed")
+TOP_KEYS = (
+    "scenario",
+    "steps",
+    "replicates",
+    "seed",
+    "design",
+    "samples",
+    "second_order",
+    "series",
+    "parameters",
+    "fixed",
+)
 # set at the top level of the spec, not as a model parameter
 RESERVED = ("steps",)
 MAX_RUNS = 100_000_000
@@ -49,6 +60,7 @@ class SweepSpec:
         second_order: sobol only: sample for second-order indices too.
         parameters: name -> list of values (grid) or ``(min, max)`` (lhs, sobol).
         fixed: name -> value, the same in every run.
+        series: also record every run's per-step reporters (``DIR/series``).
         source: the spec file, for messages.
     """
 
@@ -61,6 +73,7 @@ class SweepSpec:
     second_order: bool
     parameters: dict
     fixed: dict
+    series: bool = False
     source: str = field(default="", compare=False)
 
     def with_overrides(self, replicates: int | None = None, steps: int | None = None) -> SweepSpec:
@@ -76,7 +89,7 @@ class SweepSpec:
         params = {
             k: (list(v) if self.design == "grid" else {"min": v[0], "max": v[1]}) for k, v in self.parameters.items()
         }
-        return {
+        out = {
             "scenario": self.scenario,
             "steps": self.steps,
             "replicates": self.replicates,
@@ -87,6 +100,9 @@ class SweepSpec:
             "parameters": params,
             "fixed": dict(self.fixed),
         }
+        if self.series:  # only when asked, so that older manifests still match
+            out["series"] = True
+        return out
 
 
 def load_spec(path) -> SweepSpec:
@@ -145,7 +161,8 @@ def parse_spec(data: dict, label: str = "<spec>", base: Path | None = None, text
         if name in varied:
             fixed.fail(name, "is also in [parameters]; a parameter is either varied or fixed")
         constants[name] = _convert(fixed, name, fixed.data[name])
-    spec = SweepSpec(scenario, steps, replicates, seed, design, samples, second_order, varied, constants, label)
+    series = top.boolean("series", False)
+    spec = SweepSpec(scenario, steps, replicates, seed, design, samples, second_order, varied, constants, series, label)
     if n_points(spec) * replicates > MAX_RUNS:
         top.fail("replicates", f"{n_points(spec) * replicates} runs is more than {MAX_RUNS}; split the sweep")
     return spec
@@ -208,9 +225,10 @@ def _parameter(table: Table, name: str, design: str):
 
 
 def _item(table: Table, name: str, i: int, value):
+    where = (name, i)  # Table reads (key, i) as item i of a list: parameters.patience[1]
     if isinstance(value, (list, dict)):
-        table.fail(f"{name}[{i}]", "expected a single value")
+        table.fail(where, "expected a single value")
     try:
         return PARAMETERS[name].convert(value)
     except ParameterError as err:
-        table.fail(f"{name}[{i}]", str(err))
+        table.fail(where, str(err))

@@ -54,19 +54,27 @@ def build_schema(param_names: list, probe: dict) -> pa.Schema:
     return pa.schema(fields)
 
 
-def write_part(runs_dir: Path, rows: list[dict], schema: pa.Schema) -> Path:
-    """Write ``rows`` as one Parquet part, atomically; return its path."""
-    runs_dir.mkdir(parents=True, exist_ok=True)
+def part_name(rows: list[dict]) -> str:
+    """A new part's file name: first run_id, number of runs, a random tag."""
     first = min(r["run_id"] for r in rows)
-    name = f"part-{first:010d}-{len(rows):05d}-{uuid.uuid4().hex[:8]}.parquet"
-    columns = {f.name: [r.get(f.name) for r in rows] for f in schema}
-    table = pa.Table.from_pydict(columns, schema=schema)
-    tmp = runs_dir / f".{name}.tmp"
+    return f"part-{first:010d}-{len(rows):05d}-{uuid.uuid4().hex[:8]}.parquet"
+
+
+def write_table(directory: Path, name: str, table: pa.Table) -> Path:
+    """Write ``table`` as ``directory/name`` atomically: a ``.``-prefixed temporary file, then a rename."""
+    directory.mkdir(parents=True, exist_ok=True)
+    tmp = directory / f".{name}.tmp"
     pq.write_table(table, tmp)
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
-    os.replace(tmp, runs_dir / name)
-    return runs_dir / name
+    os.replace(tmp, directory / name)
+    return directory / name
+
+
+def write_part(runs_dir: Path, rows: list[dict], schema: pa.Schema, name: str | None = None) -> Path:
+    """Write ``rows`` as one Parquet part of ``schema``, atomically; return its path."""
+    columns = {f.name: [r.get(f.name) for r in rows] for f in schema}
+    return write_table(runs_dir, name or part_name(rows), pa.Table.from_pydict(columns, schema=schema))
 
 
 def done_run_ids(runs_dir: Path) -> np.ndarray:
@@ -81,11 +89,12 @@ def done_run_ids(runs_dir: Path) -> np.ndarray:
     return np.unique(np.concatenate(parts))
 
 
-def clean_temporary(runs_dir: Path) -> None:
-    """Remove temporary parts left by a killed sweep."""
-    if runs_dir.is_dir():
-        for tmp in runs_dir.glob(".part-*.tmp"):
-            tmp.unlink(missing_ok=True)
+def clean_temporary(directory: Path, runs: range) -> None:
+    """Remove temporary parts of ``runs`` left by a killed sweep (other shards' are left alone)."""
+    if directory.is_dir():
+        for tmp in directory.glob(".part-*.tmp"):
+            if int(tmp.name.split("-")[1]) in runs:
+                tmp.unlink(missing_ok=True)
 
 
 def package_versions() -> dict:

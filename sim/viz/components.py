@@ -1,8 +1,10 @@
 """Solara components of the classroom page.
 
-Mesa's SolaraViz re-renders plain functions ``f(model)`` after every step (it wraps them
-in a component that watches its update counter), so each panel here is such a function;
-it hands the model's week to a component so that work is only redone when the week changes.
+Each panel is a Solara component of the model that reads Mesa's update counter, so it
+re-renders after every step. Mesa would also accept plain functions ``f(model)``, but it
+wraps those in a new component type on every render of the page; after a Reset the
+browser then stopped showing the weeks that Play ran (seen with Mesa 3.5.1 and Solara
+1.58.2). Components of a fixed type keep their widgets across Resets.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import logging
 
 import reacton.ipywidgets as rw
 import solara
+from mesa.visualization.utils import update_counter
 
 from sim.params import ROLES
 from sim.viz.drawing import network_png, plots_png
@@ -40,13 +43,17 @@ def Picture(model, week: int, draw):
     return rw.Image(value=data, format="png", layout={"width": "100%", "height": "auto"})
 
 
-def network_panel(model):
+@solara.component
+def NetworkPanel(model):
     """The network of organizations, leader and community partners."""
+    update_counter.get()
     return Picture(model, model.steps, network_png)
 
 
-def plots_panel(model):
+@solara.component
+def PlotsPanel(model):
     """Outcome rate against the target, mean trust, coalition size and roles covered."""
+    update_counter.get()
     return Picture(model, model.steps, plots_png)
 
 
@@ -69,8 +76,10 @@ def Narration(model, week: int):
     return card
 
 
-def narration_panel(model):
+@solara.component
+def NarrationPanel(model):
     """The narration: the week's events in plain words, newest first."""
+    update_counter.get()
     return Narration(model, model.steps)
 
 
@@ -104,9 +113,11 @@ def notice_paragraphs(text: str) -> list[str]:
     return [p for p in (head.strip(), (sep + tail).strip()) if p]
 
 
-def notice_panel(model):
+@solara.component
+def NoticePanel(model):
     """The "what to notice / what to try" panel for the current scenario."""
+    update_counter.get()
     return Notice(model, model.steps)
 
 
-PANELS = [network_panel, plots_panel, narration_panel, notice_panel]
+PANELS = [NetworkPanel, PlotsPanel, NarrationPanel, NoticePanel]

@@ -8,8 +8,8 @@ from sim.viz.components import PANELS
 from sim.viz.controls import DEFAULT_SEED, initial_values, model_params
 from sim.viz.lenient import DEFAULT_SCENARIO, ClassroomModel
 
-# Play waits this long between steps; drawing a week takes longer, so Play runs as fast as the page can show
-PLAY_INTERVAL_MS = 20
+# Play waits this long between steps, which leaves the server time to send each week to the browser
+PLAY_INTERVAL_MS = 60
 
 
 def make_page(scenario_name: str = DEFAULT_SCENARIO, seed: str = DEFAULT_SEED, model=None):

@@ -135,17 +135,16 @@ def community(out: Path, n: int):
     print(f"\n### Result 4 ({n} seeds each)\n\n{HEADER}")
     pooled = {m: [] for m in modes}
     for reg in regimes:
-        runs = vhelpers.results([dict(community=m, **reg) for m in modes], n)
+        runs = vhelpers.results([dict(reg, community=m) if m != "partner" else dict(reg) for m in modes], n)
         for m, r in zip(modes, runs, strict=True):
             print(row(f"{m} {reg or 'defaults'}", r))
-            if reg:
-                pooled[m] += r
+            pooled[m] += r
     for m in modes:
-        print(row(f"{m}, pooled over the three hard regimes", pooled[m]))
+        print(row(f"{m}, pooled over the four regimes", pooled[m]))
     bar_signatures(
         out,
         "community",
-        "Result 4: community partner / consulted / absent (3 hard regimes pooled)",
+        "Result 4: community partner / consulted / absent (4 regimes pooled)",
         modes,
         [pooled[m] for m in modes],
     )
@@ -157,7 +156,7 @@ def leadership(out: Path, n: int):
     print(f"\n### Result 5 ({n} seeds each)\n\n{HEADER}")
     table = np.zeros((len(scenarios), len(modes)))
     for i, sc in enumerate(scenarios):
-        runs = vhelpers.results([dict(leader=m) for m in modes], n, sc)
+        runs = vhelpers.results([dict(leader=m) if m != "system" else {} for m in modes], n, sc)
         for j, (m, r) in enumerate(zip(modes, runs, strict=True)):
             print(row(f"{sc}: {m}", r))
             table[i, j] = vhelpers.success(r)

@@ -2,10 +2,9 @@
 
 DESIGN.md section 4. A partner sits at the table: it shares what it knows (circumstances no
 agency records) and lends legitimacy (uptake); consulted, it shares what it knows but lends
-no legitimacy; absent, neither. At the default settings every mode reaches the goal, so
-success is compared in three harder regimes (patience 26; patience 39 with trust 0.25;
-trust 0.2), 16 seeded replicates per regime and mode (the same seeds), pooled over the
-regimes (48 runs per mode).
+no legitimacy; absent, neither. Success is compared at the defaults and in three harder
+regimes (patience 26; patience 39 with trust 0.25; trust 0.2), 12 seeded replicates per
+regime and mode (the same seeds), pooled over the four regimes (48 runs per mode).
 """
 
 import pytest
@@ -13,18 +12,18 @@ import vhelpers
 
 pytestmark = pytest.mark.validation
 
-N = 16
-REGIMES = (dict(patience=26), dict(patience=39, initial_trust=0.25), dict(initial_trust=0.2))
+N = 12
+REGIMES = (dict(), dict(patience=26), dict(patience=39, initial_trust=0.25), dict(initial_trust=0.2))
 MODES = ("partner", "consulted", "absent")
 
 
 @pytest.fixture(scope="module")
 def pooled():
-    settings = [dict(community=m, **r) for r in REGIMES for m in MODES]
+    settings = [dict(r, community=m) if m != "partner" else dict(r) for r in REGIMES for m in MODES]
     runs = vhelpers.results(settings, N)
     out = {m: [] for m in MODES}
     for s, r in zip(settings, runs, strict=True):
-        out[s["community"]] += r
+        out[s.get("community", "partner")] += r
     return out
 
 
@@ -47,7 +46,7 @@ def test_consulted_community_improves_diagnosis(pooled):
 
 
 def test_partner_beats_absent_in_success(pooled):
-    """Pooled over 48 paired runs per mode, tolerance: the gap must be >= 0.1."""
+    """Pooled over 48 paired runs per mode, tolerance: the gap must be >= 0.1 (5 of 48 runs)."""
     assert vhelpers.success(pooled["partner"]) >= vhelpers.success(pooled["absent"]) + 0.1, report(pooled)
 
 
