@@ -63,7 +63,7 @@ def _value(v) -> str:
     if isinstance(v, int):
         return str(v)
     if isinstance(v, float):
-        return repr(round(v, 6))
+        return repr(v)
     if isinstance(v, str):
         return '"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
     if isinstance(v, (list, tuple)):
@@ -82,10 +82,10 @@ def _org(name, sector, mission, budget, roles, *, metric="outcome", reach=0.0, *
         "name": name,
         "sector": sector,
         "mission": mission,
-        "budget": float(budget),
+        "budget": round(float(budget), 3),
         "metric": metric,
         "roles": roles,
-        "reach": float(reach),
+        "reach": round(float(reach), 8),
     }
     out.update(extra)
     return out
@@ -243,7 +243,7 @@ def organizations(n_orgs: int, scale: float) -> tuple[list[dict], list[tuple[str
             metric="health_problem",
             reach=0.1 / n_hospitals,
             touches=["health_problem"],
-            focus=0.3 / n_hospitals,
+            focus=round(0.3 / n_hospitals, 8),
             records=["health_problem"],
             reliability=0.88,
             funding_pool="state",
@@ -258,7 +258,7 @@ def organizations(n_orgs: int, scale: float) -> tuple[list[dict], list[tuple[str
             5 * m / n_community,
             ["touch", "legitimacy"],
             reach=0.1 / n_community,
-            legitimacy=1 - 0.5 ** (1 / n_community),
+            legitimacy=round(1 - 0.5 ** (1 / n_community), 6),
             reliability=0.88,
         )
         for i in range(n_community)
@@ -296,12 +296,12 @@ def city_toml(
     teaching = tomllib.loads(TEACHING.read_text(encoding="utf-8"))
     scale = people / teaching["population"]["size"]
     orgs, ties, (n_schools, n_hospitals, n_community) = organizations(n_orgs, scale)
-    within = min(0.9, SCHOOL_DEGREE / max(n_schools, 1))
+    within = round(min(0.9, SCHOOL_DEGREE / max(n_schools, 1)), 6)
     pop = dict(teaching["population"])
     circumstances = pop.pop("circumstances")
     pop["size"] = int(people)
     iv = dict(teaching.get("interventions", {}))
-    iv["system_cost"] = float(iv.get("system_cost", 120.0)) * scale
+    iv["system_cost"] = round(float(iv.get("system_cost", 120.0)) * scale, 3)
     lines = HEADER.format(
         scale=scale,
         n_orgs=len(orgs),
@@ -332,7 +332,7 @@ def city_toml(
         lines += _table("[[community]]", c)
     net = dict(teaching.get("network", {}))
     net["within_sector"] = within
-    net["across_sectors"] = min(net.get("across_sectors", 0.05), 2.0 / max(len(orgs), 1))
+    net["across_sectors"] = round(min(net.get("across_sectors", 0.05), 2.0 / max(len(orgs), 1)), 6)
     net["ties"] = [list(t) for t in ties]
     lines += _table("[network]", net)
     lines += _table("[interventions]", iv)

@@ -43,8 +43,22 @@ def add_parser(subparsers) -> None:
 
 def solara_command(host: str, port: int) -> list[str]:
     """The ``solara run`` command line for the page."""
-    return [sys.executable, "-m", "solara", "run", str(APP), "--host", host, "--port", str(port),
-            "--production", "--no-open", "--no-check-version", "--log-level", "warning"]
+    return [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        str(APP),
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--production",
+        "--no-open",
+        "--no-check-version",
+        "--log-level",
+        "warning",
+    ]
 
 
 def cmd_viz(args) -> int:
@@ -61,7 +75,9 @@ def cmd_viz(args) -> int:
             known = ", ".join(available_scenarios())
             raise UsageError(f"--scenario {args.scenario}: not a shipped scenario; expected one of {known}")
         load_scenario(args.scenario)  # a broken file fails here, as one line
-        env["COALITION_SCENARIO"] = str(Path(args.scenario).resolve()) if Path(args.scenario).is_file() else args.scenario
+        env["COALITION_SCENARIO"] = (
+            str(Path(args.scenario).resolve()) if Path(args.scenario).is_file() else args.scenario
+        )
     try:
         import solara  # noqa: F401
     except ImportError:

@@ -168,3 +168,27 @@ def test_pictures_are_png_and_the_layout_is_stable():
     assert network_png(m).startswith(PNG) and first.startswith(PNG)
     assert plots_png(m).startswith(PNG)
     np.testing.assert_array_equal(node_positions(m), before)
+
+
+def test_the_lessons_three_runs_end_differently():
+    """docs/classroom.md: with the lesson's seed only the system leader reaches the goal."""
+    from sim.viz.lesson import LESSON_SEED, RUNS
+
+    reached = {}
+    for leader in ("none", "point", "system"):
+        m = CoalitionModel(leader=leader, rng=int(LESSON_SEED))
+        while m.running:
+            m.step()
+        reached[leader] = m.goal_reached
+    assert reached == {"none": False, "point": False, "system": True}
+    assert {leader for _, leader, _ in RUNS} == set(reached)
+
+
+def test_the_week_axis_spans_the_horizon():
+    from sim.viz.drawing import PlotsPicture, picture_of
+
+    m = ClassroomModel(rng=2, steps=12)
+    while m.running:
+        m.step()
+    plots_png(m)
+    assert picture_of(m, PlotsPicture).axes[0, 0].get_xlim() == (0, 12)

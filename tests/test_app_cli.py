@@ -23,8 +23,9 @@ def test_solara_command_is_production_and_offline():
     assert cmd[4].endswith("app.py")
 
 
-@pytest.mark.parametrize("argv", [["viz", "--scenario", "no_such_scenario"], ["viz", "--port", "http"],
-                                  ["viz", "--port", "70000"]])
+@pytest.mark.parametrize(
+    "argv", [["viz", "--scenario", "no_such_scenario"], ["viz", "--port", "http"], ["viz", "--port", "70000"]]
+)
 def test_bad_viz_arguments_print_one_line_and_exit_2(argv, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err

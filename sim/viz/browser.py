@@ -21,8 +21,15 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 # a dead local address: if the server ever tried to fetch an asset from a CDN, it would fail loudly
 OFFLINE_CDN = "http://127.0.0.1:9/npm/"
@@ -144,8 +151,10 @@ def main(argv=None) -> int:
     with serve() as url, open_page(url) as page:
         times = step_times(page, args.steps)
         rate = play_rate(page)
-        print(f"step to screen: median {statistics.median(times) * 1000:.0f} ms "
-              f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}, n={len(times)}); Play: {rate:.1f} weeks/s")
+        print(
+            f"step to screen: median {statistics.median(times) * 1000:.0f} ms "
+            f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}, n={len(times)}); Play: {rate:.1f} weeks/s"
+        )
         if args.screenshot:
             page.screenshot(path=str(args.screenshot), full_page=True)
         outside = [u for u in page.requested if not is_local(u)]

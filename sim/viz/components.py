@@ -64,8 +64,9 @@ def Narration(model, week: int):
         now = model.events.week(week)[::-1]
         if now:
             for event in now:
-                solara.Text(f"• {event.text}", style={"font-weight": "normal" if event.minor else "bold",
-                                                     "display": "block"})
+                solara.Text(
+                    f"• {event.text}", style={"font-weight": "normal" if event.minor else "bold", "display": "block"}
+                )
         else:
             solara.Text("Nothing new this week." if week else "Press Step or Play to start the weeks.")
         earlier = [e for e in model.events.recent(EARLIER_EVENTS + len(now)) if e.step != week][:EARLIER_EVENTS]
@@ -89,16 +90,24 @@ def Notice(model, week: int):
     with solara.Card("What to notice, what to try", classes=["coalition-notice"]) as card:
         for message in getattr(model, "app_messages", []):
             solara.Warning(message, dense=True)
-        solara.Text(f"{model.spec.title}, seed {getattr(model, 'seed', '?')}: {model.horizon} weeks, "
-                    f"{model.n_people:,} people; goal: {model.people_outcome} at or under {model.target_rate:.0%} "
-                    f"for {model.hold_steps} weeks.", style=BLOCK)
-        solara.Text(f"This run: leader {model.leader_mode}, patience {model.patience:g} weeks, initial trust "
-                    f"{model.initial_trust:g}, community {model.community_mode}, missing role "
-                    f"{model.missing_role or 'none'}.", style=BLOCK)
+        solara.Text(
+            f"{model.spec.title}, seed {getattr(model, 'seed', '?')}: {model.horizon} weeks, "
+            f"{model.n_people:,} people; goal: {model.people_outcome} at or under {model.target_rate:.0%} "
+            f"for {model.hold_steps} weeks.",
+            style=BLOCK,
+        )
+        solara.Text(
+            f"This run: leader {model.leader_mode}, patience {model.patience:g} weeks, initial trust "
+            f"{model.initial_trust:g}, community {model.community_mode}, missing role "
+            f"{model.missing_role or 'none'}.",
+            style=BLOCK,
+        )
         if model.goal_reached:
             solara.Success(f"Goal reached in week {model.steps_to_goal}.", dense=True)
         present = set(model.roles_at_table())
-        solara.Text("Roles at the table: " + ", ".join(f"✓ {r}" if r in present else f"✗ {r}" for r in ROLES), style=BLOCK)
+        solara.Text(
+            "Roles at the table: " + ", ".join(f"✓ {r}" if r in present else f"✗ {r}" for r in ROLES), style=BLOCK
+        )
         for paragraph in notice_paragraphs(model.spec.notice):
             solara.Text(paragraph, style=BLOCK)
     return card

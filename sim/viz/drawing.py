@@ -15,13 +15,13 @@ import threading
 import weakref
 
 import numpy as np
-from PIL import Image
 from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
+from PIL import Image
 
 from sim.organization import State
 from sim.params import ROLES
@@ -110,18 +110,53 @@ class NetworkPicture(Blitted):
         self.orgs = self.animate(ax.scatter(pos[self.nodes, 0], pos[self.nodes, 1], zorder=2))
         for o in model.organizations:
             x, y = pos[o.node]
-            ax.annotate(short_name(o.name), (x, y), xytext=(x * 1.13, y * 1.13), fontsize=8, zorder=3,
-                        ha="left" if x > 0.1 else "right" if x < -0.1 else "center", va="center")
+            ax.annotate(
+                short_name(o.name),
+                (x, y),
+                xytext=(x * 1.13, y * 1.13),
+                fontsize=8,
+                zorder=3,
+                ha="left" if x > 0.1 else "right" if x < -0.1 else "center",
+                va="center",
+            )
         leader = model.leader
-        self.leader = self.animate(ax.scatter(*pos[leader.node], s=420, marker="*", zorder=3,
-                                              edgecolors=LEADER_COLOUR, linewidths=1.5))
-        self.leader_label = self.animate(ax.annotate("", pos[leader.node], xytext=(0, 12), textcoords="offset points",
-                                                     ha="center", fontsize=8, color=LEADER_COLOUR, zorder=4))
+        self.leader = self.animate(
+            ax.scatter(*pos[leader.node], s=420, marker="*", zorder=3, edgecolors=LEADER_COLOUR, linewidths=1.5)
+        )
+        self.leader_label = self.animate(
+            ax.annotate(
+                "",
+                pos[leader.node],
+                xytext=(0, 12),
+                textcoords="offset points",
+                ha="center",
+                fontsize=8,
+                color=LEADER_COLOUR,
+                zorder=4,
+            )
+        )
         for p in model.partners:
-            self.animate(ax.scatter(*pos[p.node], s=160, marker="D", zorder=3, edgecolors=PARTNER_COLOUR,
-                                    linewidths=1.5, c=PARTNER_COLOUR if p.mode != "absent" else "white"))
-            ax.annotate(f"{short_name(p.name, 16)} ({p.mode})", pos[p.node], xytext=(0, -15),
-                        textcoords="offset points", ha="center", fontsize=7, color=PARTNER_COLOUR, zorder=4)
+            self.animate(
+                ax.scatter(
+                    *pos[p.node],
+                    s=160,
+                    marker="D",
+                    zorder=3,
+                    edgecolors=PARTNER_COLOUR,
+                    linewidths=1.5,
+                    c=PARTNER_COLOUR if p.mode != "absent" else "white",
+                )
+            )
+            ax.annotate(
+                f"{short_name(p.name, 16)} ({p.mode})",
+                pos[p.node],
+                xytext=(0, -15),
+                textcoords="offset points",
+                ha="center",
+                fontsize=7,
+                color=PARTNER_COLOUR,
+                zorder=4,
+            )
         ax.set_xlim(-2.0, 2.0)
         ax.set_ylim(-1.3, 1.3)
         ax.set_aspect("equal")
@@ -135,8 +170,9 @@ class NetworkPicture(Blitted):
             Line2D([], [], color=TRUST_CMAP(0.1), lw=1, label="tie, low trust"),
             Line2D([], [], color=TRUST_CMAP(0.9), lw=5, label="tie, high trust"),
         ]
-        fig.legend(handles=handles, loc="center right", fontsize=8, frameon=False,
-                   title="node size = budget", title_fontsize=8)
+        fig.legend(
+            handles=handles, loc="center right", fontsize=8, frameon=False, title="node size = budget", title_fontsize=8
+        )
 
     def update(self, model) -> bytes:
         """The network in the model's current week, as PNG."""
@@ -152,8 +188,10 @@ class NetworkPicture(Blitted):
         leader = model.leader
         self.leader.set_facecolors([LEADER_COLOUR if leader.active else "white"])
         self.leader_label.set_text(f"leader ({leader.mode}{'' if leader.active else ', gave up'})")
-        self.title.set_text(f"Week {model.steps}: {model.coalition_size} committed, {model.table_size} at the table, "
-                            f"mean trust {model.mean_trust:.2f}")
+        self.title.set_text(
+            f"Week {model.steps}: {model.coalition_size} committed, {model.table_size} at the table, "
+            f"mean trust {model.mean_trust:.2f}"
+        )
         return self.render()
 
 
@@ -182,8 +220,9 @@ class PlotsPicture(Blitted):
         trust.set_title("mean trust", fontsize=9)
         trust.legend(fontsize=7, loc="lower right")
         self.committed = self.animate(*size.plot([], [], color="tab:green", drawstyle="steps-post", label="committed"))
-        self.sharing = self.animate(*size.plot([], [], color="tab:gray", lw=1, drawstyle="steps-post",
-                                               label="sharing data"))
+        self.sharing = self.animate(
+            *size.plot([], [], color="tab:gray", lw=1, drawstyle="steps-post", label="sharing data")
+        )
         size.set_ylim(0, len(model.organizations) + 0.5)
         size.set_title("coalition size", fontsize=9)
         size.legend(fontsize=7, loc="upper left")
@@ -210,15 +249,21 @@ class PlotsPicture(Blitted):
         data = model.datacollector.model_vars
         n = len(data["outcome_rate"])
         weeks = np.arange(n)
-        for line, key in ((self.rate, "outcome_rate"), (self.expected, "expected_rate"), (self.trust, "mean_trust"),
-                          (self.accuracy, "diagnosis_accuracy"), (self.committed, "coalition_size"),
-                          (self.sharing, "sharing_count"), (self.roles, "roles_covered")):
+        for line, key in (
+            (self.rate, "outcome_rate"),
+            (self.expected, "expected_rate"),
+            (self.trust, "mean_trust"),
+            (self.accuracy, "diagnosis_accuracy"),
+            (self.committed, "coalition_size"),
+            (self.sharing, "sharing_count"),
+            (self.roles, "roles_covered"),
+        ):
             line.set_data(weeks, np.array(data[key][:n], dtype=float))  # a copy: the lists keep growing
         low, high = min(data["outcome_rate"][:n]), max(data["outcome_rate"][:n])
         if low < self.rate_range[0] or high > self.rate_range[1]:
             self._fit_rate(min(low, model.target_rate), high)
-        if len(weeks) > self.axes[0, 0].get_xlim()[1]:  # a run past its horizon
-            self.axes[0, 0].set_xlim(0, 2 * len(weeks))
+        if n - 1 > self.axes[0, 0].get_xlim()[1]:  # a run past its horizon
+            self.axes[0, 0].set_xlim(0, 2 * n)
             self.invalidate()
         present = set(model.roles_at_table())
         self.roles_title.set_text("roles at the table\n" + " ".join(("✓" if r in present else "✗") + r for r in ROLES))
@@ -229,17 +274,23 @@ _PICTURES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _PICTURES_LOCK = threading.Lock()
 
 
+def picture_of(model, kind: type):
+    """The model's picture of ``kind``, built on first use and kept while the model lives."""
+    with _PICTURES_LOCK:
+        pictures = _PICTURES.setdefault(model, {})
+        if kind not in pictures:
+            pictures[kind] = (kind(model), threading.Lock())
+        return pictures[kind][0]
+
+
 def draw(model, kind: type) -> bytes:
     """The model's picture of ``kind`` as PNG (the picture is built on first use, kept while the model lives).
 
     Holds the model's ``step_lock`` (if it has one) so that a step never runs in the middle
     of a drawing, and the picture's own lock so that two renders never share a figure.
     """
-    with _PICTURES_LOCK:
-        pictures = _PICTURES.setdefault(model, {})
-        if kind not in pictures:
-            pictures[kind] = (kind(model), threading.Lock())
-        picture, lock = pictures[kind]
+    picture = picture_of(model, kind)
+    lock = _PICTURES[model][kind][1]
     with lock, getattr(model, "step_lock", contextlib.nullcontext()):
         return picture.update(model)
 

@@ -79,8 +79,11 @@ def main(argv=None) -> int:
     with serve() as url, open_page(url, width=1500, height=1000) as page:
         times = [click_step(page) for _ in range(args.steps)]
         rate = play_rate(page, seconds=6)
-        print(f"step to screen: median {statistics.median(times) * 1000:.0f} ms, min {min(times) * 1000:.0f}, "
-              f"max {max(times) * 1000:.0f} (n={len(times)}); Play: {rate:.1f} weeks/s", flush=True)
+        print(
+            f"step to screen: median {statistics.median(times) * 1000:.0f} ms, min {min(times) * 1000:.0f}, "
+            f"max {max(times) * 1000:.0f} (n={len(times)}); Play: {rate:.1f} weeks/s",
+            flush=True,
+        )
         set_seed(page, LESSON_SEED)
         for stem, leader, week in RUNS:
             choose(page, "Leader", leader)

@@ -24,5 +24,6 @@ def make_page(scenario_name: str = DEFAULT_SCENARIO, seed: str = DEFAULT_SEED, m
     params = model_params(scenario_name, seed)
     if model is None:
         model = ClassroomModel(**initial_values(params))
-    return SolaraViz(model, components=list(PANELS), model_params=params, name="Coalition",
-                     play_interval=PLAY_INTERVAL_MS)
+    return SolaraViz(
+        model, components=list(PANELS), model_params=params, name="Coalition", play_interval=PLAY_INTERVAL_MS
+    )
