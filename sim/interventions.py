@@ -17,6 +17,8 @@ Each week the coalition spends ``spend_share`` of the pool:
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 BASE_UPTAKE = 0.25
@@ -144,5 +146,5 @@ def uptake_from(legitimacies) -> float:
 
     ``uptake = BASE + (MAX - BASE) * (1 - prod(1 - legitimacy_i))``.
     """
-    combined = 1.0 - float(np.prod([1.0 - v for v in legitimacies])) if legitimacies else 0.0
+    combined = 1.0 - math.prod(1.0 - v for v in legitimacies)
     return BASE_UPTAKE + (MAX_UPTAKE - BASE_UPTAKE) * combined

@@ -129,6 +129,8 @@ class CoalitionModel(Model):
         self._below_target = 0
         self._goal_step = None
         self.running = True
+        # per-step collection can be switched off when only run-level results are wanted
+        self.collect_steps = True
         self.datacollector = DataCollector(
             model_reporters=reporters.MODEL_REPORTERS,
             agenttype_reporters={Organization: reporters.ORGANIZATION_REPORTERS},
@@ -212,7 +214,8 @@ class CoalitionModel(Model):
         self.members_perceive()  # 5. progress, frustration, exits; setbacks
         setbacks.strike(self)
         self.check_goal()  # 6. the goal, data collection
-        self.datacollector.collect(self)
+        if self.collect_steps:
+            self.datacollector.collect(self)
         if self.steps >= self.horizon:
             self.running = False
 

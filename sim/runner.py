@@ -22,6 +22,7 @@ def run(scenario_name: str = "chicago_absenteeism", steps: int | None = None, rn
 
     """
     model = CoalitionModel(scenario_name, steps=steps, rng=rng, **params)
+    model.collect_steps = False  # only run-level results are returned: skip the per-step table
     while model.running:
         model.step()
     return run_summary(model)
