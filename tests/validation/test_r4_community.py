@@ -39,10 +39,13 @@ def test_partner_lends_legitimacy_uptake(pooled):
 
 
 def test_consulted_community_improves_diagnosis(pooled):
-    """Signature: accuracy consulted > absent by >= 0.1 (what the community knows is pooled)."""
+    """Signature: accuracy consulted and partner > absent by >= 0.05 (what the community knows is pooled).
+
+    0.05 is more than 3 standard errors of a mean of 48 runs (run-to-run sd of accuracy ~0.1).
+    """
     acc = {m: vhelpers.mean(r, "diagnosis_accuracy") for m, r in pooled.items()}
-    assert acc["consulted"] >= acc["absent"] + 0.1, report(pooled)
-    assert acc["partner"] >= acc["absent"] + 0.1, report(pooled)
+    assert acc["consulted"] >= acc["absent"] + 0.05, report(pooled)
+    assert acc["partner"] >= acc["absent"] + 0.05, report(pooled)
 
 
 def test_partner_beats_absent_in_success(pooled):
