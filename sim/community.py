@@ -2,9 +2,9 @@
 
 As a *partner* it sits at the table from the start: it shares what it knows (circumstances
 no agency records) for the people it reaches, lends its legitimacy, which raises the uptake
-of the coalition's case work, and helps deliver that case work to the people it reaches. *Consulted*, it is asked for its knowledge (its
-records are pooled) but has no part in the solution, so it lends no legitimacy.
-*Absent*, it plays no part.
+of the coalition's case work, and helps deliver that case work to the people it reaches.
+*Consulted*, it is asked for its knowledge (its records are pooled) but has no part in the
+solution, so it lends no legitimacy. *Absent*, it plays no part.
 """
 
 from __future__ import annotations

@@ -8,21 +8,20 @@ from __future__ import annotations
 
 import numpy as np
 from mesa import DataCollector, Model
-from mesa.discrete_space import Network
 
 from sim import reporters, setbacks
 from sim.community import CommunityPartner
 from sim.diagnosis import diagnose, no_diagnosis
 from sim.events import EventLog
-from sim.interventions import Coalition, uptake_from
+from sim.interventions import Coalition
 from sim.leader import SystemLeader
-from sim.network import sector_layout, silo_graph
+from sim.measures import CoalitionMeasures
+from sim.network import build_network
 from sim.organization import AT_TABLE_STATES, Organization, State
 from sim.params import PARAMETERS, ROLES, ParameterError
 from sim.population import Population
 from sim.scenario import load_scenario
 from sim.seeding import normalize_rng
-from sim.trust import TrustLedger
 
 DIAGNOSIS_INTERVAL = 4
 MEETINGS_ON_JOINING = 3
@@ -31,7 +30,7 @@ RATE_SMOOTHING = 0.1
 _D = {name: p.default for name, p in PARAMETERS.items()}
 
 
-class CoalitionModel(Model):
+class CoalitionModel(CoalitionMeasures, Model):
     """A coalition forming around an upstream problem.
 
     Args:
@@ -139,37 +138,19 @@ class CoalitionModel(Model):
 
     # -- construction ----------------------------------------------------------
     def _build_agents_and_network(self) -> None:
-        spec, rng = self.spec, self.rng
-        orgs = spec.organizations
-        sectors = [o.sector for o in orgs]
-        n_orgs = len(orgs)
-        partners = spec.community
-        self.n_nodes = n_orgs + 1 + len(partners)
-        graph = silo_graph(
-            sectors, spec.network.within_sector, spec.network.across_sectors, seed=int(rng.integers(2**31))
+        spec, people = self.spec, self.people
+        self.space, self.trust = build_network(
+            spec, self.initial_trust, self.build_rate, self.loss_ratio, self.rng, self.random
         )
-        graph.add_nodes_from(range(n_orgs, self.n_nodes))
-        leader_node = n_orgs
-        graph.add_edges_from((leader_node, i) for i, s in enumerate(sectors) if s == spec.leader.sector)
-        for j in range(len(partners)):
-            graph.add_edge(n_orgs + 1 + j, int(rng.integers(n_orgs)))
-        names = [o.name for o in orgs] + [spec.leader.name] + [p.name for p in partners]
-        for a, b in spec.network.ties:
-            graph.add_edge(names.index(a), names.index(b))
-        self.space = Network(graph, layout=sector_layout(sectors, 1 + len(partners)), random=self.random)
-        self.trust = TrustLedger(self.n_nodes, self.build_rate, self.loss_ratio)
-        for u, v in graph.edges():
-            same = u < n_orgs and v < n_orgs and sectors[u] == sectors[v]
-            level = min(1.0, self.initial_trust + spec.network.silo_trust) if same else self.initial_trust
-            self.trust.add_tie(u, v, level, level)
-
-        names_c = self.people.names
+        self.n_nodes = len(self.space.G)
         self.organizations = []
-        for node, o in enumerate(orgs):
-            reach = self._draw_reach(o.reach, [names_c.index(c) for c in o.touches], o.focus)
+        for node, o in enumerate(spec.organizations):
+            touches = [people.names.index(c) for c in o.touches]
+            reach = people.draw_reach(o.reach, touches, o.focus)
             org = Organization(self, o, node, reach, patience=self.patience * o.patience)
             org.cell = self.space[node]
             self.organizations.append(org)
+        leader_node = len(spec.organizations)
         self.leader = SystemLeader(
             self,
             leader_node,
@@ -183,26 +164,11 @@ class CoalitionModel(Model):
         )
         self.leader.cell = self.space[leader_node]
         self.partners = []
-        for j, p in enumerate(partners):
-            partner = CommunityPartner(self, p, n_orgs + 1 + j, self.community_mode, self._draw_reach(p.reach, [], 0.0))
-            partner.cell = self.space[n_orgs + 1 + j]
+        for j, p in enumerate(spec.community):
+            node = leader_node + 1 + j
+            partner = CommunityPartner(self, p, node, self.community_mode, people.draw_reach(p.reach, [], 0.0))
+            partner.cell = self.space[node]
             self.partners.append(partner)
-
-    def _draw_reach(self, share: float, touches: list, focus: float) -> np.ndarray:
-        """People an agent touches: ``share`` of everyone, ``focus`` of those with ``touches``."""
-        p = np.full(self.people.n, share)
-        if touches and focus > 0:
-            p[self.people.x[:, touches].any(axis=1)] = max(share, focus)
-        return np.flatnonzero(self.rng.random(self.people.n) < p)
-
-    def mission_distance(self, mission: dict) -> float:
-        """1 - cosine between a mission and the problem (its outcome and positive weights)."""
-        names = self.people.names
-        w = np.clip(self.people.weights, 0, None)
-        problem = np.append(w / (np.linalg.norm(w) or 1.0), 1.0)
-        m = np.array([mission.get(n, 0.0) for n in names] + [mission.get("outcome", 0.0)])
-        norm = np.linalg.norm(m) * np.linalg.norm(problem)
-        return float(1.0 - m @ problem / norm) if norm > 0 else 1.0
 
     # -- the week ----------------------------------------------------------------
     def step(self) -> None:
@@ -359,98 +325,3 @@ class CoalitionModel(Model):
             if p.shares_knowledge and p.at_table and self.missing_role != "data":
                 roles.add("data")
         return [r for r in ROLES if r in roles]
-
-    # -- reporters -----------------------------------------------------------------
-    @property
-    def outcome_rate(self) -> float:
-        """Share of people with the outcome this week."""
-        return self.people.outcome_rate
-
-    @property
-    def expected_rate(self) -> float:
-        """Expected outcome rate given circumstances (without this week's draw noise)."""
-        return self.people.expected_rate()
-
-    @property
-    def goal_reached(self) -> bool:
-        """True once the outcome has held at or under target for ``hold_steps`` weeks."""
-        return self._goal_step is not None
-
-    @property
-    def steps_to_goal(self) -> int | None:
-        """Week the goal was reached, None until then."""
-        return self._goal_step
-
-    @property
-    def coalition_size(self) -> int:
-        """Organizations committed to the coalition."""
-        return sum(o.state == State.COMMITTED for o in self.organizations)
-
-    @property
-    def table_size(self) -> int:
-        """Organizations at the table or committed."""
-        return len(self.table_members())
-
-    @property
-    def mean_trust(self) -> float:
-        """Mean directed trust over ties between agents that have not left."""
-        active = np.ones(self.n_nodes, dtype=bool)
-        orgs = self.organizations
-        active[[o.node for o in orgs]] = [o.state != State.LEFT for o in orgs]
-        return self.trust.mean(active)
-
-    @property
-    def roles_covered(self) -> int:
-        """How many of the five roles are at the table."""
-        return len(self.roles_at_table())
-
-    @property
-    def diagnosis_accuracy(self) -> float:
-        """Overlap of the believed and the true causes, in [0, 1]."""
-        return self.diagnosis.accuracy
-
-    @property
-    def diagnosed_group(self) -> str:
-        """The group (e.g. "instability") of the believed main cause."""
-        if not self.diagnosis.cause:
-            return ""
-        return self.people.groups[self.people.names.index(self.diagnosis.cause)]
-
-    @property
-    def pool(self) -> float:
-        """Money in the coalition's pool."""
-        return self.coalition.pool
-
-    @property
-    def money_spent(self) -> float:
-        """Money spent on interventions so far."""
-        return self.coalition.spent
-
-    @property
-    def sharing_count(self) -> int:
-        """Data owners sharing their records."""
-        return sum(o.sharing for o in self.organizations)
-
-    @property
-    def exits(self) -> int:
-        """Organizations that left."""
-        return sum(o.state == State.LEFT for o in self.organizations)
-
-    @property
-    def uptake(self) -> float:
-        """Chance that a person offered case work takes it up."""
-        legit = [o.legitimacy for o in self.table_members() if o.has_role("legitimacy")]
-        if self.missing_role != "legitimacy":
-            legit += [p.legitimacy for p in self.partners if p.lends_legitimacy]
-        return uptake_from(legit)
-
-    @property
-    def reach(self) -> float:
-        """Share of people that the coalition's case work can reach."""
-        return self.case_reach().size / self.n_people if self.n_people else 0.0
-
-    @property
-    def shared_metric_adoption(self) -> float:
-        """Share of members at the table that adopted the shared metric."""
-        members = self.table_members()
-        return sum(m.adopted_shared_metric for m in members) / len(members) if members else 0.0

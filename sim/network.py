@@ -13,6 +13,9 @@ import math
 
 import networkx as nx
 import numpy as np
+from mesa.discrete_space import Network
+
+from sim.trust import TrustLedger
 
 
 def silo_graph(sectors: list[str], p_in: float, p_out: float, seed: int) -> nx.Graph:
@@ -61,3 +64,43 @@ def sector_layout(sectors: list[str], extra: int) -> dict:
         radius = 0.0 if j == 0 else 0.45
         pos[n + j] = np.array([radius * math.cos(angle), radius * math.sin(angle)])
     return pos
+
+
+def build_network(spec, initial_trust: float, build_rate: float, loss_ratio: float, rng, random):
+    """The Mesa network over every agent and the trust on its ties.
+
+    Nodes ``0..n-1`` are the organizations, ``n`` the leader, then the community partners.
+    Starting trust is ``initial_trust + silo_trust`` inside a sector, ``initial_trust`` across.
+
+    Args:
+        spec: the :class:`sim.scenario.Scenario`.
+        initial_trust: trust across sectors at the start.
+        build_rate: passed to the :class:`TrustLedger`.
+        loss_ratio: passed to the :class:`TrustLedger`.
+        rng: the model's numpy Generator (seeds networkx).
+        random: the model's ``random.Random`` (for Mesa's cells).
+
+    Returns:
+        ``(space, trust)``: a ``mesa.discrete_space.Network`` and a :class:`TrustLedger`.
+    """
+    sectors = [o.sector for o in spec.organizations]
+    n_orgs = len(sectors)
+    partners = spec.community
+    n_nodes = n_orgs + 1 + len(partners)
+    graph = silo_graph(sectors, spec.network.within_sector, spec.network.across_sectors, seed=int(rng.integers(2**31)))
+    graph.add_nodes_from(range(n_orgs, n_nodes))
+    leader_node = n_orgs
+    graph.add_edges_from((leader_node, i) for i, s in enumerate(sectors) if s == spec.leader.sector)
+    for j in range(len(partners)):
+        graph.add_edge(n_orgs + 1 + j, int(rng.integers(n_orgs)))
+    names = [o.name for o in spec.organizations] + [spec.leader.name] + [p.name for p in partners]
+    for a, b in spec.network.ties:
+        graph.add_edge(names.index(a), names.index(b))
+    space = Network(graph, layout=sector_layout(sectors, 1 + len(partners)), random=random)
+    trust = TrustLedger(n_nodes, build_rate, loss_ratio)
+    silo_level = min(1.0, initial_trust + spec.network.silo_trust)
+    for u, v in graph.edges():
+        same = u < n_orgs and v < n_orgs and sectors[u] == sectors[v]
+        level = silo_level if same else initial_trust
+        trust.add_tie(u, v, level, level)
+    return space, trust

@@ -72,7 +72,7 @@ class Organization(FixedAgent):
         self.records = np.array([names.index(c) for c in spec.records], dtype=np.int64)
         self.authority = frozenset(names.index(c) for c in spec.authority)
         self.metric = -1 if spec.metric == "outcome" else names.index(spec.metric)
-        self.distance = model.mission_distance(spec.mission)
+        self.distance = model.people.mission_distance(spec.mission)
         self._metric_ewma = None
         self._metric_best = None
         self.joined_step = None

@@ -118,6 +118,29 @@ class Population:
         """A system change lowers the onset of ``c`` for everyone by ``effect``."""
         self.onset_factor[c] *= 1.0 - effect
 
+    # -- who is touched, and how far a mission is from the problem ---------
+    def draw_reach(self, share: float, touches: list, focus: float) -> np.ndarray:
+        """Indices of the people an agent touches.
+
+        Each person is touched with probability ``share``, or ``max(share, focus)`` when
+        they have one of the ``touches`` circumstances (column indices) now.
+        """
+        p = np.full(self.n, share)
+        if touches and focus > 0:
+            p[self.x[:, touches].any(axis=1)] = max(share, focus)
+        return np.flatnonzero(self.rng.random(self.n) < p)
+
+    def mission_distance(self, mission: dict) -> float:
+        """``1 - cos(mission, problem)`` over the circumstances and the outcome.
+
+        The problem is ``(w+ / |w+|, 1)``: the positive hidden weights, and the outcome itself.
+        """
+        w = np.clip(self.weights, 0, None)
+        problem = np.append(w / (np.linalg.norm(w) or 1.0), 1.0)
+        m = np.array([mission.get(n, 0.0) for n in self.names] + [mission.get("outcome", 0.0)])
+        norm = np.linalg.norm(m) * np.linalg.norm(problem)
+        return float(1.0 - m @ problem / norm) if norm > 0 else 1.0
+
     # -- what can be measured ---------------------------------------------
     @property
     def outcome_rate(self) -> float:
