@@ -1,6 +1,8 @@
 """Figures and numbers for docs/validation.md (not a test; run it by hand).
 
-Usage: ``python tests/validation/report.py [--out docs/figures] [--n 12] [--only NAME ...]``
+Usage: ``python tests/validation/report.py [--out docs/figures] [--n 12] [--only NAME ...]``;
+``--only sobol`` runs the Sobol sweep of ``sobol.toml`` (10,240 runs, resumable, in
+``--sobol-dir``), which the default run skips.
 
 Writes ``validation-*.png`` and prints the measured numbers as Markdown. Every setting is
 run with the same seeds as the tests (``vhelpers``), through two worker processes.
@@ -300,11 +302,82 @@ def robustness(n: int):
             )
 
 
+def sobol_indices(out: Path, sweep_dir: Path):
+    """Sobol indices of goal attainment and final rate (sweep engine + SALib), ``sobol.toml``."""
+    import warnings
+
+    import pandas as pd
+    from SALib.analyze import sobol
+    from scipy.stats import spearmanr
+
+    from sim.sweep import Design, load_spec, run_sweep
+
+    spec = load_spec(Path(__file__).resolve().parent / "sobol.toml")
+    run_sweep(spec, sweep_dir, workers=vhelpers.WORKERS, progress=False)
+    df = pd.read_parquet(sweep_dir / "runs").sort_values("run_id")
+    design = Design(spec)
+    y = df.groupby("point_id")[["goal_reached", "final_rate"]].mean().sort_index()
+    res = {}
+    for o in ("goal_reached", "final_rate"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            res[o] = sobol.analyze(design.problem(), y[o].to_numpy(float), calc_second_order=False, seed=1)
+    print(f"\n### Sobol (N={spec.samples}, {len(df)} runs, mean P(goal) {y.goal_reached.mean():.2f})\n")
+    print("| parameter | S1 (goal) | ST (goal) | S1 (final rate) | ST (final rate) | rho goal | rho final rate |")
+    print("|---|---|---|---|---|---|---|")
+    for i, name in enumerate(design.names):
+        g, f = res["goal_reached"], res["final_rate"]
+        rho_g = spearmanr(df[name], df.goal_reached.astype(float))[0]
+        rho_f = spearmanr(df[name], df.final_rate)[0]
+        print(
+            f"| {name} | {g['S1'][i]:.2f} +- {g['S1_conf'][i]:.2f} | {g['ST'][i]:.2f} +- {g['ST_conf'][i]:.2f} "
+            f"| {f['S1'][i]:.2f} +- {f['S1_conf'][i]:.2f} | {f['ST'][i]:.2f} +- {f['ST_conf'][i]:.2f} "
+            f"| {rho_g:+.2f} | {rho_f:+.2f} |"
+        )
+    fig, axes = plt.subplots(1, 2, figsize=(13, 4.5))
+    for ax, o in zip(axes, ("goal_reached", "final_rate"), strict=True):
+        x = np.arange(len(design.names))
+        ax.bar(x - 0.2, res[o]["S1"], 0.4, yerr=res[o]["S1_conf"], capsize=3, label="first order S1")
+        ax.bar(x + 0.2, res[o]["ST"], 0.4, yerr=res[o]["ST_conf"], capsize=3, label="total ST")
+        ax.set_xticks(x, design.names, rotation=25, ha="right")
+        ax.axhline(0, color="grey", lw=0.8)
+        ax.set_title(f"{o} (mean {y[o].mean():.2f})")
+        ax.legend(fontsize=8)
+    fig.suptitle(f"Sobol indices, chicago_absenteeism, N={spec.samples}, {len(df)} runs (SALib, sweep engine)")
+    fig.tight_layout()
+    fig.savefig(out / "validation-sobol.png", dpi=110)
+
+
+def shapley(out: Path):
+    """``coalition table chicago_absenteeism`` at its default size, as a figure."""
+    from sim.analysis import shapley_table
+
+    table = shapley_table("chicago_absenteeism", workers=vhelpers.WORKERS)
+    print("\n### Shapley values\n\n```text\n" + table.format() + "\n```")
+    rows = table.rows[::-1]
+    fig, ax = plt.subplots(figsize=(10, 4.8))
+    y = np.arange(len(rows))
+    values = np.array([r.value for r in rows])
+    err = np.array([[r.value - r.low for r in rows], [r.high - r.value for r in rows]])
+    ax.barh(y, values, xerr=err, capsize=3, color="C0")
+    ax.set_yticks(y, [f"{r.name} ({', '.join(r.roles)})" for r in rows], fontsize=8)
+    ax.axvline(0, color="grey", lw=0.8)
+    ax.set_xlabel("Shapley value: contribution to P(goal)")
+    ax.set_title(
+        f"Who needs to be at the table? chicago_absenteeism\n({table.replicates} seeds x {table.permutations} "
+        f"orderings, {int(100 * table.confidence)}% bootstrap intervals)",
+        fontsize=9,
+    )
+    fig.tight_layout()
+    fig.savefig(out / "validation-shapley.png", dpi=110)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("docs/figures"))
     parser.add_argument("--n", type=int, default=12)
-    parser.add_argument("--only", nargs="*", default=None)
+    parser.add_argument("--only", nargs="*", default=None, help="parts to run (sobol runs only when named)")
+    parser.add_argument("--sobol-dir", type=Path, default=Path("out/validation-sobol"), help="sweep directory")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     parts = {
@@ -316,9 +389,11 @@ def main():
         "trust_time": lambda: trust_and_time(args.out),
         "face": lambda: face_validity(args.out, args.n),
         "robustness": lambda: robustness(8),
+        "shapley": lambda: shapley(args.out),
+        "sobol": lambda: sobol_indices(args.out, args.sobol_dir),
     }
     for name, fn in parts.items():
-        if args.only is None or name in args.only:
+        if (args.only is None and name != "sobol") or (args.only is not None and name in args.only):
             t = time.time()
             fn()
             print(f"\n<!-- {name}: {time.time() - t:.0f} s -->", flush=True)
