@@ -167,6 +167,22 @@ class ShapleyTable:
     threshold: float
     confidence: float
 
+    def to_frame(self):
+        """Return the ranked rows as a pandas DataFrame (what ``coalition table --csv`` writes)."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {
+                "rank": range(1, len(self.rows) + 1),
+                "organization": [r.name for r in self.rows],
+                "shapley": [r.value for r in self.rows],
+                "low": [r.low for r in self.rows],
+                "high": [r.high for r in self.rows],
+                "roles": [" ".join(r.roles) for r in self.rows],
+                "in_smallest_coalition": [r.name in (self.smallest or ()) for r in self.rows],
+            }
+        )
+
     def format(self) -> str:
         """Return the table in plain text, for the terminal."""
         width = max([len(r.name) for r in self.rows] + [12])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from sim.cli import UsageError, parse_sets, positive_int, seed_value
 
@@ -39,6 +40,11 @@ def add_parser(subparsers) -> None:
     p.add_argument("--threshold", type=probability, default=0.8, help="P(goal) of the smallest coalition (0.8)")
     p.add_argument("--steps", type=positive_int, help="horizon in weeks (default: the scenario's)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a model parameter")
+    p.add_argument(
+        "--csv",
+        type=Path,
+        help="also write the ranked table as CSV (the browser app shows scenarios/tables/<scenario>.csv)",
+    )
     p.set_defaults(handler=cmd_table)
 
 
@@ -69,4 +75,8 @@ def cmd_table(args) -> int:
         params=params,
     )
     print(table.format())
+    if args.csv is not None:
+        args.csv.parent.mkdir(parents=True, exist_ok=True)
+        table.to_frame().to_csv(args.csv, index=False, float_format="%.4f")
+        print(f"wrote {args.csv}")
     return 0

@@ -92,7 +92,7 @@ def Notice(model, week: int):
             solara.Warning(message, dense=True)
         solara.Text(
             f"{model.spec.title}, seed {getattr(model, 'seed', '?')}: {model.horizon} weeks, "
-            f"{model.n_people:,} people; goal: {model.people_outcome} at or under {model.target_rate:.0%} "
+            f"{model.n_people:,} people; goal: {model.people_outcome} at or under {model.target_rate:.1%} "
             f"for {model.hold_steps} weeks.",
             style=BLOCK,
         )
@@ -129,4 +129,41 @@ def NoticePanel(model):
     return Notice(model, model.steps)
 
 
-PANELS = [NetworkPanel, PlotsPanel, NarrationPanel, NoticePanel]
+@solara.component
+def TablePanel(model):
+    """Who needs to be at the table? The stored Shapley table of the scenario, if there is one."""
+    table = stored_table(model.spec.name)
+    with solara.Card("Who needs to be at the table?") as card:
+        if table is None:
+            solara.Text(
+                f"No stored table for {model.spec.name}. Compute one (a few minutes) with "
+                f"`coalition table {model.spec.name} --csv scenarios/tables/{model.spec.name}.csv`.",
+                style=BLOCK,
+            )
+            return card
+        solara.Text(
+            "Each organization's contribution to the chance of reaching the goal (Shapley value, "
+            "with its 95% interval), from `coalition table`. * marks the smallest coalition found "
+            "that reaches the goal with at least 80% probability.",
+            style=BLOCK,
+        )
+        rows = [
+            f"| {r.rank} | {r.organization}{' *' if r.in_smallest_coalition else ''} | {r.shapley:+.2f} "
+            f"| [{r.low:+.2f}, {r.high:+.2f}] | {r.roles} |"
+            for r in table.itertuples()
+        ]
+        solara.Markdown("| # | organization | value | interval | roles |\n|---|---|---|---|---|\n" + "\n".join(rows))
+    return card
+
+
+def stored_table(scenario: str):
+    """The CSV written by ``coalition table --csv`` for a shipped scenario, or None."""
+    import pandas as pd
+
+    from sim.scenario import SCENARIO_DIR
+
+    path = SCENARIO_DIR / "tables" / f"{scenario}.csv"
+    return pd.read_csv(path) if path.exists() else None
+
+
+PANELS = [NetworkPanel, PlotsPanel, NarrationPanel, NoticePanel, TablePanel]
