@@ -192,3 +192,18 @@ def test_the_week_axis_spans_the_horizon():
         m.step()
     plots_png(m)
     assert picture_of(m, PlotsPicture).axes[0, 0].get_xlim() == (0, 12)
+
+
+def test_the_page_shows_who_needs_to_be_at_the_table():
+    from sim.viz.components import TablePanel, stored_table
+
+    table = stored_table("chicago_absenteeism")
+    assert table is not None and table["organization"].iloc[0]  # shipped with the scenario
+    model = ClassroomModel(rng=1)
+    _, rc = solara.render(TablePanel(model), handle_error=True)
+    try:
+        card = rc.find(v.Card).widget
+        assert "Who needs to be at the table?" in str(card.children)
+        assert table["organization"].iloc[0] in str(card.children)
+    finally:
+        rc.close()
