@@ -56,29 +56,53 @@ def expand(t: Table, steps: int) -> dict:
     circs = _circumstances(rng, k)
     names = [c["name"] for c in circs]
     causes, proxy = names[:-1], names[-1]
-    population = {"size": people, "outcome": "the outcome", "baseline": -1.6, "circumstances": circs,
-                  "hold_steps": hold}
+    population = {
+        "size": people,
+        "outcome": "the outcome",
+        "baseline": -1.6,
+        "circumstances": circs,
+        "hold_steps": hold,
+    }
     start = _expected_rate(population, rng)
     population["target_rate"] = round(start * (1.0 - drop), 4)
     sectors = [f"sector {i + 1}" for i in range(n_sectors)]
-    orgs = [_organization(rng, i, sectors[i % n_sectors], causes, proxy, people / REFERENCE_PEOPLE / n_orgs)
-            for i in range(n_orgs)]
+    orgs = [
+        _organization(rng, i, sectors[i % n_sectors], causes, proxy, people / REFERENCE_PEOPLE / n_orgs)
+        for i in range(n_orgs)
+    ]
     for role_index, role in enumerate(ROLES):  # every role held by someone
         _give_role(rng, orgs[role_index % n_orgs], role, causes)
-    community = [{"name": f"community group {j + 1}", "reach": round(float(rng.uniform(0.05, 0.2)), 3),
-                  "knows": [str(c) for c in rng.choice(causes, min(2, len(causes)), replace=False)],
-                  "legitimacy": round(float(rng.uniform(0.3, 0.6)), 3)} for j in range(n_community)]
-    return {"population": population, "organizations": orgs, "community": community,
-            "leader": {"name": "Backbone organization", "sector": sectors[0]},
-            "interventions": {"system_cost": round(SYSTEM_COST * people / REFERENCE_PEOPLE, 4)}}
+    community = [
+        {
+            "name": f"community group {j + 1}",
+            "reach": round(float(rng.uniform(0.05, 0.2)), 3),
+            "knows": [str(c) for c in rng.choice(causes, min(2, len(causes)), replace=False)],
+            "legitimacy": round(float(rng.uniform(0.3, 0.6)), 3),
+        }
+        for j in range(n_community)
+    ]
+    return {
+        "population": population,
+        "organizations": orgs,
+        "community": community,
+        "leader": {"name": "Backbone organization", "sector": sectors[0]},
+        "interventions": {"system_cost": round(SYSTEM_COST * people / REFERENCE_PEOPLE, 4)},
+    }
 
 
 def _circumstances(rng: np.random.Generator, k: int) -> list[dict]:
     out = []
     for i in range(k - 1):
-        out.append({"name": f"cause_{i + 1}", "group": "cause", "prevalence": round(float(rng.uniform(0.04, 0.15)), 4),
-                    "duration": round(float(rng.uniform(12, 52)), 1), "weight": round(float(rng.uniform(0.6, 1.4)), 3),
-                    "raises": {"proxy": round(float(rng.uniform(0.5, 2.0)), 3)}})
+        out.append(
+            {
+                "name": f"cause_{i + 1}",
+                "group": "cause",
+                "prevalence": round(float(rng.uniform(0.04, 0.15)), 4),
+                "duration": round(float(rng.uniform(12, 52)), 1),
+                "weight": round(float(rng.uniform(0.6, 1.4)), 3),
+                "raises": {"proxy": round(float(rng.uniform(0.5, 2.0)), 3)},
+            }
+        )
     out.append({"name": "proxy", "group": "proxy", "prevalence": 0.08, "duration": 12.0, "weight": 0.2})
     return out
 
@@ -95,12 +119,16 @@ def _expected_rate(population: dict, rng: np.random.Generator) -> float:
 def _organization(rng, i: int, sector: str, causes: list, proxy: str, scale: float) -> dict:
     focus_on = str(rng.choice(causes))
     org = {
-        "name": f"organization {i + 1}", "sector": sector,
+        "name": f"organization {i + 1}",
+        "sector": sector,
         "mission": {"outcome": round(float(rng.uniform(0, 1)), 3), focus_on: 1.0},
         "budget": round(float(WEEKLY_MONEY * scale * rng.uniform(0.5, 1.5)), 4),
         "metric": "outcome" if rng.random() < 0.4 else focus_on,
-        "roles": [], "reach": round(float(rng.uniform(0.0, 0.05)), 4), "touches": [focus_on],
-        "focus": round(float(rng.uniform(0.2, 0.7)), 3), "reliability": round(float(rng.uniform(0.85, 0.95)), 3),
+        "roles": [],
+        "reach": round(float(rng.uniform(0.0, 0.05)), 4),
+        "touches": [focus_on],
+        "focus": round(float(rng.uniform(0.2, 0.7)), 3),
+        "reliability": round(float(rng.uniform(0.85, 0.95)), 3),
         "funding_pool": f"pool {i % 3 + 1}",
     }
     if i == 0:  # the obvious owner: records only the proxy, as schools record disengagement

@@ -33,9 +33,23 @@ SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 MAX_FILE_BYTES = 20_000_000
 
 __all__ = [
-    "Circumstance", "CommunitySpec", "Interventions", "LeaderSpec", "NetworkSpec", "OrganizationSpec",
-    "Population", "Scenario", "ScenarioError", "Setbacks", "SCENARIO_DIR", "available_scenarios",
-    "dump_scenario", "load_scenario", "parse_scenario", "scenario_from_dict", "scenario_path",
+    "Circumstance",
+    "CommunitySpec",
+    "Interventions",
+    "LeaderSpec",
+    "NetworkSpec",
+    "OrganizationSpec",
+    "Population",
+    "Scenario",
+    "ScenarioError",
+    "Setbacks",
+    "SCENARIO_DIR",
+    "available_scenarios",
+    "dump_scenario",
+    "load_scenario",
+    "parse_scenario",
+    "scenario_from_dict",
+    "scenario_path",
 ]
 
 
@@ -88,8 +102,10 @@ def decode(raw: bytes, label: str) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        raise ScenarioError(f"{label}:{line}: (file): not UTF-8 text (byte 0x{raw[err.start]:02x} at offset "
-                            f"{err.start}); save the file as UTF-8") from None
+        raise ScenarioError(
+            f"{label}:{line}: (file): not UTF-8 text (byte 0x{raw[err.start]:02x} at offset "
+            f"{err.start}); save the file as UTF-8"
+        ) from None
 
 
 def parse_scenario(text: str, *, label: str = "<scenario>", default_name: str = "scenario") -> Scenario:
@@ -119,8 +135,10 @@ def parse_scenario(text: str, *, label: str = "<scenario>", default_name: str = 
     except (RecursionError, ValueError) as err:
         raise ScenarioError(f"{label}: (file): not valid TOML: {type(err).__name__}") from None
     if not data:
-        raise ScenarioError(f"{label}: (file): the file has no settings, only comments or blank lines; "
-                            "expected a TOML scenario (see docs/scenarios.md)")
+        raise ScenarioError(
+            f"{label}: (file): the file has no settings, only comments or blank lines; "
+            "expected a TOML scenario (see docs/scenarios.md)"
+        )
     try:
         return scenario_from_dict(data, label=label, default_name=default_name, locator=Locator(text))
     except RecursionError:

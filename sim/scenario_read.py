@@ -24,13 +24,23 @@ from sim.schema import Locator, Table, suggest
 
 MAX_CIRCUMSTANCES = 12
 MAX_ORGANIZATIONS = 10_000
-SECTIONS = ("scenario", "population", "organizations", "leader", "community", "network", "interventions",
-            "setbacks", "generator")
+SECTIONS = (
+    "scenario",
+    "population",
+    "organizations",
+    "leader",
+    "community",
+    "network",
+    "interventions",
+    "setbacks",
+    "generator",
+)
 GENERATED = ("population", "organizations", "leader", "community")
 
 
-def scenario_from_dict(data, *, label: str = "<scenario>", default_name: str = "scenario",
-                       locator: Locator | None = None) -> Scenario:
+def scenario_from_dict(
+    data, *, label: str = "<scenario>", default_name: str = "scenario", locator: Locator | None = None
+) -> Scenario:
     """Build a checked :class:`Scenario` from a parsed TOML document.
 
     Args:
@@ -69,8 +79,13 @@ def scenario_from_dict(data, *, label: str = "<scenario>", default_name: str = "
     if leader.name in [o.name for o in orgs]:
         root.table("leader", required=False).fail("name", f"{leader.name!r} is already the name of an organization")
     community = tuple(_community(t, names) for t in root.array_of_tables("community", 0, 100))
-    _unique(root, "community", [o.name for o in orgs] + [leader.name] + [c.name for c in community],
-            first=len(orgs) + 1, what="an organization, the leader or another community partner")
+    _unique(
+        root,
+        "community",
+        [o.name for o in orgs] + [leader.name] + [c.name for c in community],
+        first=len(orgs) + 1,
+        what="an organization, the leader or another community partner",
+    )
     everyone = [o.name for o in orgs] + [leader.name] + [c.name for c in community]
     return Scenario(
         name=name,
@@ -106,15 +121,17 @@ def _population(t: Table, steps: int) -> Population:
     for c in raw:
         name = c.str("name")
         if name == "outcome":
-            c.fail("name", "\"outcome\" is reserved for the outcome itself; choose another name")
+            c.fail("name", '"outcome" is reserved for the outcome itself; choose another name')
         if name in names:
             c.fail("name", f"{name!r} appears twice; circumstance names must be unique")
         names.append(name)
     circs = tuple(_circumstance(c, names) for c in raw)
     hold = t.integer("hold_steps", 8, 1, 10_000)
     if hold > steps:
-        t.fail("hold_steps", f"{hold} weeks is longer than the horizon scenario.steps = {steps}; "
-                             "the goal could never be reached")
+        t.fail(
+            "hold_steps",
+            f"{hold} weeks is longer than the horizon scenario.steps = {steps}; the goal could never be reached",
+        )
     return Population(
         size=t.integer("size", None, 1, 10_000_000),
         outcome=t.str("outcome", "the outcome"),
@@ -144,8 +161,23 @@ def _circumstance(c: Table, names: list) -> Circumstance:
     )
 
 
-ORGANIZATION_KEYS = ("name", "sector", "mission", "budget", "metric", "roles", "reach", "touches", "focus",
-                     "records", "authority", "legitimacy", "reliability", "patience", "funding_pool")
+ORGANIZATION_KEYS = (
+    "name",
+    "sector",
+    "mission",
+    "budget",
+    "metric",
+    "roles",
+    "reach",
+    "touches",
+    "focus",
+    "records",
+    "authority",
+    "legitimacy",
+    "reliability",
+    "patience",
+    "funding_pool",
+)
 
 
 def _organization(t: Table, names: tuple) -> OrganizationSpec:
@@ -160,7 +192,7 @@ def _organization(t: Table, names: tuple) -> OrganizationSpec:
     metric = t.str("metric", "outcome")
     if metric != "outcome" and metric not in names:
         hint = suggest(metric, ("outcome",) + names)
-        t.fail("metric", f"{metric!r} is neither \"outcome\" nor a circumstance; {hint}")
+        t.fail("metric", f'{metric!r} is neither "outcome" nor a circumstance; {hint}')
     circ = "a circumstance"
     t.list("roles")
     spec = OrganizationSpec(
@@ -185,8 +217,11 @@ def _organization(t: Table, names: tuple) -> OrganizationSpec:
         "authority": ("authority", not spec.authority, "must name the circumstances it can change"),
         "resources": ("budget", spec.budget <= 0, "must have a budget above 0"),
         "legitimacy": ("legitimacy", spec.legitimacy <= 0, "must have legitimacy above 0"),
-        "touch": ("reach", spec.reach <= 0 and not (spec.touches and spec.focus > 0),
-                  "must reach someone: reach above 0, or touches with focus above 0"),
+        "touch": (
+            "reach",
+            spec.reach <= 0 and not (spec.touches and spec.focus > 0),
+            "must reach someone: reach above 0, or touches with focus above 0",
+        ),
     }
     for role, (key, missing, what) in needs.items():
         if role in spec.roles and missing:
@@ -220,7 +255,7 @@ def _network(t: Table, everyone: list) -> NetworkSpec:
     for i, tie in enumerate(ties):
         where = ("ties", i)
         if not (isinstance(tie, list) and len(tie) == 2 and all(isinstance(x, str) for x in tie)):
-            t.fail(where, "expected a pair of names, e.g. [\"Schools\", \"Housing Authority\"]")
+            t.fail(where, 'expected a pair of names, e.g. ["Schools", "Housing Authority"]')
         for end in tie:
             if end not in known:
                 hint = suggest(end, everyone)

@@ -58,8 +58,17 @@ def dump_scenario(scenario: Scenario) -> str:
     """
     s = scenario
     lines = [f"# Scenario {s.name!r}, written by sim.scenario.dump_scenario.", ""]
-    lines += _table("[scenario]", {"name": s.name, "title": s.title, "description": s.description,
-                                   "steps": s.steps, "notice": s.notice, "sources": list(s.sources)})
+    lines += _table(
+        "[scenario]",
+        {
+            "name": s.name,
+            "title": s.title,
+            "description": s.description,
+            "steps": s.steps,
+            "notice": s.notice,
+            "sources": list(s.sources),
+        },
+    )
     lines += _table("[population]", _plain(s.population, skip=("circumstances",)))
     for c in s.population.circumstances:
         lines += _table("[[population.circumstances]]", _plain(c))
@@ -74,4 +83,3 @@ def dump_scenario(scenario: Scenario) -> str:
     lines += _table("[interventions]", _plain(s.interventions))
     lines += _table("[setbacks]", _plain(s.setbacks))
     return "\n".join(lines)
-

@@ -155,8 +155,8 @@ def _header(line: str):
         return None
     double = text.startswith("[[")
     close = text.find("]]" if double else "]")
-    rest = text[close + (2 if double else 1):].strip() if close >= 0 else "#"
-    inner = text[(2 if double else 1):close] if close >= 0 else ""
+    rest = text[close + (2 if double else 1) :].strip() if close >= 0 else "#"
+    inner = text[(2 if double else 1) : close] if close >= 0 else ""
     if close < 0 or (rest and not rest.startswith("#")) or "=" in inner:
         return None
     return double, [key_text(p) for p in _parts(inner)]

@@ -15,51 +15,76 @@ COALITION = Path(sys.executable).with_name("coalition")
 # (what to replace in chicago_absenteeism.toml, with what, the expected message after "bad.toml")
 MISTAKES = {
     "unknown key": (
-        'reliability = 0.88\nfunding_pool = "state"', 'patiense = 3\nreliability = 0.88\nfunding_pool = "state"',
-        ":133: organizations[2].patiense: unknown key; did you mean 'patience'?"),
+        'reliability = 0.88\nfunding_pool = "state"',
+        'patiense = 3\nreliability = 0.88\nfunding_pool = "state"',
+        ":133: organizations[2].patiense: unknown key; did you mean 'patience'?",
+    ),
     "wrong type": (
-        "budget = 30", 'budget = "thirty"',
-        ":140: organizations[3].budget: expected a number between 0 and 1e+12, got the string 'thirty'"),
+        "budget = 30",
+        'budget = "thirty"',
+        ":140: organizations[3].budget: expected a number between 0 and 1e+12, got the string 'thirty'",
+    ),
     "out of range": (
-        "prevalence = 0.14", "prevalence = 1.4",
-        ":56: population.circumstances[1].prevalence: 1.4 is out of range; expected a number between 1e-06 and 0.999"),
+        "prevalence = 0.14",
+        "prevalence = 1.4",
+        ":56: population.circumstances[1].prevalence: 1.4 is out of range; expected a number between 1e-06 and 0.999",
+    ),
     "not a whole number": (
-        "size = 3000", "size = 3000.5",
-        ":39: population.size: expected a whole number between 1 and 10000000, got 3000.5"),
+        "size = 3000",
+        "size = 3000.5",
+        ":39: population.size: expected a whole number between 1 and 10000000, got 3000.5",
+    ),
     "NaN": (
-        "mission = { transport_barrier = 1.0 }", "mission = { transport_barrier = nan }",
-        ":197: organizations[7].mission.transport_barrier: expected a finite number between 0 and 100, got nan"),
+        "mission = { transport_barrier = 1.0 }",
+        "mission = { transport_barrier = nan }",
+        ":197: organizations[7].mission.transport_barrier: expected a finite number between 0 and 100, got nan",
+    ),
     "infinity": (
-        "weight = 0.6", "weight = inf",
-        ":82: population.circumstances[4].weight: expected a finite number between -20 and 20, got inf"),
+        "weight = 0.6",
+        "weight = inf",
+        ":82: population.circumstances[4].weight: expected a finite number between -20 and 20, got inf",
+    ),
     "missing required field": (
-        'name = "Housing Authority"\nsector = "housing"\n', 'name = "Housing Authority"\n',
-        ":165: organizations[5].sector: missing required field"),
+        'name = "Housing Authority"\nsector = "housing"\n',
+        'name = "Housing Authority"\n',
+        ":165: organizations[5].sector: missing required field",
+    ),
     "unknown circumstance": (
-        'records = ["health_problem"]', 'records = ["helth_problem"]',
-        ":161: organizations[4].records[0]: 'helth_problem' is not a circumstance; did you mean 'health_problem'?"),
+        'records = ["health_problem"]',
+        'records = ["helth_problem"]',
+        ":161: organizations[4].records[0]: 'helth_problem' is not a circumstance; did you mean 'health_problem'?",
+    ),
     "unknown organization in a tie": (
-        "within_sector = 0.9", 'within_sector = 0.9\nties = [["Housing Authority", "Housing Authorit"]]',
+        "within_sector = 0.9",
+        'within_sector = 0.9\nties = [["Housing Authority", "Housing Authorit"]]',
         ":236: network.ties[0]: 'Housing Authorit' is not an organization, community partner or the leader; "
-        "did you mean 'Housing Authority'?"),
+        "did you mean 'Housing Authority'?",
+    ),
     "unknown sector": (
-        'sector = "education"\n\n[[organizations]]', 'sector = "edu"\n\n[[organizations]]',
+        'sector = "education"\n\n[[organizations]]',
+        'sector = "edu"\n\n[[organizations]]',
         ":93: leader.sector: 'edu' is not the sector of any organization; expected one of child services, "
-        "community, education, health, housing, philanthropy, social services, transport"),
+        "community, education, health, housing, philanthropy, social services, transport",
+    ),
     "role without what it needs": (
-        'roles = ["touch", "data"]\nreach = 0.1', 'roles = ["touch", "data", "authority"]\nreach = 0.1',
+        'roles = ["touch", "data"]\nreach = 0.1',
+        'roles = ["touch", "data", "authority"]\nreach = 0.1',
         ":151: organizations[4].authority: an organization with the authority role must name the circumstances "
-        "it can change"),
+        "it can change",
+    ),
     "duplicate name": (
-        "name = \"Parents' council\"", 'name = "Housing Authority"',
+        'name = "Parents\' council"',
+        'name = "Housing Authority"',
         ":229: community[0].name: 'Housing Authority' is already the name of an organization, the leader or "
-        "another community partner; names must be unique"),
+        "another community partner; names must be unique",
+    ),
     "goal longer than the horizon": (
-        "steps = 156", "steps = 4",
+        "steps = 156",
+        "steps = 4",
         ":43: population.hold_steps: 8 weeks is longer than the horizon scenario.steps = 4; the goal could "
-        "never be reached"),
-    "not TOML": (
-        "hold_steps = 8", "hold_steps = = 8", ":43: (file): not valid TOML: Invalid value (column 14)"),
+        "never be reached",
+    ),
+    "not TOML": ("hold_steps = 8", "hold_steps = = 8", ":43: (file): not valid TOML: Invalid value (column 14)"),
 }
 
 
@@ -72,14 +97,17 @@ def test_each_kind_of_mistake_names_the_line_and_field(kind):
     assert str(err.value) == "bad.toml" + expected
 
 
-@pytest.mark.parametrize("content, expected", [
-    (b"", "bad.toml: (file): the file is empty; expected a TOML scenario (see docs/scenarios.md)"),
-    (b"  \n# only a comment\n", "bad.toml: (file): the file has no settings"),
-    (b"[scenario]\nname = \"caf\xe9\"\n", "bad.toml:2: (file): not UTF-8 text (byte 0xe9 at offset 22)"),
-    (b"<html>not toml</html>", "bad.toml:1: (file): not valid TOML"),
-    (b"[scenario]\n", "bad.toml: population: missing required table"),
-    (b"[scenario]\nsteps = 10\n[generator]\npeople = 0\n", "bad.toml:4: generator.people: 0 is out of range"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (b"", "bad.toml: (file): the file is empty; expected a TOML scenario (see docs/scenarios.md)"),
+        (b"  \n# only a comment\n", "bad.toml: (file): the file has no settings"),
+        (b'[scenario]\nname = "caf\xe9"\n', "bad.toml:2: (file): not UTF-8 text (byte 0xe9 at offset 22)"),
+        (b"<html>not toml</html>", "bad.toml:1: (file): not valid TOML"),
+        (b"[scenario]\n", "bad.toml: population: missing required table"),
+        (b"[scenario]\nsteps = 10\n[generator]\npeople = 0\n", "bad.toml:4: generator.people: 0 is out of range"),
+    ],
+)
 def test_file_level_mistakes(tmp_path, content, expected):
     path = tmp_path / "bad.toml"
     path.write_bytes(content)
@@ -101,7 +129,7 @@ def test_a_byte_order_mark_is_accepted(tmp_path):
 
 
 def test_generator_and_hand_written_sections_do_not_mix():
-    text = "[scenario]\n[generator]\n[[organizations]]\nname = \"x\"\n"
+    text = '[scenario]\n[generator]\n[[organizations]]\nname = "x"\n'
     with pytest.raises(ScenarioError, match=r"^t\.toml:3: organizations: cannot be given together with \[generator\]"):
         parse_scenario(text, label="t.toml")
 
@@ -110,8 +138,12 @@ def test_the_cli_prints_one_line_and_exits_2(tmp_path):
     old, new, expected = MISTAKES["unknown key"]
     path = tmp_path / "bad.toml"
     path.write_text(BASE.replace(old, new, 1), encoding="utf-8")
-    done = subprocess.run([str(COALITION), "run", str(path), "--steps", "2", "--out", str(tmp_path / "out")],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(COALITION), "run", str(path), "--steps", "2", "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2
     assert done.stderr.splitlines() == [f"error: {path}{expected}"]
 
@@ -127,10 +159,18 @@ def test_the_cli_in_process_prints_the_same_line(tmp_path, capsys, kind):
     assert capsys.readouterr().err.splitlines() == [f"error: {path}{expected}"]
 
 
-@pytest.mark.parametrize("args", [
-    ["run", "--steps", "-5"], ["run", "--steps", "abc"], ["run", "--seed", "x"], ["run", "--set", "patience=abc"],
-    ["run", "--set", "no_such_parameter=1"], ["run", "no_such_scenario"], ["run", "--set", "patiense=3"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "--steps", "-5"],
+        ["run", "--steps", "abc"],
+        ["run", "--seed", "x"],
+        ["run", "--set", "patience=abc"],
+        ["run", "--set", "no_such_parameter=1"],
+        ["run", "no_such_scenario"],
+        ["run", "--set", "patiense=3"],
+    ],
+)
 def test_bad_cli_values_print_one_line_and_exit_2(args, capsys):
     from sim.cli import main
 
@@ -143,7 +183,14 @@ def test_coalition_scenarios_lists_every_scenario_on_one_line_each():
     done = subprocess.run([str(COALITION), "scenarios"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0
     lines = done.stdout.splitlines()
-    for name in ("teen_substance_use", "traffic_fatalities", "homelessness_built_for_zero",
-                 "domestic_violence_high_risk_team", "single_agency", "random", "chicago_absenteeism"):
+    for name in (
+        "teen_substance_use",
+        "traffic_fatalities",
+        "homelessness_built_for_zero",
+        "domestic_violence_high_risk_team",
+        "single_agency",
+        "random",
+        "chicago_absenteeism",
+    ):
         assert sum(line.split()[0] == name for line in lines) == 1
     assert not any("broken" in line for line in lines)

@@ -103,13 +103,20 @@ def test_edited_text_gives_a_result_or_one_line(name, data):
         elif edit == "replace":
             lines[i] = data.draw(odd_text)
         elif "=" in lines[i]:
-            lines[i] = lines[i].split("=")[0] + "= " + data.draw(st.sampled_from(
-                ["nan", "inf", "-inf", "1e400", "99999999999999999999", "true", '"x"', "[]", "{}", "-1", "0"]))
+            lines[i] = (
+                lines[i].split("=")[0]
+                + "= "
+                + data.draw(
+                    st.sampled_from(
+                        ["nan", "inf", "-inf", "1e400", "99999999999999999999", "true", '"x"', "[]", "{}", "-1", "0"]
+                    )
+                )
+            )
     outcome(lambda: parse_scenario("\n".join(lines), label=LABEL))
 
 
 @settings(max_examples=150, deadline=None)
-@given(raw=st.binary(max_size=200) | st.builds(lambda b: b"[scenario]\nname = \"" + b, st.binary(max_size=40)))
+@given(raw=st.binary(max_size=200) | st.builds(lambda b: b'[scenario]\nname = "' + b, st.binary(max_size=40)))
 def test_any_bytes_in_a_file_give_a_result_or_one_line(raw):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "fuzz.toml"
@@ -122,8 +129,15 @@ def test_any_bytes_in_a_file_give_a_result_or_one_line(raw):
 
 
 def test_deeply_nested_or_odd_documents():
-    for doc in ({"scenario": [[[[]]]]}, {"x" * 10_000: 1}, {"scenario": {"steps": 10**400}}, [], "text", None,
-                {"population": {"circumstances": [{"name": "a"}] * 13}}):
+    for doc in (
+        {"scenario": [[[[]]]]},
+        {"x" * 10_000: 1},
+        {"scenario": {"steps": 10**400}},
+        [],
+        "text",
+        None,
+        {"population": {"circumstances": [{"name": "a"}] * 13}},
+    ):
         with_label = outcome(lambda d=doc: scenario_from_dict(d, label=LABEL))
         assert with_label is not None
 
@@ -135,8 +149,19 @@ def test_pathological_lines_are_scanned_in_linear_time():
     from sim.schema import Locator
 
     n = 20_000
-    for line in ["[" + " " * n + "x", "[" + "a " * n, "a" * n, "a." * n, '"' * n, "a = [" + "[" * n, "[[" + " ]" * n,
-                 "a" + " " * n + ".", "a" + " . a" * n, "a." * n + " =", " " * n + "a" + " " * n]:
+    for line in [
+        "[" + " " * n + "x",
+        "[" + "a " * n,
+        "a" * n,
+        "a." * n,
+        '"' * n,
+        "a = [" + "[" * n,
+        "[[" + " ]" * n,
+        "a" + " " * n + ".",
+        "a" + " . a" * n,
+        "a." * n + " =",
+        " " * n + "a" + " " * n,
+    ]:
         start = time.perf_counter()
         Locator(line + "\n" + line)
         outcome(lambda text=line: parse_scenario(text, label=LABEL))

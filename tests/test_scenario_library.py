@@ -9,8 +9,14 @@ from sim.diagnosis import diagnose
 from sim.scenario import available_scenarios, load_scenario, parse_scenario
 from tests.strategies import generated_document, generator_tables, toml_text
 
-OWN = ("teen_substance_use", "traffic_fatalities", "homelessness_built_for_zero", "domestic_violence_high_risk_team",
-       "single_agency", "random")
+OWN = (
+    "teen_substance_use",
+    "traffic_fatalities",
+    "homelessness_built_for_zero",
+    "domestic_violence_high_risk_team",
+    "single_agency",
+    "random",
+)
 # the real-world scenarios, the organization whose records are the obvious single-agency view,
 # and the circumstance that view blames (raised by the real causes, weighing little itself)
 OBVIOUS_OWNER = {
@@ -60,8 +66,9 @@ def _diagnoses(name, owner_name):
     owners = [o for o in model.organizations if o.has_role("data")]
 
     def diagnosis(orgs):
-        return diagnose(people.x, people.outcome, [(o.reach, o.records) for o in orgs], people.names,
-                        people.true_shares())
+        return diagnose(
+            people.x, people.outcome, [(o.reach, o.records) for o in orgs], people.names, people.true_shares()
+        )
 
     alone = diagnosis([o for o in owners if o.name == owner_name])
     return people, alone, diagnosis(owners)

@@ -45,14 +45,24 @@ def test_generated_scenarios_round_trip(generator):
 
 
 @settings(max_examples=200, deadline=None)
-@given(title=odd_text, description=odd_text, org_name=odd_text.filter(str.strip), sector=odd_text.filter(str.strip),
-       number=st.floats(0, 1))
+@given(
+    title=odd_text,
+    description=odd_text,
+    org_name=odd_text.filter(str.strip),
+    sector=odd_text.filter(str.strip),
+    number=st.floats(0, 1),
+)
 def test_odd_text_and_numbers_round_trip(title, description, org_name, sector, number):
     spec = load_scenario("chicago_absenteeism")
     first = dataclasses.replace(spec.organizations[0], name=org_name, sector=sector, reach=number)
     taken = {o.name for o in spec.organizations[1:]} | {spec.leader.name} | {c.name for c in spec.community}
     if org_name in taken:
         return
-    spec = dataclasses.replace(spec, title=title, description=description, organizations=(first,) +
-                               spec.organizations[1:], leader=dataclasses.replace(spec.leader, sector=sector))
+    spec = dataclasses.replace(
+        spec,
+        title=title,
+        description=description,
+        organizations=(first,) + spec.organizations[1:],
+        leader=dataclasses.replace(spec.leader, sector=sector),
+    )
     assert parse_scenario(dump_scenario(spec)) == spec
