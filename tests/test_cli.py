@@ -34,6 +34,7 @@ def test_set_changes_a_parameter(tmp_path, capsys):
         ["run", "--seed", "x"],
         ["run", "--set", "patience=abc"],
         ["run", "--set", "no_such_parameter=1"],
+        ["run", "--set", "patiense=3"],
         ["run", "--set", "initial_trust=2"],
         ["run", "--set", "leader"],
         ["run", "no_such_scenario"],

@@ -159,24 +159,7 @@ def test_the_cli_in_process_prints_the_same_line(tmp_path, capsys, kind):
     assert capsys.readouterr().err.splitlines() == [f"error: {path}{expected}"]
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["run", "--steps", "-5"],
-        ["run", "--steps", "abc"],
-        ["run", "--seed", "x"],
-        ["run", "--set", "patience=abc"],
-        ["run", "--set", "no_such_parameter=1"],
-        ["run", "no_such_scenario"],
-        ["run", "--set", "patiense=3"],
-    ],
-)
-def test_bad_cli_values_print_one_line_and_exit_2(args, capsys):
-    from sim.cli import main
-
-    assert main(args) == 2
-    err = capsys.readouterr().err
-    assert len(err.splitlines()) == 1 and err.startswith("error: ")
+# bad CLI values (--steps, --seed, --set) are tested once, in tests/test_cli.py
 
 
 def test_coalition_scenarios_lists_every_scenario_on_one_line_each():
