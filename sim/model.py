@@ -24,6 +24,8 @@ from sim.scenario import load_scenario
 from sim.seeding import normalize_rng
 
 DIAGNOSIS_INTERVAL = 4
+# the narration reports a new main cause only when its share leads the old one's by this much
+ANNOUNCE_MARGIN = 0.15
 MEETINGS_ON_JOINING = 3
 PLEDGE_SHARE = 0.25
 RATE_SMOOTHING = 0.1
@@ -120,6 +122,7 @@ class CoalitionModel(CoalitionMeasures, Model):
 
         self.coalition = Coalition(self.n_nodes, self.people.k, spec.interventions)
         self.diagnosis = no_diagnosis(self.people.k)
+        self._announced_cause = ""
         self._sources_key = ()
         self._reach_cache = ((), np.zeros(0, dtype=np.int64))
         self.coalition_trust = np.full(self.n_nodes, self.initial_trust)
@@ -207,7 +210,6 @@ class CoalitionModel(CoalitionMeasures, Model):
         sources = self.shared_sources()
         key = tuple(node for node, _, _ in sources)
         if key != self._sources_key or self.steps % DIAGNOSIS_INTERVAL == 0:
-            before = self.diagnosis.cause
             self.diagnosis = diagnose(
                 self.people.x,
                 self.people.outcome,
@@ -215,13 +217,20 @@ class CoalitionModel(CoalitionMeasures, Model):
                 self.people.names,
                 self.people.true_shares(),
             )
-            if self.diagnosis.cause and self.diagnosis.cause != before:
-                self.log(
-                    f"the coalition now believes the main cause is {self.diagnosis.cause} "
-                    f"(pooled records of {len(sources)} source(s))"
-                )
+            self._announce_cause(len(sources))
             self._sources_key = key
         self.coalition.act(self, self.diagnosis, self.steps)
+
+    def _announce_cause(self, n_sources: int) -> None:
+        """Tell the narration when the believed main cause changes clearly (not on every wobble)."""
+        cause, shares, names = self.diagnosis.cause, self.diagnosis.shares, self.people.names
+        said = self._announced_cause
+        if not cause or cause == said:
+            return
+        if said and shares[names.index(cause)] - shares[names.index(said)] < ANNOUNCE_MARGIN:
+            return
+        self._announced_cause = cause
+        self.log(f"the coalition now believes the main cause is {cause} (pooled records of {n_sources} source(s))")
 
     def members_perceive(self) -> None:
         """Phase 5: members and the leader perceive progress and may leave."""
