@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from sim.scenario import SCENARIO_DIR, load_scenario, parse_scenario
+from sim.scenario import load_scenario, parse_scenario
 from sim.schema import ScenarioError
 
-BASE = (SCENARIO_DIR / "chicago_absenteeism.toml").read_text(encoding="utf-8")
+# a frozen copy of a shipped scenario, so that the line numbers below do not move when the
+# shipped file is edited
+BASE = (Path(__file__).parent / "data" / "scenario_for_error_tests.toml").read_text(encoding="utf-8")
 COALITION = Path(sys.executable).with_name("coalition")
 
 # (what to replace in chicago_absenteeism.toml, with what, the expected message after "bad.toml")
