@@ -54,10 +54,11 @@ def pooled_records(x: np.ndarray, sources) -> np.ndarray:
     return x & seen
 
 
-def record_codes(x: np.ndarray, sources) -> np.ndarray:
+def record_codes(x: np.ndarray, sources, code: np.ndarray | None = None) -> np.ndarray:
     """Each person's pooled records as a bit code: bit ``c`` set when ``pooled_records(x)[i, c]``.
 
-    Costs O(N k + the people in ``sources``), with no N x k temporaries.
+    Costs O(N k + the people in ``sources``), with no N x k temporaries; O(N + the people in
+    ``sources``) when ``code``, ``x`` already as bit codes, is given.
     """
     x = np.asarray(x, dtype=bool)
     n, k = x.shape
@@ -69,11 +70,12 @@ def record_codes(x: np.ndarray, sources) -> np.ndarray:
             for c in np.asarray(circs).tolist():
                 mask |= 1 << c
             seen[people] |= mask
-    code = x.view(np.uint8) @ (1 << np.arange(k)).astype(dtype)  # bool as 0/1 bytes: bit c = x[:, c]
-    return code & seen
+    if code is None:
+        code = x.view(np.uint8) @ (1 << np.arange(k)).astype(dtype)  # bool as 0/1 bytes: bit c = x[:, c]
+    return code.astype(dtype, copy=False) & seen
 
 
-def diagnose(x: np.ndarray, outcome: np.ndarray, sources, names, true_shares) -> Diagnosis:
+def diagnose(x: np.ndarray, outcome: np.ndarray, sources, names, true_shares, code=None) -> Diagnosis:
     """Diagnose the cause of ``outcome`` from the records in ``sources``.
 
     Args:
@@ -82,12 +84,13 @@ def diagnose(x: np.ndarray, outcome: np.ndarray, sources, names, true_shares) ->
         sources: ``(people_indices, circumstance_indices)`` pairs of shared records.
         names: circumstance names.
         true_shares: the hidden true shares, for the accuracy.
+        code: ``x`` as bit codes (bit ``c`` of ``code[i]`` is ``x[i, c]``), if already at hand.
     """
     n, k = x.shape
     # Records are 0/1, so the normal equations need only how many people have each
     # pattern of records (and how many of those have the outcome): sums of whole numbers,
     # exact in floating point, so the result equals least squares on the N-row design.
-    codes = record_codes(x, sources)
+    codes = record_codes(x, sources, code)
     size = 1 << k
     count = np.bincount(codes, minlength=size).astype(float)
     with_outcome = np.bincount(codes[np.asarray(outcome, dtype=bool)], minlength=size).astype(float)

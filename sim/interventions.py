@@ -77,6 +77,17 @@ class Coalition:
         self.spent += amount
         self.spent_by_cause[cause] += amount
 
+    def _pay_by_cause(self, amounts: np.ndarray) -> None:
+        """Pay ``amounts[c]`` for each cause at once, scaled down together if the pool is short."""
+        total, pool = float(amounts.sum()), self.pool
+        if total <= 0 or pool <= 0:
+            return
+        if total > pool:
+            amounts, total = amounts * (pool / total), pool
+        self.balance *= 1.0 - total / pool
+        self.spent += total
+        self.spent_by_cause += amounts
+
     def act(self, model, diagnosis, step: int) -> None:
         """Spend this week's money on the believed causes, and let due system changes act."""
         self._apply_due(model, step)
@@ -125,20 +136,44 @@ class Coalition:
             return
         people, rng = model.people, model.rng
         cases = int(money // self.spec.case_cost)
-        uptake = model.uptake
-        for c in np.flatnonzero(shares > 0):
-            n = int(round(cases * shares[c]))
-            if n == 0:
-                continue
-            eligible = reach[people.x[:, c][reach]]
-            if eligible.size == 0:
-                continue
-            offered = eligible if eligible.size <= n else rng.choice(eligible, n, replace=False)
-            self._pay(offered.size * self.spec.case_cost, c)
-            taken = offered[rng.random(offered.size) < uptake]
-            self.cases_offered += offered.size
-            self.cases_taken += taken.size
-            self.cases_resolved += people.resolve(taken, c)
+        wanted = np.rint(cases * shares).astype(np.int64)  # cases per circumstance (shares are >= 0)
+        offered, offered_c = choose_offers(people.x, reach, wanted, rng)
+        if offered.size == 0:
+            return
+        self._pay_by_cause(np.bincount(offered_c, minlength=people.k) * self.spec.case_cost)
+        taken = rng.random(offered.size) < model.uptake
+        self.cases_offered += offered.size
+        self.cases_taken += int(taken.sum())
+        self.cases_resolved += people.resolve(offered[taken], offered_c[taken])
+
+
+def choose_offers(x: np.ndarray, reach: np.ndarray, wanted: np.ndarray, rng: np.random.Generator) -> tuple:
+    """Whom case work is offered to.
+
+    For each circumstance ``c``, ``wanted[c]`` of the reached people who have it: a uniform
+    random subset (all of them when there are fewer).
+
+    Args:
+        x: people x circumstances (bool).
+        reach: sorted indices of the people case work can reach.
+        wanted: cases wanted per circumstance.
+        rng: the model's generator (one draw: a random key per eligible person and circumstance).
+
+    Returns:
+        ``(people, circumstances)``: distinct pairs, grouped by circumstance.
+    """
+    causes = np.flatnonzero(wanted > 0)
+    if causes.size == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    # a column view of x indexes much faster than x[reach]
+    eligible = [reach[x[:, c][reach]] for c in causes]
+    sizes = np.array([e.size for e in eligible])
+    person, circumstance = np.concatenate(eligible), np.repeat(causes, sizes)
+    # order each group by a random key and keep its first wanted[c]
+    order = np.argsort(circumstance + rng.random(person.size))
+    rank = np.arange(person.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    chosen = rank < np.repeat(wanted[causes], sizes)
+    return person[order[chosen]], circumstance[chosen]
 
 
 def uptake_from(legitimacies) -> float:

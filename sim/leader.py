@@ -91,16 +91,16 @@ class SystemLeader(FixedAgent):
         if self.active:
             members = [m for m in members if self.reaches(m)]
         rate = self.trust_building if self.active else BASE_COMMITMENT_RATE
-        rng = self.model.rng
         ledger = self.model.trust
-        for promisor in members:
-            if rng.random() >= rate:
+        # per member: whether it makes a commitment, whom it meets, whether it keeps it
+        draws = self.model.rng.random((len(members), 3))
+        for promisor, (makes, meets, keeps) in zip(members, draws, strict=True):
+            if makes >= rate:
                 continue
-            if len(members) > 1:
-                other = members[int(rng.integers(len(members)))]
-                if other is not promisor:
-                    self.model.meet(promisor, other)
-            if rng.random() < promisor.reliability:
+            other = members[int(meets * len(members))]
+            if other is not promisor:
+                self.model.meet(promisor, other)
+            if keeps < promisor.reliability:
                 ledger.honoured_by_all(promisor.node)
             else:
                 ledger.broken_by_all(promisor.node)

@@ -23,7 +23,7 @@ class CoalitionMeasures:
 
     @property
     def expected_rate(self) -> float:
-        """Expected outcome rate given circumstances (without this week's draw noise)."""
+        """Expected outcome rate this week: the mean probability of the week's draw, without its noise."""
         return self.people.expected_rate()
 
     @property

@@ -216,6 +216,7 @@ class CoalitionModel(CoalitionMeasures, Model):
                 [(p, c) for _, p, c in sources],
                 self.people.names,
                 self.people.true_shares(),
+                code=self.people.code,
             )
             self._announce_cause(len(sources))
             self._sources_key = key

@@ -170,9 +170,9 @@ class Organization(FixedAgent):
         people = self.model.people
         if self.adopted_shared_metric or self.reach.size == 0:
             return people.outcome_rate
-        if self.metric < 0:
-            return float(people.outcome[self.reach].mean())
-        return float(people.x[self.reach, self.metric].mean())
+        # counting is much cheaper than mean() on a bool array; a column view indexes fastest
+        watched = people.outcome if self.metric < 0 else people.x[:, self.metric]
+        return np.count_nonzero(watched[self.reach]) / self.reach.size
 
     def perceive_progress(self) -> None:
         """Update frustration from the metric it watches; leave past its patience."""

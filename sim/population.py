@@ -43,9 +43,8 @@ class Population:
             for target, strength in c.raises.items():
                 self.raises[j, index[target]] = strength
         # per circumstance, fixed: 1 + the sum of what raises it, and whether anything does
-        self._boost = [self.raises[:, c] for c in range(k)]
-        self._boost_total = [1.0 + b.sum() for b in self._boost]
-        self._raised = [bool(b.any()) for b in self._boost]
+        self._boost_total = 1.0 + self.raises.sum(axis=0)
+        self._event_circumstance = np.tile(np.arange(k), 2)  # onsets of each c, then resolutions
         self._onset_max = None
         self.weights = np.array([c.weight for c in circs])
         self.baseline = spec.baseline
@@ -53,8 +52,9 @@ class Population:
         bits = (codes[:, None] >> np.arange(k)) & 1
         self._p_by_code = 1.0 / (1.0 + np.exp(-(self.baseline + bits @ self.weights)))
         self._bit = (1 << np.arange(k)).astype(np.uint16)
-        self._clear = ~self._bit
         self._bits = bits.astype(float)
+        # for each combination of circumstances (a code), 1 + what raises each circumstance
+        self._own_onset = 1.0 + self._bits @ self.raises
         self._outcome_rate = None
         # start near the steady state: draw each circumstance, then let raises act
         self.x = rng.random((self.n, k)) < prevalence
@@ -66,53 +66,55 @@ class Population:
 
     # -- weekly dynamics -------------------------------------------------
     def change(self) -> None:
-        """Circumstances change: the week's onsets and resolutions.
+        """Circumstances change: the week's onsets and resolutions, all from the week's start.
 
-        Onsets are drawn at the largest rate any person can have, then accepted with the
-        person's own rate over that maximum (thinning); resolutions at ``1 / duration``.
+        Candidate onsets of ``c`` are drawn at the largest rate any person can have and
+        accepted with the person's own rate over that maximum (thinning); resolutions at
+        ``1 / duration``. Every count, person and acceptance is drawn in one call each.
         """
-        rng, n, x, code = self.rng, self.n, self.x, self.code
+        rng, n, k, x = self.rng, self.n, self.k, self.x
         key = self.onset_factor.tobytes() + self.base_onset.tobytes()
         if self._onset_max is None or self._onset_max[0] != key:
-            self._onset_max = (
-                key,
-                [min(1.0, self.base_onset[c] * self.onset_factor[c] * self._boost_total[c]) for c in range(self.k)],
-            )
-        for c, onset_max in enumerate(self._onset_max[1]):
-            xc = x[:, c]  # a column view: indexing it is much cheaper than x[idx, c]
-            if onset_max > 0:
-                idx = rng.integers(0, n, rng.binomial(n, onset_max), dtype=np.int64)
-                idx = idx[~xc[idx]]
-                if self._raised[c]:
-                    accept = (1.0 + x[idx] @ self._boost[c]) / self._boost_total[c]
-                    idx = idx[rng.random(idx.size) < accept]
-                xc[idx] = True
-                code[idx] |= self._bit[c]
-            idx = rng.integers(0, n, rng.binomial(n, self.resolve_rate[c]), dtype=np.int64)
-            idx = idx[xc[idx]]
-            xc[idx] = False
-            code[idx] &= self._clear[c]
+            onset_max = np.minimum(1.0, self.base_onset * self.onset_factor * self._boost_total)
+            self._onset_max = (key, np.concatenate([onset_max, self.resolve_rate]))
+        counts = rng.binomial(n, self._onset_max[1])
+        total = int(counts.sum())
+        n_onsets = int(counts[:k].sum())
+        # one uniform draw gives every event's person, and each onset's acceptance
+        u = rng.random(total + n_onsets)
+        who = (u[:total] * n).astype(np.int64)
+        which = np.repeat(self._event_circumstance, counts)
+        on, on_c, off, off_c = who[:n_onsets], which[:n_onsets], who[n_onsets:], which[n_onsets:]
+        # accepted with the person's own rate over the largest: (1 + what raises c now) / (1 + all that could)
+        gain = ~x[on, on_c] & (u[total:] * self._boost_total[on_c] < self._own_onset[self.code[on], on_c])
+        lose = x[off, off_c]
+        on, on_c, off, off_c = on[gain], on_c[gain], off[lose], off_c[lose]
+        x[on, on_c] = True
+        x[off, off_c] = False
+        self._recode(np.concatenate([on, off]))
 
     def draw_outcomes(self) -> None:
         """Draw this week's outcome for everyone."""
-        self.outcome = self.rng.random(self.n) < self._p_by_code[self.code]
+        p = self._p_by_code[self.code]
+        self.outcome = self.rng.random(self.n) < p
         self._outcome_rate = None
+        self._expected_rate = float(p.sum()) / self.n if self.n else 0.0
 
-    def _set(self, idx: np.ndarray, c: int, value: bool) -> None:
-        """Set circumstance ``c`` to ``value`` for ``idx`` (repeats are harmless)."""
-        self.x[:, c][idx] = value
-        if value:
-            self.code[idx] |= self._bit[c]
-        else:
-            self.code[idx] &= self._clear[c]
+    def _recode(self, idx: np.ndarray) -> None:
+        """Recompute the circumstance codes of ``idx`` from ``x``."""
+        self.code[idx] = self.x[idx].view(np.uint8) @ self._bit
 
     # -- what interventions do --------------------------------------------
-    def resolve(self, idx: np.ndarray, c: int) -> int:
-        """Case work resolves circumstance ``c`` for ``idx``; returns how many had it."""
-        idx = np.unique(idx)
-        had = idx[self.x[:, c][idx]]
-        self._set(had, c, False)
-        return int(had.size)
+    def resolve(self, idx: np.ndarray, circumstances: np.ndarray) -> int:
+        """Case work resolves ``circumstances[j]`` for person ``idx[j]``; returns how many had it.
+
+        The pairs ``(idx[j], circumstances[j])`` must be distinct.
+        """
+        had = self.x[idx, circumstances]
+        idx = idx[had]
+        self.x[idx, circumstances[had]] = False
+        self._recode(idx)
+        return int(idx.size)
 
     def lower_onset(self, c: int, effect: float) -> None:
         """A system change lowers the onset of ``c`` for everyone by ``effect``."""
@@ -146,7 +148,7 @@ class Population:
     def outcome_rate(self) -> float:
         """Share of people with the outcome this week."""
         if self._outcome_rate is None or self._outcome_rate[0] is not self.outcome:
-            self._outcome_rate = (self.outcome, float(self.outcome.mean()) if self.n else 0.0)
+            self._outcome_rate = (self.outcome, np.count_nonzero(self.outcome) / self.n if self.n else 0.0)
         return self._outcome_rate[1]
 
     def prevalence(self) -> np.ndarray:
@@ -158,8 +160,8 @@ class Population:
         return np.bincount(self.code, minlength=self._bits.shape[0]).astype(float)
 
     def expected_rate(self) -> float:
-        """Expected outcome rate given current circumstances (no draw noise)."""
-        return float(self._p_by_code[self.code].mean())
+        """Expected outcome rate of this week's draw: its probabilities, without the draw noise."""
+        return self._expected_rate
 
     def true_shares(self) -> np.ndarray:
         """Each circumstance's share of the excess outcome risk (the hidden truth).

@@ -142,7 +142,8 @@ class TrustLedger:
         mask = active[self.src] & active[self.dst]
         if not mask.any():
             return float(self.trust.mean()) if self.trust.size else 0.0
-        return float(self.trust[mask].mean())
+        trust = self.trust[mask]
+        return float(trust.sum()) / trust.size  # cheaper than mean() on a few dozen edges
 
     def trust_of(self, node: int) -> np.ndarray:
         """Trust of others in ``node``: (sources, trusts)."""

@@ -13,8 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import sim.interventions as interventions
 import sim.model as model_module
 from sim.diagnosis import Diagnosis, diagnose, no_diagnosis, pooled_records, record_codes
+from sim.interventions import choose_offers
 from sim.model import CoalitionModel
 from sim.organization import AT_TABLE_STATES, Organization, State
 from sim.population import Population
@@ -24,8 +26,8 @@ from sim.scenario import Population as PopulationSpec
 # -- references ------------------------------------------------------------------------
 
 
-def reference_diagnose(x, outcome, sources, names, true_shares) -> Diagnosis:
-    """Least squares on the N-row design of pooled records (the definition)."""
+def reference_diagnose(x, outcome, sources, names, true_shares, code=None) -> Diagnosis:
+    """Least squares on the N-row design of pooled records (the definition; ``code`` is ignored)."""
     k = x.shape[1]
     records = pooled_records(x, sources)
     cols = np.flatnonzero(records.any(axis=0))
@@ -51,19 +53,25 @@ class ReferencePopulation(Population):
     """The people, with the plain weekly update: every event set de-duplicated and re-checked."""
 
     def change(self) -> None:
-        rng, n = self.rng, self.n
-        for c in range(self.k):
+        """Event by event in Python, every rate from the state at the start of the week."""
+        rng, n, k = self.rng, self.n, self.k
+        start = self.x.copy()
+        rates = []
+        for c in range(k):
             boost = self.raises[:, c]
-            onset_max = min(1.0, self.base_onset[c] * self.onset_factor[c] * (1.0 + boost.sum()))
-            if onset_max > 0:
-                idx = rng.integers(0, n, rng.binomial(n, onset_max))
-                idx = idx[~self.x[idx, c]]
-                if boost.any():
-                    accept = (1.0 + self.x[idx] @ boost) / (1.0 + boost.sum())
-                    idx = idx[rng.random(idx.size) < accept]
-                self._set(idx, c, True)
-            idx = rng.integers(0, n, rng.binomial(n, self.resolve_rate[c]))
-            self._set(idx[self.x[idx, c]], c, False)
+            rates.append(min(1.0, self.base_onset[c] * self.onset_factor[c] * (1.0 + boost.sum())))
+        rates += [self.resolve_rate[c] for c in range(k)]
+        counts = rng.binomial(n, rates)
+        n_onsets = int(sum(counts[:k]))
+        u = rng.random(int(sum(counts)) + n_onsets)
+        events = [(int(u[e] * n), c % k, c < k) for e, c in enumerate(np.repeat(np.arange(2 * k), counts))]
+        for e, (i, c, onset) in enumerate(events):
+            if onset:
+                own = 1.0 + start[i] @ self.raises[:, c]
+                if not start[i, c] and u[len(events) + e] * (1.0 + self.raises[:, c].sum()) < own:
+                    self._set(np.array([i]), c, True)
+            elif start[i, c]:
+                self._set(np.array([i]), c, False)
 
     def _set(self, idx, c, value) -> None:
         idx = np.unique(idx)
@@ -74,11 +82,13 @@ class ReferencePopulation(Population):
         else:
             self.code[idx] &= ~self._bit[c]
 
-    def resolve(self, idx, c) -> int:
-        idx = np.unique(idx)
-        had = idx[self.x[idx, c]]
-        self._set(had, c, False)
-        return int(had.size)
+    def resolve(self, idx, circumstances) -> int:
+        resolved = 0
+        for i, c in zip(idx, circumstances, strict=True):
+            if self.x[i, c]:
+                self._set(np.array([i]), c, False)
+                resolved += 1
+        return resolved
 
     @property
     def outcome_rate(self) -> float:
@@ -178,6 +188,8 @@ def test_record_codes_are_the_pooled_records(case):
     codes = record_codes(x, sources)
     bits = (codes[:, None].astype(np.int64) >> np.arange(x.shape[1])) & 1
     assert np.array_equal(bits.astype(bool), pooled_records(x, sources))
+    as_codes = (x * (1 << np.arange(x.shape[1]))).sum(axis=1).astype(np.uint16)  # x as the model keeps it
+    assert np.array_equal(record_codes(x, sources, as_codes), codes)
 
 
 @given(records_case())
@@ -198,8 +210,9 @@ def test_population_week_draws_the_same(spec, n, seed, data):
             p.draw_outcomes()
         if week % 3 == 2:  # case work and a system change, as interventions do them
             c = data.draw(st.integers(0, spec_k(spec) - 1))
-            idx = np.random.default_rng(week).integers(0, n, n // 2 + 1)  # repeats on purpose
-            assert fast.resolve(idx, c) == slow.resolve(idx, c)
+            idx = np.unique(np.random.default_rng(week).integers(0, n, n // 2 + 1))
+            cs = np.full(idx.size, c)
+            assert fast.resolve(idx, cs) == slow.resolve(idx, cs)
             fast.lower_onset(c, 0.3)
             slow.lower_onset(c, 0.3)
         assert np.array_equal(fast.x, slow.x)
@@ -227,12 +240,32 @@ def test_union_by_mask_equals_unique(n, parts):
     assert np.array_equal(got, expected) and got.dtype == expected.dtype
 
 
-def test_case_work_selection_equals_two_dimensional_indexing():
-    rng = np.random.default_rng(3)
-    x = rng.random((500, 6)) < 0.2
-    reach = np.unique(rng.integers(0, 500, 300))
-    for c in range(6):
-        assert np.array_equal(reach[x[:, c][reach]], reach[x[reach, c]])
+def reference_choose_offers(x, reach, wanted, rng):
+    """Per circumstance in turn: the reached people who have it, by their random keys, the first wanted[c]."""
+    causes = [c for c in range(x.shape[1]) if wanted[c] > 0]
+    eligible = {c: [i for i in reach if x[i, c]] for c in causes}
+    keys = iter(rng.random(sum(len(e) for e in eligible.values())))
+    people, circumstances = [], []
+    for c in causes:
+        keyed = {i: next(keys) for i in eligible[c]}
+        ranked = sorted(eligible[c], key=keyed.get)
+        people += ranked[: wanted[c]]
+        circumstances += [c] * len(ranked[: wanted[c]])
+    return np.array(people, dtype=np.int64), np.array(circumstances, dtype=np.int64)
+
+
+@given(st.integers(1, 300), st.integers(1, 8), st.integers(0, 2**32 - 1), st.data())
+@settings(max_examples=100, deadline=None)
+def test_case_offers_equal_a_per_circumstance_draw(n, k, seed, data):
+    rng = np.random.default_rng(seed)
+    x = rng.random((n, k)) < rng.random(k)
+    reach = np.unique(rng.integers(0, n, rng.integers(0, n + 1)))
+    wanted = np.array(data.draw(st.lists(st.integers(0, n), min_size=k, max_size=k)))
+    got = choose_offers(x, reach, wanted, np.random.default_rng(seed + 1))
+    expected = reference_choose_offers(x, reach, wanted, np.random.default_rng(seed + 1))
+    assert np.array_equal(got[0], expected[0]) and np.array_equal(got[1], expected[1])
+    pairs = set(zip(got[0].tolist(), got[1].tolist(), strict=True))
+    assert len(pairs) == got[0].size and all(x[i, c] for i, c in pairs)
 
 
 # -- whole runs: optimized model against the model built on the references -----------------
@@ -244,6 +277,7 @@ def run_pair(monkeypatch, scenario, steps, seed, **params):
         m.setattr(model_module, "Population", ReferencePopulation)
         m.setattr(model_module, "diagnose", reference_diagnose)
         m.setattr(CoalitionModel, "case_reach", reference_case_reach)
+        m.setattr(interventions, "choose_offers", reference_choose_offers)
         slow = CoalitionModel(scenario, rng=seed, steps=steps, **params)
         for model in (fast, slow):
             while model.running:
