@@ -60,8 +60,8 @@ def test_every_scenario_file_has_a_readme_header(name):
     assert "real-world.md" in joined, "the header says where the numbers come from"
 
 
-def _diagnoses(name, owner_name):
-    model = CoalitionModel(name, n_people=20_000, rng=1)
+def _diagnoses(name, owner_name, seed=1):
+    model = CoalitionModel(name, n_people=20_000, rng=seed)
     people = model.people
     owners = [o for o in model.organizations if o.has_role("data")]
 
@@ -85,10 +85,17 @@ def test_pooling_data_changes_what_the_coalition_believes(name):
     assert pooled.accuracy > alone.accuracy + 0.4
 
 
-def test_single_agency_needs_nobody_else_s_data():
-    """The control case: the hospital's own records give the pooled diagnosis."""
-    people, alone, pooled = _diagnoses("single_agency", "City General Hospital")
-    assert alone.cause == pooled.cause
+@pytest.mark.parametrize("seed", range(4))
+def test_single_agency_needs_nobody_else_s_data(seed):
+    """The control case: the hospital's own records give about the pooled diagnosis.
+
+    Its three real causes weigh about the same (0.30-0.32 each), so which of them leads is
+    a matter of sampling; what matters is that the hospital alone blames a real cause and is
+    about as accurate as everyone's records pooled.
+    """
+    people, alone, pooled = _diagnoses("single_agency", "City General Hospital", seed)
+    truth = dict(zip(people.names, people.true_shares(), strict=True))
+    assert truth[alone.cause] >= 0.15 and truth[pooled.cause] >= 0.15
     assert alone.accuracy > 0.7 and abs(alone.accuracy - pooled.accuracy) < 0.1
     spec = load_scenario("single_agency")
     hospital = spec.organizations[0]

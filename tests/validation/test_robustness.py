@@ -2,12 +2,19 @@
 
 Each of build_rate, loss_ratio, commit_threshold, share_threshold, patience and
 initial_trust, and the scenario's system_effect, is set to 0.75x and 1.25x its default,
-one at a time. At each, 8 seeded replicates (the same seeds) of: the full coalition with a
+one at a time. At each, 16 seeded replicates (the same seeds) of: the full coalition with a
 system leader, a point leader, an impatient coalition (patience 13), and a coalition
-without data owners. Checked (tolerance: 3 of 8 runs): the system leader reaches the goal
-in >= 5 of 8 runs and beats the point leader by >= 0.375; patience 13 fails in >= 6 of 8;
-removing the data owners lowers success by >= 0.375. docs/validation.md reports a fuller
-sweep (all five roles, community modes) and where results stop holding.
+without data owners. Two measures of "beats":
+
+* the problem itself: the system leader's coalition ends with a significantly lower
+  chronic-absence rate than each of the other three (one-sided Mann-Whitney U, p < 0.01).
+  This holds at every perturbation.
+* the goal: it reaches the goal significantly more often than each of the other three
+  (one-sided Fisher exact test, p < 0.05; with none of the others succeeding, that needs 4
+  of 16). Where the full coalition itself seldom reaches the target within three years,
+  no comparison of successes can show: those cases are strict xfails with the reason.
+
+docs/validation.md reports a fuller sweep (all five roles, community modes).
 """
 
 import dataclasses
@@ -20,25 +27,33 @@ from sim.scenario import dump_scenario, load_scenario
 
 pytestmark = pytest.mark.validation
 
-N = 8
+N = 16
 CONSTANTS = ("build_rate", "loss_ratio", "commit_threshold", "share_threshold", "patience", "initial_trust")
-# measured (8 seeds): at these the full coalition itself fails, so no comparison can show
-STOPS_HOLDING = {
-    ("commit_threshold", 1.25): "commit_threshold 0.625: the system leader reaches the goal in 1 of 8 runs (P=0.12); "
-    "trust rarely passes the threshold for committing money within 156 weeks",
-    ("share_threshold", 1.25): "share_threshold 0.75: the system leader reaches the goal in 0 of 8 runs; "
-    "data owners rarely share, so the diagnosis stays poor (accuracy 0.36)",
+OTHERS = ("point", "patience 13", "no data owners")
+# measured (16 seeds; docs/validation.md): here the full coalition itself seldom reaches the goal
+GOAL_SELDOM_REACHED = {
+    ("commit_threshold", 1.25): "commit_threshold 0.625: the system leader reaches the goal in 0 of 16 runs "
+    "(final rate 0.25 against 0.31 with a point leader); trust rarely passes the bar for committing money",
+    ("share_threshold", 1.25): "share_threshold 0.75: the system leader reaches the goal in 0 of 16 runs "
+    "(final rate 0.27); data owners rarely share, so the diagnosis stays poor",
+    ("patience", 0.75): "patience 39: the system leader reaches the goal in 4 of 16 runs; the rate falls to "
+    "0.235 on average, just above the 0.23 target, mostly too late to hold it for 8 weeks within 156",
 }
-CASES = [
-    pytest.param(
-        c,
-        f,
-        id=f"{c}x{f}",
-        marks=[pytest.mark.xfail(strict=True, reason=STOPS_HOLDING[(c, f)])] if (c, f) in STOPS_HOLDING else [],
-    )
-    for c in CONSTANTS + ("system_effect",)
-    for f in (0.75, 1.25)
-]
+
+
+def cases(xfails: dict | None = None) -> list:
+    """Every perturbation, with ``xfails`` marked strict."""
+    xfails = xfails or {}
+    return [
+        pytest.param(
+            c,
+            f,
+            id=f"{c}x{f}",
+            marks=[pytest.mark.xfail(strict=True, reason=xfails[(c, f)])] if (c, f) in xfails else [],
+        )
+        for c in CONSTANTS + ("system_effect",)
+        for f in (0.75, 1.25)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -58,15 +73,23 @@ def variant(name: str, factor: float, directory) -> tuple[str, dict]:
     return str(path), {}
 
 
-@pytest.mark.parametrize(("name", "factor"), CASES)
-def test_central_results_hold(name, factor, scenario_dir):
-    scenario, base = variant(name, factor, scenario_dir)
-    labels = ("system", "point", "patience 13", "no data owners")
+def arms(name: str, factor: float, directory) -> tuple[dict, str]:
+    """The four arms' runs at one perturbation, and a description for failure messages."""
+    scenario, base = variant(name, factor, directory)
     settings = [dict(base), dict(base, leader="point"), dict(base, patience=13), dict(base, missing_role="data")]
-    runs = dict(zip(labels, vhelpers.results(settings, N, scenario), strict=True))
-    p = {k: vhelpers.success(v) for k, v in runs.items()}
-    msg = f"{name} x {factor}:\n" + "\n".join(vhelpers.describe(k, v) for k, v in runs.items())
-    assert p["system"] >= 5 / N, msg
-    assert p["system"] >= p["point"] + 3 / N, msg
-    assert p["patience 13"] <= 2 / N, msg
-    assert p["no data owners"] <= p["system"] - 3 / N, msg
+    runs = dict(zip(("system",) + OTHERS, vhelpers.results(settings, N, scenario), strict=True))
+    return runs, f"{name} x {factor}:\n" + "\n".join(vhelpers.describe(k, v) for k, v in runs.items())
+
+
+@pytest.mark.parametrize(("name", "factor"), cases())
+def test_system_leader_lowers_the_rate_most(name, factor, scenario_dir):
+    runs, msg = arms(name, factor, scenario_dir)
+    for other in OTHERS:
+        assert vhelpers.clearly_lower(runs["system"], runs[other]), f"system vs {other}: " + msg
+
+
+@pytest.mark.parametrize(("name", "factor"), cases(GOAL_SELDOM_REACHED))
+def test_system_leader_reaches_the_goal_more_often(name, factor, scenario_dir):
+    runs, msg = arms(name, factor, scenario_dir)
+    for other in OTHERS:
+        assert vhelpers.clearly_more(runs["system"], runs[other]), f"system vs {other}: " + msg

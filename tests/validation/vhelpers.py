@@ -43,6 +43,29 @@ def mean(runs: list[dict], key: str) -> float:
     return float(np.mean([float(r[key]) for r in runs]))
 
 
+def clearly_more(a: list[dict], b: list[dict], alpha: float = 0.05) -> bool:
+    """True when runs ``a`` reach the goal more often than runs ``b``, significantly.
+
+    One-sided Fisher exact test on the two success counts, at level ``alpha``.
+    """
+    from scipy.stats import fisher_exact
+
+    wins_a, wins_b = (sum(bool(r["goal_reached"]) for r in runs) for runs in (a, b))
+    table = [[wins_a, len(a) - wins_a], [wins_b, len(b) - wins_b]]
+    return bool(fisher_exact(table, alternative="greater").pvalue < alpha)
+
+
+def clearly_lower(a: list[dict], b: list[dict], key: str = "final_rate", alpha: float = 0.01) -> bool:
+    """True when ``key`` is lower over runs ``a`` than over runs ``b``, significantly.
+
+    One-sided Mann-Whitney U test at level ``alpha``.
+    """
+    from scipy.stats import mannwhitneyu
+
+    values = ([float(r[key]) for r in runs] for runs in (a, b))
+    return bool(mannwhitneyu(*values, alternative="less").pvalue < alpha)
+
+
 def wilson(p: float, n: int, z: float = 1.96) -> tuple[float, float]:
     """Wilson 95% interval of a proportion ``p`` observed over ``n`` runs."""
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
