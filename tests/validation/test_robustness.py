@@ -10,7 +10,7 @@ without data owners. Two measures of "beats":
   chronic-absence rate than each of the other three (one-sided Mann-Whitney U, p < 0.01).
   This holds at every perturbation.
 * the goal: it reaches the goal significantly more often than each of the other three
-  (one-sided Fisher exact test, p < 0.05; with none of the others succeeding, that needs 4
+  (one-sided Fisher exact test, p < 0.05; with none of the others succeeding, that needs 5
   of 16). Where the full coalition itself seldom reaches the target within three years,
   no comparison of successes can show: those cases are strict xfails with the reason.
 
@@ -36,8 +36,8 @@ GOAL_SELDOM_REACHED = {
     "(final rate 0.25 against 0.31 with a point leader); trust rarely passes the bar for committing money",
     ("share_threshold", 1.25): "share_threshold 0.75: the system leader reaches the goal in 0 of 16 runs "
     "(final rate 0.27); data owners rarely share, so the diagnosis stays poor",
-    ("patience", 0.75): "patience 39: the system leader reaches the goal in 4 of 16 runs; the rate falls to "
-    "0.235 on average, just above the 0.23 target, mostly too late to hold it for 8 weeks within 156",
+    ("patience", 0.75): "patience 39: the system leader reaches the goal in 4 of 16 runs (p = 0.051); the rate "
+    "falls to 0.235 on average, just above the 0.23 target, mostly too late to hold it for 8 weeks within 156",
 }
 
 
