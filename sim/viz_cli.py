@@ -83,7 +83,12 @@ def cmd_viz(args) -> int:
     except ImportError:
         raise UsageError("the browser page needs the viz extra: pip install -e '.[viz]'") from None
     print(f"serving the classroom page on http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
-    process = subprocess.Popen(solara_command(args.host, args.port), env=env)
+    cmd = solara_command(args.host, args.port)
+    if os.name == "posix":
+        # become the server: a signal sent to this process (Ctrl-C, a terminal closing, a
+        # process manager's SIGTERM) reaches the server itself, and none is left orphaned
+        os.execve(cmd[0], cmd, env)
+    process = subprocess.Popen(cmd, env=env)
     try:
         return process.wait()
     except KeyboardInterrupt:

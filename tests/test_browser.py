@@ -7,11 +7,12 @@ set), where a missing browser fails the test: ``.ci/run`` installs Debian's chro
 import os
 import re
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
 
-from sim.viz.browser import CHROMIUM, NARRATION_TITLE, click_step, is_local, open_page, serve, shown_week
+from sim.viz.browser import CHROMIUM, NARRATION_TITLE, click_step, free_port, is_local, open_page, serve, shown_week
 
 pytestmark = pytest.mark.browser
 
@@ -66,3 +67,27 @@ def test_three_steps_in_a_real_browser(browser_ready, tmp_path):
     server_log = log.read_text()
     assert "Could not load URL" not in server_log  # the server never had to fetch an asset from a CDN
     assert "Traceback" not in server_log, server_log
+
+
+def _servers_on(port: int) -> list[int]:
+    """PIDs of processes whose command line serves on ``port``."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        try:
+            args = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"--port" in args and str(port).encode() in args and proc.name.isdigit():
+            pids.append(int(proc.name))
+    return pids
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+def test_stopping_the_page_leaves_no_server_behind():
+    pytest.importorskip("solara")
+    port = free_port()
+    with serve(port=port) as url:
+        assert url.endswith(f":{port}/") and _servers_on(port)
+    assert _servers_on(port) == []
+    with socket.socket() as s:
+        assert s.connect_ex(("127.0.0.1", port)) != 0

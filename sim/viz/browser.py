@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import signal
 import socket
 import statistics
 import subprocess
@@ -71,14 +72,25 @@ def serve(port: int | None = None, scenario: str | None = None, log: Path | None
             time.sleep(0.3)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         if log:
             out.close()
+
+
+def stop(process: subprocess.Popen, timeout: float = 15) -> None:
+    """Stop a server started in its own session, with everything it started (SIGTERM, then SIGKILL)."""
+    if not hasattr(os, "killpg"):  # Windows: no process groups to signal
+        process.terminate()
+        process.wait(timeout=timeout)
+        return
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)  # the whole group: the server and any child it started
+        try:
+            process.wait(timeout=timeout)
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def is_local(url: str) -> bool:
