@@ -7,7 +7,6 @@ alone, so any worker, shard or rerun gives run ``i`` the same values and seed.
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import numpy as np
@@ -95,13 +94,19 @@ def shard_range(n_runs: int, shard: tuple[int, int] | None) -> range:
 
 
 def chunked(run_ids, size: int):
-    """Consecutive lists of at most ``size`` run_ids."""
-    it = iter(run_ids)
-    while batch := list(itertools.islice(it, size)):
-        yield batch
+    """Lists of at most ``size`` run_ids, each taking every m-th run (m lists in all).
+
+    Each chunk samples the whole design rather than a few neighbouring points, so chunks
+    cost about the same and the last ones do not leave workers idle (neighbouring points,
+    e.g. high patience and trust, can take twice as long as others).
+    """
+    ids = list(run_ids)
+    m = math.ceil(len(ids) / size) if ids else 0
+    for j in range(m):
+        yield ids[j::m]
 
 
-def auto_chunk_size(n_todo: int, workers: int, seconds_per_run: float = 0.15) -> int:
+def auto_chunk_size(n_todo: int, workers: int, seconds_per_run: float = 0.07) -> int:
     """Chunks of a few seconds, but enough of them to keep every worker busy and show progress."""
     by_time = max(1, math.ceil(3.0 / max(seconds_per_run, 1e-3)))
     by_balance = max(1, math.ceil(n_todo / (4 * max(workers, 1))))

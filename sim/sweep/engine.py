@@ -140,7 +140,7 @@ def run_sweep(
         return report
     todo = (i for i in runs if not _contains(done, i))
     pool = executors.Pool(workers, scheduler)
-    size = chunk_size or auto_chunk_size(n_todo, pool.workers, 0.15 * (spec.steps or 156) / 156)
+    size = chunk_size or auto_chunk_size(n_todo, pool.workers, 0.07 * (spec.steps or 156) / 156)
     chunks = chunked(todo, size)
     bar = _progress(len(runs), already, progress)
     retry: list[list[int]] = []
