@@ -33,7 +33,7 @@ def main(argv=None) -> None:
     if "scaling" in chosen:
         runs.scaling(steps=12 if q else 40, repeats=1 if q else 3)
     if "sweeps" in chosen:
-        sweeps.sweeps(steps=52 if q else 156, repeats=1 if q else 3)
+        sweeps.sweeps(steps=52 if q else 156, repeats=1 if q else 5)
     if "memory" in chosen:
         sweeps.memory()
     if "headline" in chosen:
