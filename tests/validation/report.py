@@ -92,14 +92,7 @@ def pooled_data(out: Path):
         f"{-np.diff(orders, axis=1).min():.3f}; mean over orders by owners: {orders.mean(0).round(2).tolist()}"
     )
     # as test_accuracy_in_runs_rises_with_sharing_owners: weeks with one owner sharing against 3 or more
-    one, many = [], []
-    for seed in range(6):
-        model = CoalitionModel(rng=seed)
-        while model.running:
-            model.step()
-        df = model.datacollector.get_model_vars_dataframe()
-        one += list(df.diagnosis_accuracy[df.sharing_count == 1])
-        many += list(df.diagnosis_accuracy[df.sharing_count >= 3])
+    one, many = vhelpers.accuracy_by_sharing(range(6))
     print(f"in runs (seeds 0-5): mean accuracy with 1 owner sharing {np.mean(one):.3f}, with 3+ {np.mean(many):.3f}")
     # the end of the 12 default runs of results 3 to 5
     (runs,) = vhelpers.results([{}], 12)

@@ -9,6 +9,7 @@ the scenario's order (schools first), and in random orders.
 
 import numpy as np
 import pytest
+import vhelpers
 
 from sim import CoalitionModel
 from sim.diagnosis import diagnose
@@ -70,13 +71,6 @@ def test_accuracy_grows_with_each_data_owner():
 
 def test_accuracy_in_runs_rises_with_sharing_owners():
     """Inside runs: weeks with 3+ owners sharing diagnose better than weeks with one."""
-    one, many = [], []
-    for seed in range(6):
-        model = CoalitionModel(rng=seed)
-        while model.running:
-            model.step()
-        df = model.datacollector.get_model_vars_dataframe()
-        one += list(df.diagnosis_accuracy[df.sharing_count == 1])
-        many += list(df.diagnosis_accuracy[df.sharing_count >= 3])
+    one, many = vhelpers.accuracy_by_sharing(range(6))
     assert one and many, "no weeks with one, or with three or more, owners sharing"
     assert np.mean(many) > np.mean(one) + 0.03, f"accuracy with 1 sharer {np.mean(one):.3f}, 3+ {np.mean(many):.3f}"

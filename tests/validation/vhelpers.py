@@ -78,3 +78,18 @@ def describe(label: str, runs: list[dict]) -> str:
     keys = ("final_rate", "diagnosis_accuracy", "reach", "uptake", "money_spent", "system_changes", "exits")
     parts = [f"P(goal)={success(runs):.2f}"] + [f"{k}={mean(runs, k):.3g}" for k in keys]
     return f"{label}: " + " ".join(parts)
+
+
+def accuracy_by_sharing(seeds=range(6)) -> tuple[list, list]:
+    """Diagnosis accuracy in the weeks of default runs with one owner sharing, and with 3 or more."""
+    from sim.model import CoalitionModel
+
+    one, many = [], []
+    for seed in seeds:
+        model = CoalitionModel(rng=seed)
+        while model.running:
+            model.step()
+        df = model.datacollector.get_model_vars_dataframe()
+        one += list(df.diagnosis_accuracy[df.sharing_count == 1])
+        many += list(df.diagnosis_accuracy[df.sharing_count >= 3])
+    return one, many
