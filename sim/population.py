@@ -42,10 +42,10 @@ class Population:
         for j, c in enumerate(circs):
             for target, strength in c.raises.items():
                 self.raises[j, index[target]] = strength
-        # per circumstance, fixed: 1 + the sum of what raises it, and whether anything does
+        # per circumstance, fixed: 1 + the sum of all that could raise it
         self._boost_total = 1.0 + self.raises.sum(axis=0)
         self._event_circumstance = np.tile(np.arange(k), 2)  # onsets of each c, then resolutions
-        self._onset_max = None
+        self._event_rates = None
         self.weights = np.array([c.weight for c in circs])
         self.baseline = spec.baseline
         codes = np.arange(2**k)
@@ -74,10 +74,11 @@ class Population:
         """
         rng, n, k, x = self.rng, self.n, self.k, self.x
         key = self.onset_factor.tobytes() + self.base_onset.tobytes()
-        if self._onset_max is None or self._onset_max[0] != key:
+        if self._event_rates is None or self._event_rates[0] != key:
+            # the largest onset rate anyone can have, then the resolution rate, per circumstance
             onset_max = np.minimum(1.0, self.base_onset * self.onset_factor * self._boost_total)
-            self._onset_max = (key, np.concatenate([onset_max, self.resolve_rate]))
-        counts = rng.binomial(n, self._onset_max[1])
+            self._event_rates = (key, np.concatenate([onset_max, self.resolve_rate]))
+        counts = rng.binomial(n, self._event_rates[1])
         total = int(counts.sum())
         n_onsets = int(counts[:k].sum())
         # one uniform draw gives every event's person, and each onset's acceptance
