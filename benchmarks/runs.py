@@ -8,7 +8,7 @@ from pathlib import Path
 from benchmarks import city
 from benchmarks.common import interleave, loglog_slope, python_json, ratio_line, timed, verdict
 from benchmarks.floors import bare_run, outcome_draws
-from sim.model import CoalitionModel
+from sim.model.model import CoalitionModel
 
 STEPS = 156
 
@@ -55,7 +55,7 @@ def teaching(repeats: int = 9) -> dict:
 CITY_CODE = """
 import json, time
 from benchmarks.common import peak_rss_mb
-from sim.model import CoalitionModel
+from sim.model.model import CoalitionModel
 base = peak_rss_mb()
 w, c = time.perf_counter(), time.process_time()
 m = CoalitionModel({scenario!r}, rng={seed}, steps={steps})

@@ -18,8 +18,8 @@ SWEEP_CODE = """
 import json, time
 from benchmarks.common import peak_rss_mb
 from pathlib import Path
-from sim.sweep.engine import run_sweep
-from sim.sweep.spec import load_spec
+from sim.runs.engine import run_sweep
+from sim.runs.spec import load_spec
 spec = load_spec({spec!r})
 w = time.perf_counter()
 report = run_sweep(spec, {out!r}, workers={workers}, progress=False)
@@ -34,7 +34,7 @@ BATCH_CODE = """
 import json, time
 from benchmarks.common import peak_rss_mb
 import mesa
-from sim.model import CoalitionModel
+from sim.model.model import CoalitionModel
 params = dict({grid!r}, steps={steps})
 w = time.perf_counter()
 rows = mesa.batch_run(CoalitionModel, params, number_processes={workers}, iterations={replicates},

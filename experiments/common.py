@@ -18,7 +18,7 @@ import pandas as pd  # noqa: E402
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing
 
-from sim.sweep import load_spec, run_sweep  # noqa: E402
+from sim.runs import load_spec, run_sweep  # noqa: E402
 
 QUICK = {"replicates": 2, "steps": 20}
 

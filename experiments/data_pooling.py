@@ -15,7 +15,7 @@ import pandas as pd
 from common import HERE, parse_args, save, write_summary
 
 from sim import CoalitionModel
-from sim.diagnosis import diagnose
+from sim.model.diagnosis import diagnose
 
 
 def owners(model):

@@ -11,7 +11,7 @@ import pandas as pd
 from common import parse_args, save, spec_for, sweep, title_suffix, write_summary
 from SALib.analyze import sobol
 
-from sim.sweep import Design
+from sim.runs import Design
 
 OUTPUTS = ("goal_reached", "final_rate")
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from common import HERE, parse_args, save, write_summary
 
-from sim.trust import TrustLedger
+from sim.model.trust import TrustLedger
 
 BOTH = np.array([True, True])
 

@@ -3,14 +3,10 @@
 An agent-based model on Mesa after the chapter "How to Unite the Right People".
 """
 
-from sim.community import CommunityPartner
-from sim.leader import SystemLeader
-from sim.model import CoalitionModel
-from sim.organization import Organization, State
-from sim.params import PARAMETERS, ROLES, ParameterError
-from sim.runner import run
-from sim.scenario import available_scenarios, dump_scenario, load_scenario
-from sim.schema import ScenarioError
+from sim.model import CoalitionModel, CommunityPartner, Organization, State, SystemLeader, run
+from sim.model.params import PARAMETERS, ParameterError
+from sim.scenario import ScenarioError, available_scenarios, dump_scenario, load_scenario
+from sim.scenario.roles import ROLES
 
 __all__ = [
     "PARAMETERS",

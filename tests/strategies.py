@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
-from sim.scenario import SCENARIO_DIR
+from sim.scenario.load import SCENARIO_DIR
 
 seeds = st.integers(0, 2**32 - 1)
 
@@ -60,7 +60,7 @@ def paths(value, prefix=()) -> list[tuple]:
 
 def field_path(path: tuple) -> str:
     """A path tuple as the loader names it: ``organizations[2].mission.outcome``."""
-    from sim.schema import key_text
+    from sim.scenario.schema import key_text
 
     text = ""
     for part in path:
@@ -173,13 +173,13 @@ def _write_table(table: dict, prefix: str, lines: list) -> None:
 
 
 def _key(key: str) -> str:
-    from sim.schema import key_text
+    from sim.scenario.schema import key_text
 
     return key_text(key) if key_text(key) == key else _value(key)
 
 
 def _value(v) -> str:
-    from sim.scenario_write import toml_value
+    from sim.scenario.write import toml_value
 
     if isinstance(v, float) and not math.isfinite(v):
         return "nan" if math.isnan(v) else ("inf" if v > 0 else "-inf")
@@ -211,7 +211,7 @@ def generated_document(generator: dict, steps: int = 156) -> dict:
 
 # -- model parameters -------------------------------------------------------------
 def _parameter_strategy(p):
-    from sim.params import Parameter
+    from sim.model.params import Parameter
 
     assert isinstance(p, Parameter)
     if p.kind == "choice":
@@ -245,6 +245,6 @@ _SWEPT = (
 
 def model_params():
     """Any valid keyword parameters of CoalitionModel, drawn from the ranges in sim/params.py."""
-    from sim.params import PARAMETERS
+    from sim.model.params import PARAMETERS
 
     return st.fixed_dictionaries({name: _parameter_strategy(PARAMETERS[name]) for name in _SWEPT})

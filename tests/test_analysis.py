@@ -4,9 +4,9 @@ import dataclasses
 
 import pytest
 
-from sim import cli
-from sim.analysis import replicate_seeds, restrict, shapley_table
-from sim.scenario import dump_scenario, load_scenario, parse_scenario
+from sim.cli import main as cli
+from sim.runs.shapley import replicate_seeds, restrict, shapley_table
+from sim.scenario.load import dump_scenario, load_scenario, parse_scenario
 
 TOY_ORGS = ["Housing Authority", "Department of Public Health", "Community Foundation"]
 

@@ -13,7 +13,7 @@ import pytest
 import solara
 
 from sim import CoalitionModel
-from sim.params import PARAMETERS
+from sim.model.params import PARAMETERS
 from sim.viz.controls import SHOWN, model_params
 from sim.viz.drawing import network_png, node_positions, plots_png
 from sim.viz.lenient import ClassroomModel, lenient_seed, lenient_value
@@ -172,7 +172,7 @@ def test_pictures_are_png_and_the_layout_is_stable():
 
 def test_the_lessons_three_runs_end_differently():
     """docs/classroom.md: with the lesson's seed only the system leader reaches the goal."""
-    from sim.viz.lesson import LESSON_SEED, RUNS
+    from tests.classroom_screenshots import LESSON_SEED, RUNS
 
     reached = {}
     for leader in ("none", "point", "system"):

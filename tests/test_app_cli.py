@@ -4,8 +4,8 @@ import argparse
 
 import pytest
 
-from sim.cli import build_parser, main
-from sim.viz_cli import DEFAULT_HOST, DEFAULT_PORT, port_number, solara_command
+from sim.cli.main import build_parser, main
+from sim.cli.viz import DEFAULT_HOST, DEFAULT_PORT, port_number, solara_command
 
 
 def test_viz_defaults_to_localhost():

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.viz.browser import CHROMIUM, NARRATION_TITLE, click_step, free_port, is_local, open_page, serve, shown_week
+from tests.browser import CHROMIUM, NARRATION_TITLE, click_step, free_port, is_local, open_page, serve, shown_week
 
 pytestmark = pytest.mark.browser
 

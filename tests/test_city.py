@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim import load_scenario
-from sim.model import CoalitionModel
+from sim.model.model import CoalitionModel
 
 
 def test_city_scenario_is_the_city():

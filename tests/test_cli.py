@@ -6,7 +6,7 @@ import sys
 import pandas as pd
 import pytest
 
-from sim.cli import main
+from sim.cli.main import main
 
 
 def coalition(*args):

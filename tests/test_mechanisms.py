@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from sim import CoalitionModel, State
-from sim.diagnosis import diagnose
-from sim.interventions import uptake_from
-from sim.trust import TrustLedger
+from sim.model.diagnosis import diagnose
+from sim.model.interventions import uptake_from
+from sim.model.trust import TrustLedger
 
 
 def ledger_with_tie(t=0.5, build=0.06, ratio=3.0):

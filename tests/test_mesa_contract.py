@@ -10,7 +10,7 @@ import weakref
 from mesa.discrete_space import Network
 
 from sim import CoalitionModel, CommunityPartner, Organization, SystemLeader
-from sim.reporters import HEADLINE
+from sim.model.reporters import HEADLINE
 
 
 def test_every_parameter_is_a_keyword_with_a_default_and_rng_last():

@@ -13,15 +13,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import sim.interventions as interventions
-import sim.model as model_module
-from sim.diagnosis import Diagnosis, diagnose, no_diagnosis, pooled_records, record_codes
-from sim.interventions import choose_offers
-from sim.model import CoalitionModel
-from sim.organization import AT_TABLE_STATES, Organization, State
-from sim.population import Population
-from sim.scenario import Circumstance
-from sim.scenario import Population as PopulationSpec
+import sim.model.interventions as interventions
+import sim.model.model as model_module
+from sim.model.diagnosis import Diagnosis, diagnose, no_diagnosis, pooled_records, record_codes
+from sim.model.interventions import choose_offers
+from sim.model.model import CoalitionModel
+from sim.model.organization import AT_TABLE_STATES, Organization, State
+from sim.model.people import Population
+from sim.scenario.load import Circumstance
+from sim.scenario.load import Population as PopulationSpec
 
 # -- references ------------------------------------------------------------------------
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.scenario import available_scenarios, load_scenario, parse_scenario
-from sim.schema import ScenarioError
+from sim.scenario.load import available_scenarios, load_scenario, parse_scenario
+from sim.scenario.schema import ScenarioError
 
 # a frozen copy of a shipped scenario, so that the line numbers below do not move when the
 # shipped file is edited
@@ -152,7 +152,7 @@ def test_the_cli_prints_one_line_and_exits_2(tmp_path):
 
 @pytest.mark.parametrize("kind", ["NaN", "not TOML", "missing required field"])
 def test_the_cli_in_process_prints_the_same_line(tmp_path, capsys, kind):
-    from sim.cli import main
+    from sim.cli.main import main
 
     old, new, expected = MISTAKES[kind]
     path = tmp_path / "bad.toml"

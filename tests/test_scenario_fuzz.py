@@ -7,8 +7,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.scenario import load_scenario, parse_scenario, scenario_from_dict
-from sim.schema import ScenarioError, one_line
+from sim.errors import one_line
+from sim.scenario.load import load_scenario, parse_scenario, scenario_from_dict
+from sim.scenario.schema import ScenarioError
 from tests.strategies import HAND_WRITTEN, mutations, odd_text, toml_text
 
 LABEL = "fuzz.toml"
@@ -88,7 +89,7 @@ def test_as_text_the_line_number_points_at_the_field(mutation):
 @given(name=st.sampled_from(HAND_WRITTEN), data=st.data())
 def test_edited_text_gives_a_result_or_one_line(name, data):
     """Lines deleted, duplicated, cut or overwritten with odd text."""
-    from sim.scenario import SCENARIO_DIR
+    from sim.scenario.load import SCENARIO_DIR
 
     lines = (SCENARIO_DIR / f"{name}.toml").read_text(encoding="utf-8").splitlines()
     for _ in range(data.draw(st.integers(1, 3))):
@@ -146,7 +147,7 @@ def test_pathological_lines_are_scanned_in_linear_time():
     """The line finder must not backtrack for ages on odd lines (a regex trap)."""
     import time
 
-    from sim.schema import Locator
+    from sim.scenario.schema import Locator
 
     n = 20_000
     for line in [

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 
 from sim import CoalitionModel
-from sim.diagnosis import diagnose
-from sim.scenario import available_scenarios, load_scenario, parse_scenario
+from sim.model.diagnosis import diagnose
+from sim.scenario.load import available_scenarios, load_scenario, parse_scenario
 from tests.strategies import generated_document, generator_tables, toml_text
 
 OWN = (
@@ -46,7 +46,7 @@ def test_every_shipped_scenario_loads_and_runs_a_few_steps(name):
 
 @pytest.mark.parametrize("name", OWN)
 def test_every_scenario_file_has_a_readme_header(name):
-    from sim.scenario import SCENARIO_DIR
+    from sim.scenario.load import SCENARIO_DIR
 
     text = (SCENARIO_DIR / f"{name}.toml").read_text(encoding="utf-8")
     header = []
@@ -126,7 +126,7 @@ def test_every_generator_table_gives_a_valid_scenario(generator):
 
 
 def test_a_generated_scenario_at_scale_runs():
-    from sim.scenario import SCENARIO_DIR
+    from sim.scenario.load import SCENARIO_DIR
 
     text = (SCENARIO_DIR / "random.toml").read_text(encoding="utf-8")
     text = text.replace("organizations = 12", "organizations = 200").replace("people = 3000", "people = 50000")

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim import CoalitionModel
-from sim.organization import Organization
-from sim.scenario import available_scenarios, dump_scenario, load_scenario, parse_scenario
+from sim.model.organization import Organization
+from sim.scenario.load import available_scenarios, dump_scenario, load_scenario, parse_scenario
 from tests.strategies import generated_document, generator_tables, odd_text, toml_text
 
 

@@ -1,5 +1,5 @@
 import sim
-from sim.reporters import HEADLINE
+from sim.model.reporters import HEADLINE
 
 
 def test_default_run_returns_headline_reporters():

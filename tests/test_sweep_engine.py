@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.runner import run
-from sim.sweep import load_spec, run_sweep
+from sim.model.runner import run
+from sim.runs import load_spec, run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.cli import main
-from sim.sweep import Design, load_spec, parse_spec, run_seed
-from sim.sweep.design import shard_range
+from sim.cli.main import main
+from sim.runs import Design, load_spec, parse_spec, run_seed
+from sim.runs.design import shard_range
 
 GOOD = """
 scenario = "chicago_absenteeism"

@@ -15,7 +15,7 @@ import reacton.ipywidgets as rw
 import solara
 from mesa.visualization.utils import update_counter
 
-from sim.params import ROLES
+from sim.model.params import ROLES
 from sim.viz.drawing import network_png, plots_png
 
 logger = logging.getLogger(__name__)
@@ -160,7 +160,7 @@ def stored_table(scenario: str):
     """The CSV written by ``coalition table --csv`` for a shipped scenario, or None."""
     import pandas as pd
 
-    from sim.scenario import SCENARIO_DIR
+    from sim.scenario.load import SCENARIO_DIR
 
     path = SCENARIO_DIR / "tables" / f"{scenario}.csv"
     return pd.read_csv(path) if path.exists() else None

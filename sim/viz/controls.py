@@ -6,8 +6,8 @@ which parameters a teacher sees, in what order, and with what slider step.
 
 from __future__ import annotations
 
-from sim.params import PARAMETERS
-from sim.scenario import available_scenarios
+from sim.model.params import PARAMETERS
+from sim.scenario.load import available_scenarios
 from sim.viz.lenient import DEFAULT_SCENARIO, NO_ROLE
 
 # (parameter, label, slider step); order is the order on the page

@@ -23,8 +23,8 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
-from sim.organization import State
-from sim.params import ROLES
+from sim.model.organization import State
+from sim.model.params import ROLES
 
 STATE_COLOURS = {
     State.OUTSIDE: "#c8c8c8",

@@ -14,11 +14,11 @@ import secrets
 import threading
 from pathlib import Path
 
-from sim.model import CoalitionModel
-from sim.params import PARAMETERS, ParameterError
-from sim.scenario import available_scenarios
-from sim.schema import ScenarioError
-from sim.seeding import normalize_rng
+from sim.model.model import CoalitionModel
+from sim.model.params import PARAMETERS, ParameterError
+from sim.model.seeding import normalize_rng
+from sim.scenario.load import available_scenarios
+from sim.scenario.schema import ScenarioError
 
 DEFAULT_SCENARIO = "chicago_absenteeism"
 NO_ROLE = "(none)"  # how the app shows missing_role="" in a selector

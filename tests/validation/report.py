@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import vhelpers  # noqa: E402
 
 from sim import CoalitionModel  # noqa: E402
-from sim.params import PARAMETERS  # noqa: E402
-from sim.scenario import dump_scenario, load_scenario  # noqa: E402
+from sim.model.params import PARAMETERS  # noqa: E402
+from sim.scenario.load import dump_scenario, load_scenario  # noqa: E402
 
 ROLES = ("touch", "data", "resources", "legitimacy", "authority")
 SIGNATURES = ("final_rate", "diagnosis_accuracy", "reach", "uptake", "money_spent", "system_changes", "exits")
@@ -391,7 +391,7 @@ def sobol_indices(out: Path, sweep_dir: Path):
     from SALib.analyze import sobol
     from scipy.stats import spearmanr
 
-    from sim.sweep import Design, load_spec, run_sweep
+    from sim.runs import Design, load_spec, run_sweep
 
     spec = load_spec(Path(__file__).resolve().parent / "sobol.toml")
     run_sweep(spec, sweep_dir, workers=vhelpers.WORKERS, progress=False)
@@ -431,7 +431,7 @@ def sobol_indices(out: Path, sweep_dir: Path):
 
 def shapley(out: Path):
     """``coalition table chicago_absenteeism`` at its default size, as a figure."""
-    from sim.analysis import shapley_table
+    from sim.runs.shapley import shapley_table
 
     table = shapley_table("chicago_absenteeism", workers=vhelpers.WORKERS)
     print("\n### Shapley values\n\n```text\n" + table.format() + "\n```")

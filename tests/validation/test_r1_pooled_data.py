@@ -12,7 +12,7 @@ import pytest
 import vhelpers
 
 from sim import CoalitionModel
-from sim.diagnosis import diagnose
+from sim.model.diagnosis import diagnose
 
 pytestmark = pytest.mark.validation
 

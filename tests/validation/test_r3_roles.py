@@ -10,7 +10,7 @@ keeps every holder of that role away from the table.
 import pytest
 import vhelpers
 
-from sim.scenario import load_scenario
+from sim.scenario.load import load_scenario
 
 pytestmark = pytest.mark.validation
 

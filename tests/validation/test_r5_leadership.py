@@ -9,7 +9,7 @@ and scenario (the same seeds).
 import pytest
 import vhelpers
 
-from sim.scenario import available_scenarios
+from sim.scenario.load import available_scenarios
 
 pytestmark = pytest.mark.validation
 

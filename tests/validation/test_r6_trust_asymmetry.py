@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from sim import CoalitionModel
-from sim.params import PARAMETERS
-from sim.trust import TrustLedger
+from sim.model.params import PARAMETERS
+from sim.model.trust import TrustLedger
 
 pytestmark = pytest.mark.validation
 

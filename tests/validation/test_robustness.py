@@ -22,8 +22,8 @@ import dataclasses
 import pytest
 import vhelpers
 
-from sim.params import PARAMETERS
-from sim.scenario import dump_scenario, load_scenario
+from sim.model.params import PARAMETERS
+from sim.scenario.load import dump_scenario, load_scenario
 
 pytestmark = pytest.mark.validation
 

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from sim.analysis import replicate_seeds, run_many
+from sim.runs.shapley import replicate_seeds, run_many
 
 MASTER = 0
 WORKERS = 2
@@ -82,7 +82,7 @@ def describe(label: str, runs: list[dict]) -> str:
 
 def accuracy_by_sharing(seeds=range(6)) -> tuple[list, list]:
     """Diagnosis accuracy in the weeks of default runs with one owner sharing, and with 3 or more."""
-    from sim.model import CoalitionModel
+    from sim.model.model import CoalitionModel
 
     one, many = [], []
     for seed in seeds:

@@ -1,0 +1,1 @@
+"""The ``coalition`` command (``sim.cli.main:main``); one module per subcommand."""

@@ -1,0 +1,66 @@
+"""``coalition sweep SPEC --out DIR``: run or resume a parameter sweep."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def shard_value(text: str) -> tuple[int, int]:
+    """An argparse type: ``I/N`` with ``0 <= I < N`` (a Slurm array index and count)."""
+    i, sep, n = text.partition("/")
+    try:
+        shard = (int(i), int(n))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not I/N, e.g. 0/4") from None
+    if not sep or shard[1] < 1 or not 0 <= shard[0] < shard[1]:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected I/N with 0 <= I < N, e.g. 0/4")
+    return shard
+
+
+def add_parser(subparsers) -> None:
+    """Register ``sweep`` on the ``coalition`` command."""
+    from sim.cli.common import positive_int
+
+    p = subparsers.add_parser("sweep", help="run or resume a parameter sweep from a TOML spec")
+    p.add_argument("spec", type=Path, help="the sweep spec (TOML), see docs/sweeps.md")
+    p.add_argument("--out", type=Path, required=True, help="the sweep directory (runs/ and manifest.json)")
+    p.add_argument("--workers", type=positive_int, help="local worker processes (default: every core)")
+    p.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://127.0.0.1:8786")
+    p.add_argument("--shard", type=shard_value, help="run only block I of N (0-based), e.g. $SLURM_ARRAY_TASK_ID/8")
+    p.add_argument("--replicates", type=positive_int, help="override the spec's replicates")
+    p.add_argument("--steps", type=positive_int, help="override the spec's steps")
+    p.add_argument("--chunk-size", type=positive_int, help="runs per chunk (default: a few seconds' worth)")
+    p.set_defaults(handler=cmd_sweep)
+
+
+def cmd_sweep(args) -> int:
+    """Run the sweep and print one line of what was done."""
+    from sim.cli.common import UsageError
+    from sim.model.params import PARAMETERS, ParameterError
+    from sim.runs.engine import SweepError, run_sweep
+    from sim.runs.spec import load_spec
+
+    if args.scheduler and args.workers:
+        raise UsageError("--workers and --scheduler: choose one (a Dask cluster has its own workers)")
+    if args.steps is not None:
+        try:
+            PARAMETERS["steps"].convert(args.steps)
+        except ParameterError as err:
+            raise UsageError(f"--steps: {err}") from None
+    spec = load_spec(args.spec).with_overrides(args.replicates, args.steps)
+    from sim.scenario.load import load_scenario
+
+    load_scenario(spec.scenario)  # a bad scenario name fails here, in one line
+    try:
+        report = run_sweep(
+            spec, args.out, workers=args.workers, scheduler=args.scheduler, shard=args.shard, chunk_size=args.chunk_size
+        )
+    except SweepError as err:
+        raise UsageError(f"sweep {args.spec}: {err}") from None
+    where = f" (shard {args.shard[0]}/{args.shard[1]}: {report.in_shard} runs)" if args.shard else ""
+    print(
+        f"{report.out / 'runs'}: {report.already_done + report.ran} of {report.in_shard} runs done{where}; "
+        f"ran {report.ran} in {report.seconds:.1f} s, {report.already_done} were already on disk"
+    )
+    return 0

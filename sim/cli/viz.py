@@ -1,0 +1,97 @@
+"""``coalition viz``: serve the classroom page (``sim/app.py``) on this machine.
+
+Runs ``solara run sim/app.py`` in production mode (no file watching, so edits elsewhere
+in the tree never restart a lesson) on localhost by default, with Solara's version check
+and telemetry off. Every asset is served by the local server (``solara-assets``), so the
+page works without internet.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+COOKIE_WARNING = "ignore:Cookies with samesite=none require https:UserWarning"
+
+
+def port_number(text: str) -> int:
+    """An argparse type: a TCP port, 1-65535 (0 picks a free one)."""
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535)")
+    return value
+
+
+def add_parser(subparsers) -> None:
+    """Register ``coalition viz`` on the CLI's subparsers."""
+    p = subparsers.add_parser("viz", help="serve the classroom page in the browser (offline, localhost)")
+    p.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
+    p.add_argument("--port", type=port_number, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    p.add_argument("--scenario", default=None, help="scenario shown first (a name from scenarios/)")
+    p.set_defaults(handler=cmd_viz)
+
+
+def solara_command(host: str, port: int) -> list[str]:
+    """The ``solara run`` command line for the page."""
+    return [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        str(APP),
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--production",
+        "--no-open",
+        "--no-check-version",
+        "--log-level",
+        "warning",
+    ]
+
+
+def cmd_viz(args) -> int:
+    """``coalition viz``: check the scenario, then serve the page until interrupted."""
+    from sim.cli.common import UsageError
+    from sim.scenario.load import available_scenarios, load_scenario
+
+    env = dict(os.environ)
+    env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")  # no usage reports to the internet
+    # production mode asks for samesite=none cookies and warns on plain http; on localhost that is expected
+    env["PYTHONWARNINGS"] = ",".join(filter(None, [env.get("PYTHONWARNINGS"), COOKIE_WARNING]))
+    if args.scenario is not None:
+        if args.scenario not in available_scenarios() and not Path(args.scenario).is_file():
+            known = ", ".join(available_scenarios())
+            raise UsageError(f"--scenario {args.scenario}: not a shipped scenario; expected one of {known}")
+        load_scenario(args.scenario)  # a broken file fails here, as one line
+        env["COALITION_SCENARIO"] = (
+            str(Path(args.scenario).resolve()) if Path(args.scenario).is_file() else args.scenario
+        )
+    try:
+        import solara  # noqa: F401
+    except ImportError:
+        raise UsageError("the browser page needs the viz extra: pip install -e '.[viz]'") from None
+    print(f"serving the classroom page on http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
+    cmd = solara_command(args.host, args.port)
+    if os.name == "posix":
+        # become the server: a signal sent to this process (Ctrl-C, a terminal closing, a
+        # process manager's SIGTERM) reaches the server itself, and none is left orphaned
+        os.execve(cmd[0], cmd, env)
+    process = subprocess.Popen(cmd, env=env)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
+        process.wait(timeout=10)
+        raise

@@ -1,0 +1,111 @@
+"""What can be observed of a coalition: the model's reporters as properties.
+
+:class:`CoalitionMeasures` is mixed into :class:`sim.CoalitionModel`; each property is
+also a DataCollector model reporter of the same name (``sim.reporters``), so plots,
+sweeps and the app read the same numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.model.interventions import uptake_from
+from sim.model.organization import State
+
+
+class CoalitionMeasures:
+    """Reporters of :class:`sim.CoalitionModel` (outcome, coalition, trust, diagnosis, money)."""
+
+    @property
+    def outcome_rate(self) -> float:
+        """Share of people with the outcome this week."""
+        return self.people.outcome_rate
+
+    @property
+    def expected_rate(self) -> float:
+        """Expected outcome rate this week: the mean probability of the week's draw, without its noise."""
+        return self.people.expected_rate()
+
+    @property
+    def goal_reached(self) -> bool:
+        """True once the outcome has held at or under target for ``hold_steps`` weeks."""
+        return self._goal_step is not None
+
+    @property
+    def steps_to_goal(self) -> int | None:
+        """Week the goal was reached, None until then."""
+        return self._goal_step
+
+    @property
+    def coalition_size(self) -> int:
+        """Organizations committed to the coalition."""
+        return sum(o.state == State.COMMITTED for o in self.organizations)
+
+    @property
+    def table_size(self) -> int:
+        """Organizations at the table or committed."""
+        return len(self.table_members())
+
+    @property
+    def mean_trust(self) -> float:
+        """Mean directed trust over ties between agents that have not left."""
+        active = np.ones(self.n_nodes, dtype=bool)
+        orgs = self.organizations
+        active[[o.node for o in orgs]] = [o.state != State.LEFT for o in orgs]
+        return self.trust.mean(active)
+
+    @property
+    def roles_covered(self) -> int:
+        """How many of the five roles are at the table."""
+        return len(self.roles_at_table())
+
+    @property
+    def diagnosis_accuracy(self) -> float:
+        """Overlap of the believed and the true causes, in [0, 1]."""
+        return self.diagnosis.accuracy
+
+    @property
+    def diagnosed_group(self) -> str:
+        """The group (e.g. "instability") of the believed main cause."""
+        if not self.diagnosis.cause:
+            return ""
+        return self.people.groups[self.people.names.index(self.diagnosis.cause)]
+
+    @property
+    def pool(self) -> float:
+        """Money in the coalition's pool."""
+        return self.coalition.pool
+
+    @property
+    def money_spent(self) -> float:
+        """Money spent on interventions so far."""
+        return self.coalition.spent
+
+    @property
+    def sharing_count(self) -> int:
+        """Data owners sharing their records."""
+        return sum(o.sharing for o in self.organizations)
+
+    @property
+    def exits(self) -> int:
+        """Organizations that left."""
+        return sum(o.state == State.LEFT for o in self.organizations)
+
+    @property
+    def uptake(self) -> float:
+        """Chance that a person offered case work takes it up."""
+        legit = [o.legitimacy for o in self.table_members() if o.has_role("legitimacy")]
+        if self.missing_role != "legitimacy":
+            legit += [p.legitimacy for p in self.partners if p.lends_legitimacy]
+        return uptake_from(legit)
+
+    @property
+    def reach(self) -> float:
+        """Share of people that the coalition's case work can reach."""
+        return self.case_reach().size / self.n_people if self.n_people else 0.0
+
+    @property
+    def shared_metric_adoption(self) -> float:
+        """Share of members at the table that adopted the shared metric."""
+        members = self.table_members()
+        return sum(m.adopted_shared_metric for m in members) / len(members) if members else 0.0

@@ -1,0 +1,113 @@
+"""Design points and runs: which parameter values and which seed each ``run_id`` gets.
+
+Run ``i`` is design point ``i // replicates``, replicate ``i % replicates``, seeded from
+``numpy.random.SeedSequence(seed, spawn_key=(i,))``. Everything is computed from ``i``
+alone, so any worker, shard or rerun gives run ``i`` the same values and seed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from sim.model.params import PARAMETERS
+from sim.runs.spec import SweepSpec, n_points
+
+
+def run_seed(master: int, run_id: int) -> int:
+    """The integer seed of run ``run_id``: drawn from ``SeedSequence(master, spawn_key=(run_id,))``.
+
+    It equals what :func:`sim.seeding.normalize_rng` makes of that SeedSequence, so
+    ``sim.run(rng=seed)`` reproduces the run.
+    """
+    state = np.random.SeedSequence(master, spawn_key=(run_id,)).generate_state(2, dtype=np.uint64)
+    return int(state[0] >> np.uint64(1))
+
+
+class Design:
+    """The design points of a spec.
+
+    Args:
+        spec: a checked sweep spec.
+    """
+
+    def __init__(self, spec: SweepSpec):
+        self.spec = spec
+        self.names = list(spec.parameters)
+        self.n_points = n_points(spec)
+        self.n_runs = self.n_points * spec.replicates
+        self._matrix = None if spec.design == "grid" else self._sample()
+
+    def _bounds(self) -> list:
+        return [list(self.spec.parameters[n]) for n in self.names]
+
+    def _sample(self) -> np.ndarray:
+        spec = self.spec
+        if spec.design == "lhs":
+            from scipy.stats import qmc
+
+            unit = qmc.LatinHypercube(d=len(self.names), rng=np.random.default_rng(spec.seed)).random(spec.samples)
+            lo, hi = np.array(self._bounds()).T
+            return lo + unit * (hi - lo)
+        from SALib.sample import sobol
+
+        return sobol.sample(self.problem(), spec.samples, calc_second_order=spec.second_order, seed=spec.seed)
+
+    def problem(self) -> dict:
+        """The SALib problem dict of a lhs or sobol design."""
+        return {"num_vars": len(self.names), "names": self.names, "bounds": self._bounds()}
+
+    def point(self, j: int) -> dict:
+        """Varied parameter values of design point ``j``."""
+        if self._matrix is None:
+            values = {}
+            for name in reversed(self.names):  # first parameter varies slowest
+                options = self.spec.parameters[name]
+                j, k = divmod(j, len(options))
+                values[name] = options[k]
+            return {n: values[n] for n in self.names}
+        row = self._matrix[j]
+        out = {}
+        for name, x in zip(self.names, row, strict=True):
+            out[name] = int(round(float(x))) if PARAMETERS[name].kind == "int" else float(x)
+        return out
+
+    def run(self, run_id: int) -> dict:
+        """Everything a worker needs for run ``run_id``: ids, seed and every parameter."""
+        point, rep = divmod(run_id, self.spec.replicates)
+        return {
+            "run_id": run_id,
+            "point_id": point,
+            "replicate": rep,
+            "seed": run_seed(self.spec.seed, run_id),
+            "params": {**self.point(point), **self.spec.fixed},
+        }
+
+
+def shard_range(n_runs: int, shard: tuple[int, int] | None) -> range:
+    """The contiguous block of run_ids of shard ``(i, n)`` (0-based ``i``), or all runs."""
+    if shard is None:
+        return range(n_runs)
+    i, n = shard
+    return range(n_runs * i // n, n_runs * (i + 1) // n)
+
+
+def chunked(run_ids, size: int):
+    """Lists of at most ``size`` run_ids, each taking every m-th run (m lists in all).
+
+    Each chunk samples the whole design rather than a few neighbouring points, so chunks
+    cost about the same and the last ones do not leave workers idle (neighbouring points,
+    e.g. high patience and trust, can take twice as long as others).
+    """
+    ids = list(run_ids)
+    m = math.ceil(len(ids) / size) if ids else 0
+    for j in range(m):
+        yield ids[j::m]
+
+
+def auto_chunk_size(n_todo: int, workers: int, seconds_per_run: float = 0.07) -> int:
+    """Chunks of a few seconds, but enough of them to keep every worker busy and show progress."""
+    by_time = max(1, math.ceil(3.0 / max(seconds_per_run, 1e-3)))
+    by_balance = max(1, math.ceil(n_todo / (4 * max(workers, 1))))
+    return max(1, min(by_time, by_balance))

@@ -1,0 +1,334 @@
+"""Who needs to be at the table? Shapley values of organizations.
+
+The value of a coalition ``S`` of organizations is the probability of reaching the goal
+when only the organizations in ``S`` exist in the scenario (the others are removed from
+it, with their ties), estimated over seeded replicates. The value of the empty coalition
+is 0 by convention: with nobody at the table nothing is done about the problem.
+
+Each organization's Shapley value is its marginal contribution ``v(P_i + i) - v(P_i)``
+averaged over random orderings of organizations joining (``P_i`` is the set that joined
+before it), estimated by Monte Carlo over orderings. Every coalition is run with the same
+seeds (common random numbers), so that differences between coalitions are not swamped by
+noise, and each coalition's value is computed once (cached). Confidence intervals come
+from a bootstrap that resamples both the orderings and the seeds.
+
+The smallest coalition reaching the goal with at least a given probability is found
+greedily: add organizations in order of Shapley value until the coalition reaches the
+threshold, then drop any member whose removal keeps it there (a heuristic, not a search
+of every subset).
+
+Runs go through a ``ProcessPoolExecutor`` with the "spawn" start method (safe whatever
+threads the parent runs); a script that calls these functions with ``workers > 1`` needs
+the usual ``if __name__ == "__main__":`` guard.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from sim.runs.replicates import DEFAULT_WORKERS, replicate_seeds, replicates, run_many, sweep_settings
+from sim.scenario.load import Scenario, dump_scenario, load_scenario
+
+__all__ = ["replicate_seeds", "replicates", "restrict", "run_many", "shapley_table", "sweep_settings"]
+SUCCESS_THRESHOLD = 0.8
+
+
+# -- scenarios restricted to a coalition ---------------------------------------------------
+def restrict(spec: Scenario, members: Iterable[str]) -> Scenario:
+    """Return the scenario with only the organizations named in ``members`` (and their ties).
+
+    A scenario's leader must belong to the sector of some organization; when no member of
+    its home sector is left, it moves to the sector of the first member left (which only
+    matters for a point leader and for the leader's starting ties).
+    """
+    keep = set(members)
+    orgs = tuple(o for o in spec.organizations if o.name in keep)
+    if not orgs:
+        raise ValueError("a scenario needs at least one organization")
+    names = {o.name for o in orgs} | {p.name for p in spec.community} | {spec.leader.name}
+    ties = tuple(t for t in spec.network.ties if t[0] in names and t[1] in names)
+    leader = spec.leader
+    if leader.sector not in {o.sector for o in orgs}:
+        leader = replace(leader, sector=orgs[0].sector)
+    return replace(spec, organizations=orgs, leader=leader, network=replace(spec.network, ties=ties))
+
+
+# -- Shapley values ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ShapleyRow:
+    """One organization's contribution to the chance of reaching the goal."""
+
+    name: str
+    roles: tuple
+    value: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class ShapleyTable:
+    """Shapley values of a scenario's organizations, ranked, with the smallest coalition found.
+
+    Attributes:
+        scenario: the scenario's name.
+        rows: one per organization, highest value first.
+        v_all: probability of reaching the goal with every organization.
+        v_empty: the value of the empty coalition (0 by convention).
+        replicates: seeds per coalition (the same seeds for every coalition).
+        permutations: orderings sampled (antithetic pairs: each with its reverse).
+        coalitions_run: distinct coalitions evaluated.
+        smallest: the smallest coalition found reaching ``threshold`` (None if none did).
+        smallest_value: its probability of reaching the goal.
+        threshold: the probability the smallest coalition had to reach.
+        confidence: the level of the intervals.
+
+    """
+
+    scenario: str
+    rows: tuple
+    v_all: float
+    v_empty: float
+    replicates: int
+    permutations: int
+    coalitions_run: int
+    smallest: tuple | None
+    smallest_value: float | None
+    threshold: float
+    confidence: float
+
+    def to_frame(self):
+        """Return the ranked rows as a pandas DataFrame (what ``coalition table --csv`` writes)."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {
+                "rank": range(1, len(self.rows) + 1),
+                "organization": [r.name for r in self.rows],
+                "shapley": [r.value for r in self.rows],
+                "low": [r.low for r in self.rows],
+                "high": [r.high for r in self.rows],
+                "roles": [" ".join(r.roles) for r in self.rows],
+                "in_smallest_coalition": [r.name in (self.smallest or ()) for r in self.rows],
+            }
+        )
+
+    def format(self) -> str:
+        """Return the table in plain text, for the terminal."""
+        width = max([len(r.name) for r in self.rows] + [12])
+        pct = round(100 * self.confidence)
+        lines = [
+            f"Who needs to be at the table? {self.scenario}: each organization's Shapley value for the "
+            f"chance of reaching the goal",
+            f"{self.replicates} seeded replicates per coalition (the same seeds for all), {self.permutations} "
+            f"orderings, {self.coalitions_run} coalitions run; {pct}% bootstrap intervals over seeds and orderings",
+            "",
+            f"{'rank':>4}  {'organization':<{width}}  {'shapley':>7}  {f'{pct}% interval':>16}  roles",
+        ]
+        for i, r in enumerate(self.rows, 1):
+            interval = f"[{r.low:+.2f}, {r.high:+.2f}]"
+            lines.append(
+                f"{i:>4}  {r.name:<{width}}  {r.value:>+7.3f}  {interval:>16}  {', '.join(r.roles) or '(no role)'}"
+            )
+        total = sum(r.value for r in self.rows)
+        lines += [
+            "",
+            f"sum of the values {total:.3f} = P(goal | everyone) {self.v_all:.3f} "
+            f"- P(goal | nobody) {self.v_empty:.3f}",
+        ]
+        if self.smallest is None:
+            lines.append(
+                f"no coalition found reaching the goal with probability >= {self.threshold:.0%} "
+                f"(everyone together: {self.v_all:.0%})"
+            )
+        else:
+            lines.append(
+                f"smallest coalition found with P(goal) >= {self.threshold:.0%}: {len(self.smallest)} of "
+                f"{len(self.rows)} organizations, P(goal) = {self.smallest_value:.0%} "
+                "(greedy by Shapley rank, then pruned; a heuristic, not an exhaustive search):"
+            )
+            lines += [f"  - {name}" for name in self.smallest]
+        return "\n".join(lines)
+
+
+class CoalitionValues:
+    """Chance of reaching the goal per coalition, run with common seeds and cached.
+
+    Args:
+        scenario: a scenario name or path.
+        seeds: the seeds every coalition is run with.
+        params: model keyword parameters for every run.
+        workers: processes.
+        value_key: the run result that is averaged (``goal_reached`` by default).
+
+    """
+
+    def __init__(
+        self,
+        scenario: str,
+        seeds: Sequence[int],
+        params: dict | None = None,
+        workers: int = 2,
+        value_key: str = "goal_reached",
+    ):
+        self.spec = load_scenario(scenario)
+        self.names = tuple(o.name for o in self.spec.organizations)
+        self.seeds = list(seeds)
+        self.params = dict(params or {})
+        self.workers = workers
+        self.value_key = value_key
+        self.results: dict[frozenset, np.ndarray] = {frozenset(): np.zeros(len(self.seeds))}
+        self._dir = None
+
+    def __enter__(self):
+        self._dir = tempfile.TemporaryDirectory(prefix="coalition-table-")
+        return self
+
+    def __exit__(self, *exc):
+        self._dir.cleanup()
+        self._dir = None
+
+    def evaluate(self, coalitions: Iterable[frozenset]) -> None:
+        """Run every coalition not yet cached (all in one pool)."""
+        todo = []
+        for c in coalitions:
+            c = frozenset(c)
+            if c not in self.results and c not in todo:
+                todo.append(c)
+        if not todo:
+            return
+        jobs = []
+        for c in todo:
+            path = Path(self._dir.name) / f"c{len(self.results) + len(jobs) // len(self.seeds)}.toml"
+            path.write_text(dump_scenario(restrict(self.spec, c)), encoding="utf-8")
+            jobs += [(str(path), s, self.params) for s in self.seeds]
+        flat = run_many(jobs, workers=self.workers)
+        n = len(self.seeds)
+        for i, c in enumerate(todo):
+            self.results[c] = np.array([float(r[self.value_key] or 0.0) for r in flat[i * n : (i + 1) * n]])
+
+    def value(self, coalition: Iterable[str]) -> float:
+        """Mean of the value over the seeds (runs it if needed)."""
+        c = frozenset(coalition)
+        self.evaluate([c])
+        return float(self.results[c].mean())
+
+
+def _orderings(n_players: int, permutations: int, rng: np.random.Generator) -> np.ndarray:
+    """Random orderings in antithetic pairs (each followed by its reverse)."""
+    half = [rng.permutation(n_players) for _ in range((permutations + 1) // 2)]
+    out = []
+    for p in half:
+        out += [p, p[::-1]]
+    return np.array(out[:permutations])
+
+
+def shapley_table(
+    scenario: str = "chicago_absenteeism",
+    replicates: int = 16,
+    permutations: int = 24,
+    seed: int = 0,
+    workers: int = DEFAULT_WORKERS,
+    threshold: float = SUCCESS_THRESHOLD,
+    confidence: float = 0.95,
+    bootstrap: int = 2000,
+    params: dict | None = None,
+) -> ShapleyTable:
+    """Each organization's Shapley value for the chance of reaching the goal.
+
+    Args:
+        scenario: a scenario name or path.
+        replicates: seeds per coalition (common random numbers: the same for every coalition).
+        permutations: orderings of organizations joining, sampled in antithetic pairs.
+        seed: master seed for the replicate seeds, the orderings and the bootstrap.
+        workers: processes running the model.
+        threshold: probability the smallest coalition must reach.
+        confidence: level of the bootstrap intervals.
+        bootstrap: bootstrap resamples (of seeds and of ordering pairs together).
+        params: model keyword parameters for every run.
+
+    Returns:
+        A :class:`ShapleyTable`.
+
+    """
+    if replicates < 1 or permutations < 1:
+        raise ValueError("replicates and permutations must be at least 1")
+    if not 0 < threshold <= 1 or not 0 < confidence < 1:
+        raise ValueError("threshold must be in (0, 1] and confidence in (0, 1)")
+    spec = load_scenario(scenario)
+    names = tuple(o.name for o in spec.organizations)
+    n = len(names)
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1,)))
+    orders = _orderings(n, permutations, rng)
+    with CoalitionValues(scenario, replicate_seeds(replicates, seed), params, workers) as values:
+        prefixes = [frozenset(names[j] for j in order[:k]) for order in orders for k in range(n + 1)]
+        values.evaluate(prefixes)
+        index = {c: i for i, c in enumerate(values.results)}
+        table = np.array(list(values.results.values()))  # coalition x seed
+        # before[p, i], after[p, i]: coalition ids around player i's arrival in ordering p
+        before = np.empty((len(orders), n), dtype=np.int64)
+        after = np.empty((len(orders), n), dtype=np.int64)
+        for p, order in enumerate(orders):
+            ids = [index[frozenset(names[j] for j in order[:k])] for k in range(n + 1)]
+            for k, j in enumerate(order):
+                before[p, j], after[p, j] = ids[k], ids[k + 1]
+        v = table.mean(axis=1)
+        phi = (v[after] - v[before]).mean(axis=0)
+        low, high = _bootstrap(table, before, after, bootstrap, confidence, rng)
+        ranked = sorted(range(n), key=lambda i: -phi[i])
+        smallest, smallest_value = _smallest_coalition(values, [names[i] for i in ranked], threshold)
+        coalitions_run = len(values.results) - 1
+        v_all = values.value(names)
+    rows = tuple(
+        ShapleyRow(names[i], spec.organizations[i].roles, float(phi[i]), float(low[i]), float(high[i])) for i in ranked
+    )
+    return ShapleyTable(
+        scenario=spec.name,
+        rows=rows,
+        v_all=v_all,
+        v_empty=0.0,
+        replicates=replicates,
+        permutations=len(orders),
+        coalitions_run=coalitions_run,
+        smallest=smallest,
+        smallest_value=smallest_value,
+        threshold=threshold,
+        confidence=confidence,
+    )
+
+
+def _bootstrap(table, before, after, n_boot, confidence, rng) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile intervals, resampling seeds and antithetic ordering pairs together."""
+    n_perm, n = before.shape
+    pairs = np.arange(n_perm) // 2
+    n_pairs = int(pairs.max()) + 1
+    draws = np.empty((n_boot, n))
+    for b in range(n_boot):
+        seeds = rng.integers(0, table.shape[1], table.shape[1])
+        v = table[:, seeds].mean(axis=1)
+        chosen = rng.integers(0, n_pairs, n_pairs)
+        weight = np.bincount(chosen, minlength=n_pairs)[pairs].astype(float)
+        draws[b] = weight @ (v[after] - v[before]) / weight.sum()
+    tail = (1 - confidence) / 2
+    return np.quantile(draws, tail, axis=0), np.quantile(draws, 1 - tail, axis=0)
+
+
+def _smallest_coalition(values: CoalitionValues, ranked: list[str], threshold: float):
+    """Greedy: the shortest prefix of the Shapley ranking reaching ``threshold``, then pruned."""
+    prefixes = [frozenset(ranked[:k]) for k in range(1, len(ranked) + 1)]
+    values.evaluate(prefixes)
+    chosen = next((c for c in prefixes if values.value(c) >= threshold), None)
+    if chosen is None:
+        return None, None
+    members = [name for name in ranked if name in chosen]
+    for name in reversed(members[:]):  # try dropping the lowest-ranked first
+        if len(members) == 1:
+            break
+        trial = frozenset(m for m in members if m != name)
+        if values.value(trial) >= threshold:
+            members.remove(name)
+    return tuple(members), values.value(members)

@@ -1,0 +1,178 @@
+"""Drive the classroom page in a real headless Chromium (for tests, timing and the docs' screenshots).
+
+Needs the ``playwright`` package (the ``test`` extra) and Debian's ``chromium``
+(``playwright install`` cannot download a browser on these machines).
+Run ``python -m tests.classroom_screenshots docs/figures`` to retake the docs' screenshots
+and print the time a step takes to show.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+# a dead local address: if the server ever tried to fetch an asset from a CDN, it would fail loudly
+OFFLINE_CDN = "http://127.0.0.1:9/npm/"
+WEEK = re.compile(r"Week (\d+): what happened")
+NARRATION_TITLE = ".coalition-narration .v-card__title"
+
+
+def free_port() -> int:
+    """A TCP port that is free on localhost right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(port: int | None = None, scenario: str | None = None, log: Path | None = None, timeout: float = 60):
+    """Run ``coalition viz`` on a free port; yield its URL; stop it afterwards."""
+    port = port or free_port()
+    cmd = [sys.executable, "-m", "sim.cli", "viz", "--port", str(port)]
+    if scenario:
+        cmd += ["--scenario", scenario]
+    env = dict(os.environ, SOLARA_ASSETS_CDN=OFFLINE_CDN)
+    out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
+    process = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"coalition viz exited with status {process.returncode}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"coalition viz did not answer on {url} within {timeout:.0f} s")
+            time.sleep(0.3)
+        yield url
+    finally:
+        stop(process)
+        if log:
+            out.close()
+
+
+def stop(process: subprocess.Popen, timeout: float = 15) -> None:
+    """Stop a server started in its own session, with everything it started (SIGTERM, then SIGKILL)."""
+    if not hasattr(os, "killpg"):  # Windows: no process groups to signal
+        process.terminate()
+        process.wait(timeout=timeout)
+        return
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)  # the whole group: the server and any child it started
+        try:
+            process.wait(timeout=timeout)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def is_local(url: str) -> bool:
+    """True for URLs that stay on this machine (localhost, data: and blob: URLs)."""
+    parsed = urlparse(url)
+    if parsed.scheme in ("data", "blob", "about"):
+        return True
+    return parsed.hostname in LOCAL_HOSTS
+
+
+@contextlib.contextmanager
+def open_page(url: str, width: int = 1500, height: int = 1050):
+    """A Chromium page showing ``url`` with every requested URL recorded in ``page.requested``."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.requested = []
+            page.on("request", lambda request: page.requested.append(request.url))
+            page.goto(url)
+            page.locator(NARRATION_TITLE).first.wait_for(timeout=60_000)
+            page.locator("img").first.wait_for(timeout=30_000)
+            yield page
+        finally:
+            browser.close()
+
+
+def shown_week(page) -> int:
+    """The week the narration panel shows."""
+    match = WEEK.search(page.locator(NARRATION_TITLE).first.inner_text())
+    return int(match.group(1)) if match else -1
+
+
+def click_step(page, timeout: float = 30.0) -> float:
+    """Click Step and wait until the narration shows the next week; return the seconds it took."""
+    before = shown_week(page)
+    start = time.perf_counter()
+    page.get_by_role("button", name="Step", exact=True).click()
+    page.locator(NARRATION_TITLE, has_text=f"Week {before + 1}: what happened").wait_for(timeout=timeout * 1000)
+    return time.perf_counter() - start
+
+
+def step_times(page, n: int = 10) -> list[float]:
+    """Seconds from each of ``n`` Step clicks to the next week being shown."""
+    return [click_step(page) for _ in range(n)]
+
+
+def play_rate(page, seconds: float = 5.0) -> float:
+    """Weeks shown per second while Play runs for about ``seconds``."""
+    start_week = shown_week(page)
+    page.get_by_role("button", name="▶").click()
+    start = time.perf_counter()
+    time.sleep(seconds)
+    end_week = shown_week(page)
+    elapsed = time.perf_counter() - start
+    page.get_by_role("button", name="❚❚").click()
+    return (end_week - start_week) / elapsed
+
+
+def main(argv=None) -> int:
+    """Time steps in the browser; optionally take screenshots into a folder."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=10, help="Step clicks to time")
+    parser.add_argument("--screenshot", type=Path, help="save a screenshot of the page here")
+    args = parser.parse_args(argv)
+    with serve() as url, open_page(url) as page:
+        times = step_times(page, args.steps)
+        rate = play_rate(page)
+        print(
+            f"step to screen: median {statistics.median(times) * 1000:.0f} ms "
+            f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}, n={len(times)}); Play: {rate:.1f} weeks/s"
+        )
+        if args.screenshot:
+            page.screenshot(path=str(args.screenshot), full_page=True)
+        outside = [u for u in page.requested if not is_local(u)]
+        print(f"{len(page.requested)} requests, {len(outside)} left localhost")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
