@@ -55,10 +55,11 @@ def scenario_from_dict(
     root = Table(data, label, "", locator)
     root.allow(*SECTIONS)
     head = root.table("scenario")
-    head.allow("name", "title", "description", "steps", "notice", "sources")
+    head.allow("name", "title", "description", "steps", "notice", "sources", "how_it_works", "things_to_try")
     steps = head.integer("steps", 156, 1, 10_000)
     name, title = head.str("name", default_name), head.str("title", default_name)
     description, notice = head.str("description", ""), head.str("notice", "")
+    how_it_works, things_to_try = head.str("how_it_works", ""), head.str("things_to_try", "")
     sources = head.strings("sources", what="a string naming a source")
     if "generator" in root.data:
         from sim.scenario.generator import expand
@@ -93,6 +94,8 @@ def scenario_from_dict(
         description=description,
         steps=steps,
         notice=notice,
+        how_it_works=how_it_works,
+        things_to_try=things_to_try,
         population=pop,
         organizations=orgs,
         leader=leader,
@@ -143,7 +146,7 @@ def _population(t: Table, steps: int) -> Population:
 
 
 def _circumstance(c: Table, names: list) -> Circumstance:
-    c.allow("name", "prevalence", "duration", "weight", "group", "raises")
+    c.allow("name", "label", "prevalence", "duration", "weight", "group", "raises")
     name = c.str("name")
     raises = c.table("raises", required=False)
     for k in raises.keys():
@@ -157,12 +160,14 @@ def _circumstance(c: Table, names: list) -> Circumstance:
         duration=c.number("duration", None, 1, 10_000),
         weight=c.number("weight", None, -20, 20),
         group=c.str("group", ""),
+        label=c.str("label", ""),
         raises={k: raises.number(k, None, 0, 100) for k in raises.keys()},
     )
 
 
 ORGANIZATION_KEYS = (
     "name",
+    "short_name",
     "sector",
     "mission",
     "budget",
@@ -197,6 +202,7 @@ def _organization(t: Table, names: tuple) -> OrganizationSpec:
     t.list("roles")
     spec = OrganizationSpec(
         name=t.str("name"),
+        short_name=t.str("short_name", ""),
         sector=t.str("sector"),
         mission=weights,
         budget=t.number("budget", None, 0, 1e12),
@@ -230,18 +236,21 @@ def _organization(t: Table, names: tuple) -> OrganizationSpec:
 
 
 def _leader(t: Table, orgs: tuple) -> LeaderSpec:
-    t.allow("name", "sector")
+    t.allow("name", "short_name", "sector")
     sectors = sorted({o.sector for o in orgs})
-    leader = LeaderSpec(name=t.str("name", "System leader"), sector=t.str("sector", orgs[0].sector))
+    leader = LeaderSpec(
+        name=t.str("name", "System leader"), short_name=t.str("short_name", ""), sector=t.str("sector", orgs[0].sector)
+    )
     if leader.sector not in sectors:
         t.fail("sector", f"{leader.sector!r} is not the sector of any organization; {suggest(leader.sector, sectors)}")
     return leader
 
 
 def _community(t: Table, names: tuple) -> CommunitySpec:
-    t.allow("name", "reach", "knows", "legitimacy")
+    t.allow("name", "short_name", "reach", "knows", "legitimacy")
     return CommunitySpec(
         name=t.str("name"),
+        short_name=t.str("short_name", ""),
         reach=t.number("reach", 0.1, 0, 1),
         knows=t.strings("knows", names, "a circumstance"),
         legitimacy=t.number("legitimacy", 0.5, 0, 1),

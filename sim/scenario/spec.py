@@ -19,6 +19,12 @@ class Circumstance:
     weight: float
     group: str = ""
     raises: dict = field(default_factory=dict)
+    label: str = ""
+
+    @property
+    def display(self) -> str:
+        """How people read it: the ``label``, else the name with spaces for underscores."""
+        return self.label or self.name.replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,12 @@ class OrganizationSpec:
     reliability: float = 0.85
     patience: float = 1.0
     funding_pool: str = ""
+    short_name: str = ""
+
+    @property
+    def label(self) -> str:
+        """A short label for pictures: ``short_name``, else the name."""
+        return self.short_name or self.name
 
 
 @dataclass(frozen=True)
@@ -60,6 +72,12 @@ class LeaderSpec:
 
     name: str = "System leader"
     sector: str = ""
+    short_name: str = ""
+
+    @property
+    def label(self) -> str:
+        """A short label for pictures: ``short_name``, else the name."""
+        return self.short_name or self.name
 
 
 @dataclass(frozen=True)
@@ -70,6 +88,12 @@ class CommunitySpec:
     reach: float
     knows: tuple
     legitimacy: float
+    short_name: str = ""
+
+    @property
+    def label(self) -> str:
+        """A short label for pictures: ``short_name``, else the name."""
+        return self.short_name or self.name
 
 
 @dataclass(frozen=True)
@@ -120,6 +144,8 @@ class Scenario:
     setbacks: Setbacks
     notice: str = ""
     sources: tuple = ()
+    how_it_works: str = ""
+    things_to_try: str = ""
     path: str = field(default="", compare=False)
 
     @property

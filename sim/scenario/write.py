@@ -66,6 +66,8 @@ def dump_scenario(scenario: Scenario) -> str:
             "description": s.description,
             "steps": s.steps,
             "notice": s.notice,
+            "how_it_works": s.how_it_works,
+            "things_to_try": s.things_to_try,
             "sources": list(s.sources),
         },
     )
