@@ -75,7 +75,12 @@ def test_slider_change_and_reset_build_a_model_with_that_value():
         click(rc, "Reset")
         new = model.value
         assert new is not old and new.steps == 0
-        assert (new.initial_trust, new.patience, new.leader_mode, new.missing_role) == (0.7, 13, "point", "data")
+        assert (new.params.initial_trust, new.params.patience, new.leader_mode, new.missing_role) == (
+            0.7,
+            13,
+            "point",
+            "data",
+        )
         assert new.scenario_name == "chicago_absenteeism"
         assert new.app_messages == []
 
@@ -118,7 +123,7 @@ def test_an_out_of_range_value_is_clamped_with_a_visible_message():
         rc.find(v.Slider, label="Initial trust").widget.v_model = -2.0
         click(rc, "Reset")
         m = model.value
-        assert (m.patience, m.initial_trust) == (PARAMETERS["patience"].high, 0.0)
+        assert (m.params.patience, m.params.initial_trust) == (PARAMETERS["patience"].high, 0.0)
         alerts = " ".join(w.children[0] for w in rc.find(v.Alert).widgets)
         assert "patience" in alerts and "initial_trust" in alerts
 

@@ -14,12 +14,12 @@ def test_invariants_hold_every_week(params, seed):
     n = model.n_people
     left_before = set()
     for _ in range(80):
-        pool_of_left = {o.node: model.coalition.balance[o.node] for o in model.organizations if o.node in left_before}
+        pool_of_left = {o.node: model.fund.balance[o.node] for o in model.organizations if o.node in left_before}
         model.step()
         trust = model.trust.trust
         assert np.all((trust >= 0) & (trust <= 1)), "trust left [0, 1]"
         assert all(o.budget >= 0 for o in model.organizations), "a budget went negative"
-        c = model.coalition
+        c = model.fund
         assert np.all(c.balance >= -1e-9)
         assert c.given == np.float64(c.given)
         assert abs(c.given - (c.spent + c.pool + c.returned)) < 1e-6 * max(1.0, c.given), "money not conserved"
@@ -28,7 +28,7 @@ def test_invariants_hold_every_week(params, seed):
         for o in model.organizations:
             if o.node in left_before:
                 assert o.state == State.LEFT and not o.sharing, "a member came back"
-                assert model.coalition.balance[o.node] <= pool_of_left[o.node] + 1e-12, "a member who left paid in"
+                assert model.fund.balance[o.node] <= pool_of_left[o.node] + 1e-12, "a member who left paid in"
         left_before |= {o.node for o in model.organizations if o.state == State.LEFT}
 
 

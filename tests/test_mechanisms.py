@@ -59,7 +59,7 @@ def test_only_observers_at_the_table_see_coalition_wide_events():
 
 
 def committed_member(model, role):
-    org = next(o for o in model.organizations if o.has_role(role))
+    org = next(o for o in model.organizations if role in o.roles)
     org.state = State.COMMITTED
     return org
 
@@ -67,10 +67,10 @@ def committed_member(model, role):
 def test_a_member_shares_data_only_above_its_threshold():
     model = CoalitionModel(rng=1)
     org = committed_member(model, "data")
-    model.coalition_trust[org.node] = model.share_threshold - 0.01
+    model.coalition_trust[org.node] = model.params.share_threshold - 0.01
     org.consider_sharing()
     assert not org.sharing
-    model.coalition_trust[org.node] = model.share_threshold + 0.01
+    model.coalition_trust[org.node] = model.params.share_threshold + 0.01
     org.consider_sharing()
     assert org.sharing
     assert org.node in [node for node, _, _ in model.shared_sources()]
@@ -80,10 +80,10 @@ def test_a_member_commits_only_when_trust_reaches_the_threshold():
     model = CoalitionModel(rng=1)
     org = model.organizations[0]
     org.state = State.AT_TABLE
-    model.coalition_trust[org.node] = model.commit_threshold - 0.01
+    model.coalition_trust[org.node] = model.params.commit_threshold - 0.01
     org.consider_commitment()
     assert org.state == State.AT_TABLE
-    model.coalition_trust[org.node] = model.commit_threshold
+    model.coalition_trust[org.node] = model.params.commit_threshold
     org.consider_commitment()
     assert org.state == State.COMMITTED
 
@@ -93,16 +93,16 @@ def test_no_system_intervention_without_authority(seed):
     model = CoalitionModel(missing_role="authority", rng=seed)
     while model.running:
         model.step()
-    assert model.coalition.system_changes == 0
-    assert not any(o.at_table for o in model.organizations if o.has_role("authority"))
+    assert model.fund.system_changes == 0
+    assert not any(o.at_table for o in model.organizations if "authority" in o.roles)
 
 
 def test_system_change_needs_a_committed_authority_holder():
     model = CoalitionModel(rng=2)
     shares = np.full(model.people.k, 1.0 / model.people.k)
-    assert model.coalition._system_target(model, shares) is None
+    assert model.fund._system_target(model, shares) is None
     holder = committed_member(model, "authority")
-    target = model.coalition._system_target(model, shares)
+    target = model.fund._system_target(model, shares)
     assert target in holder.authority
 
 
@@ -110,14 +110,14 @@ def test_a_frustrated_member_leaves_and_takes_its_money_and_data():
     model = CoalitionModel(rng=3)
     org = committed_member(model, "data")
     org.sharing = True
-    model.coalition.receive(org.node, 12.5)
+    model.fund.receive(org.node, 12.5)
     org._metric_best = 0.0  # nothing it watches can look like progress
     org.frustration = org.patience
     org.perceive_progress()
     assert org.state == State.LEFT
     assert not org.sharing
     assert org.money_returned == pytest.approx(12.5)
-    assert model.coalition.balance[org.node] == 0
+    assert model.fund.balance[org.node] == 0
     assert org.node not in [node for node, _, _ in model.shared_sources()]
 
 
@@ -142,7 +142,7 @@ def test_pooled_records_move_the_diagnosis_from_disengagement():
     schools = owners["Chicago Public Schools"]
     only_schools = diagnose(people.x, people.outcome, [(schools.reach, schools.records)], names, people.true_shares())
     assert only_schools.cause == "disengagement"
-    everyone_shares = [(o.reach, o.records) for o in model.organizations if o.has_role("data")]
+    everyone_shares = [(o.reach, o.records) for o in model.organizations if "data" in o.roles]
     pooled = diagnose(people.x, people.outcome, everyone_shares, names, people.true_shares())
     assert people.groups[names.index(pooled.cause)] == "instability"
     assert pooled.accuracy > only_schools.accuracy + 0.3

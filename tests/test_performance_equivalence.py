@@ -19,9 +19,10 @@ from sim.model.diagnosis import Diagnosis, diagnose, no_diagnosis, pooled_record
 from sim.model.interventions import choose_offers
 from sim.model.model import CoalitionModel
 from sim.model.organization import AT_TABLE_STATES, Organization, State
-from sim.model.people import Population
+from sim.model.people import People
 from sim.scenario.load import Circumstance
-from sim.scenario.load import Population as PopulationSpec
+from sim.scenario.roles import Capability
+from sim.scenario.spec import PopulationSpec
 
 # -- references ------------------------------------------------------------------------
 
@@ -49,7 +50,7 @@ def reference_diagnose(x, outcome, sources, names, true_shares, code=None) -> Di
     return Diagnosis(shares, accuracy, names[int(np.argmax(shares))], tuple(names[c] for c in cols))
 
 
-class ReferencePopulation(Population):
+class ReferencePopulation(People):
     """The people, with the plain weekly update: every event set de-duplicated and re-checked."""
 
     def change(self) -> None:
@@ -100,9 +101,8 @@ class ReferencePopulation(Population):
 
 def reference_case_reach(self) -> np.ndarray:
     """The union of the case workers' reach by ``np.unique`` (no cache)."""
-    workers = self.committed_with_role("touch")
-    if self.missing_role != "touch":
-        workers += [p for p in self.partners if p.at_table]
+    workers = self.committed_able_to(Capability.CASE_WORK)
+    workers += [p for p in self.partners if p.at_table and p.can(Capability.CASE_WORK)]
     parts = [w.reach for w in workers]
     return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
@@ -202,7 +202,7 @@ def test_diagnose_equals_least_squares_on_all_rows(case):
 @given(population_spec(), st.integers(1, 400), st.integers(0, 2**32 - 1), st.data())
 @settings(max_examples=40, deadline=None)
 def test_population_week_draws_the_same(spec, n, seed, data):
-    fast = Population(spec, n, np.random.default_rng(seed))
+    fast = People(spec, n, np.random.default_rng(seed))
     slow = ReferencePopulation(spec, n, np.random.default_rng(seed))
     for week in range(12):
         for p in (fast, slow):
@@ -274,7 +274,7 @@ def test_case_offers_equal_a_per_circumstance_draw(n, k, seed, data):
 def run_pair(monkeypatch, scenario, steps, seed, **params):
     fast = CoalitionModel(scenario, rng=seed, steps=steps, **params)
     with monkeypatch.context() as m:
-        m.setattr(model_module, "Population", ReferencePopulation)
+        m.setattr(model_module, "People", ReferencePopulation)
         m.setattr(model_module, "diagnose", reference_diagnose)
         m.setattr(CoalitionModel, "case_reach", reference_case_reach)
         m.setattr(interventions, "choose_offers", reference_choose_offers)

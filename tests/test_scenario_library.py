@@ -63,7 +63,7 @@ def test_every_scenario_file_has_a_readme_header(name):
 def _diagnoses(name, owner_name, seed=1):
     model = CoalitionModel(name, n_people=20_000, rng=seed)
     people = model.people
-    owners = [o for o in model.organizations if o.has_role("data")]
+    owners = [o for o in model.organizations if "data" in o.roles]
 
     def diagnosis(orgs):
         return diagnose(

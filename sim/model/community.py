@@ -12,6 +12,12 @@ from __future__ import annotations
 import numpy as np
 from mesa.discrete_space import FixedAgent
 
+from sim.scenario.roles import Capability, capabilities, role_of
+
+# the roles a community brings in each mode, before the model's missing role is taken away
+MODE_ROLES = {"partner": ("touch", "data", "legitimacy"), "consulted": ("data",), "absent": ()}
+RELIABILITY = 0.9
+
 
 class CommunityPartner(FixedAgent):
     """A community organization or parents' council speaking for the people affected.
@@ -25,7 +31,7 @@ class CommunityPartner(FixedAgent):
 
     """
 
-    def __init__(self, model, spec, node: int, mode: str, reach: np.ndarray):
+    def __init__(self, model, spec, *, node: int, mode: str, reach: np.ndarray):
         super().__init__(model)
         self.spec = spec
         self.name = spec.name
@@ -35,7 +41,13 @@ class CommunityPartner(FixedAgent):
         self.legitimacy = spec.legitimacy
         names = model.people.names
         self.knows = np.array([names.index(c) for c in spec.knows], dtype=np.int64)
-        self.reliability = 0.9
+        self.reliability = RELIABILITY
+        self.roles = frozenset(MODE_ROLES[mode])
+        self.capabilities = capabilities(self.roles, model.missing_role)
+
+    def can(self, capability: Capability) -> bool:
+        """True when the community's part in this mode lets it do ``capability``."""
+        return capability in self.capabilities
 
     @property
     def at_table(self) -> bool:
@@ -45,9 +57,18 @@ class CommunityPartner(FixedAgent):
     @property
     def shares_knowledge(self) -> bool:
         """Partners and consulted communities both share what they know."""
-        return self.mode in ("partner", "consulted") and self.knows.size > 0
+        return self.can(Capability.SHARE_RECORDS) and self.knows.size > 0
 
     @property
     def lends_legitimacy(self) -> bool:
         """Only a genuine partner lends legitimacy to the solution."""
-        return self.mode == "partner"
+        return self.can(Capability.LEND_LEGITIMACY)
+
+    def roles_at_table(self) -> frozenset:
+        """The roles it counts as bringing: legitimacy it lends, records it shares from the table."""
+        counted = []
+        if self.lends_legitimacy:
+            counted.append(role_of(Capability.LEND_LEGITIMACY).name)
+        if self.at_table and self.shares_knowledge:
+            counted.append(role_of(Capability.SHARE_RECORDS).name)
+        return frozenset(counted)

@@ -21,13 +21,15 @@ import math
 
 import numpy as np
 
+from sim.scenario.roles import Capability
+
 BASE_UPTAKE = 0.25
 MAX_UPTAKE = 0.9
 MAX_SYSTEM_CHANGES_PER_CAUSE = 2
 MIN_SYSTEM_SHARE = 0.15
 
 
-class Coalition:
+class CoalitionFund:
     """The pool of money and the ledger of what was bought.
 
     Args:
@@ -113,7 +115,7 @@ class Coalition:
     def _system_target(self, model, shares: np.ndarray):
         """The believed cause with the largest share that a committed member can change."""
         held = set()
-        for org in model.committed_with_role("authority"):
+        for org in model.committed_able_to(Capability.CHANGE_SYSTEMS):
             held |= org.authority
         best = None
         for c in sorted(held):

@@ -13,14 +13,33 @@ commitments, after which it stops convening.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from mesa.discrete_space import FixedAgent
 
 from sim.model.organization import State
-from sim.model.params import ROLES
+from sim.scenario.roles import ROLE_TABLE
 
 INVITES_PER_STEP = 2
 SHARED_METRIC_RATE = 0.05
 BASE_COMMITMENT_RATE = 0.1
+# the leader sees progress when the smoothed shared rate falls this far below its best
+LEADER_PROGRESS_MARGIN = 0.03
+
+
+@dataclass(frozen=True)
+class LeaderSkills:
+    """The system leader's skills of the chapter, each in [0, 1].
+
+    Attributes:
+        translation: how much of each invitee's mission distance it explains away.
+        trust_building: chance a week that each member it works with makes a small commitment.
+        shared_metric: how fast members adopt the shared metric.
+    """
+
+    translation: float
+    trust_building: float
+    shared_metric: float
 
 
 class SystemLeader(FixedAgent):
@@ -31,20 +50,18 @@ class SystemLeader(FixedAgent):
         node: its node in the network.
         mode: ``"system"``, ``"point"`` or ``"none"``.
         sector: its home sector (where a point leader acts).
-        translation, trust_building, shared_metric: skills in [0, 1].
+        skills: its :class:`LeaderSkills`.
         patience: weeks it keeps convening without progress.
         name: how the narration calls it.
 
     """
 
-    def __init__(self, model, node, mode, sector, translation, trust_building, shared_metric, patience, name):
+    def __init__(self, model, *, node: int, mode: str, sector: str, skills: LeaderSkills, patience: float, name: str):
         super().__init__(model)
         self.node = node
         self.mode = mode
         self.sector = sector
-        self.translation = translation
-        self.trust_building = trust_building
-        self.shared_metric = shared_metric
+        self.skills = skills
         self.patience = patience
         self.name = name
         self.frustration = 0.0
@@ -72,14 +89,14 @@ class SystemLeader(FixedAgent):
         if not outside:
             return
         covered = set(self.model.roles_at_table())
-        missing = [r for r in ROLES if r not in covered]
+        missing = [r.name for r in ROLE_TABLE if r.name not in covered]
         keys = self.model.rng.random(len(outside))
         ranked = sorted(
             zip(outside, keys, strict=True),
-            key=lambda pair: (-sum(pair[0].has_role(r) for r in missing), pair[1]),
+            key=lambda pair: (-sum(r in pair[0].roles for r in missing), pair[1]),
         )
         for org, _ in ranked[:INVITES_PER_STEP]:
-            org.invite(org.distance * (1.0 - self.translation))
+            org.invite(org.distance * (1.0 - self.skills.translation))
 
     def broker_commitments(self) -> None:
         """Members make small commitments to the coalition and honour or break them.
@@ -90,7 +107,7 @@ class SystemLeader(FixedAgent):
         members = self.model.table_members()
         if self.active:
             members = [m for m in members if self.reaches(m)]
-        rate = self.trust_building if self.active else BASE_COMMITMENT_RATE
+        rate = self.skills.trust_building if self.active else BASE_COMMITMENT_RATE
         ledger = self.model.trust
         # per member: whether it makes a commitment, whom it meets, whether it keeps it
         draws = self.model.rng.random((len(members), 3))
@@ -109,7 +126,7 @@ class SystemLeader(FixedAgent):
         """Members adopt the shared metric, one by one."""
         for m in self.model.table_members():
             if not m.adopted_shared_metric and self.reaches(m):
-                if self.model.rng.random() < SHARED_METRIC_RATE * self.shared_metric:
+                if self.model.rng.random() < SHARED_METRIC_RATE * self.skills.shared_metric:
                     m.use_shared_metric(True)
                     self.model.log(f"{m.name} adopted the shared metric ({self.model.people_outcome})")
 
@@ -119,7 +136,11 @@ class SystemLeader(FixedAgent):
             return
         committed = self.model.coalition_size
         rate = self.model.smoothed_rate
-        if self._best_rate is None or rate < self._best_rate * 0.97 or committed > self._committed_seen:
+        if (
+            self._best_rate is None
+            or rate < self._best_rate * (1 - LEADER_PROGRESS_MARGIN)
+            or committed > self._committed_seen
+        ):
             self._best_rate = rate if self._best_rate is None else min(rate, self._best_rate)
             self._committed_seen = max(committed, self._committed_seen)
             self.frustration = 0.0

@@ -7,14 +7,48 @@ sweeps and the app read the same numbers.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from sim.model.interventions import uptake_from
 from sim.model.organization import State
+from sim.scenario.roles import Capability
+
+if TYPE_CHECKING:
+    from sim.model.diagnosis import Diagnosis
+    from sim.model.interventions import CoalitionFund
+    from sim.model.leader import SystemLeader
+    from sim.model.people import People
+    from sim.model.trust import TrustLedger
 
 
 class CoalitionMeasures:
-    """Reporters of :class:`sim.CoalitionModel` (outcome, coalition, trust, diagnosis, money)."""
+    """Reporters of :class:`sim.CoalitionModel` (outcome, coalition, trust, diagnosis, money).
+
+    What the measures read from the model, declared:
+    """
+
+    params: Any
+    people: People
+    organizations: list
+    partners: list
+    leader: SystemLeader
+    trust: TrustLedger
+    fund: CoalitionFund
+    diagnosis: Diagnosis
+    n_nodes: int
+    n_people: int
+    _goal_step: int | None
+
+    def table_members(self) -> list:  # noqa: D102 - provided by the model
+        raise NotImplementedError
+
+    def roles_at_table(self) -> list:  # noqa: D102 - provided by the model
+        raise NotImplementedError
+
+    def case_reach(self) -> np.ndarray:  # noqa: D102 - provided by the model
+        raise NotImplementedError
 
     @property
     def outcome_rate(self) -> float:
@@ -74,12 +108,12 @@ class CoalitionMeasures:
     @property
     def pool(self) -> float:
         """Money in the coalition's pool."""
-        return self.coalition.pool
+        return self.fund.pool
 
     @property
     def money_spent(self) -> float:
         """Money spent on interventions so far."""
-        return self.coalition.spent
+        return self.fund.spent
 
     @property
     def sharing_count(self) -> int:
@@ -94,9 +128,8 @@ class CoalitionMeasures:
     @property
     def uptake(self) -> float:
         """Chance that a person offered case work takes it up."""
-        legit = [o.legitimacy for o in self.table_members() if o.has_role("legitimacy")]
-        if self.missing_role != "legitimacy":
-            legit += [p.legitimacy for p in self.partners if p.lends_legitimacy]
+        legit = [o.legitimacy for o in self.table_members() if o.can(Capability.LEND_LEGITIMACY)]
+        legit += [p.legitimacy for p in self.partners if p.lends_legitimacy]
         return uptake_from(legit)
 
     @property

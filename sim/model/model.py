@@ -6,6 +6,8 @@ like DESIGN.md section 3 (and docs/ODD.md).
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 from mesa import DataCollector, Model
 
@@ -13,123 +15,59 @@ from sim.model import reporters, setbacks
 from sim.model.community import CommunityPartner
 from sim.model.diagnosis import diagnose, no_diagnosis
 from sim.model.events import EventLog
-from sim.model.interventions import Coalition
-from sim.model.leader import SystemLeader
+from sim.model.interventions import CoalitionFund
+from sim.model.leader import LeaderSkills, SystemLeader
 from sim.model.measures import CoalitionMeasures
 from sim.model.network import build_network
 from sim.model.organization import AT_TABLE_STATES, Organization, State
-from sim.model.params import PARAMETERS, ROLES, ParameterError
-from sim.model.people import Population
+from sim.model.params import docstring_args, keyword_signature, resolve
+from sim.model.people import People
 from sim.model.seeding import normalize_rng
-from sim.scenario.load import load_scenario
+from sim.scenario import Scenario, load_scenario
+from sim.scenario.roles import ROLES, Capability
 
+DEFAULT_SCENARIO = "chicago_absenteeism"
 DIAGNOSIS_INTERVAL = 4
 # the narration reports a new main cause only when its share leads the old one's by this much
 ANNOUNCE_MARGIN = 0.15
 MEETINGS_ON_JOINING = 3
 PLEDGE_SHARE = 0.25
 RATE_SMOOTHING = 0.1
-_D = {name: p.default for name, p in PARAMETERS.items()}
 
 
 class CoalitionModel(CoalitionMeasures, Model):
-    """A coalition forming around an upstream problem.
+    """A coalition forming around an upstream problem."""
 
-    Args:
-        scenario_name: a scenario in ``scenarios/`` (file stem) or a path to a TOML file.
-        patience: weeks a member tolerates without visible progress (times its own factor).
-        initial_trust: trust across sectors at the start, in [0, 1].
-        leader: ``"system"``, ``"point"`` or ``"none"``.
-        community: ``"partner"``, ``"consulted"`` or ``"absent"``.
-        missing_role: ``""`` or a role whose holders all stay away from the table.
-        translation: leader skill in [0, 1].
-        trust_building: leader skill in [0, 1].
-        shared_metric: leader skill in [0, 1].
-        leader_patience: weeks the leader convenes without progress.
-        commit_threshold: trust needed to commit money.
-        share_threshold: trust needed to share data.
-        build_rate: trust gained per honoured commitment (times 1 - trust).
-        loss_ratio: trust lost per betrayal, as a multiple of build_rate (times trust).
-        setback_rate: setbacks per week (None: the scenario's).
-        n_people: people affected (None: the scenario's).
-        steps: horizon in weeks (None: the scenario's).
-        rng: seed: an int, numeric string, numpy integer, SeedSequence, or None.
-
-    """
-
-    def __init__(
-        self,
-        scenario_name: str = "chicago_absenteeism",
-        *,
-        patience: float = _D["patience"],
-        initial_trust: float = _D["initial_trust"],
-        leader: str = _D["leader"],
-        community: str = _D["community"],
-        missing_role: str = _D["missing_role"],
-        translation: float = _D["translation"],
-        trust_building: float = _D["trust_building"],
-        shared_metric: float = _D["shared_metric"],
-        leader_patience: float = _D["leader_patience"],
-        commit_threshold: float = _D["commit_threshold"],
-        share_threshold: float = _D["share_threshold"],
-        build_rate: float = _D["build_rate"],
-        loss_ratio: float = _D["loss_ratio"],
-        setback_rate: float | None = None,
-        n_people: int | None = None,
-        steps: int | None = None,
-        rng=None,
-    ):
+    def __init__(self, scenario_name: str | Scenario = DEFAULT_SCENARIO, *, rng=None, **params):
         super().__init__(rng=normalize_rng(rng))
-        values = dict(
-            patience=patience,
-            initial_trust=initial_trust,
-            leader=leader,
-            community=community,
-            missing_role=missing_role or "",
-            translation=translation,
-            trust_building=trust_building,
-            shared_metric=shared_metric,
-            leader_patience=leader_patience,
-            commit_threshold=commit_threshold,
-            share_threshold=share_threshold,
-            build_rate=build_rate,
-            loss_ratio=loss_ratio,
-            setback_rate=setback_rate,
-            n_people=n_people,
-            steps=steps,
-        )
-        rename = {"leader": "leader_mode", "community": "community_mode", "steps": "horizon"}
-        for name, value in values.items():
-            try:
-                setattr(self, rename.get(name, name), PARAMETERS[name].convert(value))
-            except ParameterError as err:
-                raise ParameterError(f"{name}: {err}") from None
-        self.scenario_name = str(scenario_name)
-        self.spec = spec = load_scenario(scenario_name)
-        if self.horizon is None:
-            self.horizon = spec.steps
-        self.setbacks = spec.setbacks
-        if self.setback_rate is None:
-            self.setback_rate = spec.setbacks.rate
+        self.params = p = resolve(params)
+        if isinstance(scenario_name, Scenario):
+            self.spec = spec = scenario_name
+            self.scenario_name = spec.name
+        else:
+            self.scenario_name = str(scenario_name)
+            self.spec = spec = load_scenario(scenario_name)
+        self.horizon = spec.steps if p.steps is None else p.steps
+        self.setback_rate = spec.setbacks.rate if p.setback_rate is None else p.setback_rate
         self.pledge_share = PLEDGE_SHARE
         self.target_rate = spec.population.target_rate
         self.hold_steps = spec.population.hold_steps
         self.events = EventLog()
 
-        self.people = Population(spec.population, self.n_people or spec.population.size, self.rng)
+        self.people = People(spec.population, p.n_people or spec.population.size, self.rng)
         self.n_people = self.people.n
         self._build_agents_and_network()
 
-        self.coalition = Coalition(self.n_nodes, self.people.k, spec.interventions)
+        self.fund = CoalitionFund(self.n_nodes, self.people.k, spec.interventions)
         self.diagnosis = no_diagnosis(self.people.k)
         self._announced_cause = ""
-        self._sources_key = ()
-        self._reach_cache = ((), np.zeros(0, dtype=np.int64))
-        self.coalition_trust = np.full(self.n_nodes, self.initial_trust)
+        self._sources_key: tuple = ()
+        self._reach_cache: tuple = ((), np.zeros(0, dtype=np.int64))
+        self.coalition_trust = np.full(self.n_nodes, p.initial_trust)
         self.smoothed_rate = self.people.outcome_rate
-        self.first_commitment_step = None
+        self.first_commitment_step: int | None = None
         self._below_target = 0
-        self._goal_step = None
+        self._goal_step: int | None = None
         self.running = True
         # per-step collection can be switched off when only run-level results are wanted
         self.collect_steps = True
@@ -139,37 +77,50 @@ class CoalitionModel(CoalitionMeasures, Model):
         )
         self.datacollector.collect(self)
 
+    # -- the parameters under the names the mechanisms use ---------------------
+    @property
+    def leader_mode(self) -> str:
+        """The ``leader`` parameter: ``"system"``, ``"point"`` or ``"none"``."""
+        return self.params.leader
+
+    @property
+    def community_mode(self) -> str:
+        """The ``community`` parameter: ``"partner"``, ``"consulted"`` or ``"absent"``."""
+        return self.params.community
+
+    @property
+    def missing_role(self) -> str:
+        """The ``missing_role`` parameter (``""``: none)."""
+        return self.params.missing_role
+
     # -- construction ----------------------------------------------------------
     def _build_agents_and_network(self) -> None:
-        spec, people = self.spec, self.people
-        self.space, self.trust = build_network(
-            spec, self.initial_trust, self.build_rate, self.loss_ratio, self.rng, self.random
-        )
+        spec, people, p = self.spec, self.people, self.params
+        self.space, self.trust = build_network(spec, p.initial_trust, p.build_rate, p.loss_ratio, self.rng, self.random)
         self.n_nodes = len(self.space.G)
         self.organizations = []
         for node, o in enumerate(spec.organizations):
             touches = [people.names.index(c) for c in o.touches]
             reach = people.draw_reach(o.reach, touches, o.focus)
-            org = Organization(self, o, node, reach, patience=self.patience * o.patience)
+            org = Organization(self, o, node=node, reach=reach, patience=p.patience * o.patience)
             org.cell = self.space[node]
             self.organizations.append(org)
         leader_node = len(spec.organizations)
         self.leader = SystemLeader(
             self,
-            leader_node,
-            self.leader_mode,
-            spec.leader.sector,
-            self.translation,
-            self.trust_building,
-            self.shared_metric,
-            self.leader_patience,
-            spec.leader.name,
+            node=leader_node,
+            mode=p.leader,
+            sector=spec.leader.sector,
+            skills=LeaderSkills(p.translation, p.trust_building, p.shared_metric),
+            patience=p.leader_patience,
+            name=spec.leader.name,
         )
         self.leader.cell = self.space[leader_node]
         self.partners = []
-        for j, p in enumerate(spec.community):
+        for j, c in enumerate(spec.community):
             node = leader_node + 1 + j
-            partner = CommunityPartner(self, p, node, self.community_mode, people.draw_reach(p.reach, [], 0.0))
+            reach = people.draw_reach(c.reach, [], 0.0)
+            partner = CommunityPartner(self, c, node=node, mode=p.community, reach=reach)
             partner.cell = self.space[node]
             self.partners.append(partner)
 
@@ -193,7 +144,7 @@ class CoalitionModel(CoalitionMeasures, Model):
         self.people.change()
         self.people.draw_outcomes()
         self.smoothed_rate += RATE_SMOOTHING * (self.people.outcome_rate - self.smoothed_rate)
-        self.coalition_trust = self.trust.trust_in(self.at_table_mask(), self.initial_trust)
+        self.coalition_trust = self.trust.trust_in(self.at_table_mask(), self.params.initial_trust)
 
     def organizations_decide(self) -> None:
         """Phase 3: each organization decides, in random order; then trust settles."""
@@ -220,7 +171,7 @@ class CoalitionModel(CoalitionMeasures, Model):
             )
             self._announce_cause(len(sources))
             self._sources_key = key
-        self.coalition.act(self, self.diagnosis, self.steps)
+        self.fund.act(self, self.diagnosis, self.steps)
 
     def _announce_cause(self, n_sources: int) -> None:
         """Tell the narration when the believed main cause changes clearly (not on every wobble)."""
@@ -266,9 +217,9 @@ class CoalitionModel(CoalitionMeasures, Model):
         """Organizations at the table or committed."""
         return [o for o in self.organizations if o.state in AT_TABLE_STATES]
 
-    def committed_with_role(self, role: str) -> list:
-        """Committed organizations that bring ``role``."""
-        return [o for o in self.organizations if o.state == State.COMMITTED and o.has_role(role)]
+    def committed_able_to(self, capability: Capability) -> list:
+        """Committed organizations that can use ``capability``."""
+        return [o for o in self.organizations if o.state == State.COMMITTED and o.can(capability)]
 
     def at_table_mask(self) -> np.ndarray:
         """Bool per node: at the table (organizations, an active leader, partners)."""
@@ -299,39 +250,51 @@ class CoalitionModel(CoalitionMeasures, Model):
             self._tie(a.node, b.node)
 
     def _tie(self, i: int, j: int) -> None:
-        self.trust.add_tie(i, j, self.initial_trust, self.initial_trust)
+        start = self.params.initial_trust
+        self.trust.add_tie(i, j, start, start)
         self.space.add_connection(self.space[i], self.space[j])
 
     def shared_sources(self) -> list:
         """(node, people, circumstances) for every record pooled this week."""
         out = [(o.node, o.reach, o.records) for o in self.organizations if o.sharing and o.at_table]
-        if self.missing_role != "data":
-            out += [(p.node, p.reach, p.knows) for p in self.partners if p.shares_knowledge]
+        out += [(p.node, p.reach, p.knows) for p in self.partners if p.shares_knowledge]
         return out
 
     def case_reach(self) -> np.ndarray:
-        """People reached by committed touch-role members and by community partners (cached)."""
-        workers = self.committed_with_role("touch")
-        if self.missing_role != "touch":
-            workers += [p for p in self.partners if p.at_table]
+        """People reached by committed members and community partners that do case work (cached)."""
+        workers = self.committed_able_to(Capability.CASE_WORK)
+        workers += [p for p in self.partners if p.at_table and p.can(Capability.CASE_WORK)]
         key = tuple(w.node for w in workers)
         if key != self._reach_cache[0]:
-            parts = [w.reach for w in workers]
             # the union as a mask: O(N + reach), sorted like np.unique, without a sort
             union = np.zeros(self.n_people, dtype=bool)
-            for part in parts:
-                union[part] = True
+            for w in workers:
+                union[w.reach] = True
             self._reach_cache = (key, np.flatnonzero(union))
         return self._reach_cache[1]
 
     def roles_at_table(self) -> list:
-        """Roles brought by organizations at the table (and partners, for legitimacy and data)."""
-        roles = set()
+        """Roles brought by organizations at the table and by community partners, in ROLES order."""
+        roles: set = set()
         for o in self.table_members():
             roles |= o.roles
         for p in self.partners:
-            if p.lends_legitimacy and self.missing_role != "legitimacy":
-                roles.add("legitimacy")
-            if p.shares_knowledge and p.at_table and self.missing_role != "data":
-                roles.add("data")
+            roles |= p.roles_at_table()
         return [r for r in ROLES if r in roles]
+
+
+# SolaraViz and mesa.batch_run read the signature: every parameter of the table, as a keyword
+CoalitionModel.__init__.__signature__ = keyword_signature(  # type: ignore[attr-defined]
+    inspect.Parameter("scenario_name", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=DEFAULT_SCENARIO)
+)
+CoalitionModel.__doc__ = f"""A coalition forming around an upstream problem (Mesa model).
+
+    Every keyword comes from the parameter table ``sim.model.params.PARAMETERS``; a value of
+    ``None`` takes the scenario's own.
+
+    Args:
+        scenario_name: a scenario in ``scenarios/`` (file stem), a path to a TOML file, or a
+            :class:`sim.scenario.Scenario`.
+{docstring_args()}
+        rng: seed: an int, numeric string, numpy integer, SeedSequence, or None.
+    """

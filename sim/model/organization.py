@@ -14,6 +14,8 @@ from enum import StrEnum
 import numpy as np
 from mesa.discrete_space import FixedAgent
 
+from sim.scenario.roles import Capability, capabilities
+
 
 class State(StrEnum):
     """Engagement of an organization with the coalition."""
@@ -36,6 +38,8 @@ MAX_RELATIONSHIP_RELIEF = 0.8
 # chance per week an outsider joins on its own, times (1 - mission distance)
 SELF_JOIN_RATE = 0.01
 ACCEPT_RATE = 0.6
+# a sharer withdraws its records when its trust falls this far below the sharing threshold
+WITHDRAW_MARGIN = 0.15
 
 
 class Organization(FixedAgent):
@@ -43,14 +47,14 @@ class Organization(FixedAgent):
 
     Args:
         model: the :class:`sim.CoalitionModel`.
-        spec: its :class:`sim.scenario.OrganizationSpec`.
+        spec: its :class:`sim.scenario.spec.OrganizationSpec`.
         node: its node in the network.
         reach: indices of the people it touches.
         patience: weeks it tolerates without visible progress.
 
     """
 
-    def __init__(self, model, spec, node: int, reach: np.ndarray, patience: float):
+    def __init__(self, model, spec, *, node: int, reach: np.ndarray, patience: float):
         super().__init__(model)
         self.spec = spec
         self.name = spec.name
@@ -67,6 +71,9 @@ class Organization(FixedAgent):
         self.sharing = False
         self.money_returned = 0.0
         self.adopted_shared_metric = False
+        # what its roles let it do; the model's missing role is taken away
+        self.capabilities = capabilities(self.roles, model.missing_role)
+        # keep_away_holders: every holder of the missing role stays away from the table
         self.excluded = bool(model.missing_role) and model.missing_role in self.roles
         names = model.people.names
         self.records = np.array([names.index(c) for c in spec.records], dtype=np.int64)
@@ -88,9 +95,9 @@ class Organization(FixedAgent):
         """Mean trust in the members it is tied to at the table."""
         return float(self.model.coalition_trust[self.node])
 
-    def has_role(self, role: str) -> bool:
-        """True when it brings ``role`` to the table."""
-        return role in self.roles
+    def can(self, capability: Capability) -> bool:
+        """True when one of its roles lets it do ``capability`` (and that role is not missing)."""
+        return capability in self.capabilities
 
     # -- the weekly decision --------------------------------------------------
     def step(self) -> None:
@@ -136,17 +143,17 @@ class Organization(FixedAgent):
 
     def consider_commitment(self) -> None:
         """Commit money and effort once trust in the coalition is high enough."""
-        if self.trust_in_coalition >= self.model.commit_threshold:
+        if self.trust_in_coalition >= self.model.params.commit_threshold:
             self.state = State.COMMITTED
             self.model.log(f"{self.name} committed to the coalition (trust {self.trust_in_coalition:.2f})")
 
     def pledge(self) -> None:
         """Pay this week's pledge, or break it (others see either)."""
-        if not self.has_role("resources") or self.budget <= 0:
+        if not self.can(Capability.PLEDGE_MONEY) or self.budget <= 0:
             return
         amount = self.model.pledge_share * self.budget
         if self.random.random() < self.reliability:
-            self.model.coalition.receive(self.node, amount)
+            self.model.fund.receive(self.node, amount)
             self.model.trust.honoured_by_all(self.node)
         else:
             self.model.trust.broken_by_all(self.node)
@@ -154,13 +161,13 @@ class Organization(FixedAgent):
 
     def consider_sharing(self) -> None:
         """Share records once trust is high enough; withdraw them if it falls far below."""
-        if not self.has_role("data"):
+        if not self.can(Capability.SHARE_RECORDS):
             return
         trust = self.trust_in_coalition
-        if not self.sharing and trust >= self.model.share_threshold:
+        if not self.sharing and trust >= self.model.params.share_threshold:
             self.sharing = True
             self.model.log(f"{self.name} shared its data after its trust in the coalition reached {trust:.2f}")
-        elif self.sharing and trust < self.model.share_threshold - 0.15:
+        elif self.sharing and trust < self.model.params.share_threshold - WITHDRAW_MARGIN:
             self.sharing = False
             self.model.log(f"{self.name} withdrew its data (trust fell to {trust:.2f})")
 
@@ -203,7 +210,7 @@ class Organization(FixedAgent):
 
     def leave(self, why: str) -> None:
         """Leave the table for good, taking its money and data."""
-        self.money_returned += self.model.coalition.refund(self.node)
+        self.money_returned += self.model.fund.refund(self.node)
         self.state = State.LEFT
         self.sharing = False
         self.model.log(

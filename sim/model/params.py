@@ -1,13 +1,17 @@
 """The model's keyword parameters as data: name, type, default, range.
 
-One table serves the model's constructor defaults, the CLI's ``--set`` checks,
-the sweep spec's checks and the browser app's sliders, so a range is written once.
+One table serves the model's constructor (its signature and defaults are made from it),
+the CLI's ``--set`` checks, the sweep spec's checks and the browser app's sliders, so a
+parameter is declared once.
 """
 
 from __future__ import annotations
 
+import difflib
+import inspect
 import math
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from sim.scenario.roles import ROLES
 
@@ -157,3 +161,44 @@ def check_params(values: dict, *, where: str = "parameters") -> dict:
         except ParameterError as err:
             raise ParameterError(f"{where}.{name}: {err}") from None
     return out
+
+
+def resolve(values: dict) -> SimpleNamespace:
+    """Every parameter of the model: ``values`` checked, the others at their defaults.
+
+    Raises:
+        ParameterError: an unknown name (with a suggestion) or a bad value, naming the parameter.
+    """
+    for name in values:
+        if name not in PARAMETERS:
+            close = difflib.get_close_matches(name, list(PARAMETERS), n=1, cutoff=0.75)
+            hint = f"did you mean {close[0]!r}?" if close else f"expected one of {', '.join(PARAMETERS)}"
+            raise ParameterError(f"{name}: not a parameter of the model; {hint}")
+    out = {}
+    for name, p in PARAMETERS.items():
+        try:
+            out[name] = p.convert(values.get(name, p.default))
+        except ParameterError as err:
+            raise ParameterError(f"{name}: {err}") from None
+    return SimpleNamespace(**out)
+
+
+_ANNOTATIONS = {"int": int, "float": float, "choice": str, "bool": bool}
+
+
+def keyword_signature(*leading: inspect.Parameter) -> inspect.Signature:
+    """A constructor signature: ``self``, ``leading``, every parameter as a keyword, ``rng=None`` last.
+
+    SolaraViz and ``mesa.batch_run`` read the model's signature; this makes it from the table.
+    """
+    params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD), *leading]
+    for name, p in PARAMETERS.items():
+        annotation = _ANNOTATIONS[p.kind] if p.default is not None else _ANNOTATIONS[p.kind] | None
+        params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=p.default, annotation=annotation))
+    params.append(inspect.Parameter("rng", inspect.Parameter.KEYWORD_ONLY, default=None))
+    return inspect.Signature(params)
+
+
+def docstring_args() -> str:
+    """The ``Args:`` lines of every parameter, for the model's docstring."""
+    return "\n".join(f"        {name}: {p.help}." for name, p in PARAMETERS.items())

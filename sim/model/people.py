@@ -12,17 +12,15 @@ from __future__ import annotations
 import numpy as np
 
 
-class Population:
+class People:
     """The people affected by the problem.
 
     Args:
-        spec: the scenario's :class:`sim.scenario.Population`.
+        spec: the scenario's :class:`sim.scenario.spec.PopulationSpec`.
         size: number of people.
         rng: the model's numpy Generator.
 
     """
-
-    MAX_CIRCUMSTANCES = 12
 
     def __init__(self, spec, size: int, rng: np.random.Generator):
         self.rng = rng

@@ -55,7 +55,7 @@ def run_summary(model) -> dict:
     committed members with the touch role reach), ``uptake``, ``money_spent`` (and per
     circumstance), ``system_changes``, ``exits``, ``diagnosed_cause``.
     """
-    c = model.coalition
+    c = model.fund
     out = {name: getattr(model, name) for name in HEADLINE}
     out.update(
         final_rate=model.outcome_rate,

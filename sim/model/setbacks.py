@@ -18,15 +18,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.scenario.roles import Capability
+
 BUDGET_CUT = 0.3
 MISUSE_BETRAYALS = 2
 FUNDING_CYCLE = 52
 FUNDING_NOISE = 0.2
+# staff turnover moves a member's trust this share of the way back to the starting level
+TURNOVER_RESET = 0.5
 
 
 def strike(model) -> None:
     """Maybe strike one setback this week."""
-    spec = model.setbacks
+    spec = model.spec.setbacks
     if model.rng.random() >= model.setback_rate:
         return
     kinds = ("budget_cut", "turnover", "misuse")
@@ -36,7 +40,7 @@ def strike(model) -> None:
     kind = kinds[int(model.rng.choice(3, p=weights / weights.sum()))]
     members = model.table_members()
     if kind == "budget_cut":
-        victims = [m for m in members if m.has_role("resources") and m.budget > 0]
+        victims = [m for m in members if m.can(Capability.PLEDGE_MONEY) and m.budget > 0]
         if victims:
             m = victims[int(model.rng.integers(len(victims)))]
             m.budget *= 1.0 - BUDGET_CUT
@@ -44,7 +48,7 @@ def strike(model) -> None:
     elif kind == "turnover":
         if members:
             m = members[int(model.rng.integers(len(members)))]
-            model.trust.reset_towards(m.node, model.initial_trust, 0.5)
+            model.trust.reset_towards(m.node, model.params.initial_trust, TURNOVER_RESET)
             m.use_shared_metric(False)
             model.log(f"setback: staff turnover at {m.name}; new people must build trust again")
     else:

@@ -109,11 +109,11 @@ def _circumstances(rng: np.random.Generator, k: int) -> list[dict]:
 
 def _expected_rate(population: dict, rng: np.random.Generator) -> float:
     """The expected starting outcome rate, from a small population drawn with ``rng``."""
-    from sim.model.people import Population
+    from sim.model.people import People
 
     circs = [SimpleNamespace(**{"raises": {}, **c}) for c in population["circumstances"]]
     spec = SimpleNamespace(circumstances=circs, baseline=population["baseline"])
-    return Population(spec, 2000, np.random.default_rng(rng.integers(2**32))).expected_rate()
+    return People(spec, 2000, np.random.default_rng(rng.integers(2**32))).expected_rate()
 
 
 def _organization(rng, i: int, sector: str, causes: list, proxy: str, scale: float) -> dict:

@@ -23,7 +23,7 @@ from sim.scenario.spec import (
     LeaderSpec,
     NetworkSpec,
     OrganizationSpec,
-    Population,
+    PopulationSpec,
     Scenario,
     Setbacks,
 )
@@ -39,7 +39,7 @@ __all__ = [
     "LeaderSpec",
     "NetworkSpec",
     "OrganizationSpec",
-    "Population",
+    "PopulationSpec",
     "Scenario",
     "ScenarioError",
     "Setbacks",

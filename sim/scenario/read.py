@@ -8,7 +8,7 @@ raises :class:`sim.schema.ScenarioError` with one line naming the file, line and
 
 from __future__ import annotations
 
-from sim.scenario.roles import ROLES
+from sim.scenario.roles import ROLE_TABLE, ROLES
 from sim.scenario.schema import Locator, Table, suggest
 from sim.scenario.spec import (
     Circumstance,
@@ -17,7 +17,7 @@ from sim.scenario.spec import (
     LeaderSpec,
     NetworkSpec,
     OrganizationSpec,
-    Population,
+    PopulationSpec,
     Scenario,
     Setbacks,
 )
@@ -117,7 +117,7 @@ def _unique(t: Table, key: str, names: list, first: int = 0, what: str = "anothe
         seen.add(names[i])
 
 
-def _population(t: Table, steps: int) -> Population:
+def _population(t: Table, steps: int) -> PopulationSpec:
     t.allow("size", "outcome", "baseline", "circumstances", "target_rate", "hold_steps")
     raw = t.array_of_tables("circumstances", 1, MAX_CIRCUMSTANCES)
     names = []
@@ -135,7 +135,7 @@ def _population(t: Table, steps: int) -> Population:
             "hold_steps",
             f"{hold} weeks is longer than the horizon scenario.steps = {steps}; the goal could never be reached",
         )
-    return Population(
+    return PopulationSpec(
         size=t.integer("size", None, 1, 10_000_000),
         outcome=t.str("outcome", "the outcome"),
         baseline=t.number("baseline", None, -50, 50),
@@ -218,20 +218,9 @@ def _organization(t: Table, names: tuple) -> OrganizationSpec:
         patience=t.number("patience", 1.0, 0.01, 100),
         funding_pool=t.str("funding_pool", ""),
     )
-    needs = {
-        "data": ("records", not spec.records, "must record at least one circumstance"),
-        "authority": ("authority", not spec.authority, "must name the circumstances it can change"),
-        "resources": ("budget", spec.budget <= 0, "must have a budget above 0"),
-        "legitimacy": ("legitimacy", spec.legitimacy <= 0, "must have legitimacy above 0"),
-        "touch": (
-            "reach",
-            spec.reach <= 0 and not (spec.touches and spec.focus > 0),
-            "must reach someone: reach above 0, or touches with focus above 0",
-        ),
-    }
-    for role, (key, missing, what) in needs.items():
-        if role in spec.roles and missing:
-            t.fail(key, f"an organization with the {role} role {what}")
+    for role in ROLE_TABLE:
+        if role.name in spec.roles and not role.needs(spec):
+            t.fail(role.field, f"an organization with the {role.name} role {role.requirement}")
     return spec
 
 

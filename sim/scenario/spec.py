@@ -28,7 +28,7 @@ class Circumstance:
 
 
 @dataclass(frozen=True)
-class Population:
+class PopulationSpec:
     """The people affected and the goal set for them."""
 
     size: int
@@ -135,7 +135,7 @@ class Scenario:
     title: str
     description: str
     steps: int
-    population: Population
+    population: PopulationSpec
     organizations: tuple
     leader: LeaderSpec
     community: tuple

@@ -15,7 +15,7 @@ import reacton.ipywidgets as rw
 import solara
 from mesa.visualization.utils import update_counter
 
-from sim.model.params import ROLES
+from sim.scenario.roles import ROLES
 from sim.viz.drawing import network_png, plots_png
 
 logger = logging.getLogger(__name__)
@@ -97,8 +97,8 @@ def Notice(model, week: int):
             style=BLOCK,
         )
         solara.Text(
-            f"This run: leader {model.leader_mode}, patience {model.patience:g} weeks, initial trust "
-            f"{model.initial_trust:g}, community {model.community_mode}, missing role "
+            f"This run: leader {model.leader_mode}, patience {model.params.patience:g} weeks, initial trust "
+            f"{model.params.initial_trust:g}, community {model.community_mode}, missing role "
             f"{model.missing_role or 'none'}.",
             style=BLOCK,
         )

@@ -24,7 +24,7 @@ from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
 from sim.model.organization import State
-from sim.model.params import ROLES
+from sim.scenario.roles import ROLES
 
 STATE_COLOURS = {
     State.OUTSIDE: "#c8c8c8",

@@ -83,7 +83,7 @@ def pooled_data(out: Path):
     rng, orders = np.random.default_rng(7), []
     for seed in range(12):
         model = CoalitionModel(rng=seed)
-        k = sum(o.has_role("data") for o in model.organizations)
+        k = sum("data" in o.roles for o in model.organizations)
         for order in [None] + [rng.permutation(k - 1) + 1 for _ in range(3)]:
             orders.append([a for _, a, _ in owner_sequence(model, None if order is None else order - 1)])
     orders = np.array(orders)

@@ -23,7 +23,7 @@ STEP_TOLERANCE = 0.03  # an owner whose records duplicate others' may leave accu
 def owner_sequence(model, order=None):
     """(owner name, accuracy, cause group) as data owners share one by one."""
     people = model.people
-    owners = [o for o in model.organizations if o.has_role("data")]
+    owners = [o for o in model.organizations if "data" in o.roles]
     if order is not None:
         owners = [owners[0]] + [owners[i] for i in order]
     sources, out = [], []
@@ -58,7 +58,7 @@ def test_accuracy_grows_with_each_data_owner():
     curves = []
     for seed in SEEDS:
         model = CoalitionModel(rng=seed)
-        n_owners = sum(o.has_role("data") for o in model.organizations)
+        n_owners = sum("data" in o.roles for o in model.organizations)
         for order in [None] + [rng.permutation(n_owners - 1) + 1 for _ in range(3)]:
             acc = np.array([a for _, a, _ in owner_sequence(model, None if order is None else order - 1)])
             steps = np.diff(acc)

@@ -33,7 +33,7 @@ def trajectory(seed, **params) -> dict:
         first_share=first_share,
         half_gone=half_gone,
         payoff=payoff,
-        system_changes=model.coalition.system_changes,
+        system_changes=model.fund.system_changes,
         lag=model.spec.interventions.system_lag,
     )
 
