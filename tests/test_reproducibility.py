@@ -1,5 +1,7 @@
 """The same seed gives the same numbers; seeds come in every form users type."""
 
+import random
+
 import numpy as np
 import pytest
 
@@ -71,3 +73,24 @@ def test_same_seed_same_numbers_in_other_processes():
         outs.append(json.loads(done.stdout))
     here = json.loads(json.dumps(run(steps=60, rng=3), sort_keys=True, default=str))
     assert outs[0] == outs[1] == here
+
+
+class _Forbidden(random.Random):
+    """A ``random.Random`` that fails the test when anything draws from it."""
+
+    def random(self):
+        raise AssertionError("a draw from Python's random module instead of model.rng")
+
+    def getrandbits(self, k):
+        raise AssertionError("a draw from Python's random module instead of model.rng")
+
+
+@pytest.mark.parametrize("params", [{}, {"leader": "none", "community": "absent"}, {"missing_role": "data"}])
+def test_every_draw_comes_from_the_model_rng(params):
+    model = CoalitionModel(steps=60, rng=4, **params)
+    model.random = _Forbidden()
+    for agent in model.agents:
+        assert agent.random is model.random
+    while model.running:
+        model.step()
+    assert model.steps == 60

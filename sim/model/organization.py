@@ -122,12 +122,12 @@ class Organization(FixedAgent):
         """Without an invitation an organization seldom comes to the table."""
         if self.excluded:
             return
-        if self.random.random() < SELF_JOIN_RATE * (1.0 - self.distance):
+        if self.model.rng.random() < SELF_JOIN_RATE * (1.0 - self.distance):
             self.join("came to the table on its own")
 
     def consider_invitation(self) -> None:
         """Accept with a chance falling with the mission distance it perceives."""
-        if self.random.random() < ACCEPT_RATE * (1.0 - self._perceived):
+        if self.model.rng.random() < ACCEPT_RATE * (1.0 - self._perceived):
             self.join("accepted the invitation to the table")
         else:
             self.state = State.OUTSIDE
@@ -152,7 +152,7 @@ class Organization(FixedAgent):
         if not self.can(Capability.PLEDGE_MONEY) or self.budget <= 0:
             return
         amount = self.model.pledge_share * self.budget
-        if self.random.random() < self.reliability:
+        if self.model.rng.random() < self.reliability:
             self.model.fund.receive(self.node, amount)
             self.model.trust.honoured_by_all(self.node)
         else:
