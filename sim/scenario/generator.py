@@ -13,14 +13,12 @@ The problem has ``circumstances - 1`` real causes and one *proxy* (like school
 disengagement) that the causes raise and that weighs little; the first organization
 records only the proxy, so with one owner's data the coalition blames the proxy. Every
 role is held by at least one organization. Budgets and the price of a system change
-scale with the number of people. The target is ``target_drop`` below the expected
-starting rate. ``[network]``, ``[interventions]`` and ``[setbacks]`` may still be given;
+scale with the number of people. The target is ``target_drop`` below the expected rate
+with every circumstance at its prevalence, independently (:func:`independent_rate`). ``[network]``, ``[interventions]`` and ``[setbacks]`` may still be given;
 keys given there win over generated ones.
 """
 
 from __future__ import annotations
-
-from types import SimpleNamespace
 
 import numpy as np
 
@@ -63,7 +61,7 @@ def expand(t: Table, steps: int) -> dict:
         "circumstances": circs,
         "hold_steps": hold,
     }
-    start = _expected_rate(population, rng)
+    start = independent_rate(population["baseline"], circs)
     population["target_rate"] = round(start * (1.0 - drop), 4)
     sectors = [f"sector {i + 1}" for i in range(n_sectors)]
     orgs = [
@@ -107,13 +105,19 @@ def _circumstances(rng: np.random.Generator, k: int) -> list[dict]:
     return out
 
 
-def _expected_rate(population: dict, rng: np.random.Generator) -> float:
-    """The expected starting outcome rate, from a small population drawn with ``rng``."""
-    from sim.model.people import People
+def independent_rate(baseline: float, circumstances: list[dict]) -> float:
+    """The expected outcome rate if every circumstance were drawn alone at its prevalence.
 
-    circs = [SimpleNamespace(**{"raises": {}, **c}) for c in population["circumstances"]]
-    spec = SimpleNamespace(circumstances=circs, baseline=population["baseline"])
-    return People(spec, 2000, np.random.default_rng(rng.integers(2**32))).expected_rate()
+    Exact, over every combination of circumstances (at most 2**12). It ignores ``raises``,
+    which make the raised circumstances (the proxy) more common than their prevalence, so a
+    population's real starting rate lies somewhat above it.
+    """
+    prevalence = np.array([c["prevalence"] for c in circumstances])
+    weights = np.array([c["weight"] for c in circumstances])
+    codes = np.arange(2 ** len(circumstances))
+    bits = (codes[:, None] >> np.arange(len(circumstances))) & 1
+    p_code = np.prod(np.where(bits == 1, prevalence, 1.0 - prevalence), axis=1)
+    return float(p_code @ (1.0 / (1.0 + np.exp(-(baseline + bits @ weights)))))
 
 
 def _organization(rng, i: int, sector: str, causes: list, proxy: str, scale: float) -> dict:
