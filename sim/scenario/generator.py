@@ -14,8 +14,9 @@ disengagement) that the causes raise and that weighs little; the first organizat
 records only the proxy, so with one owner's data the coalition blames the proxy. Every
 role is held by at least one organization. Budgets and the price of a system change
 scale with the number of people. The target is ``target_drop`` below the expected rate
-with every circumstance at its prevalence, independently (:func:`independent_rate`). ``[network]``, ``[interventions]`` and ``[setbacks]`` may still be given;
-keys given there win over generated ones.
+with every circumstance at its prevalence, independently (:func:`independent_rate`).
+``[network]``, ``[interventions]`` and ``[setbacks]`` may still be given; keys given there
+win over generated ones.
 """
 
 from __future__ import annotations
