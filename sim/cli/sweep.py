@@ -38,7 +38,8 @@ def cmd_sweep(args) -> int:
     """Run the sweep and print one line of what was done."""
     from sim.cli.common import UsageError
     from sim.model.params import PARAMETERS, ParameterError
-    from sim.runs.engine import SweepError, run_sweep
+    from sim.runs.engine import run_sweep
+    from sim.runs.executors import SweepError
     from sim.runs.spec import load_spec
 
     if args.scheduler and args.workers:

@@ -41,12 +41,8 @@ class CoalitionModel(CoalitionMeasures, Model):
     def __init__(self, scenario_name: str | Scenario = DEFAULT_SCENARIO, *, rng=None, **params):
         super().__init__(rng=normalize_rng(rng))
         self.params = p = resolve(params)
-        if isinstance(scenario_name, Scenario):
-            self.spec = spec = scenario_name
-            self.scenario_name = spec.name
-        else:
-            self.scenario_name = str(scenario_name)
-            self.spec = spec = load_scenario(scenario_name)
+        self.spec = spec = load_scenario(scenario_name)
+        self.scenario_name = spec.name if isinstance(scenario_name, Scenario) else str(scenario_name)
         self.horizon = spec.steps if p.steps is None else p.steps
         self.setback_rate = spec.setbacks.rate if p.setback_rate is None else p.setback_rate
         self.pledge_share = PLEDGE_SHARE

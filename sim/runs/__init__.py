@@ -5,7 +5,8 @@ See docs/sweeps.md. ``run_sweep(load_spec(path), out)`` runs or resumes a sweep;
 """
 
 from sim.runs.design import Design, run_seed
-from sim.runs.engine import SweepError, SweepReport, run_chunk, run_sweep
+from sim.runs.engine import SweepReport, run_chunk, run_sweep
+from sim.runs.executors import SweepError
 from sim.runs.spec import SweepSpec, load_spec, parse_spec
 
 __all__ = [

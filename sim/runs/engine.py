@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 import time
-from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,12 +27,6 @@ from sim.runs.storage import (
     write_part,
     write_table,
 )
-
-MAX_RESTARTS = 5
-
-
-class SweepError(RuntimeError):
-    """A sweep that cannot go on (workers keep dying, the model fails)."""
 
 
 @dataclass
@@ -131,42 +124,23 @@ def run_sweep(
     runs = shard_range(design.n_runs, shard)
     clean_temporary(runs_dir, runs)
     remove_orphans(out, runs)
-    done = done_run_ids(runs_dir)
-    already = int(np.count_nonzero((done >= runs.start) & (done < runs.stop))) if len(runs) else 0
+    on_disk = done_run_ids(runs_dir)
+    already = int(np.count_nonzero((on_disk >= runs.start) & (on_disk < runs.stop))) if len(runs) else 0
     n_todo = len(runs) - already
     report = SweepReport(out, design.n_runs, len(runs), already, 0, 0, 0.0, 0)
     if n_todo == 0:
         report.seconds = time.perf_counter() - started
         return report
-    todo = (i for i in runs if not _contains(done, i))
-    pool = executors.Pool(workers, scheduler)
+    todo = (i for i in runs if not _contains(on_disk, i))
+    pool = executors.WorkerPool(workers, scheduler)
     size = chunk_size or auto_chunk_size(n_todo, pool.workers, 0.07 * (spec.steps or 156) / 156)
-    chunks = chunked(todo, size)
     bar = _progress(len(runs), already, progress)
-    retry: list[list[int]] = []
-    pending: dict = {}
-    retryable = executors.retryable()
 
-    def submit(chunk: list[int]) -> None:
-        work = [design.run(i) for i in chunk]
-        fut = pool.executor.submit(run_chunk, work, spec.scenario, spec.steps, run_fn, spec.series)
-        pending[fut] = chunk
+    def task(chunk: list[int]) -> tuple:
+        return run_chunk, [design.run(i) for i in chunk], spec.scenario, spec.steps, run_fn, spec.series
 
-    def fill() -> None:
-        while len(pending) < 2 * max(pool.workers, 1):
-            chunk = retry.pop() if retry else next(chunks, None)
-            if chunk is None:
-                return
-            submit(chunk)
-
-    def collect(fut, chunk) -> bool:
-        try:
-            rows, per_step = fut.result()
-        except retryable:
-            retry.append(chunk)
-            return False
-        except Exception as err:  # a run failed: keep what is on disk, stop
-            raise SweepError(f"run_ids {chunk[0]}..{chunk[-1]} failed: {type(err).__name__}: {err}") from err
+    def write(chunk: list[int], result) -> None:
+        rows, per_step = result
         name = part_name(rows)
         if per_step is not None:  # the series part first: a runs part marks the chunk done
             write_table(out / "series", name, series_table(per_step, steps_schema))
@@ -175,30 +149,10 @@ def run_sweep(
         report.parts += 1
         if bar is not None:
             bar.update(len(rows))
-        return True
 
-    finished_cleanly = False
     try:
-        fill()
-        while pending:
-            finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
-            broken = False
-            for fut in finished:
-                broken |= not collect(fut, pending.pop(fut))
-            if broken:
-                report.restarts += 1
-                if report.restarts > MAX_RESTARTS:
-                    raise SweepError(f"workers died {report.restarts} times; runs on disk are kept, rerun to resume")
-                if pool.client is None:  # the whole pool is broken: collect what finished, rerun the rest
-                    for fut in wait(list(pending))[0]:
-                        collect(fut, pending.pop(fut))
-                    pool.restart()
-            fill()
-        finished_cleanly = True
+        report.restarts = executors.dispatch(pool, chunked(todo, size), task, write)
     finally:
-        for fut in pending:
-            fut.cancel()
-        pool.close(wait=finished_cleanly)  # after Ctrl-C or an error, do not wait for running chunks
         if bar is not None:
             bar.close()
     report.seconds = time.perf_counter() - started

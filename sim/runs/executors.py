@@ -1,14 +1,26 @@
-"""Where chunks run: a local process pool, this process, or a Dask cluster's Executor."""
+"""Where chunks of runs go: a local process pool, this process, or a Dask cluster's Executor.
+
+:func:`dispatch` is the one loop that sends chunks to a :class:`WorkerPool` and hands each
+finished chunk back, rerunning chunks whose worker died. Sweeps (written to Parquet) and
+in-memory replicates (validation, experiments, the Shapley table) both go through it.
+"""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
 import sys
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
 from sim.errors import InputError
+
+MAX_RESTARTS = 5
+
+
+class SweepError(RuntimeError):
+    """Runs that cannot go on (workers keep dying, or the model failed)."""
 
 
 def retryable() -> tuple:
@@ -23,7 +35,7 @@ def retryable() -> tuple:
     return tuple(kinds)
 
 
-class Pool:
+class WorkerPool:
     """A process pool, or a Dask cluster's executor when a scheduler address is given."""
 
     def __init__(self, workers: int | None, scheduler: str | None):
@@ -77,3 +89,72 @@ class InlineExecutor(Executor):
         except Exception as err:
             fut.set_exception(err)
         return fut
+
+
+def dispatch(
+    pool: WorkerPool,
+    chunks: Iterator[list],
+    task: Callable[[list], tuple],
+    done: Callable[[list, object], None],
+) -> int:
+    """Send every chunk to ``pool`` and hand each finished one to ``done(chunk, result)``.
+
+    Args:
+        pool: where the chunks run.
+        chunks: lists of work items (run ids or jobs).
+        task: ``task(chunk)`` gives ``(function, *args)`` to submit; the function must pickle.
+        done: called in this process with each chunk and its result, in the order they finish.
+
+    Returns:
+        How many times the workers died and the pool was restarted.
+
+    Raises:
+        SweepError: a run failed, or workers died more than ``MAX_RESTARTS`` times.
+    """
+    retryable_errors = retryable()
+    retry: list[list] = []
+    pending: dict = {}
+    restarts = 0
+
+    def fill() -> None:
+        while len(pending) < 2 * max(pool.workers, 1):
+            chunk = retry.pop() if retry else next(chunks, None)
+            if chunk is None:
+                return
+            fn, *args = task(chunk)
+            pending[pool.executor.submit(fn, *args)] = chunk
+
+    def collect(fut, chunk) -> bool:
+        try:
+            result = fut.result()
+        except retryable_errors:
+            retry.append(chunk)
+            return False
+        except Exception as err:  # a run failed: keep what is done, stop
+            raise SweepError(f"runs {chunk[0]}..{chunk[-1]} failed: {type(err).__name__}: {err}") from err
+        done(chunk, result)
+        return True
+
+    finished_cleanly = False
+    try:
+        fill()
+        while pending:
+            finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+            broken = False
+            for fut in finished:
+                broken |= not collect(fut, pending.pop(fut))
+            if broken:
+                restarts += 1
+                if restarts > MAX_RESTARTS:
+                    raise SweepError(f"workers died {restarts} times; finished runs are kept, rerun to resume")
+                if pool.client is None:  # the whole pool is broken: collect what finished, rerun the rest
+                    for fut in wait(list(pending))[0]:
+                        collect(fut, pending.pop(fut))
+                    pool.restart()
+            fill()
+        finished_cleanly = True
+    finally:
+        for fut in pending:
+            fut.cancel()
+        pool.close(wait=finished_cleanly)  # after Ctrl-C or an error, do not wait for running chunks
+    return restarts

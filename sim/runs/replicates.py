@@ -1,78 +1,72 @@
-"""Seeded replicate runs through a process pool, shared by the analysis and the validation.
+"""Seeded replicates of several settings, in memory, through the sweep engine's executors.
 
-Replicate ``i`` of a setting is seeded from ``SeedSequence(master, spawn_key=(i,))``, so
-settings compared on the same ``master`` share their seeds (common random numbers).
-Runs go through a ``ProcessPoolExecutor`` with the "spawn" start method; a script that
-calls these with ``workers > 1`` needs the usual ``if __name__ == "__main__":`` guard.
+Replicate ``i`` of every setting is seeded with :func:`sim.runs.design.run_seed` of
+``(master, i)``, the sweep's one seed formula, so settings compared on the same ``master``
+share their seeds (common random numbers) and a sweep's run ``i`` with the same master
+seed is the same run. Chunks go to a :class:`sim.runs.executors.WorkerPool` (a local
+process pool, this process with ``workers=0``, or a Dask cluster) by
+:func:`sim.runs.executors.dispatch`, as a sweep's do. A script that runs these with
+``workers > 0`` needs the usual ``if __name__ == "__main__":`` guard.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 
-import numpy as np
+from sim.runs.design import run_seed
+from sim.runs.executors import WorkerPool, dispatch
 
 DEFAULT_WORKERS = 2
 
 
 def replicate_seeds(n: int, master: int = 0) -> list[int]:
-    """``n`` independent integer seeds: seed ``i`` comes from ``SeedSequence(master, spawn_key=(i,))``."""
-    return [int(np.random.SeedSequence(master, spawn_key=(i,)).generate_state(1)[0]) for i in range(n)]
+    """The seeds of replicates ``0 .. n-1``: ``run_seed(master, i)``."""
+    return [run_seed(master, i) for i in range(n)]
 
 
-def _run_one(job: tuple) -> dict:
+def _run_jobs(jobs: list) -> list:
     from sim.model.runner import run
 
-    scenario, seed, params = job
-    return run(scenario_name=scenario, rng=seed, **params)
+    return [run(scenario_name=scenario, rng=seed, **params) for scenario, seed, params in jobs]
 
 
-def _run_chunk(jobs: list) -> list:
-    return [_run_one(job) for job in jobs]
-
-
-def _chunks(items: list, size: int) -> list:
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-def run_many(jobs: Sequence[tuple], workers: int = DEFAULT_WORKERS, chunk: int = 8) -> list[dict]:
-    """Run ``(scenario, seed, params)`` jobs, in order, through a process pool.
+def run_many(
+    jobs: Sequence[tuple], workers: int = DEFAULT_WORKERS, scheduler: str | None = None, chunk: int | None = None
+) -> list[dict]:
+    """Run ``(scenario, seed, params)`` jobs and return ``sim.run``'s results in the order of ``jobs``.
 
     Args:
-        jobs: ``(scenario name or path, seed, dict of model keyword parameters)``.
-        workers: processes (1 runs in this process).
-        chunk: runs sent to a worker at once (a run takes about 0.1 s).
-
-    Returns:
-        ``sim.run``'s result dicts, in the order of ``jobs``.
-
+        jobs: ``(scenario name, path or Scenario, seed, dict of model keyword parameters)``.
+        workers: local processes (0 runs in this process); ignored with ``scheduler``.
+        scheduler: a Dask scheduler address.
+        chunk: runs sent to a worker at once (default: enough chunks to keep every worker busy).
     """
     jobs = list(jobs)
-    if workers <= 1 or len(jobs) <= chunk:
-        return _run_chunk(jobs)
-    # spawn, not fork: forking a process that runs threads is unsafe (and warns)
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-        out = []
-        for part in pool.map(_run_chunk, _chunks(jobs, chunk)):
-            out.extend(part)
+    if not jobs:
+        return []
+    pool = WorkerPool(0 if len(jobs) <= 4 else workers, scheduler)
+    size = chunk or max(1, min(8, math.ceil(len(jobs) / (4 * max(pool.workers, 1)))))
+    chunks = (list(range(i, min(i + size, len(jobs)))) for i in range(0, len(jobs), size))
+    out: list = [None] * len(jobs)
+
+    def done(chunk: list[int], results: list) -> None:
+        for i, result in zip(chunk, results, strict=True):
+            out[i] = result
+
+    dispatch(pool, chunks, lambda chunk: (_run_jobs, [jobs[i] for i in chunk]), done)
     return out
 
 
 def replicates(
-    scenario: str = "chicago_absenteeism",
-    n: int = 24,
-    master: int = 0,
-    workers: int = DEFAULT_WORKERS,
-    **params,
+    scenario="chicago_absenteeism", n: int = 24, master: int = 0, workers: int = DEFAULT_WORKERS, **params
 ) -> list[dict]:
     """``n`` seeded replicate runs of one setting (the same seeds for the same ``master``)."""
     return run_many([(scenario, s, params) for s in replicate_seeds(n, master)], workers=workers)
 
 
 def sweep_settings(
-    settings: Iterable[dict], scenario: str = "chicago_absenteeism", n: int = 24, master: int = 0, workers: int = 2
+    settings: Iterable[dict], scenario="chicago_absenteeism", n: int = 24, master: int = 0, workers: int = 2
 ) -> list[list[dict]]:
     """Replicates of several settings in one pool: a list (per setting) of result lists."""
     settings = [dict(s) for s in settings]

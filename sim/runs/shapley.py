@@ -17,22 +17,20 @@ greedily: add organizations in order of Shapley value until the coalition reache
 threshold, then drop any member whose removal keeps it there (a heuristic, not a search
 of every subset).
 
-Runs go through a ``ProcessPoolExecutor`` with the "spawn" start method (safe whatever
-threads the parent runs); a script that calls these functions with ``workers > 1`` needs
-the usual ``if __name__ == "__main__":`` guard.
+Runs go through the sweep engine's executors (:mod:`sim.runs.replicates`), each coalition
+as a :class:`sim.scenario.Scenario` object; a script that calls these functions with
+``workers > 0`` needs the usual ``if __name__ == "__main__":`` guard.
 """
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import numpy as np
 
 from sim.runs.replicates import DEFAULT_WORKERS, replicate_seeds, replicates, run_many, sweep_settings
-from sim.scenario.load import Scenario, dump_scenario, load_scenario
+from sim.scenario.load import Scenario, load_scenario
 
 __all__ = ["replicate_seeds", "replicates", "restrict", "run_many", "shapley_table", "sweep_settings"]
 SUCCESS_THRESHOLD = 0.8
@@ -182,15 +180,6 @@ class CoalitionValues:
         self.workers = workers
         self.value_key = value_key
         self.results: dict[frozenset, np.ndarray] = {frozenset(): np.zeros(len(self.seeds))}
-        self._dir = None
-
-    def __enter__(self):
-        self._dir = tempfile.TemporaryDirectory(prefix="coalition-table-")
-        return self
-
-    def __exit__(self, *exc):
-        self._dir.cleanup()
-        self._dir = None
 
     def evaluate(self, coalitions: Iterable[frozenset]) -> None:
         """Run every coalition not yet cached (all in one pool)."""
@@ -201,11 +190,7 @@ class CoalitionValues:
                 todo.append(c)
         if not todo:
             return
-        jobs = []
-        for c in todo:
-            path = Path(self._dir.name) / f"c{len(self.results) + len(jobs) // len(self.seeds)}.toml"
-            path.write_text(dump_scenario(restrict(self.spec, c)), encoding="utf-8")
-            jobs += [(str(path), s, self.params) for s in self.seeds]
+        jobs = [(restrict(self.spec, c), s, self.params) for c in todo for s in self.seeds]
         flat = run_many(jobs, workers=self.workers)
         n = len(self.seeds)
         for i, c in enumerate(todo):
@@ -264,25 +249,25 @@ def shapley_table(
     n = len(names)
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1,)))
     orders = _orderings(n, permutations, rng)
-    with CoalitionValues(scenario, replicate_seeds(replicates, seed), params, workers) as values:
-        prefixes = [frozenset(names[j] for j in order[:k]) for order in orders for k in range(n + 1)]
-        values.evaluate(prefixes)
-        index = {c: i for i, c in enumerate(values.results)}
-        table = np.array(list(values.results.values()))  # coalition x seed
-        # before[p, i], after[p, i]: coalition ids around player i's arrival in ordering p
-        before = np.empty((len(orders), n), dtype=np.int64)
-        after = np.empty((len(orders), n), dtype=np.int64)
-        for p, order in enumerate(orders):
-            ids = [index[frozenset(names[j] for j in order[:k])] for k in range(n + 1)]
-            for k, j in enumerate(order):
-                before[p, j], after[p, j] = ids[k], ids[k + 1]
-        v = table.mean(axis=1)
-        phi = (v[after] - v[before]).mean(axis=0)
-        low, high = _bootstrap(table, before, after, bootstrap, confidence, rng)
-        ranked = sorted(range(n), key=lambda i: -phi[i])
-        smallest, smallest_value = _smallest_coalition(values, [names[i] for i in ranked], threshold)
-        coalitions_run = len(values.results) - 1
-        v_all = values.value(names)
+    values = CoalitionValues(scenario, replicate_seeds(replicates, seed), params, workers)
+    prefixes = [frozenset(names[j] for j in order[:k]) for order in orders for k in range(n + 1)]
+    values.evaluate(prefixes)
+    index = {c: i for i, c in enumerate(values.results)}
+    table = np.array(list(values.results.values()))  # coalition x seed
+    # before[p, i], after[p, i]: coalition ids around player i's arrival in ordering p
+    before = np.empty((len(orders), n), dtype=np.int64)
+    after = np.empty((len(orders), n), dtype=np.int64)
+    for p, order in enumerate(orders):
+        ids = [index[frozenset(names[j] for j in order[:k])] for k in range(n + 1)]
+        for k, j in enumerate(order):
+            before[p, j], after[p, j] = ids[k], ids[k + 1]
+    v = table.mean(axis=1)
+    phi = (v[after] - v[before]).mean(axis=0)
+    low, high = _bootstrap(table, before, after, bootstrap, confidence, rng)
+    ranked = sorted(range(n), key=lambda i: -phi[i])
+    smallest, smallest_value = _smallest_coalition(values, [names[i] for i in ranked], threshold)
+    coalitions_run = len(values.results) - 1
+    v_all = values.value(names)
     rows = tuple(
         ShapleyRow(names[i], spec.organizations[i].roles, float(phi[i]), float(low[i]), float(high[i])) for i in ranked
     )

@@ -69,12 +69,16 @@ def available_scenarios() -> list[str]:
 _CACHE: dict = {}
 
 
-def load_scenario(name_or_path: str | Path) -> Scenario:
+def load_scenario(name_or_path: str | Path | Scenario) -> Scenario:
     """Load and check a scenario by name (a file stem in ``scenarios/``) or path.
+
+    A :class:`Scenario` (already checked) is returned as it is.
 
     Raises:
         ScenarioError: the file is missing, unreadable, not UTF-8, not TOML, or a field is wrong.
     """
+    if isinstance(name_or_path, Scenario):
+        return name_or_path
     if not isinstance(name_or_path, (str, Path)) or not str(name_or_path).strip() or "\0" in str(name_or_path):
         raise ScenarioError(f"{name_or_path!r}: (file): expected a scenario name or a path to a .toml file")
     path = scenario_path(name_or_path)

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from sim.runs.shapley import replicate_seeds, run_many
+from sim.runs.replicates import replicate_seeds, run_many
 
 MASTER = 0
 WORKERS = 2
