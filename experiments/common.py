@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from pathlib import Path
 
@@ -45,10 +44,10 @@ def spec_for(args, stem: str | None = None, **changes):
     if args.quick:
         spec = spec.with_overrides(**QUICK)
         if spec.design != "grid":
-            spec = dataclasses.replace(spec, samples=8, replicates=1)
+            spec = spec.model_copy(update={"samples": 8, "replicates": 1})
         else:  # at most 3 values a parameter: first, middle, last
-            spec = dataclasses.replace(spec, parameters={k: _thin(v) for k, v in spec.parameters.items()})
-    return dataclasses.replace(spec, **changes) if changes else spec
+            spec = spec.model_copy(update={"parameters": {k: _thin(v) for k, v in spec.parameters.items()}})
+    return spec.model_copy(update=changes) if changes else spec
 
 
 def _thin(values: tuple) -> tuple:

@@ -13,6 +13,7 @@ import math
 import tomllib
 from dataclasses import dataclass
 
+import tomli_w
 from hypothesis import strategies as st
 
 from sim.scenario.load import SCENARIO_DIR
@@ -60,7 +61,7 @@ def paths(value, prefix=()) -> list[tuple]:
 
 def field_path(path: tuple) -> str:
     """A path tuple as the loader names it: ``organizations[2].mission.outcome``."""
-    from sim.scenario.schema import key_text
+    from sim.scenario.locator import key_text
 
     text = ""
     for part in path:
@@ -147,7 +148,11 @@ def _is_number(value) -> bool:
 
 # -- writing any parsed document back to TOML ------------------------------------------
 def toml_text(doc: dict) -> str:
-    """Any parsed TOML document as TOML text (tables, arrays of tables, NaN and inf)."""
+    """Any parsed TOML document as TOML text, every table and array of tables as a header block.
+
+    Values are written by tomli-w; the layout is spelled out here so that every key has its
+    own line (what the line numbers of error messages are checked against).
+    """
     lines: list[str] = []
     _write_table(doc, "", lines)
     return "\n".join(lines) + "\n"
@@ -173,21 +178,11 @@ def _write_table(table: dict, prefix: str, lines: list) -> None:
 
 
 def _key(key: str) -> str:
-    from sim.scenario.schema import key_text
-
-    return key_text(key) if key_text(key) == key else _value(key)
+    return tomli_w.dumps({key: 0}).split(" = ")[0]
 
 
 def _value(v) -> str:
-    from sim.scenario.write import toml_value
-
-    if isinstance(v, float) and not math.isfinite(v):
-        return "nan" if math.isnan(v) else ("inf" if v > 0 else "-inf")
-    if isinstance(v, list):
-        return "[" + ", ".join(_value(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "{ " + ", ".join(f"{_key(k)} = {_value(x)}" for k, x in v.items()) + " }"
-    return toml_value(v)
+    return tomli_w.dumps({"v": v}).removeprefix("v = ").rstrip("\n")
 
 
 # -- valid generated scenarios ----------------------------------------------------------

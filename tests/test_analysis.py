@@ -1,7 +1,5 @@
 """Fast checks of sim.analysis (Shapley values) and the ``coalition table`` command."""
 
-import dataclasses
-
 import pytest
 
 from sim.cli import main as cli
@@ -14,20 +12,11 @@ TOY_ORGS = ["Housing Authority", "Department of Public Health", "Community Found
 def toy_spec():
     """Three Chicago organizations plus one with no role, an easier target, 80 weeks."""
     spec = restrict(load_scenario("chicago_absenteeism"), TOY_ORGS)
-    dummy = dataclasses.replace(
-        spec.organizations[0],
-        name="Dummy",
-        roles=(),
-        budget=0.0,
-        reach=0.0,
-        touches=(),
-        focus=0.0,
-        records=(),
-        authority=(),
-        legitimacy=0.0,
-    )
-    pop = dataclasses.replace(spec.population, target_rate=0.285, hold_steps=4)
-    return dataclasses.replace(spec, organizations=spec.organizations + (dummy,), population=pop, steps=80)
+    nothing = dict(roles=(), budget=0.0, reach=0.0, touches=(), focus=0.0, records=(), authority=(), legitimacy=0.0)
+    dummy = spec.organizations[0].model_copy(update=dict(name="Dummy", **nothing))
+    pop = spec.population.model_copy(update=dict(target_rate=0.285, hold_steps=4))
+    header = spec.header.model_copy(update={"steps": 80})
+    return spec.model_copy(update=dict(organizations=spec.organizations + (dummy,), population=pop, header=header))
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sim.scenario.load import available_scenarios, load_scenario, parse_scenario
-from sim.scenario.schema import ScenarioError
+from sim.scenario.messages import ScenarioError
 
 # a frozen copy of a shipped scenario, so that the line numbers below do not move when the
 # shipped file is edited

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from sim.errors import one_line
 from sim.scenario.load import load_scenario, parse_scenario, scenario_from_dict
-from sim.scenario.schema import ScenarioError
+from sim.scenario.messages import ScenarioError
 from tests.strategies import HAND_WRITTEN, mutations, odd_text, toml_text
 
 LABEL = "fuzz.toml"
@@ -147,7 +147,7 @@ def test_pathological_lines_are_scanned_in_linear_time():
     """The line finder must not backtrack for ages on odd lines (a regex trap)."""
     import time
 
-    from sim.scenario.schema import Locator
+    from sim.scenario.locator import Locator
 
     n = 20_000
     for line in [

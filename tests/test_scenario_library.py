@@ -36,7 +36,7 @@ def test_the_library_is_complete():
 @pytest.mark.parametrize("name", available_scenarios())
 def test_every_shipped_scenario_loads_and_runs_a_few_steps(name):
     spec = load_scenario(name)
-    assert spec.name == name and spec.title and spec.description
+    assert spec.name == name and spec.title and spec.header.description
     model = CoalitionModel(name, rng=1, n_people=min(spec.population.size, 3000))
     for _ in range(5):
         model.step()

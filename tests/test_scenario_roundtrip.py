@@ -1,6 +1,5 @@
 """A scenario written back out loads to the same scenario and the same model."""
 
-import dataclasses
 import tempfile
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from hypothesis import strategies as st
 
 from sim import CoalitionModel
 from sim.model.organization import Organization
+from sim.scenario import ScenarioError
 from sim.scenario.load import available_scenarios, dump_scenario, load_scenario, parse_scenario
 from tests.strategies import generated_document, generator_tables, odd_text, toml_text
 
@@ -46,7 +46,7 @@ def test_generated_scenarios_round_trip(generator):
 
 @settings(max_examples=200, deadline=None)
 @given(
-    title=odd_text,
+    title=odd_text.filter(str.strip),
     description=odd_text,
     org_name=odd_text.filter(str.strip),
     sector=odd_text.filter(str.strip),
@@ -54,15 +54,17 @@ def test_generated_scenarios_round_trip(generator):
 )
 def test_odd_text_and_numbers_round_trip(title, description, org_name, sector, number):
     spec = load_scenario("chicago_absenteeism")
-    first = dataclasses.replace(spec.organizations[0], name=org_name, sector=sector, reach=number)
+    first = spec.organizations[0].model_copy(update=dict(name=org_name, sector=sector, reach=number))
     taken = {o.name for o in spec.organizations[1:]} | {spec.leader.name} | {c.name for c in spec.community}
     if org_name in taken:
         return
-    spec = dataclasses.replace(
-        spec,
-        title=title,
-        description=description,
-        organizations=(first,) + spec.organizations[1:],
-        leader=dataclasses.replace(spec.leader, sector=sector),
-    )
-    assert parse_scenario(dump_scenario(spec)) == spec
+    header = spec.header.model_copy(update=dict(title=title, description=description))
+    leader = spec.leader.model_copy(update=dict(sector=sector))
+    spec = spec.model_copy(update=dict(header=header, organizations=(first,) + spec.organizations[1:], leader=leader))
+    text = dump_scenario(spec)
+    names = title + org_name + sector
+    if any(ch.isspace() and ch not in " \u3000\xa0" or not ch.isprintable() for ch in names if ord(ch) < 0xA0):
+        with pytest.raises(ScenarioError, match="control characters|must not be empty"):
+            parse_scenario(text)
+        return
+    assert parse_scenario(text) == spec

@@ -72,7 +72,7 @@ def sweep_error(tmp_path, capsys, text, *extra):
         (GOOD.replace("patience = [4, 8]", "steps = [4, 8]"), "parameters.steps", "at the top"),
         (GOOD.replace('design = "grid"', 'design = "factorial"'), "design", "expected one of grid, lhs, sobol"),
         (GOOD.replace("seed = 7\n", ""), "seed", "missing"),
-        ("", "(file)", "empty file"),
+        ("", "(file)", "the file is empty"),
         ("scenario = [unclosed", "(file)", "not valid TOML"),
     ],
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.scenario.schema import ScenarioError
+from sim.scenario.messages import ScenarioError
 
 
 def add_parser(subparsers) -> None:

@@ -173,7 +173,7 @@ def _contains(sorted_ids: np.ndarray, i: int) -> bool:
 def _check_columns(out: Path, columns: list) -> None:
     import json
 
-    from sim.scenario.schema import ScenarioError
+    from sim.scenario.messages import ScenarioError
 
     path = out / "manifest.json"
     old = json.loads(path.read_text()).get("columns")

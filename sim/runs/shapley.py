@@ -25,7 +25,7 @@ as a :class:`sim.scenario.Scenario` object; a script that calls these functions 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -52,8 +52,9 @@ def restrict(spec: Scenario, members: Iterable[str]) -> Scenario:
     ties = tuple(t for t in spec.network.ties if t[0] in names and t[1] in names)
     leader = spec.leader
     if leader.sector not in {o.sector for o in orgs}:
-        leader = replace(leader, sector=orgs[0].sector)
-    return replace(spec, organizations=orgs, leader=leader, network=replace(spec.network, ties=ties))
+        leader = leader.model_copy(update={"sector": orgs[0].sector})
+    network = spec.network.model_copy(update={"ties": ties})
+    return spec.model_copy(update={"organizations": orgs, "leader": leader, "network": network})
 
 
 # -- Shapley values ------------------------------------------------------------------------

@@ -14,88 +14,65 @@
     [fixed]
     leader = "system"
 
-Every mistake is a :class:`sim.schema.ScenarioError` with one line,
-``<file>: <field>: <what is wrong>``.
+The spec's own keys are declared once in :class:`SweepSpec`; the names and values under
+``[parameters]`` and ``[fixed]`` are checked against the model's parameter table
+(:data:`sim.model.params.PARAMETERS`). Every mistake is a one-line
+:class:`sim.scenario.ScenarioError`, ``<file>:<line>: <field>: <what is wrong>``.
 """
 
 from __future__ import annotations
 
 import difflib
-import tomllib
-from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError
 
 from sim.model.params import PARAMETERS, ParameterError
-from sim.scenario.schema import Locator, ScenarioError, Table
+from sim.scenario.files import parse_toml, read_text
+from sim.scenario.locator import Locator
+from sim.scenario.messages import Where, suggest, type_name
+from sim.scenario.spec import Name, Section, Whole
 
 DESIGNS = ("grid", "lhs", "sobol")
-TOP_KEYS = (
-    "scenario",
-    "steps",
-    "replicates",
-    "seed",
-    "design",
-    "samples",
-    "second_order",
-    "series",
-    "parameters",
-    "fixed",
-)
-# set at the top level of the spec, not as a model parameter
-RESERVED = ("steps",)
+RESERVED = ("steps",)  # set at the top level of the spec, not as a model parameter
 MAX_RUNS = 100_000_000
 
 
-@dataclass(frozen=True)
-class SweepSpec:
-    """A checked sweep spec.
+class SweepSpec(Section):
+    """A checked sweep spec (what ``coalition sweep`` runs).
 
-    Attributes:
-        scenario: scenario name or path, as :func:`sim.load_scenario` takes it.
-        steps: horizon in weeks (None: the scenario's).
-        replicates: seeded runs per design point.
-        seed: master seed; run ``i`` is seeded from ``SeedSequence(seed, spawn_key=(i,))``.
-        design: ``"grid"``, ``"lhs"`` or ``"sobol"``.
-        samples: sample size for lhs (points) and sobol (base sample N).
-        second_order: sobol only: sample for second-order indices too.
-        parameters: name -> list of values (grid) or ``(min, max)`` (lhs, sobol).
-        fixed: name -> value, the same in every run.
-        series: also record every run's per-step reporters (``DIR/series``).
-        source: the spec file, for messages.
+    ``parameters`` maps each varied parameter to its values (grid) or ``(min, max)``
+    (lhs, sobol), already converted; ``fixed`` maps parameters to one value each.
     """
 
-    scenario: str
-    steps: int | None
-    replicates: int
-    seed: int
-    design: str
-    samples: int
-    second_order: bool
-    parameters: dict
-    fixed: dict
-    series: bool = False
-    source: str = field(default="", compare=False)
+    scenario: Name = Field(description="a scenario name or a path (relative to the spec file)")
+    steps: Whole(1, 10_000) | None = Field(None, description="horizon in weeks (default: the scenario's)")
+    replicates: Whole(1, 1_000_000) = Field(1, description="seeded runs per design point")
+    seed: Whole(0, 2**63 - 1) = Field(description="master seed: run i is seeded from SeedSequence(seed, (i,))")
+    design: Literal[DESIGNS] = Field("grid", description="grid, lhs or sobol")  # type: ignore[valid-type]
+    samples: Whole(1, 10_000_000) = Field(64, description="points (lhs) or base sample N (sobol, a power of 2)")
+    second_order: bool = Field(False, description="sobol only: sample for second-order indices too")
+    series: bool = Field(False, description="also record every run's per-step reporters (DIR/series)")
+    parameters: dict[str, Any] = Field(description="what varies: lists (grid) or {min, max} ranges")
+    fixed: dict[str, Any] = Field(default_factory=dict, description="the same value in every run")
 
     def with_overrides(self, replicates: int | None = None, steps: int | None = None) -> SweepSpec:
         """The spec with ``--replicates`` / ``--steps`` from the command line applied."""
-        return replace(
-            self,
-            replicates=self.replicates if replicates is None else int(replicates),
-            steps=self.steps if steps is None else int(steps),
-        )
+        changes = {"replicates": replicates, "steps": steps}
+        return self.model_copy(update={k: int(v) for k, v in changes.items() if v is not None})
 
     def to_dict(self) -> dict:
         """Plain JSON-able content (what the manifest records and compares)."""
-        params = {
-            k: (list(v) if self.design == "grid" else {"min": v[0], "max": v[1]}) for k, v in self.parameters.items()
-        }
+        grid = self.design == "grid"
+        params = {k: (list(v) if grid else {"min": v[0], "max": v[1]}) for k, v in self.parameters.items()}
         out = {
             "scenario": self.scenario,
             "steps": self.steps,
             "replicates": self.replicates,
             "seed": self.seed,
             "design": self.design,
-            "samples": self.samples if self.design != "grid" else None,
+            "samples": None if grid else self.samples,
             "second_order": self.second_order if self.design == "sobol" else None,
             "parameters": params,
             "fixed": dict(self.fixed),
@@ -108,63 +85,43 @@ class SweepSpec:
 def load_spec(path) -> SweepSpec:
     """Read and check a sweep spec file.
 
-    Args:
-        path: the TOML file.
-
     Raises:
         ScenarioError: one line naming the file and the field.
     """
     path = Path(path)
     label = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{label}: (file): no such file") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError(f"{label}: (file): cannot read: {err}") from None
-    if not text.strip():
-        raise ScenarioError(f"{label}: (file): empty file; expected a sweep spec (scenario, seed, [parameters])")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{label}: (file): not valid TOML: {' '.join(str(err).split())}") from None
+    text = read_text(path, label)
+    data = parse_toml(text, label, "a sweep spec (scenario, seed, [parameters])")
     return parse_spec(data, label, base=path.parent, text=text)
 
 
 def parse_spec(data: dict, label: str = "<spec>", base: Path | None = None, text: str | None = None) -> SweepSpec:
     """Check an already parsed spec (a dict as :mod:`tomllib` gives it); ``text`` adds line numbers."""
-    top = Table(data, label, "", Locator(text) if text is not None else None)
-    top.allow(*TOP_KEYS)
-    scenario = top.str("scenario")
+    where = Where(label, Locator(text) if text is not None else None)
+    try:
+        spec = SweepSpec.model_validate(data)
+    except ValidationError as err:
+        where.explain(err, SweepSpec)
+    scenario = spec.scenario
     if base is not None and (base / scenario).is_file() and not Path(scenario).is_absolute():
         scenario = str((base / scenario).resolve())
-    steps = top.integer("steps", None, 1, 10_000) if "steps" in top.data else None
-    replicates = top.integer("replicates", 1, 1, 1_000_000)
-    seed = top.integer("seed", None, 0, 2**63 - 1)
-    design = top.str("design", "grid")
-    if design not in DESIGNS:
-        top.fail("design", f"{design!r} is not a design; expected one of {', '.join(DESIGNS)}")
-    samples = top.integer("samples", 64, 1, 10_000_000)
-    second_order = top.boolean("second_order", False)
-    if design == "sobol" and samples & (samples - 1):
-        top.fail(
-            "samples", f"{samples} is not a power of two (Sobol sequences need one, e.g. {1 << samples.bit_length()})"
-        )
-    params = top.table("parameters", required=True)
-    fixed = top.table("fixed", required=False)
-    varied = {name: _parameter(params, name, design) for name in params.keys()}
+    if spec.design == "sobol" and spec.samples & (spec.samples - 1):
+        hint = f"e.g. {1 << spec.samples.bit_length()}"
+        where.fail(("samples",), f"{spec.samples} is not a power of two (Sobol sequences need one, {hint})")
+    varied = {name: _parameter(where, name, value, spec.design) for name, value in spec.parameters.items()}
     if not varied:
-        params.fail(None, "no parameters to vary; give at least one (or use replicates with one value)")
-    constants = {}
-    for name in fixed.keys():
-        _known(fixed, name)
+        where.fail(("parameters",), "no parameters to vary; give at least one (or use replicates with one value)")
+    fixed = {}
+    for name, value in spec.fixed.items():
+        _known(where, ("fixed", name), name)
         if name in varied:
-            fixed.fail(name, "is also in [parameters]; a parameter is either varied or fixed")
-        constants[name] = _convert(fixed, name, fixed.data[name])
-    series = top.boolean("series", False)
-    spec = SweepSpec(scenario, steps, replicates, seed, design, samples, second_order, varied, constants, series, label)
-    if n_points(spec) * replicates > MAX_RUNS:
-        top.fail("replicates", f"{n_points(spec) * replicates} runs is more than {MAX_RUNS}; split the sweep")
+            where.fail(("fixed", name), "is also in [parameters]; a parameter is either varied or fixed")
+        if isinstance(value, (list, dict)):
+            where.fail(("fixed", name), f"expected a single value, got {type_name(value)}")
+        fixed[name] = _convert(where, ("fixed", name), name, value)
+    spec = spec.model_copy(update={"scenario": scenario, "parameters": varied, "fixed": fixed})
+    if n_points(spec) * spec.replicates > MAX_RUNS:
+        where.fail(("replicates",), f"{n_points(spec) * spec.replicates} runs is more than {MAX_RUNS}; split the sweep")
     return spec
 
 
@@ -181,54 +138,48 @@ def n_points(spec: SweepSpec) -> int:
     return spec.samples * (2 * d + 2 if spec.second_order else d + 2)
 
 
-def _known(table: Table, name: str) -> None:
+def _known(where: Where, loc: tuple, name: str) -> None:
     if name in RESERVED:
-        table.fail(name, f"set {name} at the top of the spec, not as a parameter")
+        where.fail(loc, f"set {name} at the top of the spec, not as a parameter")
     if name not in PARAMETERS:
         close = difflib.get_close_matches(name, list(PARAMETERS), n=1, cutoff=0.75)
         hint = f"did you mean {close[0]!r}?" if close else f"expected one of {', '.join(sorted(PARAMETERS))}"
-        table.fail(name, f"unknown parameter; {hint}")
+        where.fail(loc, f"unknown parameter; {hint}")
 
 
-def _convert(table: Table, name: str, value):
-    if isinstance(value, (list, dict)):
-        table.fail(name, f"expected a single value, got {'a list' if isinstance(value, list) else 'a table'}")
+def _convert(where: Where, loc: tuple, name: str, value):
     try:
         return PARAMETERS[name].convert(value)
     except ParameterError as err:
-        table.fail(name, str(err))
+        where.fail(loc, str(err))
 
 
-def _parameter(table: Table, name: str, design: str):
-    _known(table, name)
-    value = table.data[name]
+def _parameter(where: Where, name: str, value, design: str):
+    loc = ("parameters", name)
+    _known(where, loc, name)
     p = PARAMETERS[name]
     if design == "grid":
         if not isinstance(value, list):
-            table.fail(name, "expected a list of values for a grid, e.g. [4, 8, 13]")
+            where.fail(loc, "expected a list of values for a grid, e.g. [4, 8, 13]")
         if not value:
-            table.fail(name, "empty list; give at least one value")
-        return tuple(_item(table, name, i, v) for i, v in enumerate(value))
+            where.fail(loc, "empty list; give at least one value")
+        for i, v in enumerate(value):
+            if isinstance(v, (list, dict)):
+                where.fail((*loc, i), "expected a single value")
+        return tuple(_convert(where, (*loc, i), name, v) for i, v in enumerate(value))
     if p.kind not in ("int", "float"):
-        table.fail(name, f'{design} samples numbers; {name} is a {p.kind}: put it in [fixed] or use design = "grid"')
+        where.fail(loc, f'{design} samples numbers; {name} is a {p.kind}: put it in [fixed] or use design = "grid"')
     if not isinstance(value, dict):
-        table.fail(name, f"expected a range {{min = .., max = ..}} for {design}")
-    rng = table.sub(value, table.where(name))
-    rng.allow("min", "max")
-    low = p.low if p.low is not None else -1e300
-    high = p.high if p.high is not None else 1e300
-    lo = rng.number("min", None, low, high)
-    hi = rng.number("max", None, low, high)
+        where.fail(loc, f"expected a range {{min = .., max = ..}} for {design}")
+    for key in value:
+        if key not in ("min", "max"):
+            where.fail((*loc, key), f"unknown key; {suggest(key, ('min', 'max'))}")
+    bounds = []
+    for key in ("min", "max"):
+        if key not in value:
+            where.fail((*loc, key), "missing required field")
+        bounds.append(_convert(where, (*loc, key), name, value[key]))
+    lo, hi = bounds
     if not lo < hi:
-        rng.fail("min", f"{lo:g} is not below max {hi:g}")
-    return (lo, hi)
-
-
-def _item(table: Table, name: str, i: int, value):
-    where = (name, i)  # Table reads (key, i) as item i of a list: parameters.patience[1]
-    if isinstance(value, (list, dict)):
-        table.fail(where, "expected a single value")
-    try:
-        return PARAMETERS[name].convert(value)
-    except ParameterError as err:
-        table.fail(where, str(err))
+        where.fail((*loc, "min"), f"{lo:g} is not below max {hi:g}")
+    return (float(lo), float(hi))

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.model.params import PARAMETERS
-from sim.scenario.schema import ScenarioError
+from sim.scenario.messages import ScenarioError
 
 ID_FIELDS = [("run_id", pa.int64()), ("point_id", pa.int64()), ("replicate", pa.int64()), ("seed", pa.int64())]
 # outcomes whose type cannot be read off one value: they may be None

@@ -12,7 +12,7 @@ from sim.scenario.load import (
     scenario_from_dict,
     scenario_path,
 )
-from sim.scenario.schema import ScenarioError
+from sim.scenario.messages import ScenarioError
 from sim.scenario.spec import Scenario
 
 __all__ = [

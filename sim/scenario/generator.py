@@ -22,36 +22,50 @@ win over generated ones.
 from __future__ import annotations
 
 import numpy as np
+from pydantic import Field, ValidationError
 
 from sim.scenario.roles import ROLES
-from sim.scenario.schema import Table
+from sim.scenario.spec import Number, Section, Whole
 
 REFERENCE_PEOPLE = 3000  # budgets below are per this many people (the teaching size)
 WEEKLY_MONEY = 240.0  # all organizations together, per REFERENCE_PEOPLE people
 SYSTEM_COST = 150.0  # price of a system change, per REFERENCE_PEOPLE people
-KEYS = ("organizations", "sectors", "people", "circumstances", "community", "seed", "target_drop")
 
 
-def expand(t: Table, steps: int) -> dict:
+class Generator(Section):
+    """``[generator]``: a random problem of the real-world scenarios' shape."""
+
+    organizations: Whole(1, 5000) = Field(12, description="number of organizations")
+    sectors: Whole(1, 1000) = Field(4, description="number of sectors (at most one per organization)")
+    people: Whole(1, 10_000_000) = Field(3000, description="number of people")
+    circumstances: Whole(2, 12) = Field(6, description="circumstances: real causes plus one proxy")
+    community: Whole(0, 20) = Field(1, description="community groups")
+    seed: Whole(0, 2**63 - 1) = Field(0, description="the same seed writes the same scenario")
+    target_drop: Number(0.0, 0.95) = Field(
+        0.25, description="the target is this share below the expected rate of independent circumstances"
+    )
+
+
+def expand(data, steps: int, where) -> dict:
     """The scenario sections a ``[generator]`` table stands for.
 
     Args:
-        t: the ``[generator]`` table.
+        data: the ``[generator]`` table as parsed.
         steps: the scenario's horizon (the goal must hold for at most that many weeks).
+        where: a :class:`sim.scenario.messages.Where` for one-line errors.
 
     Returns:
         ``population``, ``organizations``, ``leader``, ``community`` and ``interventions`` (the
         price of a system change) as parsed TOML would hold them.
     """
-    t.allow(*KEYS)
-    n_orgs = t.integer("organizations", 12, 1, 5000)
-    n_sectors = min(t.integer("sectors", 4, 1, 1000), n_orgs)
-    people = t.integer("people", 3000, 1, 10_000_000)
-    k = t.integer("circumstances", 6, 2, 12)
-    n_community = t.integer("community", 1, 0, 20)
-    drop = t.number("target_drop", 0.25, 0.0, 0.95)
+    try:
+        g = Generator.model_validate(data)
+    except ValidationError as err:
+        where.explain(err, Generator, loc_prefix=("generator",))
+    n_orgs, people, k, n_community, drop = g.organizations, g.people, g.circumstances, g.community, g.target_drop
+    n_sectors = min(g.sectors, n_orgs)
     hold = min(8, steps)
-    rng = np.random.default_rng(t.integer("seed", 0, 0, 2**63 - 1))
+    rng = np.random.default_rng(g.seed)
     circs = _circumstances(rng, k)
     names = [c["name"] for c in circs]
     causes, proxy = names[:-1], names[-1]

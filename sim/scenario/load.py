@@ -1,7 +1,7 @@
 """Scenarios: TOML files describing the people affected, the organizations and the network.
 
-A scenario is read into plain frozen dataclasses (:mod:`sim.scenario_spec`). Every field
-is checked (:mod:`sim.scenario_read`): an unknown key, a wrong type, a value out of range,
+A scenario is read into frozen pydantic models (:mod:`sim.scenario.spec`). Every field
+is checked (:mod:`sim.scenario.validate`): an unknown key, a wrong type, a value out of range,
 NaN, or a reference to something that does not exist raises :class:`ScenarioError` with
 one line ``<file>:<line>: <field path>: <problem>`` (``<file>: <field path>: ...`` when the
 field has no line of its own). :func:`dump_scenario` writes a scenario back out. The
@@ -10,12 +10,12 @@ format is documented in ``docs/scenarios.md``.
 
 from __future__ import annotations
 
-import re
-import tomllib
+import functools
 from pathlib import Path
 
-from sim.scenario.read import scenario_from_dict
-from sim.scenario.schema import Locator, ScenarioError
+from sim.scenario.files import file_problem, parse_toml, read_text
+from sim.scenario.locator import Locator
+from sim.scenario.messages import ScenarioError
 from sim.scenario.spec import (
     Circumstance,
     CommunitySpec,
@@ -27,10 +27,10 @@ from sim.scenario.spec import (
     Scenario,
     Setbacks,
 )
+from sim.scenario.validate import scenario_from_dict
 from sim.scenario.write import dump_scenario
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
-MAX_FILE_BYTES = 20_000_000
 
 __all__ = [
     "Circumstance",
@@ -66,16 +66,15 @@ def available_scenarios() -> list[str]:
     return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
 
 
-_CACHE: dict = {}
-
-
 def load_scenario(name_or_path: str | Path | Scenario) -> Scenario:
     """Load and check a scenario by name (a file stem in ``scenarios/``) or path.
 
-    A :class:`Scenario` (already checked) is returned as it is.
+    A :class:`Scenario` (already checked) is returned as it is. A file is read again only
+    when it changed (its modification time or size).
 
     Raises:
-        ScenarioError: the file is missing, unreadable, not UTF-8, not TOML, or a field is wrong.
+        ScenarioError: the file is missing, not a regular file, unreadable, not UTF-8, not
+            TOML, or a field is wrong.
     """
     if isinstance(name_or_path, Scenario):
         return name_or_path
@@ -83,33 +82,19 @@ def load_scenario(name_or_path: str | Path | Scenario) -> Scenario:
         raise ScenarioError(f"{name_or_path!r}: (file): expected a scenario name or a path to a .toml file")
     path = scenario_path(name_or_path)
     label = str(name_or_path) if path.parent == SCENARIO_DIR else str(path)
-    try:
-        stat = path.stat()
-    except OSError:
+    problem = file_problem(path)
+    if problem == "no such file":
         known = ", ".join(available_scenarios())
-        raise ScenarioError(f"{label}: (file): no such scenario file; shipped scenarios: {known}") from None
-    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-    if key not in _CACHE:
-        if stat.st_size > MAX_FILE_BYTES:
-            raise ScenarioError(f"{label}: (file): {stat.st_size:,} bytes; a scenario is at most {MAX_FILE_BYTES:,}")
-        try:
-            raw = path.read_bytes()
-        except OSError as err:
-            raise ScenarioError(f"{label}: (file): cannot read the file: {err.strerror or err}") from None
-        _CACHE[key] = parse_scenario(decode(raw, label), label=label, default_name=path.stem)
-    return _CACHE[key]
+        raise ScenarioError(f"{label}: (file): no such scenario file; shipped scenarios: {known}")
+    if problem:
+        raise ScenarioError(f"{label}: (file): {problem}")
+    info = path.stat()
+    return _load(str(path.resolve()), info.st_mtime_ns, info.st_size, label, path.stem)
 
 
-def decode(raw: bytes, label: str) -> str:
-    """The file's bytes as text: UTF-8 (a byte-order mark is allowed), else a one-line error."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise ScenarioError(
-            f"{label}:{line}: (file): not UTF-8 text (byte 0x{raw[err.start]:02x} at offset "
-            f"{err.start}); save the file as UTF-8"
-        ) from None
+@functools.lru_cache(maxsize=64)
+def _load(resolved: str, mtime_ns: int, size: int, label: str, stem: str) -> Scenario:
+    return parse_scenario(read_text(Path(resolved), label), label=label, default_name=stem)
 
 
 def parse_scenario(text: str, *, label: str = "<scenario>", default_name: str = "scenario") -> Scenario:
@@ -123,26 +108,7 @@ def parse_scenario(text: str, *, label: str = "<scenario>", default_name: str = 
     Raises:
         ScenarioError: one line naming the file, line and field, and what is wrong.
     """
-    if not isinstance(text, str):
-        raise ScenarioError(f"{label}: (file): expected TOML text, got {type(text).__name__}")
-    if not text.strip():
-        raise ScenarioError(f"{label}: (file): the file is empty; expected a TOML scenario (see docs/scenarios.md)")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        reason = str(err)
-        found = re.search(r" \(at line (\d+), column (\d+)\)", reason)
-        where = f"{label}:{found.group(1)}" if found else label
-        if found:
-            reason = reason.replace(found.group(0), f" (column {found.group(2)})")
-        raise ScenarioError(f"{where}: (file): not valid TOML: {reason}") from None
-    except (RecursionError, ValueError) as err:
-        raise ScenarioError(f"{label}: (file): not valid TOML: {type(err).__name__}") from None
-    if not data:
-        raise ScenarioError(
-            f"{label}: (file): the file has no settings, only comments or blank lines; "
-            "expected a TOML scenario (see docs/scenarios.md)"
-        )
+    data = parse_toml(text, label)
     try:
         return scenario_from_dict(data, label=label, default_name=default_name, locator=Locator(text))
     except RecursionError:

@@ -1,25 +1,98 @@
-"""The scenario as data: frozen dataclasses read from TOML by :mod:`sim.scenario_read`.
+"""The scenario format, declared once: every field's type, range, default and meaning.
 
-Every field is documented with its type, range and default in ``docs/scenarios.md``.
-Mappings (``mission``, ``raises``) are plain dicts; lists are tuples.
+A scenario file is read into these (frozen) pydantic models. What a field accepts comes
+from its declaration alone: the loader's one-line errors (:mod:`sim.scenario.messages`),
+the tables of ``docs/scenarios.md`` (checked against this file by a test), and the writer
+(:mod:`sim.scenario.write`). What refers to what (a circumstance named in a mission, a role
+and what it needs, unique names) is checked after, in :mod:`sim.scenario.validate`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr
+from pydantic_core import PydanticCustomError
+
+from sim.scenario.roles import ROLES
+
+MAX_CIRCUMSTANCES = 12
+MAX_ORGANIZATIONS = 10_000
+MAX_COMMUNITY = 100
+FORMAT = 1  # the scenario format this code writes (see docs/scenarios.md, "Format versions")
 
 
-@dataclass(frozen=True)
-class Circumstance:
-    """One circumstance of the people affected (a housing move, a health problem...)."""
+def _as_tuple(value):
+    return tuple(value) if isinstance(value, list) else value
 
-    name: str
-    prevalence: float
-    duration: float
-    weight: float
-    group: str = ""
-    raises: dict = field(default_factory=dict)
-    label: str = ""
+
+def _plain_text(value):
+    """A name shown in terminals, tables and file names: no control characters, not blank."""
+    if isinstance(value, str):
+        if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 or ch in "\u2028\u2029" for ch in value):
+            raise PydanticCustomError("control_character", "must not contain control characters or line breaks")
+        if not value.strip():
+            raise PydanticCustomError("blank", "must not be empty")
+    return value
+
+
+def _pair(value):
+    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(x, str) for x in value)):
+        raise PydanticCustomError("pair", 'expected a pair of names, e.g. ["Schools", "Housing Authority"]')
+    return tuple(value)
+
+
+def List(item: Any, noun: str = "a string") -> Any:  # noqa: N802 - used like a type
+    """A TOML list read as a tuple of ``item``; ``noun`` names one item in messages."""
+    return Annotated[tuple[item, ...], BeforeValidator(_as_tuple), Field(title=noun), PlainSerializer(list)]
+
+
+def Number(low: float, high: float) -> Any:  # noqa: N802 - used like a type
+    """A finite number in ``[low, high]`` (a whole number in the file is read as a float)."""
+    return Annotated[float, Field(ge=low, le=high)]
+
+
+def Whole(low: int, high: int) -> Any:  # noqa: N802 - used like a type
+    """A whole number in ``[low, high]``."""
+    return Annotated[int, Field(ge=low, le=high)]
+
+
+Name = Annotated[str, BeforeValidator(_plain_text)]
+Role = Literal[ROLES]  # type: ignore[valid-type]
+
+
+class Section(BaseModel):
+    """A table of a scenario file: unknown keys, wrong types, NaN and out-of-range values refused."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+
+
+class Header(Section):
+    """``[scenario]``: what the scenario is, for people."""
+
+    format: Whole(1, FORMAT) = Field(FORMAT, description="the format version the file is written in")
+    name: Name | None = Field(None, description="the scenario's name (shown by `coalition scenarios`)")
+    title: Name | None = Field(None, description="a title for plots and the app")
+    description: str = Field("", description="one sentence")
+    steps: Whole(1, 10_000) = Field(156, description="the horizon in weeks")
+    notice: str = Field("", description='"what to notice, what to try", shown to students in the app')
+    how_it_works: str = Field("", description="how the model works for this problem, in plain words (Info panel)")
+    things_to_try: str = Field("", description="experiments for students, in plain words (Info panel)")
+    sources: List(str, "a string naming a source") = Field((), description="where the numbers come from")
+
+
+class Circumstance(Section):
+    """One circumstance of the people affected (a housing move, a health problem...), hidden from agents."""
+
+    name: Name = Field(description="how everything else refers to it; not `outcome`, unique")
+    label: str = Field("", description="how people read it in the app and the narration (default: the name)")
+    prevalence: Number(1e-6, 0.999) = Field(description="share of people with it at steady state")
+    duration: Number(1, 10_000) = Field(description="mean weeks it lasts")
+    weight: Number(-20, 20) = Field(description="its hidden effect on the outcome's log-odds")
+    group: str = Field("", description='a family of causes ("instability"), for reports (default: the name)')
+    raises: dict[str, Number(0, 100)] = Field(
+        default_factory=dict, description="other circumstances it makes likelier: onset times `1 + strength`"
+    )
 
     @property
     def display(self) -> str:
@@ -27,52 +100,40 @@ class Circumstance:
         return self.label or self.name.replace("_", " ")
 
 
-@dataclass(frozen=True)
-class PopulationSpec:
-    """The people affected and the goal set for them."""
+class PopulationSpec(Section):
+    """``[population]``: the people affected and the goal set for them."""
 
-    size: int
-    outcome: str
-    baseline: float
-    circumstances: tuple
-    target_rate: float
-    hold_steps: int
-
-
-@dataclass(frozen=True)
-class OrganizationSpec:
-    """An organization as the scenario describes it."""
-
-    name: str
-    sector: str
-    mission: dict
-    budget: float
-    metric: str
-    roles: tuple
-    reach: float = 0.05
-    touches: tuple = ()
-    focus: float = 0.0
-    records: tuple = ()
-    authority: tuple = ()
-    legitimacy: float = 0.0
-    reliability: float = 0.85
-    patience: float = 1.0
-    funding_pool: str = ""
-    short_name: str = ""
-
-    @property
-    def label(self) -> str:
-        """A short label for pictures: ``short_name``, else the name."""
-        return self.short_name or self.name
+    size: Whole(1, 10_000_000) = Field(description="number of people (the model's `n_people` overrides it)")
+    outcome: str = Field("the outcome", description='what is measured, in words ("chronic absence")')
+    baseline: Number(-50, 50) = Field(description="log-odds of the outcome for a person with no circumstance")
+    target_rate: Number(0, 1) = Field(description="the goal: the outcome rate at or under this...")
+    hold_steps: Whole(1, 10_000) = Field(8, description="...for this many weeks in a row")
+    circumstances: Annotated[
+        tuple[Circumstance, ...], BeforeValidator(_as_tuple), Field(min_length=1, max_length=MAX_CIRCUMSTANCES)
+    ] = Field(description="what people live through (below)")
 
 
-@dataclass(frozen=True)
-class LeaderSpec:
-    """The convener: its name and home sector (where a point leader acts)."""
+class OrganizationSpec(Section):
+    """``[[organizations]]``: an organization as the scenario describes it."""
 
-    name: str = "System leader"
-    sector: str = ""
-    short_name: str = ""
+    name: Name = Field(description="unique among organizations, leader and partners")
+    short_name: str = Field("", description='a short label for pictures ("Housing"; default: the name)')
+    sector: Name = Field(description="organizations of a sector start tied (silos); a point leader works in its own")
+    mission: dict[str, Number(0, 100)] = Field(
+        description="weights over `outcome` and circumstances; one above 0; its distance from the problem"
+    )
+    budget: Number(0, 1e12) = Field(description="money per week; members with the resources role pledge a share")
+    metric: str = Field("outcome", description="what it watches for progress: `outcome` or a circumstance")
+    roles: List(Role, "a role") = Field(description="the capabilities it brings (`sim/scenario/roles.py`)")
+    reach: Number(0, 1) = Field(0.05, description="share of all people it touches (and records)")
+    touches: List(str, "a circumstance") = Field((), description="with `focus`: it touches people with these more")
+    focus: Number(0, 1) = Field(0.0, description="share of people with `touches` that it touches")
+    records: List(str, "a circumstance") = Field((), description="what it has on file for the people it touches")
+    authority: List(str, "a circumstance") = Field((), description="what it can change for everyone")
+    legitimacy: Number(0, 1) = Field(0.0, description="how far people trust it (raises uptake of case work)")
+    reliability: Number(0, 1) = Field(0.85, description="chance it honours a commitment or pledge")
+    patience: Number(0.01, 100) = Field(1.0, description="a factor on the model's `patience`")
+    funding_pool: str = Field("", description="organizations in one pool compete for funding every 52 weeks")
 
     @property
     def label(self) -> str:
@@ -80,15 +141,12 @@ class LeaderSpec:
         return self.short_name or self.name
 
 
-@dataclass(frozen=True)
-class CommunitySpec:
-    """A community partner speaking for the people affected."""
+class LeaderSpec(Section):
+    """``[leader]``: the convener's name and home sector (where a point leader acts)."""
 
-    name: str
-    reach: float
-    knows: tuple
-    legitimacy: float
-    short_name: str = ""
+    name: Name = Field("System leader", description="the convener, in the narration")
+    short_name: str = Field("", description="a short label for pictures (default: the name)")
+    sector: str = Field("", description="its home sector, a sector of some organization (default: the first's)")
 
     @property
     def label(self) -> str:
@@ -96,57 +154,104 @@ class CommunitySpec:
         return self.short_name or self.name
 
 
-@dataclass(frozen=True)
-class NetworkSpec:
-    """How the starting network is drawn: silos by sector plus explicit ties."""
+class CommunitySpec(Section):
+    """``[[community]]``: a community partner speaking for the people affected."""
 
-    within_sector: float = 0.8
-    across_sectors: float = 0.05
-    silo_trust: float = 0.2
-    ties: tuple = ()
+    name: Name = Field(description="unique among organizations, leader and partners")
+    short_name: str = Field("", description="a short label for pictures (default: the name)")
+    reach: Number(0, 1) = Field(0.1, description="share of people it speaks for")
+    knows: List(str, "a circumstance") = Field((), description="what it knows that agencies may not record")
+    legitimacy: Number(0, 1) = Field(0.5, description="lent to the coalition when it is a partner")
 
-
-@dataclass(frozen=True)
-class Interventions:
-    """Prices and effects of what the coalition can buy."""
-
-    case_cost: float = 1.0
-    spend_share: float = 0.5
-    system_cost: float = 120.0
-    system_lag: int = 26
-    system_effect: float = 0.4
+    @property
+    def label(self) -> str:
+        """A short label for pictures: ``short_name``, else the name."""
+        return self.short_name or self.name
 
 
-@dataclass(frozen=True)
-class Setbacks:
-    """Setbacks strike at ``rate`` per week; ``kinds`` weighs which one."""
+class NetworkSpec(Section):
+    """``[network]``: how the starting network is drawn: silos by sector plus explicit ties."""
 
-    rate: float = 0.03
-    budget_cut: float = 1.0
-    turnover: float = 1.0
-    misuse: float = 1.0
+    within_sector: Number(0, 1) = Field(0.8, description="chance two organizations of one sector start tied")
+    across_sectors: Number(0, 1) = Field(0.05, description="chance two of different sectors start tied")
+    silo_trust: Number(0, 1) = Field(0.2, description="extra starting trust inside a sector")
+    ties: Annotated[
+        tuple[Annotated[tuple[str, str], BeforeValidator(_pair), PlainSerializer(list)], ...],
+        BeforeValidator(_as_tuple),
+        PlainSerializer(list),
+    ] = Field((), description="pairs of names tied from the start")
 
 
-@dataclass(frozen=True)
-class Scenario:
-    """A whole scenario, as loaded from TOML."""
+class Interventions(Section):
+    """``[interventions]``: prices and effects of what the coalition can buy."""
 
-    name: str
-    title: str
-    description: str
-    steps: int
-    population: PopulationSpec
-    organizations: tuple
-    leader: LeaderSpec
-    community: tuple
-    network: NetworkSpec
-    interventions: Interventions
-    setbacks: Setbacks
-    notice: str = ""
-    sources: tuple = ()
-    how_it_works: str = ""
-    things_to_try: str = ""
-    path: str = field(default="", compare=False)
+    case_cost: Number(1e-6, 1e9) = Field(1.0, description="money per case of case work")
+    spend_share: Number(0, 1) = Field(0.5, description="share of the pool spent each week")
+    system_cost: Number(0, 1e12) = Field(120.0, description="price of a system change")
+    system_lag: Whole(0, 10_000) = Field(26, description="weeks before a system change acts")
+    system_effect: Number(0, 1) = Field(0.4, description="how much a system change lowers the onset of its cause")
+
+
+class Setbacks(Section):
+    """``[setbacks]``: setbacks strike at ``rate`` per week; the weights pick which kind."""
+
+    rate: Number(0, 1) = Field(0.03, description="chance of a setback per week")
+    budget_cut: Number(0, 1e6) = Field(1.0, description="weight of budget cuts")
+    turnover: Number(0, 1e6) = Field(1.0, description="weight of staff turnover")
+    misuse: Number(0, 1e6) = Field(1.0, description="weight of data misuse")
+
+
+class Scenario(Section):
+    """A whole scenario, as a file holds it (``[scenario]`` is the :class:`Header`)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    header: Header = Field(alias="scenario", description="what the scenario is")
+    population: PopulationSpec = Field(description="the people affected and the goal")
+    organizations: Annotated[
+        tuple[OrganizationSpec, ...],
+        BeforeValidator(_as_tuple),
+        Field(min_length=1, max_length=MAX_ORGANIZATIONS),
+    ] = Field(description="the organizations that could form a coalition")
+    leader: LeaderSpec = Field(default_factory=LeaderSpec, description="the convener")
+    community: Annotated[tuple[CommunitySpec, ...], BeforeValidator(_as_tuple), Field(max_length=MAX_COMMUNITY)] = (
+        Field((), description="partners speaking for the people affected")
+    )
+    network: NetworkSpec = Field(default_factory=NetworkSpec, description="the starting network")
+    interventions: Interventions = Field(default_factory=Interventions, description="prices and effects")
+    setbacks: Setbacks = Field(default_factory=Setbacks, description="setbacks from outside")
+    _path: str = PrivateAttr("")
+
+    def __eq__(self, other) -> bool:
+        """Equal when every field is equal (the file it was read from does not count)."""
+        return isinstance(other, Scenario) and self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]  # missions and raises are dicts
+
+    @property
+    def path(self) -> str:
+        """The file it was read from (``""`` when built in code)."""
+        return self._path
+
+    def from_file(self, path: str) -> Scenario:
+        """This scenario, remembering the file it was read from."""
+        self._path = str(path)
+        return self
+
+    @property
+    def name(self) -> str:
+        """The scenario's name."""
+        return self.header.name or ""
+
+    @property
+    def title(self) -> str:
+        """Its title."""
+        return self.header.title or self.name
+
+    @property
+    def steps(self) -> int:
+        """The horizon in weeks."""
+        return self.header.steps
 
     @property
     def circumstance_names(self) -> tuple:

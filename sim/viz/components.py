@@ -108,7 +108,7 @@ def Notice(model, week: int):
         solara.Text(
             "Roles at the table: " + ", ".join(f"✓ {r}" if r in present else f"✗ {r}" for r in ROLES), style=BLOCK
         )
-        for paragraph in notice_paragraphs(model.spec.notice):
+        for paragraph in notice_paragraphs(model.spec.header.notice):
             solara.Text(paragraph, style=BLOCK)
     return card
 

@@ -18,7 +18,7 @@ from sim.model.model import CoalitionModel
 from sim.model.params import PARAMETERS, ParameterError
 from sim.model.seeding import normalize_rng
 from sim.scenario.load import available_scenarios
-from sim.scenario.schema import ScenarioError
+from sim.scenario.messages import ScenarioError
 
 DEFAULT_SCENARIO = "chicago_absenteeism"
 NO_ROLE = "(none)"  # how the app shows missing_role="" in a selector

@@ -11,7 +11,6 @@ run with the same seeds as the tests (``vhelpers``), through two worker processe
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 import tempfile
 import time
@@ -336,7 +335,7 @@ def robustness(n: int):
                 spec = load_scenario(scenario)
                 value = getattr(spec.interventions, name) * factor
                 value = int(round(value)) if name == "system_lag" else value
-                spec = dataclasses.replace(spec, interventions=dataclasses.replace(spec.interventions, **{name: value}))
+                spec = spec.model_copy(update={"interventions": spec.interventions.model_copy(update={name: value})})
                 scenario = str(Path(tmp) / f"{name}-{factor}.toml")
                 Path(scenario).write_text(dump_scenario(spec), encoding="utf-8")
             settings = [dict(base), dict(base, leader="point"), dict(base, leader="none"), dict(base, patience=13)]

@@ -17,8 +17,6 @@ without data owners. Two measures of "beats":
 docs/validation.md reports a fuller sweep (all five roles, community modes).
 """
 
-import dataclasses
-
 import pytest
 import vhelpers
 
@@ -67,7 +65,7 @@ def variant(name: str, factor: float, directory) -> tuple[str, dict]:
         return "chicago_absenteeism", {name: PARAMETERS[name].default * factor}
     spec = load_scenario("chicago_absenteeism")
     value = getattr(spec.interventions, name) * factor
-    spec = dataclasses.replace(spec, interventions=dataclasses.replace(spec.interventions, **{name: value}))
+    spec = spec.model_copy(update={"interventions": spec.interventions.model_copy(update={name: value})})
     path = directory / f"{name}-{factor}.toml"
     path.write_text(dump_scenario(spec), encoding="utf-8")
     return str(path), {}
