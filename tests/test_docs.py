@@ -25,3 +25,11 @@ def test_readme_starts_with_the_two_commands():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^demo:", makefile, flags=re.M) and re.search(r"^test:", makefile, flags=re.M)
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_scenario_format_tables_are_made_from_the_schema():
+    from sim.scenario.reference import refresh
+
+    text = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    assert "<!-- fields: OrganizationSpec -->" in text and "<!-- roles -->" in text
+    assert refresh(text) == text, "run: python -m sim.scenario.reference docs/scenarios.md"

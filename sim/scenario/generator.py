@@ -77,6 +77,7 @@ def expand(data, steps: int, where) -> dict:
         "hold_steps": hold,
     }
     start = independent_rate(population["baseline"], circs)
+    rng.integers(2**32)  # the draw a sampled start once took: generated organizations stay as they were
     population["target_rate"] = round(start * (1.0 - drop), 4)
     sectors = [f"sector {i + 1}" for i in range(n_sectors)]
     orgs = [

@@ -71,14 +71,14 @@ class Header(Section):
     """``[scenario]``: what the scenario is, for people."""
 
     format: Whole(1, FORMAT) = Field(FORMAT, description="the format version the file is written in")
-    name: Name | None = Field(None, description="the scenario's name (shown by `coalition scenarios`)")
-    title: Name | None = Field(None, description="a title for plots and the app")
+    name: Name | None = Field(None, description="the scenario's name (default: the file stem)")
+    title: Name | None = Field(None, description="a title for plots and the app (default: the file stem)")
     description: str = Field("", description="one sentence")
     steps: Whole(1, 10_000) = Field(156, description="the horizon in weeks")
     notice: str = Field("", description='"what to notice, what to try", shown to students in the app')
     how_it_works: str = Field("", description="how the model works for this problem, in plain words (Info panel)")
     things_to_try: str = Field("", description="experiments for students, in plain words (Info panel)")
-    sources: List(str, "a string naming a source") = Field((), description="where the numbers come from")
+    sources: List(str, "a source") = Field((), description="where the numbers come from")
 
 
 class Circumstance(Section):
