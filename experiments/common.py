@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import matplotlib
 
-matplotlib.use("Agg")
+matplotlib.use("Agg")  # scripts write files; they never open a window
 matplotlib.rcParams["svg.hashsalt"] = "coalition"  # the same SVG from the same table
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing
+from sim.runs import load_spec, run_sweep, stats  # noqa: E402
 
-from sim.runs import load_spec, run_sweep  # noqa: E402
+HERE = Path(__file__).resolve().parent
 
 QUICK = {"replicates": 2, "steps": 20}
 
@@ -66,15 +64,10 @@ def sweep(args, spec, label: str = "sweep") -> pd.DataFrame:
     return pd.read_parquet(out / "runs").sort_values("run_id").reset_index(drop=True)
 
 
-def wilson(k, n, z: float = 1.96):
-    """Wilson 95% interval of a proportion: (p, low, high), arrays or scalars."""
-    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
-    p = np.divide(k, n, out=np.zeros_like(k), where=n > 0)
-    denom = 1 + z**2 / np.maximum(n, 1)
-    centre = (p + z**2 / (2 * np.maximum(n, 1))) / denom
-    half = z * np.sqrt(p * (1 - p) / np.maximum(n, 1) + z**2 / (4 * np.maximum(n, 1) ** 2)) / denom
-    low, high = np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
-    return p, np.minimum(low, p), np.maximum(high, p)  # p = 0 or 1: no negative error bar from rounding
+def wilson(k, n):
+    """Wilson 95% intervals of proportions, row by row: (p, low, high) arrays (``sim.runs.stats.wilson``)."""
+    rows = [stats.wilson(int(ki), int(ni)) for ki, ni in zip(np.atleast_1d(k), np.atleast_1d(n), strict=True)]
+    return tuple(np.array([getattr(r, f) for r in rows]) for f in ("value", "low", "high"))
 
 
 def success_table(df: pd.DataFrame, by: list, extra: tuple = ()) -> pd.DataFrame:

@@ -3,6 +3,8 @@
 An agent-based model on Mesa after the chapter "How to Unite the Right People".
 """
 
+from importlib import metadata
+
 from sim.model import CoalitionModel, CommunityPartner, Organization, State, SystemLeader, run
 from sim.model.params import PARAMETERS, ParameterError
 from sim.scenario import ScenarioError, available_scenarios, dump_scenario, load_scenario
@@ -23,4 +25,7 @@ __all__ = [
     "load_scenario",
     "run",
 ]
-__version__ = "0.1.0"
+try:
+    __version__ = metadata.version("coalition")
+except metadata.PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"

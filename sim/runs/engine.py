@@ -19,6 +19,7 @@ from sim.runs.design import Design, auto_chunk_size, chunked, shard_range
 from sim.runs.series import remove_orphans, run_with_series, series_schema, series_table
 from sim.runs.spec import SweepSpec
 from sim.runs.storage import (
+    ManifestError,
     build_schema,
     check_or_write_manifest,
     clean_temporary,
@@ -102,7 +103,7 @@ def run_sweep(
         A :class:`SweepReport`.
 
     Raises:
-        ScenarioError: the directory was started with another spec.
+        ManifestError: the directory was started with another spec.
         SweepError: workers kept dying, or a run failed.
     """
     started = time.perf_counter()
@@ -173,9 +174,7 @@ def _contains(sorted_ids: np.ndarray, i: int) -> bool:
 def _check_columns(out: Path, columns: list) -> None:
     import json
 
-    from sim.scenario.messages import ScenarioError
-
     path = out / "manifest.json"
     old = json.loads(path.read_text()).get("columns")
     if old is not None and old != columns:
-        raise ScenarioError(f"{path}: columns: the model's outputs changed since this sweep started; use a new --out")
+        raise ManifestError(f"{path}: columns: the model's outputs changed since this sweep started; use a new --out")

@@ -18,8 +18,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.errors import InputError
 from sim.model.params import PARAMETERS
-from sim.scenario.messages import ScenarioError
+
+
+class ManifestError(InputError):
+    """A sweep directory that holds another sweep, or no manifest beside its results."""
+
 
 ID_FIELDS = [("run_id", pa.int64()), ("point_id", pa.int64()), ("replicate", pa.int64()), ("seed", pa.int64())]
 # outcomes whose type cannot be read off one value: they may be None
@@ -112,23 +117,23 @@ def check_or_write_manifest(out: Path, spec_dict: dict, extra: dict) -> None:
     """Write ``DIR/manifest.json``, or refuse a directory started with a different spec.
 
     Raises:
-        ScenarioError: the directory holds another sweep.
+        ManifestError: the directory holds another sweep.
     """
     path = out / "manifest.json"
     if path.exists():
         try:
             old = json.loads(path.read_text())["spec"]
         except (OSError, ValueError, KeyError, TypeError):
-            raise ScenarioError(f"{path}: (file): not a sweep manifest; use another --out directory") from None
+            raise ManifestError(f"{path}: (file): not a sweep manifest; use another --out directory") from None
         if old != spec_dict:
             changed = sorted(k for k in set(old) | set(spec_dict) if old.get(k) != spec_dict.get(k))
-            raise ScenarioError(
+            raise ManifestError(
                 f"{path}: spec: this directory was started with a different spec (changed: {', '.join(changed)}); "
                 "rerun with the original spec or use a new --out directory"
             )
         return
     if any((out / "runs").glob("part-*.parquet")):
-        raise ScenarioError(f"{out}: runs: holds results but no manifest.json; use a new --out directory")
+        raise ManifestError(f"{out}: runs: holds results but no manifest.json; use a new --out directory")
     out.mkdir(parents=True, exist_ok=True)
     manifest = {"spec": spec_dict, "versions": package_versions(), **extra}
     tmp = out / f".manifest-{uuid.uuid4().hex[:8]}.json.tmp"

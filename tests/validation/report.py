@@ -27,6 +27,7 @@ import vhelpers  # noqa: E402
 
 from sim import CoalitionModel  # noqa: E402
 from sim.model.params import PARAMETERS  # noqa: E402
+from sim.runs.stats import wilson  # noqa: E402
 from sim.scenario.load import dump_scenario, load_scenario  # noqa: E402
 
 ROLES = ("touch", "data", "resources", "legitimacy", "authority")
@@ -34,7 +35,8 @@ SIGNATURES = ("final_rate", "diagnosis_accuracy", "reach", "uptake", "money_spen
 
 
 def row(label, runs) -> str:
-    lo, hi = vhelpers.wilson(vhelpers.success(runs), len(runs))
+    ci = wilson(sum(bool(r["goal_reached"]) for r in runs), len(runs))
+    lo, hi = ci.low, ci.high
     goal_weeks = [r["steps_to_goal"] for r in runs if r["steps_to_goal"] is not None]
     med = f"{np.median(goal_weeks):.0f}" if goal_weeks else "-"
     cells = [f"{vhelpers.success(runs):.2f} [{lo:.2f}, {hi:.2f}]", med]

@@ -7,8 +7,6 @@ these tests is reproducible. Runs go through a pool of two processes.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from sim.runs.replicates import replicate_seeds, run_many
@@ -64,13 +62,6 @@ def clearly_lower(a: list[dict], b: list[dict], key: str = "final_rate", alpha: 
 
     values = ([float(r[key]) for r in runs] for runs in (a, b))
     return bool(mannwhitneyu(*values, alternative="less").pvalue < alpha)
-
-
-def wilson(p: float, n: int, z: float = 1.96) -> tuple[float, float]:
-    """Wilson 95% interval of a proportion ``p`` observed over ``n`` runs."""
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def describe(label: str, runs: list[dict]) -> str:
