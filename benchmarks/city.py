@@ -27,9 +27,12 @@ import argparse
 import tomllib
 from pathlib import Path
 
+import tomli_w
+
 ROOT = Path(__file__).resolve().parent.parent
 TEACHING = ROOT / "scenarios" / "chicago_absenteeism.toml"
 CITY = ROOT / "scenarios" / "chicago_city.toml"
+AGENCIES = Path(__file__).resolve().parent / "city_agencies.toml"
 
 STUDENTS = 322_106  # CPS 20th-day enrollment 2022-23
 SCHOOLS = 630
@@ -57,26 +60,6 @@ HEADER = """\
 """
 
 
-def _value(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        return repr(v)
-    if isinstance(v, str):
-        return '"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_value(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "{ " + ", ".join(f"{k} = {_value(x)}" for k, x in v.items()) + " }"
-    raise TypeError(type(v))
-
-
-def _table(header: str, items: dict) -> list[str]:
-    return [header, *(f"{k} = {_value(v)}" for k, v in items.items()), ""]
-
-
 def _org(name, sector, mission, budget, roles, *, metric="outcome", reach=0.0, **extra) -> dict:
     out = {
         "name": name,
@@ -91,142 +74,18 @@ def _org(name, sector, mission, budget, roles, *, metric="outcome", reach=0.0, *
     return out
 
 
-def organizations(n_orgs: int, scale: float) -> tuple[list[dict], list[tuple[str, str]]]:
+def organizations(n_orgs: int, scale: float) -> tuple[list[dict], list[tuple[str, str]], tuple]:
     """The organizations and explicit ties for a city of ``n_orgs`` organizations.
 
-    With fewer than the full city, hospitals and community organizations shrink with the
-    schools (at least one of each); the core agencies stay.
+    The agencies and foundations are data (``benchmarks/city_agencies.toml``, budgets at
+    teaching size, times ``scale``); hospitals, community organizations and schools are
+    families made here. With fewer than the full city, hospitals and community
+    organizations shrink with the schools (at least one of each); the core agencies stay.
     """
     m = scale
     core = [
-        _org(
-            "Chicago Public Schools",
-            "education",
-            {"outcome": 1.0, "disengagement": 0.5},
-            40 * m,
-            ["data", "resources", "authority"],
-            reach=1.0,
-            records=["disengagement"],
-            authority=["disengagement", "transport_barrier"],
-            legitimacy=0.1,
-            reliability=0.9,
-            funding_pool="city",
-        ),
-        _org(
-            "Department of Children and Family Services",
-            "child services",
-            {"child_welfare": 1.0, "parent_mental_health": 0.3},
-            25 * m,
-            ["touch", "data", "authority"],
-            metric="child_welfare",
-            reach=0.04,
-            touches=["child_welfare"],
-            focus=0.8,
-            records=["child_welfare"],
-            authority=["child_welfare"],
-            reliability=0.88,
-            funding_pool="state",
-        ),
-        _org(
-            "Cook County Juvenile Court",
-            "child services",
-            {"child_welfare": 1.0},
-            2 * m,
-            ["touch"],
-            metric="child_welfare",
-            reach=0.01,
-            touches=["child_welfare"],
-            focus=0.1,
-            reliability=0.85,
-        ),
-        _org(
-            "Chicago Department of Public Health",
-            "health",
-            {"health_problem": 1.0, "parent_mental_health": 0.5},
-            25 * m,
-            ["data", "resources", "authority"],
-            metric="health_problem",
-            reach=0.3,
-            touches=["health_problem"],
-            focus=0.6,
-            records=["health_problem", "parent_mental_health"],
-            authority=["health_problem"],
-            reliability=0.88,
-            funding_pool="city",
-        ),
-        _org(
-            "Cook County Health",
-            "health",
-            {"health_problem": 1.0, "parent_mental_health": 0.5},
-            5 * m,
-            ["touch", "data"],
-            metric="health_problem",
-            reach=0.05,
-            touches=["parent_mental_health"],
-            focus=0.1,
-            records=["parent_mental_health"],
-            reliability=0.88,
-            funding_pool="county",
-        ),
-        _org(
-            "Chicago Housing Authority",
-            "housing",
-            {"housing_instability": 1.0},
-            35 * m,
-            ["touch", "data", "resources", "authority"],
-            metric="housing_instability",
-            reach=0.06,
-            touches=["housing_instability"],
-            focus=0.7,
-            records=["housing_instability"],
-            authority=["housing_instability"],
-            reliability=0.88,
-            funding_pool="city",
-        ),
-        _org(
-            "Department of Family and Support Services",
-            "social services",
-            {"parent_mental_health": 1.0, "housing_instability": 0.5, "child_welfare": 0.3},
-            25 * m,
-            ["touch", "data", "resources"],
-            metric="parent_mental_health",
-            reach=0.08,
-            touches=["parent_mental_health", "housing_instability"],
-            focus=0.3,
-            records=["parent_mental_health", "housing_instability"],
-            reliability=0.88,
-            funding_pool="city",
-        ),
-        _org(
-            "Chicago Transit Authority",
-            "transport",
-            {"transport_barrier": 1.0},
-            15 * m,
-            ["resources", "authority"],
-            metric="transport_barrier",
-            reach=0.2,
-            authority=["transport_barrier"],
-            reliability=0.88,
-            funding_pool="city",
-        ),
-        _org(
-            "Chicago Community Trust",
-            "philanthropy",
-            {"outcome": 0.6, "housing_instability": 0.3},
-            25 * m,
-            ["resources", "legitimacy"],
-            legitimacy=0.2,
-            reliability=0.95,
-        ),
-        _org(
-            "Family foundations",
-            "philanthropy",
-            {"outcome": 0.6},
-            15 * m,
-            ["resources", "legitimacy"],
-            legitimacy=0.1,
-            reliability=0.95,
-        ),
+        {**o, "budget": round(float(o["budget"]) * m, 3)}
+        for o in tomllib.loads(AGENCIES.read_text(encoding="utf-8"))["organizations"]
     ]
     core = core[: max(1, min(len(core), n_orgs - 3))]
     rest = max(n_orgs - len(core), 3)
@@ -296,48 +155,40 @@ def city_toml(
     teaching = tomllib.loads(TEACHING.read_text(encoding="utf-8"))
     scale = people / teaching["population"]["size"]
     orgs, ties, (n_schools, n_hospitals, n_community) = organizations(n_orgs, scale)
-    within = round(min(0.9, SCHOOL_DEGREE / max(n_schools, 1)), 6)
-    pop = dict(teaching["population"])
-    circumstances = pop.pop("circumstances")
-    pop["size"] = int(people)
-    iv = dict(teaching.get("interventions", {}))
-    iv["system_cost"] = round(float(iv.get("system_cost", 120.0)) * scale, 3)
-    lines = HEADER.format(
+    head = teaching["scenario"]
+    network = dict(teaching.get("network", {}))
+    network["within_sector"] = round(min(0.9, SCHOOL_DEGREE / max(n_schools, 1)), 6)
+    network["across_sectors"] = round(min(network.get("across_sectors", 0.05), 2.0 / max(len(orgs), 1)), 6)
+    network["ties"] = [list(t) for t in ties]
+    interventions = dict(teaching.get("interventions", {}))
+    interventions["system_cost"] = round(float(interventions.get("system_cost", 120.0)) * scale, 3)
+    document = {
+        "scenario": {
+            "name": name,
+            "title": "Chronic absenteeism in Chicago (the whole city)",
+            "description": "All of Chicago's public-school students and about 630 schools, with the city, county "
+            "and state agencies, hospitals and community organizations.",
+            "steps": head.get("steps", 156),
+            "notice": head.get("notice", ""),
+            "sources": [*head.get("sources", []), "CPS press release, 29 Sep 2022 (322,106 students)"],
+        },
+        "population": {**teaching["population"], "size": int(people)},
+        "leader": {"name": "Chicago chronic absence working group", "sector": "education"},
+        "organizations": orgs,
+        "community": teaching.get("community", []),
+        "network": network,
+        "interventions": interventions,
+        "setbacks": teaching.get("setbacks", {}),
+    }
+    header = HEADER.format(
         scale=scale,
         n_orgs=len(orgs),
         n_schools=n_schools,
         n_hospitals=n_hospitals,
         n_community=n_community,
         degree=SCHOOL_DEGREE,
-    ).splitlines() + [""]
-    lines += _table(
-        "[scenario]",
-        {
-            "name": name,
-            "title": "Chronic absenteeism in Chicago (the whole city)",
-            "description": "All of Chicago's public-school students and about 630 schools, with the city, county and "
-            "state agencies, hospitals and community organizations.",
-            "steps": teaching["scenario"].get("steps", 156),
-            "notice": teaching["scenario"].get("notice", ""),
-            "sources": [*teaching["scenario"].get("sources", []), "CPS press release, 29 Sep 2022 (322,106 students)"],
-        },
     )
-    lines += _table("[population]", pop)
-    for c in circumstances:
-        lines += _table("[[population.circumstances]]", c)
-    lines += _table("[leader]", {"name": "Chicago chronic absence working group", "sector": "education"})
-    for o in orgs:
-        lines += _table("[[organizations]]", o)
-    for c in teaching.get("community", []):
-        lines += _table("[[community]]", c)
-    net = dict(teaching.get("network", {}))
-    net["within_sector"] = within
-    net["across_sectors"] = round(min(net.get("across_sectors", 0.05), 2.0 / max(len(orgs), 1)), 6)
-    net["ties"] = [list(t) for t in ties]
-    lines += _table("[network]", net)
-    lines += _table("[interventions]", iv)
-    lines += _table("[setbacks]", teaching.get("setbacks", {}))
-    return "\n".join(lines).rstrip() + "\n"
+    return header + "\n" + tomli_w.dumps(document)
 
 
 def main(argv=None) -> None:
