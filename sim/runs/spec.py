@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Field, ValidationError
 
@@ -32,9 +32,10 @@ from sim.model.params import PARAMETERS, ParameterError
 from sim.scenario.files import parse_toml, read_text
 from sim.scenario.locator import Locator
 from sim.scenario.messages import Where, suggest, type_name
-from sim.scenario.spec import Name, Section, Whole
+from sim.scenario.spec import Between, Name, Section
 
-DESIGNS = ("grid", "lhs", "sobol")
+Design = Literal["grid", "lhs", "sobol"]
+DESIGNS = get_args(Design)
 RESERVED = ("steps",)  # set at the top level of the spec, not as a model parameter
 MAX_RUNS = 100_000_000
 
@@ -47,11 +48,17 @@ class SweepSpec(Section):
     """
 
     scenario: Name = Field(description="a scenario name or a path (relative to the spec file)")
-    steps: Whole(1, 10_000) | None = Field(None, description="horizon in weeks (default: the scenario's)")
-    replicates: Whole(1, 1_000_000) = Field(1, description="seeded runs per design point")
-    seed: Whole(0, 2**63 - 1) = Field(description="master seed: run i is seeded from SeedSequence(seed, (i,))")
-    design: Literal[DESIGNS] = Field("grid", description="grid, lhs or sobol")  # type: ignore[valid-type]
-    samples: Whole(1, 10_000_000) = Field(64, description="points (lhs) or base sample N (sobol, a power of 2)")
+    steps: Annotated[int, Between(1, 10_000)] | None = Field(
+        None, description="horizon in weeks (default: the scenario's)"
+    )
+    replicates: Annotated[int, Between(1, 1_000_000)] = Field(1, description="seeded runs per design point")
+    seed: Annotated[int, Between(0, 2**63 - 1)] = Field(
+        description="master seed: run i is seeded from SeedSequence(seed, (i,))"
+    )
+    design: Design = Field("grid", description="grid, lhs or sobol")
+    samples: Annotated[int, Between(1, 10_000_000)] = Field(
+        64, description="points (lhs) or base sample N (sobol, a power of 2)"
+    )
     second_order: bool = Field(False, description="sobol only: sample for second-order indices too")
     series: bool = Field(False, description="also record every run's per-step reporters (DIR/series)")
     parameters: dict[str, Any] = Field(description="what varies: lists (grid) or {min, max} ranges")

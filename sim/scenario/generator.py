@@ -21,11 +21,13 @@ win over generated ones.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import numpy as np
 from pydantic import Field, ValidationError
 
 from sim.scenario.roles import ROLES
-from sim.scenario.spec import Number, Section, Whole
+from sim.scenario.spec import Between, Section
 
 REFERENCE_PEOPLE = 3000  # budgets below are per this many people (the teaching size)
 WEEKLY_MONEY = 240.0  # all organizations together, per REFERENCE_PEOPLE people
@@ -35,13 +37,13 @@ SYSTEM_COST = 150.0  # price of a system change, per REFERENCE_PEOPLE people
 class Generator(Section):
     """``[generator]``: a random problem of the real-world scenarios' shape."""
 
-    organizations: Whole(1, 5000) = Field(12, description="number of organizations")
-    sectors: Whole(1, 1000) = Field(4, description="number of sectors (at most one per organization)")
-    people: Whole(1, 10_000_000) = Field(3000, description="number of people")
-    circumstances: Whole(2, 12) = Field(6, description="circumstances: real causes plus one proxy")
-    community: Whole(0, 20) = Field(1, description="community groups")
-    seed: Whole(0, 2**63 - 1) = Field(0, description="the same seed writes the same scenario")
-    target_drop: Number(0.0, 0.95) = Field(
+    organizations: Annotated[int, Between(1, 5000)] = Field(12, description="number of organizations")
+    sectors: Annotated[int, Between(1, 1000)] = Field(4, description="number of sectors (at most one per organization)")
+    people: Annotated[int, Between(1, 10_000_000)] = Field(3000, description="number of people")
+    circumstances: Annotated[int, Between(2, 12)] = Field(6, description="circumstances: real causes plus one proxy")
+    community: Annotated[int, Between(0, 20)] = Field(1, description="community groups")
+    seed: Annotated[int, Between(0, 2**63 - 1)] = Field(0, description="the same seed writes the same scenario")
+    target_drop: Annotated[float, Between(0.0, 0.95)] = Field(
         0.25, description="the target is this share below the expected rate of independent circumstances"
     )
 

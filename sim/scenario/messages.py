@@ -16,7 +16,6 @@ import types
 import typing
 from typing import Annotated, Literal, get_args, get_origin
 
-import annotated_types
 from pydantic import BaseModel, ValidationError
 
 from sim.errors import InputError
@@ -186,10 +185,8 @@ def _metadata(declared) -> list:
 def _bounds(declared) -> tuple:
     low = high = None
     for m in _metadata(declared):
-        if isinstance(m, annotated_types.Ge):
-            low = m.ge
-        elif isinstance(m, annotated_types.Le):
-            high = m.le
+        low = getattr(m, "ge", None) if getattr(m, "ge", None) is not None else low
+        high = getattr(m, "le", None) if getattr(m, "le", None) is not None else high
     return low, high
 
 

@@ -9,11 +9,13 @@ and what it needs, unique names) is checked after, in :mod:`sim.scenario.validat
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr
+from annotated_types import Interval
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr
 from pydantic_core import PydanticCustomError
 
+from sim.scenario.messages import suggest
 from sim.scenario.roles import ROLES
 
 MAX_CIRCUMSTANCES = 12
@@ -42,23 +44,30 @@ def _pair(value):
     return tuple(value)
 
 
-def List(item: Any, noun: str = "a string") -> Any:  # noqa: N802 - used like a type
-    """A TOML list read as a tuple of ``item``; ``noun`` names one item in messages."""
-    return Annotated[tuple[item, ...], BeforeValidator(_as_tuple), Field(title=noun), PlainSerializer(list)]
+def Between(low: float, high: float) -> Interval:  # noqa: N802 - reads like a type
+    """A range for ``Probability``: inclusive bounds."""
+    return Interval(ge=low, le=high)
 
 
-def Number(low: float, high: float) -> Any:  # noqa: N802 - used like a type
-    """A finite number in ``[low, high]`` (a whole number in the file is read as a float)."""
-    return Annotated[float, Field(ge=low, le=high)]
+def _known_role(value):
+    if isinstance(value, str) and value not in ROLES:
+        raise PydanticCustomError(
+            "role", "{value!r} is not a role; {hint}", {"value": value, "hint": suggest(value, ROLES)}
+        )
+    return value
 
 
-def Whole(low: int, high: int) -> Any:  # noqa: N802 - used like a type
-    """A whole number in ``[low, high]``."""
-    return Annotated[int, Field(ge=low, le=high)]
-
-
+AsList = (BeforeValidator(_as_tuple), PlainSerializer(list))
+Names = Annotated[tuple[str, ...], BeforeValidator(_as_tuple), PlainSerializer(list)]
+Circumstances = Annotated[Names, Field(title="a circumstance")]
+RoleNames = Annotated[
+    tuple[Annotated[str, AfterValidator(_known_role)], ...],
+    BeforeValidator(_as_tuple),
+    PlainSerializer(list),
+    Field(title="a role"),
+]
 Name = Annotated[str, BeforeValidator(_plain_text)]
-Role = Literal[ROLES]  # type: ignore[valid-type]
+Probability = Annotated[float, Between(0, 1)]
 
 
 class Section(BaseModel):
@@ -70,15 +79,15 @@ class Section(BaseModel):
 class Header(Section):
     """``[scenario]``: what the scenario is, for people."""
 
-    format: Whole(1, FORMAT) = Field(FORMAT, description="the format version the file is written in")
+    format: Annotated[int, Between(1, FORMAT)] = Field(FORMAT, description="the format version the file is written in")
     name: Name | None = Field(None, description="the scenario's name (default: the file stem)")
     title: Name | None = Field(None, description="a title for plots and the app (default: the file stem)")
     description: str = Field("", description="one sentence")
-    steps: Whole(1, 10_000) = Field(156, description="the horizon in weeks")
+    steps: Annotated[int, Between(1, 10_000)] = Field(156, description="the horizon in weeks")
     notice: str = Field("", description='"what to notice, what to try", shown to students in the app')
     how_it_works: str = Field("", description="how the model works for this problem, in plain words (Info panel)")
     things_to_try: str = Field("", description="experiments for students, in plain words (Info panel)")
-    sources: List(str, "a source") = Field((), description="where the numbers come from")
+    sources: Annotated[Names, Field(title="a source")] = Field((), description="where the numbers come from")
 
 
 class Circumstance(Section):
@@ -86,11 +95,11 @@ class Circumstance(Section):
 
     name: Name = Field(description="how everything else refers to it; not `outcome`, unique")
     label: str = Field("", description="how people read it in the app and the narration (default: the name)")
-    prevalence: Number(1e-6, 0.999) = Field(description="share of people with it at steady state")
-    duration: Number(1, 10_000) = Field(description="mean weeks it lasts")
-    weight: Number(-20, 20) = Field(description="its hidden effect on the outcome's log-odds")
+    prevalence: Annotated[float, Between(1e-6, 0.999)] = Field(description="share of people with it at steady state")
+    duration: Annotated[float, Between(1, 10_000)] = Field(description="mean weeks it lasts")
+    weight: Annotated[float, Between(-20, 20)] = Field(description="its hidden effect on the outcome's log-odds")
     group: str = Field("", description='a family of causes ("instability"), for reports (default: the name)')
-    raises: dict[str, Number(0, 100)] = Field(
+    raises: dict[str, Annotated[float, Between(0, 100)]] = Field(
         default_factory=dict, description="other circumstances it makes likelier: onset times `1 + strength`"
     )
 
@@ -103,11 +112,15 @@ class Circumstance(Section):
 class PopulationSpec(Section):
     """``[population]``: the people affected and the goal set for them."""
 
-    size: Whole(1, 10_000_000) = Field(description="number of people (the model's `n_people` overrides it)")
+    size: Annotated[int, Between(1, 10_000_000)] = Field(
+        description="number of people (the model's `n_people` overrides it)"
+    )
     outcome: str = Field("the outcome", description='what is measured, in words ("chronic absence")')
-    baseline: Number(-50, 50) = Field(description="log-odds of the outcome for a person with no circumstance")
-    target_rate: Number(0, 1) = Field(description="the goal: the outcome rate at or under this...")
-    hold_steps: Whole(1, 10_000) = Field(8, description="...for this many weeks in a row")
+    baseline: Annotated[float, Between(-50, 50)] = Field(
+        description="log-odds of the outcome for a person with no circumstance"
+    )
+    target_rate: Probability = Field(description="the goal: the outcome rate at or under this...")
+    hold_steps: Annotated[int, Between(1, 10_000)] = Field(8, description="...for this many weeks in a row")
     circumstances: Annotated[
         tuple[Circumstance, ...], BeforeValidator(_as_tuple), Field(min_length=1, max_length=MAX_CIRCUMSTANCES)
     ] = Field(description="what people live through (below)")
@@ -119,20 +132,22 @@ class OrganizationSpec(Section):
     name: Name = Field(description="unique among organizations, leader and partners")
     short_name: str = Field("", description='a short label for pictures ("Housing"; default: the name)')
     sector: Name = Field(description="organizations of a sector start tied (silos); a point leader works in its own")
-    mission: dict[str, Number(0, 100)] = Field(
+    mission: dict[str, Annotated[float, Between(0, 100)]] = Field(
         description="weights over `outcome` and circumstances; one above 0; its distance from the problem"
     )
-    budget: Number(0, 1e12) = Field(description="money per week; members with the resources role pledge a share")
+    budget: Annotated[float, Between(0, 1e12)] = Field(
+        description="money per week; members with the resources role pledge a share"
+    )
     metric: str = Field("outcome", description="what it watches for progress: `outcome` or a circumstance")
-    roles: List(Role, "a role") = Field(description="the capabilities it brings (`sim/scenario/roles.py`)")
-    reach: Number(0, 1) = Field(0.05, description="share of all people it touches (and records)")
-    touches: List(str, "a circumstance") = Field((), description="with `focus`: it touches people with these more")
-    focus: Number(0, 1) = Field(0.0, description="share of people with `touches` that it touches")
-    records: List(str, "a circumstance") = Field((), description="what it has on file for the people it touches")
-    authority: List(str, "a circumstance") = Field((), description="what it can change for everyone")
-    legitimacy: Number(0, 1) = Field(0.0, description="how far people trust it (raises uptake of case work)")
-    reliability: Number(0, 1) = Field(0.85, description="chance it honours a commitment or pledge")
-    patience: Number(0.01, 100) = Field(1.0, description="a factor on the model's `patience`")
+    roles: RoleNames = Field(description="the capabilities it brings (`sim/scenario/roles.py`)")
+    reach: Probability = Field(0.05, description="share of all people it touches (and records)")
+    touches: Circumstances = Field((), description="with `focus`: it touches people with these more")
+    focus: Probability = Field(0.0, description="share of people with `touches` that it touches")
+    records: Circumstances = Field((), description="what it has on file for the people it touches")
+    authority: Circumstances = Field((), description="what it can change for everyone")
+    legitimacy: Probability = Field(0.0, description="how far people trust it (raises uptake of case work)")
+    reliability: Probability = Field(0.85, description="chance it honours a commitment or pledge")
+    patience: Annotated[float, Between(0.01, 100)] = Field(1.0, description="a factor on the model's `patience`")
     funding_pool: str = Field("", description="organizations in one pool compete for funding every 52 weeks")
 
     @property
@@ -159,9 +174,9 @@ class CommunitySpec(Section):
 
     name: Name = Field(description="unique among organizations, leader and partners")
     short_name: str = Field("", description="a short label for pictures (default: the name)")
-    reach: Number(0, 1) = Field(0.1, description="share of people it speaks for")
-    knows: List(str, "a circumstance") = Field((), description="what it knows that agencies may not record")
-    legitimacy: Number(0, 1) = Field(0.5, description="lent to the coalition when it is a partner")
+    reach: Probability = Field(0.1, description="share of people it speaks for")
+    knows: Circumstances = Field((), description="what it knows that agencies may not record")
+    legitimacy: Probability = Field(0.5, description="lent to the coalition when it is a partner")
 
     @property
     def label(self) -> str:
@@ -172,9 +187,9 @@ class CommunitySpec(Section):
 class NetworkSpec(Section):
     """``[network]``: how the starting network is drawn: silos by sector plus explicit ties."""
 
-    within_sector: Number(0, 1) = Field(0.8, description="chance two organizations of one sector start tied")
-    across_sectors: Number(0, 1) = Field(0.05, description="chance two of different sectors start tied")
-    silo_trust: Number(0, 1) = Field(0.2, description="extra starting trust inside a sector")
+    within_sector: Probability = Field(0.8, description="chance two organizations of one sector start tied")
+    across_sectors: Probability = Field(0.05, description="chance two of different sectors start tied")
+    silo_trust: Probability = Field(0.2, description="extra starting trust inside a sector")
     ties: Annotated[
         tuple[Annotated[tuple[str, str], BeforeValidator(_pair), PlainSerializer(list)], ...],
         BeforeValidator(_as_tuple),
@@ -185,20 +200,20 @@ class NetworkSpec(Section):
 class Interventions(Section):
     """``[interventions]``: prices and effects of what the coalition can buy."""
 
-    case_cost: Number(1e-6, 1e9) = Field(1.0, description="money per case of case work")
-    spend_share: Number(0, 1) = Field(0.5, description="share of the pool spent each week")
-    system_cost: Number(0, 1e12) = Field(120.0, description="price of a system change")
-    system_lag: Whole(0, 10_000) = Field(26, description="weeks before a system change acts")
-    system_effect: Number(0, 1) = Field(0.4, description="how much a system change lowers the onset of its cause")
+    case_cost: Annotated[float, Between(1e-6, 1e9)] = Field(1.0, description="money per case of case work")
+    spend_share: Probability = Field(0.5, description="share of the pool spent each week")
+    system_cost: Annotated[float, Between(0, 1e12)] = Field(120.0, description="price of a system change")
+    system_lag: Annotated[int, Between(0, 10_000)] = Field(26, description="weeks before a system change acts")
+    system_effect: Probability = Field(0.4, description="how much a system change lowers the onset of its cause")
 
 
 class Setbacks(Section):
     """``[setbacks]``: setbacks strike at ``rate`` per week; the weights pick which kind."""
 
-    rate: Number(0, 1) = Field(0.03, description="chance of a setback per week")
-    budget_cut: Number(0, 1e6) = Field(1.0, description="weight of budget cuts")
-    turnover: Number(0, 1e6) = Field(1.0, description="weight of staff turnover")
-    misuse: Number(0, 1e6) = Field(1.0, description="weight of data misuse")
+    rate: Probability = Field(0.03, description="chance of a setback per week")
+    budget_cut: Annotated[float, Between(0, 1e6)] = Field(1.0, description="weight of budget cuts")
+    turnover: Annotated[float, Between(0, 1e6)] = Field(1.0, description="weight of staff turnover")
+    misuse: Annotated[float, Between(0, 1e6)] = Field(1.0, description="weight of data misuse")
 
 
 class Scenario(Section):
