@@ -51,9 +51,7 @@ def Between(low: float, high: float) -> Interval:  # noqa: N802 - reads like a t
 
 def _known_role(value):
     if isinstance(value, str) and value not in ROLES:
-        raise PydanticCustomError(
-            "role", "{value!r} is not a role; {hint}", {"value": value, "hint": suggest(value, ROLES)}
-        )
+        raise PydanticCustomError("role", "{text}", {"text": f"{value!r} is not a role; {suggest(value, ROLES)}"})
     return value
 
 
