@@ -81,7 +81,10 @@ class Header(Section):
     name: Name | None = Field(None, description="the scenario's name (default: the file stem)")
     title: Name | None = Field(None, description="a title for plots and the app (default: the file stem)")
     description: str = Field("", description="one sentence")
-    steps: Annotated[int, Between(1, 10_000)] = Field(156, description="the horizon in weeks")
+    steps: Annotated[int, Between(1, 10_000)] = Field(156, description="the horizon in steps")
+    days_per_step: Annotated[float, Between(1, 366)] = Field(
+        7.0, description="real time one step stands for, in days (7: a week); rates are per step"
+    )
     notice: str = Field("", description='"what to notice, what to try", shown to students in the app')
     how_it_works: str = Field("", description="how the model works for this problem, in plain words (Info panel)")
     things_to_try: str = Field("", description="experiments for students, in plain words (Info panel)")
