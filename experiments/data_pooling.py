@@ -1,7 +1,7 @@
 """Data pooling: diagnosis accuracy and the diagnosed cause as data owners share one by one.
 
 Builds :class:`sim.CoalitionModel` directly, lets the people's circumstances run for a few
-weeks, then diagnoses (:func:`sim.diagnosis.diagnose`) from the records of the first k data
+weeks, then diagnoses (:func:`sim.model.diagnosis.diagnose_people`) from the records of the first k data
 owners (schools first, then the others in the scenario's order, then the community).
 
 Usage: ``python experiments/data_pooling.py [--quick] [--out DIR]``
@@ -15,14 +15,12 @@ import pandas as pd
 from common import HERE, parse_args, save, write_summary
 
 from sim import CoalitionModel
-from sim.model.diagnosis import diagnose
+from sim.model.diagnosis import diagnose_people
 
 
 def owners(model):
     """(name, people, circumstances) of every data owner, schools first, then the community."""
-    out = [(o.name, o.reach, o.records) for o in model.organizations if o.records.size and o.reach.size]
-    out += [(p.name, p.reach, p.knows) for p in model.partners if p.knows.size and p.reach.size]
-    return out
+    return [(m.name, m.reach, m.records) for m in model.members if m.records.size and m.reach.size]
 
 
 def main():
@@ -36,11 +34,11 @@ def main():
         for _ in range(cfg["weeks"]):
             model.people.change()
         model.people.draw_outcomes()
-        people, shares = model.people, model.people.true_shares()
+        people = model.people
         sources = owners(model)
         for k in range(1, len(sources) + 1):
-            d = diagnose(people.x, people.outcome, [(p, c) for _, p, c in sources[:k]], people.names, shares)
-            group = people.groups[people.names.index(d.cause)] if d.cause else ""
+            d = diagnose_people(people, [(p, c) for _, p, c in sources[:k]])
+            group = d.group
             rows.append(
                 {
                     "seed": int(s),

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import tomli_w
 from hypothesis import strategies as st
 
+from sim.model.params import ORDERED, PARAMETERS
 from sim.scenario.load import SCENARIO_DIR
 
 seeds = st.integers(0, 2**32 - 1)
@@ -206,9 +207,6 @@ def generated_document(generator: dict, steps: int = 156) -> dict:
 
 # -- model parameters -------------------------------------------------------------
 def _parameter_strategy(p):
-    from sim.model.params import Parameter
-
-    assert isinstance(p, Parameter)
     if p.kind == "choice":
         return st.sampled_from(p.choices)
     if p.kind == "bool":
@@ -219,27 +217,18 @@ def _parameter_strategy(p):
     return st.floats(p.low, high, allow_nan=False)
 
 
-# parameters whose ranges are cheap to run anywhere in (size and horizon are set by tests)
-_SWEPT = (
-    "patience",
-    "initial_trust",
-    "leader",
-    "community",
-    "missing_role",
-    "translation",
-    "trust_building",
-    "shared_metric",
-    "leader_patience",
-    "commit_threshold",
-    "share_threshold",
-    "build_rate",
-    "loss_ratio",
-    "setback_rate",
-)
+# every parameter but the size and the horizon, which tests set themselves
+_SWEPT = tuple(name for name in PARAMETERS if name not in ("n_people", "steps"))
 
 
-def model_params():
-    """Any valid keyword parameters of CoalitionModel, drawn from the ranges in sim/params.py."""
-    from sim.model.params import PARAMETERS
+def parameter_values():
+    """Any valid keyword parameters of CoalitionModel, drawn from the ranges in sim/model/params.py."""
+    return st.fixed_dictionaries({name: _parameter_strategy(PARAMETERS[name]) for name in _SWEPT}).map(_ordered)
 
-    return st.fixed_dictionaries({name: _parameter_strategy(PARAMETERS[name]) for name in _SWEPT})
+
+def _ordered(values: dict) -> dict:
+    """Put each ordered pair (sim.model.params.ORDERED) in order."""
+    for low, high in ORDERED:
+        if values[high] < values[low]:
+            values[low], values[high] = values[high], values[low]
+    return values

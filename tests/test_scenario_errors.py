@@ -142,7 +142,7 @@ def test_a_missing_file_lists_the_shipped_scenarios():
 def test_a_byte_order_mark_is_accepted(tmp_path):
     path = tmp_path / "bom.toml"
     path.write_bytes(b"\xef\xbb\xbf" + BASE.encode("utf-8"))
-    assert load_scenario(path).population == load_scenario("chicago_absenteeism").population
+    assert load_scenario(path).population == parse_scenario(BASE, label="base.toml").population
 
 
 def test_generator_and_hand_written_sections_do_not_mix():

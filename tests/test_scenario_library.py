@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 
 from sim import CoalitionModel
-from sim.model.diagnosis import diagnose
+from sim.model.diagnosis import diagnose_people
 from sim.scenario.load import available_scenarios, load_scenario, parse_scenario
 from tests.strategies import generated_document, generator_tables, toml_text
 
@@ -66,9 +66,7 @@ def _diagnoses(name, owner_name, seed=1):
     owners = [o for o in model.organizations if "data" in o.roles]
 
     def diagnosis(orgs):
-        return diagnose(
-            people.x, people.outcome, [(o.reach, o.records) for o in orgs], people.names, people.true_shares()
-        )
+        return diagnose_people(people, [(o.reach, o.records) for o in orgs])
 
     alone = diagnosis([o for o in owners if o.name == owner_name])
     return people, alone, diagnosis(owners)
@@ -79,9 +77,11 @@ def test_pooling_data_changes_what_the_coalition_believes(name):
     owner, proxy = OBVIOUS_OWNER[name]
     people, alone, pooled = _diagnoses(name, owner)
     truth = dict(zip(people.names, people.true_shares(), strict=True))
+    proxy_group = people.groups[people.names.index(proxy)]
     assert alone.cause == proxy, f"with {owner}'s records alone the coalition should blame {proxy}"
     assert truth[proxy] < 0.1, "the obvious record weighs little in truth"
     assert pooled.cause != proxy and truth[pooled.cause] >= 0.15, "pooled records find a real cause"
+    assert pooled.group != proxy_group, "and a group of real causes"
     assert pooled.accuracy > alone.accuracy + 0.4
 
 

@@ -1,74 +1,70 @@
-"""Community partners: people who speak for those affected.
+"""Community partners: people who speak for those affected, joining like any member.
 
-As a *partner* it sits at the table from the start: it shares what it knows (circumstances
-no agency records) for the people it reaches, lends its legitimacy, which raises the uptake
-of the coalition's case work, and helps deliver that case work to the people it reaches.
-*Consulted*, it is asked for its knowledge (its records are pooled) but has no part in the
-solution, so it lends no legitimacy. *Absent*, it plays no part.
+A community partner is an :class:`~sim.model.organization.Organization` whose mission is
+the people's outcome itself. It comes to the table only when invited (by the leader or
+by a member it is tied to), builds trust by keeping its small commitments, shares what it
+knows once its trust passes the sharing threshold, and leaves when it loses patience.
+What the community brings depends on the model's ``community`` mode, not on a free seat:
+
+* *partner*: a genuine partner in diagnosis and solution: it shares what it knows
+  (circumstances no agency records), lends its legitimacy (uptake of case work), and does
+  case work for the people it reaches (roles data, legitimacy, touch);
+* *consulted*: asked for its knowledge only (role data);
+* *absent*: not part of the coalition at all (no agent).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from mesa.discrete_space import FixedAgent
 
-from sim.scenario.roles import Capability, capabilities, role_of
+from sim.model.organization import Organization
+from sim.scenario.spec import OrganizationSpec
 
-# the roles a community brings in each mode, before the model's missing role is taken away
+# the roles a community brings in each mode
 MODE_ROLES = {"partner": ("touch", "data", "legitimacy"), "consulted": ("data",), "absent": ()}
-RELIABILITY = 0.9
+SECTOR = "community"
 
 
-class CommunityPartner(FixedAgent):
+def as_member(spec, mode: str) -> OrganizationSpec:
+    """The organization a community partner joins as, in ``mode``."""
+    return OrganizationSpec.model_construct(
+        name=spec.name,
+        short_name=spec.short_name,
+        sector=SECTOR,
+        mission={"outcome": 1.0},
+        budget=0.0,
+        metric="outcome",
+        roles=MODE_ROLES[mode],
+        reach=spec.reach,
+        touches=(),
+        focus=0.0,
+        records=tuple(spec.knows) if "data" in MODE_ROLES[mode] else (),
+        authority=(),
+        legitimacy=spec.legitimacy if "legitimacy" in MODE_ROLES[mode] else 0.0,
+        reliability=spec.reliability,
+        patience=spec.patience,
+        funding_pool="",
+    )
+
+
+class CommunityPartner(Organization):
     """A community organization or parents' council speaking for the people affected.
 
     Args:
         model: the :class:`sim.CoalitionModel`.
-        spec: its :class:`sim.scenario.CommunitySpec`.
+        spec: its :class:`sim.scenario.spec.CommunitySpec`.
         node: its node in the network.
-        mode: ``"partner"``, ``"consulted"`` or ``"absent"``.
+        mode: ``"partner"`` or ``"consulted"`` (an absent community has no agent).
         reach: indices of the people it reaches.
-
+        patience: weeks it tolerates without visible progress.
     """
 
-    def __init__(self, model, spec, *, node: int, mode: str, reach: np.ndarray):
-        super().__init__(model)
-        self.spec = spec
-        self.name = spec.name
-        self.node = node
+    def __init__(self, model, spec, *, node: int, mode: str, reach: np.ndarray, patience: float):
+        super().__init__(model, as_member(spec, mode), node=node, reach=reach, patience=patience)
+        self.community_spec = spec
         self.mode = mode
-        self.reach = reach
-        self.legitimacy = spec.legitimacy
-        names = model.people.names
-        self.knows = np.array([names.index(c) for c in spec.knows], dtype=np.int64)
-        self.reliability = RELIABILITY
-        self.roles = frozenset(MODE_ROLES[mode])
-        self.capabilities = capabilities(self.roles, model.missing_role)
-
-    def can(self, capability: Capability) -> bool:
-        """True when the community's part in this mode lets it do ``capability``."""
-        return capability in self.capabilities
 
     @property
-    def at_table(self) -> bool:
-        """A partner sits at the table; consulted or absent it does not."""
-        return self.mode == "partner"
-
-    @property
-    def shares_knowledge(self) -> bool:
-        """Partners and consulted communities both share what they know."""
-        return self.can(Capability.SHARE_RECORDS) and self.knows.size > 0
-
-    @property
-    def lends_legitimacy(self) -> bool:
-        """Only a genuine partner lends legitimacy to the solution."""
-        return self.can(Capability.LEND_LEGITIMACY)
-
-    def roles_at_table(self) -> frozenset:
-        """The roles it counts as bringing: legitimacy it lends, records it shares from the table."""
-        counted = []
-        if self.lends_legitimacy:
-            counted.append(role_of(Capability.LEND_LEGITIMACY).name)
-        if self.at_table and self.shares_knowledge:
-            counted.append(role_of(Capability.SHARE_RECORDS).name)
-        return frozenset(counted)
+    def knows(self) -> np.ndarray:
+        """The circumstances it knows about (what it shares as records)."""
+        return self.records

@@ -1,16 +1,22 @@
 """Diagnosis from pooled records: what the coalition believes the cause is.
 
-The coalition sees the outcome for everyone (the problem it was convened on), but a
-circumstance only where a sharing member records it for a person it touches; a missing
-record reads as 0. It regresses the outcome on the pooled records by least squares and
-attributes the excess risk to each circumstance as ``max(beta_c, 0) * mean(record_c)``,
-normalised. With only one agency's records, a circumstance that others raise (school
-disengagement, raised by instability) takes the blame; pooling more owners' records
-moves it to the real causes.
+The coalition sees the outcome for everyone (the problem it was convened on), and a
+circumstance only where a sharing member records it, for the people that member touches.
+A circumstance that is not recorded for a person is *unknown* there, not absent.
 
-Accuracy is the overlap of the believed and the true shares, ``sum_c min(s_c, t_c)``:
-1 when the coalition's picture matches the hidden weights, 0 when it blames only
-circumstances that carry no weight.
+Each circumstance's part is estimated from the people whose records observe it: among
+them, a least-squares regression of the outcome on the circumstance, adjusting for every
+other circumstance recorded for the same people (a record ``x_d`` where observed, and an
+indicator of whether ``d`` is observed; the missing-indicator method). Its effect ``b_c``
+times the share of people known to have it (known cases over everyone, ``n_c / N``) is
+its part of the excess risk; the parts, normalised, are the believed shares ``s_c``, each
+with a standard error from the regression. A scenario's ``group`` of each circumstance
+("instability") gives the shares by group; the believed cause is the leading circumstance
+and the believed group the leading group.
+
+Accuracy is the overlap of the believed and the true shares, ``sum_c min(s_c, t_c)``
+(1: the coalition's picture matches the hidden weights; 0: it blames only circumstances
+that carry no weight); group accuracy is the same overlap by group.
 """
 
 from __future__ import annotations
@@ -19,14 +25,29 @@ from dataclasses import dataclass
 
 import numpy as np
 
+MIN_OBSERVED = 20  # people whose records observe a circumstance before it is estimated
+
 
 @dataclass(frozen=True)
 class Diagnosis:
-    """What the coalition believes, and how right it is."""
+    """What the coalition believes, how sure it is, and how right.
+
+    Attributes:
+        shares: believed share of the excess risk per circumstance (sums to 1, or all 0).
+        errors: standard error of each share.
+        accuracy: overlap with the true shares, in [0, 1].
+        group_accuracy: the same overlap by group.
+        cause: the circumstance with the largest share ("" when nothing is known).
+        group: the group with the largest summed share.
+        recorded: names of the circumstances some pooled record observes.
+    """
 
     shares: np.ndarray
+    errors: np.ndarray
     accuracy: float
+    group_accuracy: float
     cause: str
+    group: str
     recorded: tuple
 
     @property
@@ -37,80 +58,125 @@ class Diagnosis:
 
 def no_diagnosis(k: int) -> Diagnosis:
     """The state before any data is pooled."""
-    return Diagnosis(np.zeros(k), 0.0, "", ())
+    return Diagnosis(np.zeros(k), np.zeros(k), 0.0, 0.0, "", "", ())
 
 
-def pooled_records(x: np.ndarray, sources) -> np.ndarray:
-    """The pooled record matrix: ``x[i, c]`` where some source records ``c`` for ``i``, else 0.
-
-    Args:
-        x: people x circumstances, the true (hidden) state.
-        sources: iterable of ``(people_indices, circumstance_indices)`` that are shared.
-    """
-    seen = np.zeros(x.shape, dtype=bool)
-    for people, circs in sources:
-        if len(people) and len(circs):
-            seen[np.ix_(people, circs)] = True
-    return x & seen
-
-
-def record_codes(x: np.ndarray, sources, code: np.ndarray | None = None) -> np.ndarray:
-    """Each person's pooled records as a bit code: bit ``c`` set when ``pooled_records(x)[i, c]``.
-
-    Costs O(N k + the people in ``sources``), with no N x k temporaries; O(N + the people in
-    ``sources``) when ``code``, ``x`` already as bit codes, is given.
-    """
-    x = np.asarray(x, dtype=bool)
-    n, k = x.shape
-    dtype = np.uint8 if k <= 8 else np.uint16
-    seen = np.zeros(n, dtype=dtype)
+def observation_codes(n: int, sources) -> np.ndarray:
+    """Per person, the circumstances some source records for them, as a bit code (bit ``c``)."""
+    seen = np.zeros(n, dtype=np.uint32)
     for people, circs in sources:
         if len(people) and len(circs):
             mask = 0
             for c in np.asarray(circs).tolist():
                 mask |= 1 << c
             seen[people] |= mask
-    if code is None:
-        code = x.view(np.uint8) @ (1 << np.arange(k)).astype(dtype)  # bool as 0/1 bytes: bit c = x[:, c]
-    return code.astype(dtype, copy=False) & seen
+    return seen
 
 
-def diagnose(x: np.ndarray, outcome: np.ndarray, sources, names, true_shares, code=None) -> Diagnosis:
+def estimate(code: np.ndarray, outcome: np.ndarray, observed: np.ndarray, k: int) -> tuple:
+    """Each circumstance's effect (and standard error) among the people who observe it.
+
+    Args:
+        code: the true circumstances per person as a bit code (bit ``c`` is ``x[i, c]``).
+        outcome: the outcome per person (bool).
+        observed: per person, the circumstances recorded for them (bit code).
+        k: the number of circumstances.
+
+    Returns:
+        ``(effects, errors, known_cases)``: arrays of length ``k`` (NaN where not estimated).
+    """
+    code = code.astype(np.uint32) & observed
+    effects, errors = np.full(k, np.nan), np.full(k, np.nan)
+    known = np.array([np.count_nonzero(code & (1 << c)) for c in range(k)], dtype=float)
+    y = np.asarray(outcome, dtype=float)
+    for c in range(k):
+        among = np.flatnonzero(observed & (1 << c))
+        if among.size < MIN_OBSERVED:
+            continue
+        effects[c], errors[c] = _effect(c, code[among], observed[among], y[among], k)
+    return effects, errors, known
+
+
+def _effect(c: int, code: np.ndarray, observed: np.ndarray, y: np.ndarray, k: int) -> tuple:
+    """Least squares of ``y`` on circumstance ``c``, adjusting for what else is observed."""
+    # people with the same records and observations share a design row: count them once
+    key = code.astype(np.uint64) | (observed.astype(np.uint64) << np.uint64(k))
+    keys, inverse = np.unique(key, return_inverse=True)
+    count = np.bincount(inverse).astype(float)
+    with_outcome = np.bincount(inverse, weights=y)
+    bits = (keys[:, None] >> np.arange(2 * k, dtype=np.uint64)) & np.uint64(1)
+    x, o = bits[:, :k].astype(float), bits[:, k:].astype(float)
+    columns = [np.ones(keys.size), x[:, c]]
+    for d in range(k):
+        if d == c or not o[:, d].any():
+            continue
+        columns.append(x[:, d])
+        if not o[:, d].all():
+            columns.append(o[:, d])  # "is d observed here": unknown is not absent
+    design = np.column_stack(columns)
+    gram = design.T @ (design * count[:, None])
+    rhs = design.T @ with_outcome
+    inverse_gram = np.linalg.pinv(gram)
+    beta = inverse_gram @ rhs
+    n, p = count.sum(), design.shape[1]
+    rss = with_outcome.sum() - 2 * beta @ rhs + beta @ gram @ beta  # y is 0/1, so y^2 = y
+    sigma2 = max(rss, 0.0) / max(n - p, 1.0)
+    return float(beta[1]), float(np.sqrt(max(sigma2 * inverse_gram[1, 1], 0.0)))
+
+
+def diagnose(code, outcome, sources, names, groups, true_shares) -> Diagnosis:
     """Diagnose the cause of ``outcome`` from the records in ``sources``.
 
     Args:
-        x: people x circumstances (bool), the hidden truth.
+        code: the hidden circumstances per person as a bit code.
         outcome: the week's outcome per person (bool).
         sources: ``(people_indices, circumstance_indices)`` pairs of shared records.
         names: circumstance names.
+        groups: each circumstance's group.
         true_shares: the hidden true shares, for the accuracy.
-        code: ``x`` as bit codes (bit ``c`` of ``code[i]`` is ``x[i, c]``), if already at hand.
     """
-    n, k = x.shape
-    # Records are 0/1, so the normal equations need only how many people have each
-    # pattern of records (and how many of those have the outcome): sums of whole numbers,
-    # exact in floating point, so the result equals least squares on the N-row design.
-    codes = record_codes(x, sources, code)
-    size = 1 << k
-    count = np.bincount(codes, minlength=size).astype(float)
-    with_outcome = np.bincount(codes[np.asarray(outcome, dtype=bool)], minlength=size).astype(float)
-    patterns = np.flatnonzero(count)
-    bits = (patterns[:, None] >> np.arange(k)) & 1
-    cols = np.flatnonzero(bits.any(axis=0))
-    if cols.size == 0:
-        return no_diagnosis(k)
-    design = np.empty((patterns.size, cols.size + 1))
-    design[:, 0] = 1.0
-    design[:, 1:] = bits[:, cols]
-    weights = count[patterns]
-    gram = design.T @ (design * weights[:, None])
-    rhs = design.T @ with_outcome[patterns]
-    beta = np.linalg.lstsq(gram, rhs, rcond=None)[0][1:]
-    shares = np.zeros(k)
-    shares[cols] = np.clip(beta, 0, None) * (gram[0, 1:] / n)
-    total = shares.sum()
+    k, n = len(names), len(code)
+    observed = observation_codes(n, sources)
+    effects, errors, known = estimate(code, outcome, observed, k)
+    ok = np.isfinite(effects)
+    parts = np.where(ok, np.clip(np.nan_to_num(effects), 0, None) * known / max(n, 1), 0.0)
+    recorded = tuple(names[c] for c in range(k) if observed.any() and np.any(observed & (1 << c)))
+    total = parts.sum()
     if total <= 0:
-        return Diagnosis(np.zeros(k), 0.0, "", tuple(names[c] for c in cols))
-    shares /= total
-    accuracy = float(np.minimum(shares, true_shares).sum())
-    return Diagnosis(shares, accuracy, names[int(np.argmax(shares))], tuple(names[c] for c in cols))
+        return Diagnosis(np.zeros(k), np.zeros(k), 0.0, 0.0, "", "", recorded)
+    shares = parts / total
+    share_errors = np.where(ok, np.nan_to_num(errors) * known / max(n, 1) / total, 0.0)
+    return judged(shares, share_errors, names, groups, true_shares, recorded)
+
+
+def diagnose_people(people, sources) -> Diagnosis:
+    """:func:`diagnose` for a model's :class:`~sim.model.people.People` this week."""
+    return diagnose(people.code, people.outcome, sources, people.names, people.groups, people.true_shares())
+
+
+def judged(shares, errors, names, groups, true_shares, recorded=()) -> Diagnosis:
+    """A belief (``shares``, ``errors``), with its cause, group and accuracy against ``true_shares``."""
+    by_group: dict[str, float] = {}
+    truth_by_group: dict[str, float] = {}
+    for s, t, g in zip(shares, true_shares, groups, strict=True):
+        by_group[g] = by_group.get(g, 0.0) + float(s)
+        truth_by_group[g] = truth_by_group.get(g, 0.0) + float(t)
+    known = shares.sum() > 0
+    return Diagnosis(
+        shares=shares,
+        errors=errors,
+        accuracy=float(np.minimum(shares, true_shares).sum()),
+        group_accuracy=float(sum(min(by_group[g], truth_by_group[g]) for g in by_group)),
+        cause=names[int(np.argmax(shares))] if known else "",
+        group=max(by_group, key=by_group.get) if known else "",
+        recorded=tuple(recorded),
+    )
+
+
+def changed_beyond_noise(new: Diagnosis, old: Diagnosis, z: float) -> bool:
+    """Whether ``new`` differs from ``old`` by more than ``z`` standard errors in some share."""
+    if not old.known:
+        return new.known
+    gap = np.abs(new.shares - old.shares)
+    noise = z * np.maximum(new.errors, old.errors)
+    return bool(np.any(gap > noise))

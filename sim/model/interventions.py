@@ -2,17 +2,21 @@
 
 Members' pledges go into a pool, kept per contributor so that a member who leaves takes
 back what is left of its money (``given = spent + in the pool + returned`` at all times).
-Each week the coalition spends ``spend_share`` of the pool:
+Each week the coalition spends ``spend_share`` of the pool on what it believes the causes
+are (its belief: the pooled diagnosis once records are pooled, else what its members'
+own records and missions suggest; money spent on the wrong cause buys little):
 
-* a **system change** on the believed cause ``c`` with the largest share (at least
-  ``MIN_SYSTEM_SHARE``) over which a committed member holds authority, once the pool can
-  pay ``system_cost`` (the coalition saves for it); after ``system_lag`` weeks it lowers
-  the onset of ``c`` for everyone by ``system_effect * uptake / MAX_UPTAKE`` (a change that
-  people trust and use works better; at most two per cause);
+* a **system change** on a cause ``c`` over which a committed member holds authority,
+  the one worth most: its believed share times ``system_returns**n``, ``n`` the changes
+  already made on ``c``, if that is at least ``min_system_share``, once the pool can pay
+  ``system_cost`` (the coalition saves for it); after ``system_lag`` weeks it lowers the
+  onset of ``c`` for everyone by ``system_effect * system_returns**n * uptake /
+  max_uptake`` (each further change on a cause does less: the coalition keeps learning,
+  with diminishing returns, as long as money flows and its belief moves);
 * **case work** with the rest, ``case_cost`` per case, split across circumstances by the
-  believed shares, offered to people that committed members with the touch role reach and
+  believed shares, offered to people that committed members who do case work reach and
   who have that circumstance; each offer is taken up with probability ``uptake``, which
-  rises with the legitimacy at the table. Money spent on the wrong cause buys little.
+  rises with the legitimacy at the table.
 """
 
 from __future__ import annotations
@@ -22,11 +26,6 @@ import math
 import numpy as np
 
 from sim.scenario.roles import Capability
-
-BASE_UPTAKE = 0.25
-MAX_UPTAKE = 0.9
-MAX_SYSTEM_CHANGES_PER_CAUSE = 2
-MIN_SYSTEM_SHARE = 0.15
 
 
 class CoalitionFund:
@@ -42,6 +41,7 @@ class CoalitionFund:
     def __init__(self, n_nodes: int, k: int, spec):
         self.spec = spec
         self.balance = np.zeros(n_nodes)
+        self.given_by = np.zeros(n_nodes)
         self.given = 0.0
         self.spent = 0.0
         self.returned = 0.0
@@ -61,6 +61,7 @@ class CoalitionFund:
     def receive(self, node: int, amount: float) -> None:
         """A member pays ``amount`` into the pool."""
         self.balance[node] += amount
+        self.given_by[node] += amount
         self.given += amount
 
     def refund(self, node: int) -> float:
@@ -90,54 +91,63 @@ class CoalitionFund:
         self.spent += total
         self.spent_by_cause += amounts
 
-    def act(self, model, diagnosis, step: int) -> None:
-        """Spend this week's money on the believed causes, and let due system changes act."""
+    def act(self, model, shares: np.ndarray, step: int) -> None:
+        """Spend this week's money on the believed causes (``shares``); let due system changes act."""
         self._apply_due(model, step)
-        if not diagnosis.known:
+        if shares.sum() <= 0:
             return
-        target = self._system_target(model, diagnosis.shares)
+        target = self._system_target(model, shares)
         if target is not None and self.pool >= self.spec.system_cost:
-            self._pay(self.spec.system_cost, target)
-            # a change people trust and use works better: its effect scales with uptake
-            effect = self.spec.system_effect * model.uptake / MAX_UPTAKE
-            self.pending.append((step + self.spec.system_lag, target, effect))
-            self.system_changes += 1
-            self.system_by_cause[target] += 1
-            model.log(
-                f"the coalition funded a system change on {model.people.names[target]}, "
-                f"to take effect in {self.spec.system_lag} weeks"
-            )
-            target = self._system_target(model, diagnosis.shares)
+            self._fund_system_change(model, target, step)
+            target = self._system_target(model, shares)
         # while a system change is within reach, save for it; spend the rest on case work
         reserve = self.spec.system_cost if target is not None else 0.0
-        self._case_work(model, diagnosis.shares, self.spec.spend_share * max(0.0, self.pool - reserve))
+        self._case_work(model, shares, self.spec.spend_share * max(0.0, self.pool - reserve))
+
+    def _fund_system_change(self, model, cause: int, step: int) -> None:
+        p = model.params
+        self._pay(self.spec.system_cost, cause)
+        # a change people trust and use works better; each further one on a cause does less
+        used = model.uptake / p.max_uptake if p.max_uptake > 0 else 0.0
+        effect = model.system_effect * p.system_returns ** self.system_by_cause[cause] * used
+        self.pending.append((step + model.system_lag, cause, effect))
+        self.system_changes += 1
+        self.system_by_cause[cause] += 1
+        model.log(
+            f"the coalition paid for a change in the rules on {model.people.labels[cause]}, "
+            f"to take effect in {model.system_lag} weeks"
+        )
 
     def _system_target(self, model, shares: np.ndarray):
-        """The believed cause with the largest share that a committed member can change."""
-        held = set()
-        for org in model.committed_able_to(Capability.CHANGE_SYSTEMS):
-            held |= org.authority
-        best = None
-        for c in sorted(held):
-            if self.system_by_cause[c] >= MAX_SYSTEM_CHANGES_PER_CAUSE or shares[c] < MIN_SYSTEM_SHARE:
-                continue
-            if best is None or shares[c] > shares[best]:
-                best = c
-        return best
+        """The cause a change would do most for, among those a committed member can change.
+
+        A change's worth is the believed share of its cause times what a further change on
+        it still does (``system_returns`` to the power of the changes already made); the
+        coalition pays only for the change worth most, and only if it is worth at least
+        ``min_system_share``.
+        """
+        held: set = set()
+        for member in model.committed_able_to(Capability.CHANGE_SYSTEMS):
+            held |= member.authority
+        p = model.params
+        worth = {c: shares[c] * p.system_returns ** self.system_by_cause[c] for c in sorted(held)}
+        eligible = [c for c, w in worth.items() if w >= p.min_system_share]
+        return max(eligible, key=worth.get) if eligible else None
 
     def _apply_due(self, model, step: int) -> None:
         due = [p for p in self.pending if p[0] <= step]
         self.pending = [p for p in self.pending if p[0] > step]
         for _, cause, effect in due:
             model.people.lower_onset(cause, effect)
-            model.log(f"a system change on {model.people.names[cause]} took effect for everyone")
+            model.log(f"a change in the rules on {model.people.labels[cause]} took effect for everyone")
 
     def _case_work(self, model, shares: np.ndarray, money: float) -> None:
         reach = model.case_reach()
         if money <= 0 or reach.size == 0:
             return
         people, rng = model.people, model.rng
-        cases = int(money // self.spec.case_cost)
+        # never more cases than there are people to offer them to (and no overflow on tiny costs)
+        cases = int(min(money / self.spec.case_cost, reach.size * people.k))
         wanted = np.rint(cases * shares).astype(np.int64)  # cases per circumstance (shares are >= 0)
         offered, offered_c = choose_offers(people.x, reach, wanted, rng)
         if offered.size == 0:
@@ -178,10 +188,10 @@ def choose_offers(x: np.ndarray, reach: np.ndarray, wanted: np.ndarray, rng: np.
     return person[order[chosen]], circumstance[chosen]
 
 
-def uptake_from(legitimacies) -> float:
+def uptake_from(legitimacies, base: float, most: float) -> float:
     """Uptake of case work given the legitimacies at the table.
 
-    ``uptake = BASE + (MAX - BASE) * (1 - prod(1 - legitimacy_i))``.
+    ``uptake = base + (most - base) * (1 - prod(1 - legitimacy_i))``.
     """
     combined = 1.0 - math.prod(1.0 - v for v in legitimacies)
-    return BASE_UPTAKE + (MAX_UPTAKE - BASE_UPTAKE) * combined
+    return base + (most - base) * combined

@@ -1,14 +1,15 @@
 """The convener: a system leader, a point leader, or nobody.
 
-The leader has influence, not authority. Each week it invites outsiders, translating
-each one's mission distance (``perceived = distance * (1 - translation)``); brokers small
-commitments between members (each member makes one with chance ``trust_building``);
-and works on a shared metric (each member adopts it with chance
-``SHARED_METRIC_RATE * shared_metric`` a week). A *system* leader works across sectors
-and invites the holders of missing roles first; a *point* leader works only inside its
-own sector; with *none*, members make small commitments only at ``BASE_COMMITMENT_RATE``.
-The leader has its own patience: weeks without progress on the shared metric or new
-commitments, after which it stops convening.
+The leader has influence, not authority. Each week it invites ``invites_per_step``
+outsiders, translating each one's mission distance (``perceived = distance * (1 -
+translation)``); works with members on extra small commitments (each member it reaches
+makes one more with chance ``trust_building``, on top of what members do alone:
+:mod:`sim.model.commitments`); keeps its own commitment, the weekly meeting; and works on
+a shared metric (each member adopts it with chance ``shared_metric_rate * shared_metric``
+a week). A *system* leader works across sectors and invites the holders of missing roles
+first; a *point* leader works only inside its own sector; with *none*, nobody convenes.
+The leader has its own patience: weeks without progress on the shared rate or new
+commitments, after which it stops convening. Every number is a model parameter.
 """
 
 from __future__ import annotations
@@ -17,14 +18,7 @@ from dataclasses import dataclass
 
 from mesa.discrete_space import FixedAgent
 
-from sim.model.organization import State
 from sim.scenario.roles import ROLE_TABLE
-
-INVITES_PER_STEP = 2
-SHARED_METRIC_RATE = 0.05
-BASE_COMMITMENT_RATE = 0.1
-# the leader sees progress when the smoothed shared rate falls this far below its best
-LEADER_PROGRESS_MARGIN = 0.03
 
 
 @dataclass(frozen=True)
@@ -66,26 +60,25 @@ class SystemLeader(FixedAgent):
         self.name = name
         self.frustration = 0.0
         self.active = mode != "none"
-        self._best_rate = None
+        self._best_rate: float | None = None
         self._committed_seen = 0
 
-    def reaches(self, org) -> bool:
-        """Whether this leader works with ``org`` (a point leader stays in its sector)."""
-        return self.mode == "system" or (self.mode == "point" and org.sector == self.sector)
+    def reaches(self, member) -> bool:
+        """Whether this leader works with ``member`` (a point leader stays in its sector)."""
+        return self.mode == "system" or (self.mode == "point" and member.sector == self.sector)
 
     # -- the weekly convening ------------------------------------------------
-    def convene(self) -> None:
-        """Invite, broker small commitments, work on the shared metric."""
-        if self.active:
-            self.invite()
-            self.promote_shared_metric()
-        self.broker_commitments()
+    def convene(self) -> frozenset:
+        """Invite, work on the shared metric; return the nodes of the members it brokers commitments with."""
+        if not self.active:
+            return frozenset()
+        self.invite()
+        self.promote_shared_metric()
+        return frozenset(m.node for m in self.model.table_members() if self.reaches(m))
 
     def invite(self) -> None:
         """Invite outsiders; a system leader asks the holders of missing roles first."""
-        outside = [
-            o for o in self.model.organizations if o.state == State.OUTSIDE and not o.excluded and self.reaches(o)
-        ]
+        outside = [m for m in self.model.members if m.invitable() and self.reaches(m)]
         if not outside:
             return
         covered = set(self.model.roles_at_table())
@@ -93,40 +86,16 @@ class SystemLeader(FixedAgent):
         keys = self.model.rng.random(len(outside))
         ranked = sorted(
             zip(outside, keys, strict=True),
-            key=lambda pair: (-sum(r in pair[0].roles for r in missing), pair[1]),
+            key=lambda pair: (-sum(r in pair[0].roles_in_use() for r in missing), pair[1]),
         )
-        for org, _ in ranked[:INVITES_PER_STEP]:
-            org.invite(org.distance * (1.0 - self.skills.translation))
-
-    def broker_commitments(self) -> None:
-        """Members make small commitments to the coalition and honour or break them.
-
-        Everyone at the table tied to the promisor sees the outcome; making one, the
-        promisor meets one more member (a new tie, if they had none).
-        """
-        members = self.model.table_members()
-        if self.active:
-            members = [m for m in members if self.reaches(m)]
-        rate = self.skills.trust_building if self.active else BASE_COMMITMENT_RATE
-        ledger = self.model.trust
-        # per member: whether it makes a commitment, whom it meets, whether it keeps it
-        draws = self.model.rng.random((len(members), 3))
-        for promisor, (makes, meets, keeps) in zip(members, draws, strict=True):
-            if makes >= rate:
-                continue
-            other = members[int(meets * len(members))]
-            if other is not promisor:
-                self.model.meet(promisor, other)
-            if keeps < promisor.reliability:
-                ledger.honoured_by_all(promisor.node)
-            else:
-                ledger.broken_by_all(promisor.node)
+        for member, _ in ranked[: self.model.params.invites_per_step]:
+            member.invite(member.distance * (1.0 - self.skills.translation))
 
     def promote_shared_metric(self) -> None:
         """Members adopt the shared metric, one by one."""
         for m in self.model.table_members():
             if not m.adopted_shared_metric and self.reaches(m):
-                if self.model.rng.random() < SHARED_METRIC_RATE * self.skills.shared_metric:
+                if self.model.rng.random() < self.model.params.shared_metric_rate * self.skills.shared_metric:
                     m.use_shared_metric(True)
                     self.model.log(f"{m.name} adopted the shared metric ({self.model.people_outcome})")
 
@@ -138,7 +107,7 @@ class SystemLeader(FixedAgent):
         rate = self.model.smoothed_rate
         if (
             self._best_rate is None
-            or rate < self._best_rate * (1 - LEADER_PROGRESS_MARGIN)
+            or rate < self._best_rate * (1 - self.model.params.leader_progress_margin)
             or committed > self._committed_seen
         ):
             self._best_rate = rate if self._best_rate is None else min(rate, self._best_rate)

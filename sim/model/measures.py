@@ -33,10 +33,12 @@ class CoalitionMeasures:
     people: People
     organizations: list
     partners: list
+    members: list
     leader: SystemLeader
     trust: TrustLedger
     fund: CoalitionFund
     diagnosis: Diagnosis
+    belief: Diagnosis
     n_nodes: int
     n_people: int
     _goal_step: int | None
@@ -72,20 +74,21 @@ class CoalitionMeasures:
 
     @property
     def coalition_size(self) -> int:
-        """Organizations committed to the coalition."""
-        return sum(o.state == State.COMMITTED for o in self.organizations)
+        """Members (organizations and community partners) committed to the coalition."""
+        return sum(m.state == State.COMMITTED for m in self.members)
 
     @property
     def table_size(self) -> int:
-        """Organizations at the table or committed."""
+        """Members at the table or committed."""
         return len(self.table_members())
 
     @property
     def mean_trust(self) -> float:
         """Mean directed trust over ties between agents that have not left."""
-        active = np.ones(self.n_nodes, dtype=bool)
-        orgs = self.organizations
-        active[[o.node for o in orgs]] = [o.state != State.LEFT for o in orgs]
+        active = np.zeros(self.n_nodes, dtype=bool)
+        members = self.members
+        active[[m.node for m in members]] = [m.state != State.LEFT for m in members]
+        active[self.leader.node] = self.leader.active or self.leader.mode != "none"
         return self.trust.mean(active)
 
     @property
@@ -100,10 +103,18 @@ class CoalitionMeasures:
 
     @property
     def diagnosed_group(self) -> str:
-        """The group (e.g. "instability") of the believed main cause."""
-        if not self.diagnosis.cause:
-            return ""
-        return self.people.groups[self.people.names.index(self.diagnosis.cause)]
+        """The group of causes (e.g. "instability") the pooled records point to most."""
+        return self.diagnosis.group
+
+    @property
+    def group_accuracy(self) -> float:
+        """Overlap of the believed and the true causes, by group, in [0, 1]."""
+        return self.diagnosis.group_accuracy
+
+    @property
+    def belief_accuracy(self) -> float:
+        """Accuracy of what the coalition acts on: the pooled diagnosis, or its members' theory before."""
+        return self.belief.accuracy
 
     @property
     def pool(self) -> float:
@@ -117,20 +128,19 @@ class CoalitionMeasures:
 
     @property
     def sharing_count(self) -> int:
-        """Data owners sharing their records."""
-        return sum(o.sharing for o in self.organizations)
+        """Members sharing their records."""
+        return sum(m.sharing for m in self.members)
 
     @property
     def exits(self) -> int:
-        """Organizations that left."""
-        return sum(o.state == State.LEFT for o in self.organizations)
+        """Members that left."""
+        return sum(m.state == State.LEFT for m in self.members)
 
     @property
     def uptake(self) -> float:
-        """Chance that a person offered case work takes it up."""
-        legit = [o.legitimacy for o in self.table_members() if o.can(Capability.LEND_LEGITIMACY)]
-        legit += [p.legitimacy for p in self.partners if p.lends_legitimacy]
-        return uptake_from(legit)
+        """Chance that a person offered case work takes it up (legitimacy at the table raises it)."""
+        legit = [m.legitimacy for m in self.table_members() if m.can(Capability.LEND_LEGITIMACY)]
+        return uptake_from(legit, self.params.base_uptake, self.params.max_uptake)
 
     @property
     def reach(self) -> float:

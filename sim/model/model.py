@@ -12,8 +12,9 @@ import numpy as np
 from mesa import DataCollector, Model
 
 from sim.model import reporters, setbacks
+from sim.model.commitments import commitment_round
 from sim.model.community import CommunityPartner
-from sim.model.diagnosis import diagnose, no_diagnosis
+from sim.model.diagnosis import Diagnosis, changed_beyond_noise, diagnose_people, judged, no_diagnosis
 from sim.model.events import EventLog
 from sim.model.interventions import CoalitionFund
 from sim.model.leader import LeaderSkills, SystemLeader
@@ -27,12 +28,6 @@ from sim.scenario import Scenario, load_scenario
 from sim.scenario.roles import ROLES, Capability
 
 DEFAULT_SCENARIO = "chicago_absenteeism"
-DIAGNOSIS_INTERVAL = 4
-# the narration reports a new main cause only when its share leads the old one's by this much
-ANNOUNCE_MARGIN = 0.15
-MEETINGS_ON_JOINING = 3
-PLEDGE_SHARE = 0.25
-RATE_SMOOTHING = 0.1
 
 
 class CoalitionModel(CoalitionMeasures, Model):
@@ -45,7 +40,8 @@ class CoalitionModel(CoalitionMeasures, Model):
         self.scenario_name = spec.name if isinstance(scenario_name, Scenario) else str(scenario_name)
         self.horizon = spec.steps if p.steps is None else p.steps
         self.setback_rate = spec.setbacks.rate if p.setback_rate is None else p.setback_rate
-        self.pledge_share = PLEDGE_SHARE
+        self.system_lag = spec.interventions.system_lag if p.system_lag is None else p.system_lag
+        self.system_effect = spec.interventions.system_effect if p.system_effect is None else p.system_effect
         self.target_rate = spec.population.target_rate
         self.hold_steps = spec.population.hold_steps
         self.events = EventLog()
@@ -55,13 +51,15 @@ class CoalitionModel(CoalitionMeasures, Model):
         self._build_agents_and_network()
 
         self.fund = CoalitionFund(self.n_nodes, self.people.k, spec.interventions)
-        self.diagnosis = no_diagnosis(self.people.k)
-        self._announced_cause = ""
+        self.diagnosis = no_diagnosis(self.people.k)  # from pooled records
+        self.belief = self.diagnosis  # what the coalition acts on
+        self._announced_group = ""
         self._sources_key: tuple = ()
         self._reach_cache: tuple = ((), np.zeros(0, dtype=np.int64))
         self.coalition_trust = np.full(self.n_nodes, p.initial_trust)
         self.smoothed_rate = self.people.outcome_rate
         self.first_commitment_step: int | None = None
+        self.first_share_step: int | None = None
         self._below_target = 0
         self._goal_step: int | None = None
         self.running = True
@@ -92,7 +90,9 @@ class CoalitionModel(CoalitionMeasures, Model):
     # -- construction ----------------------------------------------------------
     def _build_agents_and_network(self) -> None:
         spec, people, p = self.spec, self.people, self.params
-        self.space, self.trust = build_network(spec, p.initial_trust, p.build_rate, p.loss_ratio, self.rng, self.random)
+        self.space, self.trust = build_network(
+            spec, p.initial_trust, p.build_rate, p.loss_ratio, self.rng, self.random, p.community != "absent"
+        )
         self.n_nodes = len(self.space.G)
         self.organizations = []
         for node, o in enumerate(spec.organizations):
@@ -116,17 +116,23 @@ class CoalitionModel(CoalitionMeasures, Model):
         for j, c in enumerate(spec.community):
             node = leader_node + 1 + j
             reach = people.draw_reach(c.reach, [], 0.0)
-            partner = CommunityPartner(self, c, node=node, mode=p.community, reach=reach)
+            if p.community == "absent":
+                continue  # an absent community plays no part (its node stays, untied)
+            partner = CommunityPartner(
+                self, c, node=node, mode=p.community, reach=reach, patience=p.patience * c.patience
+            )
             partner.cell = self.space[node]
             self.partners.append(partner)
+        self.members = self.organizations + self.partners
+        self._member_by_node = {m.node: m for m in self.members}
 
     # -- the week ----------------------------------------------------------------
     def step(self) -> None:
         """One week, in the order of DESIGN.md section 3."""
         self.people_change()  # 1. circumstances change, outcomes are drawn
-        self.leader.convene()  # 2. invite, translate, broker commitments, shared metric
-        self.organizations_decide()  # 3. join, commit, pledge, share, compete
-        self.coalition_acts()  # 4. pool data, diagnose, spend on interventions
+        brokered = self.leader.convene()  # 2. invite, translate, shared metric
+        self.members_decide(brokered)  # 3. join, commit, pledge, share, small commitments, compete
+        self.coalition_acts()  # 4. pool records, diagnose, spend on interventions
         self.members_perceive()  # 5. progress, frustration, exits; setbacks
         setbacks.strike(self)
         self.check_goal()  # 6. the goal, data collection
@@ -139,51 +145,76 @@ class CoalitionModel(CoalitionMeasures, Model):
         """Phase 1: the people's circumstances change and outcomes are drawn."""
         self.people.change()
         self.people.draw_outcomes()
-        self.smoothed_rate += RATE_SMOOTHING * (self.people.outcome_rate - self.smoothed_rate)
+        self.smoothed_rate += self.params.rate_smoothing * (self.people.outcome_rate - self.smoothed_rate)
         self.coalition_trust = self.trust.trust_in(self.at_table_mask(), self.params.initial_trust)
 
-    def organizations_decide(self) -> None:
-        """Phase 3: each organization decides, in random order; then trust settles."""
-        order = self.rng.permutation(len(self.organizations))
+    def members_decide(self, brokered: frozenset) -> None:
+        """Phase 3: each member decides, in random order; small commitments; then trust settles."""
+        order = self.rng.permutation(len(self.members))
         for i in order:
-            self.organizations[i].step()
+            self.members[i].step()
+        commitment_round(self, brokered)
         setbacks.compete_for_funding(self)
         self.trust.settle(self.at_table_mask())
         if self.first_commitment_step is None and self.coalition_size > 0:
             self.first_commitment_step = self.steps
+        if self.first_share_step is None and self.sharing_count > 0:
+            self.first_share_step = self.steps
 
     def coalition_acts(self) -> None:
-        """Phase 4: pool shared data, diagnose, spend."""
+        """Phase 4: pool shared records, diagnose, act on what the coalition believes."""
         sources = self.shared_sources()
         key = tuple(node for node, _, _ in sources)
-        if key != self._sources_key or self.steps % DIAGNOSIS_INTERVAL == 0:
-            self.diagnosis = diagnose(
-                self.people.x,
-                self.people.outcome,
-                [(p, c) for _, p, c in sources],
-                self.people.names,
-                self.people.true_shares(),
-                code=self.people.code,
-            )
-            self._announce_cause(len(sources))
+        new_records = key != self._sources_key
+        if new_records or self.steps % self.params.diagnosis_interval == 0:
             self._sources_key = key
-        self.fund.act(self, self.diagnosis, self.steps)
+            self.diagnosis = self._rediagnose(sources, new_records)
+        self.belief = self.diagnosis if self.diagnosis.known else self.members_theory()
+        self.fund.act(self, self.belief.shares, self.steps)
 
-    def _announce_cause(self, n_sources: int) -> None:
-        """Tell the narration when the believed main cause changes clearly (not on every wobble)."""
-        cause, shares, names = self.diagnosis.cause, self.diagnosis.shares, self.people.names
-        said = self._announced_cause
-        if not cause or cause == said:
-            return
-        if said and shares[names.index(cause)] - shares[names.index(said)] < ANNOUNCE_MARGIN:
-            return
-        self._announced_cause = cause
-        self.log(f"the coalition now believes the main cause is {cause} (pooled records of {n_sources} source(s))")
+    def _rediagnose(self, sources: list, new_records: bool) -> Diagnosis:
+        """The pooled diagnosis: a new estimate when records change or it moves beyond noise."""
+        people = self.people
+        estimate = diagnose_people(people, [(p, c) for _, p, c in sources])
+        if new_records or changed_beyond_noise(estimate, self.diagnosis, self.params.belief_z):
+            self._announce(estimate, len(sources))
+            return estimate
+        # the same belief, judged against the truth of this week
+        held = self.diagnosis
+        return judged(held.shares, held.errors, people.names, people.groups, people.true_shares(), held.recorded)
+
+    def members_theory(self) -> Diagnosis:
+        """Before any records are pooled: what committed members' own records and missions suggest.
+
+        A member that can share records believes what its own records show; any other its
+        mission's weights. The coalition's belief weighs each by the money it has given.
+        """
+        people, k = self.people, self.people.k
+        total, weights = np.zeros(k), 0.0
+        for m in (m for m in self.members if m.state == State.COMMITTED):
+            weight = float(self.fund.given_by[m.node])
+            if weight <= 0:
+                continue
+            total += weight * m.own_theory()
+            weights += weight
+        shares = total / total.sum() if weights > 0 and total.sum() > 0 else np.zeros(k)
+        return judged(shares, np.zeros(k), people.names, people.groups, people.true_shares())
+
+    def _announce(self, diagnosis: Diagnosis, n_sources: int) -> None:
+        """Tell the narration when the believed main group of causes changes."""
+        if diagnosis.group and diagnosis.group != self._announced_group:
+            self._announced_group = diagnosis.group
+            labels = dict(zip(self.people.groups, self.people.labels, strict=True))
+            group = diagnosis.group if diagnosis.group not in labels else labels[diagnosis.group]
+            self.log(
+                f"the coalition now believes the main cause is {group}, from the records of "
+                f"{n_sources} member{'s' if n_sources != 1 else ''}"
+            )
 
     def members_perceive(self) -> None:
         """Phase 5: members and the leader perceive progress and may leave."""
-        for org in self.organizations:
-            org.perceive_progress()
+        for member in self.members:
+            member.perceive_progress()
         self.leader.perceive_progress()
 
     def check_goal(self) -> None:
@@ -210,21 +241,24 @@ class CoalitionModel(CoalitionMeasures, Model):
         return self.spec.population.outcome
 
     def table_members(self) -> list:
-        """Organizations at the table or committed."""
-        return [o for o in self.organizations if o.state in AT_TABLE_STATES]
+        """Members (organizations and community partners) at the table or committed."""
+        return [m for m in self.members if m.state in AT_TABLE_STATES]
 
     def committed_able_to(self, capability: Capability) -> list:
-        """Committed organizations that can use ``capability``."""
-        return [o for o in self.organizations if o.state == State.COMMITTED and o.can(capability)]
+        """Committed members that can use ``capability``."""
+        return [m for m in self.members if m.state == State.COMMITTED and m.can(capability)]
+
+    def members_tied_to(self, member) -> list:
+        """Members tied to ``member`` in the network."""
+        by_node = self._member_by_node
+        return [by_node[n] for n in self.space.G.neighbors(member.node) if n in by_node]
 
     def at_table_mask(self) -> np.ndarray:
-        """Bool per node: at the table (organizations, an active leader, partners)."""
+        """Bool per node: at the table (members and an active leader)."""
         mask = np.zeros(self.n_nodes, dtype=bool)
-        orgs = self.organizations
-        mask[[o.node for o in orgs]] = [o.state in AT_TABLE_STATES for o in orgs]
+        members = self.members
+        mask[[m.node for m in members]] = [m.state in AT_TABLE_STATES for m in members]
         mask[self.leader.node] = self.leader.active
-        for p in self.partners:
-            mask[p.node] = p.at_table
         return mask
 
     def meet_table(self, newcomer) -> None:
@@ -236,7 +270,7 @@ class CoalitionModel(CoalitionMeasures, Model):
         ]
         if not others:
             return
-        chosen = self.rng.choice(others, min(MEETINGS_ON_JOINING, len(others)), replace=False)
+        chosen = self.rng.choice(others, min(self.params.meetings_on_joining, len(others)), replace=False)
         for n in chosen:
             self._tie(newcomer.node, int(n))
 
@@ -252,14 +286,11 @@ class CoalitionModel(CoalitionMeasures, Model):
 
     def shared_sources(self) -> list:
         """(node, people, circumstances) for every record pooled this week."""
-        out = [(o.node, o.reach, o.records) for o in self.organizations if o.sharing and o.at_table]
-        out += [(p.node, p.reach, p.knows) for p in self.partners if p.shares_knowledge]
-        return out
+        return [(m.node, m.reach, m.records) for m in self.members if m.sharing and m.at_table]
 
     def case_reach(self) -> np.ndarray:
-        """People reached by committed members and community partners that do case work (cached)."""
+        """People reached by committed members that do case work (cached)."""
         workers = self.committed_able_to(Capability.CASE_WORK)
-        workers += [p for p in self.partners if p.at_table and p.can(Capability.CASE_WORK)]
         key = tuple(w.node for w in workers)
         if key != self._reach_cache[0]:
             # the union as a mask: O(N + reach), sorted like np.unique, without a sort
@@ -270,12 +301,10 @@ class CoalitionModel(CoalitionMeasures, Model):
         return self._reach_cache[1]
 
     def roles_at_table(self) -> list:
-        """Roles brought by organizations at the table and by community partners, in ROLES order."""
+        """Roles whose capability members at the table can use, in ROLES order."""
         roles: set = set()
-        for o in self.table_members():
-            roles |= o.roles
-        for p in self.partners:
-            roles |= p.roles_at_table()
+        for m in self.table_members():
+            roles |= m.roles_in_use()
         return [r for r in ROLES if r in roles]
 
 

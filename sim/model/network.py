@@ -66,7 +66,9 @@ def sector_layout(sectors: list[str], extra: int) -> dict:
     return pos
 
 
-def build_network(spec, initial_trust: float, build_rate: float, loss_ratio: float, rng, random):
+def build_network(
+    spec, initial_trust: float, build_rate: float, loss_ratio: float, rng, random, with_community: bool = True
+):
     """The Mesa network over every agent and the trust on its ties.
 
     Nodes ``0..n-1`` are the organizations, ``n`` the leader, then the community partners.
@@ -79,6 +81,7 @@ def build_network(spec, initial_trust: float, build_rate: float, loss_ratio: flo
         loss_ratio: passed to the :class:`TrustLedger`.
         rng: the model's numpy Generator (seeds networkx).
         random: the model's ``random.Random`` (for Mesa's cells).
+        with_community: tie each community partner to one organization (False: an absent community).
 
     Returns:
         ``(space, trust)``: a ``mesa.discrete_space.Network`` and a :class:`TrustLedger`.
@@ -92,7 +95,9 @@ def build_network(spec, initial_trust: float, build_rate: float, loss_ratio: flo
     leader_node = n_orgs
     graph.add_edges_from((leader_node, i) for i, s in enumerate(sectors) if s == spec.leader.sector)
     for j in range(len(partners)):
-        graph.add_edge(n_orgs + 1 + j, int(rng.integers(n_orgs)))
+        contact = int(rng.integers(n_orgs))  # drawn even for an absent community: arms share their draws
+        if with_community:
+            graph.add_edge(n_orgs + 1 + j, contact)
     names = [o.name for o in spec.organizations] + [spec.leader.name] + [p.name for p in partners]
     for a, b in spec.network.ties:
         graph.add_edge(names.index(a), names.index(b))

@@ -1,10 +1,14 @@
-"""Organizations: agencies with their own mission, budget, metric and roles.
+"""Members of a coalition: organizations, and the community partners who join like them.
 
-An organization moves through ``outside -> invited -> at the table -> committed -> left``.
-It accepts an invitation when the mission distance it perceives is small enough, commits
-money once its trust in the coalition reaches ``commit_threshold``, shares its records
-once trust reaches ``share_threshold``, and leaves, taking its money and data with it,
-when its frustration (weeks without progress it can see) passes its patience.
+A member moves through ``outside -> invited -> at the table -> committed -> left``. It
+accepts an invitation (from the leader, who translates, or from a member it is tied to)
+with a chance falling with the mission distance it perceives, and declines for a while
+after saying no; it commits once its trust in the coalition reaches ``commit_threshold``,
+then pledges money if it can, shares its records once trust reaches ``share_threshold``,
+invites outsiders it knows, and leaves, taking its money and data with it, when its
+frustration (weeks without progress it can see) passes its patience. Each role it holds
+lets it do one thing (:mod:`sim.scenario.roles`); the model's ``missing_role`` takes that
+capability away. Every number here is a model parameter (``model.params``).
 """
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ from enum import StrEnum
 import numpy as np
 from mesa.discrete_space import FixedAgent
 
+from sim.model.diagnosis import diagnose_people
 from sim.scenario.roles import Capability, capabilities
 
 
 class State(StrEnum):
-    """Engagement of an organization with the coalition."""
+    """Engagement of a member with the coalition."""
 
     OUTSIDE = "outside"
     INVITED = "invited"
@@ -28,18 +33,6 @@ class State(StrEnum):
 
 
 AT_TABLE_STATES = (State.AT_TABLE, State.COMMITTED)
-
-# how much of a perceived-progress signal counts: EWMA weight and the relative drop needed
-METRIC_SMOOTHING = 0.2
-PROGRESS_MARGIN = 0.03
-# visible progress resets frustration; honoured commitments (per tie and week) slow its growth
-RELATIONSHIP_RELIEF = 0.4
-MAX_RELATIONSHIP_RELIEF = 0.8
-# chance per week an outsider joins on its own, times (1 - mission distance)
-SELF_JOIN_RATE = 0.01
-ACCEPT_RATE = 0.6
-# a sharer withdraws its records when its trust falls this far below the sharing threshold
-WITHDRAW_MARGIN = 0.15
 
 
 class Organization(FixedAgent):
@@ -51,13 +44,14 @@ class Organization(FixedAgent):
         node: its node in the network.
         reach: indices of the people it touches.
         patience: weeks it tolerates without visible progress.
-
     """
 
     def __init__(self, model, spec, *, node: int, reach: np.ndarray, patience: float):
         super().__init__(model)
+        p = model.params
         self.spec = spec
         self.name = spec.name
+        self.label = spec.label
         self.sector = spec.sector
         self.node = node
         self.roles = frozenset(spec.roles)
@@ -72,17 +66,21 @@ class Organization(FixedAgent):
         self.money_returned = 0.0
         self.adopted_shared_metric = False
         # what its roles let it do; the model's missing role is taken away
-        self.capabilities = capabilities(self.roles, model.missing_role)
-        # keep_away_holders: every holder of the missing role stays away from the table
-        self.excluded = bool(model.missing_role) and model.missing_role in self.roles
+        self.capabilities = capabilities(self.roles, p.missing_role)
+        # the old variant of missing_role: every holder of the role stays away
+        self.excluded = p.keep_away_holders and bool(p.missing_role) and p.missing_role in self.roles
         names = model.people.names
         self.records = np.array([names.index(c) for c in spec.records], dtype=np.int64)
         self.authority = frozenset(names.index(c) for c in spec.authority)
         self.metric = -1 if spec.metric == "outcome" else names.index(spec.metric)
         self.distance = model.people.mission_distance(spec.mission)
-        self._metric_ewma = None
-        self._metric_best = None
-        self.joined_step = None
+        self.mission_theory = model.people.mission_theory(spec.mission)
+        self._own_theory: tuple | None = None
+        self._perceived = self.distance
+        self._metric_ewma: float | None = None
+        self._metric_best: float | None = None
+        self.joined_step: int | None = None
+        self.declined_step: int | None = None
 
     # -- convenience --------------------------------------------------------
     @property
@@ -99,22 +97,48 @@ class Organization(FixedAgent):
         """True when one of its roles lets it do ``capability`` (and that role is not missing)."""
         return capability in self.capabilities
 
+    def own_theory(self) -> np.ndarray:
+        """What it believes the causes are: what its own records show, else its mission's weights.
+
+        Recomputed once every ``diagnosis_interval`` weeks.
+        """
+        if not (self.can(Capability.SHARE_RECORDS) and self.records.size):
+            return self.mission_theory
+        period = self.model.steps // self.model.params.diagnosis_interval
+        if self._own_theory is None or self._own_theory[0] != period:
+            shares = diagnose_people(self.model.people, [(self.reach, self.records)]).shares
+            self._own_theory = (period, shares)
+        return self._own_theory[1]
+
+    def roles_in_use(self) -> frozenset:
+        """The roles whose capability it can use (none of the missing role)."""
+        return frozenset(r for r in self.roles if r != self.model.params.missing_role)
+
     # -- the weekly decision --------------------------------------------------
     def step(self) -> None:
-        """Decide this week: join, commit, pledge, share (leaving is decided in perceive)."""
+        """Decide this week: join, commit, pledge, share, invite (leaving is decided in perceive)."""
         if self.state == State.OUTSIDE:
             self.consider_joining_on_own()
         elif self.state == State.INVITED:
             self.consider_invitation()
         elif self.state == State.AT_TABLE:
             self.consider_commitment()
+            self.invite_a_contact()
         elif self.state == State.COMMITTED:
             self.pledge()
             self.consider_sharing()
+            self.invite_a_contact()
+
+    def invitable(self) -> bool:
+        """Outside, not kept away, and not declining a recent invitation."""
+        if self.state != State.OUTSIDE or self.excluded:
+            return False
+        cooldown = self.model.params.decline_cooldown
+        return self.declined_step is None or self.model.steps - self.declined_step >= cooldown
 
     def invite(self, perceived_distance: float) -> None:
-        """The leader invites it, having translated the mission distance."""
-        if self.state == State.OUTSIDE and not self.excluded:
+        """It is invited, and will perceive its mission ``perceived_distance`` from the problem."""
+        if self.invitable():
             self.state = State.INVITED
             self._perceived = perceived_distance
 
@@ -122,15 +146,16 @@ class Organization(FixedAgent):
         """Without an invitation an organization seldom comes to the table."""
         if self.excluded:
             return
-        if self.model.rng.random() < SELF_JOIN_RATE * (1.0 - self.distance):
+        if self.model.rng.random() < self.model.params.self_join_rate * (1.0 - self.distance):
             self.join("came to the table on its own")
 
     def consider_invitation(self) -> None:
-        """Accept with a chance falling with the mission distance it perceives."""
-        if self.model.rng.random() < ACCEPT_RATE * (1.0 - self._perceived):
+        """Accept with a chance falling with the mission distance it perceives; else decline for a while."""
+        if self.model.rng.random() < self.model.params.accept_rate * (1.0 - self._perceived):
             self.join("accepted the invitation to the table")
         else:
             self.state = State.OUTSIDE
+            self.declined_step = self.model.steps
 
     def join(self, how: str) -> None:
         """Come to the table and meet the members already there."""
@@ -140,6 +165,15 @@ class Organization(FixedAgent):
         self._metric_best = None
         self.model.meet_table(self)
         self.model.log(f"{self.name} {how}")
+
+    def invite_a_contact(self) -> None:
+        """Now and then a member asks an outsider it is tied to (without the leader's translation)."""
+        if self.model.rng.random() >= self.model.params.member_invite_rate:
+            return
+        contacts = [m for m in self.model.members_tied_to(self) if m.invitable()]
+        if contacts:
+            contact = contacts[int(self.model.rng.integers(len(contacts)))]
+            contact.invite(contact.distance)
 
     def consider_commitment(self) -> None:
         """Commit money and effort once trust in the coalition is high enough."""
@@ -151,25 +185,25 @@ class Organization(FixedAgent):
         """Pay this week's pledge, or break it (others see either)."""
         if not self.can(Capability.PLEDGE_MONEY) or self.budget <= 0:
             return
-        amount = self.model.pledge_share * self.budget
+        amount = self.model.params.pledge_share * self.budget
         if self.model.rng.random() < self.reliability:
             self.model.fund.receive(self.node, amount)
             self.model.trust.honoured_by_all(self.node)
         else:
             self.model.trust.broken_by_all(self.node)
-            self.model.log(f"{self.name} missed its pledge to the coalition", minor=True)
+            self.model.log(f"{self.name} did not pay its share this week", minor=True)
 
     def consider_sharing(self) -> None:
         """Share records once trust is high enough; withdraw them if it falls far below."""
-        if not self.can(Capability.SHARE_RECORDS):
+        if not self.can(Capability.SHARE_RECORDS) or self.records.size == 0:
             return
-        trust = self.trust_in_coalition
-        if not self.sharing and trust >= self.model.params.share_threshold:
+        trust, p = self.trust_in_coalition, self.model.params
+        if not self.sharing and trust >= p.share_threshold:
             self.sharing = True
-            self.model.log(f"{self.name} shared its data after its trust in the coalition reached {trust:.2f}")
-        elif self.sharing and trust < self.model.params.share_threshold - WITHDRAW_MARGIN:
+            self.model.log(f"{self.name} shared its records after its trust in the coalition reached {trust:.2f}")
+        elif self.sharing and trust < p.share_threshold - p.withdraw_margin:
             self.sharing = False
-            self.model.log(f"{self.name} withdrew its data (trust fell to {trust:.2f})")
+            self.model.log(f"{self.name} took its records back (trust fell to {trust:.2f})")
 
     # -- perceiving progress -----------------------------------------------------
     def metric_value(self) -> float:
@@ -185,20 +219,22 @@ class Organization(FixedAgent):
         """Update frustration from the metric it watches; leave past its patience."""
         if not self.at_table:
             return
+        p = self.model.params
         value = self.metric_value()
-        a = METRIC_SMOOTHING
-        self._metric_ewma = value if self._metric_ewma is None else (1 - a) * self._metric_ewma + a * value
-        if self._metric_best is None:
-            self._metric_best = self._metric_ewma
-        improved = self._metric_ewma < self._metric_best * (1 - PROGRESS_MARGIN)
+        a = p.metric_smoothing
+        ewma = value if self._metric_ewma is None else (1 - a) * self._metric_ewma + a * value
+        best = ewma if self._metric_best is None else self._metric_best
+        self._metric_ewma = ewma
+        improved = ewma < best * (1 - p.progress_margin)
         # on the shared metric, a member also sees the coalition's target being met
-        on_target = self.adopted_shared_metric and self._metric_ewma <= self.model.target_rate
+        on_target = self.adopted_shared_metric and ewma <= self.model.target_rate
         if improved or on_target:
-            self._metric_best = min(self._metric_best, self._metric_ewma)
+            best = min(best, ewma)
             self.frustration = 0.0
         else:
-            relief = min(MAX_RELATIONSHIP_RELIEF, RELATIONSHIP_RELIEF * self.model.trust.observed_honours[self.node])
-            self.frustration += 1.0 - relief
+            honours = self.model.trust.observed_honours[self.node]
+            self.frustration += 1.0 - min(p.max_relationship_relief, p.relationship_relief * honours)
+        self._metric_best = best
         if self.frustration > self.patience:
             self.leave("lost patience")
 

@@ -27,6 +27,7 @@ class People:
         circs = spec.circumstances
         self.names = tuple(c.name for c in circs)
         self.groups = tuple(c.group or c.name for c in circs)
+        self.labels = tuple(c.display for c in circs)
         k = len(circs)
         self.n = int(size)
         self.k = k
@@ -141,6 +142,15 @@ class People:
         m = np.array([mission.get(n, 0.0) for n in self.names] + [mission.get("outcome", 0.0)])
         norm = np.linalg.norm(m) * np.linalg.norm(problem)
         return float(1.0 - m @ problem / norm) if norm > 0 else 1.0
+
+    def mission_theory(self, mission: dict) -> np.ndarray:
+        """What a mission says the causes are: its positive weights over circumstances, normalised.
+
+        All zeros for a mission that names only the outcome (no theory of the causes).
+        """
+        weights = np.array([max(float(mission.get(n, 0.0)), 0.0) for n in self.names])
+        total = weights.sum()
+        return weights / total if total > 0 else weights
 
     # -- what can be measured ---------------------------------------------
     @property

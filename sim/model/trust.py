@@ -2,18 +2,23 @@
 
 Each undirected tie ``{i, j}`` of the network carries two directed trusts, ``i -> j``
 (how much ``i`` trusts ``j``) and ``j -> i``. During a week, honoured and broken
-commitments are counted; :meth:`TrustLedger.settle` applies them all at once:
+commitments are counted; :meth:`TrustLedger.settle` applies them all at once, in
+log-odds (``z = log(t / (1 - t))``)::
 
-* each honoured commitment observed:  ``t <- t + build_rate * (1 - t)``
-* each broken one (or misused data):  ``t <- t - loss_ratio * build_rate * t``
+    z <- z + build_rate * honours - loss_ratio * build_rate * betrayals
 
-so after ``h`` honours and ``b`` betrayals in a week (honours first),
-``t <- 1 - (1 - t) (1 - build)^h`` then ``t <- t (1 - loss)^b``. Trust stays in [0, 1].
+so a betrayal costs ``loss_ratio`` times what an honour earns, in log-odds, at every
+trust level; in trust itself too, at every level, as long as ``build_rate`` is not huge
+(both changes scale with ``t (1 - t)``; see docs/ODD.md). Trust stays inside (0, 1).
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+# trust is kept this far inside (0, 1), where log-odds are finite
+EDGE = 1e-9
+LOGIT_LIMIT = 40.0  # log-odds beyond this are 0 or 1 to double precision
 
 
 class TrustLedger:
@@ -21,15 +26,15 @@ class TrustLedger:
 
     Args:
         n_nodes: number of agents (nodes) in the network.
-        build_rate: trust gained per honoured commitment, times ``1 - trust``.
-        loss_ratio: trust lost per betrayal as a multiple of ``build_rate``, times trust.
+        build_rate: log-odds of trust gained per honoured commitment.
+        loss_ratio: log-odds lost per betrayal, as a multiple of ``build_rate``.
 
     """
 
     def __init__(self, n_nodes: int, build_rate: float, loss_ratio: float):
         self.n_nodes = n_nodes
         self.build = float(build_rate)
-        self.loss = min(1.0, float(loss_ratio) * float(build_rate))
+        self.loss = float(loss_ratio) * float(build_rate)
         self.src = np.zeros(0, dtype=np.int64)
         self.dst = np.zeros(0, dtype=np.int64)
         self.trust = np.zeros(0)
@@ -109,8 +114,11 @@ class TrustLedger:
         watching = observers[self.src]
         h = self.honours + self.seen_honours[self.dst] * watching
         b = self.betrayals + self.seen_betrayals[self.dst] * watching
-        t = 1.0 - (1.0 - self.trust) * (1.0 - self.build) ** h
-        self.trust = np.clip(t * (1.0 - self.loss) ** b, 0.0, 1.0)
+        changed = (h > 0) | (b > 0)
+        if changed.any():
+            t = np.clip(self.trust[changed], EDGE, 1.0 - EDGE)
+            z = np.log(t / (1.0 - t)) + self.build * h[changed] - self.loss * b[changed]
+            self.trust[changed] = 1.0 / (1.0 + np.exp(-np.clip(z, -LOGIT_LIMIT, LOGIT_LIMIT)))
         # honoured commitments each node saw, per tie to someone at the table
         seen = watching.astype(float)
         ties = np.bincount(self.src, weights=observers[self.dst] * 1.0, minlength=self.n_nodes)

@@ -81,6 +81,9 @@ def expand(data, steps: int, where) -> dict:
     start = independent_rate(population["baseline"], circs)
     rng.integers(2**32)  # the draw a sampled start once took: generated organizations stay as they were
     population["target_rate"] = round(start * (1.0 - drop), 4)
+    population["target_source"] = (
+        f"the generator's rule: {drop:.0%} below the expected rate of independent circumstances ({start:.4f})"
+    )
     sectors = [f"sector {i + 1}" for i in range(n_sectors)]
     orgs = [
         _organization(rng, i, sectors[i % n_sectors], causes, proxy, people / REFERENCE_PEOPLE / n_orgs)

@@ -121,6 +121,9 @@ class PopulationSpec(Section):
         description="log-odds of the outcome for a person with no circumstance"
     )
     target_rate: Probability = Field(description="the goal: the outcome rate at or under this...")
+    target_source: str = Field(
+        "", description="where the target comes from: the source's own target, or the rule that set it"
+    )
     hold_steps: Annotated[int, Between(1, 10_000)] = Field(8, description="...for this many weeks in a row")
     circumstances: Annotated[
         tuple[Circumstance, ...], BeforeValidator(_as_tuple), Field(min_length=1, max_length=MAX_CIRCUMSTANCES)
@@ -178,6 +181,8 @@ class CommunitySpec(Section):
     reach: Probability = Field(0.1, description="share of people it speaks for")
     knows: Circumstances = Field((), description="what it knows that agencies may not record")
     legitimacy: Probability = Field(0.5, description="lent to the coalition when it is a partner")
+    reliability: Probability = Field(0.9, description="chance it keeps a small commitment")
+    patience: Annotated[float, Between(0.01, 100)] = Field(1.0, description="a factor on the model's `patience`")
 
     @property
     def label(self) -> str:
