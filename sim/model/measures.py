@@ -117,6 +117,12 @@ class CoalitionMeasures:
         return self.belief.accuracy
 
     @property
+    def trust_in_leader(self) -> float:
+        """Members' mean trust in the leader (the starting trust if none is tied to it)."""
+        _, trusts = self.trust.trust_of(self.leader.node)
+        return float(trusts.mean()) if trusts.size else self.params.initial_trust
+
+    @property
     def pool(self) -> float:
         """Money in the coalition's pool."""
         return self.fund.pool

@@ -62,6 +62,9 @@ class CoalitionModel(CoalitionMeasures, Model):
         self.first_share_step: int | None = None
         self._below_target = 0
         self._goal_step: int | None = None
+        self.start_rate = self.people.expected_rate()
+        self.half_gap_step: int | None = None
+        self.cause_changes = 0
         self.running = True
         # per-step collection can be switched off when only run-level results are wanted
         self.collect_steps = True
@@ -177,6 +180,7 @@ class CoalitionModel(CoalitionMeasures, Model):
         people = self.people
         estimate = diagnose_people(people, [(p, c) for _, p, c in sources])
         if new_records or changed_beyond_noise(estimate, self.diagnosis, self.params.belief_z):
+            self.cause_changes += bool(self.diagnosis.cause) and estimate.cause != self.diagnosis.cause
             self._announce(estimate, len(sources))
             return estimate
         # the same belief, judged against the truth of this week
@@ -218,7 +222,14 @@ class CoalitionModel(CoalitionMeasures, Model):
         self.leader.perceive_progress()
 
     def check_goal(self) -> None:
-        """Phase 6: the goal is the outcome at or under target for ``hold_steps`` weeks."""
+        """Phase 6: the goal is the outcome at or under target for ``hold_steps`` weeks.
+
+        Also notes the first week the expected rate has closed half the gap between the
+        start and the target (a continuous measure of how fast the coalition works).
+        """
+        halfway = self.start_rate - (self.start_rate - self.target_rate) / 2
+        if self.half_gap_step is None and self.people.expected_rate() <= halfway:
+            self.half_gap_step = self.steps
         if self.people.outcome_rate <= self.target_rate:
             self._below_target += 1
         else:

@@ -81,6 +81,7 @@ class Organization(FixedAgent):
         self._metric_best: float | None = None
         self.joined_step: int | None = None
         self.declined_step: int | None = None
+        self.declines = 0
 
     # -- convenience --------------------------------------------------------
     @property
@@ -156,6 +157,7 @@ class Organization(FixedAgent):
         else:
             self.state = State.OUTSIDE
             self.declined_step = self.model.steps
+            self.declines += 1
 
     def join(self, how: str) -> None:
         """Come to the table and meet the members already there."""

@@ -51,15 +51,23 @@ ORGANIZATION_REPORTERS = {
 def run_summary(model) -> dict:
     """Run-level results: the headline reporters at the end plus the signatures.
 
-    The signatures say why a run succeeded or failed: ``reach`` (share of people that
-    committed members with the touch role reach), ``uptake``, ``money_spent`` (and per
-    circumstance), ``system_changes``, ``exits``, ``diagnosed_cause``.
+    The signatures say why a run succeeded or failed: how fast the table formed
+    (``first_commitment``, ``mean_join_week``, ``declines``), trust (``trust_in_leader``),
+    data (``first_share``, ``sharing_count``, ``diagnosed_group``, ``group_accuracy``,
+    ``cause_changes``: how often the believed main cause changed), money and what it bought
+    (``money_spent`` and per circumstance, ``system_changes``, ``reach``, ``uptake``), exits,
+    and how fast the rate fell
+    (``steps_to_half_gap``: the first week the expected rate closed half the gap between
+    the start and the target).
     """
     c = model.fund
     out = {name: getattr(model, name) for name in HEADLINE}
+    joined = [m.joined_step for m in model.members if m.joined_step is not None]
     out.update(
         final_rate=model.outcome_rate,
         expected_rate=model.expected_rate,
+        start_rate=model.start_rate,
+        steps_to_half_gap=model.half_gap_step,
         reach=model.reach,
         uptake=model.uptake,
         money_given=c.given,
@@ -69,10 +77,19 @@ def run_summary(model) -> dict:
         cases_offered=c.cases_offered,
         cases_resolved=c.cases_resolved,
         exits=model.exits,
+        declines=sum(m.declines for m in model.members),
+        mean_join_week=sum(joined) / len(joined) if joined else float(model.horizon),
+        members_joined=len(joined),
         sharing_count=model.sharing_count,
         diagnosed_cause=model.diagnosis.cause,
         diagnosed_group=model.diagnosed_group,
+        group_accuracy=model.group_accuracy,
+        belief_accuracy=model.belief_accuracy,
+        cause_changes=model.cause_changes,
+        trust_in_leader=model.trust_in_leader,
+        shared_metric_adoption=model.shared_metric_adoption,
         first_commitment=model.first_commitment_step,
+        first_share=model.first_share_step,
         leader_active=bool(model.leader.active),
         steps=model.steps,
     )

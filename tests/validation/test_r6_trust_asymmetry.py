@@ -1,8 +1,8 @@
 """Result 6: one betrayal costs more trust than one honoured commitment earns; recovery is slow.
 
 DESIGN.md section 4, after Slovic (1993): trust is easier to destroy than to build. Checked
-on the :class:`sim.trust.TrustLedger` itself and in the model, where twin runs with the
-same seed differ only by one betrayal injected in week 60.
+on the :class:`sim.model.trust.TrustLedger` itself, at every trust level, and in the model,
+where twin runs with the same seed differ only by one betrayal injected in week 60.
 """
 
 import numpy as np
@@ -29,44 +29,21 @@ def after_events(t0: float, honours: int = 0, betrayals: int = 0) -> float:
     return ledger.get(0, 1)
 
 
-@pytest.mark.parametrize("t0", [0.35, 0.5, 0.6, 0.8])
-def test_betrayal_costs_more_than_honour_earns(t0):
-    """At the starting trust (0.35) >= 1.5x; at the commit and share thresholds and above >= 2.5x."""
+@pytest.mark.parametrize("t0", [0.02, 0.1, 0.25, 0.35, 0.5, 0.6, 0.8, 0.95])
+def test_a_betrayal_costs_more_than_an_honour_earns_at_every_level(t0):
+    """In trust itself, at low and high trust alike (the earlier multiplicative rule reversed below 0.25)."""
     gain = after_events(t0, honours=1) - t0
     loss = t0 - after_events(t0, betrayals=1)
-    assert gain > 0 and loss > 0
-    assert loss >= (1.5 if t0 < 0.5 else 2.5) * gain, f"trust {t0}: one honour +{gain:.4f}, one betrayal -{loss:.4f}"
+    assert loss > gain > 0, f"trust {t0}: one honour +{gain:.4f}, one betrayal -{loss:.4f}"
 
 
-def test_honours_needed_to_repair_one_betrayal():
-    """Repairing one betrayal takes several honoured commitments, more as trust is higher."""
-    needed = {}
-    for t0 in (0.35, 0.6, 0.8):
-        t, h = after_events(t0, betrayals=1), 0
-        while t < t0:
-            t, h = after_events(t, honours=1), h + 1
-        needed[t0] = h
-    assert needed[0.35] >= 2 and needed[0.6] >= 4 and needed[0.8] >= 8, needed
-    assert needed[0.35] < needed[0.6] < needed[0.8], needed
-
-
-def test_asymmetry_applies_where_the_model_operates():
-    """Below trust 1 / (1 + loss_ratio) = 0.25 a betrayal costs *less* than an honour earns.
-
-    So check that at week 52, >= 90% of directed ties between members at the table carry
-    more trust than that (8 seeds).
-    """
-    pivot = 1 / (1 + LOSS_RATIO)
-    shares = []
-    for seed in range(8):
-        model = CoalitionModel(rng=seed)
-        for _ in range(52):
-            model.step()
-        at = model.at_table_mask()
-        ledger = model.trust
-        mask = at[ledger.src] & at[ledger.dst]
-        shares.append(float((ledger.trust[mask] > pivot).mean()) if mask.any() else 1.0)
-    assert np.mean(shares) >= 0.9, f"share of ties above {pivot:.2f} at week 52: {np.round(shares, 2)}"
+@pytest.mark.parametrize("t0", [0.1, 0.35, 0.6, 0.8])
+def test_repairing_one_betrayal_takes_loss_ratio_honours(t0):
+    """In log-odds a betrayal costs loss_ratio honours, at every level: three at the defaults."""
+    t, honours = after_events(t0, betrayals=1), 0
+    while t < t0 - 1e-12:
+        t, honours = after_events(t, honours=1), honours + 1
+    assert honours == round(LOSS_RATIO), (t0, honours)
 
 
 def trust_in(model, node) -> float:
@@ -78,8 +55,9 @@ def trust_in(model, node) -> float:
 def test_recovery_after_a_betrayal_takes_many_weeks():
     """Twin runs (6 seeds): one betrayal by a committed member in week 60, seen by the table.
 
-    Lost in one week; (median over seeds) the gap to the twin is still >= half after 4 weeks and
-    takes >= 8 weeks to fall below a quarter of its size.
+    Lost in one week (in every seed: less where trust is already high, as a betrayal costs
+    loss_ratio honours in log-odds); (median over seeds) the gap to the twin is still >= half
+    after 4 weeks and takes >= 8 weeks to fall below a quarter of its size.
     """
     halves, quarters, drops = [], [], []
     for seed in range(6):
@@ -87,7 +65,7 @@ def test_recovery_after_a_betrayal_takes_many_weeks():
         for _ in range(60):
             a.step()
             b.step()
-        member = next(o for o in b.organizations if o.state == "committed")
+        member = next(o for o in b.members if o.state == "committed")
         b.trust.broken_by_all(member.node)
         b.trust.settle(b.at_table_mask())
         gap0 = trust_in(a, member.node) - trust_in(b, member.node)
@@ -101,6 +79,6 @@ def test_recovery_after_a_betrayal_takes_many_weeks():
         halves.append(gaps[3] / gap0)
         quarters.append(int(np.argmax(gaps < 0.25 * gap0)) + 1 if (gaps < 0.25 * gap0).any() else 52)
     msg = f"drop {np.round(drops, 3)}, gap left after 4 weeks {np.round(halves, 2)}, weeks to a quarter {quarters}"
-    assert min(drops) > 0.05, msg
+    assert min(drops) > 0, msg
     assert np.median(halves) >= 0.5, msg
     assert np.median(quarters) >= 8, msg
