@@ -33,3 +33,26 @@ def test_the_scenario_format_tables_are_made_from_the_schema():
     text = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
     assert "<!-- fields: OrganizationSpec -->" in text and "<!-- roles -->" in text
     assert refresh(text) == text, "run: python -m sim.scenario.reference docs/scenarios.md"
+
+
+def test_the_odd_parameter_table_is_made_from_the_parameter_table():
+    from sim.model.reference import refresh
+
+    text = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
+    assert "<!-- parameters -->" in text
+    assert refresh(text) == text, "run: python -m sim.model.reference docs/ODD.md"
+
+
+def test_every_parameter_says_where_its_default_comes_from():
+    from sim.model.params import PARAMETERS
+
+    for name, p in PARAMETERS.items():
+        assert p.help and p.source and p.group, name
+        assert p.kind in ("choice", "bool") or p.unit, name
+
+
+def test_every_shipped_scenario_says_where_its_target_comes_from():
+    from sim.scenario import available_scenarios, load_scenario
+
+    for name in available_scenarios():
+        assert load_scenario(name).population.target_source.strip(), name
