@@ -1,34 +1,33 @@
-"""Community: partner vs consulted vs absent; success, uptake and diagnosis accuracy.
+"""Community: partner vs consulted vs absent, by the final rate, uptake and accuracy.
 
 Usage: ``python experiments/community.py [--quick] [--out DIR] [--workers N]``
 """
 
 import matplotlib.pyplot as plt
-import numpy as np
-from common import parse_args, save, spec_for, success_table, sweep, title_suffix, write_summary
+from common import parse_args, save, spec_for, sweep, title_suffix, write_summary
+from effects import outcome_table, plot_effects, plot_final_rates, plot_goal
 
-EXTRA = ("uptake", "diagnosis_accuracy", "final_rate", "cases_resolved")
+SIGNATURES = ("uptake", "reach", "diagnosis_accuracy")
 
 
 def main():
     args = parse_args("community", __doc__)
     spec = spec_for(args)
     df = sweep(args, spec)
-    table = success_table(df, ["community"], extra=EXTRA)
+    table = outcome_table(df, ["community"], reference="absent")
+    for col in SIGNATURES:
+        table[f"mean_{col}"] = [df.loc[df["community"] == c, col].mean() for c in table["community"]]
     write_summary(table, args)
-    fig, axes = plt.subplots(1, 4, figsize=(15, 3.8))
-    x = np.arange(len(table))
-    err = [table["p_goal"] - table["ci_low"], table["ci_high"] - table["p_goal"]]
-    axes[0].bar(x, table["p_goal"], yerr=err, capsize=4, color="tab:blue")
-    axes[0].set_ylabel("P(goal), 95% interval")
-    axes[0].set_ylim(0, 1.05)
-    for ax, col in zip(axes[1:], ("uptake", "diagnosis_accuracy", "final_rate"), strict=True):
-        groups = [df.loc[df["community"] == c, col] for c in table["community"]]
-        ax.boxplot(groups)
-        ax.set_xticks(x + 1, table["community"])
-        ax.set_title(col)
-    axes[0].set_xticks(x, table["community"])
-    axes[0].set_title("goal reached")
+    fig, axes = plt.subplots(1, 4, figsize=(17, 3.6))
+    plot_final_rates(axes[0], table, "community")
+    plot_effects(axes[1], table, "community", "absent")
+    for col, marker in zip(SIGNATURES, "ov^", strict=True):
+        axes[2].plot(table[f"mean_{col}"], range(len(table)), marker, label=col)
+    axes[2].set_yticks(range(len(table)), table["community"])
+    axes[2].invert_yaxis()
+    axes[2].legend(fontsize=7)
+    axes[2].set_xlabel("mean at the horizon")
+    plot_goal(axes[3], table, "community")
     fig.suptitle(f"Community, {spec.scenario} {title_suffix(args, spec)}", y=1.03)
     save(fig, args, "community")
 

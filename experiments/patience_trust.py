@@ -1,58 +1,52 @@
-"""Phase diagram: P(goal) with 95% intervals and median weeks to goal over patience x initial trust.
+"""Phase diagram over patience x initial trust: the final rate, the weeks to halve the gap, P(goal).
 
 Usage: ``python experiments/patience_trust.py [--quick] [--out DIR] [--workers N]``
 """
 
 import matplotlib.pyplot as plt
 import numpy as np
-from common import parse_args, save, spec_for, success_table, sweep, title_suffix, write_summary
+from common import parse_args, save, spec_for, sweep, title_suffix, write_summary
+from effects import outcome_table
+
+
+def heat(fig, ax, data, title, cmap, fmt):
+    """One heat map with the values written in its cells."""
+    values = data.to_numpy(float)
+    im = ax.imshow(values, origin="lower", cmap=cmap, aspect="auto")
+    ax.set_xticks(range(data.shape[1]), [f"{p:g}" for p in data.columns])
+    ax.set_yticks(range(data.shape[0]), [f"{t:g}" for t in data.index])
+    ax.set_xlabel("patience (weeks)")
+    ax.set_ylabel("initial trust")
+    ax.set_title(title)
+    fig.colorbar(im, ax=ax)
+    for (i, j), v in np.ndenumerate(values):
+        if np.isfinite(v):
+            dark = im.norm(v) < 0.5
+            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=7, color="white" if dark else "black")
 
 
 def main():
     args = parse_args("patience_trust", __doc__)
     spec = spec_for(args)
     df = sweep(args, spec)
-    table = success_table(df, ["patience", "initial_trust"], extra=("final_rate", "mean_trust", "exits"))
+    table = outcome_table(df, ["patience", "initial_trust"])
     write_summary(table, args)
     pats, trusts = sorted(df["patience"].unique()), sorted(df["initial_trust"].unique())
-    grid = table.pivot(index="initial_trust", columns="patience", values="p_goal").loc[trusts, pats]
-    weeks = table.pivot(index="initial_trust", columns="patience", values="median_steps_to_goal").loc[trusts, pats]
 
-    fig, axes = plt.subplots(1, 3, figsize=(16, 4.6))
-    for ax, data, label, cmap in (
-        (axes[0], grid, "P(goal reached)", "viridis"),
-        (axes[1], weeks, "median weeks to goal (successes)", "magma_r"),
-    ):
-        im = ax.imshow(
-            data.to_numpy(float),
-            origin="lower",
-            cmap=cmap,
-            aspect="auto",
-            vmin=0 if cmap == "viridis" else None,
-            vmax=1 if cmap == "viridis" else None,
-        )
-        ax.set_xticks(range(len(pats)), [f"{p:g}" for p in pats])
-        ax.set_yticks(range(len(trusts)), [f"{t:g}" for t in trusts])
-        ax.set_xlabel("patience (weeks)")
-        ax.set_ylabel("initial trust")
-        ax.set_title(label)
-        fig.colorbar(im, ax=ax)
-        for (i, j), v in np.ndenumerate(data.to_numpy(float)):
-            if np.isfinite(v):
-                dark = im.norm(v) < 0.5 if cmap == "viridis" else im.norm(v) > 0.5
-                text = f"{v:.2f}" if cmap == "viridis" else f"{v:.0f}"
-                ax.text(j, i, text, ha="center", va="center", fontsize=7, color="white" if dark else "black")
-    ax = axes[2]
-    for t in trusts:
-        rows = table[table["initial_trust"] == t].sort_values("patience")
-        err = [rows["p_goal"] - rows["ci_low"], rows["ci_high"] - rows["p_goal"]]
-        ax.errorbar(rows["patience"], rows["p_goal"], yerr=err, marker="o", capsize=3, label=f"trust {t:g}")
-    ax.set_xscale("log")
-    ax.set_xticks(pats, [f"{p:g}" for p in pats])
-    ax.set_xlabel("patience (weeks)")
-    ax.set_ylabel("P(goal) with 95% Wilson interval")
-    ax.set_ylim(-0.03, 1.03)
-    ax.legend(fontsize=7, ncol=2)
+    def grid(col):
+        return table.pivot(index="initial_trust", columns="patience", values=col).loc[trusts, pats]
+
+    fig, axes = plt.subplots(1, 3, figsize=(17, 4.6))
+    heat(fig, axes[0], grid("final_rate"), "mean final rate (lower is better)", "viridis", "{:.3f}")
+    heat(
+        fig,
+        axes[1],
+        grid("median_weeks_to_half_gap"),
+        "median weeks to halve the gap (runs that did)",
+        "magma",
+        "{:.0f}",
+    )
+    heat(fig, axes[2], grid("p_goal"), "P(goal), shown beside", "cividis", "{:.2f}")
     fig.suptitle(f"Patience x trust, {spec.scenario} {title_suffix(args, spec)}")
     save(fig, args, "patience_trust")
 

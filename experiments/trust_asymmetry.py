@@ -1,6 +1,6 @@
 """Trust asymmetry: trust after one betrayal and the weeks to recover, against the loss/build ratio.
 
-Drives :class:`sim.trust.TrustLedger` directly: one tie at ``start_trust``; in week 0 the
+Drives :class:`sim.model.trust.TrustLedger` directly: one tie at ``start_trust``; in week 0 the
 partner breaks a commitment; from then on it honours one commitment a week. Recovery time is
 the number of weeks until trust is back at its level before the betrayal.
 
