@@ -22,3 +22,13 @@ def test_experiment_runs_quick(name, tmp_path):
     assert {".png", ".svg"} <= figures
     summary = pd.read_csv(tmp_path / "summary.csv")
     assert len(summary) > 0
+
+
+def test_the_claims_report_runs_quick(tmp_path):
+    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONWARNINGS": "error"}
+    cmd = [sys.executable, str(ROOT / "experiments" / "claims.py"), "--quick", "--workers", "0", "--out", str(tmp_path)]
+    result = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    table = pd.read_csv(tmp_path / "claims.csv")
+    assert {"difference", "low", "high", "A", "p_goal_better", "holds"} <= set(table.columns)
+    assert len(table) >= 20 and (tmp_path / "claims.png").exists()
