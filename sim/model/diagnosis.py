@@ -168,7 +168,7 @@ def judged(shares, errors, names, groups, true_shares, recorded=()) -> Diagnosis
         accuracy=float(np.minimum(shares, true_shares).sum()),
         group_accuracy=float(sum(min(by_group[g], truth_by_group[g]) for g in by_group)),
         cause=names[int(np.argmax(shares))] if known else "",
-        group=max(by_group, key=by_group.get) if known else "",
+        group=max(by_group, key=lambda g: by_group[g]) if known else "",
         recorded=tuple(recorded),
     )
 

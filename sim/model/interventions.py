@@ -132,7 +132,7 @@ class CoalitionFund:
         p = model.params
         worth = {c: shares[c] * p.system_returns ** self.system_by_cause[c] for c in sorted(held)}
         eligible = [c for c, w in worth.items() if w >= p.min_system_share]
-        return max(eligible, key=worth.get) if eligible else None
+        return max(eligible, key=lambda c: worth[c]) if eligible else None
 
     def _apply_due(self, model, step: int) -> None:
         due = [p for p in self.pending if p[0] <= step]

@@ -275,9 +275,9 @@ class CoalitionModel(CoalitionMeasures, Model):
     def meet_table(self, newcomer) -> None:
         """A newcomer meets a few members already at the table: new ties, starting trust."""
         others = [
-            n
+            int(n)
             for n in np.flatnonzero(self.at_table_mask())
-            if n != newcomer.node and not self.trust.has(newcomer.node, n)
+            if n != newcomer.node and not self.trust.has(newcomer.node, int(n))
         ]
         if not others:
             return

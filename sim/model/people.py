@@ -44,7 +44,7 @@ class People:
         # per circumstance, fixed: 1 + the sum of all that could raise it
         self._boost_total = 1.0 + self.raises.sum(axis=0)
         self._event_circumstance = np.tile(np.arange(k), 2)  # onsets of each c, then resolutions
-        self._event_rates = None
+        self._event_rates: tuple | None = None
         self.weights = np.array([c.weight for c in circs])
         self.baseline = spec.baseline
         codes = np.arange(2**k)
@@ -54,7 +54,7 @@ class People:
         self._bits = bits.astype(float)
         # for each combination of circumstances (a code), 1 + what raises each circumstance
         self._own_onset = 1.0 + self._bits @ self.raises
-        self._outcome_rate = None
+        self._outcome_rate: tuple | None = None
         # start near the steady state: draw each circumstance, then let raises act
         self.x = rng.random((self.n, k)) < prevalence
         self.code = (self.x.astype(np.uint16) * self._bit).sum(axis=1).astype(np.uint16)

@@ -41,6 +41,8 @@ class TrustLedger:
         self._index: dict[tuple[int, int], int] = {}
         self._pending: list[tuple] = []
         self.observed_honours = np.zeros(n_nodes)
+        self.honours: np.ndarray = np.zeros(0)
+        self.betrayals: np.ndarray = np.zeros(0)
         self._reset_week()
 
     # -- structure ---------------------------------------------------------
@@ -153,7 +155,7 @@ class TrustLedger:
         trust = self.trust[mask]
         return float(trust.sum()) / trust.size  # cheaper than mean() on a few dozen edges
 
-    def trust_of(self, node: int) -> np.ndarray:
+    def trust_of(self, node: int) -> tuple[np.ndarray, np.ndarray]:
         """Trust of others in ``node``: (sources, trusts)."""
         self._flush()
         mask = self.dst == node

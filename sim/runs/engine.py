@@ -53,10 +53,12 @@ def run_chunk(runs: list[dict], scenario: str, steps: int | None, run_fn=None, s
     """
     if run_fn is None and not series:
         from sim.model.runner import run as run_fn
-    rows, per_step = [], [] if series else None
+    rows: list[dict] = []
+    per_step: list | None = [] if series else None
     for r in runs:
         if series:
             result, steps_of_run = run_with_series(scenario, steps, r["seed"], r["params"])
+            assert per_step is not None
             per_step.append((r["run_id"], steps_of_run))
         else:
             result = run_fn(scenario_name=scenario, steps=steps, rng=r["seed"], **r["params"])

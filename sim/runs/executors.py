@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
 from sim.errors import InputError
 
@@ -25,7 +26,7 @@ class SweepError(RuntimeError):
 
 def retryable() -> tuple:
     """Errors that mean a worker died (rerun the chunk), not that a run failed."""
-    kinds = [BrokenProcessPool]
+    kinds: list[type[BaseException]] = [BrokenProcessPool]
     try:
         from distributed import KilledWorker
 
@@ -51,7 +52,7 @@ class WorkerPool:
             self.workers = max(1, sum(self.client.nthreads().values()))
         else:
             self.workers = (os.cpu_count() or 1) if workers is None else workers
-        self.executor = None
+        self.executor: Executor | None = None
         self.restart()
 
     def restart(self) -> None:
@@ -59,7 +60,7 @@ class WorkerPool:
         if self.client is not None:
             self.executor = self.client.get_executor(pure=False)
             return
-        if self.executor is not None:
+        if isinstance(self.executor, ProcessPoolExecutor):
             self.executor.shutdown(wait=False, cancel_futures=True)
         if self.workers == 0:
             self.executor = InlineExecutor()
@@ -72,7 +73,8 @@ class WorkerPool:
     def close(self, wait: bool = True) -> None:
         """Stop the workers (and disconnect from Dask); ``wait=False`` leaves running tasks behind."""
         if self.client is not None:
-            self.executor.shutdown(wait=False)  # ClientExecutor: cancels what is still queued
+            if self.executor is not None:
+                self.executor.shutdown(wait=False)  # ClientExecutor: cancels what is still queued
             self.client.close()
         elif self.executor is not None:
             self.executor.shutdown(wait=wait, cancel_futures=True)
@@ -95,7 +97,7 @@ def dispatch(
     pool: WorkerPool,
     chunks: Iterator[list],
     task: Callable[[list], tuple],
-    done: Callable[[list, object], None],
+    done: Callable[[list, Any], None],
 ) -> int:
     """Send every chunk to ``pool`` and hand each finished one to ``done(chunk, result)``.
 
@@ -122,6 +124,7 @@ def dispatch(
             if chunk is None:
                 return
             fn, *args = task(chunk)
+            assert pool.executor is not None
             pending[pool.executor.submit(fn, *args)] = chunk
 
     def collect(fut, chunk) -> bool:

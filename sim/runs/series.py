@@ -46,7 +46,7 @@ def series_schema(probe: dict) -> pa.Schema:
 
 def series_table(per_run: list[tuple[int, dict]], schema: pa.Schema) -> pa.Table:
     """One table of the chunk's series: ``per_run`` is ``[(run_id, {name: values}), ...]``."""
-    columns = {f.name: [] for f in schema}
+    columns: dict[str, list] = {f.name: [] for f in schema}
     for run_id, series in per_run:
         n = len(next(iter(series.values()))) if series else 0
         columns["run_id"] += [run_id] * n

@@ -30,7 +30,7 @@ def file_problem(path: Path) -> str | None:
     try:
         info = path.stat()
     except OSError as err:
-        return _WHY.get(err.errno, f"cannot read the file: {err.strerror or err}")
+        return _WHY.get(err.errno or 0, f"cannot read the file: {err.strerror or err}")
     if stat.S_ISDIR(info.st_mode):
         return "a folder, not a file"
     if not stat.S_ISREG(info.st_mode):

@@ -32,6 +32,7 @@ from sim.scenario.spec import Between, Section
 REFERENCE_PEOPLE = 3000  # budgets below are per this many people (the teaching size)
 WEEKLY_MONEY = 240.0  # all organizations together, per REFERENCE_PEOPLE people
 SYSTEM_COST = 150.0  # price of a system change, per REFERENCE_PEOPLE people
+BASELINE = -1.6  # log-odds of the outcome with no circumstance
 
 
 class Generator(Section):
@@ -74,11 +75,11 @@ def expand(data, steps: int, where) -> dict:
     population = {
         "size": people,
         "outcome": "the outcome",
-        "baseline": -1.6,
+        "baseline": BASELINE,
         "circumstances": circs,
         "hold_steps": hold,
     }
-    start = independent_rate(population["baseline"], circs)
+    start = independent_rate(BASELINE, circs)
     rng.integers(2**32)  # the draw a sampled start once took: generated organizations stay as they were
     population["target_rate"] = round(start * (1.0 - drop), 4)
     population["target_source"] = (

@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
-from typing import Annotated, Literal, get_args, get_origin
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -34,7 +34,7 @@ def type_name(value) -> str:
         return f"the string {value[:40]!r}" + ("..." if len(value) > 40 else "")
     if isinstance(value, (int, float)):
         return short(value)
-    names = {list: "a list", dict: "a table", tuple: "a list"}
+    names: dict[type, str] = {list: "a list", dict: "a table", tuple: "a list"}
     return names.get(type(value), f"a {type(value).__name__} value")
 
 
@@ -90,7 +90,7 @@ class Where:
         errors = err.errors(include_url=False)
         first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         loc = first["loc"]
-        what = message(first, _declared(model, loc), _declared(model, loc[:-1]))
+        what = message(dict(first), _declared(model, loc), _declared(model, loc[:-1]))
         self.fail(loc_prefix + _visible(loc), what, error)
 
 
@@ -211,7 +211,7 @@ def _siblings(declared) -> list:
 
 def _declared(model: type[BaseModel], loc: tuple):
     """The declared type of the field at ``loc``; for an unknown key, of the table holding it."""
-    current = model
+    current: Any = model
     for i, part in enumerate(loc):
         inner = _unwrap(current)
         if _is_model(inner):

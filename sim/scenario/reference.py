@@ -73,7 +73,7 @@ def table(model: type[BaseModel]) -> str:
     """The Markdown table of one section: field, type, range, default, meaning."""
     rows = ["| field | type | range | default | meaning |", "|---|---|---|---|---|"]
     for name, info in model.model_fields.items():
-        declared = Annotated[info.annotation, info]
+        declared = Annotated[info.annotation, info]  # type: ignore[name-defined]
         cells = (f"`{info.alias or name}`", _kind(declared), _range(declared), _default(info), info.description or "")
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows) + "\n"

@@ -234,13 +234,13 @@ class Scenario(Section):
         BeforeValidator(_as_tuple),
         Field(min_length=1, max_length=MAX_ORGANIZATIONS),
     ] = Field(description="the organizations that could form a coalition")
-    leader: LeaderSpec = Field(default_factory=LeaderSpec, description="the convener")
+    leader: LeaderSpec = Field(default_factory=lambda: LeaderSpec(), description="the convener")
     community: Annotated[tuple[CommunitySpec, ...], BeforeValidator(_as_tuple), Field(max_length=MAX_COMMUNITY)] = (
         Field((), description="partners speaking for the people affected")
     )
-    network: NetworkSpec = Field(default_factory=NetworkSpec, description="the starting network")
-    interventions: Interventions = Field(default_factory=Interventions, description="prices and effects")
-    setbacks: Setbacks = Field(default_factory=Setbacks, description="setbacks from outside")
+    network: NetworkSpec = Field(default_factory=lambda: NetworkSpec(), description="the starting network")
+    interventions: Interventions = Field(default_factory=lambda: Interventions(), description="prices and effects")
+    setbacks: Setbacks = Field(default_factory=lambda: Setbacks(), description="setbacks from outside")
     _path: str = PrivateAttr("")
 
     def __eq__(self, other) -> bool:

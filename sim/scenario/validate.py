@@ -71,7 +71,7 @@ def _expanded(data: dict, where: Where) -> dict:
     for key in GENERATED:
         if key in data:
             where.fail((key,), "cannot be given together with [generator], which writes it")
-    head = data.get("scenario") if isinstance(data.get("scenario"), dict) else {}
+    head = data["scenario"] if isinstance(data.get("scenario"), dict) else {}
     steps = head.get("steps", 156)
     generated = expand(data["generator"], steps if isinstance(steps, int) and steps > 0 else 156, where)
     for key, value in data.items():
@@ -139,11 +139,11 @@ def _circumstances(spec: Scenario, where: Where) -> tuple:
             )
     for i, c in enumerate(spec.population.circumstances):
         for k in c.raises:
-            loc = ("population", "circumstances", i, "raises", k)
+            at = ("population", "circumstances", i, "raises", k)
             if k not in names:
-                where.fail(loc, f"unknown circumstance; {suggest(k, names)}")
+                where.fail(at, f"unknown circumstance; {suggest(k, names)}")
             if k == c.name:
-                where.fail(loc, "a circumstance cannot raise itself")
+                where.fail(at, "a circumstance cannot raise itself")
     return tuple(names)
 
 
