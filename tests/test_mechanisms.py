@@ -163,7 +163,8 @@ def test_a_frustrated_member_leaves_and_takes_its_money_and_data():
     org = committed(model, "data")
     org.sharing = True
     model.fund.receive(org.node, 12.5)
-    org._metric_best = 0.0  # nothing it watches can look like progress
+    org._metric_best = {org.metric: 0.0}  # nothing it watches can look like progress
+    org._metric_ewma = {org.metric: 0.5}
     org.frustration = org.patience
     org.perceive_progress()
     assert org.state == State.LEFT
@@ -177,7 +178,8 @@ def test_visible_progress_resets_frustration():
     model = CoalitionModel(rng=3)
     org = committed(model, "data")
     org.frustration = 10
-    org._metric_ewma = org._metric_best = 1.0  # its metric then falls far below
+    org._metric_ewma = {org.metric: 1.0}  # its metric then falls far below
+    org._metric_best = {org.metric: 1.0}
     org.perceive_progress()
     assert org.frustration == 0
 
@@ -232,6 +234,18 @@ def test_members_make_commitments_without_a_leader():
     for _ in range(20):
         model.step()
     assert not np.allclose(model.trust.trust[: before.size], before)
+
+
+def test_the_shared_measures_are_the_outcome_and_the_believed_causes():
+    model = CoalitionModel(rng=3)
+    org = committed(model, "data")
+    assert set(org.indicators()) == {org.metric}
+    org.use_shared_metric(True)
+    assert set(org.indicators()) == {-1}  # nothing believed yet: the outcome alone
+    shares = np.zeros(model.people.k)
+    shares[[0, 1]] = 0.5
+    model.belief = judged(shares, np.zeros(model.people.k), model.people.names, model.people.groups, shares)
+    assert set(org.indicators()) == {-1, 0, 1}
 
 
 def test_pooled_records_move_the_diagnosis_from_disengagement():

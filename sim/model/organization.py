@@ -77,8 +77,8 @@ class Organization(FixedAgent):
         self.mission_theory = model.people.mission_theory(spec.mission)
         self._own_theory: tuple | None = None
         self._perceived = self.distance
-        self._metric_ewma: float | None = None
-        self._metric_best: float | None = None
+        self._metric_ewma: dict[int, float] = {}  # per watched measure (-1: the outcome)
+        self._metric_best: dict[int, float] = {}
         self.joined_step: int | None = None
         self.declined_step: int | None = None
         self.declines = 0
@@ -164,7 +164,7 @@ class Organization(FixedAgent):
         self.state = State.AT_TABLE
         self.joined_step = self.model.steps
         self.frustration = 0.0
-        self._metric_best = None
+        self._metric_best = {}
         self.model.meet_table(self)
         self.model.log(f"{self.name} {how}")
 
@@ -208,43 +208,61 @@ class Organization(FixedAgent):
             self.model.log(f"{self.name} took its records back (trust fell to {trust:.2f})")
 
     # -- perceiving progress -----------------------------------------------------
-    def metric_value(self) -> float:
-        """What it measures: its own metric over the people it touches, or the shared one."""
+    def indicators(self) -> dict:
+        """What it watches: its own metric over the people it touches, or the shared measures.
+
+        The shared measures are the coalition's dashboard (Kania & Kramer's shared
+        measurement; Strive tracked 53 indicators): the outcome over everyone, and the
+        prevalence of each circumstance the coalition believes holds at least
+        ``min_system_share`` of the risk. Keys: ``-1`` for the outcome, else the circumstance.
+        """
         people = self.model.people
         if self.adopted_shared_metric or self.reach.size == 0:
-            return people.outcome_rate
+            out = {-1: people.outcome_rate}
+            shares = self.model.belief.shares
+            if shares.sum() > 0:
+                prevalence = people.prevalence()
+                for c in np.flatnonzero(shares >= self.model.params.min_system_share):
+                    out[int(c)] = float(prevalence[c])
+            return out
         # counting is much cheaper than mean() on a bool array; a column view indexes fastest
         watched = people.outcome if self.metric < 0 else people.x[:, self.metric]
-        return np.count_nonzero(watched[self.reach]) / self.reach.size
+        return {self.metric: np.count_nonzero(watched[self.reach]) / self.reach.size}
 
     def perceive_progress(self) -> None:
-        """Update frustration from the metric it watches; leave past its patience."""
+        """Update frustration from what it watches; leave past its patience.
+
+        Progress is any watched measure, smoothed, falling ``progress_margin`` below its best
+        (or, on the shared measures, the outcome at or under the target).
+        """
         if not self.at_table:
             return
         p = self.model.params
-        value = self.metric_value()
         a = p.metric_smoothing
-        ewma = value if self._metric_ewma is None else (1 - a) * self._metric_ewma + a * value
-        best = ewma if self._metric_best is None else self._metric_best
-        self._metric_ewma = ewma
-        improved = ewma < best * (1 - p.progress_margin)
-        # on the shared metric, a member also sees the coalition's target being met
-        on_target = self.adopted_shared_metric and ewma <= self.model.target_rate
+        improved = False
+        for key, value in self.indicators().items():
+            ewma = value if key not in self._metric_ewma else (1 - a) * self._metric_ewma[key] + a * value
+            best = self._metric_best.get(key, ewma)
+            self._metric_ewma[key] = ewma
+            if ewma < best * (1 - p.progress_margin):
+                improved = True
+                best = ewma
+            self._metric_best[key] = best
+        # on the shared measures, a member also sees the coalition's target being met
+        on_target = self.adopted_shared_metric and self._metric_ewma.get(-1, 1.0) <= self.model.target_rate
         if improved or on_target:
-            best = min(best, ewma)
             self.frustration = 0.0
         else:
             honours = self.model.trust.observed_honours[self.node]
             self.frustration += 1.0 - min(p.max_relationship_relief, p.relationship_relief * honours)
-        self._metric_best = best
         if self.frustration > self.patience:
             self.leave("lost patience")
 
     def use_shared_metric(self, adopted: bool) -> None:
-        """Switch between the shared metric and its own; its memory of progress starts over."""
+        """Switch between the shared measures and its own; its memory of progress starts over."""
         if adopted != self.adopted_shared_metric:
             self.adopted_shared_metric = adopted
-            self._metric_ewma = self._metric_best = None
+            self._metric_ewma, self._metric_best = {}, {}
 
     def leave(self, why: str) -> None:
         """Leave the table for good, taking its money and data."""
