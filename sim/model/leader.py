@@ -97,7 +97,7 @@ class SystemLeader(FixedAgent):
             if not m.adopted_shared_metric and self.reaches(m):
                 if self.model.rng.random() < self.model.params.shared_metric_rate * self.skills.shared_metric:
                     m.use_shared_metric(True)
-                    self.model.log(f"{m.name} adopted the shared metric ({self.model.people_outcome})")
+                    self.model.log(f"{m.name} now measures progress with the coalition's shared measures")
 
     def perceive_progress(self) -> None:
         """The leader's own patience: progress is a falling shared rate or a new commitment."""

@@ -208,11 +208,9 @@ class CoalitionModel(CoalitionMeasures, Model):
         """Tell the narration when the believed main group of causes changes."""
         if diagnosis.group and diagnosis.group != self._announced_group:
             self._announced_group = diagnosis.group
-            labels = dict(zip(self.people.groups, self.people.labels, strict=True))
-            group = diagnosis.group if diagnosis.group not in labels else labels[diagnosis.group]
             self.log(
-                f"the coalition now believes the main cause is {group}, from the records of "
-                f"{n_sources} member{'s' if n_sources != 1 else ''}"
+                f"the coalition now believes the main cause is {self.people.group_label(diagnosis.group)}, "
+                f"from the records of {n_sources} member{'s' if n_sources != 1 else ''}"
             )
 
     def members_perceive(self) -> None:

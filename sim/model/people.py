@@ -143,6 +143,10 @@ class People:
         norm = np.linalg.norm(m) * np.linalg.norm(problem)
         return float(1.0 - m @ problem / norm) if norm > 0 else 1.0
 
+    def group_label(self, group: str) -> str:
+        """A group of circumstances in words: its name, or the label of a circumstance alone in it."""
+        return self.labels[self.names.index(group)] if group in self.names else group.replace("_", " ")
+
     def mission_theory(self, mission: dict) -> np.ndarray:
         """What a mission says the causes are: its positive weights over circumstances, normalised.
 

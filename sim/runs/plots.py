@@ -37,9 +37,9 @@ def plot_run(table, target_rate: float, title: str = ""):
     ax.set_ylabel("0 - 1")
     ax.legend(loc="lower right", fontsize=8)
     ax = axes[2]
-    ax.step(weeks, table["coalition_size"], where="post", color="tab:green", label="committed organizations")
+    ax.step(weeks, table["coalition_size"], where="post", color="tab:green", label="committed members")
     ax.step(weeks, table["roles_covered"], where="post", color="tab:orange", label="roles at the table (of 5)")
-    ax.step(weeks, table["sharing_count"], where="post", color="tab:gray", label="data owners sharing")
+    ax.step(weeks, table["sharing_count"], where="post", color="tab:gray", label="members sharing records")
     ax.set_ylabel("count")
     ax.set_xlabel("week")
     ax.legend(loc="upper left", fontsize=8)
