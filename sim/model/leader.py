@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from mesa.discrete_space import FixedAgent
 
+from sim.model.choices import LeaderChoices
 from sim.scenario.roles import ROLE_TABLE
 
 
@@ -60,6 +61,7 @@ class SystemLeader(FixedAgent):
         self.name = name
         self.frustration = 0.0
         self.active = mode != "none"
+        self.choices = LeaderChoices()  # a person's decisions (the classroom game); None: the model's
         self._best_rate: float | None = None
         self._committed_seen = 0
 
@@ -73,12 +75,19 @@ class SystemLeader(FixedAgent):
         if not self.active:
             return frozenset()
         self.invite()
-        self.promote_shared_metric()
-        return frozenset(m.node for m in self.model.table_members() if self.reaches(m))
+        if self.choices.shared_metric is not False:
+            self.promote_shared_metric()
+        reached = frozenset(m.node for m in self.model.table_members() if self.reaches(m))
+        return reached if self.choices.broker is None else reached & self.choices.broker
 
     def invite(self) -> None:
         """Invite outsiders; a system leader asks the holders of missing roles first."""
         outside = [m for m in self.model.members if m.invitable() and self.reaches(m)]
+        if self.choices.invite is not None:
+            for member in outside:
+                if member.node in self.choices.invite:
+                    member.invite(member.distance * (1.0 - self.skills.translation))
+            return
         if not outside:
             return
         covered = set(self.model.roles_at_table())

@@ -18,6 +18,7 @@ from enum import StrEnum
 import numpy as np
 from mesa.discrete_space import FixedAgent
 
+from sim.model.choices import MemberChoices
 from sim.model.diagnosis import diagnose_people
 from sim.scenario.roles import Capability, capabilities
 
@@ -82,6 +83,7 @@ class Organization(FixedAgent):
         self.joined_step: int | None = None
         self.declined_step: int | None = None
         self.declines = 0
+        self.choices = MemberChoices()  # a person's decisions (the classroom game); None: the model's
 
     # -- convenience --------------------------------------------------------
     @property
@@ -145,14 +147,18 @@ class Organization(FixedAgent):
 
     def consider_joining_on_own(self) -> None:
         """Without an invitation an organization seldom comes to the table."""
-        if self.excluded:
+        if self.excluded or self.choices.join is False:
             return
-        if self.model.rng.random() < self.model.params.self_join_rate * (1.0 - self.distance):
+        chance = self.model.rng.random() < self.model.params.self_join_rate * (1.0 - self.distance)
+        if chance or self.choices.join:
             self.join("came to the table on its own")
 
     def consider_invitation(self) -> None:
         """Accept with a chance falling with the mission distance it perceives; else decline for a while."""
-        if self.model.rng.random() < self.model.params.accept_rate * (1.0 - self._perceived):
+        accepts = self.model.rng.random() < self.model.params.accept_rate * (1.0 - self._perceived)
+        if self.choices.join is not None:
+            accepts = self.choices.join
+        if accepts:
             self.join("accepted the invitation to the table")
         else:
             self.state = State.OUTSIDE
@@ -179,7 +185,10 @@ class Organization(FixedAgent):
 
     def consider_commitment(self) -> None:
         """Commit money and effort once trust in the coalition is high enough."""
-        if self.trust_in_coalition >= self.model.params.commit_threshold:
+        ready = self.trust_in_coalition >= self.model.params.commit_threshold
+        if self.choices.commit is not None:
+            ready = self.choices.commit
+        if ready:
             self.state = State.COMMITTED
             self.model.log(f"{self.name} committed to the coalition (trust {self.trust_in_coalition:.2f})")
 
@@ -188,7 +197,10 @@ class Organization(FixedAgent):
         if not self.can(Capability.PLEDGE_MONEY) or self.budget <= 0:
             return
         amount = self.model.params.pledge_share * self.budget
-        if self.model.rng.random() < self.reliability:
+        keeps = self.model.rng.random() < self.reliability
+        if self.choices.keep_pledges is not None:
+            keeps = self.choices.keep_pledges
+        if keeps:
             self.model.fund.receive(self.node, amount)
             self.model.trust.honoured_by_all(self.node)
         else:
@@ -200,6 +212,13 @@ class Organization(FixedAgent):
         if not self.can(Capability.SHARE_RECORDS) or self.records.size == 0:
             return
         trust, p = self.trust_in_coalition, self.model.params
+        if self.choices.share is not None and self.choices.share != self.sharing:
+            self.sharing = self.choices.share
+            what = "shared its records" if self.sharing else "took its records back"
+            self.model.log(f"{self.name} {what} (its trust in the coalition: {trust:.2f})")
+            return
+        if self.choices.share is not None:
+            return
         if not self.sharing and trust >= p.share_threshold:
             self.sharing = True
             self.model.log(f"{self.name} shared its records after its trust in the coalition reached {trust:.2f}")
@@ -255,7 +274,9 @@ class Organization(FixedAgent):
         else:
             honours = self.model.trust.observed_honours[self.node]
             self.frustration += 1.0 - min(p.max_relationship_relief, p.relationship_relief * honours)
-        if self.frustration > self.patience:
+        if self.choices.leave:
+            self.leave("decided to leave")
+        elif self.frustration > self.patience and self.choices.leave is None:
             self.leave("lost patience")
 
     def use_shared_metric(self, adopted: bool) -> None:
