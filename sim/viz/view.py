@@ -1,0 +1,321 @@
+"""Everything the classroom page reads from a model, as one plain snapshot.
+
+This is the only module of :mod:`sim.viz` that reads the model's attributes; every panel,
+picture and export works from the :class:`View` it returns. When the model changes,
+adapt this file and the page follows.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from sim.model.params import ROLES
+
+EARLIER_EVENTS = 8
+# the five roles in plain words, and what a member with the role does once it acts on it
+ROLE_WORDS = {
+    "touch": ("works with the people affected", "doing case work"),
+    "data": ("holds records about them", "sharing its records"),
+    "resources": ("brings money", "paying in"),
+    "legitimacy": ("is trusted by the community", "vouching for the work"),
+    "authority": ("can change rules and systems", "committed"),
+}
+HOW_IT_WORKS = (
+    "Each organization sees the problem through its own mission, metric and records. A leader invites "
+    "organizations to the table, translates between their missions and brokers small commitments; every kept "
+    "commitment raises trust, every broken one lowers it more. Members commit money once they trust the coalition "
+    "enough and share their records once they trust it more. The pooled records show the real causes; money spent "
+    "on them brings the rate down, slowly. Members who see no progress for longer than their patience leave."
+)
+# per-week series the pictures and the exported table use (DataCollector model reporters)
+SERIES = ("outcome_rate", "expected_rate", "mean_trust", "diagnosis_accuracy", "coalition_size", "sharing_count")
+
+
+@dataclass(frozen=True)
+class Node:
+    """One agent in the network picture."""
+
+    node: int
+    kind: str  # "organization", "leader" or "community"
+    name: str
+    label: str
+    sector: str
+    state: str  # organizations: outside / invited / at the table / committed / left
+    budget: float
+    sharing: bool
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class Tie:
+    """A tie between two nodes and the mean trust across it (both directions)."""
+
+    a: int
+    b: int
+    trust: float
+
+
+@dataclass(frozen=True)
+class Role:
+    """One of the five roles: who at the table brings it, and who acts on it."""
+
+    role: str
+    words: str
+    acting_words: str
+    at_table: tuple
+    acting: tuple
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of narration: the week, the words, and whether it is minor."""
+
+    week: int
+    text: str
+    minor: bool
+
+
+@dataclass(frozen=True)
+class Info:
+    """The scenario's own words for the Info panel."""
+
+    name: str
+    title: str
+    description: str
+    how_it_works: str
+    notice: str
+    things_to_try: str
+    sources: tuple
+
+
+@dataclass(frozen=True)
+class View:
+    """What the page shows of a model in one week."""
+
+    week: int
+    horizon: int
+    finished: bool
+    title: str
+    outcome: str
+    n_people: int
+    rate: float
+    expected_rate: float
+    target: float
+    hold_steps: int
+    weeks_on_target: int
+    goal_week: int | None
+    accuracy: float
+    believed_cause: str
+    money_spent: float
+    n_organizations: int
+    at_table: int
+    committed: int
+    sharing: int
+    partners_at_table: int
+    leader_mode: str
+    leader_active: bool
+    leader_name: str
+    nodes: tuple
+    ties: tuple
+    sectors: tuple  # (sector, x, y) for its label
+    roles: tuple
+    this_week: tuple
+    earlier: tuple
+    series: dict
+
+    @property
+    def goal_reached(self) -> bool:
+        """True once the goal was reached."""
+        return self.goal_week is not None
+
+    def node(self, name: str) -> Node:
+        """The node with this full name."""
+        return next(n for n in self.nodes if n.name == name)
+
+
+@functools.lru_cache(maxsize=4096)
+def plain(text: str, names: tuple) -> str:
+    """Narration text with display names for circumstances and plain plurals.
+
+    Args:
+        text: what the model logged.
+        names: ``(name, display)`` of each circumstance (the scenario's words for them).
+    """
+    for name, display in names:
+        text = re.sub(rf"\b{re.escape(name)}\b", display, text)
+    return re.sub(r"\b(1 source)\(s\)|(\d+ source)\(s\)", lambda m: m.group(1) or m.group(2) + "s", text)
+
+
+def snapshot(model) -> View:
+    """The model's current week as a :class:`View` (call it between steps, never during one)."""
+    spec = model.spec
+    orgs, leader, partners = model.organizations, model.leader, model.partners
+    data = model.datacollector.model_vars
+    n = len(data["outcome_rate"])
+    series = {key: tuple(float(v) for v in data[key][:n]) for key in SERIES}
+    money = data["money_spent"][:n] if "money_spent" in data else []
+    series["money_spent"] = tuple(float(v) for v in money)
+    on_target = 0
+    for rate in reversed(series["outcome_rate"]):
+        if rate > model.target_rate:
+            break
+        on_target += 1
+    nodes, hidden = _nodes(model)
+    ties = tuple(
+        Tie(int(a), int(b), (model.trust.get(a, b) + model.trust.get(b, a)) / 2)
+        for a, b in model.space.G.edges()
+        if a not in hidden and b not in hidden
+    )
+    cause = model.diagnosis.cause
+    names = dict(zip(model.people.names, (c.display for c in spec.population.circumstances), strict=True))
+    words = tuple((c.name, c.display) for c in spec.population.circumstances)
+    now = tuple(Line(e.step, plain(e.text, words), e.minor) for e in reversed(model.events.week(model.steps)))
+    earlier = [e for e in model.events.recent(EARLIER_EVENTS + len(now)) if e.step != model.steps]
+    return View(
+        week=model.steps,
+        horizon=model.horizon,
+        finished=not model.running,
+        title=spec.title,
+        outcome=model.people_outcome,
+        n_people=model.n_people,
+        rate=model.outcome_rate,
+        expected_rate=model.expected_rate,
+        target=model.target_rate,
+        hold_steps=model.hold_steps,
+        weeks_on_target=on_target,
+        goal_week=model.steps_to_goal,
+        accuracy=model.diagnosis_accuracy,
+        believed_cause=names.get(cause, ""),
+        money_spent=model.money_spent,
+        n_organizations=len(orgs),
+        at_table=model.table_size,
+        committed=model.coalition_size,
+        sharing=model.sharing_count,
+        partners_at_table=sum(p.at_table for p in partners),
+        leader_mode=leader.mode,
+        leader_active=bool(leader.active),
+        leader_name=spec.leader.label,
+        nodes=nodes,
+        ties=ties,
+        sectors=_sector_labels(nodes),
+        roles=_roles(model),
+        this_week=now,
+        earlier=tuple(Line(e.step, plain(e.text, words), e.minor) for e in earlier[:EARLIER_EVENTS]),
+        series=series,
+    )
+
+
+def info(model) -> Info:
+    """The Info panel's text: the scenario's fields, with "What to try" split out of the notice if needed."""
+    spec = model.spec
+    notice, things_to_try = " ".join(spec.notice.split()), " ".join(spec.things_to_try.split())
+    if not things_to_try and "What to try:" in notice:
+        notice, _, things_to_try = notice.partition("What to try:")
+    notice = notice.strip().removeprefix("What to notice:").strip()
+    return Info(
+        spec.name,
+        spec.title,
+        " ".join(spec.description.split()),
+        " ".join(spec.how_it_works.split()) or HOW_IT_WORKS,
+        notice,
+        things_to_try.strip()[:1].upper() + things_to_try.strip()[1:],
+        tuple(spec.sources),
+    )
+
+
+def _nodes(model) -> tuple[tuple, set]:
+    """The nodes to draw, and the nodes left out (a leader that does not exist, an absent community)."""
+    pos = {node: model.space[node].position for node in range(model.n_nodes)}
+    out, hidden = [], set()
+    for o in model.organizations:
+        x, y = pos[o.node]
+        out.append(
+            Node(o.node, "organization", o.name, o.spec.label, o.sector, str(o.state), o.budget, o.sharing, x, y)
+        )
+    leader = model.leader
+    if leader.mode == "none":
+        hidden.add(leader.node)
+    else:
+        x, y = pos[leader.node]
+        state = "convening" if leader.active else "gave up"
+        spec = model.spec.leader
+        out.append(Node(leader.node, "leader", spec.name, spec.label, leader.sector, state, 0.0, False, x, y))
+    for p in model.partners:
+        if p.mode == "absent":
+            hidden.add(p.node)
+            continue
+        x, y = pos[p.node]
+        shares = bool(p.shares_knowledge and model.missing_role != "data")
+        out.append(Node(p.node, "community", p.name, p.spec.label, "community", p.mode, 0.0, shares, x, y))
+    return tuple(out), hidden
+
+
+def _sector_labels(nodes: tuple) -> tuple:
+    """Where to write each sector's name: outside the middle of its arc."""
+    labels = []
+    for sector in dict.fromkeys(n.sector for n in nodes if n.kind == "organization"):
+        members = [n for n in nodes if n.kind == "organization" and n.sector == sector]
+        angle = math.atan2(sum(n.y for n in members), sum(n.x for n in members))
+        labels.append((sector, math.cos(angle), math.sin(angle)))
+    return tuple(labels)
+
+
+def _roles(model) -> tuple:
+    """Each role: who at the table brings it (community partners included) and who acts on it."""
+    table = model.table_members()
+    seated = [p for p in model.partners if p.at_table]
+    knowing = [p for p in model.partners if p.shares_knowledge]
+    lending = [p for p in model.partners if p.lends_legitimacy]
+    # what community partners bring to each role: (at the table, acting on it)
+    partners = {
+        "touch": (seated, seated),
+        "data": ([p for p in seated if p in knowing], knowing),
+        "legitimacy": (lending, lending),
+    }
+    out = []
+    for role in ROLES:
+        present = [o for o in table if o.has_role(role)]
+        if role == "data":
+            acting = [o for o in present if o.sharing]
+        elif role == "legitimacy":
+            acting = list(present)
+        else:
+            acting = model.committed_with_role(role)
+        if model.missing_role != role:
+            extra_present, extra_acting = partners.get(role, ((), ()))
+            present, acting = present + list(extra_present), acting + list(extra_acting)
+        out.append(Role(role, *ROLE_WORDS[role], _labels(present), _labels(acting)))
+    return tuple(out)
+
+
+def _labels(agents) -> tuple:
+    """Short labels of agents, each once, in order."""
+    return tuple(dict.fromkeys(a.spec.label for a in agents))
+
+
+def run_table(model) -> pd.DataFrame:
+    """The run's per-week table (one row a week, the model's reporters as columns) for export."""
+    table = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    table.insert(0, "week", range(len(table)))
+    return table
+
+
+def settings_of(model) -> dict:
+    """The settings the model was built with, by the model's keyword names."""
+    return {
+        "scenario_name": model.scenario_name,
+        "leader": model.leader_mode,
+        "community": model.community_mode,
+        "missing_role": model.missing_role,
+        "patience": model.patience,
+        "initial_trust": model.initial_trust,
+        "translation": model.translation,
+        "trust_building": model.trust_building,
+        "shared_metric": model.shared_metric,
+    }
