@@ -48,13 +48,19 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(port: int | None = None, scenario: str | None = None, log: Path | None = None, timeout: float = 60):
-    """Run ``coalition viz`` on a free port; yield its URL; stop it afterwards."""
+def server(
+    port: int | None = None, scenario: str | None = None, log: Path | None = None, timeout: float = 60, env=None
+):
+    """Run ``coalition viz`` on a free port; yield ``(url, process)``; stop it afterwards.
+
+    The process is the server itself (``coalition viz`` becomes ``solara run``), so its
+    ``/proc`` entry tells the server's memory.
+    """
     port = port or free_port()
     cmd = [sys.executable, "-m", "sim.cli", "viz", "--port", str(port)]
     if scenario:
         cmd += ["--scenario", scenario]
-    env = dict(os.environ, SOLARA_ASSETS_CDN=OFFLINE_CDN)
+    env = dict(os.environ, SOLARA_ASSETS_CDN=OFFLINE_CDN, **(env or {}))
     out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
     process = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
@@ -72,11 +78,18 @@ def serve(port: int | None = None, scenario: str | None = None, log: Path | None
             if time.monotonic() > deadline:
                 raise TimeoutError(f"coalition viz did not answer on {url} within {timeout:.0f} s")
             time.sleep(0.3)
-        yield url
+        yield url, process
     finally:
         stop(process)
         if log:
             out.close()
+
+
+@contextlib.contextmanager
+def serve(port: int | None = None, scenario: str | None = None, log: Path | None = None, timeout: float = 60):
+    """Run ``coalition viz`` on a free port; yield its URL; stop it afterwards."""
+    with server(port, scenario, log, timeout) as (url, _):
+        yield url
 
 
 def stop(process: subprocess.Popen, timeout: float = 15) -> None:

@@ -1,10 +1,9 @@
-"""Buttons, selectors and sliders of the classroom page.
+"""The settings for the next run, and the export panel.
 
-Run controls (Reset, Play/Pause, Step, speed, and where the run stands) and the settings
-for the next run, each a small Vue template of plain HTML controls: native selects and
-sliders work with a keyboard, a screen reader and a phone's own pickers, every slider has a
-box to type into, and each panel is one widget, so a new week updates one thing.
-Settings take effect on Reset; their ranges suit a lesson (see :mod:`sim.viz.settings`).
+The settings form is a small Vue template of plain HTML controls: native selects and
+sliders work with a keyboard, a screen reader and a phone's own pickers, and every slider
+has a box to type into. Settings take effect on Reset; their ranges suit a lesson (see
+:mod:`sim.viz.settings`). The run's buttons are in :mod:`sim.viz.live`.
 """
 
 from __future__ import annotations
@@ -17,61 +16,11 @@ from sim.model.params import PARAMETERS
 from sim.viz import settings as settings_
 from sim.viz.lenient import NO_ROLE
 from sim.viz.panels import panel
-from sim.viz.session import SPEEDS
-from sim.viz.view import View
-
-
-@solara.component_vue("run.vue", vuetify=False)
-def RunPanel(
-    run: int,
-    playing: bool,
-    finished: bool,
-    status: str,
-    speed: str,
-    speeds: list,
-    event_reset: Callable = None,
-    event_play: Callable = None,
-    event_pause: Callable = None,
-    event_step: Callable = None,
-    event_set_speed: Callable = None,
-):
-    """Reset, Play/Pause, Step, the speed of Play and a status line (a Vue template)."""
 
 
 @solara.component_vue("settings.vue", vuetify=False)
 def SettingsForm(fields: list, values: dict, messages: list, dirty: bool, current: str, event_change: Callable = None):
     """The settings form (a Vue template); ``event_change`` gets ``{"name": ..., "value": ...}`` as typed."""
-
-
-@solara.component
-def RunControls(
-    view: solara.Reactive, run: int, playing: bool, speed: str, on_reset, on_play, on_pause, on_step, on_speed
-):
-    """The run's buttons and the line saying where it stands."""
-    now = view.value
-    return RunPanel(
-        run=run,
-        playing=playing,
-        finished=now.finished,
-        status=status(now, playing),
-        speed=speed,
-        speeds=list(SPEEDS),
-        event_reset=lambda _=None: on_reset(),
-        event_play=lambda _=None: on_play(),
-        event_pause=lambda _=None: on_pause(),
-        event_step=lambda _=None: on_step(),
-        event_set_speed=on_speed,
-    )
-
-
-def status(view: View, playing: bool) -> str:
-    """Where the run stands, in words."""
-    if view.finished:
-        goal = f"the goal was reached in week {view.goal_week}" if view.goal_reached else "the goal was not reached"
-        return f"Run finished at week {view.week}, the end of the run: {goal}. Press Reset for a new run."
-    if playing:
-        return f"Playing: week {view.week} of {view.horizon}."
-    return f"Week {view.week} of {view.horizon}." + (" Paused." if view.week else " Press Play or Step to start.")
 
 
 def fields(scenario_name: str) -> list[dict]:

@@ -14,15 +14,14 @@ import threading
 import time
 from pathlib import Path
 
-import reacton.core
 import solara
 
 from sim.viz import settings as settings_
 from sim.viz.advice import AdvicePanel
-from sim.viz.controls import ExportPanel, RunControls, SettingsPanel
+from sim.viz.controls import ExportPanel, SettingsPanel
 from sim.viz.lenient import DEFAULT_SCENARIO
-from sim.viz.panels import InfoPanel, Monitors, Narration, Roles
-from sim.viz.pictures import ChartsPanel, ComparePanel, NetworkPanel
+from sim.viz.live import LiveWidget, RunWidget
+from sim.viz.panels import InfoPanel
 from sim.viz.session import DEFAULT_SPEED, SPEEDS, Session
 
 CSS = (Path(__file__).with_name("page.css")).read_text()
@@ -80,27 +79,35 @@ def Page():
     router = solara.use_router()
     scenario = first_scenario()
     session = solara.use_memo(lambda: Session(*settings_.from_query(router.search, scenario)), [])
-    solara.use_effect(lambda: session.close, [])
-    # the week on show: only the components that read it redraw when it changes
-    first_view = solara.use_memo(session.view, [])
-    view = solara.use_reactive(first_view, equals=lambda a, b: a is b)
+    handlers = solara.use_memo(dict, [])
+    run_widget = solara.use_memo(lambda: RunWidget(handlers, speed=DEFAULT_SPEED), [])
+    live = solara.use_memo(LiveWidget, [])
     pending, set_pending = solara.use_state(dict(session.settings))
     current, set_current = solara.use_state(dict(session.settings))  # the settings of the run on show
-    run, set_run = solara.use_state(session.number)
     messages, set_messages = solara.use_state(list(session.messages))
+    run, set_run = solara.use_state(session.number)
     playing, set_playing = solara.use_state(False)
     speed, set_speed = solara.use_state(DEFAULT_SPEED)
     info = solara.use_memo(session.info, [current["scenario_name"]])
+    filename = f"coalition-{current['scenario_name']}-run{run}"
 
-    rc = reacton.core.get_render_context()
+    def show(now_playing: bool = playing):
+        """Put the current week on the page (from whichever thread stepped the model)."""
+        view = session.view()
+        live.show(view, lambda: session.compared(view), filename, now_playing)
+        run_widget.show(view, session.number, now_playing, speed)
 
-    def show():
-        with rc:  # one render for every panel that shows the week, not one per panel
-            view.set(session.view())
+    def close():
+        session.close()
+        run_widget.close()
+        live.close()
+
+    solara.use_effect(lambda: close, [])
+    solara.use_effect(show, [run, playing, speed])
 
     def play_loop(cancel: threading.Event):
         if playing:
-            play(session, speed, show, cancel)
+            play(session, speed, lambda: show(session.playing), cancel)
             set_playing(False)
 
     solara.use_thread(play_loop, [playing, speed], intrusive_cancel=False)
@@ -112,11 +119,10 @@ def Page():
     def on_pause():
         session.pause()
         set_playing(False)
-        show()
 
     def on_step():
-        session.step()
-        show()
+        if not playing and session.step():
+            show(False)
 
     def on_reset():
         session.reset(pending, messages)
@@ -124,7 +130,6 @@ def Page():
         set_pending(dict(session.settings))
         set_current(dict(session.settings))
         set_run(session.number)
-        show()
 
     def on_change(name, value):
         values, notes = settings_.clean({**pending, name: value}, scenario)
@@ -132,7 +137,7 @@ def Page():
         set_messages(notes)
         router.push("?" + settings_.to_query(values))
 
-    filename = f"coalition-{current['scenario_name']}-run{run}"
+    handlers.update(reset=on_reset, play=on_play, pause=on_pause, step=on_step, speed=set_speed)
     with solara.Div(classes=["coalition-page"]) as page:
         solara.Title(f"Coalition: {info.title}")
         solara.Style(CSS)
@@ -145,16 +150,11 @@ def Page():
             )
         with solara.Div(classes=["coalition-layout"]):
             with solara.Div(classes=["coalition-side"]):
-                RunControls(view, run, playing, speed, on_reset, on_play, on_pause, on_step, set_speed)
+                solara.Div(children=[run_widget], classes=["coalition-contents"])
                 SettingsPanel(pending, current, messages, on_change)
                 ExportPanel(filename, session.table)
             with solara.Div(classes=["coalition-main"]):
-                Monitors(view)
-                NetworkPanel(view, filename)
-                ChartsPanel(view, filename)
-                Narration(view)
-                Roles(view)
-                ComparePanel(view, session, playing, filename)
+                solara.Div(children=[live], classes=["coalition-contents"])
                 InfoPanel(info)
                 AdvicePanel(info.name)
     return page

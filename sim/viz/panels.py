@@ -1,9 +1,8 @@
 """The page's panels of numbers and words, written as HTML from a :class:`View`.
 
 Monitors (the numbers a lesson quotes), the narration of the week, who brings each role,
-and the scenario's Info panel. Each panel is one block of HTML, so a new week updates one
-widget per panel rather than dozens (Solara re-renders every panel every week while Play
-runs). Pictures are in :mod:`sim.viz.pictures`; buttons and sliders in :mod:`sim.viz.controls`.
+the run's status line, and the scenario's Info panel. Each is one block of HTML (see
+:mod:`sim.viz.live` for the ones that change every week).
 """
 
 from __future__ import annotations
@@ -87,9 +86,9 @@ def roles_html(view: View) -> str:
     out = []
     for role in view.roles:
         mark = "✓" if role.acting else ("…" if role.at_table else "✗")
-        out.append(f'<p class="coalition-role-name">{mark} Someone who {escape(role.words)}</p>')
+        out.append(f'<p class="coalition-role-name">{mark} {escape(role.words[:1].upper() + role.words[1:])}</p>')
         if not role.at_table:
-            out.append("<p>Nobody at the table brings this.</p>")
+            out.append(f"<p>Nobody at the table brings this. Without it, {escape(role.absence)}.</p>")
             continue
         out.append(f"<p>At the table: {escape(', '.join(role.at_table))}</p>")
         if role.acting == role.at_table:
@@ -118,32 +117,16 @@ def info_html(info: Info) -> str:
 
 
 @solara.component
-def Monitors(view: solara.Reactive):
-    """The monitors of the current week."""
-    html = monitors_html(view.value)
-    return solara.HTML(tag="div", unsafe_innerHTML=html, classes=["coalition-panel", "coalition-monitors"])
-
-
-@solara.component
-def Narration(view: solara.Reactive):
-    """What happened this week."""
-    return HtmlPanel(f"Week {view.value.week}: what happened", "narration", narration_html(view.value), live=True)
-
-
-@solara.component
-def Roles(view: solara.Reactive):
-    """Who brings what to the table."""
-    return HtmlPanel("Who brings what to the table", "roles", roles_html(view.value))
-
-
-@solara.component
 def InfoPanel(info: Info):
     """The scenario's Info panel."""
     return HtmlPanel("Info", "info", info_html(info))
 
 
-@solara.component
-def Messages(messages: list):
-    """Values the page could not use as given, and what it used instead."""
-    for message in messages:
-        solara.Warning(message, dense=True, classes=["coalition-message"])
+def status(view: View, playing: bool) -> str:
+    """Where the run stands, in words."""
+    if view.finished:
+        goal = f"the goal was reached in week {view.goal_week}" if view.goal_reached else "the goal was not reached"
+        return f"Run finished at week {view.week}, the end of the run: {goal}. Press Reset for a new run."
+    if playing:
+        return f"Playing: week {view.week} of {view.horizon}."
+    return f"Week {view.week} of {view.horizon}." + (" Paused." if view.week else " Press Play or Step to start.")

@@ -14,16 +14,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sim.model.params import ROLES
+from sim.scenario.roles import ROLE_TABLE, Capability
 
 EARLIER_EVENTS = 8
-# the five roles in plain words, and what a member with the role does once it acts on it
-ROLE_WORDS = {
-    "touch": ("works with the people affected", "doing case work"),
-    "data": ("holds records about them", "sharing its records"),
-    "resources": ("brings money", "paying in"),
-    "legitimacy": ("is trusted by the community", "vouching for the work"),
-    "authority": ("can change rules and systems", "committed"),
+# what a member with a role does once it acts on it
+ACTING = {
+    Capability.CASE_WORK: "doing case work",
+    Capability.SHARE_RECORDS: "sharing their records",
+    Capability.PLEDGE_MONEY: "paying in",
+    Capability.LEND_LEGITIMACY: "vouching for the work",
+    Capability.CHANGE_SYSTEMS: "committed, able to change rules",
 }
 HOW_IT_WORKS = (
     "Each organization sees the problem through its own mission, metric and records. A leader invites "
@@ -66,8 +66,9 @@ class Role:
     """One of the five roles: who at the table brings it, and who acts on it."""
 
     role: str
-    words: str
+    words: str  # whom the chapter means, in its words
     acting_words: str
+    absence: str  # what a coalition without the role cannot do
     at_table: tuple
     acting: tuple
 
@@ -214,18 +215,19 @@ def snapshot(model) -> View:
 def info(model) -> Info:
     """The Info panel's text: the scenario's fields, with "What to try" split out of the notice if needed."""
     spec = model.spec
-    notice, things_to_try = " ".join(spec.notice.split()), " ".join(spec.things_to_try.split())
+    header = spec.header
+    notice, things_to_try = " ".join(header.notice.split()), " ".join(header.things_to_try.split())
     if not things_to_try and "What to try:" in notice:
         notice, _, things_to_try = notice.partition("What to try:")
     notice = notice.strip().removeprefix("What to notice:").strip()
     return Info(
         spec.name,
         spec.title,
-        " ".join(spec.description.split()),
-        " ".join(spec.how_it_works.split()) or HOW_IT_WORKS,
-        notice,
+        " ".join(header.description.split()),
+        " ".join(header.how_it_works.split()) or HOW_IT_WORKS,
+        notice[:1].upper() + notice[1:],
         things_to_try.strip()[:1].upper() + things_to_try.strip()[1:],
-        tuple(spec.sources),
+        tuple(header.sources),
     )
 
 
@@ -268,29 +270,29 @@ def _sector_labels(nodes: tuple) -> tuple:
 
 def _roles(model) -> tuple:
     """Each role: who at the table brings it (community partners included) and who acts on it."""
-    table = model.table_members()
-    seated = [p for p in model.partners if p.at_table]
-    knowing = [p for p in model.partners if p.shares_knowledge]
-    lending = [p for p in model.partners if p.lends_legitimacy]
-    # what community partners bring to each role: (at the table, acting on it)
-    partners = {
-        "touch": (seated, seated),
-        "data": ([p for p in seated if p in knowing], knowing),
-        "legitimacy": (lending, lending),
-    }
+    members = model.table_members() + [p for p in model.partners if p.at_table]
     out = []
-    for role in ROLES:
-        present = [o for o in table if o.has_role(role)]
-        if role == "data":
-            acting = [o for o in present if o.sharing]
-        elif role == "legitimacy":
-            acting = list(present)
+    for role in ROLE_TABLE:
+        capability = role.capability
+        present = [m for m in members if m.can(capability)]
+        if capability == Capability.SHARE_RECORDS:
+            acting = [o for o in present if getattr(o, "sharing", False)]
+            acting += [p for p in model.partners if p.shares_knowledge]  # consulted ones too
+        elif capability == Capability.LEND_LEGITIMACY:
+            acting = present
         else:
-            acting = model.committed_with_role(role)
-        if model.missing_role != role:
-            extra_present, extra_acting = partners.get(role, ((), ()))
-            present, acting = present + list(extra_present), acting + list(extra_acting)
-        out.append(Role(role, *ROLE_WORDS[role], _labels(present), _labels(acting)))
+            acting = model.committed_able_to(capability)
+            acting += [p for p in present if p in model.partners]
+        out.append(
+            Role(
+                role.name,
+                role.chapter,
+                ACTING.get(capability, "acting on it"),
+                role.absence,
+                _labels(present),
+                _labels(acting),
+            )
+        )
     return tuple(out)
 
 
@@ -304,18 +306,3 @@ def run_table(model) -> pd.DataFrame:
     table = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     table.insert(0, "week", range(len(table)))
     return table
-
-
-def settings_of(model) -> dict:
-    """The settings the model was built with, by the model's keyword names."""
-    return {
-        "scenario_name": model.scenario_name,
-        "leader": model.leader_mode,
-        "community": model.community_mode,
-        "missing_role": model.missing_role,
-        "patience": model.patience,
-        "initial_trust": model.initial_trust,
-        "translation": model.translation,
-        "trust_building": model.trust_building,
-        "shared_metric": model.shared_metric,
-    }
