@@ -110,6 +110,9 @@ def test_the_page_fits_the_screen(server, browser, screen):
         overlap_y = min(a[3], b[3]) - max(a[1], b[1])
         assert overlap_x <= 0 or overlap_y <= 0, f"{name_a} overlaps {name_b} on the {screen}"
     assert all(p[3] <= width + 0.5 for p in panels), "a panel runs off the right edge"
+    if screen == "phone":  # one column: every panel as wide as the screen allows
+        narrow = [name for name, left, _, right, _ in panels if right - left < 0.9 * width]
+        assert narrow == [], f"panels narrower than the phone: {narrow}"
     scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert scroll <= client, f"horizontal scroll on the {screen}: {scroll} > {client}"
     # the network's smallest text (11 picture units) is at least 8 CSS pixels on screen
