@@ -36,6 +36,7 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 OFFLINE_CDN = "http://127.0.0.1:9/npm/"
 WEEK = ".coalition-tile-week .coalition-tile-value"
 NETWORK = ".coalition-figure-network svg"
+TIMEOUT_MS = 90_000
 # Solara's own router template misspells ``module.exports``; Vue warns once per page, harmlessly
 KNOWN_WARNINGS = ("Failed to evaluate Vue script and find module.exports",)
 
@@ -152,10 +153,11 @@ def launch(pw):
 def new_tab(browser, url: str, width: int = 1500, height: int = 1050):
     """A page in its own browser context (its own cookies: another student), showing ``url``."""
     context = browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(TIMEOUT_MS)  # generous: other jobs share these cores
     page = context.new_page()
     watch(page)
     page.goto(url)
-    page.locator(NETWORK).wait_for(timeout=60_000)
+    page.locator(NETWORK).wait_for()
     return page
 
 
@@ -177,12 +179,12 @@ def shown_week(page) -> int:
     return int(page.locator(WEEK).first.inner_text())
 
 
-def wait_for_week(page, week: int, timeout: float = 30.0) -> None:
+def wait_for_week(page, week: int, timeout: float = TIMEOUT_MS / 1000) -> None:
     """Wait until the page shows ``week``."""
     page.locator(WEEK, has_text=re.compile(rf"^{week}$")).wait_for(timeout=timeout * 1000)
 
 
-def click_step(page, timeout: float = 30.0) -> float:
+def click_step(page, timeout: float = TIMEOUT_MS / 1000) -> float:
     """Click Step and wait until the page shows the next week; return the seconds it took."""
     before = shown_week(page)
     start = time.perf_counter()

@@ -150,7 +150,7 @@ def test_the_page_is_accessible(server, browser):
 def test_a_run_stops_at_its_horizon(server, browser):
     page = new_tab(browser, server + "?steps=6&seed=3&leader=point")
     page.get_by_role("button", name="Play").click()
-    page.get_by_text(re.compile("Run finished at week 6")).wait_for(timeout=30_000)
+    page.get_by_text(re.compile("Run finished at week 6")).wait_for()
     assert shown_week(page) == 6
     assert page.get_by_role("button", name="Play").is_disabled()
     assert page.get_by_role("button", name="Step", exact=True).is_disabled()
@@ -166,7 +166,7 @@ def test_a_reload_starts_afresh_with_the_tabs_settings(server, browser):
     page.wait_for_url(re.compile(r"leader=none.*patience=13"))  # the settings reach the URL
     click_step(page)
     page.reload()
-    page.locator(NETWORK).wait_for(timeout=60_000)
+    page.locator(NETWORK).wait_for()
     assert shown_week(page) == 0
     page.get_by_text(re.compile("This run: leader none, .*patience 13 weeks")).wait_for()
     wait_for_week(page, 0)
