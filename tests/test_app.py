@@ -250,3 +250,31 @@ def test_app_module_serves_the_page():
 
     assert sim.app.Page is Page
     assert sim.app.Layout is not None
+
+
+def test_lenient_conversions():
+    from sim.model.params import PARAMETERS
+    from sim.viz.lenient import ClassroomModel, lenient_seed, lenient_value
+
+    assert lenient_value("patience", "13") == (13.0, "")
+    value, message = lenient_value("initial_trust", "lots")
+    assert value == PARAMETERS["initial_trust"].default and "not a number" in message
+    assert lenient_value("leader", "dictator")[0] == PARAMETERS["leader"].default
+    assert lenient_value("missing_role", "(none)") == ("", "")
+    assert lenient_seed("7") == (7, "")
+    seed, message = lenient_seed("seven")
+    assert isinstance(seed, int) and str(seed) in message
+    m = ClassroomModel("no_such_scenario", rng=1)
+    assert m.scenario_name == "chicago_absenteeism" and "no_such_scenario" in m.app_messages[0]
+
+
+def test_the_model_still_works_in_mesas_own_solaraviz():
+    """Mesa users may put the model in SolaraViz themselves: the keywords check out."""
+    from mesa.visualization.solara_viz import _check_model_params
+
+    from sim.viz.lenient import ClassroomModel
+
+    params = {"leader": {"type": "Select", "value": "point", "values": ["system", "point", "none"]}, "rng": 1}
+    _check_model_params(ClassroomModel.__init__, params)
+    with pytest.raises(ValueError):
+        _check_model_params(ClassroomModel.__init__, {"no_such_parameter": 1})
