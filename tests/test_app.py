@@ -278,3 +278,21 @@ def test_the_model_still_works_in_mesas_own_solaraviz():
     _check_model_params(ClassroomModel.__init__, params)
     with pytest.raises(ValueError):
         _check_model_params(ClassroomModel.__init__, {"no_such_parameter": 1})
+
+
+def test_the_server_compresses_fast():
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.gzip import GZipMiddleware
+
+    from sim.viz.page import GZIP_LEVEL, fast_compression
+
+    app = Starlette(middleware=[Middleware(GZipMiddleware, minimum_size=1000)])
+    fast_compression(app)
+    assert app.user_middleware[0].kwargs["compresslevel"] == GZIP_LEVEL
+    app.middleware_stack = app.build_middleware_stack()
+    fast_compression(app, 3)
+    layer = app.middleware_stack
+    while not isinstance(layer, GZipMiddleware):
+        layer = layer.app
+    assert layer.compresslevel == 3

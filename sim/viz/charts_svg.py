@@ -32,6 +32,11 @@ def percent(value: float) -> str:
     return f"{value * 100:.0f}%"
 
 
+def whole(value: float) -> str:
+    """A count for tick labels."""
+    return f"{value:.0f}"
+
+
 def money(value: float) -> str:
     """Thousands of dollars, short: $850k, $1.2M."""
     if value >= 1000:
@@ -96,7 +101,7 @@ def members_chart(view: View) -> str:
     lines += c.steps(s["sharing_count"], stroke=svg.INK, stroke_width=1.5, stroke_dasharray="5 3")
     items = [(swatch(LINES[2][0]), "committed"), (swatch(svg.INK, "5 3", 1.5), "sharing data")]
     words = f"In week {view.week}: {view.committed} organizations committed, {view.sharing} sharing data."
-    return chart("members", "Organizations", words, c.frame(lambda v: f"{v:.0f}"), lines, items)
+    return chart("members", "Organizations", words, c.frame(whole), lines, items)
 
 
 def money_chart(view: View) -> str:

@@ -52,6 +52,11 @@ class Session:
         self.number += 1
 
     @property
+    def closed(self) -> bool:
+        """True once the tab closed (the models are gone)."""
+        return self.model is None
+
+    @property
     def week(self) -> int:
         """The current run's week."""
         return self.model.steps if self.model is not None else 0

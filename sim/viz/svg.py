@@ -114,9 +114,9 @@ class Chart:
         """Picture y of a value."""
         return self.top + self.height * (1 - (value - self.low) / (self.high - self.low))
 
-    def frame(self, label=lambda v: f"{v:g}", week_step: int = 52) -> str:
+    def frame(self, label=None, week_step: int = 52) -> str:
         """Grid lines, tick labels and the week axis (kept between weeks while the range holds)."""
-        return frame(self.box, self.weeks, self.low, self.high, label, week_step)
+        return frame(self.box, self.weeks, self.low, self.high, label or plain_number, week_step)
 
     def points(self, values) -> list[str]:
         """``x,y`` text of one value a week, from week 0."""
@@ -147,6 +147,11 @@ class Chart:
         """A vertical line at ``week``."""
         x = self.x(week)
         return tag("line", x1=x, x2=x, y1=self.top, y2=self.top + self.height, **style)
+
+
+def plain_number(value: float) -> str:
+    """A tick label: the number as Python writes it shortest."""
+    return f"{value:g}"
 
 
 @functools.lru_cache(maxsize=64)
