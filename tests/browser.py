@@ -184,6 +184,11 @@ def wait_for_week(page, week: int, timeout: float = TIMEOUT_MS / 1000) -> None:
     page.locator(WEEK, has_text=re.compile(rf"^{week}$")).wait_for(timeout=timeout * 1000)
 
 
+def wait_for_week_at_least(page, week: int) -> None:
+    """Wait until the page shows ``week`` or a later one (while Play runs)."""
+    page.wait_for_function(f"() => Number(document.querySelector('{WEEK}').textContent) >= {week}")
+
+
 def click_step(page, timeout: float = TIMEOUT_MS / 1000) -> float:
     """Click Step and wait until the page shows the next week; return the seconds it took."""
     before = shown_week(page)

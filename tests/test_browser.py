@@ -26,6 +26,7 @@ from tests.browser import (
     serve,
     shown_week,
     wait_for_week,
+    wait_for_week_at_least,
 )
 
 pytestmark = pytest.mark.browser
@@ -89,6 +90,19 @@ def test_every_tab_has_its_own_run(server, browser):
     c = new_tab(browser, server)
     assert shown_week(c) == 0
     no_problems(a, b, c)
+
+
+def test_pause_stops_play_at_once(server, browser):
+    page = new_tab(browser, server)
+    page.get_by_role("button", name="Play").click()
+    wait_for_week_at_least(page, 5)
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_text(re.compile(r"^Week \d+ of 156\. Paused\.$")).wait_for()
+    paused = shown_week(page)
+    page.wait_for_timeout(1500)
+    assert shown_week(page) == paused >= 5
+    assert page.get_by_role("button", name="Step", exact=True).is_enabled()
+    no_problems(page)
 
 
 def boxes(page) -> list:
