@@ -16,6 +16,7 @@ that also shows the page. Figures of the performance issue:
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import time
 from pathlib import Path
@@ -27,6 +28,12 @@ SESSIONS = 10
 CYCLED = 35
 BATCH = 5
 PLAY_SECONDS = 10.0
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user and system) that process ``pid`` has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
@@ -117,13 +124,17 @@ async def measure(url: str, pid: int) -> dict:
         await close_session(context, page)
         out["start_mb"] = await settle(pid)
 
+        before = cpu_s(pid)
         opened = await asyncio.gather(*(open_session(browser, url) for _ in range(SESSIONS)))
+        out["cpu_per_tab"] = (cpu_s(pid) - before) / SESSIONS
         pages = [p for _, p, _ in opened]
         out["first_picture"] = [t for _, _, t in opened]
         report("first picture (s)", out["first_picture"])
         out["step_idle"] = [await step(p) for _ in range(3) for p in pages]
         report("Step, others idle (s)", out["step_idle"])
+        before, weeks = cpu_s(pid), sum([await week(p) for p in pages])
         out["play"] = await play_all(pages, PLAY_SECONDS)
+        out["cpu_per_week"] = (cpu_s(pid) - before) / max(1, sum([await week(p) for p in pages]) - weeks)
         report("Play (weeks/s)", out["play"])
         playing = pages[1:]
         await press_all(playing, "Play", "Pause")
@@ -170,6 +181,10 @@ def classroom() -> dict | None:
     print(
         f"  Play, all {SESSIONS} at once: {min(play):.1f}-{max(play):.1f} weeks/s each "
         f"(median {statistics.median(play):.1f}); target >= 5 each: {verdict(min(play), 5, higher_is_better=True)}"
+    )
+    print(
+        f"  server CPU: {figures['cpu_per_tab']:.2f} s per tab opened, {figures['cpu_per_week'] * 1000:.1f} ms per "
+        f"week shown while all play (so one core serves about {1 / figures['cpu_per_week']:.0f} weeks/s in all)"
     )
     print(
         f"  server memory: {figures['cold_mb']:.0f} MB started, {start:.0f} MB after a first session, "

@@ -107,10 +107,14 @@ class LiveWidget(ipyvue.VueTemplate):
     narration = traitlets.Dict().tag(sync=True)
     roles = traitlets.Dict().tag(sync=True)
     width = traitlets.Int(0).tag(sync=True)
+    week = traitlets.Int(-1).tag(sync=True)  # the week sent
+    seen = traitlets.Int(-1).tag(sync=True)  # the week the browser has drawn (set by the browser)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.lock = threading.Lock()
+        self.drawn = threading.Condition()
+        self.observe(self._seen, "seen")
         self.shown = None
         self.filename = "coalition"
         self._compared_at = None
@@ -120,6 +124,7 @@ class LiveWidget(ipyvue.VueTemplate):
         """Show the week in ``view``; ``compared()`` gives the runs to compare (called only when redrawn)."""
         with self.lock, self.hold_sync():
             self.shown, self.filename = view, filename
+            self.week = view.week
             self.monitors = monitors_html(view)
             self._redraw_network()
             charts = [
@@ -144,6 +149,21 @@ class LiveWidget(ipyvue.VueTemplate):
                 "live": True,
             }
             self.roles = {"name": "roles", "heading": "Who brings what to the table", "html": roles_html(view)}
+
+    def _seen(self, _change) -> None:
+        with self.drawn:
+            self.drawn.notify_all()
+
+    def wait_until_drawn(self, week: int, timeout: float = 2.0) -> None:
+        """Wait (at most ``timeout`` seconds) until the browser has drawn ``week``.
+
+        Play calls it before stepping on, so a slow browser (a phone, a busy laptop) is never
+        sent weeks faster than it can draw them: the messages would pile up, the page would
+        lag behind and Pause would seem to come late. A page that never reported (no browser)
+        is not waited for.
+        """
+        with self.drawn:
+            self.drawn.wait_for(lambda: self.seen < 0 or self.seen >= week, timeout)
 
     def _resized(self, _change) -> None:
         with self.lock:

@@ -83,12 +83,16 @@ def first_scenario() -> str:
     return os.environ.get("COALITION_SCENARIO") or DEFAULT_SCENARIO
 
 
-def play(session: Session, speed: str, on_week, cancel: threading.Event) -> None:
-    """Step ``session`` at ``speed`` until Pause (``cancel`` or ``session.playing`` cleared) or the end."""
+def play(session: Session, speed: str, on_week, cancel: threading.Event, drawn=lambda week: None) -> None:
+    """Step ``session`` at ``speed`` until Pause (``cancel`` or ``session.playing`` cleared) or the end.
+
+    ``on_week()`` shows each week; ``drawn(week)`` waits until the browser has drawn it.
+    """
     interval = 1.0 / SPEEDS[speed]
     due = time.monotonic()
     while not cancel.is_set() and session.play_step():
         on_week()
+        drawn(session.week - 1)  # one week may be on its way, not more
         due += interval
         wait = due - time.monotonic()
         if wait > 0:
@@ -144,7 +148,7 @@ def Page():
 
     def play_loop(cancel: threading.Event):
         if playing:
-            play(session, speed, lambda: show(session.playing), cancel)
+            play(session, speed, lambda: show(session.playing), cancel, live.wait_until_drawn)
             set_playing(False)
 
     solara.use_thread(play_loop, [playing, speed], intrusive_cancel=False)
