@@ -26,7 +26,7 @@ LEADERS = {"none": "no leader", "point": "a point leader", "system": "a system l
 DOC = Path(__file__).resolve().parents[1] / "docs" / "classroom.md"
 BEGIN, END = "<!-- lesson facts: begin -->", "<!-- lesson facts: end -->"
 # what the system leader's timeline keeps of the narration
-MILESTONES = ("committed to the coalition", "shared its data", "took effect", "GOAL REACHED", "left the coalition")
+MILESTONES = ("committed to the coalition", "shared its", "took effect", "GOAL REACHED", "left the coalition")
 
 
 def run(leader: str) -> tuple:
@@ -44,18 +44,18 @@ def run(leader: str) -> tuple:
 def lesson_facts() -> str:
     """The facts block of docs/classroom.md: each run's end, and the system leader's milestones."""
     rows = [
-        "| run (seed 42) | at the table | committed | sharing data | money spent | goal |",
-        "|---|---|---|---|---|---|",
+        "| run (seed 42) | at the table | committed | sharing data | money spent | chronic absence, last week | goal |",
+        "|---|---|---|---|---|---|---|",
     ]
     for leader, words in LEADERS.items():
         view, lines, accuracy = run(leader)
         goal = f"week {view.goal_week}" if view.goal_reached else "not reached"
         rows.append(
-            f"| {words} | {view.at_table} of {view.n_organizations} | {view.committed} | {view.sharing} | "
-            f"{money(view.money_spent)} | {goal} |"
+            f"| {words} | {view.at_table} of {view.n_members} | {view.committed} | {view.sharing} | "
+            f"{money(view.money_spent)} | {view.rate:.1%} (target {view.target:.0%}) | {goal} |"
         )
     first = {m: next((line for line in lines if m in line.text), None) for m in MILESTONES}
-    shares = [line for line in lines if "shared its data" in line.text]
+    shares = [line for line in lines if MILESTONES[1] in line.text]
     timeline = [f"- week {first[MILESTONES[0]].week}: the first commitment: {first[MILESTONES[0]].text}"]
     timeline += [f"- week {line.week}: {line.text}" for line in shares]
     if shares:
@@ -124,7 +124,7 @@ def main(argv=None) -> int:
         return 0
     write_facts()
     print(f"rewrote the lesson's facts in {DOC}", flush=True)
-    shares = next(line.week for line in run("system")[1] if "Housing Authority shared its data" in line.text)
+    shares = next(line.week for line in run("system")[1] if line.text.startswith("Housing Authority shared its"))
     args.folder.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright
 

@@ -227,13 +227,16 @@ def test_who_needs_to_be_at_the_table_in_plain_words():
         assert jargon not in advice
 
 
-def test_the_roles_say_who_brings_them_even_at_week_0():
-    """At week 0 no organization is at the table; the parents' council (a partner) brings three roles."""
+def test_the_roles_say_who_brings_them():
+    """At week 0 nobody is at the table; once members come, the panel names them by role."""
     with tab() as t:
         roles, monitors = t.html("roles"), t.html("monitors")
-    assert "0 of 10" in monitors and "+ 1 community" in monitors
-    assert "At the table: Parents" in roles
-    assert "Nobody at the table brings this. Without it, no money to spend." in roles
+        assert "0 of 11" in monitors
+        assert roles.count("Nobody at the table brings this.") == 5
+        assert "Without it, no money to spend." in roles
+        t.step(20)
+        roles = t.html("roles")
+    assert "At the table: " in roles
 
 
 def test_the_lesson_plan_quotes_the_model():

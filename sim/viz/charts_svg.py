@@ -96,12 +96,12 @@ def trust_chart(view: View) -> str:
 def members_chart(view: View) -> str:
     """Organizations committed and organizations sharing their data."""
     s = view.series
-    c = svg.Chart(BOX, view.horizon, 0.0, max(view.n_organizations, 1))
+    c = svg.Chart(BOX, view.horizon, 0.0, max(view.n_members, 1))
     lines = c.steps(s["coalition_size"], stroke=LINES[2][0], stroke_width=2.5)
     lines += c.steps(s["sharing_count"], stroke=svg.INK, stroke_width=1.5, stroke_dasharray="5 3")
     items = [(swatch(LINES[2][0]), "committed"), (swatch(svg.INK, "5 3", 1.5), "sharing data")]
-    words = f"In week {view.week}: {view.committed} organizations committed, {view.sharing} sharing data."
-    return chart("members", "Organizations", words, c.frame(whole), lines, items)
+    words = f"In week {view.week}: {view.committed} members committed, {view.sharing} sharing data."
+    return chart("members", "Members", words, c.frame(whole), lines, items)
 
 
 def money_chart(view: View) -> str:

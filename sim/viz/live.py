@@ -27,7 +27,7 @@ COMPARE_EVERY = 8
 CHART_TITLES = {
     "rate": "outcome chart",
     "trust": "trust chart",
-    "members": "organizations chart",
+    "members": "members chart",
     "money": "money chart",
 }
 COMPARE_NOTE = "Each Reset keeps the run before it here (the last few runs); labels show the settings that differ."

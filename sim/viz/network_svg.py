@@ -102,10 +102,15 @@ def star(r: float, filled: bool) -> str:
     )
 
 
-def triangle(r: float, filled: bool) -> str:
-    """A triangle at (0, 0) for a community partner (hollow when only consulted)."""
+def triangle(r: float, state: str = "", sharing: bool = False) -> str:
+    """A triangle at (0, 0) for a community partner, coloured by its engagement state."""
+    fill, stroke, shape = STATES.get(state, (COMMUNITY, "#7a5200", ""))
     pts = f"0,{svg.num(-r)} {svg.num(r * 0.9)},{svg.num(r * 0.65)} {svg.num(-r * 0.9)},{svg.num(r * 0.65)}"
-    return svg.tag("polygon", points=pts, fill=COMMUNITY if filled else "#ffffff", stroke="#7a5200", stroke_width=2)
+    dash = "4 3" if shape == "dashed" else None
+    out = svg.tag("polygon", points=pts, fill=fill, stroke=stroke, stroke_width=2, stroke_dasharray=dash)
+    if sharing:
+        out += svg.tag("circle", r=r + 3, fill="none", stroke=svg.INK, stroke_width=3)
+    return out
 
 
 def label(layout: Layout, name: str, sector: str, x: float, y: float, r: float) -> str:
@@ -163,7 +168,7 @@ def legend_items() -> list:
     items = [(marker(state, 7), state) for state in STATES]
     items.append((marker("at the table", 7, sharing=True), "shares its data"))
     items.append((star(10, True), "leader"))
-    items.append((triangle(9, True), "community"))
+    items.append((triangle(9), "community"))
     items.append((svg.tag("line", x1=-9, x2=9, y1=0, y2=0, stroke=tie_colour(0.1), stroke_width=1.5), "tie, low trust"))
     items.append((svg.tag("line", x1=-9, x2=9, y1=0, y2=0, stroke=tie_colour(0.9), stroke_width=5.5), "high trust"))
     return items
@@ -171,19 +176,18 @@ def legend_items() -> list:
 
 def describe(view: View) -> str:
     """The picture in words (its alt text)."""
-    orgs = [n for n in view.nodes if n.kind == "organization"]
-    parts = [f"The network in week {view.week}: {len(orgs)} organizations."]
+    members = [n for n in view.nodes if n.kind != "leader"]
+    orgs = sum(n.kind == "organization" for n in members)
+    parts = [f"The network in week {view.week}: {orgs} organizations, {len(members) - orgs} community partners."]
     for state in STATES:
-        names = [n.label for n in orgs if n.state == state]
+        names = [n.label for n in members if n.state == state]
         if names:
             parts.append(f"{state.capitalize()}: {', '.join(names)}.")
-    sharing = [n.label for n in orgs if n.sharing]
+    sharing = [n.label for n in members if n.sharing]
     parts.append(f"Sharing data: {', '.join(sharing) if sharing else 'nobody'}.")
     for n in view.nodes:
         if n.kind == "leader":
             parts.append(f"Leader: {n.name}, {n.state}.")
-        elif n.kind == "community":
-            parts.append(f"Community: {n.name}, {n.state}.")
     if view.leader_mode == "none":
         parts.append("No leader.")
     strong = sum(t.trust >= 0.5 for t in view.ties)
@@ -194,7 +198,7 @@ def describe(view: View) -> str:
 def network_svg(view: View, layout: Layout = WIDE) -> str:
     """The network in the view's week, as an SVG document laid out by ``layout``."""
     where = {n.node: place(layout, n.x, n.y) for n in view.nodes}
-    fixed = tuple((n.node, n.kind, n.label, n.sector, n.x, n.y, n.budget, n.state) for n in view.nodes)
+    fixed = tuple((n.node, n.kind, n.label, n.sector, n.x, n.y, n.budget) for n in view.nodes)
     under, over = fixed_layers(layout, fixed, view.leader_mode)
     body = [under]
     for tie in sorted(view.ties, key=lambda t: t.trust):
@@ -210,12 +214,12 @@ def network_svg(view: View, layout: Layout = WIDE) -> str:
         elif n.kind == "leader":
             shape = star(17, n.state == "convening")
         else:
-            shape = triangle(13, n.state == "partner")
+            shape = triangle(13, n.state, n.sharing)
         title = svg.tag("title", f"{n.name}: {n.state}" + (", shares its data" if n.sharing else ""))
         body.append(f'<g transform="translate({svg.num(x)},{svg.num(y)})">{title}{shape}</g>')
     body.append(over)
     heading = [
-        f"Week {view.week}: {view.at_table} of {view.n_organizations} at the table,",
+        f"Week {view.week}: {view.at_table} of {view.n_members} at the table,",
         f"{view.committed} committed, {view.sharing} sharing data",
     ]
     if layout.width >= WIDE.width:
@@ -232,16 +236,16 @@ def fixed_layers(layout: Layout, nodes: tuple, leader_mode: str) -> tuple[str, s
     Returns the sector bands (drawn under the ties), and the labels, the legend and a note
     when there is no leader (drawn over them).
     """
-    under = sector_arcs(layout, [(sector, x, y) for _, kind, _, sector, x, y, _, _ in nodes if kind == "organization"])
+    under = sector_arcs(layout, [(sector, x, y) for _, kind, _, sector, x, y, _ in nodes if kind == "organization"])
     over = []
-    for _, kind, short, sector, nx, ny, budget, state in nodes:
+    for _, kind, short, sector, nx, ny, budget in nodes:
         x, y = place(layout, nx, ny)
         if kind == "organization":
             over.append(label(layout, short, sector, x, y, radius(budget)))
         elif kind == "leader":
             over.append(centred(layout, f"{short} (leader)", x, y - 22, up=True))
         else:
-            over.append(centred(layout, f"{short} ({state})", x, y + 28))
+            over.append(centred(layout, short, x, y + 28))
     if leader_mode == "none":
         top = 26 + 19 * (1 if layout.width >= WIDE.width else 2)
         over.append(svg.text(16, top, "No leader convenes in this run.", 12, font_weight="bold"))

@@ -47,7 +47,7 @@ def tile(label: str, value: str, detail: str, name: str) -> str:
 
 def monitors_html(view: View) -> str:
     """The numbers of the week, like NetLogo's monitors."""
-    partners = f" + {view.partners_at_table} community" if view.partners_at_table else ""
+    partners = f"members, {view.partners_at_table} of them community" if view.partners_at_table else "members"
     if view.goal_reached:
         goal, goal_detail = f"week {view.goal_week}", "reached"
     else:
@@ -57,7 +57,7 @@ def monitors_html(view: View) -> str:
         ("Week", f"{view.week}", f"of {view.horizon}", "week"),
         (view.outcome.capitalize(), f"{view.rate:.1%}", f"target {view.target:.0%}", "rate"),
         ("Diagnosis accuracy", f"{view.accuracy:.2f}", cause, "accuracy"),
-        ("At the table", f"{view.at_table} of {view.n_organizations}", f"organizations{partners}", "table"),
+        ("At the table", f"{view.at_table} of {view.n_members}", partners, "table"),
         ("Committed", f"{view.committed}", f"{view.sharing} sharing data", "committed"),
         ("Money spent", money(view.money_spent), "thousands of dollars", "money"),
         ("Goal", goal, goal_detail, "goal"),

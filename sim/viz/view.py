@@ -114,7 +114,7 @@ class View:
     accuracy: float
     believed_cause: str
     money_spent: float
-    n_organizations: int
+    n_members: int  # organizations and community partners
     at_table: int
     committed: int
     sharing: int
@@ -156,7 +156,7 @@ def plain(text: str, names: tuple) -> str:
 def snapshot(model) -> View:
     """The model's current week as a :class:`View` (call it between steps, never during one)."""
     spec = model.spec
-    orgs, leader, partners = model.organizations, model.leader, model.partners
+    leader, partners = model.leader, model.partners
     data = model.datacollector.model_vars
     n = len(data["outcome_rate"])
     series = {key: tuple(float(v) for v in data[key][:n]) for key in SERIES}
@@ -194,7 +194,7 @@ def snapshot(model) -> View:
         accuracy=model.diagnosis_accuracy,
         believed_cause=names.get(cause, ""),
         money_spent=model.money_spent,
-        n_organizations=len(orgs),
+        n_members=len(model.members),
         at_table=model.table_size,
         committed=model.coalition_size,
         sharing=model.sharing_count,
@@ -234,28 +234,20 @@ def info(model) -> Info:
 def _nodes(model) -> tuple[tuple, set]:
     """The nodes to draw, and the nodes left out (a leader that does not exist, an absent community)."""
     pos = {node: model.space[node].position for node in range(model.n_nodes)}
-    out, hidden = [], set()
-    for o in model.organizations:
-        x, y = pos[o.node]
-        out.append(
-            Node(o.node, "organization", o.name, o.spec.label, o.sector, str(o.state), o.budget, o.sharing, x, y)
-        )
+    out = []
+    for m in model.members:
+        x, y = pos[m.node]
+        kind = "community" if m in model.partners else "organization"
+        label = f"{m.spec.label} ({m.mode})" if kind == "community" else m.spec.label
+        out.append(Node(m.node, kind, m.name, label, m.sector, str(m.state), m.budget, m.sharing, x, y))
     leader = model.leader
-    if leader.mode == "none":
-        hidden.add(leader.node)
-    else:
+    if leader.mode != "none":
         x, y = pos[leader.node]
         state = "convening" if leader.active else "gave up"
         spec = model.spec.leader
         out.append(Node(leader.node, "leader", spec.name, spec.label, leader.sector, state, 0.0, False, x, y))
-    for p in model.partners:
-        if p.mode == "absent":
-            hidden.add(p.node)
-            continue
-        x, y = pos[p.node]
-        shares = bool(p.shares_knowledge and model.missing_role != "data")
-        out.append(Node(p.node, "community", p.name, p.spec.label, "community", p.mode, 0.0, shares, x, y))
-    return tuple(out), hidden
+    drawn = {n.node for n in out}
+    return tuple(out), set(range(model.n_nodes)) - drawn
 
 
 def _sector_labels(nodes: tuple) -> tuple:
@@ -270,29 +262,19 @@ def _sector_labels(nodes: tuple) -> tuple:
 
 def _roles(model) -> tuple:
     """Each role: who at the table brings it (community partners included) and who acts on it."""
-    members = model.table_members() + [p for p in model.partners if p.at_table]
+    members = model.table_members()
     out = []
     for role in ROLE_TABLE:
         capability = role.capability
         present = [m for m in members if m.can(capability)]
         if capability == Capability.SHARE_RECORDS:
-            acting = [o for o in present if getattr(o, "sharing", False)]
-            acting += [p for p in model.partners if p.shares_knowledge]  # consulted ones too
+            acting = [m for m in present if m.sharing]
         elif capability == Capability.LEND_LEGITIMACY:
             acting = present
         else:
             acting = model.committed_able_to(capability)
-            acting += [p for p in present if p in model.partners]
-        out.append(
-            Role(
-                role.name,
-                role.chapter,
-                ACTING.get(capability, "acting on it"),
-                role.absence,
-                _labels(present),
-                _labels(acting),
-            )
-        )
+        words = ACTING.get(capability, "acting on it")
+        out.append(Role(role.name, role.chapter, words, role.absence, _labels(present), _labels(acting)))
     return tuple(out)
 
 
