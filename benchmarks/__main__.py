@@ -1,7 +1,7 @@
 """``python -m benchmarks`` (``make bench``): every figure of the performance issue.
 
-Options: ``--quick`` (fewer repeats, shorter scaling, no sweep-memory or headline runs),
-``--only NAME ...`` (teaching, city, scaling, sweeps, memory, headline).
+Options: ``--quick`` (fewer repeats, shorter scaling, no sweep-memory, headline or classroom
+runs), ``--only NAME ...`` (teaching, city, scaling, sweeps, memory, headline, classroom).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import time
 from benchmarks import runs, sweeps
 from benchmarks.common import machine
 
-ALL = ("teaching", "city", "scaling", "sweeps", "memory", "headline")
+ALL = ("teaching", "city", "scaling", "sweeps", "memory", "headline", "classroom")
 
 
 def main(argv=None) -> None:
@@ -38,6 +38,10 @@ def main(argv=None) -> None:
         sweeps.memory()
     if "headline" in chosen:
         sweeps.headline()
+    if "classroom" in chosen:
+        from benchmarks.classroom import classroom
+
+        classroom()
     print(f"(benchmarks took {time.perf_counter() - started:.0f} s)")
 
 

@@ -1,134 +1,264 @@
 """The classroom page in-process, with Solara's test API (no browser).
 
-Each test renders a fresh page around a ``solara.Reactive`` model, so it can read the
-model that Reset builds; every render is closed, even when a test fails.
+Each test renders the real ``Page`` (inside a router, as the server does) and drives it
+through the same events the browser sends: the Vue templates' ``reset``/``play``/``step``
+events and the settings form's ``change`` event. Every render is closed, even on failure.
 """
 
 import contextlib
-import inspect
+import gc
+import time
 
-import ipyvuetify as v
-import numpy as np
+import ipyvue
 import pytest
 import solara
+from solara.routing import Router, router_context
 
-from sim import CoalitionModel
-from sim.model.params import PARAMETERS
-from sim.viz.controls import SHOWN, model_params
-from sim.viz.drawing import network_png, node_positions, plots_png
-from sim.viz.lenient import ClassroomModel, lenient_seed, lenient_value
-from sim.viz.page import make_page
+from sim.viz import settings
+from sim.viz.page import Page
+from sim.viz.session import Session, open_sessions
 
-PNG = b"\x89PNG"
+
+@solara.component
+def Routed(search: str, pushed: list):
+    """The page as the server shows it at ``/?<search>``; URLs it pushes land in ``pushed``."""
+    router_context.provide(Router(f"/?{search}", [solara.Route("/")], pushed.append))
+    return Page()
+
+
+class Tab:
+    """One rendered page and handles on its parts."""
+
+    def __init__(self, rc, pushed):
+        self.rc, self.pushed = rc, pushed
+
+    def vue(self, trait: str, value=None):
+        """The Vue widget that has ``trait`` (and, if given, that value of it)."""
+        found = [
+            w
+            for w in self.rc.find(ipyvue.VueTemplate).widgets
+            if w.has_trait(trait) and (value is None or getattr(w, trait) == value)
+        ]
+        assert len(found) == 1, f"{len(found)} widgets with {trait}={value!r}"
+        return found[0]
+
+    @property
+    def run(self):
+        return self.vue("run")
+
+    @property
+    def form(self):
+        return self.vue("fields")
+
+    @property
+    def live(self):
+        return self.vue("monitors")
+
+    def html(self, name: str) -> str:
+        """The HTML of the panel with CSS class ``coalition-<name>``."""
+        live = self.live
+        if name == "monitors":
+            return live.monitors
+        if name in ("narration", "roles"):
+            block = getattr(live, name)
+            return f"<h2>{block['heading']}</h2>{block['html']}"
+        for widget in self.rc.find(solara.widgets.HTML).widgets:
+            if f"coalition-{name}" in widget.attributes.get("class", ""):
+                return widget.unsafe_innerHTML
+        raise AssertionError(f"no panel coalition-{name}")
+
+    def pictures(self, name: str) -> list:
+        return getattr(self.live, name)["pictures"]
+
+    def step(self, n: int = 1):
+        for _ in range(n):
+            self.run.vue_step(None)
+
+    def change(self, name, value):
+        self.form.vue_change({"name": name, "value": value})
+
+    def week(self) -> int:
+        return int(self.html("monitors").split('tile-value">')[1].split("<")[0])
 
 
 @contextlib.contextmanager
-def rendered(seed=42, **params):
-    """The page around a reactive model; yields (render context, reactive model)."""
-    model = solara.reactive(ClassroomModel(rng=seed, **params))
-    # Mesa puts the controls in a sidebar, which only an AppLayout shows
-    _, rc = solara.render(solara.AppLayout(children=[make_page(model=model)]), handle_error=True)
+def tab(search: str = ""):
+    pushed = []
+    _, rc = solara.render(Routed(search, pushed), handle_error=False)
     try:
-        yield rc, model
+        yield Tab(rc, pushed)
     finally:
         rc.close()
 
 
-def click(rc, label):
-    rc.find(v.Btn, children=[label]).widget.click()
+def test_each_tab_has_its_own_model():
+    with tab() as a, tab() as b:
+        a.step(3)
+        assert (a.week(), b.week()) == (3, 0)
+        b.step()
+        assert (a.week(), b.week()) == (3, 1)
+        with tab() as c:
+            assert c.week() == 0
 
 
-def card_lines(rc, name):
-    """The title and the lines of text of the card with CSS class ``name``."""
-    card = rc.find(v.Card, class_=f"ma-2 {name}").widget
-    lines = []
-    for part in card.children:
-        for child in part.children:
-            if isinstance(child, str):
-                lines.append(child)
-            elif getattr(child, "children", None) and isinstance(child.children[0], str):
-                lines.append(child.children[0])
-    return lines
+def test_a_closed_tab_lets_go_of_its_model():
+    gc.collect()
+    before = open_sessions()
+    with tab() as t:
+        t.step()
+        assert open_sessions() == before + 1
+    gc.collect()
+    assert open_sessions() == before
 
 
-def narration(rc):
-    return card_lines(rc, "coalition-narration")
+def test_a_step_shows_the_new_week_everywhere():
+    with tab() as t:
+        t.step()
+        assert t.week() == 1
+        assert "Week 1: what happened" in t.html("narration")
+        assert "Week 1 of 156" in t.run.status
+        network = t.pictures("network")[0]["svg"]
+        assert "Week 1:" in network and network.startswith("<svg")
+        assert [p["name"] for p in t.pictures("charts")] == ["rate", "trust", "members", "money"]
 
 
-def test_step_advances_the_model():
-    with rendered() as (rc, model):
-        first = model.value
-        for _ in range(3):
-            click(rc, "Step")
-        assert model.value is first
-        assert first.steps == 3
-        assert narration(rc)[0] == "Week 3: what happened"
+def test_settings_change_the_next_run_and_the_url():
+    with tab() as t:
+        t.step(2)
+        t.change("leader", "none")
+        t.change("patience", "13")
+        assert t.form.dirty and t.form.values["leader"] == "none"
+        assert "leader=none" in t.pushed[-1] and "patience=13" in t.pushed[-1]
+        assert t.week() == 2  # nothing happens before Reset
+        t.run.vue_reset(None)
+        assert t.week() == 0 and not t.form.dirty
+        assert "leader none" in t.form.current and "patience 13 weeks" in t.form.current
+        assert t.run.run == 2
+        t.step()
+        compare = t.pictures("compare")[0]["svg"]
+        assert "1. leader system, patience 52 weeks: week 2 so far" in compare
+        assert "2. leader none, patience 13 weeks (this run)" in compare
 
 
-def test_slider_change_and_reset_build_a_model_with_that_value():
-    with rendered() as (rc, model):
-        rc.find(v.Slider, label="Initial trust").widget.v_model = 0.7
-        rc.find(v.Slider, label="Patience (weeks)").widget.v_model = 13
-        rc.find(v.Select, label="Leader").widget.v_model = "point"
-        rc.find(v.Select, label="Missing role").widget.v_model = "data"
-        old = model.value
-        click(rc, "Reset")
-        new = model.value
-        assert new is not old and new.steps == 0
-        assert (new.params.initial_trust, new.params.patience, new.leader_mode, new.missing_role) == (
-            0.7,
-            13,
-            "point",
-            "data",
-        )
-        assert new.scenario_name == "chicago_absenteeism"
-        assert new.app_messages == []
+def test_reset_with_the_same_settings_starts_the_next_run():
+    with tab() as t:
+        t.step(2)
+        t.run.vue_reset(None)
+        assert (t.run.run, t.week()) == (2, 0)
 
 
-def test_narration_shows_new_events_newest_first():
-    with rendered() as (rc, model):
-        before = narration(rc)
-        for _ in range(30):
-            click(rc, "Step")
-            if model.value.events.week(model.value.steps):
-                break
-        m = model.value
-        this_week = m.events.week(m.steps)
-        assert this_week, "no events in 30 weeks"
-        shown = narration(rc)
-        assert shown[0] == f"Week {m.steps}: what happened"
-        assert shown[1 : 1 + len(this_week)] == [f"• {e.text}" for e in reversed(this_week)]
-        assert shown != before
+def test_the_url_gives_a_fresh_run_with_its_settings():
+    with tab("leader=point&initial_trust=0.5&seed=7") as t:
+        assert t.week() == 0
+        assert "leader point" in t.form.current and "trust 0.5" in t.form.current and "seed 7" in t.form.current
 
 
-@pytest.mark.parametrize("seed_text", ["abc", "1.5", "-3", ""])
-def test_a_bad_seed_does_not_crash_the_page(seed_text):
-    with rendered() as (rc, model):
-        box = rc.find(v.TextField, label="Seed (a whole number)").widget
-        box.v_model = seed_text
-        box.fire_event("focusout", seed_text)
-        click(rc, "Reset")
-        m = model.value
-        assert isinstance(m.seed, int)
-        if seed_text:
-            alerts = [w.children[0] for w in rc.find(v.Alert).widgets]
-            assert any("seed" in a and f"ran with seed {m.seed}" in a for a in alerts)
-        click(rc, "Step")
-        assert m.steps == 1
+@pytest.mark.parametrize(
+    ("name", "typed", "message"),
+    [
+        ("patience", "900", "outside this page's range 4-104; used 104"),
+        ("initial_trust", "lots", "not a number"),
+        ("seed", "seven", "ran with seed"),
+    ],
+)
+def test_a_value_the_page_cannot_use_is_replaced_with_a_message(name, typed, message):
+    with tab() as t:
+        t.change(name, typed)
+        assert any(message in m for m in t.form.messages), t.form.messages
+        t.run.vue_reset(None)
+        t.step()
+        assert t.week() == 1
 
 
-def test_an_out_of_range_value_is_clamped_with_a_visible_message():
-    with rendered() as (rc, model):
-        rc.find(v.Slider, label="Patience (weeks)").widget.v_model = 99_999
-        rc.find(v.Slider, label="Initial trust").widget.v_model = -2.0
-        click(rc, "Reset")
-        m = model.value
-        assert (m.params.patience, m.params.initial_trust) == (PARAMETERS["patience"].high, 0.0)
-        alerts = " ".join(w.children[0] for w in rc.find(v.Alert).widgets)
-        assert "patience" in alerts and "initial_trust" in alerts
+def test_play_runs_and_pause_stops_before_the_next_week():
+    with tab() as t:
+        t.run.vue_set_speed("20 weeks/s")
+        t.run.vue_play(None)
+        deadline = time.monotonic() + 60
+        while t.week() < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert t.run.playing
+        t.run.vue_pause(None)
+        paused = t.week()
+        time.sleep(0.5)
+        assert t.week() == paused >= 3
+        assert not t.run.playing and "Paused" in t.run.status
+
+
+def test_a_run_stops_at_its_horizon_with_a_message():
+    with tab("steps=5&seed=3") as t:
+        t.step(7)
+        assert t.week() == 5
+        assert t.run.finished and "Run finished at week 5" in t.run.status
+
+
+def test_the_table_exports_as_csv():
+    session = Session(settings.defaults())
+    for _ in range(4):
+        session.step()
+    table = session.table()
+    assert list(table["week"]) == [0, 1, 2, 3, 4]
+    assert {"outcome_rate", "diagnosis_accuracy", "money_spent", "coalition_size"} <= set(table.columns)
+    assert table.to_csv(index=False).startswith("week,")
+
+
+def test_play_stops_by_itself_at_the_horizon():
+    values, _ = settings.clean({"steps": 5})
+    session = Session(values)
+    session.playing = True
+    while session.play_step():
+        pass
+    assert session.week == 5 and not session.playing
+
+
+def test_the_info_panel_tells_what_to_notice_and_try():
+    with tab() as t:
+        info = t.html("info")
+        for heading in ("What it is", "How it works", "Things to notice", "Things to try"):
+            assert heading in info
+        assert "Things to try</p><p>Set the leader" in info
+
+
+def test_who_needs_to_be_at_the_table_in_plain_words():
+    with tab() as t:
+        advice = t.html("advice")
+    assert "Housing Authority: +23 points" in advice
+    for jargon in ("Shapley", "coalition table", "95%", "--csv"):
+        assert jargon not in advice
+
+
+def test_the_roles_say_who_brings_them():
+    """At week 0 nobody is at the table; once members come, the panel names them by role."""
+    with tab() as t:
+        roles, monitors = t.html("roles"), t.html("monitors")
+        assert "0 of 11" in monitors
+        assert roles.count("Nobody at the table brings this.") == 5
+        assert "Without it, no money to spend." in roles
+        t.step(20)
+        roles = t.html("roles")
+    assert "At the table: " in roles
+
+
+def test_the_lesson_plan_quotes_the_model():
+    """docs/classroom.md's facts are what the page shows for seed 42 (retake: python -m tests.classroom_screenshots)."""
+    from tests.classroom_screenshots import BEGIN, DOC, END, lesson_facts
+
+    text = DOC.read_text()
+    block = text[text.index(BEGIN) : text.index(END) + len(END)]
+    assert block == lesson_facts(), "run python -m tests.classroom_screenshots docs/figures"
+
+
+def test_app_module_serves_the_page():
+    import sim.app
+
+    assert sim.app.Page is Page
+    assert sim.app.Layout is not None
 
 
 def test_lenient_conversions():
+    from sim.model.params import PARAMETERS
+    from sim.viz.lenient import ClassroomModel, lenient_seed, lenient_value
+
     assert lenient_value("patience", "13") == (13.0, "")
     value, message = lenient_value("initial_trust", "lots")
     assert value == PARAMETERS["initial_trust"].default and "not a number" in message
@@ -141,74 +271,31 @@ def test_lenient_conversions():
     assert m.scenario_name == "chicago_absenteeism" and "no_such_scenario" in m.app_messages[0]
 
 
-def test_controls_come_from_the_parameter_table_and_match_the_model():
-    params = model_params()
-    assert "scenario" not in params  # Mesa's Reset would replace it with its own Scenario object
-    keywords = inspect.signature(CoalitionModel.__init__).parameters
-    assert set(params) <= set(keywords)
-    assert inspect.signature(ClassroomModel.__init__) == inspect.signature(CoalitionModel.__init__)
-    for name, _, _ in SHOWN:
-        p, c = PARAMETERS[name], params[name]
-        if p.kind == "choice":
-            assert len(c["values"]) == len(p.choices)
-        else:
-            assert (c["min"], c["max"]) == (p.low, p.high)
-
-
-def test_app_module_builds_the_page():
+def test_the_model_still_works_in_mesas_own_solaraviz():
+    """Mesa users may put the model in SolaraViz themselves: the keywords check out."""
     from mesa.visualization.solara_viz import _check_model_params
 
-    import sim.app
+    from sim.viz.lenient import ClassroomModel
 
-    assert sim.app.page is not None
-    _check_model_params(ClassroomModel(rng=1), model_params())
-
-
-def test_pictures_are_png_and_the_layout_is_stable():
-    m = ClassroomModel(rng=3)
-    before = node_positions(m)
-    first = network_png(m)
-    for _ in range(40):
-        m.step()
-    assert network_png(m).startswith(PNG) and first.startswith(PNG)
-    assert plots_png(m).startswith(PNG)
-    np.testing.assert_array_equal(node_positions(m), before)
+    params = {"leader": {"type": "Select", "value": "point", "values": ["system", "point", "none"]}, "rng": 1}
+    _check_model_params(ClassroomModel.__init__, params)
+    with pytest.raises(ValueError):
+        _check_model_params(ClassroomModel.__init__, {"no_such_parameter": 1})
 
 
-def test_the_lessons_three_runs_end_differently():
-    """docs/classroom.md: with the lesson's seed only the system leader reaches the goal."""
-    from tests.classroom_screenshots import LESSON_SEED, RUNS
+def test_the_server_compresses_fast():
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.gzip import GZipMiddleware
 
-    reached = {}
-    for leader in ("none", "point", "system"):
-        m = CoalitionModel(leader=leader, rng=int(LESSON_SEED))
-        while m.running:
-            m.step()
-        reached[leader] = m.goal_reached
-    assert reached == {"none": False, "point": False, "system": True}
-    assert {leader for _, leader, _ in RUNS} == set(reached)
+    from sim.viz.page import GZIP_LEVEL, fast_compression
 
-
-def test_the_week_axis_spans_the_horizon():
-    from sim.viz.drawing import PlotsPicture, picture_of
-
-    m = ClassroomModel(rng=2, steps=12)
-    while m.running:
-        m.step()
-    plots_png(m)
-    assert picture_of(m, PlotsPicture).axes[0, 0].get_xlim() == (0, 12)
-
-
-def test_the_page_shows_who_needs_to_be_at_the_table():
-    from sim.viz.components import TablePanel, stored_table
-
-    table = stored_table("chicago_absenteeism")
-    assert table is not None and table["organization"].iloc[0]  # shipped with the scenario
-    model = ClassroomModel(rng=1)
-    _, rc = solara.render(TablePanel(model), handle_error=True)
-    try:
-        card = rc.find(v.Card).widget
-        assert "Who needs to be at the table?" in str(card.children)
-        assert table["organization"].iloc[0] in str(card.children)
-    finally:
-        rc.close()
+    app = Starlette(middleware=[Middleware(GZipMiddleware, minimum_size=1000)])
+    fast_compression(app)
+    assert app.user_middleware[0].kwargs["compresslevel"] == GZIP_LEVEL
+    app.middleware_stack = app.build_middleware_stack()
+    fast_compression(app, 3)
+    layer = app.middleware_stack
+    while not isinstance(layer, GZipMiddleware):
+        layer = layer.app
+    assert layer.compresslevel == 3

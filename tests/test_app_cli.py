@@ -36,3 +36,20 @@ def test_port_number():
     assert port_number("0") == 0
     with pytest.raises(argparse.ArgumentTypeError):
         port_number("-1")
+
+
+def test_serving_message_tells_students_where_to_go(monkeypatch):
+    from sim.cli import viz
+
+    monkeypatch.setattr(viz, "lan_addresses", lambda: ["10.1.2.3"])
+    message = viz.serving_message("0.0.0.0", 8765)
+    assert "http://127.0.0.1:8765/" in message and "students: http://10.1.2.3:8765/" in message
+    assert viz.serving_message("127.0.0.1", 9000) == (
+        "serving the classroom page on http://127.0.0.1:9000/ (Ctrl-C stops it)"
+    )
+
+
+def test_lan_addresses_leave_out_loopback():
+    from sim.cli.viz import lan_addresses
+
+    assert all(not a.startswith("127.") for a in lan_addresses())

@@ -8,7 +8,9 @@ page works without internet.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -39,6 +41,32 @@ def add_parser(subparsers) -> None:
     p.add_argument("--port", type=port_number, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     p.add_argument("--scenario", default=None, help="scenario shown first (a name from scenarios/)")
     p.set_defaults(handler=cmd_viz)
+
+
+def lan_addresses() -> list[str]:
+    """This machine's IPv4 addresses on its networks (not loopback), best guess first.
+
+    Opens no connection: a UDP socket "connected" to a private address only asks the
+    system which interface it would use.
+    """
+    found = []
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("10.255.255.255", 1))
+        found.append(probe.getsockname()[0])
+    with contextlib.suppress(OSError):
+        found += [info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)]
+    return [a for a in dict.fromkeys(found) if not a.startswith("127.")]
+
+
+def serving_message(host: str, port: int) -> str:
+    """What ``coalition viz`` says when it starts: where the teacher and the students open the page."""
+    if host in ("0.0.0.0", "::", ""):
+        students = ", ".join(f"http://{a}:{port}/" for a in lan_addresses()) or f"this machine's address, port {port}"
+        return (
+            f"serving the classroom page on every network of this machine (Ctrl-C stops it)\n"
+            f"  here: http://127.0.0.1:{port}/\n  students: {students}"
+        )
+    return f"serving the classroom page on http://{host}:{port}/ (Ctrl-C stops it)"
 
 
 def solara_command(host: str, port: int) -> list[str]:
@@ -82,7 +110,7 @@ def cmd_viz(args) -> int:
         import solara  # noqa: F401
     except ImportError:
         raise UsageError("the browser page needs the viz extra: pip install -e '.[viz]'") from None
-    print(f"serving the classroom page on http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
+    print(serving_message(args.host, args.port), flush=True)
     cmd = solara_command(args.host, args.port)
     if os.name == "posix":
         # become the server: a signal sent to this process (Ctrl-C, a terminal closing, a

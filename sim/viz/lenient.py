@@ -1,7 +1,7 @@
 """A model for the browser: out-of-range values and text seeds become visible messages.
 
-Mesa's SolaraViz rebuilds the model on Reset with ``type(model)(**values)``; an exception
-there would break the page. :class:`ClassroomModel` takes the same keywords as
+The page builds a model from whatever a URL or a text box holds; an exception there would
+break a student's tab. :class:`ClassroomModel` takes the same keywords as
 :class:`sim.CoalitionModel`, converts what it can (a number out of range is clamped into
 range, a text seed is replaced by a fresh numeric one), and lists what it changed in
 ``app_messages`` so the page can show it.
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import inspect
 import secrets
-import threading
 from pathlib import Path
 
 from sim.model.model import CoalitionModel
@@ -68,14 +67,11 @@ class ClassroomModel(CoalitionModel):
     """:class:`sim.CoalitionModel` that never refuses a value from the page.
 
     Takes exactly the keywords of :class:`sim.CoalitionModel` (its signature is copied,
-    so SolaraViz's parameter check sees the same names). ``app_messages`` lists every value
-    that was converted or refused, in plain words; ``seed`` is the seed actually used.
-    ``step_lock`` is held during a step, so that the page (which Play renders from another
-    thread) never draws a half-finished week.
+    so Mesa's SolaraViz and ``batch_run`` see the same names). ``app_messages`` lists every
+    value that was converted or refused, in plain words; ``seed`` is the seed actually used.
     """
 
     def __init__(self, scenario_name: str = DEFAULT_SCENARIO, **params):  # noqa: D417 - see CoalitionModel
-        self.step_lock = threading.RLock()
         messages = []
         values = {}
         for name, value in params.items():
@@ -100,11 +96,6 @@ class ClassroomModel(CoalitionModel):
             super().__init__(DEFAULT_SCENARIO, rng=seed, **values)
         self.seed = seed
         self.app_messages = messages
-
-    def step(self) -> None:
-        """One week, holding ``step_lock``."""
-        with self.step_lock:
-            super().step()
 
 
 ClassroomModel.__init__.__signature__ = inspect.signature(CoalitionModel.__init__)

@@ -1,0 +1,66 @@
+"""Which organizations matter most for reaching the goal, in plain words.
+
+Reads the table that ``coalition table`` stores beside a scenario
+(``scenarios/tables/<name>.csv``: each organization's Shapley value with its interval, and
+the smallest coalition found that reaches the goal with at least 80% probability) and
+says what it means without the jargon.
+"""
+
+from __future__ import annotations
+
+import functools
+from html import escape
+
+import solara
+
+from sim.viz.panels import HtmlPanel
+
+
+@functools.cache
+def stored_table(scenario: str):
+    """The stored table of a shipped scenario (a DataFrame), or None."""
+    import pandas as pd
+
+    from sim.scenario.load import SCENARIO_DIR
+
+    path = SCENARIO_DIR / "tables" / f"{scenario}.csv"
+    return pd.read_csv(path) if path.exists() else None
+
+
+def points(share: float) -> str:
+    """A change in a chance, in percentage points."""
+    return f"{share * 100:+.0f}"
+
+
+def advice_lines(table) -> list[str]:
+    """One line per organization, most important first."""
+    return [
+        f"{row.rank}. {row.organization}: {points(row.shapley)} points (somewhere between {points(row.low)} "
+        f"and {points(row.high)})"
+        for row in table.itertuples()
+    ]
+
+
+def advice_html(scenario: str) -> str:
+    """The panel's text for a scenario, as HTML."""
+    table = stored_table(scenario)
+    if table is None:
+        return "<p>This scenario has no stored answer yet; your teacher can compute one.</p>"
+    lines = "".join(f"<li>{escape(line)}</li>" for line in advice_lines(table))
+    out = (
+        "<p>The model was run many times, each time with a different group of organizations at the table. "
+        "How many percentage points each one adds, on average, to the chance of reaching the goal:</p>"
+        f'<ul class="coalition-list coalition-plain">{lines}</ul>'
+    )
+    smallest = list(table.loc[table["in_smallest_coalition"], "organization"])
+    if smallest:
+        names = escape(", ".join(smallest))
+        out += f"<p>The smallest group found that reaches the goal at least 4 times in 5: {names}.</p>"
+    return out
+
+
+@solara.component
+def AdvicePanel(scenario: str):
+    """Who needs to be at the table: how much each organization adds to the chance of reaching the goal."""
+    html = solara.use_memo(lambda: advice_html(scenario), [scenario])
+    return HtmlPanel("Who needs to be at the table?", "advice", html)

@@ -1,0 +1,172 @@
+"""The live charts and the chart comparing runs, as SVG.
+
+Four small charts, each its own picture so that they can sit two by two on a laptop and
+one under the other on a phone: the outcome against its target, trust and diagnosis
+accuracy, organizations committed and sharing data, and money spent. The week axis always
+spans the whole run. Lines differ in dash pattern as well as colour.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sim.viz import svg
+from sim.viz.view import View
+
+WIDTH, HEIGHT = 400, 250
+BOX = (48, 46, 336, 160)
+# Okabe-Ito colours, and a dash pattern for each, so that lines differ without colour too
+LINES = (
+    ("#0072b2", None),
+    ("#d55e00", "7 4"),
+    ("#009e73", "2 3"),
+    ("#cc79a7", "10 3 2 3"),
+    ("#e69f00", "1 4"),
+)
+TARGET = {"stroke": svg.INK, "stroke_width": 1.5, "stroke_dasharray": "6 4"}
+
+
+def percent(value: float) -> str:
+    """A share as a percentage for tick labels."""
+    return f"{value * 100:.0f}%"
+
+
+def whole(value: float) -> str:
+    """A count for tick labels."""
+    return f"{value:.0f}"
+
+
+def money(value: float) -> str:
+    """Thousands of dollars, short: $850k, $1.2M."""
+    if value >= 1000:
+        return f"${value / 1000:.1f}M"
+    return f"${value:.0f}k" if value else "$0"
+
+
+def swatch(colour: str, dash=None, width: float = 2.5) -> str:
+    """A short line for a legend."""
+    return svg.tag("line", x1=-10, x2=10, y1=0, y2=0, stroke=colour, stroke_width=width, stroke_dasharray=dash)
+
+
+def chart(name: str, heading: str, description: str, frame: str, lines: str, items: list) -> str:
+    """One chart picture: a heading, a legend row, the frame and the lines."""
+    keys, _ = svg.legend(items, BOX[0], 34, BOX[2], size=11)
+    body = svg.text(8, 18, heading, 14, font_weight="bold") + keys + frame + lines
+    return svg.document(WIDTH, HEIGHT, heading, description, body, name)
+
+
+def rate_chart(view: View) -> str:
+    """The outcome this week and its expected rate, against the target."""
+    s = view.series
+    values = s["outcome_rate"] + s["expected_rate"]
+    low = min(min(values, default=view.target), view.target)
+    high = max(max(values, default=view.target), view.target)
+    # whole percentage points, so the axis (and its cached frame) moves only now and then
+    c = svg.Chart(BOX, view.horizon, max(0.0, math.floor(low * 100 - 1) / 100), math.ceil(high * 100 + 1) / 100)
+    lines = c.hline(view.target, **TARGET)
+    lines += c.line(s["outcome_rate"], stroke="#d55e00", stroke_width=1, opacity=0.5)
+    lines += c.line(s["expected_rate"], stroke="#d55e00", stroke_width=2.5)
+    if view.goal_reached:
+        lines += c.vline(view.goal_week, stroke="#009e73", stroke_width=2, stroke_dasharray="2 2")
+        lines += svg.text(c.x(view.goal_week) - 4, BOX[1] + 12, f"goal, week {view.goal_week}", 11, text_anchor="end")
+    items = [
+        (swatch("#d55e00", width=1), "this week"),
+        (swatch("#d55e00"), "expected"),
+        (swatch(svg.INK, "6 4", 1.5), f"target {view.target:.0%}"),
+    ]
+    words = (
+        f"{view.outcome.capitalize()} by week, weeks 0 to {view.week}: {s['outcome_rate'][0]:.1%} at the start, "
+        f"{view.rate:.1%} now (expected {view.expected_rate:.1%}); target {view.target:.1%}."
+    )
+    return chart("rate", f"{view.outcome.capitalize()} (share of people)", words, c.frame(percent), lines, items)
+
+
+def trust_chart(view: View) -> str:
+    """Mean trust on the ties and the accuracy of the coalition's diagnosis."""
+    s = view.series
+    c = svg.Chart(BOX, view.horizon, 0.0, 1.0)
+    lines = c.line(s["mean_trust"], stroke=LINES[0][0], stroke_width=2.5)
+    lines += c.line(s["diagnosis_accuracy"], stroke=LINES[3][0], stroke_width=2.5, stroke_dasharray=LINES[3][1])
+    items = [(swatch(LINES[0][0]), "mean trust"), (swatch(LINES[3][0], LINES[3][1]), "diagnosis accuracy")]
+    words = f"Mean trust {s['mean_trust'][-1]:.2f} and diagnosis accuracy {view.accuracy:.2f} in week {view.week}."
+    return chart("trust", "Trust and diagnosis", words, c.frame(), lines, items)
+
+
+def members_chart(view: View) -> str:
+    """Organizations committed and organizations sharing their data."""
+    s = view.series
+    c = svg.Chart(BOX, view.horizon, 0.0, max(view.n_members, 1))
+    lines = c.steps(s["coalition_size"], stroke=LINES[2][0], stroke_width=2.5)
+    lines += c.steps(s["sharing_count"], stroke=svg.INK, stroke_width=1.5, stroke_dasharray="5 3")
+    items = [(swatch(LINES[2][0]), "committed"), (swatch(svg.INK, "5 3", 1.5), "sharing data")]
+    words = f"In week {view.week}: {view.committed} members committed, {view.sharing} sharing data."
+    return chart("members", "Members", words, c.frame(whole), lines, items)
+
+
+def money_chart(view: View) -> str:
+    """Money the coalition has spent so far."""
+    spent = view.series["money_spent"]
+    top = max(max(spent, default=0.0), 100.0)
+    step = svg.nice_step(top)
+    c = svg.Chart(BOX, view.horizon, 0.0, step * math.ceil(top / step))
+    lines = c.line(spent, stroke=LINES[4][0], stroke_width=2.5)
+    words = f"Money spent by week {view.week}: {money(view.money_spent)} (thousands of dollars)."
+    return chart("money", "Money spent", words, c.frame(money), lines, [(swatch(LINES[4][0]), "spent so far")])
+
+
+def live_charts(view: View) -> list[tuple[str, str]]:
+    """The four live charts as ``(name, svg)``."""
+    return [
+        ("rate", rate_chart(view)),
+        ("trust", trust_chart(view)),
+        ("members", members_chart(view)),
+        ("money", money_chart(view)),
+    ]
+
+
+@dataclass(frozen=True)
+class Run:
+    """A run to compare: its label, expected rate by week and goal week."""
+
+    label: str
+    expected: tuple
+    goal_week: int | None
+    finished: bool = True
+    current: bool = False
+
+    @property
+    def outcome(self) -> str:
+        """How the run ended, or how far it got."""
+        if self.goal_week is not None:
+            return f"goal in week {self.goal_week}"
+        return "goal not reached" if self.finished else f"week {len(self.expected) - 1} so far"
+
+
+def compare_svg(runs: list[Run], view: View) -> str:
+    """The expected outcome rate of each run, overlaid, with the target; newest run last."""
+    values = [v for run in runs for v in run.expected] + [view.target]
+    low, high = max(0.0, math.floor(min(values) * 100 - 1) / 100), math.ceil(max(values) * 100 + 1) / 100
+    c = svg.Chart((48, 40, 336, 150), view.horizon, low, high)
+    lines, items = c.hline(view.target, **TARGET), []
+    for i, run in enumerate(runs):
+        colour, dash = LINES[i % len(LINES)]
+        lines += c.line(run.expected, stroke=colour, stroke_dasharray=dash, stroke_width=3.5 if run.current else 2)
+        items.append(
+            (swatch(colour, dash, 3), f"{i + 1}. {run.label}{' (this run)' if run.current else ''}: {run.outcome}")
+        )
+    keys, height = column_legend(items, 230)
+    words = "Expected rate by week for each run: " + "; ".join(w for _, w in items) + "."
+    body = svg.text(8, 18, f"Compare runs: expected {view.outcome}", 14, font_weight="bold")
+    body += svg.text(48, 34, f"dashed: target {view.target:.0%}", 11, fill=svg.MUTED)
+    body += c.frame(percent) + lines + keys
+    return svg.document(WIDTH, 236 + height, "Compare runs", words, body, "compare")
+
+
+def column_legend(items, top: float) -> tuple[str, float]:
+    """Legend entries one under the other (long labels)."""
+    out = []
+    for i, (swatch_svg, words) in enumerate(items):
+        y = top + 18 * i
+        out.append(f'<g transform="translate(24,{y})">{swatch_svg}</g>' + svg.text(40, y + 4, words, 11))
+    return "".join(out), 18 * len(items)

@@ -1,0 +1,133 @@
+"""A tab's settings: what the controls show, what the URL keeps, what the next run uses.
+
+Settings are a plain dict keyed by the model's keywords (``scenario_name``, ``leader``,
+``patience``...) plus ``seed``. They travel in the page's URL (``?leader=none&seed=42``),
+so a reload starts a fresh run with the same settings and a teacher can hand out a link.
+Numbers stay inside ranges that suit a lesson; the command line keeps the model's full
+ranges (``sim.model.params.PARAMETERS``).
+"""
+
+from __future__ import annotations
+
+import functools
+from urllib.parse import parse_qsl, urlencode
+
+from sim.model.params import PARAMETERS
+from sim.scenario.load import available_scenarios, load_scenario
+from sim.viz.lenient import DEFAULT_SCENARIO, NO_ROLE, lenient_seed, lenient_value
+
+DEFAULT_SEED = 42
+# (parameter, label, lesson low, lesson high, slider step)
+NUMBERS = (
+    ("patience", "Patience (weeks)", 4, 104, 1),
+    ("initial_trust", "Initial trust", 0.0, 1.0, 0.05),
+    ("translation", "Leader skill: translation", 0.0, 1.0, 0.05),
+    ("trust_building", "Leader skill: trust building", 0.0, 1.0, 0.05),
+    ("shared_metric", "Leader skill: shared metric", 0.0, 1.0, 0.05),
+)
+CHOICES = (("leader", "Leader"), ("community", "Community"), ("missing_role", "Missing role"))
+# a scenario bigger than this would slow every other student's page down (chicago_city: 322,106 people)
+MAX_PEOPLE, MAX_ORGANIZATIONS = 20_000, 60
+SHORT = {"initial_trust": "trust", "missing_role": "missing", "trust_building": "trust building", "steps": "weeks"}
+# weeks in a run: only from the URL (``?steps=52``), for a short demonstration; default the scenario's
+STEPS_RANGE = (4, 520)
+
+
+@functools.cache
+def scenario_choices() -> tuple:
+    """Shipped scenarios small enough for a class of browsers, the default first."""
+    small = []
+    for name in available_scenarios():
+        spec = load_scenario(name)
+        if spec.population.size <= MAX_PEOPLE and len(spec.organizations) <= MAX_ORGANIZATIONS:
+            small.append(name)
+    return tuple(sorted(small, key=lambda n: n != DEFAULT_SCENARIO))
+
+
+def defaults(scenario_name: str = DEFAULT_SCENARIO) -> dict:
+    """The settings a new tab starts with."""
+    out = {"scenario_name": scenario_name}
+    out.update({name: PARAMETERS[name].default for name, _ in CHOICES})
+    out.update({name: PARAMETERS[name].default for name, *_ in NUMBERS})
+    out["seed"] = DEFAULT_SEED
+    return out
+
+
+def clean(values: dict, scenario_name: str = DEFAULT_SCENARIO) -> tuple[dict, list[str]]:
+    """Settings from raw values (text from a URL or a text box), and a message for each value changed.
+
+    Unknown keys are ignored; a value that is not usable falls back to the default; a number
+    outside the lesson's range is moved to the nearest end of it.
+    """
+    out, messages = defaults(scenario_name), []
+    if "scenario_name" in values:
+        name = str(values["scenario_name"])
+        if name in scenario_choices() or name == scenario_name:
+            out["scenario_name"] = name
+        else:
+            messages.append(f"scenario {name!r} is not offered on this page; showing {scenario_name!r}")
+    for name, _ in CHOICES:
+        if name in values:
+            out[name], message = lenient_value(name, values[name])
+            messages += [message] if message else []
+    for name, label, low, high, _ in NUMBERS:
+        if name not in values:
+            continue
+        value, message = lenient_value(name, values[name])
+        if not low <= value <= high:
+            clamped = PARAMETERS[name].convert(min(max(value, low), high))
+            message = f"{label}: {values[name]} is outside this page's range {low:g}-{high:g}; used {clamped:g}"
+            value = clamped
+        out[name] = value
+        messages += [message] if message else []
+    if "seed" in values:
+        out["seed"], message = lenient_seed(values["seed"])
+        messages += [message] if message else []
+    if values.get("steps") not in (None, ""):
+        steps, message = lenient_value("steps", values["steps"])
+        if steps is not None:
+            out["steps"] = min(max(steps, STEPS_RANGE[0]), STEPS_RANGE[1])
+        messages += [message] if message else []
+    return out, messages
+
+
+def from_query(search: str | None, scenario_name: str = DEFAULT_SCENARIO) -> tuple[dict, list[str]]:
+    """Settings from a URL's query string (``leader=none&seed=42``)."""
+    return clean(dict(parse_qsl(search or "")), scenario_name)
+
+
+def to_query(settings: dict) -> str:
+    """The query string that gives these settings back (``from_query(to_query(s)) == s``)."""
+    return urlencode({k: (f"{v:g}" if isinstance(v, float) else v) for k, v in settings.items() if v is not None})
+
+
+def model_keywords(settings: dict) -> dict:
+    """Keywords for :class:`sim.viz.lenient.ClassroomModel`."""
+    keywords = {k: v for k, v in settings.items() if k != "seed"}
+    keywords["rng"] = settings["seed"]
+    return keywords
+
+
+def shown(name: str, value) -> str:
+    """A setting's value in words."""
+    if name == "missing_role":
+        return value or NO_ROLE.strip("()")
+    if name == "patience":
+        return f"{value:g} weeks"
+    if name == "steps":
+        return f"{value:g}"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def describe(settings: dict, names=None) -> str:
+    """Settings in words, e.g. ``leader none, patience 52 weeks, seed 42``."""
+    names = names or [n for n in settings if n != "scenario_name"]
+    return ", ".join(f"{SHORT.get(n, n.replace('_', ' '))} {shown(n, settings[n])}" for n in names)
+
+
+def labels(runs: list[dict]) -> list[str]:
+    """A short label for each of several runs' settings: only what differs between them."""
+    differ = [n for n in runs[0] if any(r[n] != runs[0][n] for r in runs)] if runs else []
+    if not differ:
+        return [describe(r, ["leader", "seed"]) for r in runs]
+    return [describe(r, differ) for r in runs]
