@@ -67,7 +67,7 @@ def rate_chart(view: View) -> str:
     lines = c.hline(view.target, **TARGET)
     lines += c.line(s["outcome_rate"], stroke="#d55e00", stroke_width=1, opacity=0.5)
     lines += c.line(s["expected_rate"], stroke="#d55e00", stroke_width=2.5)
-    if view.goal_reached:
+    if view.goal_reached and view.goal_week is not None:
         lines += c.vline(view.goal_week, stroke="#009e73", stroke_width=2, stroke_dasharray="2 2")
         lines += svg.text(c.x(view.goal_week) - 4, BOX[1] + 12, f"goal, week {view.goal_week}", 11, text_anchor="end")
     items = [
@@ -160,7 +160,7 @@ def compare_svg(runs: list[Run], view: View) -> str:
     body = svg.text(8, 18, f"Compare runs: expected {view.outcome}", 14, font_weight="bold")
     body += svg.text(48, 34, f"dashed: target {view.target:.0%}", 11, fill=svg.MUTED)
     body += c.frame(percent) + lines + keys
-    return svg.document(WIDTH, 236 + height, "Compare runs", words, body, "compare")
+    return svg.document(WIDTH, int(236 + height), "Compare runs", words, body, "compare")
 
 
 def column_legend(items, top: float) -> tuple[str, float]:

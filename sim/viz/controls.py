@@ -19,7 +19,9 @@ from sim.viz.panels import panel
 
 
 @solara.component_vue("settings.vue", vuetify=False)
-def SettingsForm(fields: list, values: dict, messages: list, dirty: bool, current: str, event_change: Callable = None):
+def SettingsForm(
+    fields: list, values: dict, messages: list, dirty: bool, current: str, event_change: Callable | None = None
+):
     """The settings form (a Vue template); ``event_change`` gets ``{"name": ..., "value": ...}`` as typed."""
 
 
@@ -28,7 +30,9 @@ def fields(scenario_name: str) -> list[dict]:
     choices = settings_.scenario_choices()
     if scenario_name not in choices:
         choices = (scenario_name, *choices)
-    out = [{"name": "scenario_name", "label": "Scenario", "kind": "choice", "options": [[c, c] for c in choices]}]
+    out: list[dict] = [
+        {"name": "scenario_name", "label": "Scenario", "kind": "choice", "options": [[c, c] for c in choices]}
+    ]
     for name, label in settings_.CHOICES:
         options = [[c, c or NO_ROLE] for c in PARAMETERS[name].choices]
         out.append({"name": name, "label": label, "kind": "choice", "options": options})

@@ -98,4 +98,4 @@ class ClassroomModel(CoalitionModel):
         self.app_messages = messages
 
 
-ClassroomModel.__init__.__signature__ = inspect.signature(CoalitionModel.__init__)
+ClassroomModel.__init__.__signature__ = inspect.signature(CoalitionModel.__init__)  # type: ignore[attr-defined]

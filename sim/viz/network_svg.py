@@ -67,7 +67,7 @@ def marker(state: str, r: float, sharing: bool = False) -> str:
     fill, stroke, shape = STATES[state]
     ring = ""
     if sharing:
-        edge = {"fill": "none", "stroke": svg.INK, "stroke_width": 3.5}
+        edge: dict = {"fill": "none", "stroke": svg.INK, "stroke_width": 3.5}
         w = r + 4
         ring = (
             svg.tag("rect", x=-w, y=-w, width=2 * w, height=2 * w, **edge)

@@ -46,7 +46,7 @@ class Session:
 
     def _start(self, settings: dict, messages: list[str]) -> None:
         self.settings = dict(settings)
-        self.model = ClassroomModel(**settings_.model_keywords(settings))
+        self.model: ClassroomModel | None = ClassroomModel(**settings_.model_keywords(settings))
         self.settings["seed"] = self.model.seed
         self.messages = list(messages) + list(self.model.app_messages)
         self.number += 1
@@ -64,7 +64,7 @@ class Session:
     def step(self) -> bool:
         """Advance one week unless the run is finished; True if it stepped."""
         with self.lock:
-            if not self.model.running:
+            if self.model is None or not self.model.running:
                 return False
             self.model.step()
             return True
@@ -89,7 +89,7 @@ class Session:
         """Start a new run with ``settings``; the current run joins the runs to compare if it ran."""
         with self.lock:
             self.playing = False
-            if self.model.steps > 0:
+            if self.model is not None and self.model.steps > 0:
                 view = snapshot(self.model)
                 self.runs.append((self.settings, Run("", view.series["expected_rate"], view.goal_week, view.finished)))
                 del self.runs[:-KEEP_RUNS]

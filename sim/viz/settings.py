@@ -46,7 +46,7 @@ def scenario_choices() -> tuple:
 
 def defaults(scenario_name: str = DEFAULT_SCENARIO) -> dict:
     """The settings a new tab starts with."""
-    out = {"scenario_name": scenario_name}
+    out: dict[str, object] = {"scenario_name": scenario_name}
     out.update({name: PARAMETERS[name].default for name, _ in CHOICES})
     out.update({name: PARAMETERS[name].default for name, *_ in NUMBERS})
     out["seed"] = DEFAULT_SEED

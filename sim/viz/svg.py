@@ -45,7 +45,7 @@ def attrs(**values) -> str:
     return " ".join(parts)
 
 
-def tag(name: str, body: str = "", **values) -> str:
+def tag(name: str, body: str = "", **values: object) -> str:
     """One element; empty elements close themselves."""
     head = f"<{name} {attrs(**values)}".rstrip()
     return f"{head}>{body}</{name}>" if body else f"{head}/>"
