@@ -42,4 +42,4 @@ def commitment_round(model, brokered: frozenset) -> None:
             ledger.honoured_by_all(leader.node)
         else:
             ledger.broken_by_all(leader.node)
-            model.log(f"{leader.name} cancelled the meeting it had called", minor=True)
+            model.log(f"{leader.name} called a meeting and then cancelled it", minor=True)

@@ -65,6 +65,13 @@ class SystemLeader(FixedAgent):
         self._best_rate: float | None = None
         self._committed_seen = 0
 
+    @property
+    def state(self) -> str:
+        """``"convening"``, ``"stopped"`` (it lost patience) or ``"absent"`` (leader mode none)."""
+        if self.mode == "none":
+            return "absent"
+        return "convening" if self.active else "stopped"
+
     def reaches(self, member) -> bool:
         """Whether this leader works with ``member`` (a point leader stays in its sector)."""
         return self.mode == "system" or (self.mode == "point" and member.sector == self.sector)

@@ -205,7 +205,7 @@ class Organization(FixedAgent):
             self.model.trust.honoured_by_all(self.node)
         else:
             self.model.trust.broken_by_all(self.node)
-            self.model.log(f"{self.name} did not pay its share this week", minor=True)
+            self.model.log(f"{self.name} did not pay what it had promised the coalition this week", minor=True)
 
     def consider_sharing(self) -> None:
         """Share records once trust is high enough; withdraw them if it falls far below."""

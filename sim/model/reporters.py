@@ -18,7 +18,16 @@ HEADLINE = (
 )
 
 # Further per-step series, also model properties.
-SERIES = ("expected_rate", "pool", "money_spent", "sharing_count", "uptake", "reach", "shared_metric_adoption")
+SERIES = (
+    "expected_rate",
+    "table_size",
+    "pool",
+    "money_spent",
+    "sharing_count",
+    "uptake",
+    "reach",
+    "shared_metric_adoption",
+)
 
 MODEL_REPORTERS = {name: name for name in HEADLINE + SERIES}
 

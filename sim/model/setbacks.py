@@ -74,4 +74,4 @@ def compete_for_funding(model) -> None:
                 for w in winners:
                     model.trust.broken(w.node, org.node)
         if winners:
-            model.log(f"competition for funding in the {name} pool", minor=True)
+            model.log(f"the {name} budget was divided up again between the organizations it funds", minor=True)
