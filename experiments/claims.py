@@ -58,19 +58,31 @@ def main():
     table.to_csv(args.out / "claims.csv", index=False, float_format="%.5g")
     print(f"wrote {args.out / 'claims.csv'} ({n} paired replicates per arm, master seed {MASTER})")
 
-    fig, ax = plt.subplots(figsize=(10, 0.32 * len(table) + 1.5))
-    y = np.arange(len(table))
-    scale = np.where(table["measure"] == "final_rate", 1.0, np.nan)
-    err = [table["difference"] - table["low"], table["high"] - table["difference"]]
-    ax.errorbar(table["difference"] * scale, y, xerr=[e * scale for e in err], fmt="o", color="black", capsize=3)
-    ax.axvline(0, color="grey", lw=0.8)
-    ax.set_yticks(y, [f"{r.claim} ({r.scenario})" for r in table.itertuples()], fontsize=7)
-    ax.invert_yaxis()
-    ax.set_xlabel("difference in final rate, claimed-better arm minus the other (95% interval)")
-    ax.set_title(f"The chapter's claims on fresh seeds ({n} paired replicates per arm)")
-    fig.tight_layout()
-    fig.savefig(args.out / "claims.png", dpi=120)
+    plot(table, n).savefig(args.out / "claims.png", dpi=120)
     print(f"wrote {args.out / 'claims.png'}")
+
+
+def plot(table: pd.DataFrame, n: int):
+    """Left: the difference in final rate of the final-rate claims; right: A of every claim."""
+    fig, (left, right) = plt.subplots(
+        1, 2, figsize=(15, 0.3 * len(table) + 2.0), sharey=True, gridspec_kw={"width_ratios": [1.2, 1]}
+    )
+    y = np.arange(len(table))
+    rate = (table["measure"] == "final_rate").to_numpy()
+    err = np.array([table["difference"] - table["low"], table["high"] - table["difference"]])
+    left.errorbar(table["difference"][rate], y[rate], xerr=err[:, rate], fmt="o", color="black", capsize=3)
+    left.axvline(0, color="grey", lw=0.8)
+    left.set_yticks(y, [f"{r.claim} ({r.scenario}; {r.measure})" for r in table.itertuples()], fontsize=7)
+    left.invert_yaxis()
+    left.set_xlabel("difference in final rate\n(claimed-better arm minus the other, 95% interval)")
+    a_err = np.array([table["A"] - table["A_low"], table["A_high"] - table["A"]])
+    right.errorbar(table["A"], y, xerr=a_err, fmt="s", color="tab:blue", capsize=3)
+    right.axvline(0.5, color="grey", lw=0.8)
+    right.set_xlim(0, 1.02)
+    right.set_xlabel("Vargha-Delaney A, 95% interval\n(chance a run of the claimed-better arm does better; 0.5: none)")
+    fig.suptitle(f"The chapter's claims on fresh seeds ({n} paired replicates per arm)")
+    fig.tight_layout()
+    return fig
 
 
 if __name__ == "__main__":
