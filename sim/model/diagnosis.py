@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 MIN_OBSERVED = 20  # people whose records observe a circumstance before it is estimated
+DENSE_BITS = 16  # up to this many bits of records and observations, patterns are counted densely
 
 
 @dataclass(frozen=True)
@@ -100,10 +101,16 @@ def estimate(code: np.ndarray, outcome: np.ndarray, observed: np.ndarray, k: int
 def _effect(c: int, code: np.ndarray, observed: np.ndarray, y: np.ndarray, k: int) -> tuple:
     """Least squares of ``y`` on circumstance ``c``, adjusting for what else is observed."""
     # people with the same records and observations share a design row: count them once
-    key = code.astype(np.uint64) | (observed.astype(np.uint64) << np.uint64(k))
-    keys, inverse = np.unique(key, return_inverse=True)
-    count = np.bincount(inverse).astype(float)
-    with_outcome = np.bincount(inverse, weights=y)
+    key = code.astype(np.int64) | (observed.astype(np.int64) << k)
+    if 2 * k <= DENSE_BITS:  # few patterns possible: count them all at once
+        count = np.bincount(key, minlength=1 << 2 * k).astype(float)
+        with_outcome = np.bincount(key, weights=y, minlength=1 << 2 * k)
+        keys = np.flatnonzero(count).astype(np.uint64)
+        count, with_outcome = count[keys], with_outcome[keys]
+    else:
+        keys, inverse = np.unique(key.astype(np.uint64), return_inverse=True)
+        count = np.bincount(inverse).astype(float)
+        with_outcome = np.bincount(inverse, weights=y)
     bits = (keys[:, None] >> np.arange(2 * k, dtype=np.uint64)) & np.uint64(1)
     x, o = bits[:, :k].astype(float), bits[:, k:].astype(float)
     columns = [np.ones(keys.size), x[:, c]]
@@ -116,12 +123,12 @@ def _effect(c: int, code: np.ndarray, observed: np.ndarray, y: np.ndarray, k: in
     design = np.column_stack(columns)
     gram = design.T @ (design * count[:, None])
     rhs = design.T @ with_outcome
-    inverse_gram = np.linalg.pinv(gram)
-    beta = inverse_gram @ rhs
+    inverse_gram = np.linalg.pinv(gram)  # collinear columns (a circumstance always with another) are allowed
+    beta, variance_factor = inverse_gram @ rhs, inverse_gram[1, 1]
     n, p = count.sum(), design.shape[1]
     rss = with_outcome.sum() - 2 * beta @ rhs + beta @ gram @ beta  # y is 0/1, so y^2 = y
     sigma2 = max(rss, 0.0) / max(n - p, 1.0)
-    return float(beta[1]), float(np.sqrt(max(sigma2 * inverse_gram[1, 1], 0.0)))
+    return float(beta[1]), float(np.sqrt(max(sigma2 * variance_factor, 0.0)))
 
 
 def diagnose(code, outcome, sources, names, groups, true_shares) -> Diagnosis:

@@ -55,6 +55,7 @@ class People:
         # for each combination of circumstances (a code), 1 + what raises each circumstance
         self._own_onset = 1.0 + self._bits @ self.raises
         self._outcome_rate: tuple | None = None
+        self._prevalence: np.ndarray | None = None
         # start near the steady state: draw each circumstance, then let raises act
         self.x = rng.random((self.n, k)) < prevalence
         self.code = (self.x.astype(np.uint16) * self._bit).sum(axis=1).astype(np.uint16)
@@ -101,8 +102,9 @@ class People:
         self._expected_rate = float(p.sum()) / self.n if self.n else 0.0
 
     def _recode(self, idx: np.ndarray) -> None:
-        """Recompute the circumstance codes of ``idx`` from ``x``."""
+        """Recompute the circumstance codes of ``idx`` from ``x`` (and forget the cached prevalence)."""
         self.code[idx] = self.x[idx].view(np.uint8) @ self._bit
+        self._prevalence = None
 
     # -- what interventions do --------------------------------------------
     def resolve(self, idx: np.ndarray, circumstances: np.ndarray) -> int:
@@ -165,8 +167,10 @@ class People:
         return self._outcome_rate[1]
 
     def prevalence(self) -> np.ndarray:
-        """Current share of people with each circumstance."""
-        return self._bits.T @ self.code_counts() / self.n
+        """Current share of people with each circumstance (computed once per change of circumstances)."""
+        if self._prevalence is None:
+            self._prevalence = self._bits.T @ self.code_counts() / self.n
+        return self._prevalence
 
     def code_counts(self) -> np.ndarray:
         """How many people have each combination of circumstances (bit ``c`` of the code)."""
