@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import signal
 import sys
 import threading
@@ -72,6 +73,9 @@ def main(argv=None) -> int:
     except (InputError, ParameterError) as err:
         print(f"error: {one_line(err)}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # `coalition scenarios | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
     except OSError as err:  # a file system that failed under us (disk full, a vanished folder)
         where = f"{one_line(err.filename)}: " if err.filename else ""
         print(f"error: {where}{one_line(err.strerror or err)}", file=sys.stderr)
