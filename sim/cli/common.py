@@ -62,7 +62,8 @@ def parse_sets(pairs: list[str]) -> dict:
         if not sep or not name:
             raise UsageError(f"--set {pair}: expected name=value, e.g. --set patience=13")
         if name in raw:
-            raise UsageError(f"--set {name}: given twice ({raw[name]!r} and {value.strip()!r}); give each parameter once")
+            twice = f"{raw[name]!r} and {value.strip()!r}"
+            raise UsageError(f"--set {name}: given twice ({twice}); give each parameter once")
         raw[name] = value.strip()
     try:
         return check_params(raw, where="--set")

@@ -87,9 +87,10 @@ def describe(model, summary: dict) -> str:
         )
     else:
         lines.append(f"goal not reached: {outcome} did not hold at or under {model.target_rate:.1%}")
+    week0 = model.datacollector.model_vars["outcome_rate"][0]
     lines.append(
-        f"outcome rate: {model.people.outcome_rate:.1%} at the end, {model.datacollector.model_vars['outcome_rate'][0]:.1%}"
-        " in week 0 (a single draw, not a baseline: `coalition scenarios show` gives the do-nothing baseline)"
+        f"outcome rate: {model.people.outcome_rate:.1%} at the end, {week0:.1%} in week 0 (one week's draw, "
+        "not a baseline: `coalition scenarios show` gives the do-nothing baseline)"
     )
     joined = [one_line(o.name) for o in model.organizations if o.joined_step is not None]
     left = [one_line(o.name) for o in model.organizations if o.state == State.LEFT]

@@ -63,13 +63,14 @@ def why(err: OSError) -> str:
     return words.get(err.errno, err.strerror or str(err))
 
 
-def prepare(folder, label: str, files=()) -> bool:
+def prepare(folder, label: str, files=(), folders=()) -> bool:
     """Create ``folder`` if needed and check it can take ``files``; return True if it was created.
 
     Args:
         folder: the output folder.
         label: how the user named it, for messages (``--out out/x``).
         files: names of the files that will be written into it.
+        folders: names of the folders that will be made in it.
 
     Raises:
         OutputError: the folder cannot be created or written, or something that is not a
@@ -88,6 +89,9 @@ def prepare(folder, label: str, files=()) -> bool:
         raise OutputError(f"{label}: cannot write there: {why(err)}") from None
     for name in files:
         _check_file(folder / name, label)
+    for name in folders:
+        if (folder / name).exists() and not (folder / name).is_dir():
+            raise OutputError(f"{label}: {name}: a file stands where this folder goes; remove it or choose another")
     return created
 
 
