@@ -137,13 +137,6 @@ def parse_spec(data: dict, label: str = "<spec>", base: Path | None = None, text
     scenario = spec.scenario
     if base is not None and (base / scenario).is_file() and not Path(scenario).is_absolute():
         scenario = str((base / scenario).resolve())
-    hold = load_scenario(scenario).population.hold_steps  # a bad scenario fails here, in one line
-    if spec.steps is not None and spec.steps < hold:
-        where.fail(
-            ("steps",),
-            f"{spec.steps} weeks is shorter than the scenario's population.hold_steps = {hold}; the goal could "
-            "never be reached",
-        )
     if spec.design == "sobol" and spec.samples & (spec.samples - 1):
         hint = f"e.g. {1 << spec.samples.bit_length()}"
         where.fail(("samples",), f"{spec.samples} is not a power of two (Sobol sequences need one, {hint})")
@@ -159,6 +152,13 @@ def parse_spec(data: dict, label: str = "<spec>", base: Path | None = None, text
             where.fail(("fixed", name), f"expected a single value, got {type_name(value)}")
         fixed[name] = _convert(where, ("fixed", name), name, value)
     spec = spec.model_copy(update={"scenario": scenario, "parameters": varied, "fixed": fixed})
+    hold = load_scenario(spec.scenario).population.hold_steps  # a bad scenario fails here, in one line
+    if spec.steps is not None and spec.steps < hold:
+        where.fail(
+            ("steps",),
+            f"{spec.steps} weeks is shorter than the scenario's population.hold_steps = {hold}; the goal could "
+            "never be reached",
+        )
     if n_points(spec) * spec.replicates > MAX_RUNS:
         where.fail(("replicates",), f"{n_points(spec) * spec.replicates} runs is more than {MAX_RUNS}; split the sweep")
     return spec
