@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from sim.errors import InputError, one_line
-from sim.model.params import ParameterError, check_params
+from sim.model.params import PARAMETERS, ParameterError, check_params
 
 EXIT_USAGE = 2
 
@@ -72,12 +72,17 @@ def parse_sets(pairs: list[str]) -> dict:
 
 
 def horizon(steps_flag: int | None, params: dict) -> int | None:
-    """The horizon given on the command line: ``--steps N`` or ``--set steps=N``, never both."""
+    """The horizon given on the command line: ``--steps N`` or ``--set steps=N``, never both; in range."""
     if steps_flag is not None and params.get("steps") is not None:
         raise UsageError(
             f"--steps {steps_flag} and --set steps={params['steps']}: two horizons; give it once (--steps)"
         )
-    return steps_flag if steps_flag is not None else params.get("steps")
+    if steps_flag is None:
+        return params.get("steps")
+    try:
+        return PARAMETERS["steps"].convert(steps_flag)
+    except ParameterError as err:
+        raise UsageError(f"--steps: {err}") from None
 
 
 def check_horizon(steps: int | None, scenario, flag: str = "--steps") -> None:

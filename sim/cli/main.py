@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import os
 import signal
 import sys
@@ -34,8 +35,9 @@ class Terminated(KeyboardInterrupt):
         self.signum = signum
 
 
+@functools.cache
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
+    """The argument parser with every subcommand (built once: parsing does not change it)."""
     parser = Parser(prog="coalition", description="Organizations forming a coalition around an upstream problem.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     for module in SUBCOMMANDS:
@@ -65,7 +67,9 @@ def signals_as_interrupts():
 
 
 def main(argv=None) -> int:
-    """Entry point of the ``coalition`` command."""
+    """Entry point of the ``coalition`` command (``argv``: strings or paths; default ``sys.argv[1:]``)."""
+    if argv is not None:
+        argv = [os.fspath(a) if isinstance(a, os.PathLike) else str(a) for a in argv]
     try:
         with signals_as_interrupts():
             args = build_parser().parse_args(argv)

@@ -7,7 +7,7 @@ stated and simulated prevalence and who records it, and the target's distance fr
 
 from __future__ import annotations
 
-from sim.cli.common import check_horizon, positive_int, seed_value
+from sim.cli.common import UsageError, check_horizon, horizon, positive_int, seed_value
 from sim.errors import one_line
 from sim.scenario.messages import ScenarioError
 
@@ -40,11 +40,16 @@ def cmd_scenarios(args) -> int:
 def cmd_show(args) -> int:
     """``coalition scenarios show``: the do-nothing baseline and the target."""
     from sim.model.baseline import do_nothing
+    from sim.model.params import PARAMETERS, ParameterError
     from sim.scenario.load import load_scenario
 
     spec = load_scenario(args.scenario)
-    check_horizon(args.steps, spec)
-    print(describe(spec, do_nothing(spec, steps=args.steps, people=args.people, seed=args.seed), args.seed))
+    check_horizon(horizon(args.steps, {}), spec)
+    try:
+        people = PARAMETERS["n_people"].convert(args.people)
+    except ParameterError as err:
+        raise UsageError(f"--people: {err}") from None
+    print(describe(spec, do_nothing(spec, steps=args.steps, people=people, seed=args.seed), args.seed))
     return 0
 
 

@@ -46,9 +46,8 @@ def add_parser(subparsers) -> None:
 
 def cmd_sweep(args) -> int:
     """Run the sweep and print one line of what was done."""
-    from sim.cli.common import UsageError, check_horizon
+    from sim.cli.common import UsageError, check_horizon, horizon
     from sim.errors import one_line
-    from sim.model.params import PARAMETERS, ParameterError
     from sim.runs.engine import run_sweep
     from sim.runs.executors import SweepError
     from sim.runs.spec import load_spec
@@ -56,11 +55,7 @@ def cmd_sweep(args) -> int:
 
     if args.scheduler and args.workers is not None:
         raise UsageError("--workers and --scheduler: choose one (a Dask cluster has its own workers)")
-    if args.steps is not None:
-        try:
-            PARAMETERS["steps"].convert(args.steps)
-        except ParameterError as err:
-            raise UsageError(f"--steps: {err}") from None
+    horizon(args.steps, {})
     spec = load_spec(args.spec).with_overrides(args.replicates, args.steps)
     check_horizon(args.steps, load_scenario(spec.scenario))
     try:
