@@ -49,11 +49,15 @@ def record(
     )
 
 
+ATTRIBUTES = {"steps": "horizon"}  # where the model keeps a parameter resolved, when not under its own name
+
+
 def resolved_parameters(model) -> dict:
     """Every parameter of the table as the model used it (a default of None resolved from the scenario)."""
-    out = dict(vars(model.params))
-    out.update(steps=model.horizon, setback_rate=model.setback_rate, n_people=model.n_people)
-    return {name: plain(value) for name, value in out.items()}
+    out = {}
+    for name, value in vars(model.params).items():
+        out[name] = plain(getattr(model, ATTRIBUTES.get(name, name), None) if value is None else value)
+    return out
 
 
 def organization_rows(model) -> list[dict]:
