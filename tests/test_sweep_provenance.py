@@ -120,3 +120,15 @@ def test_every_row_holds_every_parameter_resolved(sweep):
     params = {k: (v.item() if hasattr(v, "item") else v) for k, v in params.items()}
     again = run(scenario_name=str(folder / "mine.toml"), rng=int(row["seed"]), **params)
     assert again["final_rate"] == row["final_rate"] and again["mean_trust"] == row["mean_trust"]
+
+
+def test_a_table_root_swapped_on_resume_is_refused(sweep, capsys):
+    folder, spec = sweep
+    spec.write_text("series = true\n" + SPEC)
+    argv = ["sweep", spec, "--out", folder / "out", "--workers", "0", "--shard", "0/2", "--series-out", folder / "s"]
+    assert main(argv) == 0
+    parts = sorted((folder / "s" / "series").glob("*.parquet"))
+    line = refused(capsys, [*argv[:-1], folder / "s2"])
+    assert "--series-out" in line and "a new folder" in line
+    line = refused(capsys, ["sweep", spec, "--out", folder / "new", "--workers", "0", "--series-out", folder / "s"])
+    assert "--out" in line and sorted((folder / "s" / "series").glob("*.parquet")) == parts, "nothing removed"

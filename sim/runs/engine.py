@@ -27,6 +27,7 @@ from sim.runs.series import organizations_schema, organizations_table, remove_or
 from sim.runs.spec import SweepSpec
 from sim.runs.storage import (
     FORMAT,
+    ManifestError,
     build_schema,
     check_or_write_manifest,
     clean_temporary,
@@ -160,6 +161,7 @@ def run_sweep(
         "defaults": defaults,
         "tables": {k: str(v.resolve()) for k, v in roots.items()},
     }
+    _started_together(roots)
     for k, root in roots.items():
         columns = [f"{f.name}: {f.type}" for f in schemas[k]]
         check_or_write_manifest(root, {**manifest, "dataset": k, "columns": columns})
@@ -225,6 +227,19 @@ def _roots(spec: SweepSpec, out, series_out, organizations_out) -> dict[str, Pat
     for k, root in roots.items():
         prepare(root, f"{'--out' if k == 'runs' else COMPANIONS[k]} {root}", files=("manifest.json",), folders=(k,))
     return roots
+
+
+def _started_together(roots: dict[str, Path]) -> None:
+    """The tables' roots are all new, or all hold this sweep already (never runs here and series elsewhere)."""
+    started = {k for k, root in roots.items() if (root / "manifest.json").exists()}
+    if started and started != set(roots):
+        new = next(k for k in roots if k not in started)
+        old = next(iter(sorted(started)))
+        flags = {"runs": "--out", **COMPANIONS}
+        raise ManifestError(
+            f"{flags[new]} {roots[new]}: a new folder, but this sweep's {old} table was started in {roots[old]}; "
+            "give every folder the sweep was started with, or new folders for all of them"
+        )
 
 
 def _inputs(spec: SweepSpec, scenario) -> dict:
