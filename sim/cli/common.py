@@ -55,7 +55,7 @@ def seed_value(text: str) -> int:
 
 def parse_sets(pairs: list[str]) -> dict:
     """``["patience=13", "leader=point"]`` -> checked parameter values; a name given twice is refused."""
-    raw = {}
+    raw: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         name = name.strip()

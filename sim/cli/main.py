@@ -75,14 +75,14 @@ def main(argv=None) -> int:
             args = build_parser().parse_args(argv)
             return args.handler(args) or 0
     except (InputError, ParameterError) as err:
-        print(f"error: {one_line(err)}", file=sys.stderr)
+        print(f"error: {one_line(str(err))}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # `coalition scenarios | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 128 + signal.SIGPIPE
     except OSError as err:  # a file system that failed under us (disk full, a vanished folder)
         where = f"{one_line(err.filename)}: " if err.filename else ""
-        print(f"error: {where}{one_line(err.strerror or err)}", file=sys.stderr)
+        print(f"error: {where}{one_line(err.strerror or str(err))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt as err:
         signum = getattr(err, "signum", signal.SIGINT)

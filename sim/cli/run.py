@@ -67,7 +67,7 @@ def cmd_run(args) -> int:
         plot_run(table, model.target_rate, title=title).savefig(staged.path("run.png"), dpi=110, format="png")
         written = staged.commit()
     print(describe(model, summary))
-    print(f"wrote {', '.join(one_line(p) for p in written)}")
+    print(f"wrote {', '.join(one_line(str(p)) for p in written)}")
     return 0
 
 

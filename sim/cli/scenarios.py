@@ -33,7 +33,7 @@ def cmd_scenarios(args) -> int:
         try:
             print(f"{name:34s} {one_line(load_scenario(name).title)}")
         except ScenarioError as err:
-            print(f"{name:34s} (broken: {one_line(err)})")
+            print(f"{name:34s} (broken: {one_line(str(err))})")
     return 0
 
 
@@ -83,7 +83,7 @@ def describe(spec, base, seed: int) -> str:
 
 def _table(spec, base) -> str:
     header = ("circumstance", "stated", "week 0", "steady", "weight", "recorded by", "changed by (authority)")
-    rows = [header]
+    rows: list[tuple[str, ...]] = [header]
     for c in base.circumstances:
         recorded = [o.name for o in spec.organizations if c.name in o.records]
         recorded += [f"{p.name} (community)" for p in spec.community if c.name in p.knows]

@@ -72,8 +72,9 @@ def cmd_sweep(args) -> int:
     except SweepError as err:
         raise UsageError(f"sweep {args.spec}: {err}") from None
     where = f" (shard {args.shard[0]}/{args.shard[1]}: {report.in_shard} runs)" if args.shard else ""
+    done = report.already_done + report.ran
     print(
-        f"{one_line(report.out / 'runs')}: {report.already_done + report.ran} of {report.in_shard} runs done{where}; "
+        f"{one_line(str(report.out / 'runs'))}: {done} of {report.in_shard} runs done{where}; "
         f"ran {report.ran} in {report.seconds:.1f} s, {report.already_done} were already on disk"
     )
     return 0

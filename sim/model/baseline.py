@@ -62,17 +62,22 @@ def do_nothing(scenario, steps: int | None = None, people: int | None = None, se
     longest = max(c.duration for c in pop.circumstances)
     weeks = max(horizon, min(math.ceil(5 * longest), MAX_SETTLE))
     tail = max(26, weeks // 10)
-    rates, shares = [group.expected_rate()], [group.prevalence()]
+    rate_list, share_list = [group.expected_rate()], [group.prevalence()]
     for _ in range(weeks):
         group.change()
         group.draw_outcomes()
-        rates.append(group.expected_rate())
-        shares.append(group.prevalence())
-    rates, shares = np.array(rates), np.array(shares)
+        rate_list.append(group.expected_rate())
+        share_list.append(group.prevalence())
+    rates, shares = np.array(rate_list), np.array(share_list)
     steady_shares = shares[-tail:].mean(axis=0)
     circumstances = tuple(
         CircumstanceBaseline(
-            c.name, c.prevalence, *map(float, (shares[0, i], shares[horizon, i], steady_shares[i])), c.weight
+            name=c.name,
+            stated=c.prevalence,
+            start=float(shares[0, i]),
+            end=float(shares[horizon, i]),
+            steady=float(steady_shares[i]),
+            weight=c.weight,
         )
         for i, c in enumerate(pop.circumstances)
     )

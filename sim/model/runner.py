@@ -3,12 +3,13 @@
 Results are plain Python scalars (``bool``, ``int``, ``float``, ``str``), never numpy types
 and never ``None``, so any client can store them in an array or a table:
 
-- ``steps_to_goal`` is a float: the week the goal was reached, or ``horizon + 1`` when it was
-  not reached within the horizon (right-censored: "not before the week after the horizon";
-  ``goal_reached`` tells the two apart). NaN or None would break the EMA workbench's result
+- ``steps_to_goal`` is a float: the week the goal was reached or, when it was not reached,
+  the week the run ended (the horizon): right-censored, as survival analysis records it, with
+  ``goal_reached`` as the event flag. NaN or None would break the EMA workbench's result
   arrays and its feature scoring, and SALib's indices; a finite number works everywhere.
-- ``first_commitment`` follows the same rule (``horizon + 1``: nobody ever committed).
-- ``steps_run`` is the number of weeks run: the horizon, or fewer with ``stop_at_goal``.
+- The other weeks of events that may never happen (``first_commitment``, ``first_share``,
+  ``steps_to_half_gap``) follow the same rule: censored at the week the run ended.
+- ``steps`` is the number of weeks run: the horizon, or fewer with ``stop_at_goal``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import numbers
 from sim.model.model import CoalitionModel
 from sim.model.reporters import run_summary
 
-CENSORED = ("steps_to_goal", "first_commitment")
+CENSORED = ("steps_to_goal", "first_commitment", "first_share", "steps_to_half_gap")  # weeks, None if never
 
 
 def run(
@@ -34,10 +35,10 @@ def run(
         **params: any keyword parameter of :class:`sim.CoalitionModel`.
 
     Returns:
-        A flat dict of plain scalars: the seven headline reporters at the end, ``steps_run``,
-        and the signatures (``reach``, ``uptake``, ``money_spent``, ``system_changes``, ``exits``,
-        ``diagnosed_cause``, ``spent_on_<circumstance>``...). ``steps_to_goal`` and
-        ``first_commitment`` are ``horizon + 1`` when they never happened (see the module).
+        A flat dict of plain scalars: the seven headline reporters at the end, ``steps`` (weeks
+        run), and the signatures (``reach``, ``uptake``, ``money_spent``, ``system_changes``,
+        ``exits``, ``diagnosed_cause``, ``spent_on_<circumstance>``...). ``steps_to_goal`` and
+        the other weeks of events are censored at the week the run ended (see the module).
     """
     model = CoalitionModel(scenario_name, steps=steps, rng=rng, **params)
     model.collect_steps = False  # only run-level results are returned: skip the per-step table
@@ -61,15 +62,18 @@ def advance(model: CoalitionModel, stop_at_goal: bool = False, on_step=None) -> 
             break
 
 
-def results(model: CoalitionModel) -> dict:
-    """The run-level results of a model that has run, as plain Python scalars (see the module)."""
+def results(model: CoalitionModel, censor: bool = True) -> dict:
+    """The run-level results of a model that has run, as plain Python scalars (see the module).
+
+    Args:
+        model: a model that has run.
+        censor: weeks of events that never happened as the week the run ended (floats); with
+            False they stay None (what the sweep table stores as null).
+    """
     out = {}
-    censor = float(model.horizon + 1)
     for name, value in run_summary(model).items():
-        if name == "steps":
-            name = "steps_run"
-        if name in CENSORED:
-            value = censor if value is None else float(value)
+        if name in CENSORED and censor:
+            value = float(model.steps if value is None else value)
         out[name] = plain(value)
     return out
 

@@ -10,7 +10,7 @@
 
 The model's function is :func:`sim.run` itself (it pickles, so EMA's
 ``MultiprocessingEvaluator`` works too); its results are plain floats, ints and booleans,
-with ``steps_to_goal`` censored at ``horizon + 1`` rather than None or NaN, so EMA's result
+with ``steps_to_goal`` censored at the week the run ended rather than None or NaN, so EMA's result
 arrays, feature scoring and PRIM take them as they are. Randomness is explicit, as EMA
 recommends: with ``replications=None`` every experiment runs with the one seed ``seed``
 (common random numbers across experiments); with ``replications=n`` the model is an EMA

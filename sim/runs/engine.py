@@ -80,9 +80,9 @@ def run_chunk(runs: list[dict], scenario, steps: int | None, run_fn=None, option
             result = rec.result
             for k in companions:
                 out[k].append((r["run_id"], rec.per_step if k == "series" else rec.organizations))
+        elif run_fn is None:  # weeks of events that never happened stay None: null in the table
+            result = record(scenario, steps, r["seed"], r["params"], stop_at_goal=stop).result
         else:
-            if run_fn is None:
-                from sim.model.runner import run as run_fn
             extra = {"stop_at_goal": True} if stop else {}
             result = run_fn(scenario_name=scenario, steps=steps, rng=r["seed"], **extra, **r["params"])
         ids = {k: r[k] for k in ("run_id", "point_id", "replicate", "seed")}
@@ -147,9 +147,9 @@ def run_sweep(
     given = list(first["params"])
     defaults = {k: v for k, v in probe.parameters.items() if k not in given} | {"steps": spec.steps or scenario.steps}
     schemas = {"runs": build_schema(given + [k for k in PARAMETERS if k not in given], result)}
-    if spec.series:
+    if probe.per_step is not None:
         schemas["series"] = series_schema(probe.per_step)
-    if spec.organizations:
+    if probe.organizations is not None:
         schemas["organizations"] = organizations_schema(probe.organizations)
     manifest = {
         "format": FORMAT,

@@ -60,7 +60,7 @@ def why(err: OSError) -> str:
         errno.ELOOP: "a symbolic link that loops",
         errno.EISDIR: "is a folder",
     }
-    return words.get(err.errno, err.strerror or str(err))
+    return words.get(err.errno or 0, err.strerror or str(err))
 
 
 def prepare(folder, label: str, files=(), folders=()) -> bool:

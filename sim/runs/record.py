@@ -16,7 +16,10 @@ from sim.model.runner import advance, plain, results
 
 @dataclass
 class Recorded:
-    """What one run gives: ``result`` as :func:`sim.run` returns it, and what else was asked for."""
+    """What one run gives: ``result`` as :func:`sim.run` returns it, and what else was asked for.
+
+    Unlike :func:`sim.run`, ``result`` keeps None for weeks of events that never happened.
+    """
 
     result: dict
     parameters: dict
@@ -49,7 +52,8 @@ def record(
     )
 
 
-ATTRIBUTES = {"steps": "horizon"}  # where the model keeps a parameter resolved, when not under its own name
+# where the model keeps a parameter it resolved, when not under the parameter's own name
+ATTRIBUTES: dict[str, str] = {"steps": "horizon"}
 
 
 def resolved_parameters(model) -> dict:
@@ -67,7 +71,7 @@ def organization_rows(model) -> list[dict]:
         row = {"organization": org.name, "sector": org.sector}
         for key, reporter in ORGANIZATION_REPORTERS.items():
             if key != "name":
-                row[key] = plain(reporter(org) if callable(reporter) else getattr(org, reporter))
+                row[key] = plain(reporter(org) if callable(reporter) else getattr(org, str(reporter)))
         row["joined_step"] = org.joined_step
         rows.append(row)
     return rows

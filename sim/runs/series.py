@@ -55,7 +55,7 @@ def organizations_schema(probe: list[dict]) -> pa.Schema:
 
 def organizations_table(per_run: list[tuple[int, list]], schema: pa.Schema) -> pa.Table:
     """One table of the chunk's organizations: ``per_run`` is ``[(run_id, [row per organization]), ...]``."""
-    columns = {f.name: [] for f in schema}
+    columns: dict[str, list] = {f.name: [] for f in schema}
     for run_id, rows in per_run:
         for row in rows:
             for name in columns:

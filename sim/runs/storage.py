@@ -24,13 +24,14 @@ import pyarrow.parquet as pq
 
 from sim.errors import InputError
 from sim.model.params import PARAMETERS
+from sim.model.runner import CENSORED
 from sim.runs.outputs import OutputError, why
 from sim.runs.provenance import differences
 
 FORMAT = 2  # 2: run ids in replicate-major blocks, provenance recorded
 ID_FIELDS = [("run_id", pa.int64()), ("point_id", pa.int64()), ("replicate", pa.int64()), ("seed", pa.int64())]
-# outcomes that may not have happened: censored at horizon + 1 by sim.run, null in the table
-NULLABLE_INT = ("steps_to_goal", "first_commitment")
+# weeks of events that may never happen: censored by sim.run, null in the table
+NULLABLE_INT = CENSORED
 KIND_TYPES = {"int": pa.int64(), "float": pa.float64(), "choice": pa.string(), "bool": pa.bool_()}
 REUSE = "rerun with the original spec and inputs, or use a new --out directory"
 
@@ -67,15 +68,18 @@ def build_schema(param_names: list, probe: dict) -> pa.Schema:
 
 
 def table_row(result: dict) -> dict:
-    """A run's result as a row: censored times (after the weeks run) become null."""
+    """A run's result as a row: weeks as integers (null: never happened), ``steps`` (weeks run) as ``steps_run``.
+
+    The ``steps`` column of the table is the horizon, a parameter like the others.
+    """
     row = dict(result)
-    ran = row.get("steps_run")
+    if "steps" in row:
+        row["steps_run"] = row.pop("steps")
     for name in NULLABLE_INT:
-        value = row.get(name)
-        if value is not None and ran is not None and value > ran:
-            row[name] = None
-        elif value is not None:
-            row[name] = int(value)
+        if row.get(name) is not None:
+            row[name] = int(row[name])
+    if "steps_to_goal" in row and row.get("goal_reached") is False:
+        row["steps_to_goal"] = None  # a censored value from a run_fn like sim.run
     return row
 
 
