@@ -146,7 +146,7 @@ def run_sweep(
     )
     given = list(first["params"])
     defaults = {k: v for k, v in probe.parameters.items() if k not in given} | {"steps": spec.steps or scenario.steps}
-    schemas = {"runs": build_schema(given + [k for k in PARAMETERS if k not in given], result)}
+    schemas = {"runs": build_schema(given + [k for k in PARAMETERS if k not in given], table_row(result))}
     if probe.per_step is not None:
         schemas["series"] = series_schema(probe.per_step)
     if probe.organizations is not None:
