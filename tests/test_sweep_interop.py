@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.model.runner import run
+from sim.model.runner import EVENT_WEEKS, censored, run
 from sim.runs import Design, load_spec, parse_spec, run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,9 +102,12 @@ def test_ema_replications_use_the_sweep_seeds():
 
 def test_sim_run_returns_plain_scalars_with_a_censored_float():
     result = run(scenario_name="single_agency", steps=10, rng=2)
-    assert {type(v) for v in result.values()} <= {bool, int, float, str}
     assert result["goal_reached"] is False and result["steps_to_goal"] == 10.0 and result["steps"] == 10
-    assert all(isinstance(result[k], float) for k in ("first_commitment", "first_share", "steps_to_half_gap"))
+    assert {type(v) for k, v in result.items() if k not in EVENT_WEEKS} <= {bool, int, float, str}
+    assert result["steps_to_half_gap"] is None  # no flag of its own: None when it never happened
+    censored_result = censored(scenario_name="single_agency", steps=10, rng=2)
+    assert {type(v) for v in censored_result.values()} <= {bool, int, float, str}
+    assert censored_result["steps_to_half_gap"] == 10.0 and censored_result["final_rate"] == result["final_rate"]
 
 
 def test_stop_at_goal_stops_in_the_week_the_goal_is_reached(tmp_path):

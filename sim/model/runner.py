@@ -3,12 +3,16 @@
 Results are plain Python scalars (``bool``, ``int``, ``float``, ``str``), never numpy types
 and never ``None``, so any client can store them in an array or a table:
 
+and never None for the headline results:
+
 - ``steps_to_goal`` is a float: the week the goal was reached or, when it was not reached,
   the week the run ended (the horizon): right-censored, as survival analysis records it, with
   ``goal_reached`` as the event flag. NaN or None would break the EMA workbench's result
   arrays and its feature scoring, and SALib's indices; a finite number works everywhere.
-- The other weeks of events that may never happen (``first_commitment``, ``first_share``,
-  ``steps_to_half_gap``) follow the same rule: censored at the week the run ended.
+- The signatures' weeks of events that may never happen (``first_commitment``,
+  ``first_share``, ``steps_to_half_gap``) are None when they did not happen, since they have
+  no event flag of their own; :func:`censored` gives them the same rule as ``steps_to_goal``
+  (what :mod:`sim.runs.ema` runs).
 - ``steps`` is the number of weeks run: the horizon, or fewer with ``stop_at_goal``.
 """
 
@@ -19,7 +23,8 @@ import numbers
 from sim.model.model import CoalitionModel
 from sim.model.reporters import run_summary
 
-CENSORED = ("steps_to_goal", "first_commitment", "first_share", "steps_to_half_gap")  # weeks, None if never
+EVENT_WEEKS = ("steps_to_goal", "first_commitment", "first_share", "steps_to_half_gap")  # None: never happened
+CENSORED = ("steps_to_goal",)  # censored by sim.run (goal_reached is its event flag)
 
 
 def run(
@@ -37,13 +42,24 @@ def run(
     Returns:
         A flat dict of plain scalars: the seven headline reporters at the end, ``steps`` (weeks
         run), and the signatures (``reach``, ``uptake``, ``money_spent``, ``system_changes``,
-        ``exits``, ``diagnosed_cause``, ``spent_on_<circumstance>``...). ``steps_to_goal`` and
-        the other weeks of events are censored at the week the run ended (see the module).
+        ``exits``, ``diagnosed_cause``, ``spent_on_<circumstance>``...). ``steps_to_goal`` is
+        censored at the week the run ended; the other weeks of events are None if they never
+        happened (see the module).
     """
+    model = _ran(scenario_name, steps, rng, stop_at_goal=stop_at_goal, **params)  # no per-step table kept
+    return results(model, censor=CENSORED)
+
+
+def censored(**kwargs) -> dict:
+    """:func:`run` with every week of an event that never happened censored at the week the run ended."""
+    return results(_ran(**kwargs), censor=EVENT_WEEKS)
+
+
+def _ran(scenario_name="chicago_absenteeism", steps=None, rng=None, *, stop_at_goal=False, **params):
     model = CoalitionModel(scenario_name, steps=steps, rng=rng, **params)
-    model.collect_steps = False  # only run-level results are returned: skip the per-step table
+    model.collect_steps = False
     advance(model, stop_at_goal)
-    return results(model)
+    return model
 
 
 def advance(model: CoalitionModel, stop_at_goal: bool = False, on_step=None) -> None:
@@ -62,17 +78,17 @@ def advance(model: CoalitionModel, stop_at_goal: bool = False, on_step=None) -> 
             break
 
 
-def results(model: CoalitionModel, censor: bool = True) -> dict:
+def results(model: CoalitionModel, censor: tuple = CENSORED) -> dict:
     """The run-level results of a model that has run, as plain Python scalars (see the module).
 
     Args:
         model: a model that has run.
-        censor: weeks of events that never happened as the week the run ended (floats); with
-            False they stay None (what the sweep table stores as null).
+        censor: the weeks of events given as floats, the week the run ended when the event never
+            happened; the others of :data:`EVENT_WEEKS` stay None (the sweep table's null).
     """
     out = {}
     for name, value in run_summary(model).items():
-        if name in CENSORED and censor:
+        if name in censor:
             value = float(model.steps if value is None else value)
         out[name] = plain(value)
     return out

@@ -8,10 +8,11 @@
     model = ema_model("chicago_absenteeism", {"patience": (4, 104), "leader": ["system", "point"]})
     experiments, outcomes = perform_experiments(model, scenarios=100)
 
-The model's function is :func:`sim.run` itself (it pickles, so EMA's
-``MultiprocessingEvaluator`` works too); its results are plain floats, ints and booleans,
-with ``steps_to_goal`` censored at the week the run ended rather than None or NaN, so EMA's result
-arrays, feature scoring and PRIM take them as they are. Randomness is explicit, as EMA
+The model's function is :func:`sim.model.runner.censored`: :func:`sim.run` with every week
+of an event that never happened (``steps_to_goal``, ``first_commitment``...) censored at the
+week the run ended rather than None or NaN (it pickles, so EMA's ``MultiprocessingEvaluator``
+works too); results are plain floats, ints and booleans, so EMA's result arrays, feature
+scoring and PRIM take them as they are. Randomness is explicit, as EMA
 recommends: with ``replications=None`` every experiment runs with the one seed ``seed``
 (common random numbers across experiments); with ``replications=n`` the model is an EMA
 ``ReplicatorModel`` whose replication ``i`` has the seed of a sweep's replicate ``i``
@@ -21,7 +22,7 @@ recommends: with ``replications=None`` every experiment runs with the one seed `
 from __future__ import annotations
 
 from sim.model.params import PARAMETERS, ParameterError
-from sim.model.runner import run
+from sim.model.runner import censored
 from sim.runs.extras import require
 from sim.runs.replicates import replicate_seeds
 
@@ -57,7 +58,7 @@ def ema_model(
         ParameterError: an unknown parameter or a value outside its range.
     """
     ema = require("ema_workbench", "sim.runs.ema")
-    model = (ema.ReplicatorModel if replications else ema.Model)(name, function=run)
+    model = (ema.ReplicatorModel if replications else ema.Model)(name, function=censored)
     model.uncertainties = [parameter(ema, k, v) for k, v in (uncertainties or {}).items()]
     fixed = {"scenario_name": scenario} | {k: _known(k).convert(v) for k, v in (constants or {}).items()}
     if steps is not None:

@@ -47,9 +47,8 @@ def record(
     model.collect_steps = series
     advance(model, stop_at_goal)
     per_step = {name: list(values) for name, values in model.datacollector.model_vars.items()} if series else None
-    return Recorded(
-        results(model), resolved_parameters(model), per_step, organization_rows(model) if organizations else None
-    )
+    orgs = organization_rows(model) if organizations else None
+    return Recorded(results(model, censor=()), resolved_parameters(model), per_step, orgs)
 
 
 # where the model keeps a parameter it resolved, when not under the parameter's own name

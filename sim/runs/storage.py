@@ -24,14 +24,14 @@ import pyarrow.parquet as pq
 
 from sim.errors import InputError
 from sim.model.params import PARAMETERS
-from sim.model.runner import CENSORED
+from sim.model.runner import EVENT_WEEKS
 from sim.runs.outputs import OutputError, why
 from sim.runs.provenance import differences
 
 FORMAT = 2  # 2: run ids in replicate-major blocks, provenance recorded
 ID_FIELDS = [("run_id", pa.int64()), ("point_id", pa.int64()), ("replicate", pa.int64()), ("seed", pa.int64())]
-# weeks of events that may never happen: censored by sim.run, null in the table
-NULLABLE_INT = CENSORED
+# weeks of events that may never happen: null in the table
+NULLABLE_INT = EVENT_WEEKS
 KIND_TYPES = {"int": pa.int64(), "float": pa.float64(), "choice": pa.string(), "bool": pa.bool_()}
 REUSE = "rerun with the original spec and inputs, or use a new --out directory"
 
