@@ -109,7 +109,13 @@ def differences(old: dict, new: dict) -> list[str]:
         )
     code_before, code_now = old.get("code", {}), new["code"]
     if code_before.get("sha256") != code_now["sha256"]:
-        was = f"{code_before.get('coalition')} {str(code_before.get('revision', ''))[:10]}".strip()
-        is_ = f"{code_now.get('coalition')} {str(code_now.get('revision', ''))[:10]}".strip()
-        out.append(f"the model's code changed since this sweep started (coalition {was} -> {is_})")
+        out.append(
+            f"the model's code changed since this sweep started (coalition {_code_name(code_before)} -> "
+            f"{_code_name(code_now)}, source sha256 {str(code_before.get('sha256'))[:12]} -> {code_now['sha256'][:12]})"
+        )
     return out
+
+
+def _code_name(code: dict) -> str:
+    revision = str(code.get("revision") or "")[:10]
+    return " ".join(filter(None, [str(code.get("coalition")), revision, "with changes" if code.get("dirty") else ""]))
