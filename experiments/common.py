@@ -17,34 +17,53 @@ from sim.runs import load_spec, run_sweep, stats  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 
-QUICK = {"replicates": 2, "steps": 20}
+# sizes: replicates, horizon (None: the spec's), lhs/sobol samples, values kept a grid parameter
+# quick's 120 weeks can reach the goal (in the default scenario it is first reached near week 100)
+SIZES = {
+    "quick": {"replicates": 2, "steps": 120, "samples": 4, "values": 3},
+    "mid": {"replicates": 10, "steps": None, "samples": 32, "values": None},
+}
+
+
+def positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
 
 
 def parse_args(name: str, doc: str) -> argparse.Namespace:
-    """``--quick`` (tiny CI size), ``--out DIR`` (default experiments/out/<name>), ``--workers N``."""
+    """Size (``--quick``, ``--mid``, or the spec's), ``--replicates``, ``--steps``, ``--out``, ``--workers``."""
     p = argparse.ArgumentParser(prog=name, description=doc)
-    p.add_argument(
-        "--quick", action="store_true", help="tiny size for CI: 2 replicates, 20 weeks, 3 values a parameter"
+    size = p.add_mutually_exclusive_group()
+    size.add_argument(
+        "--quick", action="store_true", help="tiny size for CI: 2 replicates, 120 weeks, 3 values a parameter"
     )
-    p.add_argument("--out", type=Path, help="output directory (default experiments/out/<name>[-quick])")
+    size.add_argument("--mid", action="store_true", help="mid size: 10 replicates, the full horizon, every value")
+    p.add_argument("--replicates", type=positive, help="replicates a point (overrides the size's)")
+    p.add_argument("--steps", type=positive, help="horizon in weeks (overrides the size's)")
+    p.add_argument("--out", type=Path, help="output directory (default experiments/out/<name>[-quick|-mid])")
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: every core)")
     p.add_argument("--scheduler", help="run the sweeps on a Dask cluster, e.g. tcp://127.0.0.1:8786")
     args = p.parse_args()
     args.name = name
-    args.out = args.out or HERE / "out" / (name + ("-quick" if args.quick else ""))
+    args.size = "quick" if args.quick else "mid" if args.mid else "full"
+    args.out = args.out or HERE / "out" / (name + ("" if args.size == "full" else f"-{args.size}"))
     args.out.mkdir(parents=True, exist_ok=True)
     return args
 
 
 def spec_for(args, stem: str | None = None, **changes):
-    """The experiment's spec (``experiments/<stem>.toml``), shrunk by ``--quick``, with ``changes``."""
+    """The experiment's spec (``experiments/<stem>.toml``) at the chosen size, with ``changes``."""
     spec = load_spec(HERE / f"{stem or args.name}.toml")
-    if args.quick:
-        spec = spec.with_overrides(**QUICK)
+    size = SIZES.get(args.size)
+    if size is not None:
+        spec = spec.with_overrides(size["replicates"], size["steps"])
         if spec.design != "grid":
-            spec = spec.model_copy(update={"samples": 8, "replicates": 1})
-        else:  # at most 3 values a parameter: first, middle, last
+            spec = spec.model_copy(update={"samples": min(spec.samples, size["samples"]), "replicates": 1})
+        elif size["values"]:  # at most 3 values a parameter: first, middle, last
             spec = spec.model_copy(update={"parameters": {k: _thin(v) for k, v in spec.parameters.items()}})
+    spec = spec.with_overrides(getattr(args, "replicates", None), getattr(args, "steps", None))
     return spec.model_copy(update=changes) if changes else spec
 
 
@@ -103,5 +122,5 @@ def write_summary(table: pd.DataFrame, args, stem: str = "summary") -> None:
 
 def title_suffix(args, spec) -> str:
     """``(N replicates, W weeks, seed S)`` for figure titles."""
-    quick = ", QUICK" if args.quick else ""
+    quick = "" if args.size == "full" else f", {args.size.upper()}"
     return f"({spec.replicates} replicates, {spec.steps or 'scenario'} weeks, seed {spec.seed}{quick})"

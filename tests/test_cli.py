@@ -22,7 +22,7 @@ def test_run_prints_a_summary_and_writes_table_and_figure(tmp_path):
 
 
 def test_set_changes_a_parameter(tmp_path, capsys):
-    assert main(["run", "--steps", "5", "--set", "leader=none", "--out", str(tmp_path)]) == 0
+    assert main(["run", "--steps", "8", "--set", "leader=none", "--out", str(tmp_path)]) == 0
     assert "leader=none" in capsys.readouterr().out
 
 

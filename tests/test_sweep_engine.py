@@ -117,9 +117,10 @@ def test_sigkill_part_way_then_resume_gives_the_uninterrupted_table(tmp_path):
     spec = tmp_path / "slow.toml"
     spec.write_text("series = true\n" + SPEC.format(steps=30).replace("replicates = 3", "replicates = 5"))
     ref = tmp_path / "ref"
-    run_sweep(load_spec(spec), ref, workers=2, chunk_size=4, progress=False)
+    run_sweep(load_spec(spec), ref, workers=2, chunk_size=4, progress=False, series_out=tmp_path / "ref-series")
     out = tmp_path / "out"
     cmd = [str(BIN / "coalition"), "sweep", str(spec), "--out", str(out), "--workers", "1", "--chunk-size", "1"]
+    cmd += ["--series-out", str(tmp_path / "series")]
     proc = subprocess.Popen(cmd, cwd=tmp_path, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while len(list((out / "runs").glob("part-*.parquet"))) < 3 and time.monotonic() < deadline:
@@ -134,9 +135,10 @@ def test_sigkill_part_way_then_resume_gives_the_uninterrupted_table(tmp_path):
     assert f"{done_at_kill} were already on disk" in result.stdout
     assert not list((out / "runs").glob(".*")), "temporary files left behind"
     pd.testing.assert_frame_equal(table(out), table(ref))
-    series = pd.read_parquet(out / "series").sort_values(["run_id", "step"]).reset_index(drop=True)
+    series = pd.read_parquet(tmp_path / "series" / "series").sort_values(["run_id", "step"]).reset_index(drop=True)
     assert len(series) == 20 * 31 and not series.duplicated(["run_id", "step"]).any()
-    ref_series = pd.read_parquet(ref / "series").sort_values(["run_id", "step"]).reset_index(drop=True)
+    ref_series = pd.read_parquet(tmp_path / "ref-series" / "series")
+    ref_series = ref_series.sort_values(["run_id", "step"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(series, ref_series)
     last = series[series["step"] == 30].set_index("run_id")["outcome_rate"]
     assert list(last) == list(table(out)["outcome_rate"])  # the series ends where the run's result does
@@ -193,17 +195,17 @@ def test_a_real_dask_cluster_gives_the_same_table(reference, spec_path, tmp_path
 
 def test_series_orphans_from_a_kill_between_the_two_renames_are_removed(tmp_path):
     spec = tmp_path / "series.toml"
-    spec.write_text("series = true\n" + SPEC.format(steps=5).replace("replicates = 3", "replicates = 1"))
-    out = tmp_path / "out"
-    run_sweep(load_spec(spec), out, workers=0, chunk_size=2, progress=False)
-    part = sorted((out / "series").glob("part-*.parquet"))[0]
-    orphan = out / "series" / "part-0000000000-00002-deadbeef.parquet"  # its runs part never landed
+    spec.write_text("series = true\n" + SPEC.format(steps=8).replace("replicates = 3", "replicates = 1"))
+    out, root = tmp_path / "out", tmp_path / "series-root"
+    run_sweep(load_spec(spec), out, workers=0, chunk_size=2, progress=False, series_out=root)
+    part = sorted((root / "series").glob("part-*.parquet"))[0]
+    orphan = root / "series" / "part-0000000000-00002-deadbeef.parquet"  # its runs part never landed
     orphan.write_bytes(part.read_bytes())
-    (out / "series" / ".part-0000000000-00002-cafecafe.parquet.tmp").write_bytes(b"half")
-    again = run_sweep(load_spec(spec), out, workers=0, progress=False)
-    assert again.ran == 0 and not orphan.exists() and not list((out / "series").glob(".*"))
-    series = pd.read_parquet(out / "series")
-    assert len(series) == 4 * 6 and not series.duplicated(["run_id", "step"]).any()
+    (root / "series" / ".part-0000000000-00002-cafecafe.parquet.tmp").write_bytes(b"half")
+    again = run_sweep(load_spec(spec), out, workers=0, progress=False, series_out=root)
+    assert again.ran == 0 and not orphan.exists() and not list((root / "series").glob(".*"))
+    series = pd.read_parquet(root / "series")
+    assert len(series) == 4 * 9 and not series.duplicated(["run_id", "step"]).any()
     assert series["steps_to_goal"].isna().all()  # all null, typed by the explicit schema
 
 
@@ -221,7 +223,7 @@ def test_memory_stays_flat_in_the_number_of_runs(tmp_path):
     peaks = {}
     for n in (100, 500, 8_000):  # the first one warms up: lazy imports, caches
         spec_path = tmp_path / f"m{n}.toml"
-        spec_path.write_text(SPEC.format(steps=1).replace("replicates = 3", f"replicates = {n // 4}"))
+        spec_path.write_text(SPEC.format(steps=8).replace("replicates = 3", f"replicates = {n // 4}"))
         tracemalloc.start()
         report = run_sweep(
             load_spec(spec_path), tmp_path / f"m{n}", workers=0, chunk_size=125, run_fn=instant_run, progress=False

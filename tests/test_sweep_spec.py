@@ -13,7 +13,7 @@ from sim.runs.design import shard_range
 
 GOOD = """
 scenario = "chicago_absenteeism"
-steps = 3
+steps = 8
 replicates = 1
 seed = 7
 design = "grid"
@@ -103,14 +103,18 @@ def test_changed_spec_is_refused(tmp_path, capsys):
     write(tmp_path, GOOD.replace("[4, 8]", "[4, 9]"))
     line = sweep_error(tmp_path, capsys, GOOD.replace("[4, 8]", "[4, 9]"))
     assert "manifest.json: spec:" in line and "changed: parameters" in line
-    line = sweep_error(tmp_path, capsys, GOOD, "--replicates", "3")
-    assert "changed: replicates" in line
+    write(tmp_path, GOOD)
+    assert main(["sweep", str(path), "--out", str(out), "--workers", "0", "--replicates", "3"]) == 0
+    assert "ran 4 in" in capsys.readouterr().out  # more replicates: only the new runs
+    line = sweep_error(tmp_path, capsys, GOOD, "--replicates", "2")
+    assert "replicates: this sweep already has 3" in line
 
 
 def test_designs_are_deterministic_and_cover_the_ranges(tmp_path):
     grid = Design(load_spec(write(tmp_path, GOOD.replace("replicates = 1", "replicates = 3"))))
     assert grid.n_runs == 6
-    assert [grid.run(i)["params"]["patience"] for i in range(6)] == [4, 4, 4, 8, 8, 8]
+    assert [grid.run(i)["params"]["patience"] for i in range(6)] == [4, 8, 4, 8, 4, 8]  # replicate-major
+    assert [grid.run(i)["replicate"] for i in range(6)] == [0, 0, 1, 1, 2, 2]
     assert grid.run(5)["seed"] == run_seed(7, 5) != run_seed(7, 4)
     for design, n in (("lhs", 16), ("sobol", 16 * 4)):
         text = GOOD.replace('design = "grid"', f'design = "{design}"').replace("256", "16")

@@ -1,15 +1,16 @@
-"""What every subcommand shares: the one-line usage error and argument types."""
+"""What every subcommand shares: the one-line usage error, argument types, the horizon rules."""
 
 from __future__ import annotations
 
 import argparse
 
-from sim.model.params import ParameterError, check_params
+from sim.errors import InputError, one_line
+from sim.model.params import PARAMETERS, ParameterError, check_params
 
 EXIT_USAGE = 2
 
 
-class UsageError(Exception):
+class UsageError(InputError):
     """A user mistake: printed as one line, exit status 2."""
 
 
@@ -21,15 +22,24 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def positive_int(text: str) -> int:
-    """An argparse type: a whole number >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
-    return value
+def whole_number(low: int):
+    """An argparse type: a whole number >= ``low``."""
+
+    def convert(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{text!r} must be at least {low}")
+        return value
+
+    convert.__name__ = "whole number" if low <= 0 else "positive whole number"
+    return convert
+
+
+positive_int = whole_number(1)
+non_negative_int = whole_number(0)
 
 
 def seed_value(text: str) -> int:
@@ -44,14 +54,51 @@ def seed_value(text: str) -> int:
 
 
 def parse_sets(pairs: list[str]) -> dict:
-    """``["patience=13", "leader=point"]`` -> checked parameter values."""
-    raw = {}
+    """``["patience=13", "leader=point"]`` -> checked parameter values; a name given twice is refused."""
+    raw: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
+        name = name.strip()
         if not sep or not name:
             raise UsageError(f"--set {pair}: expected name=value, e.g. --set patience=13")
-        raw[name.strip()] = value.strip()
+        if name in raw:
+            twice = f"{raw[name]!r} and {value.strip()!r}"
+            raise UsageError(f"--set {name}: given twice ({twice}); give each parameter once")
+        raw[name] = value.strip()
     try:
         return check_params(raw, where="--set")
     except ParameterError as err:
         raise UsageError(str(err)) from None
+
+
+def horizon(steps_flag: int | None, params: dict) -> int | None:
+    """The horizon given on the command line: ``--steps N`` or ``--set steps=N``, never both; in range."""
+    if steps_flag is not None and params.get("steps") is not None:
+        raise UsageError(
+            f"--steps {steps_flag} and --set steps={params['steps']}: two horizons; give it once (--steps)"
+        )
+    if steps_flag is None:
+        return params.get("steps")
+    try:
+        return PARAMETERS["steps"].convert(steps_flag)
+    except ParameterError as err:
+        raise UsageError(f"--steps: {err}") from None
+
+
+def check_horizon(steps: int | None, scenario, flag: str = "--steps") -> None:
+    """Refuse a horizon shorter than the goal's ``hold_steps`` (the scenario file refuses it too)."""
+    hold = scenario.population.hold_steps
+    if steps is not None and steps < hold:
+        raise UsageError(
+            f"{flag} {steps}: shorter than the scenario's population.hold_steps = {hold}; the goal could never "
+            f"be reached (give at least {hold} weeks)"
+        )
+
+
+def text_columns(frame):
+    """``frame`` with every text value printable on one line (control characters escaped)."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            frame[column] = frame[column].map(lambda v: one_line(v) if isinstance(v, str) else v)
+    return frame

@@ -1,25 +1,43 @@
 """The ``coalition`` command: run, scenarios, sweep, table, viz.
 
 Bad input gets one line on stderr, ``error: <where>: <what is wrong>``, and exit status 2.
-Each subcommand is a module of this package with ``add_parser(subparsers)``; heavy imports
-happen inside the handlers, so ``coalition --help`` starts fast.
+SIGTERM (``timeout``, Slurm, ``docker stop``) and SIGHUP (a closed terminal) are handled like
+Ctrl-C: workers are stopped, temporary files removed, and the exit status is 128 + the
+signal's number (130, 143, 129). Each subcommand is a module of this package with
+``add_parser(subparsers)``; heavy imports happen inside the handlers, so ``coalition --help``
+starts fast.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
+import os
+import signal
 import sys
+import threading
 
 from sim.cli import run, scenarios, sweep, table, viz
-from sim.cli.common import EXIT_USAGE, Parser, UsageError
-from sim.errors import InputError
+from sim.cli.common import EXIT_USAGE, Parser
+from sim.errors import InputError, one_line
 from sim.model.params import ParameterError
 
 SUBCOMMANDS = (run, scenarios, sweep, table, viz)
+HANDLED = (signal.SIGTERM, signal.SIGHUP)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where Ctrl-C would be, so the same cleanup runs."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+@functools.cache
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
+    """The argument parser with every subcommand (built once: parsing does not change it)."""
     parser = Parser(prog="coalition", description="Organizations forming a coalition around an upstream problem.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     for module in SUBCOMMANDS:
@@ -27,17 +45,49 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv=None) -> int:
-    """Entry point of the ``coalition`` command."""
+@contextlib.contextmanager
+def signals_as_interrupts():
+    """Within the block, SIGTERM and SIGHUP raise :class:`Terminated`; later ones are ignored during cleanup."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        for s in (*HANDLED, signal.SIGINT):
+            signal.signal(s, signal.SIG_IGN)  # one interruption: let the cleanup finish
+        raise Terminated(signum)
+
+    old = {s: signal.signal(s, handler) for s in HANDLED}
+    old[signal.SIGINT] = signal.getsignal(signal.SIGINT)
     try:
-        args = build_parser().parse_args(argv)
-        return args.handler(args) or 0
-    except (UsageError, InputError, ParameterError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+
+
+def main(argv=None) -> int:
+    """Entry point of the ``coalition`` command (``argv``: strings or paths; default ``sys.argv[1:]``)."""
+    if argv is not None:
+        argv = [os.fspath(a) if isinstance(a, os.PathLike) else str(a) for a in argv]
+    try:
+        with signals_as_interrupts():
+            args = build_parser().parse_args(argv)
+            return args.handler(args) or 0
+    except (InputError, ParameterError) as err:
+        print(f"error: {one_line(str(err))}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except BrokenPipeError:  # `coalition scenarios | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
+    except OSError as err:  # a file system that failed under us (disk full, a vanished folder)
+        where = f"{one_line(err.filename)}: " if err.filename else ""
+        print(f"error: {where}{one_line(err.strerror or str(err))}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt as err:
+        signum = getattr(err, "signum", signal.SIGINT)
+        print(f"interrupted ({signal.Signals(signum).name}); finished work is kept", file=sys.stderr)
+        return 128 + signum
 
 
 if __name__ == "__main__":

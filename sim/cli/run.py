@@ -1,23 +1,34 @@
-"""``coalition run``: one run, a summary in plain words, a per-step table and a figure."""
+"""``coalition run``: one run, a summary in plain words, a per-step table and a figure.
+
+Everything that can go wrong with the output folder is checked before the run starts; the
+three files are written under temporary names and renamed into place together, so a failed
+or interrupted run leaves none of them (see :mod:`sim.runs.outputs`).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sim.cli.common import parse_sets, positive_int, seed_value
+from sim.cli.common import check_horizon, horizon, parse_sets, positive_int, seed_value, text_columns
+from sim.errors import one_line
 from sim.model.params import PARAMETERS
+
+FILES = ("steps.csv", "organizations.csv", "run.png")
+DEFAULT_ROOT = Path("out")
 
 
 def add_parser(subparsers) -> None:
     """Register ``coalition run``."""
     p = subparsers.add_parser("run", help="run one scenario and write its table and figure")
     p.add_argument("scenario", nargs="?", default="chicago_absenteeism", help="a name from scenarios/ or a path")
-    p.add_argument("--steps", type=positive_int, help="horizon in weeks")
+    p.add_argument("--steps", type=positive_int, help="horizon in weeks (default: the scenario's)")
     p.add_argument("--seed", type=seed_value, default=0, help="random seed (default 0)")
     p.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help=f"a model parameter ({', '.join(PARAMETERS)})"
     )
-    p.add_argument("--out", type=Path, help="directory for the table and figure (default out/<scenario>)")
+    p.add_argument(
+        "--out", type=Path, help="folder for the table and figure (default out/<scenario name, made file-safe>)"
+    )
     p.set_defaults(handler=cmd_run)
 
 
@@ -25,54 +36,69 @@ def cmd_run(args) -> int:
     """``coalition run``: one run, a summary, a per-step table and a figure."""
     from sim.model.model import CoalitionModel
     from sim.model.reporters import run_summary
+    from sim.model.runner import advance
+    from sim.runs.outputs import Staged, child, prepare
     from sim.runs.plots import plot_run
+    from sim.runs.progress import Progress
+    from sim.scenario.load import load_scenario
 
     params = parse_sets(args.set)
-    if args.steps is not None:
-        params["steps"] = args.steps
-    model = CoalitionModel(args.scenario, rng=args.seed, **params)
-    while model.running:
-        model.step()
-    summary = run_summary(model)
-    out = args.out or Path("out") / model.spec.name
-    out.mkdir(parents=True, exist_ok=True)
-    table = model.datacollector.get_model_vars_dataframe()
-    table.index.name = "week"
-    table.to_csv(out / "steps.csv")
-    orgs = model.datacollector.get_agenttype_vars_dataframe(type(model.organizations[0]))
-    orgs.to_csv(out / "organizations.csv")
-    fig = plot_run(table, model.target_rate, title=f"{model.spec.title} (seed {args.seed})")
-    fig.savefig(out / "run.png", dpi=110)
+    steps = horizon(args.steps, params)
+    params.pop("steps", None)
+    scenario = load_scenario(args.scenario)  # a bad name or file: one line, before anything is written
+    check_horizon(steps, scenario, "--steps" if args.steps is not None else "--set steps")
+    out = args.out if args.out is not None else child(DEFAULT_ROOT, scenario.name)
+    label = f"--out {out}"
+    created = prepare(out, label, FILES)
+    with Staged(out, label, created) as staged:
+        model = CoalitionModel(args.scenario, steps=steps, rng=args.seed, **params)
+        progress = Progress("run", model.horizon, unit="week")
+        try:
+            advance(model, on_step=progress.update)
+        finally:
+            progress.close()
+        summary = run_summary(model)
+        table = model.datacollector.get_model_vars_dataframe()
+        table.index.name = "week"
+        table.to_csv(staged.path("steps.csv"))
+        orgs = model.datacollector.get_agenttype_vars_dataframe(type(model.organizations[0]))
+        text_columns(orgs).to_csv(staged.path("organizations.csv"))
+        title = one_line(f"{model.spec.title} (seed {args.seed})")
+        plot_run(table, model.target_rate, title=title).savefig(staged.path("run.png"), dpi=110, format="png")
+        written = staged.commit()
     print(describe(model, summary))
-    print(f"wrote {out / 'steps.csv'}, {out / 'organizations.csv'} and {out / 'run.png'}")
+    print(f"wrote {', '.join(one_line(str(p)) for p in written)}")
     return 0
 
 
 def describe(model, summary: dict) -> str:
-    """A short summary in plain words."""
+    """A short summary in plain words (every text from the scenario printed on one line)."""
     from sim.model.organization import State
 
+    outcome = one_line(model.people_outcome)
     lines = [
-        f"{model.spec.title}: {model.horizon} weeks, {model.n_people:,} people, "
+        f"{one_line(model.spec.title)}: {model.horizon} weeks, {model.n_people:,} people, "
         f"leader={model.leader_mode}, community={model.community_mode}"
     ]
     if summary["goal_reached"]:
         lines.append(
-            f"goal reached in week {summary['steps_to_goal']}: {model.people_outcome} "
+            f"goal reached in week {summary['steps_to_goal']}: {outcome} "
             f"held at or under {model.target_rate:.1%} for {model.hold_steps} weeks"
         )
     else:
-        lines.append(f"goal not reached: {model.people_outcome} did not hold at or under {model.target_rate:.1%}")
+        lines.append(f"goal not reached: {outcome} did not hold at or under {model.target_rate:.1%}")
+    week0 = model.datacollector.model_vars["outcome_rate"][0]
     lines.append(
-        f"outcome rate: {model.people.outcome_rate:.1%} at the end "
-        f"(started near {model.datacollector.model_vars['outcome_rate'][0]:.1%})"
+        f"outcome rate: {model.people.outcome_rate:.1%} at the end, {week0:.1%} in week 0 (one week's draw, "
+        "not a baseline: `coalition scenarios show` gives the do-nothing baseline)"
     )
-    joined = [o.name for o in model.organizations if o.joined_step is not None]
-    left = [o.name for o in model.organizations if o.state == State.LEFT]
+    joined = [one_line(o.name) for o in model.organizations if o.joined_step is not None]
+    left = [one_line(o.name) for o in model.organizations if o.state == State.LEFT]
     lines.append(f"joined ({len(joined)}): {', '.join(joined) or 'nobody'}")
     lines.append(f"left ({len(left)}): {', '.join(left) or 'nobody'}")
     lines.append(
-        f"diagnosed cause: {summary['diagnosed_cause'] or 'none'} (accuracy {summary['diagnosis_accuracy']:.2f}); "
+        f"diagnosed cause: {one_line(summary['diagnosed_cause']) or 'none'} "
+        f"(accuracy {summary['diagnosis_accuracy']:.2f}); "
         f"money spent {summary['money_spent']:.0f}; system changes {summary['system_changes']}"
     )
     return "\n".join(lines)

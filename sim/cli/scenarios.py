@@ -1,14 +1,28 @@
-"""``coalition scenarios``: the shipped scenarios."""
+"""``coalition scenarios``: the shipped scenarios; ``coalition scenarios show NAME|FILE``: one in detail.
+
+``show`` prints the do-nothing baseline (:mod:`sim.model.baseline`): the outcome's expected
+rate with no coalition at the start, at the horizon and in the long run, each circumstance's
+stated and simulated prevalence and who records it, and the target's distance from it.
+"""
 
 from __future__ import annotations
 
+from sim.cli.common import UsageError, check_horizon, horizon, positive_int, seed_value
+from sim.errors import one_line
 from sim.scenario.messages import ScenarioError
 
 
 def add_parser(subparsers) -> None:
-    """Register ``coalition scenarios``."""
-    p = subparsers.add_parser("scenarios", help="list the shipped scenarios")
+    """Register ``coalition scenarios`` and ``coalition scenarios show``."""
+    p = subparsers.add_parser("scenarios", help="list the shipped scenarios; `scenarios show NAME` for one")
     p.set_defaults(handler=cmd_scenarios)
+    sub = p.add_subparsers(dest="action", parser_class=type(p))
+    show = sub.add_parser("show", help="a scenario's do-nothing baseline, circumstances and target")
+    show.add_argument("scenario", help="a name from scenarios/ or a path to a TOML file")
+    show.add_argument("--steps", type=positive_int, help="horizon in weeks (default: the scenario's)")
+    show.add_argument("--people", type=positive_int, help="people simulated (default 50,000)")
+    show.add_argument("--seed", type=seed_value, default=0, help="random seed (default 0)")
+    show.set_defaults(handler=cmd_show)
 
 
 def cmd_scenarios(args) -> int:
@@ -17,8 +31,79 @@ def cmd_scenarios(args) -> int:
 
     for name in available_scenarios():
         try:
-            spec = load_scenario(name)
-            print(f"{name:34s} {spec.title}")
+            print(f"{name:34s} {one_line(load_scenario(name).title)}")
         except ScenarioError as err:
-            print(f"{name:34s} (broken: {err})")
+            print(f"{name:34s} (broken: {one_line(str(err))})")
     return 0
+
+
+def cmd_show(args) -> int:
+    """``coalition scenarios show``: the do-nothing baseline and the target."""
+    from sim.model.baseline import do_nothing
+    from sim.model.params import PARAMETERS, ParameterError
+    from sim.scenario.load import load_scenario
+
+    spec = load_scenario(args.scenario)
+    check_horizon(horizon(args.steps, {}), spec)
+    try:
+        people = PARAMETERS["n_people"].convert(args.people)
+    except ParameterError as err:
+        raise UsageError(f"--people: {err}") from None
+    print(describe(spec, do_nothing(spec, steps=args.steps, people=people, seed=args.seed), args.seed))
+    return 0
+
+
+def describe(spec, base, seed: int) -> str:
+    """The baseline in plain words and a table of circumstances."""
+    pop = spec.population
+    outcome = one_line(pop.outcome)
+    target = pop.target_rate
+    lines = [
+        f"{one_line(spec.title)} ({one_line(spec.path or spec.name)})",
+        f"do-nothing baseline: the people's circumstances only, no coalition "
+        f"({base.people:,} people simulated, seed {seed}; expected rates, without the weekly draw's noise)",
+        f"  {outcome}: {base.start:.1%} in week 0, {base.end:.1%} in week {base.horizon} (the horizon), "
+        f"{base.steady:.1%} in the long run (steady state, {base.settle_weeks} weeks simulated)",
+        f"  with no circumstance at all: {base.floor:.1%} (no intervention can go below this)",
+        f"target: {outcome} at or under {target:.1%} for {pop.hold_steps} weeks in a row",
+    ]
+    gap = base.steady - target
+    if gap <= 0:
+        lines.append(f"  already met without doing anything: the steady state is {-gap * 100:.1f} points under it")
+    else:
+        lines.append(
+            f"  {gap * 100:.1f} points ({gap / base.steady:.0%}) below the steady state; "
+            f"{(target - base.floor) * 100:.1f} points above the floor"
+        )
+        if target < base.floor:
+            lines.append("  below the floor: no coalition can reach it")
+    lines += ["", _table(spec, base)]
+    return "\n".join(lines)
+
+
+def _table(spec, base) -> str:
+    header = ("circumstance", "stated", "week 0", "steady", "weight", "recorded by", "changed by (authority)")
+    rows: list[tuple[str, ...]] = [header]
+    for c in base.circumstances:
+        recorded = [o.name for o in spec.organizations if c.name in o.records]
+        recorded += [f"{p.name} (community)" for p in spec.community if c.name in p.knows]
+        authority = [o.name for o in spec.organizations if c.name in o.authority]
+        rows.append(
+            (
+                c.name,
+                f"{c.stated:.1%}",
+                f"{c.start:.1%}",
+                f"{c.steady:.1%}",
+                f"{c.weight:+.2f}",
+                ", ".join(recorded) or "nobody",
+                ", ".join(authority) or "nobody",
+            )
+        )
+    rows = [tuple(one_line(x) for x in row) for row in rows]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header) - 2)]
+    out = []
+    for row in rows:
+        cells = [row[i].ljust(w) if i == 0 else row[i].rjust(w) for i, w in enumerate(widths)]
+        out.append("  ".join(cells + list(row[-2:])).rstrip())
+    out.append("stated: the scenario's prevalence, its steady state without `raises`; week 0 and steady: simulated")
+    return "\n".join(out)

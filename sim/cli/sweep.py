@@ -1,4 +1,10 @@
-"""``coalition sweep SPEC --out DIR``: run or resume a parameter sweep."""
+"""``coalition sweep SPEC --out DIR``: run, resume or extend a parameter sweep.
+
+Precedence: a flag (``--replicates``, ``--steps``) overrides the spec's key of the same
+name; the spec's ``[fixed]`` and ``[parameters]`` override the scenario's values; anything
+not given takes the parameter table's default (``sim/model/params.py``), and the run's row
+records every one of them.
+"""
 
 from __future__ import annotations
 
@@ -20,15 +26,19 @@ def shard_value(text: str) -> tuple[int, int]:
 
 def add_parser(subparsers) -> None:
     """Register ``sweep`` on the ``coalition`` command."""
-    from sim.cli.common import positive_int
+    from sim.cli.common import non_negative_int, positive_int
 
-    p = subparsers.add_parser("sweep", help="run or resume a parameter sweep from a TOML spec")
+    p = subparsers.add_parser("sweep", help="run, resume or extend a parameter sweep from a TOML spec")
     p.add_argument("spec", type=Path, help="the sweep spec (TOML), see docs/sweeps.md")
-    p.add_argument("--out", type=Path, required=True, help="the sweep directory (runs/ and manifest.json)")
-    p.add_argument("--workers", type=positive_int, help="local worker processes (default: every core)")
+    p.add_argument("--out", type=Path, required=True, help="the sweep's folder (runs/ and manifest.json)")
+    p.add_argument("--series-out", type=Path, help="folder of the per-step series table (spec: series = true)")
+    p.add_argument(
+        "--organizations-out", type=Path, help="folder of the per-organization table (spec: organizations = true)"
+    )
+    p.add_argument("--workers", type=non_negative_int, help="local worker processes (default: every core; 0: none)")
     p.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://127.0.0.1:8786")
     p.add_argument("--shard", type=shard_value, help="run only block I of N (0-based), e.g. $SLURM_ARRAY_TASK_ID/8")
-    p.add_argument("--replicates", type=positive_int, help="override the spec's replicates")
+    p.add_argument("--replicates", type=positive_int, help="override the spec's replicates (more extend a sweep)")
     p.add_argument("--steps", type=positive_int, help="override the spec's steps")
     p.add_argument("--chunk-size", type=positive_int, help="runs per chunk (default: a few seconds' worth)")
     p.set_defaults(handler=cmd_sweep)
@@ -36,32 +46,35 @@ def add_parser(subparsers) -> None:
 
 def cmd_sweep(args) -> int:
     """Run the sweep and print one line of what was done."""
-    from sim.cli.common import UsageError
-    from sim.model.params import PARAMETERS, ParameterError
+    from sim.cli.common import UsageError, check_horizon, horizon
+    from sim.errors import one_line
     from sim.runs.engine import run_sweep
     from sim.runs.executors import SweepError
     from sim.runs.spec import load_spec
-
-    if args.scheduler and args.workers:
-        raise UsageError("--workers and --scheduler: choose one (a Dask cluster has its own workers)")
-    if args.steps is not None:
-        try:
-            PARAMETERS["steps"].convert(args.steps)
-        except ParameterError as err:
-            raise UsageError(f"--steps: {err}") from None
-    spec = load_spec(args.spec).with_overrides(args.replicates, args.steps)
     from sim.scenario.load import load_scenario
 
-    load_scenario(spec.scenario)  # a bad scenario name fails here, in one line
+    if args.scheduler and args.workers is not None:
+        raise UsageError("--workers and --scheduler: choose one (a Dask cluster has its own workers)")
+    horizon(args.steps, {})
+    spec = load_spec(args.spec).with_overrides(args.replicates, args.steps)
+    check_horizon(args.steps, load_scenario(spec.scenario))
     try:
         report = run_sweep(
-            spec, args.out, workers=args.workers, scheduler=args.scheduler, shard=args.shard, chunk_size=args.chunk_size
+            spec,
+            args.out,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            shard=args.shard,
+            chunk_size=args.chunk_size,
+            series_out=args.series_out,
+            organizations_out=args.organizations_out,
         )
     except SweepError as err:
         raise UsageError(f"sweep {args.spec}: {err}") from None
     where = f" (shard {args.shard[0]}/{args.shard[1]}: {report.in_shard} runs)" if args.shard else ""
+    done = report.already_done + report.ran
     print(
-        f"{report.out / 'runs'}: {report.already_done + report.ran} of {report.in_shard} runs done{where}; "
+        f"{one_line(str(report.out / 'runs'))}: {done} of {report.in_shard} runs done{where}; "
         f"ran {report.ran} in {report.seconds:.1f} s, {report.already_done} were already on disk"
     )
     return 0

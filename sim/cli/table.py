@@ -6,7 +6,17 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.cli.common import UsageError, parse_sets, positive_int, seed_value
+from sim.cli.common import (
+    UsageError,
+    check_horizon,
+    horizon,
+    non_negative_int,
+    parse_sets,
+    positive_int,
+    seed_value,
+    text_columns,
+)
+from sim.errors import one_line
 
 
 def probability(text: str) -> float:
@@ -36,7 +46,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--replicates", type=positive_int, default=16, help="seeded runs per coalition (default 16)")
     p.add_argument("--permutations", type=positive_int, default=24, help="orderings sampled (default 24)")
     p.add_argument("--seed", type=seed_value, default=0, help="master seed (default 0)")
-    p.add_argument("--workers", type=positive_int, default=2, help="processes (default 2)")
+    p.add_argument("--workers", type=non_negative_int, default=2, help="processes (default 2; 0: none)")
     p.add_argument("--threshold", type=probability, default=0.8, help="P(goal) of the smallest coalition (0.8)")
     p.add_argument("--steps", type=positive_int, help="horizon in weeks (default: the scenario's)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a model parameter")
@@ -49,34 +59,42 @@ def add_parser(subparsers) -> None:
 
 
 def cmd_table(args) -> int:
-    """Run the Shapley analysis and print the ranked table."""
+    """Run the Shapley analysis and print the ranked table (the CSV's folder is checked first)."""
+    from sim.runs.outputs import Staged, prepare
+    from sim.runs.progress import Progress, reporting
     from sim.runs.shapley import shapley_table
     from sim.scenario.load import load_scenario
 
     params = parse_sets(args.set)
     if "missing_role" in params and params["missing_role"]:
         raise UsageError("--set missing_role: not allowed here; the table itself removes organizations")
-    if args.steps is not None:
-        params["steps"] = args.steps
+    steps = horizon(args.steps, params)
+    if steps is not None:
+        params["steps"] = steps
     spec = load_scenario(args.scenario)  # a bad name or file: one line, exit 2
+    check_horizon(steps, spec, "--steps" if args.steps is not None else "--set steps")
+    csv = args.csv
+    created = prepare(csv.parent, f"--csv {csv}", files=(csv.name,)) if csv is not None else False
     n = len(spec.organizations)
     coalitions = min(2**n, args.permutations * n + 1)
     print(
         f"running up to {coalitions} coalitions x {args.replicates} replicates on {args.workers} worker(s)...",
         file=sys.stderr,
     )
-    table = shapley_table(
-        args.scenario,
-        replicates=args.replicates,
-        permutations=args.permutations,
-        seed=args.seed,
-        workers=args.workers,
-        threshold=args.threshold,
-        params=params,
-    )
-    print(table.format())
-    if args.csv is not None:
-        args.csv.parent.mkdir(parents=True, exist_ok=True)
-        table.to_frame().to_csv(args.csv, index=False, float_format="%.4f")
-        print(f"wrote {args.csv}")
+    with reporting(Progress("table", coalitions * args.replicates, upto=True)):
+        table = shapley_table(
+            args.scenario,
+            replicates=args.replicates,
+            permutations=args.permutations,
+            seed=args.seed,
+            workers=args.workers,
+            threshold=args.threshold,
+            params=params,
+        )
+    print("\n".join(one_line(line) for line in table.format().splitlines()))
+    if csv is not None:
+        with Staged(csv.parent, f"--csv {csv}", created) as staged:
+            text_columns(table.to_frame()).to_csv(staged.path(csv.name), index=False, float_format="%.4f")
+            staged.commit()
+        print(f"wrote {one_line(csv)}")
     return 0

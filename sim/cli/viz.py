@@ -9,6 +9,7 @@ page works without internet.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import socket
 import subprocess
@@ -89,6 +90,23 @@ def solara_command(host: str, port: int) -> list[str]:
     ]
 
 
+def port_problem(host: str, port: int) -> str | None:
+    """Why the page could not be served on ``host:port`` (None: it can), found by binding it once."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (OSError, UnicodeError) as err:
+        return f"cannot use the address {host!r}: {getattr(err, 'strerror', None) or err}"
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+        try:
+            probe.bind(address)
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                return f"already in use on {host}; stop what serves it or choose another --port"
+            return f"cannot listen on {host}: {err.strerror or err}"
+    return None
+
+
 def cmd_viz(args) -> int:
     """``coalition viz``: check the scenario, then serve the page until interrupted."""
     from sim.cli.common import UsageError
@@ -106,10 +124,12 @@ def cmd_viz(args) -> int:
         env["COALITION_SCENARIO"] = (
             str(Path(args.scenario).resolve()) if Path(args.scenario).is_file() else args.scenario
         )
-    try:
-        import solara  # noqa: F401
-    except ImportError:
-        raise UsageError("the browser page needs the viz extra: pip install -e '.[viz]'") from None
+    from sim.runs.extras import require
+
+    require("solara", "coalition viz")
+    problem = port_problem(args.host, args.port)
+    if problem:
+        raise UsageError(f"--port {args.port}: {problem}")
     print(serving_message(args.host, args.port), flush=True)
     cmd = solara_command(args.host, args.port)
     if os.name == "posix":

@@ -1,28 +1,107 @@
-"""``sim.run``: one run as a plain function, for sweep engines, SALib and notebooks."""
+"""``sim.run``: one run as a plain function, for sweep engines, the EMA workbench, SALib and notebooks.
+
+Results are plain Python scalars (``bool``, ``int``, ``float``, ``str``), never numpy types
+and never ``None``, so any client can store them in an array or a table:
+
+and never None for the headline results:
+
+- ``steps_to_goal`` is a float: the week the goal was reached or, when it was not reached,
+  the week the run ended (the horizon): right-censored, as survival analysis records it, with
+  ``goal_reached`` as the event flag. NaN or None would break the EMA workbench's result
+  arrays and its feature scoring, and SALib's indices; a finite number works everywhere.
+- The signatures' weeks of events that may never happen (``first_commitment``,
+  ``first_share``, ``steps_to_half_gap``) are None when they did not happen, since they have
+  no event flag of their own; :func:`censored` gives them the same rule as ``steps_to_goal``
+  (what :mod:`sim.runs.ema` runs).
+- ``steps`` is the number of weeks run: the horizon, or fewer with ``stop_at_goal``.
+"""
 
 from __future__ import annotations
+
+import numbers
 
 from sim.model.model import CoalitionModel
 from sim.model.reporters import run_summary
 
+EVENT_WEEKS = ("steps_to_goal", "first_commitment", "first_share", "steps_to_half_gap")  # None: never happened
+CENSORED = ("steps_to_goal",)  # censored by sim.run (goal_reached is its event flag)
 
-def run(scenario_name: str = "chicago_absenteeism", steps: int | None = None, rng=None, **params) -> dict:
-    """Run one model to its horizon and return run-level results.
+
+def run(
+    scenario_name: str = "chicago_absenteeism", steps: int | None = None, rng=None, *, stop_at_goal=False, **params
+) -> dict:
+    """Run one model to its horizon (or until the goal, with ``stop_at_goal``) and return run-level results.
 
     Args:
-        scenario_name: a shipped scenario name or a path to a TOML file.
+        scenario_name: a shipped scenario name, a path to a TOML file, or a Scenario.
         steps: horizon in weeks (None: the scenario's).
         rng: the seed (int, numeric string, numpy integer, SeedSequence or None).
+        stop_at_goal: stop as soon as the goal is reached (the results are then those of that week).
         **params: any keyword parameter of :class:`sim.CoalitionModel`.
 
     Returns:
-        A flat dict: the seven headline reporters at the end, plus the signatures
-        (``reach``, ``uptake``, ``money_spent``, ``system_changes``, ``exits``,
-        ``diagnosed_cause``, ``spent_on_<circumstance>``...).
-
+        A flat dict of plain scalars: the seven headline reporters at the end, ``steps`` (weeks
+        run), and the signatures (``reach``, ``uptake``, ``money_spent``, ``system_changes``,
+        ``exits``, ``diagnosed_cause``, ``spent_on_<circumstance>``...). ``steps_to_goal`` is
+        censored at the week the run ended; the other weeks of events are None if they never
+        happened (see the module).
     """
+    model = _ran(scenario_name, steps, rng, stop_at_goal=stop_at_goal, **params)  # no per-step table kept
+    return results(model, censor=CENSORED)
+
+
+def censored(**kwargs) -> dict:
+    """:func:`run` with every week of an event that never happened censored at the week the run ended."""
+    return results(_ran(**kwargs), censor=EVENT_WEEKS)
+
+
+def _ran(scenario_name="chicago_absenteeism", steps=None, rng=None, *, stop_at_goal=False, **params):
     model = CoalitionModel(scenario_name, steps=steps, rng=rng, **params)
-    model.collect_steps = False  # only run-level results are returned: skip the per-step table
+    model.collect_steps = False
+    advance(model, stop_at_goal)
+    return model
+
+
+def advance(model: CoalitionModel, stop_at_goal: bool = False, on_step=None) -> None:
+    """Step ``model`` to its horizon, or until the goal is reached with ``stop_at_goal``.
+
+    Args:
+        model: a model not yet run.
+        stop_at_goal: stop in the week the goal is reached.
+        on_step: called after every week (progress reports).
+    """
     while model.running:
         model.step()
-    return run_summary(model)
+        if on_step is not None:
+            on_step()
+        if stop_at_goal and model.goal_reached:
+            break
+
+
+def results(model: CoalitionModel, censor: tuple = CENSORED) -> dict:
+    """The run-level results of a model that has run, as plain Python scalars (see the module).
+
+    Args:
+        model: a model that has run.
+        censor: the weeks of events given as floats, the week the run ended when the event never
+            happened; the others of :data:`EVENT_WEEKS` stay None (the sweep table's null).
+    """
+    out = {}
+    for name, value in run_summary(model).items():
+        if name in censor:
+            value = float(model.steps if value is None else value)
+        out[name] = plain(value)
+    return out
+
+
+def plain(value):
+    """``value`` as a plain Python scalar (numpy booleans, integers and floats converted)."""
+    if isinstance(value, (bool, str)) or value is None:
+        return value
+    if hasattr(value, "dtype") and value.dtype == bool:
+        return bool(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    return value

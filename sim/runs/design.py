@@ -1,8 +1,13 @@
 """Design points and runs: which parameter values and which seed each ``run_id`` gets.
 
-Run ``i`` is design point ``i // replicates``, replicate ``i % replicates``, seeded from
-``numpy.random.SeedSequence(seed, spawn_key=(i,))``. Everything is computed from ``i``
-alone, so any worker, shard or rerun gives run ``i`` the same values and seed.
+Run ids come in replicate-major blocks: with ``P`` design points, run ``i`` is replicate
+``i // P`` of design point ``i % P``, seeded from ``numpy.random.SeedSequence(seed,
+spawn_key=(i,))``. Everything is computed from ``i`` alone, so any worker, shard or rerun
+gives run ``i`` the same values and seed; and raising ``replicates`` (3 to 20) only adds
+run ids after the existing ones, so the runs already on disk keep their ids and seeds.
+
+Lists under lhs or sobol are options, sampled uniformly: the sampler draws a number in
+``[0, k)`` for ``k`` options and the run takes option ``floor(x)``.
 """
 
 from __future__ import annotations
@@ -12,7 +17,8 @@ import math
 import numpy as np
 
 from sim.model.params import PARAMETERS
-from sim.runs.spec import SweepSpec, n_points
+from sim.runs.extras import require
+from sim.runs.spec import Range, SweepSpec, n_points
 
 
 def run_seed(master: int, run_id: int) -> int:
@@ -40,7 +46,11 @@ class Design:
         self._matrix = None if spec.design == "grid" else self._sample()
 
     def _bounds(self) -> list:
-        return [list(self.spec.parameters[n]) for n in self.names]
+        out = []
+        for name in self.names:
+            values = self.spec.parameters[name]
+            out.append([values.min, values.max] if isinstance(values, Range) else [0.0, float(len(values))])
+        return out
 
     def _sample(self) -> np.ndarray:
         spec = self.spec
@@ -50,12 +60,13 @@ class Design:
             unit = qmc.LatinHypercube(d=len(self.names), rng=np.random.default_rng(spec.seed)).random(spec.samples)
             lo, hi = np.array(self._bounds()).T
             return lo + unit * (hi - lo)
+        require("SALib", 'design = "sobol"')
         from SALib.sample import sobol
 
         return sobol.sample(self.problem(), spec.samples, calc_second_order=spec.second_order, seed=spec.seed)
 
     def problem(self) -> dict:
-        """The SALib problem dict of a lhs or sobol design."""
+        """The SALib problem dict of a lhs or sobol design (options span ``[0, k)``)."""
         return {"num_vars": len(self.names), "names": self.names, "bounds": self._bounds()}
 
     def point(self, j: int) -> dict:
@@ -67,15 +78,18 @@ class Design:
                 j, k = divmod(j, len(options))
                 values[name] = options[k]
             return {n: values[n] for n in self.names}
-        row = self._matrix[j]
         out = {}
-        for name, x in zip(self.names, row, strict=True):
-            out[name] = int(round(float(x))) if PARAMETERS[name].kind == "int" else float(x)
+        for name, x in zip(self.names, self._matrix[j], strict=True):
+            values = self.spec.parameters[name]
+            if not isinstance(values, Range):
+                out[name] = values[min(int(x), len(values) - 1)]
+            else:
+                out[name] = int(round(float(x))) if PARAMETERS[name].kind == "int" else float(x)
         return out
 
     def run(self, run_id: int) -> dict:
-        """Everything a worker needs for run ``run_id``: ids, seed and every parameter."""
-        point, rep = divmod(run_id, self.spec.replicates)
+        """Everything a worker needs for run ``run_id``: ids, seed and the varied and fixed parameters."""
+        rep, point = divmod(run_id, self.n_points)
         return {
             "run_id": run_id,
             "point_id": point,

@@ -3,31 +3,43 @@
 :func:`run_sweep` is what ``coalition sweep`` calls. Results never depend on the number of
 workers, the scheduler, the shard split or interruptions: run ``i`` always gets the same
 parameters and seed (:mod:`sim.runs.design`), and a rerun skips every run_id on disk.
+Every output folder is checked, and every input hashed, before the first run starts.
 """
 
 from __future__ import annotations
 
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from sim.errors import InputError
+from sim.model.params import PARAMETERS
 from sim.runs import executors
 from sim.runs.design import Design, auto_chunk_size, chunked, shard_range
-from sim.runs.series import remove_orphans, run_with_series, series_schema, series_table
+from sim.runs.extras import require
+from sim.runs.outputs import prepare
+from sim.runs.progress import Progress
+from sim.runs.provenance import code_record, file_digest, package_versions, scenario_record
+from sim.runs.record import record
+from sim.runs.series import organizations_schema, organizations_table, remove_orphans, series_schema, series_table
 from sim.runs.spec import SweepSpec
 from sim.runs.storage import (
+    FORMAT,
     ManifestError,
     build_schema,
     check_or_write_manifest,
     clean_temporary,
     done_run_ids,
     part_name,
+    table_row,
     write_part,
     write_table,
 )
+from sim.scenario.load import load_scenario, scenario_path
+
+COMPANIONS = {"series": "--series-out", "organizations": "--organizations-out"}
 
 
 @dataclass
@@ -44,37 +56,38 @@ class SweepReport:
     restarts: int
 
 
-def run_chunk(runs: list[dict], scenario: str, steps: int | None, run_fn=None, series: bool = False) -> tuple:
+def run_chunk(runs: list[dict], scenario, steps: int | None, run_fn=None, options: dict | None = None) -> tuple:
     """Run one chunk in a worker.
 
+    Args:
+        runs: what :meth:`Design.run` gives for each run.
+        scenario: the scenario name or path.
+        steps: the horizon (None: the scenario's).
+        run_fn: the function run per run (default :func:`sim.run`).
+        options: ``stop_at_goal``, ``series``, ``organizations`` (all False by default).
+
     Returns:
-        ``(rows, per_step)``: one flat row per run (ids, seed, parameters, outcomes), and with
-        ``series`` a list of ``(run_id, {reporter: values per step})`` (else None).
+        ``(rows, companions)``: one row per run (ids, seed, parameters, outcomes), and per
+        companion table asked for, a list of ``(run_id, records)``.
     """
-    if run_fn is None and not series:
-        from sim.model.runner import run as run_fn
-    rows: list[dict] = []
-    per_step: list | None = [] if series else None
+    options = options or {}
+    stop, companions = options.get("stop_at_goal", False), [k for k in COMPANIONS if options.get(k)]
+    out: dict = {k: [] for k in companions}
+    rows = []
     for r in runs:
-        if series:
-            result, steps_of_run = run_with_series(scenario, steps, r["seed"], r["params"])
-            assert per_step is not None
-            per_step.append((r["run_id"], steps_of_run))
+        if companions:
+            rec = record(scenario, steps, r["seed"], r["params"], stop_at_goal=stop, **{k: True for k in companions})
+            result = rec.result
+            for k in companions:
+                out[k].append((r["run_id"], rec.per_step if k == "series" else rec.organizations))
+        elif run_fn is None:  # weeks of events that never happened stay None: null in the table
+            result = record(scenario, steps, r["seed"], r["params"], stop_at_goal=stop).result
         else:
-            result = run_fn(scenario_name=scenario, steps=steps, rng=r["seed"], **r["params"])
+            extra = {"stop_at_goal": True} if stop else {}
+            result = run_fn(scenario_name=scenario, steps=steps, rng=r["seed"], **extra, **r["params"])
         ids = {k: r[k] for k in ("run_id", "point_id", "replicate", "seed")}
-        rows.append({**ids, **r["params"], **result})
-    return rows, per_step
-
-
-def _progress(total: int, initial: int, enabled: bool | None):
-    if enabled is None:
-        enabled = sys.stderr.isatty()
-    if not enabled:
-        return None
-    from tqdm import tqdm
-
-    return tqdm(total=total, initial=initial, unit="run", desc="sweep", file=sys.stderr, smoothing=0.1)
+        rows.append({**ids, **r["params"], **table_row(result)})
+    return rows, out
 
 
 def run_sweep(
@@ -87,8 +100,10 @@ def run_sweep(
     chunk_size: int | None = None,
     progress: bool | None = None,
     run_fn=None,
+    series_out=None,
+    organizations_out=None,
 ) -> SweepReport:
-    """Run (or resume) a sweep into ``out``.
+    """Run (or resume, or extend with more replicates) a sweep into ``out``.
 
     Args:
         spec: the checked spec (with any command-line overrides applied).
@@ -98,85 +113,143 @@ def run_sweep(
         scheduler: a Dask scheduler address, e.g. ``tcp://127.0.0.1:8786``.
         shard: ``(i, n)``: run only the i-th of n contiguous blocks of run_ids (0-based i).
         chunk_size: runs per chunk (default: a few seconds' worth).
-        progress: show a progress bar (default: when stderr is a terminal).
+        progress: report progress (default: a bar on a terminal, a line every 30 s otherwise).
         run_fn: the function run per run (default :func:`sim.run`); must pickle.
+        series_out: the root of the per-step series table (needed with ``series = true``).
+        organizations_out: the root of the organizations table (needed with ``organizations = true``).
 
     Returns:
         A :class:`SweepReport`.
 
     Raises:
-        ManifestError: the directory was started with another spec.
+        InputError: an output folder that cannot be used, a missing optional package.
+        ManifestError: the directory holds another sweep, or its inputs changed.
         SweepError: workers kept dying, or a run failed.
     """
     started = time.perf_counter()
-    out = Path(out)
-    runs_dir = out / "runs"
+    roots = _roots(spec, out, series_out, organizations_out)
+    if (spec.series or spec.organizations) and run_fn is not None:
+        raise ValueError("series and organizations tables run the model itself; they cannot be combined with run_fn")
+    scenario = load_scenario(spec.scenario)
+    if scheduler:
+        require("distributed", f"--scheduler {scheduler}")
     design = Design(spec)
     first = design.run(0)
-    if spec.series and run_fn is not None:
-        raise ValueError("series = true runs the model itself; it cannot be combined with run_fn")
-    if spec.series:
-        probe, probe_steps = run_with_series(spec.scenario, 1, first["seed"], first["params"])
-        steps_schema = series_schema(probe_steps)
-    else:
-        probe = (run_fn or _default_run)(scenario_name=spec.scenario, steps=1, rng=first["seed"], **first["params"])
-    schema = build_schema(list(first["params"]), probe)
-    columns = [f"{f.name}: {f.type}" for f in schema]
-    check_or_write_manifest(out, spec.to_dict(), {"n_runs": design.n_runs, "columns": columns})
-    _check_columns(out, columns)
+    options = {"stop_at_goal": spec.stop == "goal", "series": spec.series, "organizations": spec.organizations}
+    probe = record(
+        spec.scenario, 1, first["seed"], first["params"], series=spec.series, organizations=spec.organizations
+    )
+    result = (
+        probe.result
+        if run_fn is None
+        else run_fn(scenario_name=spec.scenario, steps=1, rng=first["seed"], **first["params"])
+    )
+    given = list(first["params"])
+    defaults = {k: v for k, v in probe.parameters.items() if k not in given} | {"steps": spec.steps or scenario.steps}
+    schemas = {"runs": build_schema(given + [k for k in PARAMETERS if k not in given], table_row(result))}
+    if probe.per_step is not None:
+        schemas["series"] = series_schema(probe.per_step)
+    if probe.organizations is not None:
+        schemas["organizations"] = organizations_schema(probe.organizations)
+    manifest = {
+        "format": FORMAT,
+        "spec": spec.to_dict(),
+        "inputs": _inputs(spec, scenario),
+        "code": code_record(),
+        "versions": package_versions(),
+        "n_runs": design.n_runs,
+        "defaults": defaults,
+        "tables": {k: str(v.resolve()) for k, v in roots.items()},
+    }
+    _started_together(roots)
+    for k, root in roots.items():
+        columns = [f"{f.name}: {f.type}" for f in schemas[k]]
+        check_or_write_manifest(root, {**manifest, "dataset": k, "columns": columns})
+    runs_dir = roots["runs"] / "runs"
     runs = shard_range(design.n_runs, shard)
     clean_temporary(runs_dir, runs)
-    remove_orphans(out, runs)
+    for k in roots.keys() - {"runs"}:
+        remove_orphans(roots[k] / k, runs_dir, runs)
     on_disk = done_run_ids(runs_dir)
     already = int(np.count_nonzero((on_disk >= runs.start) & (on_disk < runs.stop))) if len(runs) else 0
     n_todo = len(runs) - already
-    report = SweepReport(out, design.n_runs, len(runs), already, 0, 0, 0.0, 0)
+    report = SweepReport(roots["runs"], design.n_runs, len(runs), already, 0, 0, 0.0, 0)
     if n_todo == 0:
         report.seconds = time.perf_counter() - started
         return report
     todo = (i for i in runs if not _contains(on_disk, i))
     pool = executors.WorkerPool(workers, scheduler)
-    size = chunk_size or auto_chunk_size(n_todo, pool.workers, 0.07 * (spec.steps or 156) / 156)
-    bar = _progress(len(runs), already, progress)
+    size = chunk_size or auto_chunk_size(n_todo, pool.workers, 0.07 * (spec.steps or scenario.steps) / 156)
+    bar = Progress("sweep", len(runs), initial=already, enabled=progress)
 
     def task(chunk: list[int]) -> tuple:
-        return run_chunk, [design.run(i) for i in chunk], spec.scenario, spec.steps, run_fn, spec.series
+        return run_chunk, [design.run(i) for i in chunk], spec.scenario, spec.steps, run_fn, options
 
     def write(chunk: list[int], result) -> None:
-        rows, per_step = result
+        rows, companions = result
         name = part_name(rows)
-        if per_step is not None:  # the series part first: a runs part marks the chunk done
-            write_table(out / "series", name, series_table(per_step, steps_schema))
-        write_part(runs_dir, rows, schema, name)
+        for k, per_run in companions.items():  # companions first: a runs part marks the chunk done
+            table = (series_table if k == "series" else organizations_table)(per_run, schemas[k])
+            write_table(roots[k] / k, name, table)
+        write_part(runs_dir, [defaults | row for row in rows], schemas["runs"], name)
         report.ran += len(rows)
         report.parts += 1
-        if bar is not None:
-            bar.update(len(rows))
+        bar.update(len(rows))
 
     try:
         report.restarts = executors.dispatch(pool, chunked(todo, size), task, write)
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _default_run(**kwargs) -> dict:
-    from sim.model.runner import run
+def _roots(spec: SweepSpec, out, series_out, organizations_out) -> dict[str, Path]:
+    """The root folder of each table, checked: given when asked for, none inside another, writable."""
+    roots = {"runs": Path(out)}
+    for k, given in (("series", series_out), ("organizations", organizations_out)):
+        flag = COMPANIONS[k]
+        if getattr(spec, k) and given is None:
+            raise InputError(f"{k} = true: give the {k} table a folder of its own with {flag} DIR")
+        if given is not None and not getattr(spec, k):
+            raise InputError(f"{flag} {given}: the spec does not record {k}; add {k} = true to it")
+        if given is not None:
+            roots[k] = Path(given)
+    resolved = {k: v.resolve() for k, v in roots.items()}
+    for a in roots:
+        for b in roots:
+            if a < b and (resolved[a].is_relative_to(resolved[b]) or resolved[b].is_relative_to(resolved[a])):
+                flags = {"runs": "--out", **COMPANIONS}
+                raise InputError(
+                    f"{flags[b]} {roots[b]}: the same folder as {flags[a]} {roots[a]} or inside it (or around it); "
+                    "give each table a folder of its own, so that a glob over one never reads the other"
+                )
+    for k, root in roots.items():
+        prepare(root, f"{'--out' if k == 'runs' else COMPANIONS[k]} {root}", files=("manifest.json",), folders=(k,))
+    return roots
 
-    return run(**kwargs)
+
+def _started_together(roots: dict[str, Path]) -> None:
+    """The tables' roots are all new, or all hold this sweep already (never runs here and series elsewhere)."""
+    started = {k for k, root in roots.items() if (root / "manifest.json").exists()}
+    if started and started != set(roots):
+        new = next(k for k in roots if k not in started)
+        old = next(iter(sorted(started)))
+        flags = {"runs": "--out", **COMPANIONS}
+        raise ManifestError(
+            f"{flags[new]} {roots[new]}: a new folder, but this sweep's {old} table was started in {roots[old]}; "
+            "give every folder the sweep was started with, or new folders for all of them"
+        )
+
+
+def _inputs(spec: SweepSpec, scenario) -> dict:
+    path = scenario_path(spec.scenario)
+    inputs = {"scenario": scenario_record(scenario, path.resolve() if path.is_file() else None)}
+    if spec.source:
+        inputs["spec_file"] = {"path": str(Path(spec.source).resolve()), "sha256": file_digest(spec.source)}
+    return inputs
 
 
 def _contains(sorted_ids: np.ndarray, i: int) -> bool:
     k = np.searchsorted(sorted_ids, i)
     return bool(k < sorted_ids.size and sorted_ids[k] == i)
-
-
-def _check_columns(out: Path, columns: list) -> None:
-    import json
-
-    path = out / "manifest.json"
-    old = json.loads(path.read_text()).get("columns")
-    if old is not None and old != columns:
-        raise ManifestError(f"{path}: columns: the model's outputs changed since this sweep started; use a new --out")

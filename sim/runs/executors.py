@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -16,6 +17,8 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from sim.errors import InputError
+from sim.runs import progress
+from sim.runs.extras import require
 
 MAX_RESTARTS = 5
 
@@ -43,7 +46,7 @@ class WorkerPool:
         self.scheduler = scheduler
         self.client = None
         if scheduler:
-            from distributed import Client
+            Client = require("distributed", f"--scheduler {scheduler}").Client  # noqa: N806
 
             try:
                 self.client = Client(scheduler, timeout="20s")
@@ -68,16 +71,38 @@ class WorkerPool:
         ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
         if hasattr(ctx, "set_forkserver_preload"):
             ctx.set_forkserver_preload(["sim.runs.engine", "sim.model.runner"])
-        self.executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        self.executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_worker_signals)
 
     def close(self, wait: bool = True) -> None:
-        """Stop the workers (and disconnect from Dask); ``wait=False`` leaves running tasks behind."""
+        """Stop the workers (and disconnect from Dask).
+
+        ``wait=False`` (after Ctrl-C, SIGTERM or a failed run) does not wait for running
+        chunks: the local worker processes are terminated, so none is left running.
+        """
         if self.client is not None:
             if self.executor is not None:
                 self.executor.shutdown(wait=False)  # ClientExecutor: cancels what is still queued
             self.client.close()
         elif self.executor is not None:
+            if not wait:
+                _terminate(self.executor)
             self.executor.shutdown(wait=wait, cancel_futures=True)
+
+
+def _worker_signals() -> None:
+    """In a worker: Ctrl-C reaches the whole process group, but the parent alone decides what stops."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _terminate(executor: Executor) -> None:
+    """Terminate a process pool's workers now (Python 3.12 has no public call for it)."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
 
 
 class InlineExecutor(Executor):
@@ -106,6 +131,7 @@ def dispatch(
         chunks: lists of work items (run ids or jobs).
         task: ``task(chunk)`` gives ``(function, *args)`` to submit; the function must pickle.
         done: called in this process with each chunk and its result, in the order they finish.
+            Inside :func:`sim.runs.progress.reporting`, each finished chunk's items are counted too.
 
     Returns:
         How many times the workers died and the pool was restarted.
@@ -114,6 +140,7 @@ def dispatch(
         SweepError: a run failed, or workers died more than ``MAX_RESTARTS`` times.
     """
     retryable_errors = retryable()
+    counter = progress.current()
     retry: list[list] = []
     pending: dict = {}
     restarts = 0
@@ -136,6 +163,8 @@ def dispatch(
         except Exception as err:  # a run failed: keep what is done, stop
             raise SweepError(f"runs {chunk[0]}..{chunk[-1]} failed: {type(err).__name__}: {err}") from err
         done(chunk, result)
+        if counter is not None:
+            counter.update(len(chunk))
         return True
 
     finished_cleanly = False

@@ -1,10 +1,13 @@
-"""Optional per-step series: ``DIR/series/``, one part per chunk, next to ``DIR/runs/``.
+"""Companion tables of a sweep: per-step series and organizations' end states.
 
-With ``series = true`` in the spec, every run also records the model's DataCollector
-reporters at every step (step 0 is the state before the first week). A chunk's series part
-is renamed into place *before* its runs part, under the same file name; a runs part marks a
-chunk as done, so a series part without one (a kill between the two renames) is an orphan
-and is removed before the chunk runs again.
+With ``series = true`` every run also records the model's DataCollector reporters at every
+step (step 0 is the state before the first week); with ``organizations = true``, one row per
+organization at the end of the run. Each is a dataset under a root of its own
+(``--series-out``, ``--organizations-out``), so that a glob over one root never mixes tables.
+
+A chunk's companion parts are renamed into place *before* its runs part, under the same file
+name; a runs part marks a chunk as done, so a companion part without one (a kill between
+the renames) is an orphan and is removed before the chunk runs again.
 """
 
 from __future__ import annotations
@@ -13,18 +16,9 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from sim.runs.storage import NULLABLE_INT, clean_temporary
+from sim.runs.storage import NULLABLE_INT, clean_temporary, value_type
 
-
-def run_with_series(scenario: str, steps: int | None, seed: int, params: dict) -> tuple[dict, dict]:
-    """One run as :func:`sim.run` does it, plus its per-step reporters (name -> list of values)."""
-    from sim.model.model import CoalitionModel
-    from sim.model.reporters import run_summary
-
-    model = CoalitionModel(scenario, steps=steps, rng=seed, **params)
-    while model.running:
-        model.step()
-    return run_summary(model), {name: list(values) for name, values in model.datacollector.model_vars.items()}
+ORGANIZATION_NULLABLE = ("joined_step",)
 
 
 def series_schema(probe: dict) -> pa.Schema:
@@ -32,15 +26,8 @@ def series_schema(probe: dict) -> pa.Schema:
     fields = [pa.field("run_id", pa.int64(), nullable=False), pa.field("step", pa.int64(), nullable=False)]
     for name, values in probe.items():
         value = next((v for v in values if v is not None), None)
-        if name in NULLABLE_INT:
-            kind = pa.int64()
-        elif isinstance(value, bool):
-            kind = pa.bool_()
-        elif isinstance(value, str):
-            kind = pa.string()
-        else:
-            kind = pa.float64()
-        fields.append(pa.field(name, kind))
+        kind = value_type(name, value)
+        fields.append(pa.field(name, pa.float64() if kind == pa.int64() and name not in NULLABLE_INT else kind))
     return pa.schema(fields)
 
 
@@ -57,13 +44,31 @@ def series_table(per_run: list[tuple[int, dict]], schema: pa.Schema) -> pa.Table
     return pa.Table.from_pydict(columns, schema=schema)
 
 
-def remove_orphans(out: Path, runs: range) -> None:
-    """Remove series parts of this shard's run_ids that have no runs part of the same name."""
-    series_dir = out / "series"
-    if not series_dir.is_dir():
+def organizations_schema(probe: list[dict]) -> pa.Schema:
+    """run_id, then each organization's columns, typed off the probe run's first organization."""
+    fields = [pa.field("run_id", pa.int64(), nullable=False)]
+    first = probe[0] if probe else {}
+    for name, value in first.items():
+        fields.append(pa.field(name, pa.int64() if name in ORGANIZATION_NULLABLE else value_type(name, value)))
+    return pa.schema(fields)
+
+
+def organizations_table(per_run: list[tuple[int, list]], schema: pa.Schema) -> pa.Table:
+    """One table of the chunk's organizations: ``per_run`` is ``[(run_id, [row per organization]), ...]``."""
+    columns: dict[str, list] = {f.name: [] for f in schema}
+    for run_id, rows in per_run:
+        for row in rows:
+            for name in columns:
+                columns[name].append(run_id if name == "run_id" else row.get(name))
+    return pa.Table.from_pydict(columns, schema=schema)
+
+
+def remove_orphans(parts_dir: Path, runs_dir: Path, runs: range) -> None:
+    """Remove companion parts of this shard's run_ids that have no runs part of the same name."""
+    if not parts_dir.is_dir():
         return
-    for part in series_dir.glob("part-*.parquet"):
+    for part in parts_dir.glob("part-*.parquet"):
         first = int(part.name.split("-")[1])
-        if first in runs and not (out / "runs" / part.name).exists():
+        if first in runs and not (runs_dir / part.name).exists():
             part.unlink(missing_ok=True)
-    clean_temporary(series_dir, runs)
+    clean_temporary(parts_dir, runs)

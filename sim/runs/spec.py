@@ -8,9 +8,10 @@
     seed = 2026
     design = "grid"          # grid | lhs | sobol
     samples = 256            # for lhs and sobol
-    [parameters]             # lists for grid; {min = .., max = ..} ranges for lhs and sobol
+    stop = "horizon"         # or "goal": stop a run in the week it reaches the goal
+    [parameters]             # grid: lists or {start, stop, step}; lhs and sobol: {min, max} or a list of options
     patience = [4, 8, 13, 26, 52]
-    initial_trust = [0.1, 0.3, 0.5, 0.7, 0.9]
+    initial_trust = {start = 0.1, stop = 0.9, step = 0.2}
     [fixed]
     leader = "system"
 
@@ -23,13 +24,16 @@ The spec's own keys are declared once in :class:`SweepSpec`; the names and value
 from __future__ import annotations
 
 import difflib
+import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import Field, ValidationError
+from pydantic import Field, PrivateAttr, ValidationError
 
 from sim.model.params import PARAMETERS, ParameterError
 from sim.scenario.files import parse_toml, read_text
+from sim.scenario.load import load_scenario
 from sim.scenario.locator import Locator
 from sim.scenario.messages import Where, suggest, type_name
 from sim.scenario.spec import Between, Name, Section
@@ -38,6 +42,15 @@ Design = Literal["grid", "lhs", "sobol"]
 DESIGNS = get_args(Design)
 RESERVED = ("steps",)  # set at the top level of the spec, not as a model parameter
 MAX_RUNS = 100_000_000
+MAX_GRID_VALUES = 100_000
+
+
+@dataclass(frozen=True)
+class Range:
+    """A continuous range sampled by lhs and sobol (``{min = .., max = ..}``)."""
+
+    min: float
+    max: float
 
 
 class SweepSpec(Section):
@@ -60,9 +73,17 @@ class SweepSpec(Section):
         64, description="points (lhs) or base sample N (sobol, a power of 2)"
     )
     second_order: bool = Field(False, description="sobol only: sample for second-order indices too")
-    series: bool = Field(False, description="also record every run's per-step reporters (DIR/series)")
+    stop: Literal["horizon", "goal"] = Field("horizon", description='"goal": stop a run when it reaches the goal')
+    series: bool = Field(False, description="also record every run's per-step reporters (--series-out)")
+    organizations: bool = Field(False, description="also record every organization's end state (--organizations-out)")
     parameters: dict[str, Any] = Field(description="what varies: lists (grid) or {min, max} ranges")
     fixed: dict[str, Any] = Field(default_factory=dict, description="the same value in every run")
+    _source: str = PrivateAttr("")
+
+    @property
+    def source(self) -> str:
+        """The spec file it was read from (``""`` when built in code)."""
+        return self._source
 
     def with_overrides(self, replicates: int | None = None, steps: int | None = None) -> SweepSpec:
         """The spec with ``--replicates`` / ``--steps`` from the command line applied."""
@@ -70,22 +91,24 @@ class SweepSpec(Section):
         return self.model_copy(update={k: int(v) for k, v in changes.items() if v is not None})
 
     def to_dict(self) -> dict:
-        """Plain JSON-able content (what the manifest records and compares)."""
-        grid = self.design == "grid"
-        params = {k: (list(v) if grid else {"min": v[0], "max": v[1]}) for k, v in self.parameters.items()}
+        """Plain JSON-able content (what the manifest records and compares); grid ranges as their values."""
+        params = {
+            k: ({"min": v.min, "max": v.max} if isinstance(v, Range) else list(v)) for k, v in self.parameters.items()
+        }
         out = {
             "scenario": self.scenario,
             "steps": self.steps,
             "replicates": self.replicates,
             "seed": self.seed,
             "design": self.design,
-            "samples": None if grid else self.samples,
+            "samples": None if self.design == "grid" else self.samples,
             "second_order": self.second_order if self.design == "sobol" else None,
             "parameters": params,
             "fixed": dict(self.fixed),
         }
-        if self.series:  # only when asked, so that older manifests still match
-            out["series"] = True
+        for key, default in (("stop", "horizon"), ("series", False), ("organizations", False)):
+            if getattr(self, key) != default:  # only when asked, so that plain specs read as before
+                out[key] = getattr(self, key)
         return out
 
 
@@ -99,7 +122,9 @@ def load_spec(path) -> SweepSpec:
     label = str(path)
     text = read_text(path, label)
     data = parse_toml(text, label, "a sweep spec (scenario, seed, [parameters])")
-    return parse_spec(data, label, base=path.parent, text=text)
+    spec = parse_spec(data, label, base=path.parent, text=text)
+    spec._source = str(path)
+    return spec
 
 
 def parse_spec(data: dict, label: str = "<spec>", base: Path | None = None, text: str | None = None) -> SweepSpec:
@@ -127,6 +152,13 @@ def parse_spec(data: dict, label: str = "<spec>", base: Path | None = None, text
             where.fail(("fixed", name), f"expected a single value, got {type_name(value)}")
         fixed[name] = _convert(where, ("fixed", name), name, value)
     spec = spec.model_copy(update={"scenario": scenario, "parameters": varied, "fixed": fixed})
+    hold = load_scenario(spec.scenario).population.hold_steps  # a bad scenario fails here, in one line
+    if spec.steps is not None and spec.steps < hold:
+        where.fail(
+            ("steps",),
+            f"{spec.steps} weeks is shorter than the scenario's population.hold_steps = {hold}; the goal could "
+            "never be reached",
+        )
     if n_points(spec) * spec.replicates > MAX_RUNS:
         where.fail(("replicates",), f"{n_points(spec) * spec.replicates} runs is more than {MAX_RUNS}; split the sweep")
     return spec
@@ -135,10 +167,7 @@ def parse_spec(data: dict, label: str = "<spec>", base: Path | None = None, text
 def n_points(spec: SweepSpec) -> int:
     """Number of design points (runs = points x replicates)."""
     if spec.design == "grid":
-        n = 1
-        for values in spec.parameters.values():
-            n *= len(values)
-        return n
+        return math.prod(len(values) for values in spec.parameters.values())
     if spec.design == "lhs":
         return spec.samples
     d = len(spec.parameters)
@@ -162,31 +191,62 @@ def _convert(where: Where, loc: tuple, name: str, value):
 
 
 def _parameter(where: Where, name: str, value, design: str):
+    """A grid's values (a tuple), a :class:`Range` or a tuple of options to sample (lhs, sobol)."""
     loc = ("parameters", name)
     _known(where, loc, name)
     p = PARAMETERS[name]
-    if design == "grid":
-        if not isinstance(value, list):
-            where.fail(loc, "expected a list of values for a grid, e.g. [4, 8, 13]")
-        if not value:
-            where.fail(loc, "empty list; give at least one value")
-        for i, v in enumerate(value):
-            if isinstance(v, (list, dict)):
-                where.fail((*loc, i), "expected a single value")
-        return tuple(_convert(where, (*loc, i), name, v) for i, v in enumerate(value))
-    if p.kind not in ("int", "float"):
-        where.fail(loc, f'{design} samples numbers; {name} is a {p.kind}: put it in [fixed] or use design = "grid"')
+    if isinstance(value, list):
+        return _options(where, loc, name, value)
     if not isinstance(value, dict):
-        where.fail(loc, f"expected a range {{min = .., max = ..}} for {design}")
-    for key in value:
-        if key not in ("min", "max"):
-            where.fail((*loc, key), f"unknown key; {suggest(key, ('min', 'max'))}")
-    bounds = []
-    for key in ("min", "max"):
-        if key not in value:
-            where.fail((*loc, key), "missing required field")
-        bounds.append(_convert(where, (*loc, key), name, value[key]))
-    lo, hi = bounds
+        shapes = "a list of values or {start, stop, step}" if design == "grid" else "{min = .., max = ..} or a list"
+        where.fail(loc, f"expected {shapes} for {design}, e.g. [4, 8, 13]")
+    if design == "grid":
+        return _steps(where, loc, name, value)
+    if p.kind not in ("int", "float"):
+        where.fail(
+            loc, f"{name} is a {p.kind}: give its options as a list, e.g. {list(p.choices)[:2] or [True, False]}"
+        )
+    _exactly(where, loc, value, ("min", "max"))
+    lo, hi = (_convert(where, (*loc, key), name, value[key]) for key in ("min", "max"))
     if not lo < hi:
         where.fail((*loc, "min"), f"{lo:g} is not below max {hi:g}")
-    return (float(lo), float(hi))
+    return Range(float(lo), float(hi))
+
+
+def _exactly(where: Where, loc: tuple, value: dict, keys: tuple) -> None:
+    """The table ``value`` has every one of ``keys`` and nothing else."""
+    for key in value:
+        if key not in keys:
+            where.fail((*loc, key), f"unknown key; {suggest(key, keys)}")
+    for key in keys:
+        if key not in value:
+            where.fail((*loc, key), "missing required field")
+
+
+def _options(where: Where, loc: tuple, name: str, value: list) -> tuple:
+    if not value:
+        where.fail(loc, "empty list; give at least one value")
+    for i, v in enumerate(value):
+        if isinstance(v, (list, dict)):
+            where.fail((*loc, i), "expected a single value")
+    return tuple(_convert(where, (*loc, i), name, v) for i, v in enumerate(value))
+
+
+def _steps(where: Where, loc: tuple, name: str, value: dict) -> tuple:
+    """``{start, stop, step}``: start, start + step, ... up to stop, both ends included (as BehaviorSpace)."""
+    kind = PARAMETERS[name].kind
+    if kind not in ("int", "float"):
+        where.fail(
+            loc, f"{name} is a {kind}: list its values, e.g. {list(PARAMETERS[name].choices)[:2] or [True, False]}"
+        )
+    _exactly(where, loc, value, ("start", "stop", "step"))
+    start, stop = (_convert(where, (*loc, key), name, value[key]) for key in ("start", "stop"))
+    step = value["step"]
+    if isinstance(step, bool) or not isinstance(step, (int, float)) or not math.isfinite(step) or step <= 0:
+        where.fail((*loc, "step"), f"expected a positive number, got {type_name(step)}")
+    if stop < start:
+        where.fail((*loc, "stop"), f"{stop:g} is below start {start:g}")
+    count = math.floor((stop - start) / step + 1e-9) + 1
+    if count > MAX_GRID_VALUES:
+        where.fail(loc, f"{count} values; at most {MAX_GRID_VALUES} a parameter")
+    return tuple(_convert(where, loc, name, round(start + i * step, 12)) for i in range(count))

@@ -1,17 +1,21 @@
-"""On disk: ``DIR/manifest.json`` and ``DIR/runs/part-*.parquet``, one explicit schema.
+"""On disk: a root folder holds ``manifest.json`` and one dataset of Parquet parts beside it.
 
-Each finished chunk becomes one Parquet part, written to a temporary file whose name
-starts with ``.`` (readers of ``runs/`` skip it) and then renamed with :func:`os.replace`,
-so a part is either complete or absent. The manifest sits beside ``runs/``, not in it.
+The runs table is ``DIR/runs/part-*.parquet`` (``--out DIR``); the optional series and
+organizations tables are datasets of their own under roots of their own (``--series-out``,
+``--organizations-out``), so ``DIR/**/*.parquet`` only ever holds one table.
+
+Each finished chunk becomes one Parquet part, written to a temporary file whose name starts
+with ``.`` (readers skip it) and then renamed with :func:`os.replace`, so a part is either
+complete or absent. Every root's manifest records the spec, the inputs' hashes and the code
+(:mod:`sim.runs.provenance`); a resume or another shard that brings anything else is refused.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import platform
 import uuid
-from importlib import metadata
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -20,20 +24,24 @@ import pyarrow.parquet as pq
 
 from sim.errors import InputError
 from sim.model.params import PARAMETERS
+from sim.model.runner import EVENT_WEEKS
+from sim.runs.outputs import OutputError, why
+from sim.runs.provenance import differences
+
+FORMAT = 2  # 2: run ids in replicate-major blocks, provenance recorded
+ID_FIELDS = [("run_id", pa.int64()), ("point_id", pa.int64()), ("replicate", pa.int64()), ("seed", pa.int64())]
+# weeks of events that may never happen: null in the table
+NULLABLE_INT = EVENT_WEEKS
+KIND_TYPES = {"int": pa.int64(), "float": pa.float64(), "choice": pa.string(), "bool": pa.bool_()}
+REUSE = "rerun with the original spec and inputs, or use a new --out directory"
 
 
 class ManifestError(InputError):
     """A sweep directory that holds another sweep, or no manifest beside its results."""
 
 
-ID_FIELDS = [("run_id", pa.int64()), ("point_id", pa.int64()), ("replicate", pa.int64()), ("seed", pa.int64())]
-# outcomes whose type cannot be read off one value: they may be None
-NULLABLE_INT = ("steps_to_goal", "first_commitment")
-KIND_TYPES = {"int": pa.int64(), "float": pa.float64(), "choice": pa.string(), "bool": pa.bool_()}
-PACKAGES = ("coalition", "mesa", "numpy", "pandas", "pyarrow", "scipy", "networkx", "SALib", "dask", "distributed")
-
-
-def _value_type(name: str, value) -> pa.DataType:
+def value_type(name: str, value) -> pa.DataType:
+    """The Arrow type of an outcome, read off one value."""
     if name in NULLABLE_INT:
         return pa.int64()
     if isinstance(value, bool):
@@ -49,14 +57,30 @@ def build_schema(param_names: list, probe: dict) -> pa.Schema:
     """The schema of every part: ids, parameters (typed from :data:`sim.params.PARAMETERS`), outcomes.
 
     Args:
-        param_names: varied then fixed parameter names.
+        param_names: every parameter column, in order.
         probe: the result dict of a short run, for the outcome names and types.
     """
     fields = [pa.field(n, t, nullable=False) for n, t in ID_FIELDS]
     fields += [pa.field(n, KIND_TYPES[PARAMETERS[n].kind]) for n in param_names]
     taken = {f.name for f in fields}
-    fields += [pa.field(n, _value_type(n, v)) for n, v in probe.items() if n not in taken]
+    fields += [pa.field(n, value_type(n, v)) for n, v in probe.items() if n not in taken]
     return pa.schema(fields)
+
+
+def table_row(result: dict) -> dict:
+    """A run's result as a row: weeks as integers (null: never happened), ``steps`` (weeks run) as ``steps_run``.
+
+    The ``steps`` column of the table is the horizon, a parameter like the others.
+    """
+    row = dict(result)
+    if "steps" in row:
+        row["steps_run"] = row.pop("steps")
+    for name in NULLABLE_INT:
+        if row.get(name) is not None:
+            row[name] = int(row[name])
+    if "steps_to_goal" in row and row.get("goal_reached") is False:
+        row["steps_to_goal"] = None  # a censored value from a run_fn like sim.run
+    return row
 
 
 def part_name(rows: list[dict]) -> str:
@@ -66,13 +90,23 @@ def part_name(rows: list[dict]) -> str:
 
 
 def write_table(directory: Path, name: str, table: pa.Table) -> Path:
-    """Write ``table`` as ``directory/name`` atomically: a ``.``-prefixed temporary file, then a rename."""
-    directory.mkdir(parents=True, exist_ok=True)
+    """Write ``table`` as ``directory/name`` atomically: a ``.``-prefixed temporary file, then a rename.
+
+    Raises:
+        OutputError: the disk is full, the folder vanished... (the temporary file is removed).
+    """
     tmp = directory / f".{name}.tmp"
-    pq.write_table(table, tmp)
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, directory / name)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table, tmp)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, directory / name)
+    except BaseException as err:
+        tmp.unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise OutputError(f"{directory}: cannot write {name}: {why(err)}") from None
+        raise
     return directory / name
 
 
@@ -102,40 +136,73 @@ def clean_temporary(directory: Path, runs: range) -> None:
                 tmp.unlink(missing_ok=True)
 
 
-def package_versions() -> dict:
-    """Versions of Python and the packages that shape results."""
-    out = {"python": platform.python_version()}
-    for name in PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            pass
-    return out
+def check_or_write_manifest(root: Path, manifest: dict) -> None:
+    """Write ``root/manifest.json``, or check that the sweep already there is this one.
 
+    More replicates than recorded extend the sweep (the manifest is updated); anything else
+    that differs is refused.
 
-def check_or_write_manifest(out: Path, spec_dict: dict, extra: dict) -> None:
-    """Write ``DIR/manifest.json``, or refuse a directory started with a different spec.
+    Args:
+        root: the dataset's root folder.
+        manifest: ``dataset``, ``spec``, ``inputs``, ``code``, ``n_runs``, ``columns``... of this call.
 
     Raises:
-        ManifestError: the directory holds another sweep.
+        ManifestError: one line naming what changed.
     """
-    path = out / "manifest.json"
+    path = root / "manifest.json"
     if path.exists():
         try:
-            old = json.loads(path.read_text())["spec"]
+            old = json.loads(path.read_text())
+            old["spec"]["replicates"]
         except (OSError, ValueError, KeyError, TypeError):
             raise ManifestError(f"{path}: (file): not a sweep manifest; use another --out directory") from None
-        if old != spec_dict:
-            changed = sorted(k for k in set(old) | set(spec_dict) if old.get(k) != spec_dict.get(k))
-            raise ManifestError(
-                f"{path}: spec: this directory was started with a different spec (changed: {', '.join(changed)}); "
-                "rerun with the original spec or use a new --out directory"
-            )
-        return
-    if any((out / "runs").glob("part-*.parquet")):
-        raise ManifestError(f"{out}: runs: holds results but no manifest.json; use a new --out directory")
-    out.mkdir(parents=True, exist_ok=True)
-    manifest = {"spec": spec_dict, "versions": package_versions(), **extra}
-    tmp = out / f".manifest-{uuid.uuid4().hex[:8]}.json.tmp"
-    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n")
-    os.replace(tmp, path)  # concurrent shards write the same spec: last one wins, harmlessly
+        problem = _mismatch(old, manifest)
+        if problem:
+            raise ManifestError(f"{path}: {problem}")
+        if manifest["spec"]["replicates"] == old["spec"]["replicates"]:
+            return
+        manifest = {**manifest, "started": old.get("started"), "extended": _now()}
+    elif any((root / manifest["dataset"]).glob("part-*.parquet")):
+        raise ManifestError(f"{root}: {manifest['dataset']}: holds results but no manifest.json; use a new directory")
+    else:
+        manifest = {**manifest, "started": _now()}
+    tmp = root / f".manifest-{uuid.uuid4().hex[:8]}.json.tmp"
+    try:
+        tmp.write_text(json.dumps(manifest, indent=2) + "\n")
+        os.replace(tmp, path)  # concurrent shards write the same content: last one wins, harmlessly
+    except BaseException as err:
+        tmp.unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise OutputError(f"{path}: cannot write: {why(err)}") from None
+        raise
+
+
+def _mismatch(old: dict, new: dict) -> str | None:
+    """Why the sweep recorded in ``old`` cannot take this call's runs (None: it can)."""
+    if old.get("format") != FORMAT:
+        return (
+            "format: started by an older version of coalition, which numbered runs differently and recorded "
+            "no provenance; use a new --out directory"
+        )
+    if old.get("dataset", "runs") != new["dataset"]:
+        return f"dataset: holds the {old.get('dataset')} table of a sweep, not its {new['dataset']}; use another folder"
+    spec_old, spec_new = dict(old["spec"]), dict(new["spec"])
+    before, now = spec_old.pop("replicates"), spec_new.pop("replicates")
+    if spec_old != spec_new:
+        changed = sorted(k for k in set(spec_old) | set(spec_new) if spec_old.get(k) != spec_new.get(k))
+        return f"spec: this directory was started with a different spec (changed: {', '.join(changed)}); {REUSE}"
+    if now < before:
+        return (
+            f"replicates: this sweep already has {before} replicates a point; ask for at least {before} "
+            "(more replicates add runs, fewer would leave the extra ones in the table)"
+        )
+    changes = differences(old, new)
+    if changes:
+        return f"inputs: {'; '.join(changes)}; {REUSE}"
+    if old.get("columns") is not None and old["columns"] != new["columns"]:
+        return "columns: the model's outputs changed since this sweep started; use a new --out directory"
+    return None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,156 @@
+"""Safe output paths: checked before any work starts, written whole or not at all.
+
+- :func:`safe_name` turns a scenario's name into a file name (``../../tmp/x`` becomes
+  ``tmp_x``), and :func:`child` refuses anything that would land outside its folder.
+- :func:`prepare` checks, before a run, that a folder can be created and written and that
+  nothing (a folder, a pipe) stands where a file will go; a problem is one line
+  (:class:`OutputError`, exit status 2).
+- :class:`Staged` writes files under temporary names (starting with ``.``) and renames them
+  into place only when all are written; on any failure, or Ctrl-C, the temporary files are
+  removed, and so is a folder that was created for them and is still empty.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import re
+import stat
+import tempfile
+import unicodedata
+import uuid
+from pathlib import Path
+
+from sim.errors import InputError
+
+MAX_NAME = 80
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class OutputError(InputError):
+    """An output path that cannot be written; one line naming the path and why."""
+
+
+def safe_name(text: str, fallback: str = "scenario") -> str:
+    """A file name made from ``text``: letters, digits, ``.``, ``_`` and ``-`` only, never hidden or empty."""
+    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    name = _UNSAFE.sub("_", ascii_text).strip("._-")[:MAX_NAME].strip("._-")
+    return name or fallback
+
+
+def child(folder: Path, name: str) -> Path:
+    """``folder / safe_name(name)``, checked to lie inside ``folder``."""
+    path = Path(folder) / safe_name(name)
+    if not path.resolve().is_relative_to(Path(folder).resolve()):
+        raise OutputError(f"{name!r}: would be written outside {folder}; choose --out")
+    return path
+
+
+def why(err: OSError) -> str:
+    """An OSError in words, without the traceback."""
+    words = {
+        errno.EACCES: "permission denied",
+        errno.EROFS: "read-only file system",
+        errno.ENOSPC: "no space left on the device",
+        errno.EDQUOT: "disk quota exceeded",
+        errno.ENOTDIR: "a part of the path is a file, not a folder",
+        errno.EEXIST: "exists and is not a folder",
+        errno.ENAMETOOLONG: "the name is too long",
+        errno.ELOOP: "a symbolic link that loops",
+        errno.EISDIR: "is a folder",
+    }
+    return words.get(err.errno or 0, err.strerror or str(err))
+
+
+def prepare(folder, label: str, files=(), folders=()) -> bool:
+    """Create ``folder`` if needed and check it can take ``files``; return True if it was created.
+
+    Args:
+        folder: the output folder.
+        label: how the user named it, for messages (``--out out/x``).
+        files: names of the files that will be written into it.
+        folders: names of the folders that will be made in it.
+
+    Raises:
+        OutputError: the folder cannot be created or written, or something that is not a
+            regular file stands where one of ``files`` goes.
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{label}: exists and is not a folder; choose another --out")
+    created = not folder.exists()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".probe-", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as err:
+        raise OutputError(f"{label}: cannot write there: {why(err)}") from None
+    for name in files:
+        _check_file(folder / name, label)
+    for name in folders:
+        if (folder / name).exists() and not (folder / name).is_dir():
+            raise OutputError(f"{label}: {name}: a file stands where this folder goes; remove it or choose another")
+    return created
+
+
+def _check_file(path: Path, label: str) -> None:
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return
+    except OSError as err:
+        raise OutputError(f"{label}: {path.name}: {why(err)}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise OutputError(f"{label}: {path.name}: a folder stands where this file goes; remove it or choose another")
+    if not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)):
+        raise OutputError(f"{label}: {path.name}: not a regular file (a pipe, socket or device); choose another")
+
+
+class Staged:
+    """Files written under temporary names, renamed into place together by :meth:`commit`.
+
+    Use as a context manager: leaving the block without :meth:`commit` (an error, Ctrl-C,
+    SIGTERM) removes every temporary file, and the folder too if ``created`` and empty.
+
+    Args:
+        folder: where the files go (already checked by :func:`prepare`).
+        label: how the user named it, for messages.
+        created: the folder was created for these files.
+    """
+
+    def __init__(self, folder, label: str, created: bool = False):
+        self.folder, self.label, self.created = Path(folder), label, created
+        self.staged: dict[Path, Path] = {}
+        self.done = False
+
+    def path(self, name: str) -> Path:
+        """The temporary path to write ``name`` to."""
+        final = self.folder / name
+        tmp = self.folder / f".{name}.{uuid.uuid4().hex[:8]}.tmp"
+        self.staged[final] = tmp
+        return tmp
+
+    def commit(self) -> list[Path]:
+        """Rename every staged file into place; return the final paths."""
+        try:
+            for final, tmp in self.staged.items():
+                os.replace(tmp, final)
+        except OSError as err:
+            raise OutputError(f"{self.label}: {final.name}: cannot write: {why(err)}") from None
+        self.done = True
+        return list(self.staged)
+
+    def __enter__(self) -> Staged:
+        return self
+
+    def __exit__(self, kind, err, tb) -> None:
+        if not self.done:
+            for tmp in self.staged.values():
+                tmp.unlink(missing_ok=True)
+            if self.created:
+                with contextlib.suppress(OSError):
+                    self.folder.rmdir()  # only if still empty
+        if isinstance(err, OSError):
+            raise OutputError(f"{self.label}: cannot write: {why(err)}") from None

@@ -1,0 +1,121 @@
+"""Where a sweep's results come from: the inputs' content hashes, the code, the versions.
+
+A sweep directory's manifest records, besides the spec:
+
+- ``inputs``: every file the results depend on, with its path and SHA-256: the spec file
+  (as given), and the scenario, both as the file's bytes (``sha256``) and as its checked
+  content (``content_sha256``: the resolved scenario, defaults included, as canonical
+  JSON, so that an edited comment does not count as a change but an edited value does);
+- ``code``: the package version, the source revision (``git`` commit, and whether the
+  working tree had changes) where there is one, and ``sha256``, a hash of the source files
+  that make the numbers (``sim/model``, ``sim/scenario``, ``sim/runs/design.py``);
+- ``versions``: Python's and the packages' that shape results.
+
+:func:`differences` compares what a resume or another shard brings with what the manifest
+recorded and says, in words, what changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+SIM = Path(__file__).resolve().parents[1]
+MODEL_SOURCES = ("model", "scenario", "runs/design.py")
+PACKAGES = ("coalition", "mesa", "numpy", "pandas", "pyarrow", "scipy", "networkx", "SALib", "dask", "distributed")
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex SHA-256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_digest(path) -> str | None:
+    """Hex SHA-256 of a file's bytes (None if it cannot be read)."""
+    try:
+        return sha256_bytes(Path(path).read_bytes())
+    except OSError:
+        return None
+
+
+def scenario_record(scenario, path) -> dict:
+    """The scenario's path, file hash and content hash (the checked scenario as canonical JSON)."""
+    content = json.dumps(scenario.model_dump(mode="json", by_alias=True), sort_keys=True, separators=(",", ":"))
+    return {
+        "name": scenario.name,
+        "path": str(path) if path else None,
+        "sha256": file_digest(path) if path else None,
+        "content_sha256": sha256_bytes(content.encode()),
+    }
+
+
+def code_record() -> dict:
+    """The package version, the source revision if any, and the hash of the code that makes the numbers."""
+    digest = hashlib.sha256()
+    for part in MODEL_SOURCES:
+        base = SIM / part
+        for path in sorted(base.rglob("*.py")) if base.is_dir() else [base]:
+            digest.update(path.relative_to(SIM).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return {"coalition": _version("coalition"), **git_revision(SIM), "sha256": digest.hexdigest()}
+
+
+def git_revision(folder: Path) -> dict:
+    """``{"revision": commit, "dirty": bool}`` of the git checkout holding ``folder``, or ``{}``."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=True
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "-C", str(folder), "status", "--porcelain", "--untracked-files=no", "--", "."],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    return {"revision": head, "dirty": bool(status.strip())}
+
+
+def _version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def package_versions() -> dict:
+    """Versions of Python and the packages that shape results."""
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        version = _version(name)
+        if version is not None:
+            out[name] = version
+    return out
+
+
+def differences(old: dict, new: dict) -> list[str]:
+    """What differs between two manifests' ``inputs`` and ``code``, in words (empty: the same)."""
+    out = []
+    before, now = old.get("inputs", {}).get("scenario", {}), new["inputs"]["scenario"]
+    if before.get("content_sha256") != now["content_sha256"]:
+        out.append(
+            f"the scenario {now['path'] or now['name']} changed since this sweep started "
+            f"(content sha256 {str(before.get('content_sha256'))[:12]} -> {now['content_sha256'][:12]})"
+        )
+    code_before, code_now = old.get("code", {}), new["code"]
+    if code_before.get("sha256") != code_now["sha256"]:
+        out.append(
+            f"the model's code changed since this sweep started (coalition {_code_name(code_before)} -> "
+            f"{_code_name(code_now)}, source sha256 {str(code_before.get('sha256'))[:12]} -> {code_now['sha256'][:12]})"
+        )
+    return out
+
+
+def _code_name(code: dict) -> str:
+    revision = str(code.get("revision") or "")[:10]
+    return " ".join(filter(None, [str(code.get("coalition")), revision, "with changes" if code.get("dirty") else ""]))

@@ -1,0 +1,216 @@
+"""What the CLI writes: only inside the chosen folder, checked before the run, whole or not at all."""
+
+import io
+import json
+import socket
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.cli.main import main
+from sim.runs import progress
+from sim.runs.outputs import safe_name
+from sim.scenario.load import SCENARIO_DIR, load_scenario
+
+SMALL = (SCENARIO_DIR / "single_agency.toml").read_text(encoding="utf-8")
+
+
+def one_error(capsys, argv):
+    code = main([str(a) for a in argv])
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 1 and lines[0].startswith("error: "), err
+    return lines[0]
+
+
+def named(tmp_path, name):
+    """single_agency under another [scenario] name."""
+    path = tmp_path / "named.toml"
+    path.write_text(SMALL.replace('name = "single_agency"', f"name = {json.dumps(name)}"), encoding="utf-8")
+    assert load_scenario(path).name == name
+    return path
+
+
+@pytest.mark.parametrize("name", ["../../../../tmp/escape", "/tmp/absolute", "..", "a/../../b", "C:\\\\x", "é ü"])
+def test_a_scenario_name_never_leads_outside_out(tmp_path, monkeypatch, capsys, name):
+    monkeypatch.chdir(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    scenario = named(tmp_path, name)
+    before = set(tmp_path.rglob("*"))
+    assert main(["run", scenario, "--steps", "8"]) == 0
+    created = {p for p in set(tmp_path.rglob("*")) - before if p.is_file()}
+    assert created and all(p.is_relative_to(work / "out") for p in created), created
+    assert {p.name for p in created} == {"steps.csv", "organizations.csv", "run.png"}
+    assert (work / "out" / safe_name(name)).is_dir()
+    assert "wrote out/" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("../../x", "x"), ("/etc/passwd", "etc_passwd"), ("", "scenario"), ("...", "scenario"), ("a b\x00c", "a_b_c")],
+)
+def test_safe_names(text, expected):
+    assert safe_name(text) == expected
+
+
+def run_without_model(monkeypatch):
+    """Make any model construction fail the test: the checks must come first."""
+
+    def tripwire(*args, **kwargs):
+        raise AssertionError("the run started before the output was checked")
+
+    monkeypatch.setattr("sim.model.model.CoalitionModel.__init__", tripwire)
+
+
+@pytest.mark.parametrize("case", ["file", "parent_file", "png_folder", "csv_fifo", "read_only"])
+def test_each_write_error_is_one_line_before_the_run(tmp_path, monkeypatch, capsys, case):
+    import os
+
+    out = tmp_path / "out"
+    if case == "file":
+        out.write_text("x")
+    elif case == "parent_file":
+        (tmp_path / "f").write_text("x")
+        out = tmp_path / "f" / "out"
+    elif case == "png_folder":
+        (out / "run.png").mkdir(parents=True)
+    elif case == "csv_fifo":
+        out.mkdir()
+        os.mkfifo(out / "steps.csv")
+    else:
+        out = Path("/proc/coalition-out")  # not writable, even for root
+    run_without_model(monkeypatch)
+    line = one_error(capsys, ["run", "single_agency", "--steps", "8", "--out", out])
+    assert f"--out {out}" in line
+    if case == "png_folder":
+        assert sorted(p.name for p in out.iterdir()) == ["run.png"], "nothing else written"
+
+
+def test_a_write_error_after_the_run_leaves_no_partial_files(tmp_path, monkeypatch, capsys):
+    def full_disk(self, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("matplotlib.figure.Figure.savefig", full_disk)
+    out = tmp_path / "new" / "out"
+    line = one_error(capsys, ["run", "single_agency", "--steps", "8", "--out", out])
+    assert "no space left" in line
+    assert not out.exists(), "the folder made for the run is removed with its temporary files"
+
+
+def test_table_csv_is_checked_before_the_computation(tmp_path, monkeypatch, capsys):
+    (tmp_path / "t.csv").mkdir()
+    run_without_model(monkeypatch)
+    assert "a folder stands where this file goes" in one_error(
+        capsys, ["table", "single_agency", "--csv", tmp_path / "t.csv"]
+    )
+    (tmp_path / "file").write_text("x")
+    assert "--csv" in one_error(capsys, ["table", "single_agency", "--csv", tmp_path / "file" / "t.csv"])
+
+
+def test_sweep_out_is_checked_before_the_first_run(tmp_path, monkeypatch, capsys):
+    spec = tmp_path / "s.toml"
+    spec.write_text('scenario = "single_agency"\nsteps = 8\nseed = 1\n[parameters]\npatience = [4]\n')
+    (tmp_path / "file").write_text("x")
+    run_without_model(monkeypatch)
+    assert "exists and is not a folder" in one_error(capsys, ["sweep", spec, "--out", tmp_path / "file"])
+    (tmp_path / "o" / "runs").mkdir(parents=True)
+    (tmp_path / "o" / "manifest.json").mkdir()
+    assert "manifest.json: a folder stands" in one_error(capsys, ["sweep", spec, "--out", tmp_path / "o"])
+    assert "cannot write there" in one_error(capsys, ["sweep", spec, "--out", "/proc/coalition-sweep"])
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["run", "--steps", "9", "--set", "steps=10"], "two horizons"),
+        (["run", "--set", "patience=5", "--set", "patience=6"], "given twice"),
+        (["run", "--steps", "3"], "shorter than the scenario's population.hold_steps = 8"),
+        (["run", "--set", "steps=3"], "--set steps 3: shorter"),
+        (["run", "--steps", "10001"], "above the maximum"),
+        (["table", "single_agency", "--steps", "4", "--set", "steps=9"], "two horizons"),
+        (["scenarios", "show", "single_agency", "--steps", "2"], "shorter"),
+    ],
+)
+def test_conflicting_or_impossible_flags_are_refused(capsys, monkeypatch, argv, words):
+    run_without_model(monkeypatch)
+    assert words in one_error(capsys, argv)
+
+
+def test_control_characters_never_reach_the_terminal(tmp_path, capsys):
+    line = one_error(capsys, ["run", "no\x1b[31mred\nline\x00"])
+    assert "\x1b" not in line and "\x00" not in line and "\\x1b" in line
+    assert main(["frobnicate\x1b[2J"]) == 2
+    assert "\x1b" not in capsys.readouterr().err
+
+
+def test_a_long_run_reports_progress_when_not_on_a_terminal(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(progress, "EVERY", 0.0)  # a line at every week instead of every 30 s
+    assert main(["run", "single_agency", "--steps", "9", "--out", tmp_path]) == 0
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("run: ")]
+    assert len(lines) == 9 and lines[-1].startswith("run: 9/9 weeks (100%)"), lines
+
+
+def test_the_plain_progress_line():
+    stream = io.StringIO()
+    bar = progress.Progress("sweep", 200, initial=50, stream=stream, every=0)
+    bar.update(50)
+    assert stream.getvalue().startswith("sweep: 100/200 runs (50%), ") and "left" in stream.getvalue()
+    quiet = progress.Progress("sweep", 10, stream=stream, enabled=False, every=0)
+    quiet.update(5)
+    assert stream.getvalue().count("\n") == 1
+
+
+def test_scenarios_show_gives_the_do_nothing_baseline(capsys):
+    assert main(["scenarios", "show", "chicago_absenteeism", "--people", "4000", "--steps", "52"]) == 0
+    out = capsys.readouterr().out
+    assert "do-nothing baseline" in out and "week 52 (the horizon)" in out and "steady state" in out
+    pop = load_scenario("chicago_absenteeism").population
+    assert f"target: chronic absence at or under {pop.target_rate:.1%} for {pop.hold_steps} weeks" in out
+    assert "points" in out and "below the steady state" in out
+    assert "housing_instability" in out and "Housing Authority" in out  # who records it
+
+
+def test_baseline_reads_the_stated_prevalence_as_the_steady_state_without_raises():
+    from sim.model.baseline import do_nothing
+    from sim.scenario.load import load_scenario
+
+    base = do_nothing(load_scenario("chicago_absenteeism"), people=20_000)
+    for c in base.circumstances:
+        assert abs(c.steady - c.stated) < 0.06, c
+    assert base.floor < base.steady and 0 < base.start < 1
+
+
+def test_viz_port_in_use_is_one_line(capsys, monkeypatch):
+    monkeypatch.setattr("os.execve", lambda *a: pytest.fail("the server was started"))
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert "already in use" in one_error(capsys, ["viz", "--port", port])
+
+
+def test_workers_zero_runs_a_sweep_in_this_process(tmp_path, capsys):
+    spec = tmp_path / "s.toml"
+    spec.write_text('scenario = "single_agency"\nsteps = 8\nseed = 1\n[parameters]\npatience = [4, 9]\n')
+    assert main(["sweep", spec, "--out", tmp_path / "o", "--workers", "0"]) == 0
+    assert len(pd.read_parquet(tmp_path / "o" / "runs")) == 2
+
+
+def test_a_missing_optional_package_names_its_extra(tmp_path, monkeypatch, capsys):
+    import sys
+
+    for name in ("SALib", "distributed"):  # as if not installed: importing them raises ImportError
+        monkeypatch.setitem(sys.modules, name, None)
+    spec = tmp_path / "s.toml"
+    spec.write_text(
+        'scenario = "single_agency"\nsteps = 8\nseed = 1\ndesign = "sobol"\nsamples = 4\n'
+        "[parameters]\npatience = {min = 4, max = 9}\n"
+    )
+    line = one_error(capsys, ["sweep", spec, "--out", tmp_path / "o"])
+    assert "pip install 'coalition[sensitivity]'" in line and 'design = "sobol"' in line
+    spec.write_text('scenario = "single_agency"\nsteps = 8\nseed = 1\n[parameters]\npatience = [4]\n')
+    line = one_error(capsys, ["sweep", spec, "--out", tmp_path / "o2", "--scheduler", "tcp://127.0.0.1:1"])
+    assert "coalition[dask]" in line

@@ -1,0 +1,79 @@
+"""SIGTERM and SIGHUP stop the CLI like Ctrl-C: workers stopped, temporary files removed, nothing left running."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sim.cli.main import Terminated, main
+
+BIN = Path(sys.executable).parent
+SPEC = """scenario = "chicago_absenteeism"
+steps = 156
+replicates = 3
+seed = 5
+[parameters]
+patience = [13, 52]
+initial_trust = [0.3, 0.6]
+"""
+
+
+def in_session(sid: int) -> list[str]:
+    """Processes of session ``sid`` still alive (zombies excluded), as ``pid name``."""
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name, rest = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :].split()
+        if int(rest[3]) == sid and rest[0] != "Z":
+            alive.append(f"{stat.parent.name} {name}")
+    return alive
+
+
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_a_signal_stops_the_sweep_and_leaves_no_process(tmp_path, signum, status):
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SPEC)
+    out = tmp_path / "out"
+    cmd = [str(BIN / "coalition"), "sweep", str(spec), "--out", str(out), "--workers", "2", "--chunk-size", "1"]
+    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not list((out / "runs").glob("part-*.parquet")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(in_session(proc.pid)) >= 3, "the sweep, its forkserver and workers are running"
+        os.kill(proc.pid, signum)  # the main process only, as timeout, Slurm or docker stop would
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == status, err
+    assert err.strip().splitlines()[-1].startswith(f"interrupted ({signal.Signals(signum).name})"), err
+    assert "Traceback" not in err
+    left = in_session(proc.pid)
+    deadline = time.monotonic() + 30
+    while left and time.monotonic() < deadline:  # the resource tracker may take a moment to see its pipe close
+        time.sleep(0.1)
+        left = in_session(proc.pid)
+    assert not left, left
+    assert not list((out / "runs").glob(".*")), "temporary files left behind"
+    done = len(list((out / "runs").glob("part-*.parquet")))
+    assert 1 <= done < 12, "the signal landed part-way"
+
+
+def test_sigterm_during_a_run_leaves_no_partial_files(tmp_path, monkeypatch, capsys):
+    def terminated(*args, **kwargs):
+        raise Terminated(signal.SIGTERM)
+
+    monkeypatch.setattr("sim.runs.plots.plot_run", terminated)  # after the CSVs were staged
+    out = tmp_path / "new"
+    assert main(["run", "single_agency", "--steps", "8", "--out", str(out)]) == 143
+    assert "interrupted (SIGTERM)" in capsys.readouterr().err
+    assert not out.exists()

@@ -1,0 +1,154 @@
+"""Clients of the results: the docs' pandas, polars, DuckDB and EMA workbench examples run as written."""
+
+import contextlib
+import io
+import re
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.model.runner import EVENT_WEEKS, censored, run
+from sim.runs import Design, load_spec, parse_spec, run_sweep
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = (ROOT / "docs" / "sweeps.md").read_text(encoding="utf-8")
+TESTED = re.findall(r"<!-- tested: [^>]*-->\n```python\n(.*?)```((?:\n\n```python\n.*?```)*)", DOC, flags=re.S)
+SPEC = """scenario = "single_agency"
+steps = 60
+replicates = 2
+seed = 3
+series = true
+organizations = true
+[parameters]
+patience = {start = 20, stop = 100, step = 40}
+[fixed]
+leader = "system"
+"""
+
+
+def doc_blocks():
+    blocks = []
+    for first, rest in TESTED:
+        blocks += [first] + re.findall(r"```python\n(.*?)```", rest, flags=re.S)
+    return blocks
+
+
+@pytest.fixture(scope="module")
+def sweep_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("interop")
+    (folder / "spec.toml").write_text(SPEC)
+    spec = load_spec(folder / "spec.toml")
+    run_sweep(
+        spec,
+        folder / "runs-pt",
+        workers=0,
+        progress=False,
+        series_out=folder / "runs-pt-series",
+        organizations_out=folder / "runs-pt-orgs",
+    )
+    return folder
+
+
+def test_the_docs_examples_are_found():
+    blocks = doc_blocks()
+    assert len(blocks) == 4 and "polars" in blocks[1] and "duckdb" in blocks[2] and "ema_model" in blocks[3]
+
+
+@pytest.mark.parametrize("index", range(3), ids=["pandas", "polars", "duckdb"])
+def test_table_examples_run_on_a_real_sweep(sweep_folder, monkeypatch, index):
+    monkeypatch.chdir(sweep_folder)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(doc_blocks()[index], f"docs/sweeps.md[{index}]", "exec"), {})
+    assert "patience" in out.getvalue()
+
+
+def test_a_glob_over_the_sweep_folder_reads_one_table(sweep_folder):
+    import duckdb
+    import polars as pl
+
+    runs = pd.read_parquet(sweep_folder / "runs-pt" / "runs")
+    assert len(runs) == 6
+    assert pl.scan_parquet(str(sweep_folder / "runs-pt" / "**" / "*.parquet")).collect().height == 6
+    count = duckdb.sql(f"SELECT count(*) FROM read_parquet('{sweep_folder}/runs-pt/**/*.parquet')").fetchall()[0][0]
+    assert count == 6
+    series = pd.read_parquet(sweep_folder / "runs-pt-series" / "series")
+    assert len(series) == sum(runs["steps_run"] + 1)
+    orgs = pd.read_parquet(sweep_folder / "runs-pt-orgs" / "organizations")
+    assert len(orgs) == 6 * orgs["organization"].nunique() and set(orgs["run_id"]) == set(runs["run_id"])
+
+
+def test_the_ema_recipe_runs_twenty_experiments_and_scores_features(monkeypatch):
+    out = io.StringIO()
+    scope = {}
+    with contextlib.redirect_stdout(out), warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # pandas/sklearn deprecations inside EMA's own code
+        exec(compile(doc_blocks()[3], "docs/sweeps.md[ema]", "exec"), scope)
+    experiments, outcomes = scope["experiments"], scope["outcomes"]
+    assert len(experiments) == 20 and set(outcomes) >= {"goal_reached", "steps_to_goal", "final_rate"}
+    assert outcomes["steps_to_goal"].dtype == float and (outcomes["steps_to_goal"] <= 26).all()
+    assert scope["scores"].shape[0] == 3 and scope["scores"].notna().all().all()
+
+
+def test_ema_replications_use_the_sweep_seeds():
+    from sim.runs.ema import ema_model
+    from sim.runs.replicates import replicate_seeds
+
+    model = ema_model("single_agency", {"patience": (4, 50)}, replications=3, seed=9)
+    assert [r["rng"] for r in model.replications] == replicate_seeds(3, 9)
+
+
+def test_sim_run_returns_plain_scalars_with_a_censored_float():
+    result = run(scenario_name="single_agency", steps=10, rng=2)
+    assert result["goal_reached"] is False and result["steps_to_goal"] == 10.0 and result["steps"] == 10
+    assert {type(v) for k, v in result.items() if k not in EVENT_WEEKS} <= {bool, int, float, str}
+    assert result["steps_to_half_gap"] is None  # no flag of its own: None when it never happened
+    censored_result = censored(scenario_name="single_agency", steps=10, rng=2)
+    assert {type(v) for v in censored_result.values()} <= {bool, int, float, str}
+    assert censored_result["steps_to_half_gap"] == 10.0 and censored_result["final_rate"] == result["final_rate"]
+
+
+def test_stop_at_goal_stops_in_the_week_the_goal_is_reached(tmp_path):
+    full = run(scenario_name="single_agency", rng=4)
+    assert full["goal_reached"], "this seed reaches the goal"
+    stopped = run(scenario_name="single_agency", rng=4, stop_at_goal=True)
+    assert stopped["steps_to_goal"] == full["steps_to_goal"] == stopped["steps"] < full["steps"]
+
+
+def test_categorical_parameters_are_sampled_by_lhs_and_sobol():
+    for design, samples in (("lhs", 30), ("sobol", 8)):
+        spec = parse_spec(
+            {
+                "scenario": "single_agency",
+                "seed": 1,
+                "design": design,
+                "samples": samples,
+                "parameters": {
+                    "patience": {"min": 4, "max": 50},
+                    "leader": ["system", "point", "none"],
+                    "n_people": [100, 200],
+                },
+            }
+        )
+        design_ = Design(spec)
+        points = [design_.point(j) for j in range(design_.n_points)]
+        assert {p["leader"] for p in points} == {"system", "point", "none"}
+        assert {p["n_people"] for p in points} == {100, 200} and all(4 <= p["patience"] <= 50 for p in points)
+        assert design_.problem()["bounds"][1] == [0.0, 3.0]
+
+
+def test_grid_ranges_include_both_ends():
+    spec = parse_spec(
+        {
+            "scenario": "single_agency",
+            "seed": 1,
+            "parameters": {
+                "initial_trust": {"start": 0.1, "stop": 0.9, "step": 0.2},
+                "n_people": {"start": 100, "stop": 300, "step": 100},
+            },
+        }
+    )
+    assert spec.parameters["initial_trust"] == (0.1, 0.3, 0.5, 0.7, 0.9)
+    assert spec.parameters["n_people"] == (100, 200, 300)

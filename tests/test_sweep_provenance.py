@@ -1,0 +1,134 @@
+"""A sweep never mixes two models: changed inputs are refused, more replicates extend it."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from sim.cli.main import main
+from sim.runs import load_spec, run_sweep
+from sim.scenario.load import SCENARIO_DIR, load_scenario
+
+SPEC = """scenario = "mine.toml"
+steps = 8
+replicates = 2
+seed = 11
+[parameters]
+patience = [4, 26]
+"""
+
+
+@pytest.fixture
+def sweep(tmp_path):
+    (tmp_path / "mine.toml").write_text((SCENARIO_DIR / "single_agency.toml").read_text(encoding="utf-8"))
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SPEC)
+    return tmp_path, spec
+
+
+def refused(capsys, argv):
+    assert main([str(a) for a in argv]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    return err[0]
+
+
+def edit_scenario(folder):
+    path = folder / "mine.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("target_rate = ", "target_rate = 0.5 #"))
+
+
+def test_the_manifest_records_what_the_results_come_from(sweep):
+    folder, spec = sweep
+    run_sweep(load_spec(spec), folder / "out", workers=0, progress=False)
+    manifest = json.loads((folder / "out" / "manifest.json").read_text())
+    scenario = manifest["inputs"]["scenario"]
+    assert scenario["path"] == str((folder / "mine.toml").resolve()) and len(scenario["sha256"]) == 64
+    assert len(scenario["content_sha256"]) == 64 and len(manifest["code"]["sha256"]) == 64
+    assert manifest["inputs"]["spec_file"]["sha256"] and manifest["code"]["coalition"]
+    assert "revision" in manifest["code"]  # this checkout is a git work tree
+    assert manifest["defaults"]["n_people"] == load_scenario(folder / "mine.toml").population.size
+
+
+def test_a_changed_scenario_is_refused_on_resume(sweep, capsys):
+    folder, spec = sweep
+    assert main(["sweep", spec, "--out", folder / "out", "--workers", "0", "--shard", "0/2"]) == 0
+    capsys.readouterr()
+    edit_scenario(folder)
+    line = refused(capsys, ["sweep", spec, "--out", folder / "out", "--workers", "0"])
+    assert "inputs: the scenario" in line and "mine.toml changed since this sweep started" in line
+
+
+def test_a_changed_scenario_is_refused_on_a_second_shard(sweep, capsys):
+    folder, spec = sweep
+    assert main(["sweep", spec, "--out", folder / "out", "--workers", "0", "--shard", "0/2"]) == 0
+    edit_scenario(folder)
+    capsys.readouterr()
+    line = refused(capsys, ["sweep", spec, "--out", folder / "out", "--workers", "0", "--shard", "1/2"])
+    assert "mine.toml changed" in line
+    assert len(pd.read_parquet(folder / "out" / "runs")) == 2, "nothing of the changed model was written"
+
+
+def test_an_edited_comment_is_not_a_change(sweep, capsys):
+    folder, spec = sweep
+    assert main(["sweep", spec, "--out", folder / "out", "--workers", "0", "--shard", "0/2"]) == 0
+    path = folder / "mine.toml"
+    path.write_text("# a new comment\n" + path.read_text(encoding="utf-8"))
+    assert main(["sweep", spec, "--out", folder / "out", "--workers", "0", "--shard", "1/2"]) == 0
+
+
+def test_changed_code_and_an_older_format_are_refused(sweep, capsys):
+    folder, spec = sweep
+    out = folder / "out"
+    run_sweep(load_spec(spec), out, workers=0, progress=False)
+    manifest = json.loads((out / "manifest.json").read_text())
+    (out / "manifest.json").write_text(json.dumps({**manifest, "code": {**manifest["code"], "sha256": "0" * 64}}))
+    assert "the model's code changed" in refused(capsys, ["sweep", spec, "--out", out, "--workers", "0"])
+    del manifest["format"]
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    assert "older version of coalition" in refused(capsys, ["sweep", spec, "--out", out, "--workers", "0"])
+
+
+def test_more_replicates_extend_a_sweep_keeping_ids_and_seeds(sweep, capsys):
+    folder, spec = sweep
+    out = folder / "out"
+    run_sweep(load_spec(spec), out, workers=0, progress=False)
+    before = pd.read_parquet(out / "runs").sort_values("run_id").reset_index(drop=True)
+    report = run_sweep(load_spec(spec).with_overrides(replicates=5), out, workers=0, progress=False)
+    assert report.ran == 6 and report.already_done == 4
+    after = pd.read_parquet(out / "runs").sort_values("run_id").reset_index(drop=True)
+    pd.testing.assert_frame_equal(after.iloc[:4], before)
+    assert list(after["run_id"]) == list(range(10)) and list(after["replicate"]) == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
+    fresh = folder / "fresh"
+    run_sweep(load_spec(spec).with_overrides(replicates=5), fresh, workers=0, progress=False)
+    pd.testing.assert_frame_equal(pd.read_parquet(fresh / "runs").sort_values("run_id").reset_index(drop=True), after)
+    assert json.loads((out / "manifest.json").read_text())["spec"]["replicates"] == 5
+    assert "already has 5 replicates" in refused(
+        capsys, ["sweep", spec, "--out", out, "--workers", "0", "--replicates", "3"]
+    )
+
+
+def test_every_row_holds_every_parameter_resolved(sweep):
+    from sim.model.params import PARAMETERS
+    from sim.model.runner import run
+
+    folder, spec = sweep
+    run_sweep(load_spec(spec), folder / "out", workers=0, progress=False)
+    row = pd.read_parquet(folder / "out" / "runs").iloc[1]
+    params = {name: row[name] for name in PARAMETERS}
+    assert all(v is not None and v == v for v in params.values()), params  # defaults included, none missing
+    params = {k: (v.item() if hasattr(v, "item") else v) for k, v in params.items()}
+    again = run(scenario_name=str(folder / "mine.toml"), rng=int(row["seed"]), **params)
+    assert again["final_rate"] == row["final_rate"] and again["mean_trust"] == row["mean_trust"]
+
+
+def test_a_table_root_swapped_on_resume_is_refused(sweep, capsys):
+    folder, spec = sweep
+    spec.write_text("series = true\n" + SPEC)
+    argv = ["sweep", spec, "--out", folder / "out", "--workers", "0", "--shard", "0/2", "--series-out", folder / "s"]
+    assert main(argv) == 0
+    parts = sorted((folder / "s" / "series").glob("*.parquet"))
+    line = refused(capsys, [*argv[:-1], folder / "s2"])
+    assert "--series-out" in line and "a new folder" in line
+    line = refused(capsys, ["sweep", spec, "--out", folder / "new", "--workers", "0", "--series-out", folder / "s"])
+    assert "--out" in line and sorted((folder / "s" / "series").glob("*.parquet")) == parts, "nothing removed"
