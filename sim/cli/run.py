@@ -18,6 +18,7 @@ def add_parser(subparsers) -> None:
         "--set", action="append", default=[], metavar="NAME=VALUE", help=f"a model parameter ({', '.join(PARAMETERS)})"
     )
     p.add_argument("--out", type=Path, help="directory for the table and figure (default out/<scenario>)")
+    p.add_argument("--preset", help="start from a named preset's parameters (scenarios/presets/<scenario>/NAME.toml)")
     p.set_defaults(handler=cmd_run)
 
 
@@ -28,6 +29,10 @@ def cmd_run(args) -> int:
     from sim.runs.plots import plot_run
 
     params = parse_sets(args.set)
+    if args.preset:
+        from sim.runs.presets import preset_parameters
+
+        params = {**preset_parameters(args.scenario, args.preset), **params}  # --set wins
     if args.steps is not None:
         params["steps"] = args.steps
     model = CoalitionModel(args.scenario, rng=args.seed, **params)

@@ -125,12 +125,15 @@ def predictive(pool, patterns: Patterns, last: pd.DataFrame, n: int, seed: int) 
 def fit_table(patterns: Patterns, pred: Predictive) -> pd.DataFrame:
     """Each pattern: real value, predictive median and 90% band, in the units people read.
 
-    Series points and end levels stay in their units; milestones become days after the start.
+    Series points and end levels stay in their units; milestones become days after the start,
+    a run that never reached one counted at the horizon (``censored_share`` says how many).
     """
     rows = []
     for t in patterns.targets:
         sim = pred.summaries[t.key].to_numpy(float)
         scale = 1.0 if t.kind in ("point", "end_level") else patterns.days_per_step
+        if scale != 1.0:
+            sim = np.minimum(sim, patterns.steps + 1)
         lo, med, hi = np.quantile(sim, [0.05, 0.5, 0.95]) * scale
         real = t.observed * scale
         unit = "days after start" if scale != 1.0 else ("relative to first point" if t.reference else "level")
@@ -147,7 +150,7 @@ def fit_table(patterns: Patterns, pred: Predictive) -> pd.DataFrame:
                 "miss": med - real,
                 "z": (med - real) / (t.sd * scale),
                 "in_band": bool(lo <= real <= hi),
-                "censored_share": float(np.mean(sim >= patterns.steps)) if scale != 1.0 else 0.0,
+                "censored_share": float(np.mean(sim > patterns.steps)) if scale != 1.0 else 0.0,
             }
         )
     return pd.DataFrame(rows)

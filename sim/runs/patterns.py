@@ -148,7 +148,7 @@ class Target:
     holdout: bool = False
     window: tuple[int, int] | None = None  # steps [a, b) a point averages over
     reference: tuple[int, int] | None = None  # the window of a relative series' first point
-    level: float | None = None
+    level: float | None = None  # kind level: a fraction of the start; kind goal: the target rate
     when: dt.date | None = None
 
 
@@ -265,8 +265,9 @@ def check(spec: PatternsSpec, where: Where, digest: str = "", base: Path | None 
             where.fail(loc + ".kind", f"{sc.name} has no organization with the data role")
         observed = step(m.date, loc + ".date")
         last = max(last, m.date)
+        level = sc.population.target_rate if m.kind == "goal" else m.level
         targets.append(
-            Target(m.name, m.kind, m.measure or head.measure, observed, m.sd_days / days, m.holdout, level=m.level, when=m.date)
+            Target(m.name, m.kind, m.measure or head.measure, observed, m.sd_days / days, m.holdout, level=level, when=m.date)
         )
     if spec.end_level is not None:
         e = spec.end_level

@@ -63,6 +63,7 @@ class SweepSpec(Section):
     series: bool = Field(False, description="also record every run's per-step reporters (DIR/series)")
     parameters: dict[str, Any] = Field(description="what varies: lists (grid) or {min, max} ranges")
     fixed: dict[str, Any] = Field(default_factory=dict, description="the same value in every run")
+    preset: Name | None = Field(None, description="start from a named preset's parameters ([fixed] and [parameters] win)")
 
     def with_overrides(self, replicates: int | None = None, steps: int | None = None) -> SweepSpec:
         """The spec with ``--replicates`` / ``--steps`` from the command line applied."""
@@ -86,6 +87,8 @@ class SweepSpec(Section):
         }
         if self.series:  # only when asked, so that older manifests still match
             out["series"] = True
+        if self.preset:
+            out["preset"] = self.preset
         return out
 
 
@@ -126,6 +129,8 @@ def parse_spec(data: dict, label: str = "<spec>", base: Path | None = None, text
         if isinstance(value, (list, dict)):
             where.fail(("fixed", name), f"expected a single value, got {type_name(value)}")
         fixed[name] = _convert(where, ("fixed", name), name, value)
+    if spec.preset:
+        fixed = {**_preset(where, scenario, spec.preset, varied), **fixed}
     spec = spec.model_copy(update={"scenario": scenario, "parameters": varied, "fixed": fixed})
     if n_points(spec) * spec.replicates > MAX_RUNS:
         where.fail(("replicates",), f"{n_points(spec) * spec.replicates} runs is more than {MAX_RUNS}; split the sweep")
@@ -143,6 +148,18 @@ def n_points(spec: SweepSpec) -> int:
         return spec.samples
     d = len(spec.parameters)
     return spec.samples * (2 * d + 2 if spec.second_order else d + 2)
+
+
+def _preset(where: Where, scenario: str, name: str, varied: dict) -> dict:
+    """The preset's parameters that are not varied (a missing or bad preset fails on ``preset``)."""
+    from sim.runs.presets import preset_parameters
+    from sim.scenario.messages import ScenarioError
+
+    try:
+        values = preset_parameters(scenario, name)
+    except ScenarioError as err:
+        where.fail(("preset",), str(err))
+    return {k: v for k, v in values.items() if k not in varied and k not in RESERVED}
 
 
 def _known(where: Where, loc: tuple, name: str) -> None:

@@ -5,9 +5,11 @@
 :class:`sim.runs.patterns.Target`: a series point (the mean over its calendar window,
 relative to the first point's window), the step of a milestone (the first commitment, the
 first data shared, halving the gap between start and end, falling to a level, the goal),
-or the end level over the start. A milestone that never happens is censored at the horizon
-(the number of steps plus one). :func:`distance` compares two such dicts in units of each
-target's ``sd``.
+or the end level over the start. A milestone that never happens is censored past the
+horizon: at ``n (1 + shortfall)`` for ``n`` steps, where the shortfall in [0, 1] says how far
+the run stayed from it (for a level or the goal: how much of the way down from the start it
+never went), so that runs that came closer count as closer and ABC's thresholds can keep
+falling. :func:`distance` compares two such dicts in units of each target's ``sd``.
 """
 
 from __future__ import annotations
@@ -85,22 +87,30 @@ def _window_mean(v: np.ndarray, window) -> float:
 
 
 def milestone(target, series: dict, v: np.ndarray, censored: float, days_per_step: float) -> float:
-    """The step at which a milestone target first happens in a run."""
+    """The step at which a milestone target first happens in a run (censored past the horizon)."""
     if target.kind == "first_commitment":
         return first_step(_values(series, "coalition_size") > 0, censored)
     if target.kind == "first_data_shared":
         return first_step(_values(series, "sharing_count") > 0, censored)
-    if target.kind == "goal":
-        return first_step(_values(series, "goal_reached") > 0, censored)
     start = start_level(v)
+    if target.kind == "goal":  # ``level``: the scenario's target rate
+        return first_step(_values(series, "goal_reached") > 0, censored * (1 + shortfall(v, start, target.level)))
     if target.kind == "level":
-        return first_step(v <= target.level * start, censored)
+        level = target.level * start
+        return first_step(v <= level, censored * (1 + shortfall(v, start, level)))
     if target.kind == "half_gap":
         end = end_level(v, days_per_step)
         if not end < start:
-            return censored
+            return 2 * censored
         return first_step(v <= start - 0.5 * (start - end), censored)
     raise ValueError(f"unknown milestone kind {target.kind!r}")
+
+
+def shortfall(v: np.ndarray, start: float, level: float | None) -> float:
+    """How much of the way from ``start`` down to ``level`` a run never went, in [0, 1]."""
+    if level is None or not start > level:
+        return 1.0
+    return float(np.clip((np.nanmin(v) - level) / (start - level), 0.0, 1.0))
 
 
 def distance(simulated: dict, observed: dict, scales: dict) -> float:
