@@ -51,7 +51,10 @@ def test_targets_are_in_model_units(tmp_path):
     p = load_patterns(path)
     point, first = p.targets
     assert point.key == "deaths.2005" and point.observed == pytest.approx(440 / 570)
-    assert point.reference == (0, 14) and point.window[0] == (p.start.replace(year=2005, month=1, day=1) - p.start).days // 7
+    assert (
+        point.reference == (0, 14)
+        and point.window[0] == (p.start.replace(year=2005, month=1, day=1) - p.start).days // 7
+    )
     assert first.kind == "first_commitment" and first.observed == pytest.approx(243 / 7)
     assert first.sd == pytest.approx(90 / 7)
     assert p.steps == (p.spec.patterns.end - p.start).days // 7 + 1
@@ -61,16 +64,34 @@ def test_targets_are_in_model_units(tmp_path):
 @pytest.mark.parametrize(
     "old, new, line, field, problem",
     [
-        ('sd_days = 90', 'sd_days = 90\nwhen = 3', 20, "milestones[0].when", "unknown key"),
-        ('kind = "first_commitment"', 'kind = "first_comitment"', 17, "milestones[0].kind", "did you mean 'first_commitment'"),
+        ("sd_days = 90", "sd_days = 90\nwhen = 3", 20, "milestones[0].when", "unknown key"),
+        (
+            'kind = "first_commitment"',
+            'kind = "first_comitment"',
+            17,
+            "milestones[0].kind",
+            "did you mean 'first_commitment'",
+        ),
         ("sd = 0.1", "sd = -0.1", 9, "series[0].sd", "out of range"),
         ("start = 1997-10-01", 'start = "1997-10-01"', 4, "patterns.start", "expected a date"),
-        ('outcome = "in a serious crash"', 'outcome = "killed"', 3, "patterns.outcome", "not what traffic_fatalities models"),
+        (
+            'outcome = "in a serious crash"',
+            'outcome = "killed"',
+            3,
+            "patterns.outcome",
+            "not what traffic_fatalities models",
+        ),
         ("build_rate = { low", "buld_rate = { low", 22, "parameters.buld_rate", "did you mean 'build_rate'"),
         ("high = 0.2 }", "high = 2.0 }", 22, "parameters.build_rate.high", "above the maximum 1"),
         ("low = 0.01, high = 0.2", "low = 0.3, high = 0.2", 22, "parameters.build_rate.low", "not below high"),
         ("date = 1998-06-01", "date = 1996-06-01", 18, "milestones[0].date", "before the start"),
-        ("{ year = 2005, value = 440 }", "{ year = 2005, value = 440, date = 2005-01-01 }", 10, "series[0].points[1]", "either year or date"),
+        (
+            "{ year = 2005, value = 440 }",
+            "{ year = 2005, value = 440, date = 2005-01-01 }",
+            10,
+            "series[0].points[1]",
+            "either year or date",
+        ),
         ("[parameters]", "[fixed]\nsteps = 10\n[parameters]", 22, "fixed.steps", "horizon comes from the calendar"),
         ('name = "deaths"', 'name = "deaths"\nmeasure = "deaths"', 9, "series[0].measure", "not a model reporter"),
     ],
@@ -96,7 +117,9 @@ def test_a_pattern_the_scenario_cannot_produce_is_refused(tmp_path):
     text = GOOD.replace('"traffic_fatalities"', '"no_data.toml"').replace('outcome = "in a serious crash"\n', "")
     path = tmp_path / "p.toml"
     path.write_text(text.replace('kind = "first_commitment"', 'kind = "first_data_shared"'))
-    with pytest.raises(ScenarioError, match=r"p.toml:16: milestones\[0\]\.kind: single_agency has no organization with the data role"):
+    with pytest.raises(
+        ScenarioError, match=r"p.toml:16: milestones\[0\]\.kind: single_agency has no organization with the data role"
+    ):
         load_patterns(path)
 
 

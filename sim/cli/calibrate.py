@@ -23,7 +23,11 @@ def add_parser(subparsers) -> None:
     p.add_argument("--budget", type=positive_int, help="stop starting generations after this many simulations")
     p.add_argument("--predictive", type=positive_int, help="posterior predictive runs for the report")
     p.add_argument("--seed", type=seed_value, default=0, help="master seed (default 0)")
-    p.add_argument("--save-preset", metavar="NAME", help="also install the point estimate as scenarios/presets/<scenario>/NAME.toml")
+    p.add_argument(
+        "--save-preset",
+        metavar="NAME",
+        help="also install the point estimate as scenarios/presets/<scenario>/NAME.toml",
+    )
     p.set_defaults(handler=cmd_calibrate)
 
 
@@ -41,7 +45,9 @@ def cmd_calibrate(args) -> int:
         raise UsageError("--workers: must be 0 or more")
     patterns = load_patterns(args.patterns)
     if scenario_key(patterns.scenario) != scenario_key(args.scenario):
-        raise UsageError(f"{args.patterns}: patterns.scenario: the file is for {patterns.scenario!r}, not {args.scenario!r}")
+        raise UsageError(
+            f"{args.patterns}: patterns.scenario: the file is for {patterns.scenario!r}, not {args.scenario!r}"
+        )
     settings = Settings.of(
         args.quick,
         population=args.population,

@@ -83,14 +83,14 @@ class PatternModel:
         return summarize(series, self.targets, self.days_per_step), series
 
     def __call__(self, values) -> dict:
-        """pyabc's model: the summaries of a run seeded by the running job."""
+        """The model as pyabc calls it: the summaries of a run seeded by the running job."""
         from sim.runs.calibrate_sampler import current_seed
 
         return self.run(dict(values), current_seed())[0]
 
 
 class PatternDistance:
-    """pyabc's distance: the root mean square, over the fitted targets, of (model - real) / sd."""
+    """The distance pyabc uses: the root mean square, over the fitted targets, of (model - real) / sd."""
 
     def __init__(self, patterns: Patterns):
         self.scales = {t.key: t.sd for t in patterns.fitted}
@@ -246,7 +246,14 @@ def calibrate(
         eps = float(history.get_all_populations()["epsilon"].iloc[-1])
         report = write_report(out, patterns, settings.seed, pool, settings.predictive, command)
         return CalibrationResult(
-            out, history.max_t + 1, done, int(history.total_nr_simulations), time.perf_counter() - started, eps, posterior, report
+            out,
+            history.max_t + 1,
+            done,
+            int(history.total_nr_simulations),
+            time.perf_counter() - started,
+            eps,
+            posterior,
+            report,
         )
     finally:
         pool.close()
@@ -292,7 +299,9 @@ def write_posterior(out: Path, history, patterns: Patterns, settings: Settings) 
         "coalition_version": __version__,
         "seed": str(settings.seed),
     }
-    table = table.replace_schema_metadata({**(table.schema.metadata or {}), **{k.encode(): v.encode() for k, v in meta.items()}})
+    table = table.replace_schema_metadata(
+        {**(table.schema.metadata or {}), **{k.encode(): v.encode() for k, v in meta.items()}}
+    )
     path = out / "posterior.parquet"
     tmp = out / ".posterior.parquet.tmp"
     pq.write_table(table, tmp)

@@ -1,5 +1,8 @@
-"""Figures of a calibration: the fit (real points over the posterior predictive band) and
-the pairwise posterior. Made with :class:`matplotlib.figure.Figure`, no pyplot state."""
+"""Figures of a calibration: the fit and the pairwise posterior.
+
+The fit shows the real points over the posterior predictive band. Made with
+:class:`matplotlib.figure.Figure`, so nothing here picks a backend.
+"""
 
 from __future__ import annotations
 
@@ -48,8 +51,18 @@ def plot_fit(patterns: Patterns, pred, fit: pd.DataFrame, title: str = "") -> Fi
             ax.plot(span, [i, i], color="tab:blue", lw=6, alpha=0.4)
             ax.plot([start + pd.Timedelta(days=float(row["median"]))], [i], "|", color="tab:blue", ms=14, mew=2)
             sd = t.sd * patterns.days_per_step
-            ax.errorbar([t.when], [i], xerr=[[pd.Timedelta(days=sd)], [pd.Timedelta(days=sd)]], fmt="*", color="black", mfc="none" if t.holdout else "black", ms=10)
-        ax.set_yticks(range(len(milestones)), [t.key + (" (held out)" if t.holdout else "") for t in milestones], fontsize=8)
+            ax.errorbar(
+                [t.when],
+                [i],
+                xerr=[[pd.Timedelta(days=sd)], [pd.Timedelta(days=sd)]],
+                fmt="*",
+                color="black",
+                mfc="none" if t.holdout else "black",
+                ms=10,
+            )
+        ax.set_yticks(
+            range(len(milestones)), [t.key + (" (held out)" if t.holdout else "") for t in milestones], fontsize=8
+        )
         ax.set_ylim(-0.7, len(milestones) - 0.3)
         ax.axvline(patterns.date_of(patterns.steps), color="gray", ls=":", lw=1)
         ax.set_title("milestones: model 90% band (bar), median (|), real date and sd (*)", fontsize=9)

@@ -3,8 +3,8 @@
 From the last generation of ``DIR/posterior.parquet``:
 
 * ``posterior.csv``: per parameter, the prior range, the weighted median and 90% interval,
-  and how much of the prior the interval still spans (``spread``: near 1, the data do not
-  pin the parameter down);
+  and how much of the prior the interval still spans (``spread``, on a log scale for a
+  log-uniform prior: near 1, the data do not pin the parameter down);
 * the point estimate, the particle where the weighted kernel density of the posterior is
   highest (it lies on any ridge of equally good values, where marginal medians may not);
 * ``fit.csv``: each pattern's real value against the posterior predictive median and 90%
@@ -46,7 +46,10 @@ def posterior_table(last: pd.DataFrame, patterns: Patterns) -> pd.DataFrame:
     rows = []
     for name, prior in patterns.spec.parameters.items():
         lo, med, hi = weighted_quantile(last[name], last["weight"], [0.05, 0.5, 0.95])
-        spread = (hi - lo) / (prior.high - prior.low)
+        if prior.prior == "loguniform":  # on the prior's own scale
+            spread = np.log(hi / lo) / np.log(prior.high / prior.low)
+        else:
+            spread = (hi - lo) / (prior.high - prior.low)
         rows.append(
             {
                 "parameter": name,
@@ -107,7 +110,10 @@ def predictive(pool, patterns: Patterns, last: pd.DataFrame, n: int, seed: int) 
     rng = np.random.default_rng(run_seed(seed, PREDICTIVE_BASE))
     picks = rng.choice(len(last), size=n, p=last["weight"].to_numpy(float) / last["weight"].sum())
     names = list(patterns.spec.parameters)
-    jobs = [({k: float(last.loc[i, k]) for k in names}, run_seed(seed, PREDICTIVE_BASE + 1 + j)) for j, i in enumerate(picks)]
+    jobs = [
+        ({k: float(last.loc[i, k]) for k in names}, run_seed(seed, PREDICTIVE_BASE + 1 + j))
+        for j, i in enumerate(picks)
+    ]
     results: list = [None] * n
     size = max(1, n // (4 * max(pool.workers, 1)))
     chunks = (list(range(i, min(i + size, n))) for i in range(0, n, size))

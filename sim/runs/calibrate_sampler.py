@@ -69,6 +69,7 @@ class KeepOpen:
         return getattr(self.pool, name)
 
     def close(self, wait: bool = True) -> None:
+        """Close the pool only after a failure (``wait=False``)."""
         if not wait:
             self.pool.close(wait=False)
 

@@ -36,13 +36,17 @@ RESERVED = ("steps",)  # the horizon comes from the calendar
 
 def _date(value):
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise PydanticCustomError("date", "expected a date like 1997-10-01 (no quotes), got {got}", {"got": type_name(value)})
+        raise PydanticCustomError(
+            "date", "expected a date like 1997-10-01 (no quotes), got {got}", {"got": type_name(value)}
+        )
     return value
 
 
 def _measure(value):
     if isinstance(value, str) and value not in MEASURES:
-        raise PydanticCustomError("measure", "{text}", {"text": f"{value!r} is not a model reporter; {suggest(value, MEASURES)}"})
+        raise PydanticCustomError(
+            "measure", "{text}", {"text": f"{value!r} is not a model reporter; {suggest(value, MEASURES)}"}
+        )
     return value
 
 
@@ -130,7 +134,9 @@ class PatternsSpec(Section):
 
     patterns: Header = Field(description="the scenario and the calendar")
     series: Annotated[tuple[Series, ...], BeforeValidator(_as_tuple)] = Field((), description="yearly series")
-    milestones: Annotated[tuple[Milestone, ...], BeforeValidator(_as_tuple)] = Field((), description="dates of first events")
+    milestones: Annotated[tuple[Milestone, ...], BeforeValidator(_as_tuple)] = Field(
+        (), description="dates of first events"
+    )
     end_level: EndLevel | None = Field(None, description="the end level relative to the start")
     parameters: dict[str, Prior] = Field(description="what to infer")
     fixed: dict[str, Any] = Field(default_factory=dict, description="parameters held at one value")
@@ -267,7 +273,16 @@ def check(spec: PatternsSpec, where: Where, digest: str = "", base: Path | None 
         last = max(last, m.date)
         level = sc.population.target_rate if m.kind == "goal" else m.level
         targets.append(
-            Target(m.name, m.kind, m.measure or head.measure, observed, m.sd_days / days, m.holdout, level=level, when=m.date)
+            Target(
+                m.name,
+                m.kind,
+                m.measure or head.measure,
+                observed,
+                m.sd_days / days,
+                m.holdout,
+                level=level,
+                when=m.date,
+            )
         )
     if spec.end_level is not None:
         e = spec.end_level
@@ -284,7 +299,9 @@ def check(spec: PatternsSpec, where: Where, digest: str = "", base: Path | None 
 
 def _check_parameters(spec: PatternsSpec, where: Where) -> None:
     if not spec.parameters:
-        where.fail("parameters", "no parameters to infer; give at least one, e.g. build_rate = { low = 0.02, high = 0.2 }")
+        where.fail(
+            "parameters", "no parameters to infer; give at least one, e.g. build_rate = { low = 0.02, high = 0.2 }"
+        )
     for name, prior in spec.parameters.items():
         loc = f"parameters.{name}"
         _known(where, loc, name)

@@ -146,4 +146,3 @@ def write_preset(path, scenario: str, parameters: dict, provenance: dict) -> Pat
 def preset_parameters(scenario, name: str | None) -> dict:
     """The parameters of preset ``name`` (``{}`` for None), for the CLI and sweep specs."""
     return {} if not name else dict(load_preset(scenario, name).parameters)
-

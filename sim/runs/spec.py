@@ -63,7 +63,9 @@ class SweepSpec(Section):
     series: bool = Field(False, description="also record every run's per-step reporters (DIR/series)")
     parameters: dict[str, Any] = Field(description="what varies: lists (grid) or {min, max} ranges")
     fixed: dict[str, Any] = Field(default_factory=dict, description="the same value in every run")
-    preset: Name | None = Field(None, description="start from a named preset's parameters ([fixed] and [parameters] win)")
+    preset: Name | None = Field(
+        None, description="start from a named preset's parameters ([fixed] and [parameters] win)"
+    )
 
     def with_overrides(self, replicates: int | None = None, steps: int | None = None) -> SweepSpec:
         """The spec with ``--replicates`` / ``--steps`` from the command line applied."""
