@@ -33,8 +33,8 @@ from sim.runs.storage import ManifestError, package_versions
 from sim.runs.summaries import distance, summarize
 
 SIZES = {  # population, generations, simulation budget, posterior predictive runs
-    "quick": (40, 3, 600, 16),
-    "full": (150, 6, 4000, 40),
+    "quick": (30, 3, 400, 12),  # Sweden's 1,161-week runs: under 5 minutes on 2 cores
+    "full": (100, 6, 2500, 40),  # under 30 minutes on 2 cores
 }
 
 
