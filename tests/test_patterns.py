@@ -82,7 +82,7 @@ def test_targets_are_in_model_units(tmp_path):
             "not what traffic_fatalities models",
         ),
         ("build_rate = { low", "buld_rate = { low", 22, "parameters.buld_rate", "did you mean 'build_rate'"),
-        ("high = 0.2 }", "high = 2.0 }", 22, "parameters.build_rate.high", "above the maximum 1"),
+        ("high = 0.2 }", "high = 20.0 }", 22, "parameters.build_rate.high", "above the maximum 5"),
         ("low = 0.01, high = 0.2", "low = 0.3, high = 0.2", 22, "parameters.build_rate.low", "not below high"),
         ("date = 1998-06-01", "date = 1996-06-01", 18, "milestones[0].date", "before the start"),
         (

@@ -72,7 +72,8 @@ class PatternModel:
         """Model keyword parameters: the fixed ones and ``values`` (pyabc's floats)."""
         out = dict(self.fixed)
         for name, value in values.items():
-            out[name] = PARAMETERS[name].convert(float(value))
+            p = PARAMETERS[name]
+            out[name] = p.convert(round(float(value)) if p.kind == "int" else float(value))
         return out
 
     def run(self, values: dict, seed: int) -> tuple[dict, dict]:

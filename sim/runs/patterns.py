@@ -306,8 +306,8 @@ def _check_parameters(spec: PatternsSpec, where: Where) -> None:
         loc = f"parameters.{name}"
         _known(where, loc, name)
         p = PARAMETERS[name]
-        if p.kind != "float":
-            where.fail(loc, f"only real-valued parameters can be inferred; {name} is a {p.kind}")
+        if p.kind not in ("float", "int"):
+            where.fail(loc, f"only numbers can be inferred; {name} is a {p.kind}: put it in [fixed]")
         for key in ("low", "high"):
             try:
                 p.convert(getattr(prior, key))
