@@ -189,19 +189,23 @@ class Patterns:
         return tuple(t for t in self.targets if not t.holdout)
 
 
-def load_patterns(path) -> Patterns:
-    """Read and check a patterns file (one-line :class:`ScenarioError` for any mistake)."""
-    path = Path(path)
+def read_declared(path, model: type[Section], what: str) -> tuple:
+    """Read a TOML file a person wrote into ``model``: ``(spec, where, text)``; one-line errors."""
     label = str(path)
-    text = read_text(path, label)
-    data = parse_toml(text, label, "a patterns file ([patterns], [[series]] or [[milestones]], [parameters])")
+    text = read_text(Path(path), label)
+    data = parse_toml(text, label, what)
     where = Where(label, Locator(text))
     try:
-        spec = PatternsSpec.model_validate(data)
+        return model.model_validate(data), where, text
     except ValidationError as err:
-        where.explain(err, PatternsSpec)
+        where.explain(err, model)
+
+
+def load_patterns(path) -> Patterns:
+    """Read and check a patterns file (one-line :class:`ScenarioError` for any mistake)."""
+    spec, where, text = read_declared(path, PatternsSpec, "a patterns file ([patterns], [[milestones]], [parameters])")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return check(spec, where, digest, base=path.parent)
+    return check(spec, where, digest, base=Path(path).parent)
 
 
 def check(spec: PatternsSpec, where: Where, digest: str = "", base: Path | None = None) -> Patterns:

@@ -27,13 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from sim.model.params import PARAMETERS, ParameterError
-from sim.scenario.files import parse_toml, read_text
+from sim.runs.patterns import read_declared
 from sim.scenario.load import SCENARIO_DIR
-from sim.scenario.locator import Locator
-from sim.scenario.messages import ScenarioError, Where, suggest
+from sim.scenario.messages import ScenarioError, suggest
 from sim.scenario.spec import Name, Section
 
 PRESET_DIR = SCENARIO_DIR / "presets"
@@ -106,13 +105,7 @@ def load_preset(scenario, name: str) -> Preset:
         known = available_presets(scenario)
         hint = suggest(name, known) if known else "it has none; make one with coalition calibrate"
         raise ScenarioError(f"{label}: (file): no preset {name!r} for {key}; {hint}")
-    text = read_text(path, label)
-    data = parse_toml(text, label, "a preset ([preset] and [parameters])")
-    where = Where(label, Locator(text))
-    try:
-        spec = PresetSpec.model_validate(data)
-    except ValidationError as err:
-        where.explain(err, PresetSpec)
+    spec, where, _ = read_declared(path, PresetSpec, "a preset ([preset] and [parameters])")
     if spec.preset.scenario != key:
         where.fail("preset.scenario", f"made for {spec.preset.scenario!r}, not {key!r}")
     params = {}
