@@ -6,6 +6,7 @@ The fit shows the real points over the posterior predictive band. Made with
 
 from __future__ import annotations
 
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -66,6 +67,10 @@ def plot_fit(patterns: Patterns, pred, fit: pd.DataFrame, title: str = "") -> Fi
         ax.set_ylim(-0.7, len(milestones) - 0.3)
         ax.axvline(patterns.date_of(patterns.steps), color="gray", ls=":", lw=1)
         ax.set_title("milestones: model 90% band (bar), median (|), real date and sd (*)", fontsize=9)
+    for ax in axes:
+        locator = mdates.AutoDateLocator()
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     fig.suptitle(title or patterns.spec.patterns.title)
     fig.tight_layout()
     return fig

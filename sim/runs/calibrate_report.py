@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.model.params import PARAMETERS
 from sim.runs.design import run_seed
 from sim.runs.patterns import Patterns
 
@@ -78,7 +79,8 @@ def point_estimate(last: pd.DataFrame, patterns: Patterns) -> dict:
         best = int(np.argmax(density))
     except (np.linalg.LinAlgError, ValueError):  # too few or collinear particles: the heaviest one
         best = int(np.argmax(w))
-    return {n: float(last.loc[best, n]) for n in names}
+    kinds = {n: PARAMETERS[n].kind for n in names}
+    return {n: round(float(last.loc[best, n])) if kinds[n] == "int" else float(last.loc[best, n]) for n in names}
 
 
 @dataclass
