@@ -92,3 +92,20 @@ def test_summaries_and_distance():
     assert shortfall(v, 0.4, 0.1) == pytest.approx(0.5)  # got half the way down
     assert shortfall(v, 0.4, 0.3) == 0.0
     assert distance({"a": 3.0, "b": 0.0}, {"a": 1.0, "b": 0.0}, {"a": 1.0, "b": 2.0}) == pytest.approx(2 / 2**0.5)
+
+
+def test_the_point_estimate_is_a_particle_with_whole_weeks_where_weeks_are_whole():
+    from pathlib import Path
+
+    import numpy as np
+
+    from sim.runs.calibrate_report import point_estimate
+    from sim.runs.patterns import load_patterns
+
+    p = load_patterns(Path(__file__).parents[1] / "scenarios" / "patterns" / "rockford_built_for_zero.toml")
+    rng = np.random.default_rng(0)
+    last = pd.DataFrame({n: rng.uniform(q.low, q.high, 30) for n, q in p.spec.parameters.items()})
+    last["weight"] = 1 / 30
+    point = point_estimate(last, p)
+    assert isinstance(point["system_lag"], int)
+    assert any(np.isclose(last["patience"], point["patience"]))  # one of the particles

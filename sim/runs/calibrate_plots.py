@@ -15,13 +15,19 @@ from sim.runs.patterns import Patterns
 
 
 def plot_fit(patterns: Patterns, pred, fit: pd.DataFrame, title: str = "") -> Figure:
-    """One panel per series (band, median, real points; held-out points hollow), one for milestones."""
+    """One panel per series (band, median, real points; held-out points hollow), one for milestones.
+
+    Without a series, the first panel shows the measure's band with the milestones' real dates.
+    """
     series = patterns.spec.series
     milestones = [t for t in patterns.targets if t.kind not in ("point", "end_level")]
-    panels = len(series) + (1 if milestones else 0)
+    trajectory = not series
+    panels = len(series) + (1 if milestones else 0) + trajectory
     fig = Figure(figsize=(8, 3.2 * panels))
     axes = np.atleast_1d(fig.subplots(panels, 1, squeeze=False)[:, 0])
-    for ax, s in zip(axes, series, strict=False):
+    if trajectory:
+        _plot_trajectory(axes[0], patterns, pred, milestones)
+    for ax, s in zip(axes[trajectory:], series, strict=False):
         measure = s.measure or patterns.spec.patterns.measure
         runs = pred.series[measure]
         x = [patterns.date_of(i) for i in range(runs.shape[1])]
@@ -74,6 +80,26 @@ def plot_fit(patterns: Patterns, pred, fit: pd.DataFrame, title: str = "") -> Fi
     fig.suptitle(title or patterns.spec.patterns.title)
     fig.tight_layout()
     return fig
+
+
+def _plot_trajectory(ax, patterns: Patterns, pred, milestones) -> None:
+    measure = patterns.spec.patterns.measure
+    runs = pred.series[measure]
+    x = [patterns.date_of(i) for i in range(runs.shape[1])]
+    lo, med, hi = np.quantile(runs, [0.05, 0.5, 0.95], axis=0)
+    ax.fill_between(x, lo, hi, color="tab:blue", alpha=0.25, label="model, 90% predictive band")
+    ax.plot(x, med, color="tab:blue", lw=1.5, label="model, median")
+    start = float(np.median(runs[:, :4].mean(axis=1)))
+    for t in milestones:
+        ax.axvline(t.when, color="black", ls="--" if t.holdout else "-", lw=1)
+        ax.annotate(t.key, (t.when, ax.get_ylim()[1]), fontsize=7, rotation=90, va="top", ha="right")
+        if t.kind in ("goal", "level"):
+            y = t.level if t.kind == "goal" else t.level * start
+            ax.axhline(y, color="gray", ls=":", lw=1)
+    ax.set_ylabel(measure)
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=8, loc="lower left")
+    ax.set_title("real dates (lines; dashed: held out) and the levels they stand for (dotted)", fontsize=9)
 
 
 def plot_pairs(last: pd.DataFrame, patterns: Patterns, point: dict) -> Figure:
