@@ -24,9 +24,6 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from sim.model.params import PARAMETERS
 from sim.runs.patterns import Patterns, fixed_values, load_patterns
 from sim.runs.storage import ManifestError, package_versions
@@ -198,7 +195,7 @@ def calibrate(
     """
     import pyabc
 
-    from sim.runs.calibrate_report import write_report
+    from sim.runs.calibrate_report import write_posterior, write_report
     from sim.runs.calibrate_sampler import SeededSampler
     from sim.runs.executors import WorkerPool
 
@@ -243,7 +240,7 @@ def calibrate(
                     f"{int(last['samples'])} simulations ({time.perf_counter() - t0:.0f} s)"
                 )
         history = pyabc.History(db, _id=1)
-        posterior = write_posterior(out, history, patterns, settings)
+        posterior = write_posterior(out, history, patterns, settings.seed)
         eps = float(history.get_all_populations()["epsilon"].iloc[-1])
         report = write_report(out, patterns, settings.seed, pool, settings.predictive, command)
         return CalibrationResult(
@@ -275,36 +272,3 @@ def _finished_generations(db: Path) -> int:
             path.unlink()
         return 0
     return int(max_t) + 1
-
-
-def write_posterior(out: Path, history, patterns: Patterns, settings: Settings) -> Path:
-    """``DIR/posterior.parquet``: every generation's particles; provenance in the file metadata."""
-    import pandas as pd
-
-    from sim import __version__
-
-    frames = []
-    for t in range(history.max_t + 1):
-        df, w = history.get_distribution(m=0, t=t)
-        dist = history.get_weighted_distances(t=t)
-        frame = pd.DataFrame({"generation": t, "particle": range(len(df)), "weight": w})
-        for name in patterns.spec.parameters:
-            frame[name] = df[name].to_numpy(dtype=float)
-        frame["distance"] = dist["distance"].to_numpy(dtype=float)
-        frames.append(frame)
-    table = pa.Table.from_pandas(pd.concat(frames, ignore_index=True), preserve_index=False)
-    meta = {
-        "scenario": patterns.scenario,
-        "patterns": patterns.label,
-        "patterns_sha256": patterns.sha256,
-        "coalition_version": __version__,
-        "seed": str(settings.seed),
-    }
-    table = table.replace_schema_metadata(
-        {**(table.schema.metadata or {}), **{k.encode(): v.encode() for k, v in meta.items()}}
-    )
-    path = out / "posterior.parquet"
-    tmp = out / ".posterior.parquet.tmp"
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
-    return path

@@ -16,10 +16,14 @@ From the last generation of ``DIR/posterior.parquet``:
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from sim.model.params import PARAMETERS
 from sim.runs.design import run_seed
@@ -198,3 +202,36 @@ def write_report(out, patterns: Patterns, seed: int, pool, n_predictive: int, co
     }
     write_preset(out / "preset.toml", patterns.scenario, point, provenance)
     return Report(table, fit, point)
+
+
+def write_posterior(out: Path, history, patterns: Patterns, seed: int) -> Path:
+    """``DIR/posterior.parquet``: every generation's particles; provenance in the file metadata."""
+    import pandas as pd
+
+    from sim import __version__
+
+    frames = []
+    for t in range(history.max_t + 1):
+        df, w = history.get_distribution(m=0, t=t)
+        dist = history.get_weighted_distances(t=t)
+        frame = pd.DataFrame({"generation": t, "particle": range(len(df)), "weight": w})
+        for name in patterns.spec.parameters:
+            frame[name] = df[name].to_numpy(dtype=float)
+        frame["distance"] = dist["distance"].to_numpy(dtype=float)
+        frames.append(frame)
+    table = pa.Table.from_pandas(pd.concat(frames, ignore_index=True), preserve_index=False)
+    meta = {
+        "scenario": patterns.scenario,
+        "patterns": patterns.label,
+        "patterns_sha256": patterns.sha256,
+        "coalition_version": __version__,
+        "seed": str(seed),
+    }
+    table = table.replace_schema_metadata(
+        {**(table.schema.metadata or {}), **{k.encode(): v.encode() for k, v in meta.items()}}
+    )
+    path = out / "posterior.parquet"
+    tmp = out / ".posterior.parquet.tmp"
+    pq.write_table(table, tmp)
+    os.replace(tmp, path)
+    return path
