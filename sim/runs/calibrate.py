@@ -30,8 +30,8 @@ from sim.runs.storage import ManifestError, package_versions
 from sim.runs.summaries import distance, summarize
 
 SIZES = {  # population, generations, simulation budget, posterior predictive runs
-    "quick": (30, 3, 400, 12),  # Sweden's 1,161-week runs: under 5 minutes on 2 cores
-    "full": (100, 6, 2500, 40),  # under 30 minutes on 2 cores
+    "quick": (30, 3, 300, 12),  # Sweden's 1,161-week runs (the longest shipped): about 5 minutes on 2 cores
+    "full": (100, 6, 2000, 40),  # about 30 minutes on 2 cores
 }
 
 
