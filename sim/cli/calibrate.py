@@ -70,6 +70,7 @@ def cmd_calibrate(args) -> int:
     except SweepError as err:
         raise UsageError(f"calibrate {args.patterns}: {err}") from None
     report = result.report
+    assert report is not None  # calibrate() always writes the report
     print(
         f"{result.out}: {result.generations} generations, {result.simulations} simulations, "
         f"final epsilon {result.epsilon:.3g} (RMS of misses in sds), {result.seconds:.0f} s"

@@ -23,11 +23,15 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.model.params import PARAMETERS
 from sim.runs.patterns import Patterns, fixed_values, load_patterns
 from sim.runs.storage import ManifestError, package_versions
 from sim.runs.summaries import distance, summarize
+
+if TYPE_CHECKING:
+    from sim.runs.calibrate_report import Report
 
 SIZES = {  # population, generations, simulation budget, posterior predictive runs
     "quick": (30, 3, 300, 12),  # Sweden's 1,161-week runs (the longest shipped): about 5 minutes on 2 cores
@@ -166,7 +170,7 @@ class CalibrationResult:
     seconds: float
     epsilon: float
     posterior: Path
-    report: object = None
+    report: Report | None = None
 
 
 def calibrate(

@@ -32,8 +32,9 @@ def plot_fit(patterns: Patterns, pred, fit: pd.DataFrame, title: str = "") -> Fi
         runs = pred.series[measure]
         x = [patterns.date_of(i) for i in range(runs.shape[1])]
         targets = [t for t in patterns.targets if t.kind == "point" and t.key.startswith(f"{s.name}.")]
-        if s.relative and targets:
-            a, b = targets[0].reference
+        reference = targets[0].reference if targets else None
+        if s.relative and reference is not None:
+            a, b = reference
             runs = runs / runs[:, a:b].mean(axis=1, keepdims=True)
         lo, med, hi = np.quantile(runs, [0.05, 0.5, 0.95], axis=0)
         ax.fill_between(x, lo, hi, color="tab:blue", alpha=0.25, label="model, 90% predictive band")

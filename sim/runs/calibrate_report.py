@@ -128,7 +128,7 @@ def predictive(pool, patterns: Patterns, last: pd.DataFrame, n: int, seed: int) 
         for i, o in zip(chunk, outputs, strict=True):
             results[i] = o
 
-    dispatch(KeepOpen(pool), chunks, lambda c: (predictive_chunk, patterns, [jobs[i] for i in c]), done)
+    dispatch(KeepOpen.around(pool), chunks, lambda c: (predictive_chunk, patterns, [jobs[i] for i in c]), done)
     summaries = pd.DataFrame([r[0] for r in results])
     series = {m: np.vstack([r[1][m] for r in results]) for m in results[0][1]}
     return Predictive(summaries, series)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import random
+from typing import cast
 
 import numpy as np
 from pyabc.sampler import Sampler
@@ -23,19 +24,20 @@ from sim.runs.design import run_seed
 from sim.runs.executors import WorkerPool, dispatch
 
 STRIDE = 10**9  # run ids per generation
-_current = {"seed": None}
+_current: dict[str, int | None] = {"seed": None}
 
 
 def current_seed() -> int:
     """The seed of the simulation running in this process (set by the sampler's jobs)."""
-    if _current["seed"] is None:
+    seed = _current["seed"]
+    if seed is None:
         raise RuntimeError("no calibration job is running in this process")
-    return _current["seed"]
+    return seed
 
 
 @functools.lru_cache(maxsize=4)
 def _loads(blob: bytes):
-    import cloudpickle
+    import cloudpickle  # type: ignore[import-untyped]
 
     return cloudpickle.loads(blob)
 
@@ -64,6 +66,11 @@ class KeepOpen:
 
     def __init__(self, pool: WorkerPool):
         self.pool = pool
+
+    @classmethod
+    def around(cls, pool: WorkerPool) -> WorkerPool:
+        """``pool`` wrapped, typed as the pool it stands for."""
+        return cast(WorkerPool, cls(pool))
 
     def __getattr__(self, name):
         return getattr(self.pool, name)
@@ -116,7 +123,7 @@ class SeededSampler(Sampler):
             if self.progress is not None:
                 self.progress(t, state["accepted"], len(results))
 
-        dispatch(KeepOpen(self.pool), chunks(), task, done)
+        dispatch(KeepOpen.around(self.pool), chunks(), task, done)
         sample = self._create_empty_sample()
         accepted = 0
         for j in sorted(results):

@@ -85,7 +85,8 @@ def read_declared(path, model: type[Section], what: str) -> tuple:
     try:
         return model.model_validate(data), where, text
     except ValidationError as err:
-        where.explain(err, model)
+        where.explain(err, model)  # raises the one-line error
+        raise
 
 
 def load_patterns(path) -> Patterns:
@@ -127,10 +128,13 @@ def check(spec: PatternsSpec, where: Where, digest: str = "", base: Path | None 
             loc = f"series[{i}].points[{j}]"
             if (p.year is None) == (p.date is None):
                 where.fail(loc, "give either year or date")
-            first_day = p.date or max(dt.date(p.year, 1, 1), head.start)
-            last_day = p.date or dt.date(p.year, 12, 31)
-            if head.end is not None and p.year is not None:
-                last_day = min(last_day, head.end)
+            if p.date is not None:
+                first_day = last_day = p.date
+            else:
+                year = int(p.year or 0)
+                first_day, last_day = max(dt.date(year, 1, 1), head.start), dt.date(year, 12, 31)
+                if head.end is not None:
+                    last_day = min(last_day, head.end)
             a = int(step(first_day, loc + (".date" if p.date else ".year")))
             b = int(step(last_day, loc)) + 1
             windows.append((a, max(b, a + 1)))
@@ -151,7 +155,7 @@ def check(spec: PatternsSpec, where: Where, digest: str = "", base: Path | None 
                     p.holdout,
                     window=w,
                     reference=windows[0] if s.relative else None,
-                    when=p.date or dt.date(p.year, 7, 1),
+                    when=p.date or dt.date(int(p.year or 0), 7, 1),
                 )
             )
     for i, m in enumerate(spec.milestones):
@@ -181,8 +185,9 @@ def check(spec: PatternsSpec, where: Where, digest: str = "", base: Path | None 
     if stop is None:
         stop = last
     steps = int((stop - head.start).days // days) + 1
-    if not 1 <= steps <= PARAMETERS["steps"].high:
-        where.fail("patterns.end", f"{steps} steps from the start; a run is 1 to {PARAMETERS['steps'].high:g} steps")
+    most = PARAMETERS["steps"].high or 10_000
+    if not 1 <= steps <= most:
+        where.fail("patterns.end", f"{steps} steps from the start; a run is 1 to {most:g} steps")
     if not any(not t.holdout for t in targets):
         where.fail("(file)", "every pattern is a holdout; leave at least one to fit")
     return Patterns(spec, where.label, digest, scenario, days, steps, tuple(targets))

@@ -7,7 +7,7 @@ what (the scenario, the calendar, the parameter table).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
@@ -16,7 +16,8 @@ from sim.model.reporters import MODEL_REPORTERS
 from sim.scenario.messages import suggest, type_name
 from sim.scenario.spec import Between, Name, Names, Section
 
-MILESTONES = ("first_commitment", "first_data_shared", "half_gap", "level", "goal")
+MilestoneKind = Literal["first_commitment", "first_data_shared", "half_gap", "level", "goal"]
+MILESTONES = get_args(MilestoneKind)
 NOT_MEASURES = ("goal_reached", "steps_to_goal")  # yes/no and a step, not levels
 MEASURES = tuple(m for m in MODEL_REPORTERS if m not in NOT_MEASURES)
 
@@ -87,7 +88,7 @@ class Milestone(Section):
     """``[[milestones]]``: the date something first happened."""
 
     name: Name = Field(description="a name for tables and figures")
-    kind: Literal[MILESTONES] = Field(description=", ".join(MILESTONES))
+    kind: MilestoneKind = Field(description=", ".join(MILESTONES))
     date: Date = Field(description="when it happened")
     sd_days: Annotated[float, Between(1, 36500)] = Field(description="how far off the model may be, in days")
     level: Annotated[float, Between(1e-6, 10)] | None = Field(
