@@ -34,8 +34,8 @@ if TYPE_CHECKING:
     from sim.runs.calibrate_report import Report
 
 SIZES = {  # population, generations, simulation budget, posterior predictive runs
-    "quick": (30, 3, 300, 12),  # Sweden's 1,161-week runs (the longest shipped): about 5 minutes on 2 cores
-    "full": (100, 6, 2000, 40),  # about 30 minutes on 2 cores
+    "quick": (30, 3, 250, 12),  # Sweden's 1,161-week runs (the longest shipped): under 5 minutes on 2 cores
+    "full": (100, 6, 1600, 40),  # under 30 minutes on 2 cores
 }
 
 
