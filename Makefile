@@ -4,7 +4,7 @@ PYTHON ?= $(shell sh scripts/find-python)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-EXTRAS := test,dask,sensitivity,viz
+EXTRAS := test,dask,sensitivity,viz,calibrate
 
 .PHONY: demo test setup lint format bench validation clean
 

@@ -1,7 +1,8 @@
 """``python -m benchmarks`` (``make bench``): every figure of the performance issue.
 
 Options: ``--quick`` (fewer repeats, shorter scaling, no sweep-memory, headline or classroom
-runs), ``--only NAME ...`` (teaching, city, scaling, sweeps, memory, headline, classroom).
+runs; the quick calibration), ``--only NAME ...`` (teaching, city, scaling, sweeps, memory,
+headline, classroom, calibration).
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ from __future__ import annotations
 import argparse
 import time
 
-from benchmarks import runs, sweeps
+from benchmarks import calibration, runs, sweeps
 from benchmarks.common import machine
 
-ALL = ("teaching", "city", "scaling", "sweeps", "memory", "headline", "classroom")
+ALL = ("teaching", "city", "scaling", "sweeps", "memory", "headline", "classroom", "calibration")
 
 
 def main(argv=None) -> None:
@@ -21,7 +22,7 @@ def main(argv=None) -> None:
     parser.add_argument("--quick", action="store_true", help="fewer repeats; skip the long sweep benchmarks")
     parser.add_argument("--only", nargs="+", choices=ALL, help="run only these")
     args = parser.parse_args(argv)
-    chosen = args.only or (ALL[:4] if args.quick else ALL)
+    chosen = args.only or (ALL[:4] + ("calibration",) if args.quick else ALL)
     q = args.quick
     print(f"machine: {machine()}")
     print("figures: medians (min-max) over repeats; ratios against floors measured in the same process or run")
@@ -42,6 +43,12 @@ def main(argv=None) -> None:
         from benchmarks.classroom import classroom
 
         classroom()
+    if "calibration" in chosen:
+        calibration.calibration(quick=q)
+        print("calibration on Dask (a small calibration, seconds per simulation):")
+        calibration.dask_scaling()
+        print("calibration recovers known parameters (synthetic patterns, quick size):")
+        calibration.recovery()
     print(f"(benchmarks took {time.perf_counter() - started:.0f} s)")
 
 

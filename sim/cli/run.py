@@ -29,6 +29,7 @@ def add_parser(subparsers) -> None:
     p.add_argument(
         "--out", type=Path, help="folder for the table and figure (default out/<scenario name, made file-safe>)"
     )
+    p.add_argument("--preset", help="start from a named preset's parameters (scenarios/presets/<scenario>/NAME.toml)")
     p.set_defaults(handler=cmd_run)
 
 
@@ -43,6 +44,10 @@ def cmd_run(args) -> int:
     from sim.scenario.load import load_scenario
 
     params = parse_sets(args.set)
+    if args.preset:
+        from sim.runs.presets import preset_parameters
+
+        params = {**preset_parameters(args.scenario, args.preset), **params}  # --set wins
     steps = horizon(args.steps, params)
     params.pop("steps", None)
     scenario = load_scenario(args.scenario)  # a bad name or file: one line, before anything is written

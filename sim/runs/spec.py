@@ -78,6 +78,9 @@ class SweepSpec(Section):
     organizations: bool = Field(False, description="also record every organization's end state (--organizations-out)")
     parameters: dict[str, Any] = Field(description="what varies: lists (grid) or {min, max} ranges")
     fixed: dict[str, Any] = Field(default_factory=dict, description="the same value in every run")
+    preset: Name | None = Field(
+        None, description="start from a named preset's parameters ([fixed] and [parameters] win)"
+    )
     _source: str = PrivateAttr("")
 
     @property
@@ -109,6 +112,8 @@ class SweepSpec(Section):
         for key, default in (("stop", "horizon"), ("series", False), ("organizations", False)):
             if getattr(self, key) != default:  # only when asked, so that plain specs read as before
                 out[key] = getattr(self, key)
+        if self.preset:
+            out["preset"] = self.preset
         return out
 
 
@@ -151,6 +156,8 @@ def parse_spec(data: dict, label: str = "<spec>", base: Path | None = None, text
         if isinstance(value, (list, dict)):
             where.fail(("fixed", name), f"expected a single value, got {type_name(value)}")
         fixed[name] = _convert(where, ("fixed", name), name, value)
+    if spec.preset:
+        fixed = {**_preset(where, scenario, spec.preset, varied), **fixed}
     spec = spec.model_copy(update={"scenario": scenario, "parameters": varied, "fixed": fixed})
     hold = load_scenario(spec.scenario).population.hold_steps  # a bad scenario fails here, in one line
     if spec.steps is not None and spec.steps < hold:
@@ -172,6 +179,18 @@ def n_points(spec: SweepSpec) -> int:
         return spec.samples
     d = len(spec.parameters)
     return spec.samples * (2 * d + 2 if spec.second_order else d + 2)
+
+
+def _preset(where: Where, scenario: str, name: str, varied: dict) -> dict:
+    """The preset's parameters that are not varied (a missing or bad preset fails on ``preset``)."""
+    from sim.runs.presets import preset_parameters
+    from sim.scenario.messages import ScenarioError
+
+    try:
+        values = preset_parameters(scenario, name)
+    except ScenarioError as err:
+        where.fail(("preset",), str(err))
+    return {k: v for k, v in values.items() if k not in varied and k not in RESERVED}
 
 
 def _known(where: Where, loc: tuple, name: str) -> None:

@@ -1,0 +1,164 @@
+"""``coalition analyze DIR``: tables with intervals for any sweep directory.
+
+* :func:`point_table`: per design point, P(goal) with its Wilson interval and the mean of
+  each outcome with a t interval (:mod:`sim.runs.stats`).
+* :func:`compare_arms`: two arms of one varied parameter (``--by leader --compare
+  system,none``), within each combination of the other varied parameters and pooled:
+  P(goal) of each arm, the difference in mean outcome (Welch interval: a sweep seeds every
+  run on its own) and Vargha-Delaney A.
+* Sobol indices and PRIM boxes are in :mod:`sim.runs.analyze_discovery`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats as st
+
+from sim.errors import InputError
+from sim.model.params import PARAMETERS
+from sim.runs.stats import Estimate, difference, vargha_delaney, wilson
+
+DEFAULT_OUTCOMES = ("outcome_rate", "diagnosis_accuracy", "coalition_size", "mean_trust", "money_spent", "exits")
+
+
+class AnalysisError(InputError):
+    """A sweep directory or an option that cannot be analyzed; one line."""
+
+
+@dataclass
+class Sweep:
+    """A sweep directory read back: its spec (from the manifest) and its runs."""
+
+    path: Path
+    spec: dict
+    runs: pd.DataFrame
+
+    @property
+    def varied(self) -> list[str]:
+        """The varied parameters, in the spec's order."""
+        return list(self.spec["parameters"])
+
+
+def load_sweep(path) -> Sweep:
+    """Read ``DIR/manifest.json`` and ``DIR/runs``.
+
+    Raises:
+        AnalysisError: no manifest, or no finished runs.
+    """
+    path = Path(path)
+    manifest = path / "manifest.json"
+    try:
+        spec = json.loads(manifest.read_text())["spec"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise AnalysisError(
+            f"{manifest}: (file): not a sweep manifest; give a directory made by coalition sweep"
+        ) from None
+    if not any((path / "runs").glob("part-*.parquet")):
+        raise AnalysisError(f"{path / 'runs'}: (folder): no finished runs yet")
+    runs = pd.read_parquet(path / "runs").sort_values("run_id").reset_index(drop=True)
+    return Sweep(path, spec, runs)
+
+
+def mean_interval(values, confidence: float = 0.95) -> Estimate:
+    """A mean with its t interval."""
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        return Estimate(float("nan"), float("nan"), float("nan"))
+    m = float(x.mean())
+    if x.size < 2 or x.std() == 0:
+        return Estimate(m, m, m)
+    half = float(st.t.ppf(0.5 + confidence / 2, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size))
+    return Estimate(m, m - half, m + half)
+
+
+def outcomes_of(sweep: Sweep, names: list[str] | None) -> list[str]:
+    """The numeric outcome columns to summarise (checked against the table)."""
+    if names is None:
+        return [n for n in DEFAULT_OUTCOMES if n in sweep.runs]
+    for n in names:
+        if n not in sweep.runs or not pd.api.types.is_numeric_dtype(sweep.runs[n]):
+            numeric = [c for c in sweep.runs if pd.api.types.is_numeric_dtype(sweep.runs[c]) and c not in PARAMETERS]
+            raise AnalysisError(
+                f"--outcomes: {n!r} is not a numeric column of {sweep.path}/runs; expected one of {', '.join(numeric)}"
+            )
+    return list(names)
+
+
+def point_table(sweep: Sweep, outcomes: list[str]) -> pd.DataFrame:
+    """One row per design point: its parameters, runs, P(goal) [Wilson] and mean outcomes [t]."""
+    rows = []
+    for point, g in sweep.runs.groupby("point_id", sort=True):
+        row = {"point_id": point, **{p: g[p].iloc[0] for p in sweep.varied}, "runs": len(g)}
+        p = wilson(int(g["goal_reached"].sum()), len(g))
+        row.update(p_goal=p.value, p_goal_low=p.low, p_goal_high=p.high)
+        for name in outcomes:
+            m = mean_interval(g[name])
+            row.update({name: m.value, f"{name}_low": m.low, f"{name}_high": m.high})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def parse_arms(sweep: Sweep, by: str, compare: str) -> tuple:
+    """``--by`` and ``--compare a,b`` as two values of a varied parameter's column."""
+    if by not in sweep.varied:
+        raise AnalysisError(
+            f"--by: {by!r} is not a varied parameter of this sweep; expected one of {', '.join(sweep.varied)}"
+        )
+    parts = [s.strip() for s in compare.split(",")]
+    if len(parts) != 2 or not all(parts):
+        raise AnalysisError(f"--compare: {compare!r}: expected two values of {by}, e.g. system,none")
+    present = sweep.runs[by].unique()
+    arms = []
+    for text in parts:
+        try:
+            value = PARAMETERS[by].convert(text)
+        except ValueError as err:
+            raise AnalysisError(f"--compare: {by}: {err}") from None
+        if value not in present:
+            raise AnalysisError(f"--compare: {by} = {text} is not in this sweep; it has {', '.join(map(str, present))}")
+        arms.append(value)
+    return tuple(arms)
+
+
+def compare_arms(sweep: Sweep, by: str, arms: tuple, outcome: str) -> pd.DataFrame:
+    """Arm ``a`` against arm ``b`` of ``by``: per stratum of the other varied parameters, and pooled."""
+    a, b = arms
+    others = [p for p in sweep.varied if p != by]
+    groups = [((), sweep.runs)] if not others else list(sweep.runs.groupby(others, sort=True))
+    rows = [_arm_row(sweep.runs, by, a, b, outcome, {p: "all" for p in others})] if others else []
+    for key, g in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        rows.append(_arm_row(g, by, a, b, outcome, dict(zip(others, key, strict=False))))
+    return pd.DataFrame(rows)
+
+
+def _arm_row(g: pd.DataFrame, by: str, a, b, outcome: str, stratum: dict) -> dict:
+    xa, xb = g.loc[g[by] == a], g.loc[g[by] == b]
+    pa = wilson(int(xa["goal_reached"].sum()), len(xa))
+    pb = wilson(int(xb["goal_reached"].sum()), len(xb))
+    ya, yb = xa[outcome].to_numpy(float), xb[outcome].to_numpy(float)
+    d = difference(ya, yb, paired=False) if len(ya) > 1 and len(yb) > 1 else Estimate(np.nan, np.nan, np.nan)
+    A = vargha_delaney(ya, yb) if len(ya) and len(yb) else Estimate(np.nan, np.nan, np.nan)
+    return {
+        **stratum,
+        "runs_a": len(xa),
+        "runs_b": len(xb),
+        "p_goal_a": pa.value,
+        "p_goal_a_low": pa.low,
+        "p_goal_a_high": pa.high,
+        "p_goal_b": pb.value,
+        "p_goal_b_low": pb.low,
+        "p_goal_b_high": pb.high,
+        f"{outcome}_diff": d.value,
+        f"{outcome}_diff_low": d.low,
+        f"{outcome}_diff_high": d.high,
+        "A": A.value,
+        "A_low": A.low,
+        "A_high": A.high,
+    }

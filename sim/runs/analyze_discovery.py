@@ -1,0 +1,101 @@
+"""Sobol indices (SALib) and PRIM scenario discovery (the EMA workbench) of a sweep.
+
+* :func:`sobol_table`: first-order and total indices with their intervals, for a ``sobol``
+  design, from the mean outcome of each design point (the design's own SALib problem).
+* :func:`prim`: the box of parameter values where a condition holds (an outcome under or
+  over a threshold, or the difference between two arms), by the EMA workbench's PRIM: the
+  peeling trajectory, and the densest box that still covers ``min_coverage`` of the cases.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.runs.analyze import AnalysisError, Sweep
+
+
+def sobol_table(sweep: Sweep, outcome: str) -> pd.DataFrame:
+    """Sobol S1 and ST of ``outcome`` (the mean over each point's replicates) with 95% intervals."""
+    from SALib.analyze import sobol
+
+    from sim.runs.design import Design
+    from sim.runs.spec import parse_spec
+
+    if sweep.spec.get("design") != "sobol":
+        raise AnalysisError(
+            f'--sobol: {sweep.path} is a {sweep.spec.get("design")} design; Sobol indices need design = "sobol"'
+        )
+    design = Design(parse_spec({k: v for k, v in sweep.spec.items() if v is not None}))
+    means = sweep.runs.groupby("point_id")[outcome].mean()
+    if len(means) != design.n_points:
+        raise AnalysisError(
+            f"--sobol: {len(means)} of {design.n_points} design points are finished; finish the sweep first"
+        )
+    y = means.sort_index().to_numpy(float)
+    second = bool(sweep.spec.get("second_order"))
+    si = sobol.analyze(design.problem(), y, calc_second_order=second, conf_level=0.95, seed=0)
+    return pd.DataFrame(
+        {
+            "parameter": design.names,
+            "S1": si["S1"],
+            "S1_low": si["S1"] - si["S1_conf"],
+            "S1_high": si["S1"] + si["S1_conf"],
+            "ST": si["ST"],
+            "ST_low": si["ST"] - si["ST_conf"],
+            "ST_high": si["ST"] + si["ST_conf"],
+        }
+    )
+
+
+@dataclass
+class PrimResult:
+    """A PRIM run: the peeling trajectory, the chosen step and its box."""
+
+    trajectory: pd.DataFrame
+    chosen: int
+    box: pd.DataFrame  # restricted parameters: min, max (or the categories kept)
+    cases: int
+    of_interest: int
+
+
+def prim(x: pd.DataFrame, y: np.ndarray, min_coverage: float = 0.5) -> PrimResult:
+    """PRIM boxes where ``y`` holds over the parameters ``x`` (one row per case).
+
+    Raises:
+        AnalysisError: ``y`` holds everywhere or nowhere (nothing to discover).
+    """
+    y = np.asarray(y, dtype=bool)
+    if y.all() or not y.any():
+        where = "every" if y.all() else "no"
+        raise AnalysisError(f"--prim: the condition holds in {where} case ({len(y)} cases); nothing to discover")
+    x = x.reset_index(drop=True).copy()
+    for col in x:
+        if not pd.api.types.is_numeric_dtype(x[col]) or pd.api.types.is_bool_dtype(x[col]):
+            x[col] = x[col].astype(str).astype("category")
+    with warnings.catch_warnings():
+        # the EMA workbench 3.0 warns at import that an optional evaluator (ipyparallel) is
+        # missing, and its PRIM calls DataFrame.drop(inplace=True), deprecated in pandas 3.1
+        warnings.filterwarnings("ignore", "ipyparallel not installed", UserWarning)
+        warnings.filterwarnings("ignore", "The inplace keyword in DataFrame.drop", DeprecationWarning)
+        from ema_workbench.analysis import prim as ema_prim
+
+        box = ema_prim.Prim(x, y).find_box()
+    traj = box.peeling_trajectory.copy()
+    ok = traj[traj["coverage"] >= min_coverage]
+    chosen = int(ok["density"].idxmax()) if len(ok) else 0
+    first, lims = box.box_lims[0], box.box_lims[chosen]
+    rows = []
+    for col in x:
+        lo, hi = lims[col].iloc[0], lims[col].iloc[1]
+        if isinstance(lo, set):
+            if lo != first[col].iloc[0]:
+                rows.append({"parameter": col, "min": "", "max": "", "values": ", ".join(sorted(map(str, lo)))})
+        elif (lo, hi) != (first[col].iloc[0], first[col].iloc[1]):
+            rows.append({"parameter": col, "min": float(lo), "max": float(hi), "values": ""})
+    return PrimResult(
+        traj, chosen, pd.DataFrame(rows, columns=["parameter", "min", "max", "values"]), len(y), int(y.sum())
+    )

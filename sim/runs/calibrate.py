@@ -1,0 +1,278 @@
+"""``coalition calibrate``: ABC-SMC (pyabc) of the model's parameters against a patterns file.
+
+The model runs through the sweep engine's executors (:class:`sim.runs.executors.WorkerPool`,
+by :class:`sim.runs.calibrate_sampler.SeededSampler`), each simulation seeded with the
+model's one seed formula. The calibration directory holds::
+
+    DIR/manifest.json      the scenario, the patterns file and its SHA-256, seed, sizes, versions
+    DIR/abc.db             pyabc's history (SQLite): every finished generation
+    DIR/posterior.parquet  one row per particle: generation, particle, weight, distance, parameters
+    DIR/...                the report (sim.runs.calibrate_report): tables, figures, preset.toml
+
+A rerun of the same command resumes after the last finished generation (an interrupted one
+is sampled again, with the same seeds, so it comes out the same). A directory started from
+another scenario, patterns file, seed or population size is refused with one line.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sim.model.params import PARAMETERS
+from sim.runs.patterns import Patterns, fixed_values, load_patterns
+from sim.runs.storage import ManifestError, package_versions
+from sim.runs.summaries import distance, summarize
+
+if TYPE_CHECKING:
+    from sim.runs.calibrate_report import Report
+
+SIZES = {  # population, generations, simulation budget, posterior predictive runs
+    "quick": (30, 3, 250, 12),  # Sweden's 1,161-week runs (the longest shipped): under 5 minutes on 2 cores
+    "full": (100, 6, 1600, 40),  # under 30 minutes on 2 cores
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How big a calibration is."""
+
+    population: int
+    generations: int
+    budget: int
+    predictive: int
+    seed: int = 0
+    batch: int = 2
+
+    @classmethod
+    def of(cls, quick: bool = False, **overrides) -> Settings:
+        """The quick or full sizes, with any of the fields set (None: keep the size's)."""
+        population, generations, budget, predictive = SIZES["quick" if quick else "full"]
+        values = {"population": population, "generations": generations, "budget": budget, "predictive": predictive}
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+class PatternModel:
+    """The model as pyabc calls it: parameters in, the summaries of one seeded run out."""
+
+    def __init__(self, patterns: Patterns):
+        self.scenario = patterns.scenario
+        self.steps = patterns.steps
+        self.fixed = fixed_values(patterns)
+        self.targets = patterns.targets
+        self.days_per_step = patterns.days_per_step
+
+    def params(self, values: dict) -> dict:
+        """Model keyword parameters: the fixed ones and ``values`` (pyabc's floats)."""
+        out = dict(self.fixed)
+        for name, value in values.items():
+            p = PARAMETERS[name]
+            out[name] = p.convert(round(float(value)) if p.kind == "int" else float(value))
+        return out
+
+    def run(self, values: dict, seed: int) -> tuple[dict, dict]:
+        """One run: its summaries and its per-step series."""
+        from sim.runs.series import run_with_series
+
+        _, series = run_with_series(self.scenario, self.steps, seed, self.params(values))
+        return summarize(series, self.targets, self.days_per_step), series
+
+    def __call__(self, values) -> dict:
+        """The model as pyabc calls it: the summaries of a run seeded by the running job."""
+        from sim.runs.calibrate_sampler import current_seed
+
+        return self.run(dict(values), current_seed())[0]
+
+
+class PatternDistance:
+    """The distance pyabc uses: the root mean square, over the fitted targets, of (model - real) / sd."""
+
+    def __init__(self, patterns: Patterns):
+        self.scales = {t.key: t.sd for t in patterns.fitted}
+
+    def __call__(self, x: dict, x0: dict) -> float:
+        """Distance between simulated and observed summaries."""
+        return distance(x, x0, self.scales)
+
+
+def observed(patterns: Patterns) -> dict:
+    """The observed summaries (target key -> value in model units)."""
+    return {t.key: float(t.observed) for t in patterns.targets}
+
+
+def priors(patterns: Patterns):
+    """The pyabc prior distribution of the parameters to infer."""
+    import pyabc
+
+    rvs = {}
+    for name, p in patterns.spec.parameters.items():
+        if p.prior == "loguniform":
+            rvs[name] = pyabc.RV("loguniform", p.low, p.high)
+        else:
+            rvs[name] = pyabc.RV("uniform", p.low, p.high - p.low)
+    return pyabc.Distribution(**rvs)
+
+
+def manifest_for(patterns: Patterns, settings: Settings) -> dict:
+    """What a calibration directory is: compared on every rerun."""
+    return {
+        "scenario": patterns.scenario,
+        "patterns": patterns.label,
+        "patterns_sha256": patterns.sha256,
+        "seed": settings.seed,
+        "population": settings.population,
+        "parameters": list(patterns.spec.parameters),
+        "steps": patterns.steps,
+    }
+
+
+def check_or_write_manifest(out: Path, identity: dict, settings: Settings) -> None:
+    """Write ``DIR/manifest.json``, or refuse a directory made by another calibration."""
+    path = out / "manifest.json"
+    if path.exists():
+        try:
+            old = json.loads(path.read_text())["calibration"]
+        except (OSError, ValueError, KeyError, TypeError):
+            raise ManifestError(f"{path}: (file): not a calibration manifest; use another --out directory") from None
+        changed = [k for k in identity if k != "patterns" and old.get(k) != identity[k]]
+        if changed:
+            what = {"patterns_sha256": "patterns file", "steps": "horizon"}
+            names = ", ".join(what.get(k, k) for k in changed)
+            raise ManifestError(
+                f"{path}: calibration: this directory was made by another calibration (changed: {names}); "
+                "rerun with the original scenario, patterns file and settings, or use a new --out directory"
+            )
+        return
+    if out.exists() and any(out.iterdir()):
+        raise ManifestError(f"{out}: (folder): not empty and holds no calibration manifest; use a new --out directory")
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = {"calibration": identity, "generations": settings.generations, "versions": package_versions()}
+    tmp = out / f".manifest-{uuid.uuid4().hex[:8]}.json.tmp"
+    tmp.write_text(json.dumps(manifest, indent=2) + "\n")
+    os.replace(tmp, path)
+
+
+@dataclass
+class CalibrationResult:
+    """What :func:`calibrate` did."""
+
+    out: Path
+    generations: int
+    resumed_from: int
+    simulations: int
+    seconds: float
+    epsilon: float
+    posterior: Path
+    report: Report | None = None
+
+
+def calibrate(
+    patterns_file,
+    out,
+    *,
+    settings: Settings | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    log=None,
+    command: str = "",
+) -> CalibrationResult:
+    """Run or resume an ABC-SMC calibration into ``out``.
+
+    Args:
+        patterns_file: the patterns TOML file.
+        out: the calibration directory.
+        settings: sizes and seed (default: the full sizes, seed 0).
+        workers: local processes (0: this process); ignored with ``scheduler``.
+        scheduler: a Dask scheduler address.
+        log: called with one line of progress per generation (default: silent).
+        command: the command line, recorded in the preset's provenance.
+
+    Raises:
+        ScenarioError: a bad patterns file. ManifestError: ``out`` holds another calibration.
+    """
+    import pyabc
+
+    from sim.runs.calibrate_report import write_posterior, write_report
+    from sim.runs.calibrate_sampler import SeededSampler
+    from sim.runs.executors import WorkerPool
+
+    started = time.perf_counter()
+    settings = settings or Settings.of()
+    patterns = load_patterns(patterns_file)
+    out = Path(out)
+    check_or_write_manifest(out, manifest_for(patterns, settings), settings)
+    logging.getLogger("ABC").setLevel(logging.WARNING)
+    db_path = out / "abc.db"
+    db = f"sqlite:///{db_path.resolve()}"
+    done = _finished_generations(db_path)
+    pool = WorkerPool(workers, scheduler)
+    try:
+        sampler = SeededSampler(pool, settings.seed, settings.batch)
+        generation = done
+        while generation < settings.generations:
+            # a fresh ABCSMC per generation, loaded from the database: a resumed calibration
+            # continues exactly as an uninterrupted one would
+            t0 = time.perf_counter()
+            abc = pyabc.ABCSMC(
+                PatternModel(patterns),
+                priors(patterns),
+                PatternDistance(patterns),
+                population_size=settings.population,
+                sampler=sampler,
+            )
+            if db_path.exists():
+                history = abc.load(db, 1)
+            else:
+                history = abc.new(db, observed(patterns))
+            if history.total_nr_simulations >= settings.budget:
+                if log is not None:
+                    log(f"stopped: the budget of {settings.budget} simulations is spent")
+                break
+            abc.run(max_nr_populations=1)
+            last = history.get_all_populations().iloc[-1]
+            generation = int(last["t"]) + 1
+            if log is not None:
+                log(
+                    f"generation {generation - 1}: epsilon {last['epsilon']:.3g}, "
+                    f"{int(last['samples'])} simulations ({time.perf_counter() - t0:.0f} s)"
+                )
+        history = pyabc.History(db, _id=1)
+        posterior = write_posterior(out, history, patterns, settings.seed)
+        eps = float(history.get_all_populations()["epsilon"].iloc[-1])
+        report = write_report(out, patterns, settings.seed, pool, settings.predictive, command)
+        return CalibrationResult(
+            out,
+            history.max_t + 1,
+            done,
+            int(history.total_nr_simulations),
+            time.perf_counter() - started,
+            eps,
+            posterior,
+            report,
+        )
+    finally:
+        pool.close()
+
+
+def _finished_generations(db: Path) -> int:
+    """Generations already in a pyabc database; one left half-made (no generation yet) is removed."""
+    if not db.exists():
+        return 0
+    import pyabc
+
+    try:
+        max_t = pyabc.History(f"sqlite:///{db.resolve()}", _id=1).max_t
+    except Exception:  # noqa: BLE001 - a database pyabc cannot read: start again
+        max_t = None
+    if max_t is None or max_t < 0:
+        for path in db.parent.glob(db.name + "*"):
+            path.unlink()
+        return 0
+    return int(max_t) + 1

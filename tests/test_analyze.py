@@ -1,0 +1,125 @@
+"""``coalition analyze`` on tiny sweeps: intervals, arms, Sobol indices, PRIM boxes, the CLI."""
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.cli.main import main
+from sim.runs import analyze as an
+from sim.runs import parse_spec, run_sweep
+from sim.runs.analyze_discovery import prim, sobol_table
+
+
+def fake_run(scenario_name=None, steps=None, rng=None, leader="system", patience=52.0, initial_trust=0.35, **_):
+    """A stand-in model with a known answer: a system leader helps only with patience over 50."""
+    noise = np.random.default_rng(rng).normal(0, 0.01)
+    rate = 0.3 - 0.1 * (leader == "system") * (patience > 50) - 0.2 * (initial_trust - 0.35) + noise
+    return {
+        "goal_reached": bool(rate < 0.25),
+        "steps_to_goal": 10 if rate < 0.25 else None,
+        "outcome_rate": rate,
+        "exits": 1,
+    }
+
+
+def sweep(tmp_path, name, text):
+    spec = parse_spec(__import__("tomllib").loads(text))
+    run_sweep(spec, tmp_path / name, workers=0, run_fn=fake_run, progress=False)
+    return tmp_path / name
+
+
+GRID = """
+scenario = "chicago_absenteeism"
+replicates = 12
+seed = 1
+[parameters]
+leader = ["system", "none"]
+patience = [10, 100]
+"""
+
+SOBOL = """
+scenario = "chicago_absenteeism"
+seed = 2
+design = "sobol"
+samples = 64
+[parameters]
+patience = {min = 1, max = 40}
+initial_trust = {min = 0, max = 1}
+"""
+
+
+@pytest.fixture(scope="module")
+def grid(tmp_path_factory):
+    return sweep(tmp_path_factory.mktemp("grid"), "grid", GRID)
+
+
+def test_points_have_wilson_and_t_intervals(grid):
+    s = an.load_sweep(grid)
+    points = an.point_table(s, an.outcomes_of(s, None))
+    assert len(points) == 4 and (points["runs"] == 12).all()
+    best = points[(points["leader"] == "system") & (points["patience"] == 100)].iloc[0]
+    assert best["p_goal"] == 1.0 and best["p_goal_low"] < 1.0 < best["p_goal_high"] + 1e-12
+    assert best["outcome_rate_low"] < best["outcome_rate"] < best["outcome_rate_high"]
+    assert best["outcome_rate"] == pytest.approx(0.2, abs=0.02)
+
+
+def test_arms_show_an_effect_only_where_there_is_one(grid):
+    s = an.load_sweep(grid)
+    arms = an.compare_arms(s, "leader", an.parse_arms(s, "leader", "system,none"), "outcome_rate")
+    by = arms.set_index("patience")
+    assert by.loc[100, "outcome_rate_diff_high"] < -0.08 and by.loc[100, "A"] == 0.0  # system always lower
+    assert by.loc[10, "outcome_rate_diff_low"] < 0 < by.loc[10, "outcome_rate_diff_high"]
+    with pytest.raises(an.AnalysisError, match="--compare: leader = point is not in this sweep"):
+        an.parse_arms(s, "leader", "system,point")
+
+
+def test_prim_boxes_the_cases_where_the_rate_is_low(grid):
+    s = an.load_sweep(grid)
+    result = prim(s.runs[s.varied], s.runs["outcome_rate"].to_numpy() < 0.25)
+    box = result.box.set_index("parameter")
+    assert box.loc["leader", "values"] == "system"
+    assert box.loc["patience", "min"] > 10
+    assert result.trajectory.loc[result.chosen, "density"] == 1.0
+
+
+def test_sobol_indices_find_the_parameter_that_matters(tmp_path):
+    s = an.load_sweep(sweep(tmp_path, "sobol", SOBOL))
+    table = sobol_table(s, "outcome_rate").set_index("parameter")
+    assert table.loc["initial_trust", "ST_low"] > 0.7
+    assert table.loc["patience", "ST"] < 0.1
+
+
+def test_cli_writes_tables_and_figures(grid, tmp_path, capsys):
+    out = tmp_path / "analysis"
+    args = ["analyze", str(grid), "--out", str(out), "--by", "leader", "--compare", "system,none"]
+    assert main(args + ["--prim", "outcome_rate", "--below", "0.25"]) == 0
+    text = capsys.readouterr().out
+    assert (
+        "4 design points" in text and "arms: leader system minus none" in text and "PRIM: outcome_rate < 0.25" in text
+    )
+    for name in ("points.csv", "arms.csv", "prim_box.csv", "prim_trajectory.csv", "p_goal.png", "arms.png", "prim.png"):
+        assert (out / name).stat().st_size > 0, name
+    assert len(pd.read_csv(out / "points.csv")) == 4
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--by", "leader"], r"--by and --compare go together"),
+        (["--by", "leeder", "--compare", "a,b"], r"--by: 'leeder' is not a varied parameter"),
+        (["--outcome", "nope"], r"--outcomes: 'nope' is not a numeric column"),
+        (["--prim", "outcome_rate"], r"--prim: give --below X or --above X"),
+        (["--sobol"], r"--sobol: .* is a grid design"),
+    ],
+)
+def test_cli_mistakes_are_one_line(grid, tmp_path, capsys, extra, message):
+    assert main(["analyze", str(grid), "--out", str(tmp_path / "a"), *extra]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and re.search(message, err), err
+
+
+def test_a_folder_that_is_no_sweep_is_refused(tmp_path, capsys):
+    assert main(["analyze", str(tmp_path)]) == 2
+    assert "not a sweep manifest" in capsys.readouterr().err

@@ -1,0 +1,72 @@
+"""Named presets: written and read back, checked in one line, loaded by run, sweeps and the app."""
+
+import datetime as dt
+import tomllib
+
+import pytest
+
+from sim.cli.main import main
+from sim.runs import parse_spec
+from sim.runs.presets import available_presets, load_preset, write_preset
+from sim.scenario import ScenarioError
+
+SHIPPED = ("teen_substance_use", "traffic_fatalities", "homelessness_built_for_zero")
+
+
+def test_a_written_preset_reads_back_with_its_provenance(tmp_path):
+    values = {"build_rate": 0.05, "leader": "point"}
+    path = write_preset(tmp_path / "mine.toml", "traffic_fatalities", values, {"date": dt.date(2026, 1, 2)})
+    p = load_preset("traffic_fatalities", str(path))
+    assert p.parameters == {"build_rate": 0.05, "leader": "point"}
+    assert p.provenance["date"] == dt.date(2026, 1, 2) and p.name == "mine"
+
+
+@pytest.mark.parametrize("scenario", SHIPPED)
+def test_each_calibrated_case_ships_a_preset_with_provenance(scenario):
+    assert "calibrated" in available_presets(scenario)
+    p = load_preset(scenario, "calibrated")
+    assert p.parameters and len(p.provenance["patterns_sha256"]) == 64 and p.provenance["version"]
+
+
+def test_mistakes_are_one_line(tmp_path):
+    path = write_preset(tmp_path / "p.toml", "traffic_fatalities", {"patience": 20}, {})
+    text = path.read_text()
+    path.write_text(text.replace("patience = 20", "patience = 2000"))
+    with pytest.raises(ScenarioError, match=r"p.toml:\d+: parameters.patience: 2000(\.0)? is above the maximum 520"):
+        load_preset("traffic_fatalities", str(path))
+    path.write_text(text.replace("patience = 20", "patiense = 20"))
+    with pytest.raises(ScenarioError, match=r"parameters.patiense: not a preset parameter; did you mean 'patience'"):
+        load_preset("traffic_fatalities", str(path))
+    with pytest.raises(ScenarioError, match=r"preset.scenario: made for 'traffic_fatalities', not 'teen_sub"):
+        load_preset("teen_substance_use", str(path))
+    with pytest.raises(ScenarioError, match=r"no preset 'nope' for traffic_fatalities"):
+        load_preset("traffic_fatalities", "nope")
+
+
+def test_run_starts_from_the_preset_and_set_wins(tmp_path, capsys):
+    path = write_preset(tmp_path / "p.toml", "single_agency", {"leader": "none", "patience": 20}, {})
+    args = ["run", "single_agency", "--preset", str(path), "--steps", "3", "--out", str(tmp_path / "o")]
+    assert main(args) == 0
+    assert "leader=none" in capsys.readouterr().out
+    assert main(args + ["--set", "leader=point"]) == 0
+    assert "leader=point" in capsys.readouterr().out
+    assert main(["run", "single_agency", "--preset", "nope", "--steps", "3"]) == 2
+    assert "no preset 'nope' for single_agency" in capsys.readouterr().err
+
+
+def test_a_sweep_spec_starts_from_the_preset(tmp_path):
+    path = write_preset(tmp_path / "p.toml", "single_agency", {"leader": "none", "patience": 20, "build_rate": 0.1}, {})
+    text = f"""
+scenario = "single_agency"
+seed = 1
+preset = "{path}"
+[parameters]
+patience = [4, 8]
+[fixed]
+build_rate = 0.2
+"""
+    spec = parse_spec(tomllib.loads(text))
+    assert spec.fixed == {"leader": "none", "build_rate": 0.2}  # varied and [fixed] win
+    assert spec.to_dict()["preset"] == str(path)
+    with pytest.raises(ScenarioError, match=r"preset: .*no preset 'nope'"):
+        parse_spec(tomllib.loads(text.replace(str(path), "nope")))
