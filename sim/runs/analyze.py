@@ -83,7 +83,8 @@ def outcomes_of(sweep: Sweep, names: list[str] | None) -> list[str]:
         return [n for n in DEFAULT_OUTCOMES if n in sweep.runs]
     for n in names:
         if n not in sweep.runs or not pd.api.types.is_numeric_dtype(sweep.runs[n]):
-            numeric = [c for c in sweep.runs if pd.api.types.is_numeric_dtype(sweep.runs[c]) and c not in PARAMETERS]
+            runs = sweep.runs
+            numeric = [str(c) for c in runs if pd.api.types.is_numeric_dtype(runs[c]) and c not in PARAMETERS]
             raise AnalysisError(
                 f"--outcomes: {n!r} is not a numeric column of {sweep.path}/runs; expected one of {', '.join(numeric)}"
             )

@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING
 
 from sim.model.params import PARAMETERS
 from sim.runs.patterns import Patterns, fixed_values, load_patterns
-from sim.runs.storage import ManifestError, package_versions
+from sim.runs.provenance import package_versions
+from sim.runs.storage import ManifestError
 from sim.runs.summaries import distance, summarize
 
 if TYPE_CHECKING:
@@ -79,9 +80,9 @@ class PatternModel:
 
     def run(self, values: dict, seed: int) -> tuple[dict, dict]:
         """One run: its summaries and its per-step series."""
-        from sim.runs.series import run_with_series
+        from sim.runs.record import run_series
 
-        _, series = run_with_series(self.scenario, self.steps, seed, self.params(values))
+        series = run_series(self.scenario, self.steps, seed, self.params(values))
         return summarize(series, self.targets, self.days_per_step), series
 
     def __call__(self, values) -> dict:

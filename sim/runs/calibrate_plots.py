@@ -41,7 +41,7 @@ def plot_fit(patterns: Patterns, pred, fit: pd.DataFrame, title: str = "") -> Fi
         ax.plot(x, med, color="tab:blue", lw=1.5, label="model, median")
         ref = s.points[0].value if s.relative else 1.0
         for p in s.points:
-            when = p.date or pd.Timestamp(p.year, 7, 1).date()
+            when = p.date or pd.Timestamp(year=int(p.year or 0), month=7, day=1).date()
             face = "none" if p.holdout else "black"
             ax.plot([when], [p.value / ref], "o", mfc=face, mec="black")
         ax.plot([], [], "o", color="black", label="real (fitted)")

@@ -84,7 +84,9 @@ def point_estimate(last: pd.DataFrame, patterns: Patterns) -> dict:
     except (np.linalg.LinAlgError, ValueError):  # too few or collinear particles: the heaviest one
         best = int(np.argmax(w))
     kinds = {n: PARAMETERS[n].kind for n in names}
-    return {n: round(float(last.loc[best, n])) if kinds[n] == "int" else float(last.loc[best, n]) for n in names}
+    row = last[names].to_numpy(float)[best]  # positional, as argmax counts
+    values = {n: float(v) for n, v in zip(names, row, strict=True)}
+    return {n: round(v) if kinds[n] == "int" else v for n, v in values.items()}
 
 
 @dataclass

@@ -11,7 +11,7 @@ import datetime as dt
 
 import tomli_w
 
-from sim.runs.series import run_with_series
+from sim.runs.record import run_series
 from sim.runs.summaries import end_level, first_step, start_level
 
 START = dt.date(2000, 1, 3)
@@ -49,7 +49,7 @@ def synthetic_patterns(
         and the end level relative to the start.
     """
     fixed = dict(fixed or {})
-    _, series = run_with_series(scenario, steps, seed, {**fixed, **truth})
+    series = run_series(scenario, steps, seed, {**fixed, **truth})
     n = len(series["expected_rate"])
     import numpy as np
 

@@ -74,3 +74,10 @@ def organization_rows(model) -> list[dict]:
         row["joined_step"] = org.joined_step
         rows.append(row)
     return rows
+
+
+def run_series(scenario, steps: int | None, seed: int, params: dict) -> dict:
+    """One run's per-step model reporters (name -> list of values, step 0 first), as a sweep records them."""
+    per_step = record(scenario, steps, seed, params, series=True).per_step
+    assert per_step is not None  # series=True always records them
+    return per_step
