@@ -1,4 +1,4 @@
-"""The ``coalition`` command: run, scenarios, sweep, table, viz.
+"""The ``coalition`` command: run, scenarios, sweep, table, viz, classroom.
 
 Bad input gets one line on stderr, ``error: <where>: <what is wrong>``, and exit status 2.
 Each subcommand is a module of this package with ``add_parser(subparsers)``; heavy imports
@@ -10,12 +10,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sim.cli import run, scenarios, sweep, table, viz
+from sim.cli import classroom, run, scenarios, sweep, table, viz
 from sim.cli.common import EXIT_USAGE, Parser, UsageError
 from sim.errors import InputError
 from sim.model.params import ParameterError
 
-SUBCOMMANDS = (run, scenarios, sweep, table, viz)
+SUBCOMMANDS = (run, scenarios, sweep, table, viz, classroom)
 
 
 def build_parser() -> argparse.ArgumentParser:
