@@ -107,7 +107,8 @@ class Page:
         from websockets.sync.client import connect
 
         self.game = game
-        self.socket = connect(game.ws_url, open_timeout=WAIT)
+        self._stack = contextlib.ExitStack()
+        self.socket = self._stack.enter_context(connect(game.ws_url, open_timeout=WAIT))
         self.state: dict = {}
         self.refusals: list[dict] = []
         self.token: str | None = None
@@ -149,7 +150,7 @@ class Page:
 
     def close(self) -> None:
         """Close the connection (a page closed, or a phone lost the network)."""
-        self.socket.close()
+        self._stack.close()
 
 
 def student(game: Game, nickname: str, seat: str | None = None) -> Page:

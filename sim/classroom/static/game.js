@@ -37,12 +37,14 @@ export function connect({ hello, onMessage, onStatus }) {
   };
 }
 
-// h("p.note", {title: "x"}, "text", child): an element with classes, attributes and children.
+// h("p.note#id", {title: "x"}, "text", child): an element with classes, attributes and children.
 // Text is always set as text (never as HTML): nicknames come from students.
 export function h(tag, attrs = {}, ...children) {
-  const [name, ...classes] = tag.split(".");
+  const [head, id] = tag.split("#");
+  const [name, ...classes] = head.split(".");
   const el = document.createElement(name);
   if (classes.length) el.className = classes.join(" ");
+  if (id) el.id = id;
   for (const [key, value] of Object.entries(attrs || {})) {
     if (value === undefined || value === null || value === false) continue;
     if (key.startsWith("on")) el.addEventListener(key.slice(2), value);

@@ -205,7 +205,7 @@ function renderBriefing(b) {
   parts.push(h("p", {}, h("strong", {}, "Now: "), `you are ${b.state}.`));
   if (b.kind === "leader") {
     parts.push(h("p", {}, h("strong", {}, "The table: "), `mean trust ${b.trust}; ${b.rate}; ${b.cause}.`));
-    if (b.missing.length) parts.push(h("p", {}, h("strong", {}, "Nobody at the table yet: "), b.missing.join("; ")));
+    if (b.missing.length) parts.push(h("p", {}, h("strong", {}, "Roles nobody at the table brings yet: "), b.missing.join("; ")));
     parts.push(
       h("table.members", {}, h("tr", {}, h("th", {}, "member"), h("th", {}, "state"), h("th", {}, "trust in the coalition")),
         b.members.map((m) => h("tr", {}, h("td", {}, m.who), h("td", {}, m.state + (m.sharing ? ", shares records" : "")), h("td", {}, meter(m.trust, m.who), ` ${m.trust}`)))),

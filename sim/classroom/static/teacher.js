@@ -45,7 +45,7 @@ function render() {
   if (s.applying) words += " · playing the round…";
   $("where").textContent = words;
   $("code").textContent = s.code;
-  $("student-url").textContent = s.student_url;
+  $("student-url").textContent = s.student_url.split("?")[0];
   setTimer(s.phase === "playing" && !s.applying ? s.seconds_left : null);
   $("start").hidden = s.phase !== "lobby";
   $("pause").hidden = $("advance").hidden = $("end").hidden = s.phase !== "playing";
