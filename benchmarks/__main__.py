@@ -1,7 +1,7 @@
 """``python -m benchmarks`` (``make bench``): every figure of the performance issue.
 
 Options: ``--quick`` (fewer repeats, shorter scaling, no sweep-memory, headline or classroom
-runs), ``--only NAME ...`` (teaching, city, scaling, sweeps, memory, headline, classroom).
+runs), ``--only NAME ...`` (teaching, city, scaling, sweeps, memory, headline, classroom, game).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import time
 from benchmarks import runs, sweeps
 from benchmarks.common import machine
 
-ALL = ("teaching", "city", "scaling", "sweeps", "memory", "headline", "classroom")
+ALL = ("teaching", "city", "scaling", "sweeps", "memory", "headline", "classroom", "game")
 
 
 def main(argv=None) -> None:
@@ -42,6 +42,10 @@ def main(argv=None) -> None:
         from benchmarks.classroom import classroom
 
         classroom()
+    if "game" in chosen:
+        from benchmarks.classroom_game import classroom_game
+
+        classroom_game()
     print(f"(benchmarks took {time.perf_counter() - started:.0f} s)")
 
 
