@@ -2,7 +2,7 @@
 
 Options: ``--quick`` (fewer repeats, shorter scaling, no sweep-memory, headline or classroom
 runs; the quick calibration), ``--only NAME ...`` (teaching, city, scaling, sweeps, memory,
-headline, classroom, calibration).
+headline, classroom, calibration, game).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import time
 from benchmarks import calibration, runs, sweeps
 from benchmarks.common import machine
 
-ALL = ("teaching", "city", "scaling", "sweeps", "memory", "headline", "classroom", "calibration")
+ALL = ("teaching", "city", "scaling", "sweeps", "memory", "headline", "classroom", "calibration", "game")
 
 
 def main(argv=None) -> None:
@@ -49,6 +49,10 @@ def main(argv=None) -> None:
         calibration.dask_scaling()
         print("calibration recovers known parameters (synthetic patterns, quick size):")
         calibration.recovery()
+    if "game" in chosen:
+        from benchmarks.classroom_game import classroom_game
+
+        classroom_game()
     print(f"(benchmarks took {time.perf_counter() - started:.0f} s)")
 
 

@@ -1,6 +1,6 @@
 """The folders are the layers: nothing inside imports what is built on top of it.
 
-``sim/errors.py`` < ``sim/scenario`` < ``sim/model`` < ``sim/runs`` < ``sim/cli``, ``sim/viz``.
+``sim/errors.py`` < ``sim/scenario`` < ``sim/model`` < ``sim/runs`` < ``sim/cli``, ``sim/viz``, ``sim/classroom``.
 Every import is checked, including the ones inside functions.
 """
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 SIM = Path(__file__).resolve().parent.parent / "sim"
-LAYERS = {"errors": 0, "scenario": 1, "model": 2, "runs": 3, "cli": 4, "viz": 4}
+LAYERS = {"errors": 0, "scenario": 1, "model": 2, "runs": 3, "cli": 4, "viz": 4, "classroom": 4}
 
 
 def layer(module: str) -> int | None:

@@ -1,4 +1,4 @@
-"""The ``coalition`` command: run, scenarios, sweep, table, viz, calibrate, analyze.
+"""The ``coalition`` command: run, scenarios, sweep, table, viz, classroom, calibrate, analyze.
 
 Bad input gets one line on stderr, ``error: <where>: <what is wrong>``, and exit status 2.
 SIGTERM (``timeout``, Slurm, ``docker stop``) and SIGHUP (a closed terminal) are handled like
@@ -18,12 +18,12 @@ import signal
 import sys
 import threading
 
-from sim.cli import analyze, calibrate, run, scenarios, sweep, table, viz
+from sim.cli import analyze, calibrate, classroom, run, scenarios, sweep, table, viz
 from sim.cli.common import EXIT_USAGE, Parser
 from sim.errors import InputError, one_line
 from sim.model.params import ParameterError
 
-SUBCOMMANDS = (run, scenarios, sweep, table, viz, calibrate, analyze)
+SUBCOMMANDS = (run, scenarios, sweep, table, viz, classroom, calibrate, analyze)
 HANDLED = (signal.SIGTERM, signal.SIGHUP)
 
 

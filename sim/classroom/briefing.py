@@ -1,0 +1,162 @@
+"""What a seat sees at the start of a round, in plain words: only what its organization would know.
+
+A member sees its mission, its budget and what it has paid in, its trust in the members it
+is tied to (and theirs in it), the measure it watches (its own, or the coalition's shared
+measures once it adopted them), how long it has waited for progress against its patience,
+and what happened last round, its own news first. The convener sees the table: who is
+there, who has committed and shares records, mean trust, the shared rate against the
+target and the cause the coalition believes in. Nothing here is hidden truth (no
+diagnosis accuracy, no hidden weights). Every value is ready for JSON.
+"""
+
+from __future__ import annotations
+
+from sim.classroom.seats import LEADER, Seat, member_of
+from sim.model.organization import State
+from sim.scenario.roles import ROLE_TABLE
+from sim.viz.view import plain
+
+STATE_WORDS = {
+    State.OUTSIDE: "outside the coalition",
+    State.INVITED: "invited to the table",
+    State.AT_TABLE: "at the table, not yet committed",
+    State.COMMITTED: "committed to the coalition",
+    State.LEFT: "gone: you left the coalition",
+}
+NEWS = 8
+
+
+def words_of(model) -> tuple:
+    """``(name, display)`` for each circumstance: the scenario's words for them."""
+    return tuple((c.name, c.display) for c in model.spec.population.circumstances)
+
+
+def measure_name(model, key: int) -> str:
+    """A watched measure in words (``-1`` is the outcome)."""
+    if key < 0:
+        return model.people_outcome
+    return model.spec.population.circumstances[key].display
+
+
+def mission_words(model, mission: dict) -> str:
+    """A mission as a sentence: what it wants less of, the first thing first."""
+    ranked = sorted(mission.items(), key=lambda kv: -kv[1])
+    things = [
+        model.people_outcome if key == "outcome" else dict(words_of(model)).get(key, key)
+        for key, weight in ranked
+        if weight > 0
+    ]
+    if not things:
+        return "No stated mission on this problem."
+    if len(things) == 1:
+        return f"Less {things[0]}."
+    return f"Less {things[0]} above all; also less {', '.join(things[1:])}."
+
+
+def briefing(model, seat: Seat, since: int, metric_before: float | None) -> dict:
+    """What ``seat`` sees now; ``since`` is the week the last round began."""
+    if seat.id == LEADER:
+        return _leader(model, seat, since)
+    member = member_of(model, seat)
+    p = model.params
+    pledge = p.pledge_share * member.budget if member.budget > 0 else 0.0
+    indicators = member.indicators()
+    own = indicators.get(member.metric)
+    return {
+        "name": seat.name,
+        "kind": seat.kind,
+        "sector": seat.sector,
+        "mission": mission_words(model, member.spec.mission),
+        "state": STATE_WORDS[member.state],
+        "budget": f"${member.budget:.0f}k a week" if member.budget > 0 else "no money of your own to give",
+        "pledge": f"${pledge:.0f}k a week once committed" if pledge else "",
+        "given": f"${model.fund.given_by[member.node]:.0f}k paid in so far",
+        "sharing": bool(member.sharing),
+        "trust": round(member.trust_in_coalition, 2),
+        "ties": _ties(model, member.node),
+        "metric": {
+            "name": f"{measure_name(model, member.metric)} among the people you reach",
+            "now": None if own is None else round(float(own), 4),
+            "before": metric_before,
+        },
+        "shared": _shared(model, indicators) if member.adopted_shared_metric else [],
+        "waited": round(member.frustration),
+        "patience": round(member.patience),
+        "news": _news(model, since, member.name),
+    }
+
+
+def watched_value(model, seat: Seat) -> float | None:
+    """The seat's own measure now (``None`` for the convener)."""
+    if seat.id == LEADER:
+        return None
+    member = member_of(model, seat)
+    value = member.indicators().get(member.metric)
+    return None if value is None else round(float(value), 4)
+
+
+def _ties(model, node: int) -> list:
+    """Trust both ways with each member or the convener it is tied to, most trusted first."""
+    labels = {m.node: m.spec.label for m in model.members}
+    if model.leader.mode != "none":
+        labels[model.leader.node] = model.spec.leader.label
+    out = []
+    for other in model.space.G.neighbors(node):
+        if other in labels:
+            mine, theirs = model.trust.get(node, other), model.trust.get(other, node)
+            out.append({"who": labels[other], "yours": round(mine, 2), "theirs": round(theirs, 2)})
+    return sorted(out, key=lambda t: -t["yours"])
+
+
+def _shared(model, indicators: dict) -> list:
+    """The coalition's shared measures as a member sees them."""
+    out = []
+    for key, value in indicators.items():
+        line = f"{measure_name(model, key)}: {value:.1%}"
+        if key < 0:
+            line += f" (target {model.target_rate:.0%})"
+        out.append(line)
+    return out
+
+
+def _news(model, since: int, name: str = "") -> list:
+    """Last round's events, the seat's own first, then the others (major ones), newest first."""
+    words = words_of(model)
+    events = [e for e in reversed(model.events) if e.step > since]
+    own = [e for e in events if name and e.text.startswith(name)]
+    others = [e for e in events if not e.minor and e not in own]
+    return [f"week {e.step}: {plain(e.text, words)}" for e in (own + others)[:NEWS]]
+
+
+def _leader(model, seat: Seat, since: int) -> dict:
+    leader = model.leader
+    table = [
+        {
+            "who": m.spec.label,
+            "state": str(m.state),
+            "sharing": bool(m.sharing),
+            "trust": round(m.trust_in_coalition, 2),
+        }
+        for m in model.members
+    ]
+    cause = dict(words_of(model)).get(model.belief.cause, "")
+    present = set(model.roles_at_table())
+    missing = [r.chapter for r in ROLE_TABLE if r.name not in present]
+    return {
+        "name": seat.name,
+        "kind": seat.kind,
+        "sector": seat.sector,
+        "mission": (
+            f"Bring everyone who touches {model.people_outcome} to one table: invite them, translate between "
+            "their missions, broker small commitments and work on shared measures. You have influence, no authority."
+        ),
+        "state": "convening" if leader.active else "stopped: you gave up convening",
+        "members": table,
+        "trust": round(model.mean_trust, 2),
+        "rate": f"{model.outcome_rate:.1%} this week (target {model.target_rate:.0%})",
+        "cause": f"the coalition believes the main cause is {cause}" if cause else "no shared diagnosis yet",
+        "missing": missing,
+        "waited": round(leader.frustration),
+        "patience": round(leader.patience),
+        "news": _news(model, since),
+    }

@@ -1,0 +1,98 @@
+"""What the server does with each message from a page.
+
+:func:`handle` parses the message (:mod:`sim.classroom.protocol`), checks that this page
+may send it (a student's messages need a joined student, the teacher's the teacher's
+key), and passes it to the room. Whatever is refused, malformed or not, the page gets
+``{"type": "refused", "reason": ...}`` and nothing else changes; the socket stays open.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from sim.classroom import protocol as p
+from sim.classroom.room import Refused
+
+if TYPE_CHECKING:
+    from sim.classroom.server import Client, Hub
+
+
+def handle(hub: Hub, client: Client, text) -> None:
+    """Act on one message from ``client``; refuse it, with the reason, if it cannot be taken."""
+    try:
+        message = p.parse(text)
+        _dispatch(hub, client, message)
+    except (p.Malformed, Refused) as err:
+        client.reply({"type": "refused", "reason": str(err) or "refused", "request": _peek_type(text)})
+
+
+def _peek_type(text) -> str:
+    """The ``type`` a refused message claimed, for the page to know what was refused."""
+    try:
+        value = json.loads(text).get("type", "") if isinstance(text, str) else ""
+    except (ValueError, AttributeError):
+        return ""
+    return value[:16] if isinstance(value, str) else ""
+
+
+def _dispatch(hub: Hub, client: Client, message: p.Message) -> None:
+    room = hub.room
+    if isinstance(message, p.Teacher):
+        if not hub.is_teacher_key(message.key):
+            raise Refused("this is not the teacher's address")
+        client.role = "teacher"
+        client.dirty.set()
+    elif isinstance(message, p.Command):
+        if client.role != "teacher":
+            raise Refused("only the teacher's page controls the game")
+        _command(hub, message)
+    elif isinstance(message, p.Hello | p.Join):
+        if message.code != room.code:
+            raise Refused(f"no game with the code {message.code} here")
+        if isinstance(message, p.Join):
+            player = room.join(message.nickname)
+            client.reply({"type": "welcome", "token": player.token, "code": room.code})
+            _seat_client(room, client, player.token)
+        elif message.token is not None:
+            room.player(message.token)  # refused if unknown: the page forgets the token
+            _seat_client(room, client, message.token)
+        client.role = "student"
+        client.dirty.set()
+    elif client.token is None:
+        raise Refused("join the game first")
+    elif isinstance(message, p.Pick):
+        room.pick(client.token, message.seat)
+    elif isinstance(message, p.Decide):
+        room.decide(client.token, message.round, message.answers.as_choices())
+
+
+def _seat_client(room, client: Client, token: str) -> None:
+    """Tie the page to a student (a reconnect or a second tab counts the same)."""
+    if client.token == token:
+        return
+    if client.token is not None:
+        room.connected(client.token, -1)
+    client.token = token
+    room.connected(token, +1)
+
+
+def _command(hub: Hub, command: p.Command) -> None:
+    room = hub.room
+    match command.command:
+        case "start":
+            room.start()
+        case "pause":
+            room.pause(True)
+        case "resume":
+            room.pause(False)
+        case "advance":
+            room.advance()
+        case "timer":
+            room.set_timer(command.seconds or None)
+        case "away":
+            room.let_model_decide(command.player or "")
+        case "end":
+            if room.applying:
+                raise Refused("a round is being played; end the game in a moment")
+            hub.in_thread(room.end)  # the debrief catches the other runs up: off the event loop

@@ -1,0 +1,82 @@
+"""What a seat's organization would have decided on its own: its mission, its trust, its patience.
+
+For each question a seat is asked, :func:`inclinations` gives the answer the model's own
+rules lean to in that state, and why, in plain words. The debrief sets each student's
+answer beside it ("you committed with trust 0.42; on its own the Housing Authority waits
+for 0.50"). Where the model draws a chance, the inclination is the likelier answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.classroom.seats import LEADER, Question, Seat, member_of
+from sim.model.organization import State
+
+
+@dataclass(frozen=True)
+class Inclination:
+    """The answer the model's rules lean to, and why."""
+
+    value: bool | frozenset
+    reason: str
+
+
+def inclinations(model, seat: Seat, asked: tuple[Question, ...], weeks: int) -> dict[str, Inclination]:
+    """The model's own answer to each question in ``asked``, for a round of ``weeks`` weeks."""
+    if seat.id == LEADER:
+        return {q.field: _leader(model, q) for q in asked}
+    member = member_of(model, seat)
+    return {q.field: _member(model, member, q.field, weeks) for q in asked}
+
+
+def _member(model, member, field: str, weeks: int) -> Inclination:
+    p = model.params
+    trust = member.trust_in_coalition
+    if field == "join" and member.state == State.INVITED:
+        leader = model.leader
+        translated = leader.active and leader.reaches(member)
+        perceived = member.distance * (1.0 - leader.skills.translation) if translated else member.distance
+        chance = p.accept_rate * (1.0 - perceived)
+        return Inclination(chance >= 0.5, f"invited, it accepts about {chance:.0%} of the time")
+    if field == "join":
+        weekly = p.self_join_rate * (1.0 - member.distance)
+        chance = 1.0 - (1.0 - weekly) ** weeks
+        return Inclination(chance >= 0.5, f"uninvited, it comes to the table about {chance:.0%} of the time in a round")
+    if field == "commit":
+        return Inclination(
+            trust >= p.commit_threshold,
+            f"its trust in the coalition was {trust:.2f}; it commits at {p.commit_threshold:.2f}",
+        )
+    if field == "keep_pledges":
+        return Inclination(member.reliability >= 0.5, f"it pays about {member.reliability:.0%} of its pledges")
+    if field == "share":
+        if member.sharing:
+            floor = p.share_threshold - p.withdraw_margin
+            return Inclination(
+                trust >= floor, f"its trust was {trust:.2f}; it takes its records back below {floor:.2f}"
+            )
+        return Inclination(
+            trust >= p.share_threshold, f"its trust was {trust:.2f}; it shares at {p.share_threshold:.2f}"
+        )
+    if field == "leave":
+        gone = member.frustration > member.patience
+        words = f"{member.frustration:.0f} weeks without progress it could see; its patience is {member.patience:.0f}"
+        return Inclination(gone, words)
+    raise ValueError(f"no inclination for {field!r}")
+
+
+def _leader(model, question: Question) -> Inclination:
+    everyone = frozenset(node for node, _ in question.options)
+    if question.field == "invite":
+        return Inclination(
+            everyone, "the model's convener invites two a week, missing roles first: everyone in a round"
+        )
+    if question.field == "broker":
+        return Inclination(everyone, "the model's convener works with every member at the table")
+    return Inclination(True, "the model's convener always works on shared measures")
+
+
+def agrees(answer, inclination: Inclination) -> bool:
+    """Whether a student's answer is the one the model leans to."""
+    return answer == inclination.value

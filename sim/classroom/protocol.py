@@ -1,0 +1,128 @@
+"""The messages a page may send, checked before anything else sees them.
+
+Every message is one JSON object with a ``type``. Students send ``hello`` (the code, and
+the token of an earlier visit to get their seat back), ``join`` (the code and a
+nickname), ``pick`` (a seat) and ``decide`` (the round and their answers); the teacher's
+page sends ``teacher`` (its key) and ``command``. Anything else, a field too many, a
+string where a bool belongs (``"yes"`` is not ``true``), a nickname of control characters:
+:func:`parse` refuses it with a short reason and the room never sees it. Whether an answer
+fits the seat and the round is the room's business (:meth:`sim.classroom.room.Room.decide`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
+
+from sim.classroom.seats import NODE_SETS
+
+MAX_MESSAGE = 8192  # bytes; a decision is a few hundred
+Code = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{1,8}$")]
+Nickname = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=24, pattern=r"^[^\x00-\x1f\x7f]+$")
+]
+Token = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+Nodes = Annotated[list[StrictInt], Field(max_length=64)]
+
+
+class Message(BaseModel):
+    """A message from a page: no extra fields, nothing coerced."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Hello(Message):
+    """A student's page opens: the game's code, and its token if it has been here before."""
+
+    type: Literal["hello"]
+    code: Code
+    token: Token | None = None
+
+
+class Join(Message):
+    """A student joins with a nickname."""
+
+    type: Literal["join"]
+    code: Code
+    nickname: Nickname
+
+
+class Pick(Message):
+    """A student takes a seat."""
+
+    type: Literal["pick"]
+    seat: Annotated[str, StringConstraints(max_length=16, pattern=r"^[a-z0-9]+$")]
+
+
+class Answers(Message):
+    """A seat's answers; a field left out (or null) is left to the model."""
+
+    join: StrictBool | None = None
+    commit: StrictBool | None = None
+    keep_pledges: StrictBool | None = None
+    share: StrictBool | None = None
+    leave: StrictBool | None = None
+    invite: Nodes | None = None
+    broker: Nodes | None = None
+    shared_metric: StrictBool | None = None
+
+    def as_choices(self) -> dict:
+        """The answers given, picks as sets of nodes."""
+        given = self.model_dump(exclude_none=True)
+        return {k: frozenset(v) if k in NODE_SETS else v for k, v in given.items()}
+
+
+class Decide(Message):
+    """A student's decision for the round ``round``."""
+
+    type: Literal["decide"]
+    round: StrictInt
+    answers: Answers
+
+
+class Teacher(Message):
+    """The teacher's page opens with its key."""
+
+    type: Literal["teacher"]
+    key: Token
+
+
+class Command(Message):
+    """A teacher's control."""
+
+    type: Literal["command"]
+    command: Literal["start", "pause", "resume", "advance", "timer", "away", "end"]
+    seconds: Annotated[StrictInt, Field(ge=0, le=3600)] | None = None
+    player: Annotated[str, StringConstraints(max_length=16)] | None = None
+
+
+Incoming = Annotated[Hello | Join | Pick | Decide | Teacher | Command, Field(discriminator="type")]
+_ADAPTER: TypeAdapter = TypeAdapter(Incoming)
+
+
+class Malformed(ValueError):
+    """A message that is not one of the protocol's; the text says why, briefly."""
+
+
+def parse(text: str | bytes | None) -> Message:
+    """The message in ``text``, or :class:`Malformed`."""
+    if not isinstance(text, str):
+        raise Malformed("send JSON text")
+    if len(text.encode()) > MAX_MESSAGE:
+        raise Malformed("message too long")
+    try:
+        return _ADAPTER.validate_json(text)
+    except ValidationError as err:
+        first = err.errors(include_url=False, include_input=False)[0]
+        where = ".".join(str(part) for part in first["loc"]) or "message"
+        raise Malformed(f"{where}: {first['msg']}") from None

@@ -1,0 +1,366 @@
+"""One class playing the coalition: its players, seats, rounds and the teacher's controls.
+
+A :class:`Room` holds the class's model and everything around it. Students join with a
+nickname (and get a secret token that brings them back to their seat after a reload),
+pick a seat, and send one decision a round. The room refuses, with a reason and without
+changing anything, what cannot be taken: a decision for a round that is over, a second
+decision in a round, an answer to a question not asked, a seat switch in mid-game. When
+every seated student has decided (or the teacher advances, or the timer runs out) the
+round is played: the model steps the round's weeks with the class's decisions, and the
+next round is published for every page at once (:mod:`sim.classroom.rounds`). After the
+last round (or when the teacher ends the game) comes the debrief.
+
+Every method may be called from any thread: a lock guards the room's state, and the model
+is only touched by one round at a time (:attr:`Room.applying`), outside the lock, so pages
+keep reading the published round meanwhile. ``on_change`` is called after every change.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sim.classroom import seats as seats_
+from sim.classroom.debrief import Choice, Counterfactuals, debrief, record_round
+from sim.classroom.rounds import Published, play, publish
+from sim.model.model import DEFAULT_SCENARIO, CoalitionModel
+
+CODE_LETTERS = "ACDEFHJKLMNPRTUVWXY"  # no look-alikes (B/8, I/1, O/0, S/5, G/6, Q, Z/2)
+CODE_LENGTH = 4
+MAX_PLAYERS = 200
+
+
+class Refused(Exception):
+    """A request the room cannot take; its message says why, in plain words."""
+
+
+@dataclass
+class Player:
+    """A student in the room."""
+
+    id: str
+    token: str
+    nickname: str
+    joined_round: int
+    seat: str | None = None
+    connections: int = 0
+    away: bool = False  # the model decides for them until they answer again
+
+
+def new_code() -> str:
+    """A short join code, easy to read off a projector."""
+    return "".join(secrets.choice(CODE_LETTERS) for _ in range(CODE_LENGTH))
+
+
+class Room:
+    """A game of the coalition for one class.
+
+    Args:
+        scenario_name: the scenario (a name from ``scenarios/`` or a path).
+        seed: the model's seed (the debrief's runs use the same one).
+        rounds: rounds in the game.
+        weeks_per_round: weeks of model time in a round.
+        code: the join code (default: a fresh one).
+        **params: further keywords of :class:`sim.CoalitionModel`.
+    """
+
+    def __init__(
+        self,
+        scenario_name=DEFAULT_SCENARIO,
+        *,
+        seed: int = 42,
+        rounds: int = 12,
+        weeks_per_round: int = 13,
+        code: str | None = None,
+        **params,
+    ):
+        if rounds < 1 or weeks_per_round < 1:
+            raise ValueError("rounds and weeks per round must be at least 1")
+        self.lock = threading.RLock()
+        self.code = code or new_code()
+        self.seed, self.rounds, self.weeks_per_round = seed, rounds, weeks_per_round
+        model_params = dict(params) | {"steps": rounds * weeks_per_round}
+        self.model = CoalitionModel(scenario_name, rng=seed, **model_params)
+        self.title = self.model.spec.title
+        self.counter = Counterfactuals(scenario_name, seed, model_params, weeks_per_round)
+        self.timeline: dict = {}
+        record_round(self.model, self.timeline)
+        self.published: Published = publish(self.model, 1, -1, weeks_per_round)
+        self.phase = "lobby"  # then "playing", then "debrief"
+        self.paused = False
+        self.applying = False
+        self.players: dict[str, Player] = {}
+        self.submissions: dict[str, dict] = {}  # token -> answers, this round, in the order they came
+        self.choices: list[Choice] = []
+        self.timer: float | None = None  # seconds a round, when the teacher set a timer
+        self.deadline: float | None = None  # time.monotonic() when this round's timer runs out
+        self.remaining: float | None = None  # seconds left on a paused timer
+        self.advance_requested = False
+        self.debrief: dict | None = None
+        self.version = 0
+        self.on_change: Callable[[], None] | None = None
+
+    # -- reading -------------------------------------------------------------
+    @property
+    def round(self) -> int:
+        """The round open for decisions (0 in the lobby)."""
+        return 0 if self.phase == "lobby" else min(self.published.number, self.rounds)
+
+    def player(self, token: str) -> Player:
+        """The player with this token."""
+        with self.lock:
+            found = self.players.get(token)
+        if found is None:
+            raise Refused("this browser is not in the game (it may be another game): join again")
+        return found
+
+    def seated(self, seat_id: str) -> list[Player]:
+        """The players of a seat, earliest first."""
+        return [p for p in self.players.values() if p.seat == seat_id]
+
+    def waiting(self) -> list[Player]:
+        """Seated players the round waits for: not away, with a decision to take, not yet decided."""
+        asked = self.published.questions
+        return [
+            p
+            for p in self.players.values()
+            if p.seat and not p.away and asked.get(p.seat) and p.token not in self.submissions
+        ]
+
+    def seconds_left(self) -> float | None:
+        """Seconds left on this round's timer (None without one)."""
+        if self.remaining is not None:
+            return self.remaining
+        return None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
+
+    def due(self) -> bool:
+        """Whether the open round should be played now."""
+        with self.lock:
+            if self.phase != "playing" or self.paused or self.applying:
+                return False
+            if self.advance_requested or (self.deadline is not None and time.monotonic() >= self.deadline):
+                return True
+            return bool(self.submissions) and not self.waiting()
+
+    # -- students ------------------------------------------------------------
+    def join(self, nickname: str) -> Player:
+        """A new student; nicknames are unique in the room (case aside)."""
+        with self.lock:
+            if any(p.nickname.casefold() == nickname.casefold() for p in self.players.values()):
+                raise Refused(f"someone here is already called {nickname!r}: choose another nickname")
+            if len(self.players) >= MAX_PLAYERS:
+                raise Refused("the room is full")
+            player = Player(f"p{len(self.players) + 1}", secrets.token_urlsafe(18), nickname, self.round)
+            self.players[player.token] = player
+        self._changed()
+        return player
+
+    def pick(self, token: str, seat_id: str) -> None:
+        """Take a seat: a free one while there are any, then the one with the fewest players."""
+        with self.lock:
+            player = self.player(token)
+            if player.seat == seat_id:
+                return
+            seat = next((s for s in self.published.seats if s.id == seat_id), None)
+            if seat is None:
+                raise Refused(f"there is no seat {seat_id!r} in this game")
+            if player.seat is not None and self.phase != "lobby":
+                raise Refused(f"you play {self.published.seat(player.seat).name} for the whole game")
+            others = [p.seat for p in self.players.values() if p is not player]
+            counts = {s.id: others.count(s.id) for s in self.published.seats}
+            fewest = min(counts.values())
+            if counts[seat_id] > fewest:
+                free = [s.label for s in self.published.seats if counts[s.id] == fewest]
+                raise Refused(f"{seat.name} already has a player; still free: {', '.join(free)}")
+            player.seat = seat_id
+        self._changed()
+
+    def decide(self, token: str, round_number: int, answers: dict) -> None:
+        """A student's decision for their seat in round ``round_number``."""
+        with self.lock:
+            player = self.player(token)
+            if player.seat is None:
+                raise Refused("pick an organization first")
+            if self.phase == "lobby":
+                raise Refused("the game has not started yet")
+            if self.phase == "debrief":
+                raise Refused("the game is over")
+            now = self.published.number
+            if round_number != now:
+                raise Refused(f"round {round_number} is closed; this is round {now}")
+            if self.applying:
+                raise Refused(f"round {now} is closed: it is being played")
+            if token in self.submissions:
+                raise Refused("you already decided this round")
+            asked = self.published.questions[player.seat]
+            if not asked:
+                raise Refused("your organization has nothing to decide this round")
+            problem = seats_.check(asked, answers)
+            if problem:
+                raise Refused(problem)
+            self.submissions[token] = dict(answers)
+            player.away = False
+            self.choices += self._compare(player, asked, answers)
+        self._changed()
+
+    def _compare(self, player: Player, asked, answers: dict) -> list[Choice]:
+        """The student's answers beside their organization's own, for the debrief."""
+        seat, pub = player.seat or "", self.published
+        out = []
+        for q in asked:
+            if q.field not in answers:
+                continue
+            leaning = pub.inclination(seat, q.field)
+            out.append(
+                Choice(
+                    pub.number,
+                    player.token,
+                    seat,
+                    q.field,
+                    q.ask,
+                    _words(q, answers[q.field]),
+                    _words(q, leaning.value),
+                    answers[q.field] == leaning.value,
+                    leaning.reason,
+                )
+            )
+        return out
+
+    def connected(self, token: str, delta: int) -> None:
+        """A page of this player opened (+1) or closed (-1)."""
+        with self.lock:
+            player = self.players.get(token)
+            if player is not None:
+                player.connections = max(0, player.connections + delta)
+        self._changed()
+
+    # -- the teacher -----------------------------------------------------------
+    def start(self) -> None:
+        """Open the first round."""
+        with self.lock:
+            if self.phase != "lobby":
+                raise Refused("the game has already started")
+            self.phase = "playing"
+            self._start_timer()
+        self._changed()
+
+    def pause(self, paused: bool) -> None:
+        """Pause (no round is played, the timer stops) or go on."""
+        with self.lock:
+            if paused and not self.paused and self.deadline is not None:
+                self.remaining, self.deadline = self.seconds_left(), None
+            elif not paused and self.paused and self.remaining is not None:
+                self.deadline, self.remaining = time.monotonic() + self.remaining, None
+            self.paused = paused
+        self._changed()
+
+    def set_timer(self, seconds: float | None) -> None:
+        """A timer for this round and the next ones (None: no timer)."""
+        with self.lock:
+            self.timer = seconds or None
+            self.deadline = self.remaining = None
+            if self.phase == "playing":
+                self._start_timer()
+        self._changed()
+
+    def _start_timer(self) -> None:
+        if self.timer is None:
+            return
+        if self.paused:
+            self.remaining = self.timer
+        else:
+            self.deadline = time.monotonic() + self.timer
+
+    def let_model_decide(self, player_id: str) -> None:
+        """The model decides for this student until they answer again (they are away)."""
+        with self.lock:
+            player = next((p for p in self.players.values() if p.id == player_id), None)
+            if player is None:
+                raise Refused(f"no player {player_id!r}")
+            player.away = True
+        self._changed()
+
+    def advance(self) -> None:
+        """Play the round now; the model decides for everyone who has not."""
+        with self.lock:
+            if self.phase != "playing":
+                raise Refused("no round is open")
+            self.advance_requested = True
+        self._changed()
+
+    # -- playing ---------------------------------------------------------------
+    def play_round(self) -> bool:
+        """Play the open round if it is due; True if it was played (takes the round's weeks of model time)."""
+        with self.lock:
+            if not self.due():
+                return False
+            self.applying = True
+            by_seat: dict[str, list] = {}
+            for token, answers in self.submissions.items():  # in the order they came
+                by_seat.setdefault(self.players[token].seat or "", []).append(answers)
+            decisions = {seat: seats_.tally(answers) for seat, answers in by_seat.items()}
+            number, since, before = self.published.number, self.published.week, self.published.metrics
+        self._changed()
+        over = False
+        try:
+            play(self.model, decisions, self.weeks_per_round)
+            record_round(self.model, self.timeline)
+            published = publish(self.model, number + 1, since, self.weeks_per_round, before)
+            over = number >= self.rounds or not self.model.running
+            with self.lock:
+                self.published = published
+                self.submissions = {}
+                self.advance_requested = False
+                self.deadline = self.remaining = None
+                if not over:
+                    self._start_timer()
+        finally:
+            if not over:
+                with self.lock:
+                    self.applying = False
+        if over:
+            self._finish()
+        else:
+            threading.Thread(target=self.counter.catch_up, args=(self.model.steps,), daemon=True).start()
+        self._changed()
+        return True
+
+    def end(self) -> None:
+        """End the game now and show the debrief."""
+        with self.lock:
+            if self.phase == "debrief":
+                return
+            if self.applying:
+                raise Refused("a round is being played; end the game in a moment")
+            self.applying = True
+        self._finish()
+        self._changed()
+
+    def _finish(self) -> None:
+        try:
+            pub = self.published
+            result = debrief(self.model, pub.view, pub.seats, self.timeline, self.counter, list(self.choices))
+            with self.lock:
+                self.debrief = result
+                self.phase = "debrief"
+                self.deadline = self.remaining = None
+        finally:
+            with self.lock:
+                self.applying = False
+
+    def _changed(self) -> None:
+        with self.lock:
+            self.version += 1
+        if self.on_change is not None:
+            self.on_change()
+
+
+def _words(question: seats_.Question, value) -> str:
+    """An answer in the page's words."""
+    if question.options:
+        labels = dict(question.options)
+        return ", ".join(labels[n] for n in sorted(value)) or "nobody"
+    return dict(question.answers).get(value, str(value))

@@ -1,0 +1,142 @@
+"""What each page is sent: the whole state it shows, as one JSON-ready dict.
+
+A page is sent its whole state after every change (a decision, a seat taken, a round
+played), never a difference, so a page that reconnects, or missed a message, shows the
+truth at once. A student's state holds only what their seat may see: their briefing and
+questions, how many have decided, and in the debrief their own choices. The teacher's
+adds every player, the narration and the projector's numbers; its pictures travel in a
+separate message, once per round (:func:`pictures`).
+"""
+
+from __future__ import annotations
+
+from sim.classroom.room import Player, Room
+from sim.classroom.rounds import Published
+
+
+def common(room: Room) -> dict:
+    """What every page shows: the game, its phase and round, the seats and how full they are."""
+    pub = room.published
+    players = list(room.players.values())
+    seated = {s.id: sum(p.seat == s.id for p in players) for s in pub.seats}
+    waiting = room.waiting() if room.phase == "playing" else []
+    return {
+        "type": "state",
+        "version": room.version,
+        "title": room.title,
+        "code": room.code,
+        "phase": room.phase,
+        "paused": room.paused,
+        "applying": room.applying,
+        "round": room.round,
+        "rounds": room.rounds,
+        "week": pub.week,
+        "weeks_per_round": room.weeks_per_round,
+        "seconds_left": room.seconds_left(),
+        "seats": [
+            {"id": s.id, "label": s.label, "name": s.name, "kind": s.kind, "sector": s.sector, "players": seated[s.id]}
+            for s in pub.seats
+        ],
+        "decided": len(room.submissions),
+        "waiting": len(waiting),
+    }
+
+
+def student(room: Room, player: Player | None) -> dict:
+    """A student's page (``player`` None: a page that has not joined yet)."""
+    with room.lock:
+        out = common(room)
+        if player is None:
+            return out | {"you": None}
+        pub = room.published
+        seat = player.seat
+        out["you"] = {"id": player.id, "nickname": player.nickname, "seat": seat, "away": player.away}
+        if seat is None:
+            return out
+        out["briefing"] = pub.briefings[seat]
+        answered = room.submissions.get(player.token)
+        out["answered"] = None if answered is None else _answered(pub, seat, answered)
+        out["questions"] = [_question(q) for q in pub.questions[seat]] if room.phase == "playing" else []
+        if room.phase == "debrief" and room.debrief is not None:
+            d = room.debrief
+            mine = d["choices"].get(player.token, {"agreed": 0, "total": 0, "lines": []})
+            out["debrief"] = {k: d[k] for k in ("week", "runs", "chart")} | {
+                "seat": d["seats"].get(seat),
+                "choices": mine,
+            }
+        return out
+
+
+def teacher(room: Room) -> dict:
+    """The teacher's page: everything on the projector, every player, the controls' state."""
+    with room.lock:
+        out = common(room)
+        pub = room.published
+        labels = {s.id: s.label for s in pub.seats}
+        waiting = {p.token for p in room.waiting()} if room.phase == "playing" else set()
+        out["players"] = [
+            {
+                "id": p.id,
+                "nickname": p.nickname,
+                "seat": labels.get(p.seat or "", ""),
+                "online": p.connections > 0,
+                "decided": p.token in room.submissions,
+                "waiting": p.token in waiting,
+                "away": p.away,
+            }
+            for p in room.players.values()
+        ]
+        out["timer"] = room.timer
+        out["narration"] = list(pub.narration)
+        v = pub.view
+        out["numbers"] = {
+            "rate": f"{v.rate:.1%}",
+            "target": f"{v.target:.0%}",
+            "at_table": f"{v.at_table} of {v.n_members}",
+            "committed": v.committed,
+            "sharing": v.sharing,
+            "money": f"${v.money_spent:,.0f}k",
+        }
+        if room.phase == "debrief" and room.debrief is not None:
+            d = room.debrief
+            names = {p.token: (p.nickname, labels.get(p.seat or "", "")) for p in room.players.values()}
+            students = [
+                {"nickname": names[t][0], "seat": names[t][1], "agreed": c["agreed"], "total": c["total"]}
+                for t, c in d["choices"].items()
+                if t in names
+            ]
+            out["debrief"] = {k: d[k] for k in ("week", "runs", "chart")} | {
+                "seats": list(d["seats"].values()),
+                "students": students,
+            }
+        return out
+
+
+def pictures(room: Room) -> dict:
+    """The projector's pictures of the published round (sent when the week changes)."""
+    pub = room.published
+    return {"type": "pictures", "week": pub.week, "svgs": pub.pictures}
+
+
+def _question(q) -> dict:
+    return {
+        "field": q.field,
+        "ask": q.ask,
+        "answers": [[value, words] for value, words in q.answers],
+        "options": [[node, label] for node, label in q.options],
+        "required": q.required,
+    }
+
+
+def _answered(pub: Published, seat: str, answers: dict) -> list:
+    """A student's answers this round, in words."""
+    out = []
+    for q in pub.questions[seat]:
+        if q.field in answers:
+            value = answers[q.field]
+            if q.options:
+                words = ", ".join(label for node, label in q.options if node in value) or "nobody"
+            else:
+                words = dict(q.answers)[value]
+            out.append(f"{q.ask} {words}")
+    return out

@@ -1,0 +1,105 @@
+// The page's side of the game: one WebSocket that comes back by itself, and small DOM helpers.
+// Every message from the server is JSON; a "state" message is the page's whole state.
+
+export function connect({ hello, onMessage, onStatus }) {
+  let socket = null;
+  let tries = 0;
+  const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
+  const open = () => {
+    onStatus("connecting");
+    socket = new WebSocket(url);
+    socket.onopen = () => {
+      tries = 0;
+      onStatus("online");
+      const first = hello();
+      if (first) socket.send(JSON.stringify(first));
+    };
+    socket.onmessage = (event) => onMessage(JSON.parse(event.data));
+    socket.onclose = () => {
+      onStatus("offline");
+      tries += 1;
+      // back off up to 5 s, a little at random so that thirty phones do not come back at once
+      setTimeout(open, Math.min(5000, 300 * 2 ** Math.min(tries, 5)) * (0.75 + Math.random() / 2));
+    };
+  };
+  open();
+  return {
+    send(message) {
+      if (socket && socket.readyState === WebSocket.OPEN) {
+        socket.send(JSON.stringify(message));
+        return true;
+      }
+      return false;
+    },
+    reopen() {
+      if (socket) socket.close();
+    },
+  };
+}
+
+// h("p.note#id", {title: "x"}, "text", child): an element with classes, attributes and children.
+// Text is always set as text (never as HTML): nicknames come from students.
+export function h(tag, attrs = {}, ...children) {
+  const [head, id] = tag.split("#");
+  const [name, ...classes] = head.split(".");
+  const el = document.createElement(name);
+  if (classes.length) el.className = classes.join(" ");
+  if (id) el.id = id;
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
+    else if (key === "dataset") Object.assign(el.dataset, value);
+    else el.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+export function fill(el, ...children) {
+  el.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+  return el;
+}
+
+// A countdown that follows the server's "seconds_left" between two states.
+export function countdown(el) {
+  let end = null;
+  setInterval(() => {
+    if (end === null) return;
+    const left = Math.max(0, Math.round((end - Date.now()) / 1000));
+    el.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+  }, 250);
+  return (seconds) => {
+    end = seconds === null || seconds === undefined ? null : Date.now() + seconds * 1000;
+    el.hidden = end === null;
+    if (end === null) el.textContent = "";
+  };
+}
+
+export function runsTable(runs) {
+  const rows = [
+    ["", ...runs.map((r) => r.name)],
+    ["rate in the last week", ...runs.map((r) => `${r.rate} (expected ${r.expected})`)],
+    ["members committed", ...runs.map((r) => r.committed)],
+    ["sharing records", ...runs.map((r) => r.sharing)],
+    ["members who left", ...runs.map((r) => r.left)],
+    ["money spent", ...runs.map((r) => r.money)],
+    ["mean trust", ...runs.map((r) => r.trust)],
+    ["goal", ...runs.map((r) => r.goal)],
+  ];
+  return h(
+    "table.runs",
+    {},
+    h("thead", {}, h("tr", {}, rows[0].map((c) => h("th", { scope: "col" }, c)))),
+    h("tbody", {}, rows.slice(1).map((row) => h("tr", {}, h("th", { scope: "row" }, row[0]), row.slice(1).map((c) => h("td", {}, c))))),
+  );
+}
+
+// An SVG picture made by the server (our own pictures, never a student's text).
+export function picture(svg, label) {
+  const box = h("figure.picture", { "aria-label": label });
+  box.innerHTML = svg;
+  return box;
+}

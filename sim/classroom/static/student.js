@@ -1,0 +1,250 @@
+// The student's page: join, pick an organization, decide each round, read the debrief.
+import { connect, countdown, fill, h, picture, runsTable } from "./game.js";
+
+const $ = (id) => document.getElementById(id);
+const query = new URLSearchParams(location.search);
+let code = (query.get("code") || localStorage.getItem("coalition-code") || "").trim().toUpperCase();
+let state = null;
+let formKey = null;
+let draft = {};
+let choosing = false; // the student asked to change organization (lobby only)
+const tokenKey = (c) => `coalition-token-${c}`;
+const setTimer = countdown($("timer"));
+
+const link = connect({
+  hello: () => (code ? { type: "hello", code, token: localStorage.getItem(tokenKey(code)) || undefined } : null),
+  onMessage: receive,
+  onStatus(status) {
+    $("link").dataset.status = status;
+    $("link").textContent = status === "online" ? "" : status === "offline" ? "reconnecting…" : "connecting…";
+  },
+});
+
+$("code").value = code;
+$("join").hidden = false;
+$("join-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  code = $("code").value.trim().toUpperCase();
+  link.send({ type: "join", code, nickname: $("nickname").value.trim() });
+});
+
+function notice(text) {
+  $("notice").textContent = text || "";
+  $("notice").hidden = !text;
+}
+
+function receive(message) {
+  if (message.type === "welcome") {
+    code = message.code;
+    localStorage.setItem(tokenKey(code), message.token);
+    localStorage.setItem("coalition-code", code);
+    notice("");
+  } else if (message.type === "refused") {
+    if (message.request === "hello" && localStorage.getItem(tokenKey(code))) {
+      localStorage.removeItem(tokenKey(code)); // an old game's token: start afresh
+      link.send({ type: "hello", code });
+      return;
+    }
+    if (message.request === "hello") code = "";
+    notice(message.reason);
+    if (message.request === "decide") formKey = null; // let them send again
+    if (state) render();
+  } else if (message.type === "state") {
+    state = message;
+    render();
+  }
+}
+
+function render() {
+  const s = state;
+  $("title").textContent = s.title;
+  const where = { lobby: "Waiting for the teacher to start", debrief: "The game is over" };
+  $("where").textContent = where[s.phase] || `Round ${s.round} of ${s.rounds} · week ${s.week}`;
+  setTimer(s.phase === "playing" && !s.applying ? s.seconds_left : null);
+  const you = s.you;
+  $("join").hidden = Boolean(you);
+  const picking = you && (!you.seat || (choosing && s.phase === "lobby"));
+  $("seats").hidden = !picking;
+  for (const id of ["status", "decide", "briefing", "debrief"]) $(id).hidden = !you || picking;
+  if (!you) return;
+  if (picking) return renderSeats(s);
+  renderStatus(s);
+  renderDecision(s);
+  renderBriefing(s.briefing);
+  $("debrief").hidden = !s.debrief;
+  if (s.debrief) renderDebrief(s.debrief);
+}
+
+function renderSeats(s) {
+  const fewest = Math.min(...s.seats.map((seat) => seat.players - (seat.id === s.you.seat ? 1 : 0)));
+  fill(
+    $("seats"),
+    h("h2", {}, `Hello ${s.you.nickname}. Which organization do you play?`),
+    h("p.hint", {}, "Each student plays one; once every organization has a player, you can join one as a team."),
+    h(
+      "ul.seat-list",
+      {},
+      s.seats.map((seat) => {
+        const others = seat.players - (seat.id === s.you.seat ? 1 : 0);
+        const taken = others > fewest;
+        return h(
+          "li",
+          {},
+          h(
+            "button.seat",
+            {
+              type: "button",
+              disabled: taken,
+              dataset: { seat: seat.id, kind: seat.kind },
+              onclick: () => {
+                choosing = false;
+                link.send({ type: "pick", seat: seat.id });
+              },
+            },
+            h("strong", {}, seat.name),
+            h("span.sector", {}, seat.kind === "leader" ? "the convener (system leader)" : seat.sector),
+            h("span.taken", {}, others ? `${others} playing` : "free"),
+          ),
+        );
+      }),
+    ),
+  );
+}
+
+function renderStatus(s) {
+  const seat = s.seats.find((x) => x.id === s.you.seat);
+  const lines = [h("p.you", {}, `${s.you.nickname}, you play `, h("strong", {}, seat.name), ".")];
+  if (s.phase === "lobby") {
+    lines.push(h("p", {}, "Read your briefing below while the others join."));
+    lines.push(h("button.link", { type: "button", onclick: () => ((choosing = true), render()) }, "Choose another organization"));
+  }
+  if (s.paused) lines.push(h("p.paused", {}, "The teacher paused the game."));
+  if (s.you.away) lines.push(h("p.hint", {}, "The model decides for you until you send a decision."));
+  if (s.phase === "playing") lines.push(h("p.progress", {}, `${s.decided} decided this round, ${s.waiting} still deciding.`));
+  fill($("status"), lines);
+}
+
+function renderDecision(s) {
+  const box = $("decide");
+  if (s.phase !== "playing") {
+    box.hidden = true;
+    formKey = null;
+    return;
+  }
+  if (s.applying) return fill(box, h("p.big", {}, "Playing the round…"));
+  if (s.answered) {
+    formKey = null;
+    draft = {};
+    return fill(
+      box,
+      h("h2", {}, `Your decision for round ${s.round} is in`),
+      h("ul.answered", {}, s.answered.map((line) => h("li", {}, line))),
+      h("p.hint", {}, "The round is played when everyone has decided."),
+    );
+  }
+  if (!s.questions.length) {
+    formKey = null;
+    return fill(box, h("p", {}, "Your organization has nothing to decide this round. Watch what the others do."));
+  }
+  const key = `${s.round}|${s.you.seat}|${s.questions.map((q) => q.field).join(",")}`;
+  if (key === formKey) return updateSend();
+  formKey = key;
+  draft = {};
+  fill(
+    box,
+    h("h2", {}, `Round ${s.round}: your decision`),
+    h("p.hint", {}, `It holds for the next ${s.weeks_per_round} weeks.`),
+    h("form#decision", { onsubmit: send, onchange: collect }, s.questions.map(question), h("button.primary#send", { type: "submit" }, "Send my decision")),
+  );
+  updateSend();
+}
+
+function question(q) {
+  const items = q.options.length
+    ? q.options.map(([node, label]) => h("label.option", {}, h("input", { type: "checkbox", name: q.field, value: node }), label))
+    : q.answers.map(([value, words]) => h("label.answer", {}, h("input", { type: "radio", name: q.field, value: String(value) }), words));
+  const note = q.required ? null : h("span.optional", {}, " (optional: if you leave it, your organization does what it usually does)");
+  return h("fieldset.question", { dataset: { field: q.field } }, h("legend", {}, q.ask, note), h("div.choices", {}, items));
+}
+
+function collect() {
+  draft = {};
+  for (const q of state.questions) {
+    if (q.options.length) {
+      draft[q.field] = [...document.querySelectorAll(`input[name="${q.field}"]:checked`)].map((i) => Number(i.value));
+    } else {
+      const picked = document.querySelector(`input[name="${q.field}"]:checked`);
+      if (picked) draft[q.field] = picked.value === "true";
+    }
+  }
+  updateSend();
+}
+
+function updateSend() {
+  const ready = state.questions.every((q) => !q.required || q.field in draft || q.options.length);
+  const button = $("send");
+  if (button) button.disabled = !ready;
+}
+
+function send(event) {
+  event.preventDefault();
+  collect();
+  $("send").disabled = true;
+  notice("");
+  link.send({ type: "decide", round: state.round, answers: draft });
+}
+
+function meter(value, label) {
+  return h("meter", { min: 0, max: 1, value, "aria-label": label }, value);
+}
+
+function renderBriefing(b) {
+  if (!b) return;
+  const parts = [h("h2", {}, b.name), h("p.sector", {}, b.kind === "leader" ? "the convener" : b.sector)];
+  parts.push(h("p", {}, h("strong", {}, "Your mission: "), b.mission));
+  parts.push(h("p", {}, h("strong", {}, "Now: "), `you are ${b.state}.`));
+  if (b.kind === "leader") {
+    parts.push(h("p", {}, h("strong", {}, "The table: "), `mean trust ${b.trust}; ${b.rate}; ${b.cause}.`));
+    if (b.missing.length) parts.push(h("p", {}, h("strong", {}, "Roles nobody at the table brings yet: "), b.missing.join("; ")));
+    parts.push(
+      h("table.members", {}, h("tr", {}, h("th", {}, "member"), h("th", {}, "state"), h("th", {}, "trust in the coalition")),
+        b.members.map((m) => h("tr", {}, h("td", {}, m.who), h("td", {}, m.state + (m.sharing ? ", shares records" : "")), h("td", {}, meter(m.trust, m.who), ` ${m.trust}`)))),
+    );
+  } else {
+    parts.push(h("p", {}, h("strong", {}, "Money: "), [b.budget, b.pledge, b.given].filter(Boolean).join("; "), "."));
+    if (b.sharing) parts.push(h("p", {}, "You share your records with the coalition."));
+    parts.push(h("p", {}, h("strong", {}, "Your trust in the coalition: "), meter(b.trust, "trust in the coalition"), ` ${b.trust}`));
+    if (b.ties.length) {
+      parts.push(
+        h("table.ties", {}, h("tr", {}, h("th", {}, "tied to"), h("th", {}, "your trust in them"), h("th", {}, "their trust in you")),
+          b.ties.map((t) => h("tr", {}, h("td", {}, t.who), h("td", {}, meter(t.yours, "yours"), ` ${t.yours}`), h("td", {}, meter(t.theirs, "theirs"), ` ${t.theirs}`)))),
+      );
+    } else parts.push(h("p.hint", {}, "You have no ties to anyone at the table yet."));
+    const m = b.metric;
+    const pct = (v) => `${(v * 100).toFixed(1)}%`;
+    if (m.now !== null) {
+      const before = m.before === null ? "" : ` (a round ago ${pct(m.before)})`;
+      parts.push(h("p", {}, h("strong", {}, "What you watch: "), `${m.name}: ${pct(m.now)}${before}.`));
+    }
+    if (b.shared.length) parts.push(h("p", {}, h("strong", {}, "The coalition's shared measures, which you now watch: "), b.shared.join("; "), "."));
+  }
+  parts.push(h("p", {}, h("strong", {}, "Patience: "), `${b.waited} weeks without progress you could see; your board waits ${b.patience}.`));
+  parts.push(h("h3", {}, "Last round"), b.news.length ? h("ul.news", {}, b.news.map((n) => h("li", {}, n))) : h("p.hint", {}, "Nothing yet."));
+  fill($("briefing"), parts);
+}
+
+function renderDebrief(d) {
+  const mine = d.choices;
+  const parts = [h("h2", {}, "Debrief"), h("p", {}, `After ${d.week} weeks: your class's run beside the same city and luck played by the model alone.`)];
+  parts.push(picture(d.chart, "Expected rate in each run"), runsTable(d.runs));
+  if (d.seat) {
+    parts.push(h("h3", {}, d.seat.name), h("ul", {}, Object.entries(d.seat.runs).map(([run, words]) => h("li", {}, h("strong", {}, `${run}: `), words))));
+  }
+  parts.push(h("h3", {}, "Your choices"));
+  parts.push(h("p", {}, `${mine.agreed} of ${mine.total} were what your organization would have done on its own.`));
+  parts.push(
+    h("ol.choices", {}, mine.lines.map((c) =>
+      h(`li.${c.agrees ? "agrees" : "differs"}`, {}, h("strong", {}, `Round ${c.round}: `), `${c.ask} You: ${c.answer}. On its own: ${c.model} (${c.reason}).`))),
+  );
+  fill($("debrief"), parts);
+}

@@ -1,0 +1,114 @@
+// The teacher's projector page: the join code, the controls, who has decided, the pictures, the debrief.
+import { connect, countdown, fill, h, picture, runsTable } from "./game.js";
+
+const $ = (id) => document.getElementById(id);
+const key = new URLSearchParams(location.search).get("key") || "";
+const setTimer = countdown($("timer"));
+let state = null;
+
+const link = connect({
+  hello: () => ({ type: "teacher", key }),
+  onMessage: receive,
+  onStatus(status) {
+    $("link").dataset.status = status;
+    $("link").textContent = status === "online" ? "" : status === "offline" ? "reconnecting…" : "connecting…";
+  },
+});
+
+const command = (name, extra = {}) => link.send({ type: "command", command: name, ...extra });
+$("start").addEventListener("click", () => command("start"));
+$("pause").addEventListener("click", () => command(state && state.paused ? "resume" : "pause"));
+$("advance").addEventListener("click", () => command("advance"));
+$("end").addEventListener("click", () => command("end"));
+$("timer-select").addEventListener("change", (e) => command("timer", { seconds: Number(e.target.value) }));
+
+function notice(text) {
+  $("notice").textContent = text || "";
+  $("notice").hidden = !text;
+}
+
+function receive(message) {
+  if (message.type === "refused") notice(message.reason);
+  else if (message.type === "pictures") renderPictures(message);
+  else if (message.type === "state") {
+    state = message;
+    render();
+  }
+}
+
+function render() {
+  const s = state;
+  $("title").textContent = s.title;
+  const where = { lobby: "Waiting to start: students join now", debrief: "Debrief" };
+  let words = where[s.phase] || `Round ${s.round} of ${s.rounds} · week ${s.week}`;
+  if (s.paused) words += " · paused";
+  if (s.applying) words += " · playing the round…";
+  $("where").textContent = words;
+  $("code").textContent = s.code;
+  $("student-url").textContent = s.student_url.split("?")[0];
+  setTimer(s.phase === "playing" && !s.applying ? s.seconds_left : null);
+  $("start").hidden = s.phase !== "lobby";
+  $("pause").hidden = $("advance").hidden = $("end").hidden = s.phase !== "playing";
+  $("pause").textContent = s.paused ? "Go on" : "Pause";
+  $("timer-select").value = String(s.timer || 0);
+  const decided = s.phase === "playing" ? ` · ${s.decided} decided, ${s.waiting} deciding` : "";
+  $("decided-heading").textContent = `Players (${s.players.length})${decided}`;
+  fill($("players"), s.players.map(player));
+  const n = s.numbers;
+  fill(
+    $("numbers"),
+    [
+      ["week", `${s.week}`],
+      ["rate", `${n.rate} (target ${n.target})`],
+      ["at the table", n.at_table],
+      ["committed", n.committed],
+      ["sharing data", n.sharing],
+      ["money spent", n.money],
+    ].map(([label, value]) => h("div.number", {}, h("span.label", {}, label), h("span.value", {}, value))),
+  );
+  fill($("narration"), s.narration.length ? s.narration.map((line) => h("li", {}, line)) : h("li.hint", {}, "Nothing yet."));
+  $("debrief").hidden = !s.debrief;
+  if (s.debrief) renderDebrief(s.debrief);
+}
+
+function player(p) {
+  const status = !p.seat ? "choosing" : p.decided ? "decided" : p.away ? "the model decides" : p.waiting ? "deciding" : "";
+  return h(
+    `li.player.${p.decided ? "done" : p.waiting ? "waiting" : "idle"}`,
+    { dataset: { player: p.id } },
+    h("span.nick", {}, p.nickname),
+    h("span.seat", {}, p.seat || "no organization yet"),
+    h("span.state", {}, status, p.online ? "" : " · offline"),
+    p.waiting ? h("button.small", { type: "button", onclick: () => command("away", { player: p.id }) }, "model decides") : null,
+  );
+}
+
+function renderPictures(message) {
+  const svgs = message.svgs;
+  fill($("network"), picture(svgs.network, "The network"));
+  fill($("charts"), ["rate", "trust", "members", "money"].map((name) => picture(svgs[name], name)));
+}
+
+function renderDebrief(d) {
+  const seats = h(
+    "table.milestones",
+    {},
+    h("tr", {}, h("th", {}, "member"), Object.keys(d.seats[0] ? d.seats[0].runs : {}).map((run) => h("th", {}, run))),
+    d.seats.map((seat) => h("tr", {}, h("th", {}, seat.name), Object.values(seat.runs).map((w) => h("td", {}, w)))),
+  );
+  const students = h(
+    "table.students",
+    {},
+    h("tr", {}, h("th", {}, "student"), h("th", {}, "played"), h("th", {}, "choices as the organization would have made them")),
+    d.students.map((st) => h("tr", {}, h("td", {}, st.nickname), h("td", {}, st.seat), h("td", {}, `${st.agreed} of ${st.total}`))),
+  );
+  fill(
+    $("debrief"),
+    h("h2", {}, `Debrief after ${d.week} weeks`),
+    h("div.debrief-top", {}, picture(d.chart, "Expected rate in each run"), runsTable(d.runs)),
+    h("h3", {}, "When each member came, committed, shared and left, by round"),
+    seats,
+    h("h3", {}, "Students"),
+    students,
+  );
+}

@@ -1,0 +1,102 @@
+"""``coalition classroom``: serve the participatory game, "Play the coalition", on this machine.
+
+The teacher's laptop runs one command; students open the printed address (or scan the
+QR code on the teacher's page) on their laptops or phones, type the join code and a
+nickname, and each plays an organization. Nothing is fetched from the internet and
+nobody needs an account. See docs/classroom.md, lesson 2.
+"""
+
+from __future__ import annotations
+
+import secrets
+import socket
+
+from sim.cli.common import UsageError
+from sim.cli.viz import lan_addresses, port_number
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8766
+WS_MAX_SIZE = 16384  # bytes a page may send in one message; a decision is a few hundred
+
+
+def positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def add_parser(subparsers) -> None:
+    """Register ``coalition classroom`` on the CLI's subparsers."""
+    p = subparsers.add_parser("classroom", help="serve the classroom game: students play the organizations")
+    p.add_argument("--scenario", default="chicago_absenteeism", help="scenario to play (a name from scenarios/)")
+    p.add_argument(
+        "--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST}; 0.0.0.0: the class)"
+    )
+    p.add_argument("--port", type=port_number, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 picks one)")
+    p.add_argument("--rounds", type=positive, default=12, help="rounds in the game (default 12)")
+    p.add_argument("--weeks-per-round", type=positive, default=13, help="weeks of model time a round (default 13)")
+    p.add_argument("--seed", type=int, default=42, help="the model's seed (default 42; the debrief's runs use it too)")
+    p.set_defaults(handler=cmd_classroom)
+
+
+def addresses(host: str, port: int, code: str, key: str) -> tuple[str, str]:
+    """The teacher's address (on this machine) and the students' (on the network)."""
+    everywhere = host in ("0.0.0.0", "::", "")
+    here = "127.0.0.1" if everywhere else host
+    there = (lan_addresses() or [here])[0] if everywhere else host
+    return f"http://{here}:{port}/teacher?key={key}", f"http://{there}:{port}/?code={code}"
+
+
+def cmd_classroom(args) -> int:
+    """``coalition classroom``: build the game, print where to open it, serve until interrupted."""
+    from sim.scenario.load import available_scenarios, load_scenario
+
+    if args.scenario not in available_scenarios():
+        from pathlib import Path
+
+        if not Path(args.scenario).is_file():
+            known = ", ".join(available_scenarios())
+            raise UsageError(f"--scenario {args.scenario}: not a shipped scenario; expected one of {known}")
+    load_scenario(args.scenario)  # a broken file fails here, as one line
+    try:
+        import segno  # noqa: F401
+        import uvicorn
+    except ImportError:
+        raise UsageError("the classroom game needs the viz extra: pip install -e '.[viz]'") from None
+    from sim.classroom.room import Room
+    from sim.classroom.server import create_app
+
+    room = Room(args.scenario, seed=args.seed, rounds=args.rounds, weeks_per_round=args.weeks_per_round)
+    sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((args.host, args.port))
+    except OSError as err:
+        raise UsageError(f"--port {args.port}: cannot listen on {args.host}: {err.strerror}") from None
+    port = sock.getsockname()[1]
+    key = secrets.token_urlsafe(12)
+    teacher, students = addresses(args.host, port, room.code, key)
+    print(
+        f"Play the coalition: {room.title}; {args.rounds} rounds of {args.weeks_per_round} weeks, seed {args.seed}\n"
+        f"  teacher (keep this address to yourself): {teacher}\n"
+        f"  students: {students}\n"
+        f"  join code: {room.code}\n"
+        + (
+            ""
+            if args.host in ("0.0.0.0", "::", "")
+            else "  (only this machine can join: --host 0.0.0.0 serves the class)\n"
+        )
+        + "Ctrl-C stops the game.",
+        flush=True,
+    )
+    app = create_app(room, students, key)
+    config = uvicorn.Config(app, log_level="warning", ws_max_size=WS_MAX_SIZE, lifespan="on")
+    uvicorn.Server(config).run(sockets=[sock])
+    return 0

@@ -1,0 +1,133 @@
+"""Play the coalition in a real headless Chromium: a teacher and three students, two rounds and the debrief.
+
+One ``coalition classroom`` server and one browser for the module; each person has their
+own browser context (their own storage, like their own phone). Every page records console
+errors, script errors, failed requests and HTTP errors, and each must have none; no
+request may leave this machine. Skipped without Chromium or playwright, except under CI.
+"""
+
+import re
+
+import pytest
+
+from tests.browser import is_local, launch, watch
+from tests.game_client import game_server
+from tests.test_browser import browser_missing
+
+pytestmark = pytest.mark.browser
+TIMEOUT_MS = 90_000  # generous: other jobs share these cores
+PHONE, LAPTOP, PROJECTOR = (390, 844), (1280, 720), (1920, 1080)
+
+
+@pytest.fixture(scope="module")
+def game(tmp_path_factory):
+    missing = browser_missing()
+    if missing:
+        import os
+
+        if os.environ.get("CI"):
+            pytest.fail(f"the browser tests need {missing}")
+        pytest.skip(f"the browser tests need {missing}")
+    log = tmp_path_factory.mktemp("game") / "server.log"
+    with game_server("--rounds", "3", "--weeks-per-round", "4", "--seed", "3", log=log) as running:
+        yield running
+    text = log.read_text()
+    assert "Traceback" not in text and "ERROR" not in text, text
+
+
+@pytest.fixture(scope="module")
+def browser(game):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = launch(pw)
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser, url: str, size: tuple[int, int]):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    watch(page)
+    page.goto(url)
+    return page
+
+
+def join(browser, game, nickname: str, organization: str, size):
+    page = open_page(browser, game.student_url, size)
+    assert page.locator("#code").input_value() == game.code  # from the address (the QR code's)
+    page.locator("#nickname").fill(nickname)
+    page.get_by_role("button", name="Join", exact=True).click()
+    page.locator("button.seat", has_text=organization).click()
+    page.locator("#status", has_text=f"you play {organization}").wait_for()
+    return page
+
+
+def decide(page, round_number: int) -> None:
+    """Answer every question with its first answer (every first option) and send."""
+    page.locator("#decide h2", has_text=f"Round {round_number}: your decision").wait_for()
+    for question in page.locator("fieldset.question").all():
+        question.locator("label").first.click()
+    page.get_by_role("button", name="Send my decision").click()
+    # taken: the page says so, or (for the last to decide) the round is already played
+    page.locator("#decide h2", has_text=f"Round {round_number}: your decision").wait_for(state="detached")
+    assert page.locator("#notice").is_hidden()
+
+
+def shows_round(page, round_number: int) -> None:
+    page.locator("#where", has_text=re.compile(rf"Round {round_number} of 3")).wait_for()
+
+
+def no_problems(*pages) -> None:
+    for page in pages:
+        assert page.problems == [], page.problems
+        outside = [u for u in page.requested if not is_local(u)]
+        assert outside == [], f"requests left localhost: {outside}"
+
+
+def test_a_class_plays_two_rounds_and_sees_the_debrief(browser, game):
+    teacher = open_page(browser, game.teacher_url, PROJECTOR)
+    teacher.locator("#code", has_text=game.code).wait_for()
+    assert teacher.locator("#qr").evaluate("img => img.complete && img.naturalWidth > 0")
+    ann = join(browser, game, "Ann", "Housing Authority", PHONE)
+    bob = join(browser, game, "Bob", "Chronic absence working group", LAPTOP)
+    cy = join(browser, game, "Cy", "Department of Public Health", PHONE)
+    students = (ann, bob, cy)
+    teacher.locator("#decided-heading", has_text="Players (3)").wait_for()
+    assert ann.locator("#briefing", has_text="Less housing instability").is_visible()
+
+    teacher.get_by_role("button", name="Start the game").click()
+    for page in students:
+        shows_round(page, 1)
+    decide(ann, 1)
+    teacher.locator(".player.done", has_text="Ann").wait_for()
+    teacher.locator("#decided-heading", has_text="1 decided, 2 deciding").wait_for()
+    decide(bob, 1)
+    decide(cy, 1)
+    for page in (teacher, *students):
+        shows_round(page, 2)
+    teacher.locator("#network svg").wait_for()
+    assert teacher.locator("#charts svg").count() == 4
+    assert "week 4" in teacher.locator("#where").inner_text()
+    ann.locator("#briefing", has_text="came to the table on its own").wait_for()  # her choice, in her news
+
+    # Ann's phone reloads mid-round: she is still the Housing Authority, and decides
+    ann.reload()
+    ann.locator("#status", has_text="you play Housing Authority").wait_for()
+    shows_round(ann, 2)
+    for page in students:
+        decide(page, 2)
+    for page in (teacher, *students):
+        shows_round(page, 3)
+
+    teacher.get_by_role("button", name="End and debrief").click()
+    for page in (teacher, *students):
+        page.locator("#debrief h2", has_text="Debrief").wait_for()
+        assert page.locator("#debrief svg").count() == 1
+        header = page.locator("#debrief table.runs th").all_inner_texts()
+        assert header[1:4] == ["your class", "the model's own agents", "the model, no leader"]
+    assert ann.locator("#debrief", has_text="Your choices").is_visible()
+    assert ann.locator("#debrief li.agrees, #debrief li.differs").count() >= 4  # two rounds, two or more answers
+    assert teacher.locator("#debrief table.students tr").count() == 4  # a header and three students
+    no_problems(teacher, *students)

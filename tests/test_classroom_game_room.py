@@ -1,0 +1,275 @@
+"""The classroom game's room, seats and protocol, in-process: what is asked, refused, tallied and played."""
+
+import pytest
+
+from sim import CoalitionModel, State
+from sim.classroom import protocol, seats
+from sim.classroom.debrief import milestones
+from sim.classroom.room import Refused, Room
+from sim.classroom.rounds import play
+
+
+def small_room(**kw) -> Room:
+    return Room(seed=kw.pop("seed", 7), rounds=kw.pop("rounds", 3), weeks_per_round=kw.pop("weeks_per_round", 4), **kw)
+
+
+def series(model, name="expected_rate"):
+    return list(model.datacollector.model_vars[name])
+
+
+# -- seats and questions -------------------------------------------------------------
+
+
+def test_every_member_and_the_convener_is_a_seat_and_no_leader_means_no_convener_seat():
+    model = CoalitionModel(rng=1)
+    ids = [s.id for s in seats.seats(model)]
+    assert ids[-1] == seats.LEADER and len(ids) == len(model.members) + 1
+    assert {s.node for s in seats.seats(model)[:-1]} == {m.node for m in model.members}
+    assert [s.kind for s in seats.seats(model)].count("community") == len(model.partners) > 0
+    assert seats.LEADER not in [s.id for s in seats.seats(CoalitionModel(rng=1, leader="none"))]
+
+
+def test_what_a_member_is_asked_follows_its_state():
+    model = CoalitionModel(rng=2)
+    org = next(o for o in model.organizations if o.can(seats.Capability.PLEDGE_MONEY) and o.records.size)
+    seat = next(s for s in seats.seats(model) if s.node == org.node)
+    asked = lambda: [q.field for q in seats.questions(model, seat)]  # noqa: E731
+    assert asked() == ["join"]
+    org.state = State.AT_TABLE
+    assert asked() == ["commit", "keep_pledges", "share", "leave"]
+    assert [q.required for q in seats.questions(model, seat)] == [True, False, False, True]
+    org.state = State.COMMITTED
+    assert asked() == ["keep_pledges", "share", "leave"]
+    org.state = State.LEFT
+    assert asked() == []
+    counselors = next(o for o in model.organizations if not o.can(seats.Capability.SHARE_RECORDS))
+    counselors.state = State.COMMITTED
+    seat = next(s for s in seats.seats(model) if s.node == counselors.node)
+    assert "share" not in [q.field for q in seats.questions(model, seat)]
+
+
+def test_the_convener_picks_among_those_it_can_reach():
+    model = CoalitionModel(rng=3, leader="point")
+    leader_seat = next(s for s in seats.seats(model) if s.id == seats.LEADER)
+    invite = seats.questions(model, leader_seat)[0]
+    reachable = {m.node for m in model.members if model.leader.reaches(m)}
+    assert invite.field == "invite" and {n for n, _ in invite.options} == reachable
+    assert reachable < {m.node for m in model.members}
+    model.leader.active = False
+    assert seats.questions(model, leader_seat) == ()
+
+
+def test_check_refuses_what_was_not_asked_and_wants_the_required_answers():
+    model = CoalitionModel(rng=4)
+    asked = seats.questions(model, seats.seats(model)[0])
+    assert seats.check(asked, {"join": True}) == ""
+    assert "not a decision" in seats.check(asked, {"join": True, "share": True})
+    assert "true or false" in seats.check(asked, {"join": frozenset()})
+    assert "please answer: join" in seats.check(asked, {})
+    leader = seats.questions(model, seats.seats(model)[-1])
+    assert "pick among" in seats.check(leader, {"invite": frozenset({999}), "shared_metric": True})
+
+
+def test_a_team_decides_by_majority_and_the_earliest_answer_breaks_ties():
+    assert seats.tally([{"commit": False}, {"commit": True}, {"commit": True}]) == {"commit": True}
+    assert seats.tally([{"commit": False}, {"commit": True}]) == {"commit": False}
+    assert seats.tally([{"share": True}, {"leave": False}]) == {"share": True, "leave": False}
+    picks = [{"invite": frozenset({1, 2})}, {"invite": frozenset({2})}, {"invite": frozenset({2, 3})}]
+    assert seats.tally(picks) == {"invite": frozenset({2})}
+    assert seats.tally([{"invite": frozenset({1})}, {"invite": frozenset()}]) == {"invite": frozenset({1})}
+
+
+def test_a_round_sets_the_choices_for_its_weeks_and_hands_them_back():
+    model = CoalitionModel(rng=5, steps=40)
+    org = model.organizations[3]
+    seat = next(s for s in seats.seats(model) if s.node == org.node)
+    play(model, {seat.id: {"join": False}}, 6)
+    assert model.steps == 6 and org.state == State.OUTSIDE  # it stayed away whatever it was offered
+    assert all(v is None for m in model.members for v in vars(m.choices).values())
+    play(model, {seat.id: {"join": True}}, 1)
+    assert org.state == State.AT_TABLE
+
+
+# -- the room ----------------------------------------------------------------------
+
+
+def test_nobody_deciding_is_the_models_own_run_draw_for_draw():
+    room = small_room()
+    room.start()
+    for _ in range(room.rounds):
+        room.advance()
+        assert room.play_round()
+    assert room.phase == "debrief"
+    own = room.counter.models["the model's own agents"]
+    assert own.steps == room.model.steps == 12
+    assert series(room.model) == series(own)
+    assert series(room.model, "coalition_size") == series(own, "coalition_size")
+    class_run, own_run, no_leader = room.debrief["runs"]
+    assert class_run | {"name": ""} == own_run | {"name": ""}
+    assert no_leader["name"] == "the model, no leader"
+
+
+def test_students_change_the_run_and_the_debrief_compares_each_choice():
+    room = small_room(seed=11)
+    ann = room.join("Ann")
+    seat = next(s for s in room.published.seats if s.name == "Housing Authority")
+    room.pick(ann.token, seat.id)
+    room.start()
+    room.decide(ann.token, 1, {"join": True})  # uninvited, it would seldom come
+    assert room.play_round()
+    housing = next(m for m in room.model.members if m.node == seat.node)
+    assert housing.state == State.AT_TABLE
+    trust = housing.trust_in_coalition
+    assert trust < room.model.params.commit_threshold
+    room.decide(ann.token, 2, {"commit": True, "keep_pledges": False, "leave": False})
+    leaning = room.published.inclination(seat.id, "commit")
+    assert leaning.value is False and f"{trust:.2f}" in leaning.reason
+    assert room.play_round()
+    assert housing.state == State.COMMITTED
+    assert room.model.fund.given_by[housing.node] == 0.0  # it held every pledge back
+    room.end()
+    mine = room.debrief["choices"][ann.token]
+    assert mine["total"] == 4 and [line["agrees"] for line in mine["lines"]] == [False, False, False, True]
+    assert "round 1" in room.debrief["seats"][seat.id]["runs"]["your class"]
+    assert series(room.model) != series(room.counter.models["the model's own agents"])
+
+
+def test_the_room_refuses_what_cannot_be_taken_and_changes_nothing():
+    room = small_room()
+    ann, bob = room.join("Ann"), room.join("Bob")
+    with pytest.raises(Refused, match="already called"):
+        room.join("ann")
+    with pytest.raises(Refused, match="pick an organization"):
+        room.decide(ann.token, 1, {"join": True})
+    room.pick(ann.token, "m0")
+    with pytest.raises(Refused, match="already has a player"):
+        room.pick(bob.token, "m0")
+    with pytest.raises(Refused, match="no seat"):
+        room.pick(bob.token, "m999")
+    room.pick(ann.token, "m2")  # in the lobby a student may change their mind
+    room.pick(bob.token, "m0")
+    with pytest.raises(Refused, match="not started"):
+        room.decide(ann.token, 1, {"join": True})
+    room.start()
+    with pytest.raises(Refused, match="whole game"):
+        room.pick(ann.token, "m3")
+    with pytest.raises(Refused, match="round 0 is closed"):
+        room.decide(ann.token, 0, {"join": True})
+    with pytest.raises(Refused, match="not a decision"):
+        room.decide(ann.token, 1, {"commit": True})
+    with pytest.raises(Refused, match="not in the game"):
+        room.decide("nobody", 1, {"join": True})
+    version = room.version
+    room.decide(ann.token, 1, {"join": True})
+    with pytest.raises(Refused, match="already decided"):
+        room.decide(ann.token, 1, {"join": False})
+    assert room.submissions == {ann.token: {"join": True}} and room.version == version + 1
+    assert not room.due() and [p.nickname for p in room.waiting()] == ["Bob"]
+
+
+def test_a_round_is_due_when_all_decided_when_advanced_or_when_the_timer_runs_out(monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr("sim.classroom.room.time.monotonic", lambda: clock[0])
+    room = small_room()
+    ann, bob = room.join("Ann"), room.join("Bob")
+    room.pick(ann.token, "m0")
+    room.pick(bob.token, "m1")
+    room.start()
+    assert not room.due()  # nobody decided yet
+    room.decide(ann.token, 1, {"join": True})
+    room.let_model_decide(bob.id)
+    assert room.due()
+    room.pause(True)
+    assert not room.due()
+    room.pause(False)
+    assert room.play_round() and room.round == 2 and not room.due()
+    room.set_timer(60)
+    clock[0] += 20
+    room.pause(True)
+    clock[0] += 100  # a paused timer stands still
+    assert not room.due() and room.seconds_left() == 40
+    room.pause(False)
+    clock[0] += 39
+    assert not room.due() and room.seconds_left() == 1
+    clock[0] += 1
+    assert room.due()
+    assert room.play_round() and room.seconds_left() == 60  # the next round gets the timer too
+    room.set_timer(None)
+    clock[0] += 1000
+    assert not room.due() and room.seconds_left() is None
+    room.advance()
+    assert room.due()
+
+
+def test_a_late_joiner_takes_a_free_seat_and_joins_a_team_once_all_are_taken():
+    room = small_room()
+    room.start()
+    players = [room.join(f"s{i}") for i in range(len(room.published.seats) + 1)]
+    for player, seat in zip(players, room.published.seats, strict=False):
+        room.pick(player.token, seat.id)
+    late = players[-1]
+    room.pick(late.token, "m0")
+    assert [p.nickname for p in room.seated("m0")] == ["s0", late.nickname]
+
+
+def test_inclinations_follow_the_models_own_rules():
+    room = small_room(seed=3)
+    room.start()
+    for _ in range(2):
+        room.advance()
+        room.play_round()
+    model, p = room.model, room.model.params
+    for seat in room.published.seats:
+        member = seats.member_of(model, seat)
+        for question in room.published.questions[seat.id]:
+            leaning = room.published.inclination(seat.id, question.field)
+            if question.field == "commit":
+                assert leaning.value == (member.trust_in_coalition >= p.commit_threshold)
+            if question.field == "leave":
+                assert leaning.value == (member.frustration > member.patience)
+            if question.field == "keep_pledges":
+                assert leaning.value == (member.reliability >= 0.5)
+
+
+def test_milestones_in_words():
+    timeline = [("outside", False), ("at the table", False), ("committed", True), ("left", False)]
+    assert (
+        milestones(timeline)
+        == "at the table in round 1, committed in round 2, shared records in round 2, left in round 3"
+    )
+    assert milestones([("outside", False)]) == "stayed outside"
+
+
+# -- the protocol ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("not json", "Invalid JSON"),
+        ("[1, 2]", "object"),
+        ('{"type": "shout"}', "does not match"),
+        ('{"type": "pick", "seat": "m1", "extra": 1}', "Extra inputs"),
+        ('{"type": "decide", "round": 1, "answers": {"join": "yes"}}', "valid boolean"),
+        ('{"type": "decide", "round": "1", "answers": {}}', "valid integer"),
+        ('{"type": "decide", "round": 1, "answers": {"invite": [1, "2"]}}', "valid integer"),
+        ('{"type": "join", "code": "AB12", "nickname": "x"}', "pattern"),
+        ('{"type": "join", "code": "ABCD", "nickname": "   "}', "at least 1"),
+        ('{"type": "join", "code": "ABCD", "nickname": "' + "n" * 25 + '"}', "at most 24"),
+        ('{"type": "command", "command": "reboot"}', "command"),
+        ('{"type": "command", "command": "timer", "seconds": -5}', "greater than or equal"),
+        (b"\x00\x01", "JSON text"),
+        ("x" * (protocol.MAX_MESSAGE + 1), "too long"),
+    ],
+)
+def test_malformed_messages_are_refused_with_a_reason(text, reason):
+    with pytest.raises(protocol.Malformed, match=reason):
+        protocol.parse(text)
+
+
+def test_well_formed_messages_are_read_exactly():
+    join = protocol.parse('{"type": "join", "code": " abcd ", "nickname": "  Ann B "}')
+    assert (join.code, join.nickname) == ("ABCD", "Ann B")
+    decide = protocol.parse('{"type": "decide", "round": 2, "answers": {"invite": [3, 1], "shared_metric": false}}')
+    assert decide.answers.as_choices() == {"invite": frozenset({1, 3}), "shared_metric": False}
+    assert protocol.parse('{"type": "decide", "round": 2, "answers": {"join": null}}').answers.as_choices() == {}

@@ -1,0 +1,145 @@
+"""``coalition classroom`` as a server: the pages' protocol over real WebSockets, as a class would use it.
+
+One server for the module (the real command on a free port); each test opens its own
+pages. Whatever a page sends that cannot be taken is refused, to that page only, and the
+room goes on: the other pages keep their states and the round is still played.
+"""
+
+import json
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+from tests.game_client import Page, first_answers, game_server, student, teacher
+
+
+@pytest.fixture(scope="module")
+def game(tmp_path_factory):
+    log = tmp_path_factory.mktemp("game") / "server.log"
+    with game_server("--rounds", "3", "--weeks-per-round", "4", "--seed", "5", log=log) as running:
+        yield running
+    text = log.read_text()
+    assert "Traceback" not in text and "ERROR" not in text, text
+
+
+def get(url: str) -> tuple[int, str, str]:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.status, response.headers["Content-Type"], response.read().decode()
+
+
+def test_it_serves_both_pages_their_scripts_and_the_qr_code_from_this_machine(game):
+    status, kind, html = get(game.student_url)
+    assert status == 200 and "text/html" in kind and "/static/student.js" in html
+    assert "/static/teacher.js" in get(game.teacher_url)[2]
+    assert "function connect" in get(game.base + "/static/game.js")[2]
+    status, kind, svg = get(game.base + "/qr.svg")
+    assert kind.startswith("image/svg+xml") and svg.startswith("<svg") and "Join the game" in svg
+    for text in (html, get(game.base + "/static/game.css")[2]):
+        assert "http://" not in text and "https://" not in text  # nothing from the internet
+
+
+def test_a_class_plays_a_round_through_refusals_that_disturb_nobody(game):
+    teach = teacher(game)
+    ann, bob = student(game, "Ann", "m5"), student(game, "Bob", "leader")
+    teach.until_state(lambda s: {p["nickname"] for p in s["players"]} == {"Ann", "Bob"} and s["phase"] == "lobby")
+    assert ann.state["briefing"]["name"] == "Housing Authority" and ann.state["questions"] == []
+
+    ann.send({"type": "command", "command": "start"})
+    assert "only the teacher" in ann.refused()["reason"]
+    intruder = Page(game)
+    intruder.send({"type": "teacher", "key": "wrong-key"})
+    assert "not the teacher" in intruder.refused()["reason"]
+    intruder.send({"type": "pick", "seat": "m1"})
+    assert "join the game first" in intruder.refused()["reason"]
+    intruder.send({"type": "join", "code": "ZZZZ", "nickname": "Eve"})
+    assert "no game with the code ZZZZ" in intruder.refused()["reason"]
+    intruder.close()
+
+    teach.send({"type": "command", "command": "start"})
+    ann.until_state(lambda s: s["phase"] == "playing" and s["questions"])
+    bob.until_state(lambda s: s["phase"] == "playing" and s["questions"])
+    for junk in ("{not json", json.dumps({"type": "decide", "round": 1, "answers": {"join": "yes"}}), b"\x00binary"):
+        ann.send(junk)
+        assert ann.refused()["reason"]
+    ann.send({"type": "decide", "round": 0, "answers": {"join": True}})
+    assert "round 0 is closed; this is round 1" in ann.refused()["reason"]
+    ann.send({"type": "decide", "round": 1, "answers": {"commit": True}})
+    assert "not a decision you take" in ann.refused()["reason"]
+    ann.send({"type": "decide", "round": 1, "answers": {"join": True}})
+    ann.until_state(lambda s: s["answered"])
+    ann.send({"type": "decide", "round": 1, "answers": {"join": False}})
+    assert "already decided" in ann.refused()["reason"]
+    teach.until_state(lambda s: s["decided"] == 1 and s["waiting"] == 1)
+
+    bob.send({"type": "decide", "round": 1, "answers": first_answers(bob.state)})
+    for page in (ann, bob, teach):
+        page.until_state(lambda s: s["round"] == 2 and not s["applying"])
+    assert ann.state["answered"] is None and ann.state["week"] == 4
+    assert any("Housing Authority came to the table" in line for line in ann.state["briefing"]["news"])
+    assert teach.pictures["week"] == 4 and set(teach.pictures["svgs"]) == {
+        "network",
+        "rate",
+        "trust",
+        "members",
+        "money",
+    }
+    ann.send({"type": "decide", "round": 1, "answers": {"join": True}})
+    assert "round 1 is closed; this is round 2" in ann.refused()["reason"]
+    assert not [r for r in bob.refusals + teach.refusals]  # nobody else was disturbed
+
+    # a reload (a new page with the token of the last one) keeps the seat; a late joiner takes a free one
+    token = ann.token
+    ann.close()
+    teach.until_state(lambda s: not next(p for p in s["players"] if p["nickname"] == "Ann")["online"])
+    again = Page(game)
+    again.send({"type": "hello", "code": game.code.lower(), "token": token})
+    again.until_state(lambda s: s["you"] is not None)
+    assert again.state["you"]["seat"] == "m5" and again.state["round"] == 2
+    late = student(game, "Cy")
+    late.send({"type": "pick", "seat": "m5"})
+    assert "already has a player" in late.refused()["reason"]
+    late.send({"type": "pick", "seat": "m3"})
+    late.until_state(lambda s: s["you"]["seat"] == "m3" and s["questions"])
+
+    # the teacher lets the model decide for the absent, ends the game; everyone sees the debrief
+    teach.until_state(lambda s: s["waiting"] == 3)
+    teach.send({"type": "command", "command": "away", "player": late.state["you"]["id"]})
+    teach.until_state(lambda s: s["waiting"] == 2)
+    teach.send({"type": "command", "command": "end"})
+    for page in (again, bob, late, teach):
+        page.until_state(lambda s: s["phase"] == "debrief")
+    debrief = again.state["debrief"]
+    assert [run["name"] for run in debrief["runs"]] == ["your class", "the model's own agents", "the model, no leader"]
+    assert debrief["choices"]["total"] == 1 and debrief["seat"]["name"] == "Housing Authority"
+    assert debrief["chart"].startswith("<svg")
+    assert {s["nickname"] for s in teach.state["debrief"]["students"]} == {"Ann", "Bob"}
+    assert "token" not in json.dumps(teach.state)  # the teacher's page never sees a student's secret
+    for page in (again, bob, late, teach):
+        page.close()
+
+
+def test_a_message_too_large_closes_only_that_page(game):
+    from websockets.exceptions import ConnectionClosed
+
+    watcher = student(game, "Dee")
+    big = Page(game)
+    big.send("x" * 100_000)
+    with pytest.raises(ConnectionClosed) as closed:
+        big.until(lambda m: False, timeout=30)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009  # message too big
+    watcher.send({"type": "decide", "round": 1, "answers": {}})
+    assert "pick an organization first" in watcher.refused()["reason"]  # the room goes on
+    watcher.close()
+
+
+def test_the_command_line_refuses_an_unknown_scenario_in_one_line():
+    done = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "classroom", "--scenario", "atlantis", "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2 and done.stderr.startswith("error: --scenario atlantis") and done.stdout == ""
+    assert done.stderr.count("\n") == 1
