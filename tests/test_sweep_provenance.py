@@ -132,3 +132,18 @@ def test_a_table_root_swapped_on_resume_is_refused(sweep, capsys):
     assert "--series-out" in line and "a new folder" in line
     line = refused(capsys, ["sweep", spec, "--out", folder / "new", "--workers", "0", "--series-out", folder / "s"])
     assert "--out" in line and sorted((folder / "s" / "series").glob("*.parquet")) == parts, "nothing removed"
+
+
+def test_a_changed_preset_is_refused_naming_it(sweep, capsys):
+    folder, spec = sweep
+    preset = folder / "slow.toml"
+    preset.write_text('[preset]\nscenario = "mine"\n[parameters]\nbuild_rate = 0.1\n')
+    spec.write_text(SPEC.replace("[parameters]", f'preset = "{preset}"\n[parameters]'))
+    assert main(["sweep", spec, "--out", folder / "out", "--workers", "0", "--shard", "0/2"]) == 0
+    manifest = json.loads((folder / "out" / "manifest.json").read_text())
+    assert manifest["inputs"]["preset"]["path"] == str(preset.resolve())
+    assert manifest["spec"]["fixed"]["build_rate"] == 0.1
+    capsys.readouterr()
+    preset.write_text(preset.read_text().replace("0.1", "0.3"))
+    line = refused(capsys, ["sweep", spec, "--out", folder / "out", "--workers", "0", "--shard", "1/2"])
+    assert f"the preset {preset.resolve()} changed" in line

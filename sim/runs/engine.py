@@ -247,6 +247,11 @@ def _inputs(spec: SweepSpec, scenario) -> dict:
     inputs = {"scenario": scenario_record(scenario, path.resolve() if path.is_file() else None)}
     if spec.source:
         inputs["spec_file"] = {"path": str(Path(spec.source).resolve()), "sha256": file_digest(spec.source)}
+    if spec.preset:  # its values are in the spec's fixed parameters; the file is recorded too
+        from sim.runs.presets import preset_path
+
+        preset = preset_path(spec.scenario, spec.preset).resolve()
+        inputs["preset"] = {"name": spec.preset, "path": str(preset), "sha256": file_digest(preset)}
     return inputs
 
 

@@ -107,6 +107,9 @@ def differences(old: dict, new: dict) -> list[str]:
             f"the scenario {now['path'] or now['name']} changed since this sweep started "
             f"(content sha256 {str(before.get('content_sha256'))[:12]} -> {now['content_sha256'][:12]})"
         )
+    preset_before, preset_now = old.get("inputs", {}).get("preset"), new["inputs"].get("preset")
+    if preset_now and preset_before and preset_before.get("sha256") != preset_now["sha256"]:
+        out.append(f"the preset {preset_now['path']} changed since this sweep started")
     code_before, code_now = old.get("code", {}), new["code"]
     if code_before.get("sha256") != code_now["sha256"]:
         out.append(

@@ -186,9 +186,10 @@ def _mismatch(old: dict, new: dict) -> str | None:
         )
     if old.get("dataset", "runs") != new["dataset"]:
         return f"dataset: holds the {old.get('dataset')} table of a sweep, not its {new['dataset']}; use another folder"
+    changes = differences(old, new)
     spec_old, spec_new = dict(old["spec"]), dict(new["spec"])
     before, now = spec_old.pop("replicates"), spec_new.pop("replicates")
-    if spec_old != spec_new:
+    if spec_old != spec_new and not changes:
         changed = sorted(k for k in set(spec_old) | set(spec_new) if spec_old.get(k) != spec_new.get(k))
         return f"spec: this directory was started with a different spec (changed: {', '.join(changed)}); {REUSE}"
     if now < before:
@@ -196,7 +197,6 @@ def _mismatch(old: dict, new: dict) -> str | None:
             f"replicates: this sweep already has {before} replicates a point; ask for at least {before} "
             "(more replicates add runs, fewer would leave the extra ones in the table)"
         )
-    changes = differences(old, new)
     if changes:
         return f"inputs: {'; '.join(changes)}; {REUSE}"
     if old.get("columns") is not None and old["columns"] != new["columns"]:
