@@ -4,15 +4,16 @@ PYTHON ?= $(shell sh scripts/find-python)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-EXTRAS := test,dask,sensitivity,viz,calibrate
+EXTRAS := test,dask,sensitivity,viz,calibrate,ema
+LOCK := requirements.lock
 
-.PHONY: demo test setup lint format bench validation clean
+.PHONY: demo test setup lint format bench validation clean lock
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@test -n "$(PYTHON)" || { echo "error: no Python >= 3.12 found" >&2; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[$(EXTRAS)]"
+	$(PY) -m pip install --quiet -e ".[$(EXTRAS)]" -c $(LOCK)
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -40,3 +41,14 @@ validation: $(STAMP)
 
 clean:
 	rm -rf $(VENV) demo out .pytest_cache .hypothesis
+
+# rewrite requirements.lock: the newest versions pyproject.toml allows, resolved in a fresh venv
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet -e ".[$(EXTRAS)]"
+	{ echo "# Pinned versions of every package the project and all its extras install (pip constraints)."; \
+	  echo "# make setup installs with -c requirements.lock; make lock rewrites it from a fresh venv."; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable; } > $(LOCK)
+	rm -rf .lock-venv
