@@ -45,12 +45,12 @@ def test_mistakes_are_one_line(tmp_path):
 
 def test_run_starts_from_the_preset_and_set_wins(tmp_path, capsys):
     path = write_preset(tmp_path / "p.toml", "single_agency", {"leader": "none", "patience": 20}, {})
-    args = ["run", "single_agency", "--preset", str(path), "--steps", "3", "--out", str(tmp_path / "o")]
+    args = ["run", "single_agency", "--preset", str(path), "--steps", "10", "--out", str(tmp_path / "o")]
     assert main(args) == 0
     assert "leader=none" in capsys.readouterr().out
     assert main(args + ["--set", "leader=point"]) == 0
     assert "leader=point" in capsys.readouterr().out
-    assert main(["run", "single_agency", "--preset", "nope", "--steps", "3"]) == 2
+    assert main(["run", "single_agency", "--preset", "nope", "--steps", "10"]) == 2
     assert "no preset 'nope' for single_agency" in capsys.readouterr().err
 
 
