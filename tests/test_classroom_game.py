@@ -79,8 +79,19 @@ def shows_round(page, round_number: int) -> None:
     page.locator("#where", has_text=re.compile(rf"Round {round_number} of 3")).wait_for()
 
 
+def readable(page) -> None:
+    """What any page must give a class: a language, names for every control and picture, no sideways scrolling."""
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    for button in page.get_by_role("button").all():
+        assert button.inner_text().strip() or button.get_attribute("aria-label"), button
+    for image in page.locator("img").all():
+        assert image.get_attribute("alt"), image
+
+
 def no_problems(*pages) -> None:
     for page in pages:
+        readable(page)
         assert page.problems == [], page.problems
         outside = [u for u in page.requested if not is_local(u)]
         assert outside == [], f"requests left localhost: {outside}"
@@ -109,6 +120,9 @@ def test_a_class_plays_two_rounds_and_sees_the_debrief(browser, game):
         shows_round(page, 2)
     teacher.locator("#network svg").wait_for()
     assert teacher.locator("#charts svg").count() == 4
+    assert teacher.locator("#charts figure:visible").count() == 1  # one chart at a time, large enough to read
+    teacher.get_by_role("button", name="Trust", exact=True).click()
+    assert teacher.locator("#charts figure:visible").get_attribute("aria-label") == "Trust and diagnosis"
     assert "week 4" in teacher.locator("#where").inner_text()
     ann.locator("#briefing", has_text="came to the table on its own").wait_for()  # her choice, in her news
 

@@ -1,9 +1,11 @@
 """The classroom game's room, seats and protocol, in-process: what is asked, refused, tallied and played."""
 
+import json
+
 import pytest
 
 from sim import CoalitionModel, State
-from sim.classroom import protocol, seats
+from sim.classroom import protocol, seats, states
 from sim.classroom.debrief import milestones
 from sim.classroom.room import Refused, Room
 from sim.classroom.rounds import play
@@ -130,6 +132,8 @@ def test_students_change_the_run_and_the_debrief_compares_each_choice():
     room.end()
     mine = room.debrief["choices"][ann.token]
     assert mine["total"] == 4 and [line["agrees"] for line in mine["lines"]] == [False, False, False, True]
+    assert all(type(line["agrees"]) is bool for line in mine["lines"])  # not numpy's: the pages get JSON
+    json.dumps(states.student(room, ann)), json.dumps(states.teacher(room))
     assert "round 1" in room.debrief["seats"][seat.id]["runs"]["your class"]
     assert series(room.model) != series(room.counter.models["the model's own agents"])
 
@@ -223,6 +227,7 @@ def test_inclinations_follow_the_models_own_rules():
         member = seats.member_of(model, seat)
         for question in room.published.questions[seat.id]:
             leaning = room.published.inclination(seat.id, question.field)
+            assert type(leaning.value) in (bool, frozenset)  # never numpy's bool: it goes into the pages' JSON
             if question.field == "commit":
                 assert leaning.value == (member.trust_in_coalition >= p.commit_threshold)
             if question.field == "leave":

@@ -56,3 +56,12 @@ def test_every_shipped_scenario_says_where_its_target_comes_from():
 
     for name in available_scenarios():
         assert load_scenario(name).population.target_source.strip(), name
+
+
+def test_the_games_lesson_facts_are_what_the_game_gives():
+    """docs/classroom.md, lesson 2: the block is what ``python -m tests.game_facts`` writes from the game."""
+    from tests.game_facts import BEGIN, DOC, END, facts
+
+    text = DOC.read_text(encoding="utf-8")
+    block = text[text.index(BEGIN) : text.index(END) + len(END)]
+    assert block == facts(), "run: python -m tests.game_facts"

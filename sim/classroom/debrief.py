@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sim.classroom.seats import LEADER
 from sim.model.model import CoalitionModel
-from sim.viz.charts_svg import Run, compare_svg
+from sim.viz.charts_svg import Run, compare_svg, money
 from sim.viz.view import View
 
 CLASS = "your class"
@@ -83,7 +83,7 @@ def summary(model) -> dict:
         "committed": f"{model.coalition_size} of {len(model.members)}",
         "sharing": model.sharing_count,
         "left": model.exits,
-        "money": f"${model.money_spent / 1000:.1f}M" if model.money_spent >= 1000 else f"${model.money_spent:.0f}k",
+        "money": money(model.money_spent),
         "trust": f"{model.mean_trust:.2f}",
         "goal": f"reached in week {goal}" if goal is not None else "not reached",
     }

@@ -21,6 +21,12 @@ class Inclination:
     value: bool | frozenset
     reason: str
 
+    def __post_init__(self):
+        # the model's numbers are often numpy's: a numpy bool here would not compare as ``is``
+        # nor go into the pages' JSON, so every yes/no is a plain bool
+        if not isinstance(self.value, frozenset):
+            object.__setattr__(self, "value", bool(self.value))
+
 
 def inclinations(model, seat: Seat, asked: tuple[Question, ...], weeks: int) -> dict[str, Inclination]:
     """The model's own answer to each question in ``asked``, for a round of ``weeks`` weeks."""
@@ -79,4 +85,4 @@ def _leader(model, question: Question) -> Inclination:
 
 def agrees(answer, inclination: Inclination) -> bool:
     """Whether a student's answer is the one the model leans to."""
-    return answer == inclination.value
+    return bool(answer == inclination.value)

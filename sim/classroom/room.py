@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from sim.classroom import seats as seats_
 from sim.classroom.debrief import Choice, Counterfactuals, debrief, record_round
+from sim.classroom.inclination import agrees
 from sim.classroom.rounds import Published, play, publish
 from sim.model.model import DEFAULT_SCENARIO, CoalitionModel
 
@@ -223,7 +224,7 @@ class Room:
                     q.ask,
                     _words(q, answers[q.field]),
                     _words(q, leaning.value),
-                    answers[q.field] == leaning.value,
+                    agrees(answers[q.field], leaning),
                     leaning.reason,
                 )
             )

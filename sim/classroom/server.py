@@ -144,6 +144,10 @@ class Hub:
                     await client.websocket.send_text(json.dumps(message, separators=(",", ":")))
         except (WebSocketDisconnect, RuntimeError, OSError):  # the page went away; its reader cleans up
             return
+        except Exception:  # a state that cannot be sent (a bug): say so, or the page would freeze unseen
+            log.exception("a page's state could not be sent")
+            with contextlib.suppress(Exception):
+                await client.websocket.close(code=1011)
 
 
 def create_app(room: Room, student_url: str, teacher_key: str) -> Starlette:

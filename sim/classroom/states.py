@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from sim.classroom.room import Player, Room
 from sim.classroom.rounds import Published
+from sim.viz.charts_svg import money
 
 
 def common(room: Room) -> dict:
@@ -95,7 +96,7 @@ def teacher(room: Room) -> dict:
             "at_table": f"{v.at_table} of {v.n_members}",
             "committed": v.committed,
             "sharing": v.sharing,
-            "money": f"${v.money_spent:,.0f}k",
+            "money": money(v.money_spent),
         }
         if room.phase == "debrief" and room.debrief is not None:
             d = room.debrief

@@ -125,6 +125,10 @@ def label(layout: Layout, name: str, sector: str, x: float, y: float, r: float) 
         anchor = "start" if ux > 0 else "end"
         lx = x + math.copysign(r + 7, ux)
         top = y + uy * r * 0.6 - height / 2 + 11
+    elif abs(ux) > 0.1:  # top or bottom, off the middle: above or below, leaning away from its neighbour
+        anchor = "start" if ux > 0 else "end"
+        lx = x - math.copysign(r * 0.6, ux)
+        top = y + r + 17 if uy > 0 else y - r - 8 - height + 11
     else:  # top or bottom: centred above or below
         anchor, lx = "middle", x
         top = y + r + 17 if uy > 0 else y - r - 8 - height + 11

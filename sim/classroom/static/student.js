@@ -154,7 +154,13 @@ function renderDecision(s) {
     box,
     h("h2", {}, `Round ${s.round}: your decision`),
     h("p.hint", {}, `It holds for the next ${s.weeks_per_round} weeks.`),
-    h("form#decision", { onsubmit: send, onchange: collect }, s.questions.map(question), h("button.primary#send", { type: "submit" }, "Send my decision")),
+    h(
+      "form#decision",
+      { onsubmit: send, onchange: collect },
+      s.questions.map(question),
+      h("button.primary#send", { type: "submit", "aria-describedby": "send-hint" }, "Send my decision"),
+      h("p.hint#send-hint", {}, "Answer every question (the optional ones you may leave) to send."),
+    ),
   );
   updateSend();
 }
@@ -184,6 +190,7 @@ function updateSend() {
   const ready = state.questions.every((q) => !q.required || q.field in draft || q.options.length);
   const button = $("send");
   if (button) button.disabled = !ready;
+  if ($("send-hint")) $("send-hint").hidden = ready;
 }
 
 function send(event) {
@@ -217,7 +224,7 @@ function renderBriefing(b) {
     if (b.ties.length) {
       parts.push(
         h("table.ties", {}, h("tr", {}, h("th", {}, "tied to"), h("th", {}, "your trust in them"), h("th", {}, "their trust in you")),
-          b.ties.map((t) => h("tr", {}, h("td", {}, t.who), h("td", {}, meter(t.yours, "yours"), ` ${t.yours}`), h("td", {}, meter(t.theirs, "theirs"), ` ${t.theirs}`)))),
+          b.ties.map((t) => h("tr", {}, h("td", {}, t.who), h("td", {}, meter(t.yours, `your trust in ${t.who}`), ` ${t.yours}`), h("td", {}, meter(t.theirs, `${t.who}'s trust in you`), ` ${t.theirs}`)))),
       );
     } else parts.push(h("p.hint", {}, "You have no ties to anyone at the table yet."));
     const m = b.metric;
@@ -244,7 +251,13 @@ function renderDebrief(d) {
   parts.push(h("p", {}, `${mine.agreed} of ${mine.total} were what your organization would have done on its own.`));
   parts.push(
     h("ol.choices", {}, mine.lines.map((c) =>
-      h(`li.${c.agrees ? "agrees" : "differs"}`, {}, h("strong", {}, `Round ${c.round}: `), `${c.ask} You: ${c.answer}. On its own: ${c.model} (${c.reason}).`))),
+      h(
+        `li.${c.agrees ? "agrees" : "differs"}`,
+        {},
+        h("strong", {}, `Round ${c.round}: `),
+        h("span.verdict", {}, c.agrees ? "same. " : "different. "),
+        `${c.ask} You: ${c.answer}. On its own: ${c.model} (${c.reason}).`,
+      ))),
   );
   fill($("debrief"), parts);
 }

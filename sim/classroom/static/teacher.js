@@ -44,6 +44,7 @@ function render() {
   if (s.paused) words += " · paused";
   if (s.applying) words += " · playing the round…";
   $("where").textContent = words;
+  document.body.dataset.phase = s.phase;
   $("code").textContent = s.code;
   $("student-url").textContent = s.student_url.split("?")[0];
   setTimer(s.phase === "playing" && !s.applying ? s.seconds_left : null);
@@ -51,6 +52,7 @@ function render() {
   $("pause").hidden = $("advance").hidden = $("end").hidden = s.phase !== "playing";
   $("pause").textContent = s.paused ? "Go on" : "Pause";
   $("timer-select").value = String(s.timer || 0);
+  document.querySelector(".controls").hidden = s.phase === "debrief";
   const decided = s.phase === "playing" ? ` · ${s.decided} decided, ${s.waiting} deciding` : "";
   $("decided-heading").textContent = `Players (${s.players.length})${decided}`;
   fill($("players"), s.players.map(player));
@@ -83,10 +85,35 @@ function player(p) {
   );
 }
 
+// One chart at a time, large enough to read from the back of the room; the buttons choose which.
+const CHARTS = { rate: "Chronic absence", trust: "Trust and diagnosis", members: "Members", money: "Money spent" };
+let chartShown = "rate";
+for (const button of document.querySelectorAll(".chart-tabs button")) {
+  button.addEventListener("click", () => {
+    chartShown = button.dataset.chart;
+    showChart();
+  });
+}
+
+function showChart() {
+  for (const button of document.querySelectorAll(".chart-tabs button")) {
+    button.setAttribute("aria-pressed", String(button.dataset.chart === chartShown));
+  }
+  for (const figure of $("charts").children) figure.hidden = figure.dataset.chart !== chartShown;
+}
+
 function renderPictures(message) {
   const svgs = message.svgs;
   fill($("network"), picture(svgs.network, "The network"));
-  fill($("charts"), ["rate", "trust", "members", "money"].map((name) => picture(svgs[name], name)));
+  fill(
+    $("charts"),
+    Object.entries(CHARTS).map(([name, label]) => {
+      const figure = picture(svgs[name], label);
+      figure.dataset.chart = name;
+      return figure;
+    }),
+  );
+  showChart();
 }
 
 function renderDebrief(d) {
