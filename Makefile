@@ -22,7 +22,7 @@ demo: $(STAMP)
 	$(VENV)/bin/coalition run chicago_absenteeism --seed 1 --out demo
 
 test: $(STAMP)
-	$(PY) -m pytest -W error
+	$(PY) -m pytest -W error -n auto --dist loadgroup
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -1,7 +1,9 @@
 """Fast checks of sim.analysis (Shapley values) and the ``coalition table`` command."""
 
+import numpy as np
 import pytest
 
+from sim import run
 from sim.cli import main as cli
 from sim.runs.shapley import replicate_seeds, restrict, shapley_table
 from sim.scenario.load import dump_scenario, load_scenario, parse_scenario
@@ -28,7 +30,9 @@ def toy_path(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def toy_table(toy_path):
-    return shapley_table(toy_path, replicates=6, permutations=24, workers=1, params=dict(n_people=600))
+    # the chance of reaching the goal: the toy reaches it in about 2 runs of 3 (the default value,
+    # the fall in the rate, is checked on its own below)
+    return shapley_table(toy_path, replicates=6, permutations=24, workers=1, params=dict(n_people=600), value="goal")
 
 
 def test_replicate_seeds_are_stable_and_distinct():
@@ -81,9 +85,20 @@ def test_smallest_coalition_reaches_threshold(toy_table):
     # The Dummy is not a null player: at the table it keeps small commitments, which builds
     # the others' trust (40 seeds: P(goal) 0.58 without it, 0.85 with it), so it may belong.
     assert toy_table.smallest is not None
-    assert toy_table.smallest_value >= toy_table.threshold
+    assert toy_table.smallest_value >= toy_table.threshold * toy_table.v_all
     assert set(toy_table.smallest) <= {r.name for r in toy_table.rows}
     assert "Housing Authority" in toy_table.smallest
+
+
+def test_the_default_value_is_the_fall_in_the_rate(toy_path):
+    params = dict(n_people=300, steps=30)
+    table = shapley_table(toy_path, replicates=3, permutations=2, workers=0, params=params)
+    runs = [run(scenario_name=toy_path, rng=seed, **params) for seed in replicate_seeds(3)]
+    assert table.value == "reduction" and "how far the rate falls" in table.format()
+    assert table.v_all == pytest.approx(np.mean([r["start_rate"] - r["final_rate"] for r in runs]), abs=1e-12)
+    assert table.p_goal_all == np.mean([r["goal_reached"] for r in runs])
+    assert sum(r.value for r in table.rows) == pytest.approx(table.v_all, abs=1e-12)
+    assert (table.to_frame()["value"] == "reduction").all()
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,13 @@ def add_parser(subparsers) -> None:
     p.add_argument("--permutations", type=positive_int, default=24, help="orderings sampled (default 24)")
     p.add_argument("--seed", type=seed_value, default=0, help="master seed (default 0)")
     p.add_argument("--workers", type=non_negative_int, default=2, help="processes (default 2; 0: none)")
-    p.add_argument("--threshold", type=probability, default=0.8, help="P(goal) of the smallest coalition (0.8)")
+    p.add_argument("--threshold", type=probability, default=0.8, help="share of everyone's value to reach (0.8)")
+    p.add_argument(
+        "--value",
+        choices=("reduction", "goal"),
+        default="reduction",
+        help="a coalition's value: how far the rate falls (default) or the chance of reaching the goal",
+    )
     p.add_argument("--steps", type=positive_int, help="horizon in weeks (default: the scenario's)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a model parameter")
     p.add_argument(
@@ -90,6 +96,7 @@ def cmd_table(args) -> int:
             workers=args.workers,
             threshold=args.threshold,
             params=params,
+            value=args.value,
         )
     print("\n".join(one_line(line) for line in table.format().splitlines()))
     if csv is not None:

@@ -1,9 +1,14 @@
 """Who needs to be at the table? Shapley values of organizations.
 
-The value of a coalition ``S`` of organizations is the probability of reaching the goal
-when only the organizations in ``S`` exist in the scenario (the others are removed from
-it, with their ties), estimated over seeded replicates. The value of the empty coalition
-is 0 by convention: with nobody at the table nothing is done about the problem.
+The value of a coalition ``S`` of organizations is what it achieves when only the
+organizations in ``S`` exist in the scenario (the others are removed from it, with their
+ties), estimated over seeded replicates. By default (``value="reduction"``) that is how far
+the rate falls over the run, the expected rate in week 0 minus the final rate (a
+continuous measure, the project's standard); ``value="goal"`` takes the probability of
+reaching the goal instead, which is 0 for every coalition when no arm reaches the goal
+within the horizon. The value of the empty coalition is 0 by convention: with nobody at the
+table nothing is done about the problem (the rate only drifts around its steady state).
+P(goal) of every coalition is kept beside either way.
 
 Each organization's Shapley value is its marginal contribution ``v(P_i + i) - v(P_i)``
 averaged over random orderings of organizations joining (``P_i`` is the set that joined
@@ -12,7 +17,7 @@ seeds (common random numbers), so that differences between coalitions are not sw
 noise, and each coalition's value is computed once (cached). Confidence intervals come
 from a bootstrap that resamples both the orderings and the seeds.
 
-The smallest coalition reaching the goal with at least a given probability is found
+The smallest coalition reaching a share (``threshold``, 0.8) of everyone's value is found
 greedily: add organizations in order of Shapley value until the coalition reaches the
 threshold, then drop any member whose removal keeps it there (a heuristic, not a search
 of every subset).
@@ -34,6 +39,10 @@ from sim.scenario.load import Scenario, load_scenario
 
 __all__ = ["replicate_seeds", "replicates", "restrict", "run_many", "shapley_table", "sweep_settings"]
 SUCCESS_THRESHOLD = 0.8
+VALUES = {
+    "reduction": "how far the rate falls over the run (week 0 minus the end)",
+    "goal": "the chance of reaching the goal",
+}
 
 
 # -- scenarios restricted to a coalition ---------------------------------------------------
@@ -60,7 +69,7 @@ def restrict(spec: Scenario, members: Iterable[str]) -> Scenario:
 # -- Shapley values ------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ShapleyRow:
-    """One organization's contribution to the chance of reaching the goal."""
+    """One organization's contribution to a coalition's value."""
 
     name: str
     roles: tuple
@@ -76,14 +85,16 @@ class ShapleyTable:
     Attributes:
         scenario: the scenario's name.
         rows: one per organization, highest value first.
-        v_all: probability of reaching the goal with every organization.
+        v_all: the value with every organization.
         v_empty: the value of the empty coalition (0 by convention).
+        value: what a coalition's value is (a key of :data:`VALUES`).
+        p_goal_all: the probability of reaching the goal with every organization.
         replicates: seeds per coalition (the same seeds for every coalition).
         permutations: orderings sampled (antithetic pairs: each with its reverse).
         coalitions_run: distinct coalitions evaluated.
-        smallest: the smallest coalition found reaching ``threshold`` (None if none did).
-        smallest_value: its probability of reaching the goal.
-        threshold: the probability the smallest coalition had to reach.
+        smallest: the smallest coalition found reaching ``threshold`` of ``v_all`` (None if none did).
+        smallest_value: its value.
+        threshold: the share of ``v_all`` the smallest coalition had to reach.
         confidence: the level of the intervals.
 
     """
@@ -99,6 +110,8 @@ class ShapleyTable:
     smallest_value: float | None
     threshold: float
     confidence: float
+    value: str = "reduction"
+    p_goal_all: float = 0.0
 
     def to_frame(self):
         """Return the ranked rows as a pandas DataFrame (what ``coalition table --csv`` writes)."""
@@ -113,6 +126,7 @@ class ShapleyTable:
                 "high": [r.high for r in self.rows],
                 "roles": [" ".join(r.roles) for r in self.rows],
                 "in_smallest_coalition": [r.name in (self.smallest or ()) for r in self.rows],
+                "value": self.value,
             }
         )
 
@@ -120,34 +134,33 @@ class ShapleyTable:
         """Return the table in plain text, for the terminal."""
         width = max([len(r.name) for r in self.rows] + [12])
         pct = round(100 * self.confidence)
+        label = "P(goal | {})" if self.value == "goal" else "reduction({})"
         lines = [
-            f"Who needs to be at the table? {self.scenario}: each organization's Shapley value for the "
-            f"chance of reaching the goal",
+            f"Who needs to be at the table? {self.scenario}: each organization's Shapley value for "
+            f"{VALUES[self.value]}",
             f"{self.replicates} seeded replicates per coalition (the same seeds for all), {self.permutations} "
             f"orderings, {self.coalitions_run} coalitions run; {pct}% bootstrap intervals over seeds and orderings",
             "",
             f"{'rank':>4}  {'organization':<{width}}  {'shapley':>7}  {f'{pct}% interval':>16}  roles",
         ]
         for i, r in enumerate(self.rows, 1):
-            interval = f"[{r.low:+.2f}, {r.high:+.2f}]"
+            interval = f"[{r.low:+.3f}, {r.high:+.3f}]"
             lines.append(
                 f"{i:>4}  {r.name:<{width}}  {r.value:>+7.3f}  {interval:>16}  {', '.join(r.roles) or '(no role)'}"
             )
         total = sum(r.value for r in self.rows)
         lines += [
             "",
-            f"sum of the values {total:.3f} = P(goal | everyone) {self.v_all:.3f} "
-            f"- P(goal | nobody) {self.v_empty:.3f}",
+            f"sum of the values {total:.3f} = {label.format('everyone')} {self.v_all:.3f} "
+            f"- {label.format('nobody')} {self.v_empty:.3f}",
+            f"everyone together reaches the goal in {self.p_goal_all:.0%} of the runs",
         ]
         if self.smallest is None:
-            lines.append(
-                f"no coalition found reaching the goal with probability >= {self.threshold:.0%} "
-                f"(everyone together: {self.v_all:.0%})"
-            )
+            lines.append(f"no coalition smaller than everyone found reaching {self.threshold:.0%} of everyone's value")
         else:
             lines.append(
-                f"smallest coalition found with P(goal) >= {self.threshold:.0%}: {len(self.smallest)} of "
-                f"{len(self.rows)} organizations, P(goal) = {self.smallest_value:.0%} "
+                f"smallest coalition found reaching {self.threshold:.0%} of everyone's value: {len(self.smallest)} of "
+                f"{len(self.rows)} organizations, value {self.smallest_value:.3f} "
                 "(greedy by Shapley rank, then pruned; a heuristic, not an exhaustive search):"
             )
             lines += [f"  - {name}" for name in self.smallest]
@@ -155,14 +168,14 @@ class ShapleyTable:
 
 
 class CoalitionValues:
-    """Chance of reaching the goal per coalition, run with common seeds and cached.
+    """A coalition's value (and its P(goal)) per seed, run with common seeds and cached.
 
     Args:
         scenario: a scenario name or path.
         seeds: the seeds every coalition is run with.
         params: model keyword parameters for every run.
         workers: processes.
-        value_key: the run result that is averaged (``goal_reached`` by default).
+        value: a key of :data:`VALUES`.
 
     """
 
@@ -172,15 +185,18 @@ class CoalitionValues:
         seeds: Sequence[int],
         params: dict | None = None,
         workers: int = 2,
-        value_key: str = "goal_reached",
+        value: str = "reduction",
     ):
+        if value not in VALUES:
+            raise ValueError(f"value must be one of {', '.join(VALUES)}, not {value!r}")
         self.spec = load_scenario(scenario)
         self.names = tuple(o.name for o in self.spec.organizations)
         self.seeds = list(seeds)
         self.params = dict(params or {})
         self.workers = workers
-        self.value_key = value_key
+        self.kind = value
         self.results: dict[frozenset, np.ndarray] = {frozenset(): np.zeros(len(self.seeds))}
+        self.goals: dict[frozenset, np.ndarray] = {frozenset(): np.zeros(len(self.seeds))}
 
     def evaluate(self, coalitions: Iterable[frozenset]) -> None:
         """Run every coalition not yet cached (all in one pool)."""
@@ -195,13 +211,24 @@ class CoalitionValues:
         flat = run_many(jobs, workers=self.workers)
         n = len(self.seeds)
         for i, c in enumerate(todo):
-            self.results[c] = np.array([float(r[self.value_key] or 0.0) for r in flat[i * n : (i + 1) * n]])
+            runs = flat[i * n : (i + 1) * n]
+            self.goals[c] = np.array([float(r["goal_reached"]) for r in runs])
+            if self.kind == "goal":
+                self.results[c] = self.goals[c]
+            else:
+                self.results[c] = np.array([float(r["start_rate"]) - float(r["final_rate"]) for r in runs])
 
     def value(self, coalition: Iterable[str]) -> float:
         """Mean of the value over the seeds (runs it if needed)."""
         c = frozenset(coalition)
         self.evaluate([c])
         return float(self.results[c].mean())
+
+    def p_goal(self, coalition: Iterable[str]) -> float:
+        """The share of the seeds in which the coalition reaches the goal (runs it if needed)."""
+        c = frozenset(coalition)
+        self.evaluate([c])
+        return float(self.goals[c].mean())
 
 
 def _orderings(n_players: int, permutations: int, rng: np.random.Generator) -> np.ndarray:
@@ -223,8 +250,9 @@ def shapley_table(
     confidence: float = 0.95,
     bootstrap: int = 2000,
     params: dict | None = None,
+    value: str = "reduction",
 ) -> ShapleyTable:
-    """Each organization's Shapley value for the chance of reaching the goal.
+    """Each organization's Shapley value for a coalition's value (see the module).
 
     Args:
         scenario: a scenario name or path.
@@ -232,10 +260,11 @@ def shapley_table(
         permutations: orderings of organizations joining, sampled in antithetic pairs.
         seed: master seed for the replicate seeds, the orderings and the bootstrap.
         workers: processes running the model.
-        threshold: probability the smallest coalition must reach.
+        threshold: the share of everyone's value the smallest coalition must reach.
         confidence: level of the bootstrap intervals.
         bootstrap: bootstrap resamples (of seeds and of ordering pairs together).
         params: model keyword parameters for every run.
+        value: ``"reduction"`` (how far the rate falls) or ``"goal"`` (P(goal)).
 
     Returns:
         A :class:`ShapleyTable`.
@@ -250,7 +279,7 @@ def shapley_table(
     n = len(names)
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1,)))
     orders = _orderings(n, permutations, rng)
-    values = CoalitionValues(scenario, replicate_seeds(replicates, seed), params, workers)
+    values = CoalitionValues(scenario, replicate_seeds(replicates, seed), params, workers, value)
     prefixes = [frozenset(names[j] for j in order[:k]) for order in orders for k in range(n + 1)]
     values.evaluate(prefixes)
     index = {c: i for i, c in enumerate(values.results)}
@@ -266,9 +295,9 @@ def shapley_table(
     phi = (v[after] - v[before]).mean(axis=0)
     low, high = _bootstrap(table, before, after, bootstrap, confidence, rng)
     ranked = sorted(range(n), key=lambda i: -phi[i])
-    smallest, smallest_value = _smallest_coalition(values, [names[i] for i in ranked], threshold)
-    coalitions_run = len(values.results) - 1
     v_all = values.value(names)
+    smallest, smallest_value = _smallest_coalition(values, [names[i] for i in ranked], threshold * v_all)
+    coalitions_run = len(values.results) - 1
     rows = tuple(
         ShapleyRow(names[i], spec.organizations[i].roles, float(phi[i]), float(low[i]), float(high[i])) for i in ranked
     )
@@ -284,6 +313,8 @@ def shapley_table(
         smallest_value=smallest_value,
         threshold=threshold,
         confidence=confidence,
+        value=value,
+        p_goal_all=values.p_goal(names),
     )
 
 
@@ -305,6 +336,8 @@ def _bootstrap(table, before, after, n_boot, confidence, rng) -> tuple[np.ndarra
 
 def _smallest_coalition(values: CoalitionValues, ranked: list[str], threshold: float):
     """Greedy: the shortest prefix of the Shapley ranking reaching ``threshold``, then pruned."""
+    if threshold <= 0:  # everyone together achieves nothing: no coalition to recommend
+        return None, None
     prefixes = [frozenset(ranked[:k]) for k in range(1, len(ranked) + 1)]
     values.evaluate(prefixes)
     chosen = next((c for c in prefixes if values.value(c) >= threshold), None)

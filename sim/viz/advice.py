@@ -2,8 +2,9 @@
 
 Reads the table that ``coalition table`` stores beside a scenario
 (``scenarios/tables/<name>.csv``: each organization's Shapley value with its interval, and
-the smallest coalition found that reaches the goal with at least 80% probability) and
-says what it means without the jargon.
+the smallest coalition found that does at least 80% as well as everyone together) and says
+what it means without the jargon. The value is how far the rate falls over the run (the
+default of ``coalition table``) or, in older tables, the chance of reaching the goal.
 """
 
 from __future__ import annotations
@@ -32,11 +33,17 @@ def points(share: float) -> str:
     return f"{share * 100:+.0f}"
 
 
+def measures_reduction(table) -> bool:
+    """Whether the table's value is the fall in the rate (else the chance of reaching the goal)."""
+    return "value" in table.columns and (table["value"] == "reduction").all()
+
+
 def advice_lines(table) -> list[str]:
     """One line per organization, most important first."""
+    fmt = (lambda v: f"{v * 100:+.1f}") if measures_reduction(table) else points
     return [
-        f"{row.rank}. {row.organization}: {points(row.shapley)} points (somewhere between {points(row.low)} "
-        f"and {points(row.high)})"
+        f"{row.rank}. {row.organization}: {fmt(row.shapley)} points (somewhere between {fmt(row.low)} "
+        f"and {fmt(row.high)})"
         for row in table.itertuples()
     ]
 
@@ -47,15 +54,20 @@ def advice_html(scenario: str) -> str:
     if table is None:
         return "<p>This scenario has no stored answer yet; your teacher can compute one.</p>"
     lines = "".join(f"<li>{escape(line)}</li>" for line in advice_lines(table))
+    what = (
+        "how many percentage points each one takes off the rate by the end of the run"
+        if measures_reduction(table)
+        else "how many percentage points each one adds to the chance of reaching the goal"
+    )
     out = (
         "<p>The model was run many times, each time with a different group of organizations at the table. "
-        "How many percentage points each one adds, on average, to the chance of reaching the goal:</p>"
+        f"On average, {what}:</p>"
         f'<ul class="coalition-list coalition-plain">{lines}</ul>'
     )
     smallest = list(table.loc[table["in_smallest_coalition"], "organization"])
     if smallest:
         names = escape(", ".join(smallest))
-        out += f"<p>The smallest group found that reaches the goal at least 4 times in 5: {names}.</p>"
+        out += f"<p>The smallest group found that does at least 80% as well as everyone together: {names}.</p>"
     return out
 
 

@@ -8,12 +8,15 @@ yes/no goal is reported beside them.
 
 from __future__ import annotations
 
+import os
+
 from sim.runs.claims import Contrast, Effect, measure
 from sim.runs.replicates import replicate_seeds, run_many
 
 MASTER = 0
 N = 24
-WORKERS = 2
+# a process pool of two, unless pytest-xdist already runs tests side by side (make test)
+WORKERS = 0 if os.environ.get("PYTEST_XDIST_WORKER") else 2
 _CACHE: dict = {}
 
 
