@@ -21,7 +21,9 @@ Phases: the scenario's defaults with ``reference`` paired replicates (effect siz
 intervals); Morris screening (SALib) over every parameter; Sobol indices (SALib) over the
 ``top`` parameters by mu_star, the others at their defaults; PRIM (the EMA workbench, through
 ``sim.runs.analyze_discovery.prim``) on the Morris and Sobol points together, for the region
-where each difference is zero or of the wrong sign (the claim vanishes or reverses). Runs go
+where each difference is zero or of the wrong sign (the claim vanishes or reverses), and
+where it is of the wrong sign by more than twice the noise of a point's mean at the defaults
+(the claim reverses beyond noise). Runs go
 through the sweep engine's executors (``sim.runs.executors``); each phase's runs are kept in
 ``<out>/runs`` and reused when the same command is run again.
 
@@ -167,6 +169,7 @@ def reference(args, study, steps) -> pd.DataFrame:
                 "value": est.value,
                 "low": est.low,
                 "high": est.high,
+                "sd_one_replicate": float(np.std(x, ddof=1)) if len(x) > 1 else np.nan,
                 "share_of_replicates_failing": float(np.mean(sign * x <= 0)),
                 "A_vs_zero": a.value,
             }
@@ -254,16 +257,22 @@ def sobol_phase(args, study, size, bounds, defaults, top, steps):
     return pd.DataFrame(rows), pd.concat([pts, y.reset_index(drop=True)], axis=1).assign(design="sobol")
 
 
-def prim_phase(study, points: pd.DataFrame, names: list[str]):
-    """PRIM boxes (EMA workbench) where each difference is zero or of the wrong sign."""
+def prim_phase(study, points: pd.DataFrame, names: list[str], noise: dict):
+    """PRIM boxes (EMA workbench) where each difference is zero or of the wrong sign, and where it is
+    of the wrong sign by more than twice its noise (``noise``: the sd of a point's mean at the defaults)."""
     rows, boxes = [], {}
     x = points[names]
-    for name, sign in CLAIMED.items():
+    for (name, sign), condition in ((c, k) for c in CLAIMED.items() for k in ("vanishes", "reverses")):
         values = points[name].to_numpy(float)
-        fails = sign * values <= 0
+        margin = 0.0 if condition == "vanishes" else 2 * noise.get(name, np.nan)
+        if not np.isfinite(margin):
+            continue
+        fails = sign * values <= -margin if condition == "reverses" else sign * values <= 0
         base = {
             "scenario": study["tag"],
             "difference": name,
+            "condition": condition,
+            "threshold": -sign * margin,
             "cases": len(values),
             "failing": int(fails.sum()),
             "share_failing": float(fails.mean()),
@@ -278,7 +287,8 @@ def prim_phase(study, points: pd.DataFrame, names: list[str]):
         for b in res.box.itertuples():
             inside &= (x[b.parameter] >= b.min) & (x[b.parameter] <= b.max)
         m_in, m_out = mean_interval(values[inside]), mean_interval(values[~inside])
-        boxes[name] = res
+        if condition == "vanishes":
+            boxes[name] = res
         summary = {
             **base,
             "coverage": float(chosen["coverage"]),
@@ -422,7 +432,8 @@ def main():
             plot_sobol(args, study, sobol)
             tables.append(sobol_points)
         points = pd.concat(tables, ignore_index=True).assign(scenario=study["tag"])
-        boxes_table, boxes = prim_phase(study, points, list(bounds))
+        noise = dict(zip(ref["difference"], ref["sd_one_replicate"] / np.sqrt(size["replicates"]), strict=True))
+        boxes_table, boxes = prim_phase(study, points, list(bounds), noise)
         plot_morris(args, study, morris)
         plot_prim(args, study, points, boxes, ref, morris)
         for k, t in zip(("reference", "morris", "prim", "points"), (ref, morris, boxes_table, points), strict=True):
