@@ -76,6 +76,8 @@ def prim(x: pd.DataFrame, y: np.ndarray, min_coverage: float = 0.5) -> PrimResul
     for col in x:
         if not pd.api.types.is_numeric_dtype(x[col]) or pd.api.types.is_bool_dtype(x[col]):
             x[col] = x[col].astype(str).astype("category")
+        elif pd.api.types.is_integer_dtype(x[col]):
+            x[col] = x[col].astype(float)  # PRIM's pasting writes midpoints (2.5) into the column
     with warnings.catch_warnings():
         # the EMA workbench 3.0 warns at import that an optional evaluator (ipyparallel) is
         # missing, and its PRIM calls DataFrame.drop(inplace=True), deprecated in pandas 3.1
