@@ -8,7 +8,6 @@ local runs keep exploring. Either can be forced with ``HYPOTHESIS_PROFILE``.
 import os
 
 import pytest
-
 from hypothesis import settings
 
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
