@@ -29,7 +29,8 @@ from tests.browser import (
     wait_for_week_at_least,
 )
 
-pytestmark = pytest.mark.browser
+# one xdist worker runs the whole module: its module-scoped fixtures are built once
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("test_browser")]
 VIEWPORTS = {"laptop": (1280, 720), "projector": (1920, 1080), "phone": (390, 844)}
 
 
@@ -177,7 +178,11 @@ def test_a_reload_starts_afresh_with_the_tabs_settings(server, browser):
     page.get_by_label("Patience (weeks) (type a number)").fill("13")
     page.get_by_label("Patience (weeks) (type a number)").press("Enter")
     page.get_by_text("Press Reset to start a run with these settings.").wait_for()
-    page.wait_for_url(re.compile(r"leader=none.*patience=13"))  # the settings reach the URL
+    # the settings reach the URL by history.replaceState, which is no navigation: poll the URL
+    # (wait_for_url waits for a navigation event when the URL does not match yet, and can miss it)
+    from playwright.sync_api import expect
+
+    expect(page).to_have_url(re.compile(r"leader=none.*patience=13"))
     click_step(page)
     page.reload()
     page.locator(NETWORK).wait_for()

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 import vhelpers
 
-pytestmark = pytest.mark.validation
+# one xdist worker runs the whole module: its module-scoped fixtures are built once
+pytestmark = [pytest.mark.validation, pytest.mark.xdist_group("test_r7_slowness")]
 
 
 @pytest.fixture(scope="module")

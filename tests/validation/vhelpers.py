@@ -15,7 +15,7 @@ from sim.runs.replicates import replicate_seeds, run_many
 
 MASTER = 0
 N = 24
-# a process pool of two, unless pytest-xdist already runs tests side by side (make test)
+# a process pool of two, unless pytest-xdist already runs tests side by side (make validation)
 WORKERS = 0 if os.environ.get("PYTEST_XDIST_WORKER") else 2
 _CACHE: dict = {}
 
