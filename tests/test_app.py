@@ -222,7 +222,13 @@ def test_the_info_panel_tells_what_to_notice_and_try():
 def test_who_needs_to_be_at_the_table_in_plain_words():
     with tab() as t:
         advice = t.html("advice")
-    assert "Housing Authority: +23 points" in advice
+    from sim.viz.advice import advice_lines, stored_table
+
+    table = stored_table("chicago_absenteeism")  # the shipped table, as coalition table --csv wrote it
+    first = advice_lines(table)[0]
+    assert first.startswith(f"1. {table['organization'].iloc[0]}: ") and first in advice
+    assert f"{table['shapley'].iloc[0] * 100:+.1f} points" in first  # the value, as points off the rate
+    assert "takes off the rate" in advice
     for jargon in ("Shapley", "coalition table", "95%", "--csv"):
         assert jargon not in advice
 
