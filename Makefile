@@ -23,7 +23,7 @@ demo: $(STAMP)
 	$(VENV)/bin/coalition run chicago_absenteeism --seed 1 --out demo
 
 test: $(STAMP)
-	$(PY) -m pytest -W error -n auto --dist loadgroup -m "not validation"
+	$(PY) -m pytest -W error -n auto --dist loadfile -m "not validation"
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
@@ -38,7 +38,7 @@ bench: $(STAMP)
 	$(PY) -m benchmarks
 
 validation: $(STAMP)
-	$(PY) -m pytest -W error -n auto --dist loadgroup -m validation tests/validation
+	$(PY) -m pytest -W error -n auto --dist loadfile -m validation tests/validation
 
 clean:
 	rm -rf $(VENV) demo out .pytest_cache .hypothesis

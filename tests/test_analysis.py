@@ -8,9 +8,6 @@ from sim.cli import main as cli
 from sim.runs.shapley import replicate_seeds, restrict, shapley_table
 from sim.scenario.load import dump_scenario, load_scenario, parse_scenario
 
-# one xdist worker runs the whole module: its module-scoped fixtures are built once
-pytestmark = pytest.mark.xdist_group("test_analysis")
-
 TOY_ORGS = ["Housing Authority", "Department of Public Health", "Community Foundation"]
 
 

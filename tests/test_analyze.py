@@ -11,9 +11,6 @@ from sim.runs import analyze as an
 from sim.runs import parse_spec, run_sweep
 from sim.runs.analyze_discovery import prim, sobol_table
 
-# one xdist worker runs the whole module: its module-scoped fixtures are built once
-pytestmark = pytest.mark.xdist_group("test_analyze")
-
 
 def fake_run(scenario_name=None, steps=None, rng=None, leader="system", patience=52.0, initial_trust=0.35, **_):
     """A stand-in model with a known answer: a system leader helps only with patience over 50."""

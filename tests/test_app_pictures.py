@@ -11,9 +11,6 @@ from sim.viz.network_svg import NARROW, STATES, WIDE, network_svg
 from sim.viz.svg import FONT
 from sim.viz.view import snapshot
 
-# one xdist worker runs the whole module: its module-scoped fixtures are built once
-pytestmark = pytest.mark.xdist_group("test_app_pictures")
-
 SVG = "{http://www.w3.org/2000/svg}"
 
 

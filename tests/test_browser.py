@@ -29,8 +29,7 @@ from tests.browser import (
     wait_for_week_at_least,
 )
 
-# one xdist worker runs the whole module: its module-scoped fixtures are built once
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("test_browser")]
+pytestmark = pytest.mark.browser
 VIEWPORTS = {"laptop": (1280, 720), "projector": (1920, 1080), "phone": (390, 844)}
 
 

@@ -12,9 +12,6 @@ from sim.runs.calibrate import Settings, calibrate
 from sim.runs.calibrate_synthetic import synthetic_patterns
 from sim.runs.summaries import distance, first_step, shortfall
 
-# one xdist worker runs the whole module: its module-scoped fixtures are built once
-pytestmark = pytest.mark.xdist_group("test_calibrate")
-
 TRUTH = {"build_rate": 0.1}
 PRIORS = {"build_rate": (0.02, 0.4, "loguniform")}
 TINY = {"steps": 30, "seed": 3, "fixed": {"n_people": 300}, "with_end_level": False}

@@ -14,8 +14,7 @@ from tests.browser import is_local, launch, watch
 from tests.game_client import game_server
 from tests.test_browser import browser_missing
 
-# one xdist worker runs the whole module: its module-scoped fixtures are built once
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("test_classroom_game")]
+pytestmark = pytest.mark.browser
 TIMEOUT_MS = 90_000  # generous: other jobs share these cores
 PHONE, LAPTOP, PROJECTOR = (390, 844), (1280, 720), (1920, 1080)
 

@@ -14,9 +14,6 @@ import pytest
 
 from tests.game_client import Page, first_answers, game_server, student, teacher
 
-# one xdist worker runs the whole module: its module-scoped fixtures are built once
-pytestmark = pytest.mark.xdist_group("test_classroom_game_server")
-
 
 @pytest.fixture(scope="module")
 def game(tmp_path_factory):

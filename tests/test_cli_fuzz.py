@@ -19,9 +19,6 @@ from hypothesis import strategies as st
 from sim.cli.main import main
 from tests.strategies import mutations, odd_text, toml_text
 
-# one xdist worker runs the whole module: its module-scoped fixtures are built once
-pytestmark = pytest.mark.xdist_group("test_cli_fuzz")
-
 EXAMPLES = {"arguments": 6000, "scenarios": 1000, "specs": 3000}
 FUZZ = {
     "deadline": None,

@@ -17,9 +17,6 @@ import pytest
 from sim.model.runner import run
 from sim.runs import load_spec, run_sweep
 
-# one xdist worker runs the whole module: its module-scoped fixtures are built once
-pytestmark = pytest.mark.xdist_group("test_sweep_engine")
-
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 SPEC = """

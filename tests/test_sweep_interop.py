@@ -12,9 +12,6 @@ import pytest
 from sim.model.runner import EVENT_WEEKS, censored, run
 from sim.runs import Design, load_spec, parse_spec, run_sweep
 
-# one xdist worker runs the whole module: its module-scoped fixtures are built once
-pytestmark = pytest.mark.xdist_group("test_sweep_interop")
-
 ROOT = Path(__file__).resolve().parents[1]
 DOC = (ROOT / "docs" / "sweeps.md").read_text(encoding="utf-8")
 TESTED = re.findall(r"<!-- tested: [^>]*-->\n```python\n(.*?)```((?:\n\n```python\n.*?```)*)", DOC, flags=re.S)

@@ -13,8 +13,7 @@ import vhelpers
 
 from sim.runs import stats
 
-# one xdist worker runs the whole module: its module-scoped fixtures are built once
-pytestmark = [pytest.mark.validation, pytest.mark.xdist_group("test_r2_patience_trust")]
+pytestmark = pytest.mark.validation
 
 PATIENCE = (13, 26, 52)
 TRUST = (0.2, 0.35, 0.5)

@@ -11,8 +11,7 @@ import numpy as np
 import pytest
 import vhelpers
 
-# one xdist worker runs the whole module: its module-scoped fixtures are built once
-pytestmark = [pytest.mark.validation, pytest.mark.xdist_group("test_r7_slowness")]
+pytestmark = pytest.mark.validation
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,39 @@
+"""experiments/boundaries.py at CI size (a file of its own so that make test's workers share the experiments)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_boundaries_runs_quick(tmp_path):
+    """The claims' boundaries at CI size: a Morris row per parameter per difference, Sobol and PRIM tables."""
+    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONWARNINGS": "error"}
+    cmd = [sys.executable, str(ROOT / "experiments" / "boundaries.py"), "--quick", "--out", str(tmp_path)]
+    result = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    from sim.model.params import PARAMETERS
+
+    varied = {n for n, p in PARAMETERS.items() if p.kind in ("int", "float")} - {"n_people", "steps"}
+    morris = pd.read_csv(tmp_path / "boundaries-morris.csv")
+    differences = {"leadership", "community", "roles_worst", "data_pooling"} | {
+        f"role_{r}" for r in ("touch", "data", "resources", "legitimacy", "authority")
+    }
+    assert set(morris["difference"]) == differences
+    assert len(morris) == len(varied) * len(differences)
+    for _, t in morris.groupby("difference"):
+        assert set(t["parameter"]) == varied
+    assert morris["mu_star"].notna().all() and (morris["mu_star"] >= 0).all()
+    sobol = pd.read_csv(tmp_path / "boundaries-sobol.csv")
+    assert len(sobol) == 3 * len(differences) and sobol["ST"].notna().any()
+    reference = pd.read_csv(tmp_path / "boundaries-reference.csv")
+    assert (reference["low"] <= reference["value"]).all() and (reference["value"] <= reference["high"]).all()
+    prim = pd.read_csv(tmp_path / "boundaries-prim.csv")
+    assert set(prim["difference"]) == differences
+    assert ((prim["share_failing"] >= 0) & (prim["share_failing"] <= 1)).all()
+    for stem in ("morris", "sobol", "prim"):
+        assert (tmp_path / f"boundaries-{stem}-chicago_absenteeism.png").exists()
