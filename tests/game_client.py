@@ -178,3 +178,14 @@ def first_answers(state: dict) -> dict:
     for q in state["questions"]:
         out[q["field"]] = [q["options"][0][0]] if q["options"] else q["answers"][0][0]
     return out
+
+
+def decide(page, round_number: int) -> None:
+    """On a student's page: answer every question with its first answer and send."""
+    page.locator("#decide h2", has_text=f"Round {round_number}: your decision").wait_for()
+    for question in page.locator("fieldset.question").all():
+        question.locator("label").first.click()
+    page.get_by_role("button", name="Send my decision").click()
+    # taken: the page says so, or (for the last to decide) the round is already played
+    page.locator("#decide h2", has_text=f"Round {round_number}: your decision").wait_for(state="detached")
+    assert page.locator("#notice").is_hidden()

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from tests.browser import is_local, launch, watch
-from tests.game_client import game_server
+from tests.game_client import decide, game_server
 
 SIZES = {"phone": (390, 844), "laptop": (1366, 768), "projector": (1920, 1080)}
 STUDENTS = (
@@ -61,15 +61,6 @@ def join(browser, student_url: str, nickname: str, organization: str, folder: Pa
     page.locator("button.seat", has_text=organization).click()
     page.locator("#status", has_text=f"you play {organization}").wait_for()
     return page
-
-
-def decide(page, round_number: int) -> None:
-    """Answer every question with its first answer and send."""
-    page.locator("#decide h2", has_text=f"Round {round_number}: your decision").wait_for()
-    for question in page.locator("fieldset.question").all():
-        question.locator("label").first.click()
-    page.get_by_role("button", name="Send my decision").click()
-    page.locator("#decide h2", has_text=f"Round {round_number}: your decision").wait_for(state="detached")
 
 
 def shoot(page, folder: Path, name: str, full: bool, sizes=SIZES) -> list[Path]:

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from tests.browser import is_local, launch, watch
-from tests.game_client import game_server
+from tests.game_client import decide, game_server
 from tests.test_browser import browser_missing
 
 pytestmark = pytest.mark.browser
@@ -62,17 +62,6 @@ def join(browser, game, nickname: str, organization: str, size):
     page.locator("button.seat", has_text=organization).click()
     page.locator("#status", has_text=f"you play {organization}").wait_for()
     return page
-
-
-def decide(page, round_number: int) -> None:
-    """Answer every question with its first answer (every first option) and send."""
-    page.locator("#decide h2", has_text=f"Round {round_number}: your decision").wait_for()
-    for question in page.locator("fieldset.question").all():
-        question.locator("label").first.click()
-    page.get_by_role("button", name="Send my decision").click()
-    # taken: the page says so, or (for the last to decide) the round is already played
-    page.locator("#decide h2", has_text=f"Round {round_number}: your decision").wait_for(state="detached")
-    assert page.locator("#notice").is_hidden()
 
 
 def shows_round(page, round_number: int) -> None:

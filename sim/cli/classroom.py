@@ -11,25 +11,12 @@ from __future__ import annotations
 import secrets
 import socket
 
-from sim.cli.common import UsageError
+from sim.cli.common import UsageError, positive_int
 from sim.cli.viz import lan_addresses, port_number
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8766
 WS_MAX_SIZE = 16384  # bytes a page may send in one message; a decision is a few hundred
-
-
-def positive(text: str) -> int:
-    """An argparse type: a whole number of at least 1."""
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
-    return value
 
 
 def add_parser(subparsers) -> None:
@@ -40,8 +27,8 @@ def add_parser(subparsers) -> None:
         "--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST}; 0.0.0.0: the class)"
     )
     p.add_argument("--port", type=port_number, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 picks one)")
-    p.add_argument("--rounds", type=positive, default=12, help="rounds in the game (default 12)")
-    p.add_argument("--weeks-per-round", type=positive, default=13, help="weeks of model time a round (default 13)")
+    p.add_argument("--rounds", type=positive_int, default=12, help="rounds in the game (default 12)")
+    p.add_argument("--weeks-per-round", type=positive_int, default=13, help="weeks of model time a round (default 13)")
     p.add_argument("--seed", type=int, default=42, help="the model's seed (default 42; the debrief's runs use it too)")
     p.set_defaults(handler=cmd_classroom)
 
