@@ -105,6 +105,25 @@ def test_pause_stops_play_at_once(server, browser):
     no_problems(page)
 
 
+def test_a_number_being_typed_survives_the_page_redrawing(server, browser):
+    """The server's answer to another change redraws the settings; it must not undo typing."""
+    from playwright.sync_api import expect
+
+    page = new_tab(browser, server)
+    box = page.get_by_label("Patience (weeks) (type a number)")
+    box.fill("13")  # typed, not yet committed: no Enter, the box keeps the focus
+    # another setting changes meanwhile (as when the server answers a change made just before)
+    page.get_by_label("Leader", exact=True).evaluate(
+        "el => { el.value = 'none'; el.dispatchEvent(new Event('change')); }"
+    )
+    expect(page).to_have_url(re.compile(r"leader=none"))
+    page.get_by_text("Press Reset to start a run with these settings.").wait_for()
+    assert box.input_value() == "13"
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"leader=none.*patience=13"))
+    no_problems(page)
+
+
 def boxes(page) -> list:
     return page.locator(".coalition-panel").evaluate_all(
         "els => els.map(e => { const r = e.getBoundingClientRect();"
@@ -172,15 +191,18 @@ def test_a_run_stops_at_its_horizon(server, browser):
 
 
 def test_a_reload_starts_afresh_with_the_tabs_settings(server, browser):
+    from playwright.sync_api import expect
+
     page = new_tab(browser, server)
     page.get_by_label("Leader", exact=True).select_option("none")
+    # the settings reach the URL by history.replaceState, which is no navigation: poll the URL
+    # (wait_for_url waits for a navigation event when the URL does not match yet, and can miss it).
+    # Let the server's answer to the first change arrive before typing the second: on a loaded
+    # machine it can re-render the settings while the number is being typed.
+    expect(page).to_have_url(re.compile(r"leader=none"))
     page.get_by_label("Patience (weeks) (type a number)").fill("13")
     page.get_by_label("Patience (weeks) (type a number)").press("Enter")
     page.get_by_text("Press Reset to start a run with these settings.").wait_for()
-    # the settings reach the URL by history.replaceState, which is no navigation: poll the URL
-    # (wait_for_url waits for a navigation event when the URL does not match yet, and can miss it)
-    from playwright.sync_api import expect
-
     expect(page).to_have_url(re.compile(r"leader=none.*patience=13"))
     click_step(page)
     page.reload()
