@@ -49,6 +49,39 @@ def test_bad_input_gets_one_line_and_exit_2(args):
     assert "Traceback" not in result.stderr
 
 
+HEAVY = ("mesa", "pandas", "matplotlib", "scipy", "pyabc", "dask")
+
+
+def test_a_mistake_is_reported_before_the_model_and_its_libraries_are_imported(tmp_path):
+    """A typo costs half a second, not the three it takes to import Mesa, pandas and SciPy."""
+    out, patterns = str(tmp_path / "out"), str(tmp_path / "no_patterns.toml")
+    mistakes = [
+        ["run", "no_such_scenario"],
+        ["run", "--set", "patiense=3"],
+        ["run", "--steps", "3", "--out", out],
+        ["sweep", str(tmp_path / "no_spec.toml"), "--out", out],
+        ["calibrate", "chicago_absenteeism", "--patterns", patterns, "--out", out],
+        ["table", "no_such_scenario"],
+    ]
+    code = (
+        "import sys\nfrom sim.cli.main import main\n"
+        f"codes = [main(a) for a in {mistakes!r}]\n"
+        f"print(codes, sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == f"{[2] * len(mistakes)} []", result.stdout + result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_import_sim_is_light_and_its_names_arrive_on_use():
+    code = (
+        f"import sys, sim\nbefore = sorted(m for m in {HEAVY!r} if m in sys.modules)\n"
+        "print(before, sim.CoalitionModel.__module__, 'mesa' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.stdout.split() == ["[]", "sim.model.model", "True"], result.stdout + result.stderr
+
+
 def test_scenarios_lists_the_default(capsys):
     assert main(["scenarios"]) == 0
     assert "chicago_absenteeism" in capsys.readouterr().out

@@ -34,7 +34,6 @@ def add_parser(subparsers) -> None:
 def cmd_calibrate(args) -> int:
     """Run or resume the calibration and print what it found."""
     from sim.cli.common import UsageError
-    from sim.runs.calibrate import Settings, calibrate
     from sim.runs.executors import SweepError
     from sim.runs.patterns import load_patterns
     from sim.runs.presets import preset_path, scenario_key, write_preset
@@ -48,6 +47,8 @@ def cmd_calibrate(args) -> int:
         raise UsageError(
             f"{args.patterns}: patterns.scenario: the file is for {patterns.scenario!r}, not {args.scenario!r}"
         )
+    from sim.runs.calibrate import Settings, calibrate  # pyabc and the model once the input is good
+
     settings = Settings.of(
         args.quick,
         population=args.population,

@@ -35,12 +35,7 @@ def add_parser(subparsers) -> None:
 
 def cmd_run(args) -> int:
     """``coalition run``: one run, a summary, a per-step table and a figure."""
-    from sim.model.model import CoalitionModel
-    from sim.model.reporters import run_summary
-    from sim.model.runner import advance
     from sim.runs.outputs import Staged, child, prepare
-    from sim.runs.plots import plot_run
-    from sim.runs.progress import Progress
     from sim.scenario.load import load_scenario
 
     params = parse_sets(args.set)
@@ -55,6 +50,14 @@ def cmd_run(args) -> int:
     out = args.out if args.out is not None else child(DEFAULT_ROOT, scenario.name)
     label = f"--out {out}"
     created = prepare(out, label, FILES)
+    # the model, Mesa, pandas and matplotlib only once the input is known to be good: a mistake is
+    # reported in half a second, not three
+    from sim.model.model import CoalitionModel
+    from sim.model.reporters import run_summary
+    from sim.model.runner import advance
+    from sim.runs.plots import plot_run
+    from sim.runs.progress import Progress
+
     with Staged(out, label, created) as staged:
         model = CoalitionModel(args.scenario, steps=steps, rng=args.seed, **params)
         progress = Progress("run", model.horizon, unit="week")

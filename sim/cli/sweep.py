@@ -48,7 +48,6 @@ def cmd_sweep(args) -> int:
     """Run the sweep and print one line of what was done."""
     from sim.cli.common import UsageError, check_horizon, horizon
     from sim.errors import one_line
-    from sim.runs.engine import run_sweep
     from sim.runs.executors import SweepError
     from sim.runs.spec import load_spec
     from sim.scenario.load import load_scenario
@@ -58,6 +57,8 @@ def cmd_sweep(args) -> int:
     horizon(args.steps, {})
     spec = load_spec(args.spec).with_overrides(args.replicates, args.steps)
     check_horizon(args.steps, load_scenario(spec.scenario))
+    from sim.runs.engine import run_sweep  # the model and pandas only once the input is known to be good
+
     try:
         report = run_sweep(
             spec,
