@@ -89,18 +89,23 @@ def estimate(code: np.ndarray, outcome: np.ndarray, observed: np.ndarray, k: int
     code = code.astype(np.uint32) & observed
     effects, errors = np.full(k, np.nan), np.full(k, np.nan)
     known = np.array([np.count_nonzero(code & (1 << c)) for c in range(k)], dtype=float)
-    y = np.asarray(outcome, dtype=float)
+    x, o, count, with_outcome = patterns(code, observed, np.asarray(outcome, dtype=float), k)
     for c in range(k):
-        among = np.flatnonzero(observed & (1 << c))
-        if among.size < MIN_OBSERVED:
+        rows = o[:, c] > 0  # the patterns of the people whose records observe c
+        if count[rows].sum() < MIN_OBSERVED:
             continue
-        effects[c], errors[c] = _effect(c, code[among], observed[among], y[among], k)
+        effects[c], errors[c] = _effect(c, x[rows], o[rows], count[rows], with_outcome[rows])
     return effects, errors, known
 
 
-def _effect(c: int, code: np.ndarray, observed: np.ndarray, y: np.ndarray, k: int) -> tuple:
-    """Least squares of ``y`` on circumstance ``c``, adjusting for what else is observed."""
-    # people with the same records and observations share a design row: count them once
+def patterns(code: np.ndarray, observed: np.ndarray, y: np.ndarray, k: int) -> tuple:
+    """People with the same records and observations share a design row: count them once, for every fit.
+
+    Returns:
+        ``(x, o, count, with_outcome)``: per pattern (in increasing order of its bit code), the
+        recorded circumstances and the observed ones as 0/1 columns, how many people have it,
+        and how many of them have the outcome.
+    """
     key = code.astype(np.int64) | (observed.astype(np.int64) << k)
     if 2 * k <= DENSE_BITS:  # few patterns possible: count them all at once
         count = np.bincount(key, minlength=1 << 2 * k).astype(float)
@@ -112,9 +117,13 @@ def _effect(c: int, code: np.ndarray, observed: np.ndarray, y: np.ndarray, k: in
         count = np.bincount(inverse).astype(float)
         with_outcome = np.bincount(inverse, weights=y)
     bits = (keys[:, None] >> np.arange(2 * k, dtype=np.uint64)) & np.uint64(1)
-    x, o = bits[:, :k].astype(float), bits[:, k:].astype(float)
-    columns = [np.ones(keys.size), x[:, c]]
-    for d in range(k):
+    return bits[:, :k].astype(float), bits[:, k:].astype(float), count, with_outcome
+
+
+def _effect(c: int, x: np.ndarray, o: np.ndarray, count: np.ndarray, with_outcome: np.ndarray) -> tuple:
+    """Least squares of the outcome on circumstance ``c``, adjusting for what else is observed."""
+    columns = [np.ones(count.size), x[:, c]]
+    for d in range(x.shape[1]):
         if d == c or not o[:, d].any():
             continue
         columns.append(x[:, d])
