@@ -39,9 +39,9 @@ def base_document(name: str) -> dict:
 
 _BASES = {name: base_document(name) for name in HAND_WRITTEN + ("random",)}
 
-odd_text = st.text(
-    alphabet=st.characters(exclude_categories=("Cs",)), min_size=0, max_size=12
-) | st.sampled_from(["", " ", "\n", "\u2028", "\x00", "e\u0301", "\U0001f600", "\u202e", "ｐａｔｉｅｎｃｅ", "\ufeff"])
+odd_text = st.text(alphabet=st.characters(exclude_categories=("Cs",)), min_size=0, max_size=12) | st.sampled_from(
+    ["", " ", "\n", "\u2028", "\x00", "e\u0301", "\U0001f600", "\u202e", "ｐａｔｉｅｎｃｅ", "\ufeff"]
+)
 huge_numbers = st.sampled_from([1e308, -1e308, 10**30, -(10**30), -(2**63), 5e15])  # out of every range
 edge_numbers = st.sampled_from([2**63 - 1, 1e-320, -0.0, 0, 1, 0.999999])
 nonfinite = st.sampled_from([math.nan, math.inf, -math.inf])

@@ -7,7 +7,9 @@ events and the settings form's ``change`` event. Every render is closed, even on
 
 import contextlib
 import gc
+import re
 import time
+from pathlib import Path
 
 import ipyvue
 import pytest
@@ -17,6 +19,8 @@ from solara.routing import Router, router_context
 from sim.viz import settings
 from sim.viz.page import Page
 from sim.viz.session import Session, open_sessions
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @solara.component
@@ -305,3 +309,23 @@ def test_the_server_compresses_fast():
     while not isinstance(layer, GZipMiddleware):
         layer = layer.app
     assert layer.compresslevel == 3
+
+
+def test_a_scenario_in_months_is_told_in_months(tmp_path, monkeypatch):
+    """A scenario whose step is a month (``days_per_step = 30``) says "month" wherever a week would be."""
+    text = (ROOT / "tests" / "data" / "scenarios" / "youth_unemployment.toml").read_text(encoding="utf-8")
+    path = tmp_path / "monthly.toml"
+    path.write_text(text.replace("steps = 156\n", "steps = 36\ndays_per_step = 30\n", 1), encoding="utf-8")
+    monkeypatch.setenv("COALITION_SCENARIO", str(path))
+    with tab() as t:
+        labels = [f["label"] for f in t.form.fields]
+        assert "Patience (months)" in labels and not any("week" in label for label in labels)
+        t.step(30)
+        words = " ".join(
+            [t.run.status, t.html("monitors"), t.html("narration"), t.form.current]
+            + [p["svg"] for p in t.pictures("network") + t.pictures("charts")]
+        )
+        assert "Month 30 of 36" in t.run.status and "Month 30: what happened" in t.html("narration")
+        assert "patience" in t.form.current and "months" in t.form.current
+        shown = re.sub(r"<[^>]*>", " ", words)  # what a reader sees: no tags, attributes or class names
+        assert "month" in shown and re.findall(r".{30}\bweeks?\b.{30}", shown, re.IGNORECASE) == []

@@ -90,6 +90,23 @@ class Header(Section):
     things_to_try: str = Field("", description="experiments for students, in plain words (Info panel)")
     sources: Annotated[Names, Field(title="a source")] = Field((), description="where the numbers come from")
 
+    @property
+    def step_unit(self) -> tuple[str, str]:
+        """What one step is called in words, singular and plural: ``("week", "weeks")`` for 7 days."""
+        return step_unit(self.days_per_step)
+
+
+# calendar units a step can stand for, (low, high) days; anything else is called a "step"
+STEP_UNITS = (((1, 1), "day"), ((7, 7), "week"), ((14, 14), "fortnight"), ((28, 31), "month"), ((365, 366), "year"))
+
+
+def step_unit(days_per_step: float) -> tuple[str, str]:
+    """``("week", "weeks")`` for 7 days a step, ``("month", "months")`` for 28-31 ...; else ``("step", "steps")``."""
+    for (low, high), name in STEP_UNITS:
+        if low <= days_per_step <= high:
+            return name, name + "s"
+    return "step", "steps"
+
 
 class Circumstance(Section):
     """One circumstance of the people affected (a housing move, a health problem...), hidden from agents."""

@@ -69,17 +69,22 @@ def rate_chart(view: View) -> str:
     lines += c.line(s["expected_rate"], stroke="#d55e00", stroke_width=2.5)
     if view.goal_reached and view.goal_week is not None:
         lines += c.vline(view.goal_week, stroke="#009e73", stroke_width=2, stroke_dasharray="2 2")
-        lines += svg.text(c.x(view.goal_week) - 4, BOX[1] + 12, f"goal, week {view.goal_week}", 11, text_anchor="end")
+        lines += svg.text(
+            c.x(view.goal_week) - 4, BOX[1] + 12, f"goal, {view.unit} {view.goal_week}", 11, text_anchor="end"
+        )
     items = [
-        (swatch("#d55e00", width=1), "this week"),
+        (swatch("#d55e00", width=1), f"this {view.unit}"),
         (swatch("#d55e00"), "expected"),
         (swatch(svg.INK, "6 4", 1.5), f"target {view.target:.0%}"),
     ]
     words = (
-        f"{view.outcome.capitalize()} by week, weeks 0 to {view.week}: {s['outcome_rate'][0]:.1%} at the start, "
+        f"{view.outcome.capitalize()} by {view.unit}, {view.units} 0 to {view.week}: "
+        f"{s['outcome_rate'][0]:.1%} at the start, "
         f"{view.rate:.1%} now (expected {view.expected_rate:.1%}); target {view.target:.1%}."
     )
-    return chart("rate", f"{view.outcome.capitalize()} (share of people)", words, c.frame(percent), lines, items)
+    return chart(
+        "rate", f"{view.outcome.capitalize()} (share of people)", words, c.frame(percent, axis=view.unit), lines, items
+    )
 
 
 def trust_chart(view: View) -> str:
@@ -89,8 +94,10 @@ def trust_chart(view: View) -> str:
     lines = c.line(s["mean_trust"], stroke=LINES[0][0], stroke_width=2.5)
     lines += c.line(s["diagnosis_accuracy"], stroke=LINES[3][0], stroke_width=2.5, stroke_dasharray=LINES[3][1])
     items = [(swatch(LINES[0][0]), "mean trust"), (swatch(LINES[3][0], LINES[3][1]), "diagnosis accuracy")]
-    words = f"Mean trust {s['mean_trust'][-1]:.2f} and diagnosis accuracy {view.accuracy:.2f} in week {view.week}."
-    return chart("trust", "Trust and diagnosis", words, c.frame(), lines, items)
+    words = (
+        f"Mean trust {s['mean_trust'][-1]:.2f} and diagnosis accuracy {view.accuracy:.2f} in {view.unit} {view.week}."
+    )
+    return chart("trust", "Trust and diagnosis", words, c.frame(axis=view.unit), lines, items)
 
 
 def members_chart(view: View) -> str:
@@ -100,8 +107,8 @@ def members_chart(view: View) -> str:
     lines = c.steps(s["coalition_size"], stroke=LINES[2][0], stroke_width=2.5)
     lines += c.steps(s["sharing_count"], stroke=svg.INK, stroke_width=1.5, stroke_dasharray="5 3")
     items = [(swatch(LINES[2][0]), "committed"), (swatch(svg.INK, "5 3", 1.5), "sharing data")]
-    words = f"In week {view.week}: {view.committed} members committed, {view.sharing} sharing data."
-    return chart("members", "Members", words, c.frame(whole), lines, items)
+    words = f"In {view.unit} {view.week}: {view.committed} members committed, {view.sharing} sharing data."
+    return chart("members", "Members", words, c.frame(whole, axis=view.unit), lines, items)
 
 
 def money_chart(view: View) -> str:
@@ -111,8 +118,10 @@ def money_chart(view: View) -> str:
     step = svg.nice_step(top)
     c = svg.Chart(BOX, view.horizon, 0.0, step * math.ceil(top / step))
     lines = c.line(spent, stroke=LINES[4][0], stroke_width=2.5)
-    words = f"Money spent by week {view.week}: {money(view.money_spent)} (thousands of dollars)."
-    return chart("money", "Money spent", words, c.frame(money), lines, [(swatch(LINES[4][0]), "spent so far")])
+    words = f"Money spent by {view.unit} {view.week}: {money(view.money_spent)} (thousands of dollars)."
+    return chart(
+        "money", "Money spent", words, c.frame(money, axis=view.unit), lines, [(swatch(LINES[4][0]), "spent so far")]
+    )
 
 
 def live_charts(view: View) -> list[tuple[str, str]]:
@@ -134,13 +143,14 @@ class Run:
     goal_week: int | None
     finished: bool = True
     current: bool = False
+    unit: str = "week"  # what a step is called
 
     @property
     def outcome(self) -> str:
         """How the run ended, or how far it got."""
         if self.goal_week is not None:
-            return f"goal in week {self.goal_week}"
-        return "goal not reached" if self.finished else f"week {len(self.expected) - 1} so far"
+            return f"goal in {self.unit} {self.goal_week}"
+        return "goal not reached" if self.finished else f"{self.unit} {len(self.expected) - 1} so far"
 
 
 def compare_svg(runs: list[Run], view: View) -> str:
@@ -156,10 +166,10 @@ def compare_svg(runs: list[Run], view: View) -> str:
             (swatch(colour, dash, 3), f"{i + 1}. {run.label}{' (this run)' if run.current else ''}: {run.outcome}")
         )
     keys, height = column_legend(items, 230)
-    words = "Expected rate by week for each run: " + "; ".join(w for _, w in items) + "."
+    words = f"Expected rate by {view.unit} for each run: " + "; ".join(w for _, w in items) + "."
     body = svg.text(8, 18, f"Compare runs: expected {view.outcome}", 14, font_weight="bold")
     body += svg.text(48, 34, f"dashed: target {view.target:.0%}", 11, fill=svg.MUTED)
-    body += c.frame(percent) + lines + keys
+    body += c.frame(percent, axis=view.unit) + lines + keys
     return svg.document(WIDTH, int(236 + height), "Compare runs", words, body, "compare")
 
 

@@ -36,10 +36,19 @@ def fields(scenario_name: str) -> list[dict]:
     for name, label in settings_.CHOICES:
         options = [[c, c or NO_ROLE] for c in PARAMETERS[name].choices]
         out.append({"name": name, "label": label, "kind": "choice", "options": options})
+    units = settings_.step_units(scenario_name)[1]
     for name, label, low, high, step in settings_.NUMBERS:
-        unit = "weeks" if name == "patience" else ""
+        unit = units if name == "patience" else ""
         out.append(
-            {"name": name, "label": label, "kind": "number", "min": low, "max": high, "step": step, "unit": unit}
+            {
+                "name": name,
+                "label": label.format(units=units),
+                "kind": "number",
+                "min": low,
+                "max": high,
+                "step": step,
+                "unit": unit,
+            }
         )
     out.append({"name": "seed", "label": "Seed (a whole number)", "kind": "text"})
     return out

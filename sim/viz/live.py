@@ -60,6 +60,7 @@ class RunWidget(ipyvue.VueTemplate):
     status = traitlets.Unicode("").tag(sync=True)
     speed = traitlets.Unicode("").tag(sync=True)
     speeds = traitlets.List(list(SPEEDS)).tag(sync=True)
+    unit = traitlets.Unicode("week").tag(sync=True)  # what a step is called: the Step button's hint, the speeds
 
     def __init__(self, handlers: dict, **kwargs):
         super().__init__(**kwargs)
@@ -89,6 +90,7 @@ class RunWidget(ipyvue.VueTemplate):
         """Show where the run stands."""
         with self.hold_sync():
             self.run, self.playing, self.finished, self.speed = run, playing, view.finished, speed
+            self.unit = view.unit
             self.status = status(view, playing)
 
 
@@ -144,7 +146,7 @@ class LiveWidget(ipyvue.VueTemplate):
                 }
             self.narration = {
                 "name": "narration",
-                "heading": f"Week {view.week}: what happened",
+                "heading": f"{view.unit.capitalize()} {view.week}: what happened",
                 "html": narration_html(view),
                 "live": True,
             }

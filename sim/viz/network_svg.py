@@ -182,7 +182,7 @@ def describe(view: View) -> str:
     """The picture in words (its alt text)."""
     members = [n for n in view.nodes if n.kind != "leader"]
     orgs = sum(n.kind == "organization" for n in members)
-    parts = [f"The network in week {view.week}: {orgs} organizations, {len(members) - orgs} community partners."]
+    parts = [f"The network in {view.unit} {view.week}: {orgs} organizations, {len(members) - orgs} community partners."]
     for state in STATES:
         names = [n.label for n in members if n.state == state]
         if names:
@@ -223,13 +223,13 @@ def network_svg(view: View, layout: Layout = WIDE) -> str:
         body.append(f'<g transform="translate({svg.num(x)},{svg.num(y)})">{title}{shape}</g>')
     body.append(over)
     heading = [
-        f"Week {view.week}: {view.at_table} of {view.n_members} at the table,",
+        f"{view.unit.capitalize()} {view.week}: {view.at_table} of {view.n_members} at the table,",
         f"{view.committed} committed, {view.sharing} sharing data",
     ]
     if layout.width >= WIDE.width:
         heading = [" ".join(heading)]
     body += [svg.text(16, 26 + 19 * i, line, 15, font_weight="bold") for i, line in enumerate(heading)]
-    title = f"Network, week {view.week}"
+    title = f"Network, {view.unit} {view.week}"
     return svg.document(layout.width, layout.height, title, describe(view), "".join(body), "network")
 
 

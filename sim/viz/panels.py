@@ -49,12 +49,12 @@ def monitors_html(view: View) -> str:
     """The numbers of the week, like NetLogo's monitors."""
     partners = f"members, {view.partners_at_table} of them community" if view.partners_at_table else "members"
     if view.goal_reached:
-        goal, goal_detail = f"week {view.goal_week}", "reached"
+        goal, goal_detail = f"{view.unit} {view.goal_week}", "reached"
     else:
-        goal, goal_detail = "not yet", f"{view.weeks_on_target} of {view.hold_steps} weeks on target"
+        goal, goal_detail = "not yet", f"{view.weeks_on_target} of {view.hold_steps} {view.units} on target"
     cause = f"main cause: {view.believed_cause}" if view.believed_cause else "no diagnosis yet"
     tiles = (
-        ("Week", f"{view.week}", f"of {view.horizon}", "week"),
+        (view.unit.capitalize(), f"{view.week}", f"of {view.horizon}", "week"),
         (view.outcome.capitalize(), f"{view.rate:.1%}", f"target {view.target:.0%}", "rate"),
         ("Diagnosis accuracy", f"{view.accuracy:.2f}", cause, "accuracy"),
         ("At the table", f"{view.at_table} of {view.n_members}", partners, "table"),
@@ -74,9 +74,10 @@ def narration_html(view: View) -> str:
         )
         out = f'<ul class="coalition-list">{now}</ul>'
     else:
-        out = f"<p>{'Nothing new this week.' if view.week else 'Press Step or Play to start the weeks.'}</p>"
+        quiet = f"Nothing new this {view.unit}." if view.week else f"Press Step or Play to start the {view.units}."
+        out = f"<p>{quiet}</p>"
     if view.earlier:
-        earlier = "".join(f"<li>week {line.week}: {escape(line.text)}</li>" for line in view.earlier)
+        earlier = "".join(f"<li>{view.unit} {line.week}: {escape(line.text)}</li>" for line in view.earlier)
         out += f'<p class="coalition-subhead">Earlier</p><ul class="coalition-list coalition-earlier">{earlier}</ul>'
     return out
 
@@ -125,8 +126,12 @@ def InfoPanel(info: Info):
 def status(view: View, playing: bool) -> str:
     """Where the run stands, in words."""
     if view.finished:
-        goal = f"the goal was reached in week {view.goal_week}" if view.goal_reached else "the goal was not reached"
-        return f"Run finished at week {view.week}, the end of the run: {goal}. Press Reset for a new run."
+        goal = (
+            f"the goal was reached in {view.unit} {view.goal_week}" if view.goal_reached else "the goal was not reached"
+        )
+        return f"Run finished at {view.unit} {view.week}, the end of the run: {goal}. Press Reset for a new run."
     if playing:
-        return f"Playing: week {view.week} of {view.horizon}."
-    return f"Week {view.week} of {view.horizon}." + (" Paused." if view.week else " Press Play or Step to start.")
+        return f"Playing: {view.unit} {view.week} of {view.horizon}."
+    return f"{view.unit.capitalize()} {view.week} of {view.horizon}." + (
+        " Paused." if view.week else " Press Play or Step to start."
+    )

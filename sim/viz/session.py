@@ -91,7 +91,12 @@ class Session:
             self.playing = False
             if self.model is not None and self.model.steps > 0:
                 view = snapshot(self.model)
-                self.runs.append((self.settings, Run("", view.series["expected_rate"], view.goal_week, view.finished)))
+                self.runs.append(
+                    (
+                        self.settings,
+                        Run("", view.series["expected_rate"], view.goal_week, view.finished, unit=view.unit),
+                    )
+                )
                 del self.runs[:-KEEP_RUNS]
             self._start(settings, messages or [])
 
@@ -111,7 +116,7 @@ class Session:
 
     def compared(self, now: View) -> list[Run]:
         """The earlier runs and the current one (shown in ``now``), labelled by the settings that differ."""
-        current = Run("", now.series["expected_rate"], now.goal_week, now.finished, current=True)
+        current = Run("", now.series["expected_rate"], now.goal_week, now.finished, current=True, unit=now.unit)
         with self.lock:
             runs = self.runs + [(self.settings, current)]
         names = settings_.labels([s for s, _ in runs])

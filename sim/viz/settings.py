@@ -19,7 +19,7 @@ from sim.viz.lenient import DEFAULT_SCENARIO, NO_ROLE, lenient_seed, lenient_val
 DEFAULT_SEED = 42
 # (parameter, label, lesson low, lesson high, slider step)
 NUMBERS = (
-    ("patience", "Patience (weeks)", 4, 104, 1),
+    ("patience", "Patience ({units})", 4, 104, 1),  # {units}: the scenario's steps (weeks, months...)
     ("initial_trust", "Initial trust", 0.0, 1.0, 0.05),
     ("translation", "Leader skill: translation", 0.0, 1.0, 0.05),
     ("trust_building", "Leader skill: trust building", 0.0, 1.0, 0.05),
@@ -108,12 +108,21 @@ def model_keywords(settings: dict) -> dict:
     return keywords
 
 
-def shown(name: str, value) -> str:
+@functools.lru_cache(maxsize=64)
+def step_units(scenario_name: str) -> tuple[str, str]:
+    """What a step of ``scenario_name`` is called (``("week", "weeks")`` if it cannot be read)."""
+    try:
+        return load_scenario(scenario_name).header.step_unit
+    except Exception:  # a bad name is reported by the settings' own check; the words can wait
+        return "week", "weeks"
+
+
+def shown(name: str, value, units: str = "weeks") -> str:
     """A setting's value in words."""
     if name == "missing_role":
         return value or NO_ROLE.strip("()")
     if name == "patience":
-        return f"{value:g} weeks"
+        return f"{value:g} {units}"
     if name == "steps":
         return f"{value:g}"
     return f"{value:g}" if isinstance(value, float) else str(value)
@@ -122,7 +131,9 @@ def shown(name: str, value) -> str:
 def describe(settings: dict, names=None) -> str:
     """Settings in words, e.g. ``leader none, patience 52 weeks, seed 42``."""
     names = names or [n for n in settings if n != "scenario_name"]
-    return ", ".join(f"{SHORT.get(n, n.replace('_', ' '))} {shown(n, settings[n])}" for n in names)
+    units = step_units(settings["scenario_name"])[1] if "scenario_name" in settings else "weeks"
+    short = {**SHORT, "steps": units}
+    return ", ".join(f"{short.get(n, n.replace('_', ' '))} {shown(n, settings[n], units)}" for n in names)
 
 
 def labels(runs: list[dict]) -> list[str]:

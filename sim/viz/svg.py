@@ -114,9 +114,9 @@ class Chart:
         """Picture y of a value."""
         return self.top + self.height * (1 - (value - self.low) / (self.high - self.low))
 
-    def frame(self, label=None, week_step: int = 52) -> str:
+    def frame(self, label=None, week_step: int = 52, axis: str = "week") -> str:
         """Grid lines, tick labels and the week axis (kept between weeks while the range holds)."""
-        return frame(self.box, self.weeks, self.low, self.high, label or plain_number, week_step)
+        return frame(self.box, self.weeks, self.low, self.high, label or plain_number, week_step, axis)
 
     def points(self, values) -> list[str]:
         """``x,y`` text of one value a week, from week 0."""
@@ -161,7 +161,7 @@ def week_positions(left: float, width: float, weeks: int) -> tuple:
 
 
 @functools.lru_cache(maxsize=512)
-def frame(box: tuple, weeks: int, low: float, high: float, label, week_step: int) -> str:
+def frame(box: tuple, weeks: int, low: float, high: float, label, week_step: int, axis: str = "week") -> str:
     """Grid lines, tick labels and the week axis of a chart."""
     chart = Chart.__new__(Chart)
     chart.left, chart.top, chart.width, chart.height = box
@@ -179,7 +179,7 @@ def frame(box: tuple, weeks: int, low: float, high: float, label, week_step: int
     for week in range(0, weeks + 1, week_step):
         out.append(text(chart.x(week), bottom + 15, str(week), 11, text_anchor="middle", fill=MUTED))
     out.append(tag("line", x1=chart.left, x2=chart.left + chart.width, y1=bottom, y2=bottom, stroke=MUTED))
-    out.append(text(chart.left + chart.width, bottom + 29, "week", 11, text_anchor="end", fill=MUTED))
+    out.append(text(chart.left + chart.width, bottom + 29, axis, 11, text_anchor="end", fill=MUTED))
     return "".join(out)
 
 

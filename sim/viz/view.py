@@ -129,6 +129,8 @@ class View:
     this_week: tuple
     earlier: tuple
     series: dict
+    unit: str = "week"  # what a step is called (the scenario's days_per_step): week, day, month...
+    units: str = "weeks"
 
     @property
     def goal_reached(self) -> bool:
@@ -141,15 +143,18 @@ class View:
 
 
 @functools.lru_cache(maxsize=4096)
-def plain(text: str, names: tuple) -> str:
-    """Narration text with display names for circumstances and plain plurals.
+def plain(text: str, names: tuple, unit: tuple = ("week", "weeks")) -> str:
+    """Narration text with display names for circumstances, plain plurals, and the scenario's time unit.
 
     Args:
-        text: what the model logged.
+        text: what the model logged (the model calls a step a week).
         names: ``(name, display)`` of each circumstance (the scenario's words for them).
+        unit: what a step is called, singular and plural (``Header.step_unit``).
     """
     for name, display in names:
         text = re.sub(rf"\b{re.escape(name)}\b", display, text)
+    if unit != ("week", "weeks"):
+        text = re.sub(r"\bweek(s?)\b", lambda m: unit[1] if m.group(1) else unit[0], text)
     return re.sub(r"\b(1 source)\(s\)|(\d+ source)\(s\)", lambda m: m.group(1) or m.group(2) + "s", text)
 
 
@@ -176,7 +181,8 @@ def snapshot(model) -> View:
     cause = model.diagnosis.cause
     names = dict(zip(model.people.names, (c.display for c in spec.population.circumstances), strict=True))
     words = tuple((c.name, c.display) for c in spec.population.circumstances)
-    now = tuple(Line(e.step, plain(e.text, words), e.minor) for e in reversed(model.events.week(model.steps)))
+    unit = spec.header.step_unit
+    now = tuple(Line(e.step, plain(e.text, words, unit), e.minor) for e in reversed(model.events.week(model.steps)))
     earlier = [e for e in model.events.recent(EARLIER_EVENTS + len(now)) if e.step != model.steps]
     return View(
         week=model.steps,
@@ -207,8 +213,10 @@ def snapshot(model) -> View:
         sectors=_sector_labels(nodes),
         roles=_roles(model),
         this_week=now,
-        earlier=tuple(Line(e.step, plain(e.text, words), e.minor) for e in earlier[:EARLIER_EVENTS]),
+        earlier=tuple(Line(e.step, plain(e.text, words, unit), e.minor) for e in earlier[:EARLIER_EVENTS]),
         series=series,
+        unit=unit[0],
+        units=unit[1],
     )
 
 
