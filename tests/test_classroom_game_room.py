@@ -173,7 +173,7 @@ def test_the_room_refuses_what_cannot_be_taken_and_changes_nothing():
 
 def test_a_round_is_due_when_all_decided_when_advanced_or_when_the_timer_runs_out(monkeypatch):
     clock = [1000.0]
-    monkeypatch.setattr("sim.classroom.room.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("sim.classroom.timer.time.monotonic", lambda: clock[0])
     room = small_room()
     ann, bob = room.join("Ann"), room.join("Bob")
     room.pick(ann.token, "m0")

@@ -13,7 +13,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from sim.classroom.seats import LEADER
+from sim.classroom.inclination import agrees
+from sim.classroom.seats import LEADER, Question
 from sim.model.model import CoalitionModel
 from sim.viz.charts_svg import Run, compare_svg, money
 from sim.viz.view import View
@@ -35,6 +36,37 @@ class Choice:
     model: str
     agrees: bool
     reason: str
+
+
+def compare(published, player: str, seat: str, asked, answers: dict) -> list[Choice]:
+    """A student's answers (``player``: their token) beside what their organization leans to on its own."""
+    out = []
+    for q in asked:
+        if q.field not in answers:
+            continue
+        leaning = published.inclination(seat, q.field)
+        out.append(
+            Choice(
+                published.number,
+                player,
+                seat,
+                q.field,
+                q.ask,
+                _words(q, answers[q.field]),
+                _words(q, leaning.value),
+                agrees(answers[q.field], leaning),
+                leaning.reason,
+            )
+        )
+    return out
+
+
+def _words(question: Question, value) -> str:
+    """An answer in the page's words."""
+    if question.options:
+        labels = dict(question.options)
+        return ", ".join(labels[n] for n in sorted(value)) or "nobody"
+    return dict(question.answers).get(value, str(value))
 
 
 def record_round(model, timeline: dict) -> None:

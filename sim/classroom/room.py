@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import secrets
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from sim.classroom import seats as seats_
-from sim.classroom.debrief import Choice, Counterfactuals, debrief, record_round
-from sim.classroom.inclination import agrees
+from sim.classroom.debrief import Choice, Counterfactuals, compare, debrief, record_round
 from sim.classroom.rounds import Published, play, publish
+from sim.classroom.timer import RoundTimer
 from sim.model.model import DEFAULT_SCENARIO, CoalitionModel
 
 CODE_LETTERS = "ACDEFHJKLMNPRTUVWXY"  # no look-alikes (B/8, I/1, O/0, S/5, G/6, Q, Z/2)
@@ -96,9 +95,7 @@ class Room:
         self.players: dict[str, Player] = {}
         self.submissions: dict[str, dict] = {}  # token -> answers, this round, in the order they came
         self.choices: list[Choice] = []
-        self.timer: float | None = None  # seconds a round, when the teacher set a timer
-        self.deadline: float | None = None  # time.monotonic() when this round's timer runs out
-        self.remaining: float | None = None  # seconds left on a paused timer
+        self.timer = RoundTimer()
         self.advance_requested = False
         self.debrief: dict | None = None
         self.version = 0
@@ -133,16 +130,14 @@ class Room:
 
     def seconds_left(self) -> float | None:
         """Seconds left on this round's timer (None without one)."""
-        if self.remaining is not None:
-            return self.remaining
-        return None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
+        return self.timer.left()
 
     def due(self) -> bool:
         """Whether the open round should be played now."""
         with self.lock:
             if self.phase != "playing" or self.paused or self.applying:
                 return False
-            if self.advance_requested or (self.deadline is not None and time.monotonic() >= self.deadline):
+            if self.advance_requested or self.timer.expired():
                 return True
             return bool(self.submissions) and not self.waiting()
 
@@ -204,31 +199,8 @@ class Room:
                 raise Refused(problem)
             self.submissions[token] = dict(answers)
             player.away = False
-            self.choices += self._compare(player, asked, answers)
+            self.choices += compare(self.published, player.token, player.seat, asked, answers)
         self._changed()
-
-    def _compare(self, player: Player, asked, answers: dict) -> list[Choice]:
-        """The student's answers beside their organization's own, for the debrief."""
-        seat, pub = player.seat or "", self.published
-        out = []
-        for q in asked:
-            if q.field not in answers:
-                continue
-            leaning = pub.inclination(seat, q.field)
-            out.append(
-                Choice(
-                    pub.number,
-                    player.token,
-                    seat,
-                    q.field,
-                    q.ask,
-                    _words(q, answers[q.field]),
-                    _words(q, leaning.value),
-                    agrees(answers[q.field], leaning),
-                    leaning.reason,
-                )
-            )
-        return out
 
     def connected(self, token: str, delta: int) -> None:
         """A page of this player opened (+1) or closed (-1)."""
@@ -245,35 +217,24 @@ class Room:
             if self.phase != "lobby":
                 raise Refused("the game has already started")
             self.phase = "playing"
-            self._start_timer()
+            self.timer.start(self.paused)
         self._changed()
 
     def pause(self, paused: bool) -> None:
         """Pause (no round is played, the timer stops) or go on."""
         with self.lock:
-            if paused and not self.paused and self.deadline is not None:
-                self.remaining, self.deadline = self.seconds_left(), None
-            elif not paused and self.paused and self.remaining is not None:
-                self.deadline, self.remaining = time.monotonic() + self.remaining, None
+            if paused and not self.paused:
+                self.timer.pause()
+            elif not paused and self.paused:
+                self.timer.resume()
             self.paused = paused
         self._changed()
 
     def set_timer(self, seconds: float | None) -> None:
         """A timer for this round and the next ones (None: no timer)."""
         with self.lock:
-            self.timer = seconds or None
-            self.deadline = self.remaining = None
-            if self.phase == "playing":
-                self._start_timer()
+            self.timer.set(seconds, running=self.phase == "playing", paused=self.paused)
         self._changed()
-
-    def _start_timer(self) -> None:
-        if self.timer is None:
-            return
-        if self.paused:
-            self.remaining = self.timer
-        else:
-            self.deadline = time.monotonic() + self.timer
 
     def let_model_decide(self, player_id: str) -> None:
         """The model decides for this student until they answer again (they are away)."""
@@ -315,9 +276,9 @@ class Room:
                 self.published = published
                 self.submissions = {}
                 self.advance_requested = False
-                self.deadline = self.remaining = None
+                self.timer.stop()
                 if not over:
-                    self._start_timer()
+                    self.timer.start(self.paused)
         finally:
             if not over:
                 with self.lock:
@@ -347,7 +308,7 @@ class Room:
             with self.lock:
                 self.debrief = result
                 self.phase = "debrief"
-                self.deadline = self.remaining = None
+                self.timer.stop()
         finally:
             with self.lock:
                 self.applying = False
@@ -357,11 +318,3 @@ class Room:
             self.version += 1
         if self.on_change is not None:
             self.on_change()
-
-
-def _words(question: seats_.Question, value) -> str:
-    """An answer in the page's words."""
-    if question.options:
-        labels = dict(question.options)
-        return ", ".join(labels[n] for n in sorted(value)) or "nobody"
-    return dict(question.answers).get(value, str(value))

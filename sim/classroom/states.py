@@ -87,7 +87,7 @@ def teacher(room: Room) -> dict:
             }
             for p in room.players.values()
         ]
-        out["timer"] = room.timer
+        out["timer"] = room.timer.seconds
         out["narration"] = list(pub.narration)
         v = pub.view
         out["numbers"] = {
