@@ -38,11 +38,10 @@ import tomllib
 import warnings
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from common import HERE, parse_args, save, write_summary
-from matplotlib.patches import Rectangle
+from boundaries_plots import plot_morris, plot_prim, plot_sobol
+from common import HERE, parse_args, write_summary
 from SALib.analyze import morris as morris_analyze
 from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
@@ -308,79 +307,6 @@ def prim_phase(study, points: pd.DataFrame, names: list[str], noise: dict):
     return pd.DataFrame(rows), boxes
 
 
-def plot_morris(args, study, table: pd.DataFrame) -> None:
-    fig, axes = plt.subplots(1, len(HEADLINE), figsize=(18, 5.5))
-    for ax, name in zip(axes, HEADLINE, strict=True):
-        t = table[table["difference"] == name].sort_values("mu_star", ascending=False).head(12)[::-1]
-        y = np.arange(len(t))
-        ax.barh(y, t["mu_star"], xerr=t["mu_star_conf"], color="tab:blue", alpha=0.7, label="mu* (95% conf)")
-        ax.plot(t["sigma"], y, "o", color="tab:red", label="sigma")
-        ax.set_yticks(y, t["parameter"], fontsize=8)
-        ax.set_title(name)
-        ax.set_xlabel("elementary effect over the range")
-        ax.legend(fontsize=7, loc="lower right")
-    fig.suptitle(f"Morris screening of the claims' differences, {study['tag']} ({study['size_text']})")
-    fig.tight_layout()
-    save(fig, args, f"boundaries-morris-{study['tag']}")
-
-
-def plot_sobol(args, study, table: pd.DataFrame) -> None:
-    fig, axes = plt.subplots(1, len(HEADLINE), figsize=(18, 4.6))
-    for ax, name in zip(axes, HEADLINE, strict=True):
-        t = table[table["difference"] == name]
-        x = np.arange(len(t))
-        ax.bar(x - 0.2, t["S1"], 0.4, yerr=t["S1_conf"], capsize=3, label="first order S1")
-        ax.bar(x + 0.2, t["ST"], 0.4, yerr=t["ST_conf"], capsize=3, label="total ST")
-        ax.set_xticks(x, t["parameter"], rotation=25, ha="right", fontsize=8)
-        ax.axhline(0, color="grey", lw=0.8)
-        ax.set_title(name)
-        ax.legend(fontsize=7)
-    fig.suptitle(f"Sobol indices of the claims' differences, {study['tag']} ({study['size_text']})")
-    fig.tight_layout()
-    save(fig, args, f"boundaries-sobol-{study['tag']}")
-
-
-def plot_prim(args, study, points: pd.DataFrame, boxes: dict, ref: pd.DataFrame, morris: pd.DataFrame) -> None:
-    fig, axes = plt.subplots(2, len(HEADLINE), figsize=(18, 8.5))
-    for j, name in enumerate(HEADLINE):
-        sign = CLAIMED[name]
-        values = points[name].to_numpy(float)
-        ax = axes[0, j]
-        ax.hist(values, bins=30, color="grey")
-        ax.axvline(0, color="black", lw=1)
-        default = ref.loc[ref["difference"] == name, "value"]
-        if len(default):
-            ax.axvline(float(default.iloc[0]), color="tab:green", lw=1.5, label="at the defaults")
-            ax.legend(fontsize=7)
-        side = ">= 0" if sign < 0 else "<= 0"
-        ax.set_title(f"{name}: {np.mean(sign * values <= 0):.0%} of {len(values)} points {side}")
-        ax.set_xlabel("difference (mean over replicates)")
-        ax = axes[1, j]
-        res = boxes.get(name)
-        dims = list(res.box["parameter"][:2]) if res is not None else []
-        ranked = morris[morris["difference"] == name].sort_values("mu_star", ascending=False)["parameter"]
-        dims += [p for p in ranked if p not in dims][: 2 - len(dims)]
-        fails = sign * values <= 0
-        ax.scatter(points.loc[~fails, dims[0]], points.loc[~fails, dims[1]], s=8, color="tab:blue", label="holds")
-        ax.scatter(points.loc[fails, dims[0]], points.loc[fails, dims[1]], s=14, marker="x", color="tab:red")
-        if res is not None:
-            lims = {b.parameter: (b.min, b.max) for b in res.box.itertuples()}
-            lo = [lims.get(d, (points[d].min(), points[d].max())) for d in dims]
-            ax.add_patch(Rectangle((lo[0][0], lo[1][0]), lo[0][1] - lo[0][0], lo[1][1] - lo[1][0], fill=False, lw=1.5))
-            c = res.trajectory.loc[res.chosen]
-            ax.set_title(f"PRIM box: coverage {c['coverage']:.2f}, density {c['density']:.2f}", fontsize=9)
-        else:
-            ax.set_title("no PRIM box (fails nowhere or everywhere)", fontsize=9)
-        ax.set_xlabel(dims[0])
-        ax.set_ylabel(dims[1])
-    fig.suptitle(
-        f"Where each difference vanishes or reverses (x), {study['tag']}: "
-        f"Morris and Sobol points ({study['size_text']})"
-    )
-    fig.tight_layout()
-    save(fig, args, f"boundaries-prim-{study['tag']}")
-
-
 def scenario_defaults(path: str) -> dict:
     from sim import CoalitionModel
 
@@ -429,13 +355,13 @@ def main():
             top = top_parameters(morris, size["top"])
             sobol, sobol_points = sobol_phase(args, study, size, bounds, scenario_defaults(study["path"]), top, steps)
             all_tables["sobol"].append(sobol)
-            plot_sobol(args, study, sobol)
+            plot_sobol(args, study, sobol, HEADLINE)
             tables.append(sobol_points)
         points = pd.concat(tables, ignore_index=True).assign(scenario=study["tag"])
         noise = dict(zip(ref["difference"], ref["sd_one_replicate"] / np.sqrt(size["replicates"]), strict=True))
         boxes_table, boxes = prim_phase(study, points, list(bounds), noise)
-        plot_morris(args, study, morris)
-        plot_prim(args, study, points, boxes, ref, morris)
+        plot_morris(args, study, morris, HEADLINE)
+        plot_prim(args, study, points, boxes, ref, morris, CLAIMED, HEADLINE)
         for k, t in zip(("reference", "morris", "prim", "points"), (ref, morris, boxes_table, points), strict=True):
             all_tables[k].append(t)
         print(f"{study['tag']}: {time.perf_counter() - started:.0f} s")
