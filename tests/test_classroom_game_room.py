@@ -1,6 +1,8 @@
 """The classroom game's room, seats and protocol, in-process: what is asked, refused, tallied and played."""
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
@@ -9,6 +11,8 @@ from sim.classroom import protocol, seats, states
 from sim.classroom.debrief import milestones
 from sim.classroom.room import Refused, Room
 from sim.classroom.rounds import play
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def small_room(**kw) -> Room:
@@ -278,3 +282,36 @@ def test_well_formed_messages_are_read_exactly():
     decide = protocol.parse('{"type": "decide", "round": 2, "answers": {"invite": [3, 1], "shared_metric": false}}')
     assert decide.answers.as_choices() == {"invite": frozenset({1, 3}), "shared_metric": False}
     assert protocol.parse('{"type": "decide", "round": 2, "answers": {"join": null}}').answers.as_choices() == {}
+
+
+def _texts(value) -> list[str]:
+    """Every string a page is sent, tags stripped (what a reader sees), keys left out."""
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in _texts(v)]
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in _texts(v)]
+    return [re.sub(r"<[^>]*>", " ", value)] if isinstance(value, str) else []
+
+
+def test_a_scenario_in_months_is_played_in_months(tmp_path):
+    """A scenario whose step is a month: the briefings, questions, news and debrief say "month", never "week"."""
+    text = (ROOT / "tests" / "data" / "scenarios" / "youth_unemployment.toml").read_text(encoding="utf-8")
+    path = tmp_path / "monthly.toml"
+    path.write_text(text.replace("steps = 156\n", "steps = 36\ndays_per_step = 30\n", 1), encoding="utf-8")
+    room = Room(path, seed=5, rounds=3, weeks_per_round=6)
+    players = [room.join(name) for name in ("Ann", "Bob")]
+    payer = next(s for s in room.published.seats if s.kind == "organization")
+    room.pick(players[0].token, payer.id)
+    room.pick(players[1].token, seats.LEADER)
+    room.start()
+    seen = []
+    for _ in range(room.rounds):
+        seen += _texts(states.student(room, players[0])) + _texts(states.teacher(room))
+        room.advance()
+        assert room.play_round()
+    seen += _texts(states.student(room, players[0])) + _texts(states.teacher(room))
+    assert room.phase == "debrief"
+    assert states.teacher(room)["unit"] == "month" and states.teacher(room)["units"] == "months"
+    shown = " ".join(seen)
+    assert re.search(r"\bmonths?\b", shown)
+    assert re.findall(r".{30}\bweeks?\b.{30}", shown, re.IGNORECASE) == []

@@ -59,6 +59,7 @@ def briefing(model, seat: Seat, since: int, metric_before: float | None) -> dict
         return _leader(model, seat, since)
     member = member_of(model, seat)
     p = model.params
+    unit = model.spec.header.step_unit[0]
     pledge = p.pledge_share * member.budget if member.budget > 0 else 0.0
     indicators = member.indicators()
     own = indicators.get(member.metric)
@@ -68,8 +69,8 @@ def briefing(model, seat: Seat, since: int, metric_before: float | None) -> dict
         "sector": seat.sector,
         "mission": mission_words(model, member.spec.mission),
         "state": STATE_WORDS[member.state],
-        "budget": f"${member.budget:.0f}k a week" if member.budget > 0 else "no money of your own to give",
-        "pledge": f"${pledge:.0f}k a week once committed" if pledge else "",
+        "budget": f"${member.budget:.0f}k a {unit}" if member.budget > 0 else "no money of your own to give",
+        "pledge": f"${pledge:.0f}k a {unit} once committed" if pledge else "",
         "given": f"${model.fund.given_by[member.node]:.0f}k paid in so far",
         "sharing": bool(member.sharing),
         "trust": round(member.trust_in_coalition, 2),
@@ -125,7 +126,8 @@ def _news(model, since: int, name: str = "") -> list:
     events = [e for e in reversed(model.events) if e.step > since]
     own = [e for e in events if name and e.text.startswith(name)]
     others = [e for e in events if not e.minor and e not in own]
-    return [f"week {e.step}: {plain(e.text, words)}" for e in (own + others)[:NEWS]]
+    unit = model.spec.header.step_unit
+    return [f"{unit[0]} {e.step}: {plain(e.text, words, unit)}" for e in (own + others)[:NEWS]]
 
 
 def _leader(model, seat: Seat, since: int) -> dict:
@@ -153,7 +155,7 @@ def _leader(model, seat: Seat, since: int) -> dict:
         "state": "convening" if leader.active else "stopped: you gave up convening",
         "members": table,
         "trust": round(model.mean_trust, 2),
-        "rate": f"{model.outcome_rate:.1%} this week (target {model.target_rate:.0%})",
+        "rate": f"{model.outcome_rate:.1%} this {model.spec.header.step_unit[0]} (target {model.target_rate:.0%})",
         "cause": f"the coalition believes the main cause is {cause}" if cause else "no shared diagnosis yet",
         "missing": missing,
         "waited": round(leader.frustration),

@@ -117,7 +117,7 @@ def summary(model) -> dict:
         "left": model.exits,
         "money": money(model.money_spent),
         "trust": f"{model.mean_trust:.2f}",
-        "goal": f"reached in week {goal}" if goal is not None else "not reached",
+        "goal": f"reached in {model.spec.header.step_unit[0]} {goal}" if goal is not None else "not reached",
     }
 
 

@@ -67,7 +67,8 @@ def _member(model, member, field: str, weeks: int) -> Inclination:
         )
     if field == "leave":
         gone = member.frustration > member.patience
-        words = f"{member.frustration:.0f} weeks without progress it could see; its patience is {member.patience:.0f}"
+        units = model.spec.header.step_unit[1]
+        words = f"{member.frustration:.0f} {units} without progress it could see; its patience is {member.patience:.0f}"
         return Inclination(gone, words)
     raise ValueError(f"no inclination for {field!r}")
 
@@ -76,7 +77,9 @@ def _leader(model, question: Question) -> Inclination:
     everyone = frozenset(node for node, _ in question.options)
     if question.field == "invite":
         return Inclination(
-            everyone, "the model's convener invites two a week, missing roles first: everyone in a round"
+            everyone,
+            f"the model's convener invites two a {model.spec.header.step_unit[0]}, missing roles first: "
+            "everyone in a round",
         )
     if question.field == "broker":
         return Inclination(everyone, "the model's convener works with every member at the table")

@@ -85,6 +85,7 @@ class Room:
         model_params = dict(params) | {"steps": rounds * weeks_per_round}
         self.model = CoalitionModel(scenario_name, rng=seed, **model_params)
         self.title = self.model.spec.title
+        self.unit = self.model.spec.header.step_unit  # what a step is called, singular and plural
         self.counter = Counterfactuals(scenario_name, seed, model_params, weeks_per_round)
         self.timeline: dict = {}
         record_round(self.model, self.timeline)

@@ -79,9 +79,11 @@ def publish(model, number: int, since: int, weeks: int, before: dict | None = No
     before = before or {}
     view = snapshot(model)
     pictures = {"network": network_svg(view)} | dict(live_charts(view))
-    words = words_of(model)
+    words, unit = words_of(model), model.spec.header.step_unit
     narration = tuple(
-        f"week {e.step}: {plain(e.text, words)}" for e in reversed(model.events) if e.step > since and not e.minor
+        f"{unit[0]} {e.step}: {plain(e.text, words, unit)}"
+        for e in reversed(model.events)
+        if e.step > since and not e.minor
     )
     return Published(
         number=number,

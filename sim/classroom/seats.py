@@ -87,6 +87,7 @@ def questions(model, seat: Seat) -> tuple[Question, ...]:
         return ()
     pays = member.can(Capability.PLEDGE_MONEY) and member.budget > 0
     shares = member.can(Capability.SHARE_RECORDS) and member.records.size > 0
+    every = f"every {model.spec.header.step_unit[0]}"
     stay = Question("leave", "Stay at the table, or leave the coalition?", ((False, "Stay"), (True, "Leave")))
     if member.state in (State.OUTSIDE, State.INVITED):
         invited = member.state == State.INVITED
@@ -95,13 +96,13 @@ def questions(model, seat: Seat) -> tuple[Question, ...]:
     if member.state == State.AT_TABLE:
         out = [Question("commit", "Commit money and staff to the coalition?", ((True, "Commit"), (False, "Not yet")))]
         if pays:
-            out.append(_pledge("If you commit: pay your pledge every week?", required=False))
+            out.append(_pledge(f"If you commit: pay your pledge {every}?", required=False))
         if shares:
             out.append(_share("If you commit: share your records with the coalition?", required=False))
         return (*out, stay)
     out = []
     if pays:
-        out.append(_pledge("Pay your pledge every week?", required=True))
+        out.append(_pledge(f"Pay your pledge {every}?", required=True))
     if shares:
         ask = "Keep sharing your records?" if member.sharing else "Share your records with the coalition?"
         out.append(_share(ask, required=True))

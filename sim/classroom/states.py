@@ -33,6 +33,8 @@ def common(room: Room) -> dict:
         "rounds": room.rounds,
         "week": pub.week,
         "weeks_per_round": room.weeks_per_round,
+        "unit": room.unit[0],  # what a step is called (the scenario's days_per_step): week, month...
+        "units": room.unit[1],
         "seconds_left": room.seconds_left(),
         "seats": [
             {"id": s.id, "label": s.label, "name": s.name, "kind": s.kind, "sector": s.sector, "players": seated[s.id]}

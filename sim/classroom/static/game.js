@@ -78,10 +78,10 @@ export function countdown(el) {
   };
 }
 
-export function runsTable(runs) {
+export function runsTable(runs, unit = "week") {
   const rows = [
     ["", ...runs.map((r) => r.name)],
-    ["rate in the last week", ...runs.map((r) => `${r.rate} (expected ${r.expected})`)],
+    [`rate in the last ${unit}`, ...runs.map((r) => `${r.rate} (expected ${r.expected})`)],
     ["members committed", ...runs.map((r) => r.committed)],
     ["sharing records", ...runs.map((r) => r.sharing)],
     ["members who left", ...runs.map((r) => r.left)],

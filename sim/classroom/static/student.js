@@ -59,7 +59,7 @@ function render() {
   const s = state;
   $("title").textContent = s.title;
   const where = { lobby: "Waiting for the teacher to start", debrief: "The game is over" };
-  $("where").textContent = where[s.phase] || `Round ${s.round} of ${s.rounds} · week ${s.week}`;
+  $("where").textContent = where[s.phase] || `Round ${s.round} of ${s.rounds} · ${s.unit} ${s.week}`;
   setTimer(s.phase === "playing" && !s.applying ? s.seconds_left : null);
   const you = s.you;
   $("join").hidden = Boolean(you);
@@ -70,9 +70,9 @@ function render() {
   if (picking) return renderSeats(s);
   renderStatus(s);
   renderDecision(s);
-  renderBriefing(s.briefing);
+  renderBriefing(s.briefing, s.units);
   $("debrief").hidden = !s.debrief;
-  if (s.debrief) renderDebrief(s.debrief);
+  if (s.debrief) renderDebrief(s.debrief, s.unit, s.units);
 }
 
 function renderSeats(s) {
@@ -153,7 +153,7 @@ function renderDecision(s) {
   fill(
     box,
     h("h2", {}, `Round ${s.round}: your decision`),
-    h("p.hint", {}, `It holds for the next ${s.weeks_per_round} weeks.`),
+    h("p.hint", {}, `It holds for the next ${s.weeks_per_round} ${s.units}.`),
     h(
       "form#decision",
       { onsubmit: send, onchange: collect },
@@ -205,7 +205,7 @@ function meter(value, label) {
   return h("meter", { min: 0, max: 1, value, "aria-label": label }, value);
 }
 
-function renderBriefing(b) {
+function renderBriefing(b, units = "weeks") {
   if (!b) return;
   const parts = [h("h2", {}, b.name), h("p.sector", {}, b.kind === "leader" ? "the convener" : b.sector)];
   parts.push(h("p", {}, h("strong", {}, "Your mission: "), b.mission));
@@ -235,15 +235,15 @@ function renderBriefing(b) {
     }
     if (b.shared.length) parts.push(h("p", {}, h("strong", {}, "The coalition's shared measures, which you now watch: "), b.shared.join("; "), "."));
   }
-  parts.push(h("p", {}, h("strong", {}, "Patience: "), `${b.waited} weeks without progress you could see; your board waits ${b.patience}.`));
+  parts.push(h("p", {}, h("strong", {}, "Patience: "), `${b.waited} ${units} without progress you could see; your board waits ${b.patience}.`));
   parts.push(h("h3", {}, "Last round"), b.news.length ? h("ul.news", {}, b.news.map((n) => h("li", {}, n))) : h("p.hint", {}, "Nothing yet."));
   fill($("briefing"), parts);
 }
 
-function renderDebrief(d) {
+function renderDebrief(d, unit = "week", units = "weeks") {
   const mine = d.choices;
-  const parts = [h("h2", {}, "Debrief"), h("p", {}, `After ${d.week} weeks: your class's run beside the same city and luck played by the model alone.`)];
-  parts.push(picture(d.chart, "Expected rate in each run"), runsTable(d.runs));
+  const parts = [h("h2", {}, "Debrief"), h("p", {}, `After ${d.week} ${units}: your class's run beside the same city and luck played by the model alone.`)];
+  parts.push(picture(d.chart, "Expected rate in each run"), runsTable(d.runs, unit));
   if (d.seat) {
     parts.push(h("h3", {}, d.seat.name), h("ul", {}, Object.entries(d.seat.runs).map(([run, words]) => h("li", {}, h("strong", {}, `${run}: `), words))));
   }

@@ -40,7 +40,7 @@ function render() {
   const s = state;
   $("title").textContent = s.title;
   const where = { lobby: "Waiting to start: students join now", debrief: "Debrief" };
-  let words = where[s.phase] || `Round ${s.round} of ${s.rounds} · week ${s.week}`;
+  let words = where[s.phase] || `Round ${s.round} of ${s.rounds} · ${s.unit} ${s.week}`;
   if (s.paused) words += " · paused";
   if (s.applying) words += " · playing the round…";
   $("where").textContent = words;
@@ -60,7 +60,7 @@ function render() {
   fill(
     $("numbers"),
     [
-      ["week", `${s.week}`],
+      [s.unit, `${s.week}`],
       ["rate", `${n.rate} (target ${n.target})`],
       ["at the table", n.at_table],
       ["committed", n.committed],
@@ -70,7 +70,7 @@ function render() {
   );
   fill($("narration"), s.narration.length ? s.narration.map((line) => h("li", {}, line)) : h("li.hint", {}, "Nothing yet."));
   $("debrief").hidden = !s.debrief;
-  if (s.debrief) renderDebrief(s.debrief);
+  if (s.debrief) renderDebrief(s.debrief, s.unit, s.units);
 }
 
 function player(p) {
@@ -116,7 +116,7 @@ function renderPictures(message) {
   showChart();
 }
 
-function renderDebrief(d) {
+function renderDebrief(d, unit = "week", units = "weeks") {
   const seats = h(
     "table.milestones",
     {},
@@ -131,8 +131,8 @@ function renderDebrief(d) {
   );
   fill(
     $("debrief"),
-    h("h2", {}, `Debrief after ${d.week} weeks`),
-    h("div.debrief-top", {}, picture(d.chart, "Expected rate in each run"), runsTable(d.runs)),
+    h("h2", {}, `Debrief after ${d.week} ${units}`),
+    h("div.debrief-top", {}, picture(d.chart, "Expected rate in each run"), runsTable(d.runs, unit)),
     h("h3", {}, "When each member came, committed, shared and left, by round"),
     seats,
     h("h3", {}, "Students"),
