@@ -3,7 +3,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from common import save
+from common import save, sobol_bars
 from matplotlib.patches import Rectangle
 
 
@@ -28,12 +28,7 @@ def plot_sobol(args, study, table: pd.DataFrame, headline: tuple) -> None:
     """First-order and total Sobol indices, one panel per difference in ``headline``."""
     fig, axes = plt.subplots(1, len(headline), figsize=(18, 4.6))
     for ax, name in zip(axes, headline, strict=True):
-        t = table[table["difference"] == name]
-        x = np.arange(len(t))
-        ax.bar(x - 0.2, t["S1"], 0.4, yerr=t["S1_conf"], capsize=3, label="first order S1")
-        ax.bar(x + 0.2, t["ST"], 0.4, yerr=t["ST_conf"], capsize=3, label="total ST")
-        ax.set_xticks(x, t["parameter"], rotation=25, ha="right", fontsize=8)
-        ax.axhline(0, color="grey", lw=0.8)
+        sobol_bars(ax, table[table["difference"] == name], fontsize=8)
         ax.set_title(name)
         ax.legend(fontsize=7)
     fig.suptitle(f"Sobol indices of the claims' differences, {study['tag']} ({study['size_text']})")

@@ -114,6 +114,15 @@ def _metadata(ext: str) -> dict:
     return {"Date": None} if ext == "svg" else {}
 
 
+def sobol_bars(ax, table: pd.DataFrame, **tick_text) -> None:
+    """First-order and total Sobol indices of ``table``'s parameters (columns S1, ST and their _conf) as bars."""
+    x = np.arange(len(table))
+    ax.bar(x - 0.2, table["S1"], 0.4, yerr=table["S1_conf"], capsize=3, label="first order S1")
+    ax.bar(x + 0.2, table["ST"], 0.4, yerr=table["ST_conf"], capsize=3, label="total ST")
+    ax.set_xticks(x, table["parameter"], rotation=25, ha="right", **tick_text)
+    ax.axhline(0, color="grey", lw=0.8)
+
+
 def write_summary(table: pd.DataFrame, args, stem: str = "summary") -> None:
     """Write the summary table as CSV."""
     table.to_csv(args.out / f"{stem}.csv", index=False, float_format="%.6g")

@@ -6,9 +6,8 @@ Usage: ``python experiments/sensitivity.py [--quick] [--out DIR] [--workers N]``
 import warnings
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
-from common import parse_args, save, spec_for, sweep, title_suffix, write_summary
+from common import parse_args, save, sobol_bars, spec_for, sweep, title_suffix, write_summary
 from SALib.analyze import sobol
 
 from sim.runs import Design
@@ -47,12 +46,7 @@ def main():
 
     fig, axes = plt.subplots(1, len(OUTPUTS), figsize=(14, 4.6))
     for ax, out in zip(axes, OUTPUTS, strict=True):
-        t = table[table["output"] == out]
-        x = np.arange(len(t))
-        ax.bar(x - 0.2, t["S1"], 0.4, yerr=t["S1_conf"], capsize=3, label="first order S1")
-        ax.bar(x + 0.2, t["ST"], 0.4, yerr=t["ST_conf"], capsize=3, label="total ST")
-        ax.set_xticks(x, t["parameter"], rotation=25, ha="right")
-        ax.axhline(0, color="grey", lw=0.8)
+        sobol_bars(ax, table[table["output"] == out])
         ax.set_title(f"{out} (mean {y[out].mean():.2f})")
         ax.legend(fontsize=8)
     fig.suptitle(f"Sobol indices, {spec.scenario}, N={spec.samples}, {design.n_runs} runs {title_suffix(args, spec)}")
