@@ -3,7 +3,8 @@
 Every generated input must give exit status 2 and exactly one line, ``error: ...``, with no
 traceback and no raw control character, before any model runs: the model's constructor, the
 do-nothing baseline and ``os.execve`` (``coalition viz``) are replaced by tripwires
-(``no_model_runs``, imported by each test module). Over 10,000 examples in all (``EXAMPLES``).
+(``no_model_runs``, imported by each test module). Over 10,000 inputs in all (``EXAMPLES``),
+``BATCH`` to a hypothesis example.
 """
 
 import contextlib
@@ -18,7 +19,10 @@ from hypothesis import strategies as st
 from sim.cli.main import build_parser, main
 from tests.strategies import odd_text
 
+# inputs thrown at the CLI per test; hypothesis draws them BATCH to an example, since its own
+# bookkeeping per example costs about twice what the CLI does with one malformed input
 EXAMPLES = {"arguments": 6000, "scenarios": 1000, "specs": 3000}
+BATCH = 10
 FUZZ = {
     "deadline": None,
     "database": None,

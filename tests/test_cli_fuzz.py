@@ -2,7 +2,7 @@
 
 The helpers, the tripwires and the argument-list strategies are in tests/fuzz_cli.py; the
 argument lists are in tests/test_cli_fuzz_arguments.py (a file of its own, so that make test's
-workers share the 10,000 examples).
+workers share the 10,000 inputs).
 """
 
 import math
@@ -10,21 +10,26 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.fuzz_cli import EXAMPLES, FUZZ, fails_in_one_line, write
+from tests import test_cli_fuzz_arguments as arguments
+from tests.fuzz_cli import BATCH, EXAMPLES, FUZZ, fails_in_one_line, write
 from tests.fuzz_cli import folder as folder  # noqa: F401  (a fixture)
 from tests.fuzz_cli import no_model_runs as no_model_runs  # noqa: F401  (an autouse fixture)
 from tests.strategies import mutations, odd_text, toml_text
 
-
 # -- scenario files: a shipped scenario with one wrong value, key or type -------------------------
-@settings(max_examples=EXAMPLES["scenarios"], **FUZZ)
+COMMANDS = st.sampled_from([["scenarios", "show"], ["run"], ["table"], ["viz", "--scenario"]])
+
+
+@settings(max_examples=EXAMPLES["scenarios"] // BATCH, **FUZZ)
 @given(
-    mutation=mutations(kinds=("type", "nonfinite", "huge", "unknown")),
-    command=st.sampled_from([["scenarios", "show"], ["run"], ["table"], ["viz", "--scenario"]]),
+    cases=st.lists(
+        st.tuples(mutations(kinds=("type", "nonfinite", "huge", "unknown")), COMMANDS), min_size=BATCH, max_size=BATCH
+    )
 )
-def test_malformed_scenarios(mutation, command, folder):
-    path = write(folder, toml_text(mutation.document))
-    fails_in_one_line([*command, path])
+def test_malformed_scenarios(cases, folder):
+    for mutation, command in cases:
+        path = write(folder, toml_text(mutation.document))
+        fails_in_one_line([*command, path])
 
 
 # -- sweep specs: a good spec with one defect ---------------------------------------------------
@@ -111,13 +116,20 @@ def bad_specs(draw):
     return toml_text(spec)
 
 
-@settings(max_examples=EXAMPLES["specs"], **FUZZ)
-@given(text=bad_specs() | st.binary(max_size=60).map(lambda b: b.decode("latin-1")).filter(lambda t: "=" not in t))
-def test_malformed_specs(text, folder):
-    path = write(folder, text)
-    line = fails_in_one_line(["sweep", path, "--out", folder / "never-written", "--workers", "0"])
-    assert not (folder / "never-written").exists(), line  # refused before anything was written
+not_toml = st.binary(max_size=60).map(lambda b: b.decode("latin-1")).filter(lambda t: "=" not in t)
 
 
-def test_over_ten_thousand_examples_in_all():
-    assert sum(EXAMPLES.values()) >= 10_000
+@settings(max_examples=EXAMPLES["specs"] // BATCH, **FUZZ)
+@given(texts=st.lists(bad_specs() | not_toml, min_size=BATCH, max_size=BATCH))
+def test_malformed_specs(texts, folder):
+    for text in texts:
+        path = write(folder, text)
+        line = fails_in_one_line(["sweep", path, "--out", folder / "never-written", "--workers", "0"])
+        assert not (folder / "never-written").exists(), line  # refused before anything was written
+
+
+def test_over_ten_thousand_inputs_in_all():
+    """The settings the three tests run with throw over 10,000 malformed inputs, BATCH an example."""
+    tests = (test_malformed_scenarios, test_malformed_specs, arguments.test_malformed_argument_lists)
+    examples = sum(t._hypothesis_internal_use_settings.max_examples for t in tests)
+    assert examples * BATCH >= 10_000

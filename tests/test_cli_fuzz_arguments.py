@@ -1,8 +1,10 @@
 """Generated malformed argument lists thrown at the CLI, in this process (see tests/fuzz_cli.py)."""
 
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.fuzz_cli import (  # noqa: F401  (no_model_runs is an autouse fixture)
+    BATCH,
     EXAMPLES,
     FUZZ,
     SPEC_FILE,
@@ -12,7 +14,8 @@ from tests.fuzz_cli import (  # noqa: F401  (no_model_runs is an autouse fixture
 )
 
 
-@settings(max_examples=EXAMPLES["arguments"], **FUZZ)
-@given(argv=bad_arguments(SPEC_FILE))
-def test_malformed_argument_lists(argv):
-    fails_in_one_line(argv)
+@settings(max_examples=EXAMPLES["arguments"] // BATCH, **FUZZ)
+@given(argvs=st.lists(bad_arguments(SPEC_FILE), min_size=BATCH, max_size=BATCH))
+def test_malformed_argument_lists(argvs):
+    for argv in argvs:
+        fails_in_one_line(argv)
