@@ -117,7 +117,7 @@ def test_sigkill_part_way_then_resume_gives_the_uninterrupted_table(tmp_path):
     spec = tmp_path / "slow.toml"
     spec.write_text("series = true\n" + SPEC.format(steps=30).replace("replicates = 3", "replicates = 5"))
     ref = tmp_path / "ref"
-    run_sweep(load_spec(spec), ref, workers=2, chunk_size=4, progress=False, series_out=tmp_path / "ref-series")
+    run_sweep(load_spec(spec), ref, workers=0, chunk_size=4, progress=False, series_out=tmp_path / "ref-series")
     out = tmp_path / "out"
     cmd = [str(BIN / "coalition"), "sweep", str(spec), "--out", str(out), "--workers", "1", "--chunk-size", "1"]
     cmd += ["--series-out", str(tmp_path / "series")]
