@@ -32,7 +32,7 @@ def toy_path(tmp_path_factory):
 def toy_table(toy_path):
     # the chance of reaching the goal: the toy reaches it in about 2 runs of 3 (the default value,
     # the fall in the rate, is checked on its own below)
-    return shapley_table(toy_path, replicates=6, permutations=24, workers=1, params=dict(n_people=600), value="goal")
+    return shapley_table(toy_path, replicates=6, permutations=24, workers=0, params=dict(n_people=600), value="goal")
 
 
 def test_replicate_seeds_are_stable_and_distinct():
@@ -120,7 +120,7 @@ def test_cli_bad_input_one_line_exit_2(argv, capsys):
 
 
 def test_cli_prints_ranked_table(toy_path, capsys):
-    argv = ["table", toy_path, "--replicates", "2", "--permutations", "2", "--workers", "1", "--steps", "20"]
+    argv = ["table", toy_path, "--replicates", "2", "--permutations", "2", "--workers", "0", "--steps", "20"]
     assert cli.main(argv + ["--set", "n_people=300"]) == 0
     out = capsys.readouterr().out
     assert "rank" in out and "Housing Authority" in out and "shapley" in out
