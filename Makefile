@@ -23,7 +23,7 @@ demo: $(STAMP)
 	$(VENV)/bin/coalition run chicago_absenteeism --seed 1 --out demo
 
 test: $(STAMP)
-	$(PY) -m pytest -W error -n auto --dist worksteal -m "not validation"
+	$(PY) -m pytest -W error -n auto --dist loadgroup -m "not validation"
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
