@@ -3,13 +3,17 @@
 Usage: ``python experiments/boundaries.py [--quick | --mid] [--workers N] [--replicates N] [--steps N] [--out DIR]``
 
 For each study of ``boundaries.toml`` (a scenario and its sizes) every numeric behavioural
-parameter of Model 2 varies over its range, and each design point runs eight arms with the
+parameter of Model 2 varies over its range, and each design point runs ten arms with the
 same seeds (replicate ``i`` of every point and arm: ``run_seed(seed, i)``): the full
-coalition (system leader, community partner, every role), no leader, community absent, and
-each of the five roles missing. Per point, averaged over replicates, the differences are:
+coalition (system leader, community partner, every role), a point leader, no leader, the
+community consulted, the community absent, and each of the five roles missing. Per point,
+averaged over replicates, the differences are:
 
 * ``leadership``: final rate with ``leader="system"`` minus with ``leader="none"``;
+* ``system_vs_point``: ``leader="system"`` minus ``leader="point"`` (claim 5's other half);
 * ``community``: ``community="partner"`` minus ``community="absent"``;
+* ``partner_vs_consulted`` and ``consulted_vs_absent``: claim 4's two steps, partner minus
+  consulted and consulted minus absent;
 * ``role_<r>``: full coalition minus ``missing_role=r``; ``roles_worst`` their maximum (the
   role whose absence costs least);
 * ``data_pooling``: in the full arm at the end of the run, the accuracy of a diagnosis
@@ -60,13 +64,18 @@ BASE = {"leader": "system", "community": "partner", "missing_role": ""}
 ARMS = {
     "full": {},
     "leader_none": {"leader": "none"},
+    "leader_point": {"leader": "point"},
+    "community_consulted": {"community": "consulted"},
     "community_absent": {"community": "absent"},
     **{f"missing_{r}": {"missing_role": r} for r in ROLES},
 }
 # difference -> the sign the chapter claims (-1: the claimed-better arm has the lower final rate)
 CLAIMED = {
     "leadership": -1,
+    "system_vs_point": -1,
     "community": -1,
+    "partner_vs_consulted": -1,
+    "consulted_vs_absent": -1,
     **{f"role_{r}": -1 for r in ROLES},
     "roles_worst": -1,
     "data_pooling": +1,
@@ -138,7 +147,10 @@ def differences(runs: pd.DataFrame) -> pd.DataFrame:
     full = runs[runs["arm"] == "full"].set_index(["point", "replicate"])
     d = pd.DataFrame(index=rate.index)
     d["leadership"] = rate["full"] - rate["leader_none"]
+    d["system_vs_point"] = rate["full"] - rate["leader_point"]
     d["community"] = rate["full"] - rate["community_absent"]
+    d["partner_vs_consulted"] = rate["full"] - rate["community_consulted"]
+    d["consulted_vs_absent"] = rate["community_consulted"] - rate["community_absent"]
     for r in ROLES:
         d[f"role_{r}"] = rate["full"] - rate[f"missing_{r}"]
     d["data_pooling"] = full["accuracy_every"] - full["accuracy_one"]

@@ -20,7 +20,8 @@ def test_boundaries_runs_quick(tmp_path, monkeypatch):
 
     varied = {n for n, p in PARAMETERS.items() if p.kind in ("int", "float")} - {"n_people", "steps"}
     morris = pd.read_csv(tmp_path / "boundaries-morris.csv")
-    differences = {"leadership", "community", "roles_worst", "data_pooling"} | {
+    differences = {"leadership", "system_vs_point", "community", "partner_vs_consulted", "consulted_vs_absent"}
+    differences |= {"roles_worst", "data_pooling"} | {
         f"role_{r}" for r in ("touch", "data", "resources", "legitimacy", "authority")
     }
     assert set(morris["difference"]) == differences
