@@ -35,8 +35,6 @@ Writes ``boundaries-{reference,morris,sobol,prim,points}.csv`` and
 ``boundaries-{morris,sobol,prim}-<scenario>.png`` into ``--out``.
 """
 
-import hashlib
-import json
 import time
 import tomllib
 import warnings
@@ -44,6 +42,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from boundaries_arms import CLAIMED, HEADLINE, NOT_VARIED, differences, run_points
 from boundaries_plots import plot_morris, plot_prim, plot_sobol
 from common import HERE, parse_args, write_summary
 from SALib.analyze import morris as morris_analyze
@@ -55,115 +54,13 @@ from sim.model.params import PARAMETERS
 from sim.runs import stats
 from sim.runs.analyze import AnalysisError, mean_interval
 from sim.runs.analyze_discovery import prim
-from sim.runs.executors import WorkerPool, dispatch
-from sim.runs.replicates import replicate_seeds
 from sim.scenario.roles import ROLES
-
-NOT_VARIED = ("leader", "community", "missing_role", "keep_away_holders", "n_people", "steps")
-BASE = {"leader": "system", "community": "partner", "missing_role": ""}
-ARMS = {
-    "full": {},
-    "leader_none": {"leader": "none"},
-    "leader_point": {"leader": "point"},
-    "community_consulted": {"community": "consulted"},
-    "community_absent": {"community": "absent"},
-    **{f"missing_{r}": {"missing_role": r} for r in ROLES},
-}
-# difference -> the sign the chapter claims (-1: the claimed-better arm has the lower final rate)
-CLAIMED = {
-    "leadership": -1,
-    "system_vs_point": -1,
-    "community": -1,
-    "partner_vs_consulted": -1,
-    "consulted_vs_absent": -1,
-    **{f"role_{r}": -1 for r in ROLES},
-    "roles_worst": -1,
-    "data_pooling": +1,
-}
-HEADLINE = ("leadership", "community", "roles_worst", "data_pooling")
-KEEP = ("final_rate", "goal_reached", "diagnosis_accuracy", "coalition_size", "exits", "money_spent")
-
-
-def run_jobs(jobs: list) -> list:
-    """In a worker: run ``(scenario, seed, params, pooled)`` jobs; ``pooled`` adds the two diagnoses."""
-    from sim import CoalitionModel
-    from sim.model.diagnosis import diagnose_people
-    from sim.model.runner import advance, results
-
-    out = []
-    for scenario, seed, params, pooled in jobs:
-        model = CoalitionModel(scenario, rng=seed, **params)
-        model.collect_steps = False
-        advance(model)
-        r = results(model)
-        row = {k: r[k] for k in KEEP}
-        if pooled:  # every data owner's records against the first owner's alone, on the people as they end
-            owners = [(m.reach, m.records) for m in model.members if m.records.size and m.reach.size]
-            every, one = diagnose_people(model.people, owners), diagnose_people(model.people, owners[:1])
-            row.update(accuracy_every=every.accuracy, accuracy_one=one.accuracy)
-            row.update(group_every=every.group, group_one=one.group)
-        out.append(row)
-    return out
-
-
-def run_points(args, scenario: str, points: list[dict], replicates: int, steps, label: str) -> pd.DataFrame:
-    """Every arm of every point, ``replicates`` paired seeds: one row per (point, replicate, arm), reused from disk."""
-    seeds = replicate_seeds(replicates, CONFIG["seed"])
-    horizon = {} if steps is None else {"steps": steps}
-    jobs = [
-        (point, rep, arm, (scenario, seed, {**p, **BASE, **ARMS[arm], **horizon}, arm == "full"))
-        for point, p in enumerate(points)
-        for rep, seed in enumerate(seeds)
-        for arm in ARMS
-    ]
-    key = hashlib.sha256(json.dumps([j[3] for j in jobs], sort_keys=True, default=str).encode()).hexdigest()[:12]
-    cache = args.out / "runs" / f"{label}-{key}.parquet"
-    if cache.exists():
-        print(f"{label}: {len(jobs)} runs read from {cache}")
-        return pd.read_parquet(cache)
-    rows: list = [None] * len(jobs)
-
-    def done(chunk, results):
-        for i, r in zip(chunk, results, strict=True):
-            rows[i] = {"point": jobs[i][0], "replicate": jobs[i][1], "arm": jobs[i][2], **r}
-
-    start = time.perf_counter()
-    workers = 0 if args.quick and args.workers is None else args.workers
-    pool = WorkerPool(workers, args.scheduler)
-    size = len(ARMS)  # a chunk: one point and replicate, every arm
-    chunks = (list(range(i, min(i + size, len(jobs)))) for i in range(0, len(jobs), size))
-    dispatch(pool, chunks, lambda chunk: (run_jobs, [jobs[i][3] for i in chunk]), done)
-    seconds = time.perf_counter() - start
-    print(f"{label}: {len(jobs)} runs in {seconds:.0f} s ({seconds / len(jobs):.3f} s a run)")
-    table = pd.DataFrame(rows)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    table.to_parquet(cache)
-    return table
-
-
-def differences(runs: pd.DataFrame) -> pd.DataFrame:
-    """Per point and replicate, every difference; then per point, the mean over replicates."""
-    rate = runs.pivot_table(index=["point", "replicate"], columns="arm", values="final_rate")
-    full = runs[runs["arm"] == "full"].set_index(["point", "replicate"])
-    d = pd.DataFrame(index=rate.index)
-    d["leadership"] = rate["full"] - rate["leader_none"]
-    d["system_vs_point"] = rate["full"] - rate["leader_point"]
-    d["community"] = rate["full"] - rate["community_absent"]
-    d["partner_vs_consulted"] = rate["full"] - rate["community_consulted"]
-    d["consulted_vs_absent"] = rate["community_consulted"] - rate["community_absent"]
-    for r in ROLES:
-        d[f"role_{r}"] = rate["full"] - rate[f"missing_{r}"]
-    d["data_pooling"] = full["accuracy_every"] - full["accuracy_one"]
-    d["full_rate"] = rate["full"]
-    per_point = d.groupby("point").mean()
-    per_point["roles_worst"] = per_point[[f"role_{r}" for r in ROLES]].max(axis=1)  # after averaging replicates
-    return per_point, d
 
 
 def reference(args, study, steps) -> pd.DataFrame:
     """The differences at the scenario's defaults: paired t intervals and Vargha-Delaney A."""
     n = 3 if args.quick else CONFIG["reference"]
-    runs = run_points(args, study["path"], [{}], n, steps, f"{study['tag']}-reference")
+    runs = run_points(args, study["path"], [{}], n, steps, f"{study['tag']}-reference", CONFIG["seed"])
     _, per_rep = differences(runs)
     per_rep["roles_worst"] = per_rep[[f"role_{r}" for r in ROLES]].max(axis=1)
     rows = []
@@ -203,7 +100,7 @@ def morris_phase(args, study, size, bounds, steps):
     problem = problem_of(names, bounds)
     x = morris_sample.sample(problem, size["trajectories"], num_levels=CONFIG["levels"], seed=CONFIG["seed"])
     points = [as_params(names, row) for row in x]
-    runs = run_points(args, study["path"], points, size["replicates"], steps, f"{study['tag']}-morris")
+    runs = run_points(args, study["path"], points, size["replicates"], steps, f"{study['tag']}-morris", CONFIG["seed"])
     y, _ = differences(runs)
     rows = []
     for name in CLAIMED:
@@ -242,7 +139,9 @@ def sobol_phase(args, study, size, bounds, defaults, top, steps):
     problem = problem_of(top, bounds)
     x = sobol_sample.sample(problem, size["sobol_samples"], calc_second_order=False, seed=CONFIG["seed"])
     points = [as_params(top, row) for row in x]
-    runs = run_points(args, study["path"], points, size["sobol_replicates"], steps, f"{study['tag']}-sobol")
+    runs = run_points(
+        args, study["path"], points, size["sobol_replicates"], steps, f"{study['tag']}-sobol", CONFIG["seed"]
+    )
     y, _ = differences(runs)
     rows = []
     for name in CLAIMED:
