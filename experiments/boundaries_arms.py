@@ -63,12 +63,14 @@ def run_jobs(jobs: list) -> list:
     return out
 
 
-def run_points(args, scenario: str, points: list[dict], replicates: int, steps, label: str, seed: int) -> pd.DataFrame:
-    """Every arm of every point, ``replicates`` paired seeds from ``seed``.
+def run_points(
+    args, scenario: str, points: list[dict], replicates: int, steps, label: str, master: int
+) -> pd.DataFrame:
+    """Every arm of every point, ``replicates`` paired seeds from the ``master`` seed.
 
     One row per (point, replicate, arm); reused from ``<out>/runs`` when the same jobs were run before.
     """
-    seeds = replicate_seeds(replicates, seed)
+    seeds = replicate_seeds(replicates, master)
     horizon = {} if steps is None else {"steps": steps}
     jobs = [
         (point, rep, arm, (scenario, seed, {**p, **BASE, **ARMS[arm], **horizon}, arm == "full"))

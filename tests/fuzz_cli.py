@@ -23,6 +23,13 @@ from tests.strategies import odd_text
 # bookkeeping per example costs about twice what the CLI does with one malformed input
 EXAMPLES = {"arguments": 6000, "scenarios": 1000, "specs": 3000}
 BATCH = 10
+
+
+def batches(strategy):
+    """``BATCH`` draws of ``strategy``: one hypothesis example."""
+    return st.lists(strategy, min_size=BATCH, max_size=BATCH)
+
+
 FUZZ = {
     "deadline": None,
     "database": None,

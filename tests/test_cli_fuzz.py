@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests import test_cli_fuzz_arguments as arguments
-from tests.fuzz_cli import BATCH, EXAMPLES, FUZZ, fails_in_one_line, write
+from tests.fuzz_cli import BATCH, EXAMPLES, FUZZ, batches, fails_in_one_line, write
 from tests.fuzz_cli import folder as folder  # noqa: F401  (a fixture)
 from tests.fuzz_cli import no_model_runs as no_model_runs  # noqa: F401  (an autouse fixture)
 from tests.strategies import mutations, odd_text, toml_text
@@ -21,11 +21,7 @@ COMMANDS = st.sampled_from([["scenarios", "show"], ["run"], ["table"], ["viz", "
 
 
 @settings(max_examples=EXAMPLES["scenarios"] // BATCH, **FUZZ)
-@given(
-    cases=st.lists(
-        st.tuples(mutations(kinds=("type", "nonfinite", "huge", "unknown")), COMMANDS), min_size=BATCH, max_size=BATCH
-    )
-)
+@given(cases=batches(st.tuples(mutations(kinds=("type", "nonfinite", "huge", "unknown")), COMMANDS)))
 def test_malformed_scenarios(cases, folder):
     for mutation, command in cases:
         path = write(folder, toml_text(mutation.document))
@@ -120,7 +116,7 @@ not_toml = st.binary(max_size=60).map(lambda b: b.decode("latin-1")).filter(lamb
 
 
 @settings(max_examples=EXAMPLES["specs"] // BATCH, **FUZZ)
-@given(texts=st.lists(bad_specs() | not_toml, min_size=BATCH, max_size=BATCH))
+@given(texts=batches(bad_specs() | not_toml))
 def test_malformed_specs(texts, folder):
     for text in texts:
         path = write(folder, text)

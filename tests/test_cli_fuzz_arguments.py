@@ -1,7 +1,6 @@
 """Generated malformed argument lists thrown at the CLI, in this process (see tests/fuzz_cli.py)."""
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from tests.fuzz_cli import (  # noqa: F401  (no_model_runs is an autouse fixture)
     BATCH,
@@ -9,13 +8,14 @@ from tests.fuzz_cli import (  # noqa: F401  (no_model_runs is an autouse fixture
     FUZZ,
     SPEC_FILE,
     bad_arguments,
+    batches,
     fails_in_one_line,
     no_model_runs,
 )
 
 
 @settings(max_examples=EXAMPLES["arguments"] // BATCH, **FUZZ)
-@given(argvs=st.lists(bad_arguments(SPEC_FILE), min_size=BATCH, max_size=BATCH))
+@given(argvs=batches(bad_arguments(SPEC_FILE)))
 def test_malformed_argument_lists(argvs):
     for argv in argvs:
         fails_in_one_line(argv)
