@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.model.diagnosis import MIN_OBSERVED, estimate, observation_codes
+from sim.model.diagnosis import MIN_OBSERVED, _pinvs, estimate, observation_codes
 from sim.model.interventions import choose_offers
 from sim.model.people import People
 from sim.scenario.load import Circumstance
@@ -147,6 +147,20 @@ def test_each_effect_equals_least_squares_on_every_observing_person(case):
         else:
             assert np.isnan(effects[c])
     assert np.array_equal(known, (x & seen).sum(axis=0))
+
+
+@given(st.lists(st.tuples(st.integers(1, 8), st.integers(0, 3), st.integers(0, 2**32 - 1)), min_size=1, max_size=8))
+@settings(max_examples=60, deadline=None)
+def test_stacked_pseudo_inverses_equal_numpy_pinv_bit_for_bit(shapes):
+    """The diagnosis inverts its grams a size at a time; each must be numpy's pinv exactly."""
+    grams = {}
+    for i, (p, collinear, seed) in enumerate(shapes):
+        design = np.random.default_rng(seed).integers(0, 2, (30, p)).astype(float)
+        design[:, : min(collinear, p)] = design[:, :1]  # repeated columns: a singular gram
+        grams[i] = design.T @ design
+    inverses = _pinvs(grams)
+    for i, gram in grams.items():
+        assert np.array_equal(inverses[i], np.linalg.pinv(gram))
 
 
 @given(population_spec(), st.integers(1, 400), st.integers(0, 2**32 - 1), st.data())

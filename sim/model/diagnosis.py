@@ -88,13 +88,23 @@ def estimate(code: np.ndarray, outcome: np.ndarray, observed: np.ndarray, k: int
     """
     code = code.astype(np.uint32) & observed
     effects, errors = np.full(k, np.nan), np.full(k, np.nan)
-    known = np.array([np.count_nonzero(code & (1 << c)) for c in range(k)], dtype=float)
     x, o, count, with_outcome = patterns(code, observed, np.asarray(outcome, dtype=float), k)
+    known = x.T @ count  # people known to have each circumstance (whole numbers, exact)
+    # every column a design can take: the constant, the records, "is it observed"
+    columns = np.hstack([np.ones((count.size, 1)), x, o])
+    fits = {}  # circumstance -> (design, pattern counts, with outcome, gram, rhs)
     for c in range(k):
         rows = o[:, c] > 0  # the patterns of the people whose records observe c
-        if count[rows].sum() < MIN_OBSERVED:
+        n_rows = count[rows]
+        if n_rows.sum() < MIN_OBSERVED:
             continue
-        effects[c], errors[c] = _effect(c, x[rows], o[rows], count[rows], with_outcome[rows])
+        seen = o[rows]
+        design = columns[rows][:, _design_columns(c, seen.any(axis=0), seen.all(axis=0))]
+        gram = design.T @ (design * n_rows[:, None])
+        fits[c] = (design, n_rows, with_outcome[rows], gram, design.T @ with_outcome[rows])
+    inverses = _pinvs({c: fit[3] for c, fit in fits.items()})
+    for c, (design, n_rows, y, gram, rhs) in fits.items():
+        effects[c], errors[c] = _effect(design.shape[1], n_rows.sum(), y.sum(), gram, rhs, inverses[c])
     return effects, errors, known
 
 
@@ -120,24 +130,57 @@ def patterns(code: np.ndarray, observed: np.ndarray, y: np.ndarray, k: int) -> t
     return bits[:, :k].astype(float), bits[:, k:].astype(float), count, with_outcome
 
 
-def _effect(c: int, x: np.ndarray, o: np.ndarray, count: np.ndarray, with_outcome: np.ndarray) -> tuple:
-    """Least squares of the outcome on circumstance ``c``, adjusting for what else is observed."""
-    columns = [np.ones(count.size), x[:, c]]
-    for d in range(x.shape[1]):
-        if d == c or not o[:, d].any():
+def _design_columns(c: int, observed_any: np.ndarray, observed_all: np.ndarray) -> list:
+    """Columns of circumstance ``c``'s design, as indices into ``[1, x, o]``.
+
+    The constant, ``x_c``, then each other observed ``x_d`` and, where some of these people
+    lack its record, "is d observed here" (unknown is not absent).
+    """
+    k = observed_any.size
+    chosen = [0, 1 + c]
+    for d in range(k):
+        if d == c or not observed_any[d]:
             continue
-        columns.append(x[:, d])
-        if not o[:, d].all():
-            columns.append(o[:, d])  # "is d observed here": unknown is not absent
-    design = np.column_stack(columns)
-    gram = design.T @ (design * count[:, None])
-    rhs = design.T @ with_outcome
-    inverse_gram = np.linalg.pinv(gram)  # collinear columns (a circumstance always with another) are allowed
+        chosen.append(1 + d)
+        if not observed_all[d]:
+            chosen.append(1 + k + d)
+    return chosen
+
+
+def _effect(p: int, n: float, cases: float, gram, rhs, inverse_gram) -> tuple:
+    """Least squares of the outcome on a design's second column, from its normal equations.
+
+    Args:
+        p: the design's columns.
+        n: the people it covers.
+        cases: those of them with the outcome.
+        gram: ``X'WX`` (``W``: the people per pattern).
+        rhs: ``X'Wy``.
+        inverse_gram: the pseudo-inverse of ``gram``.
+    """
     beta, variance_factor = inverse_gram @ rhs, inverse_gram[1, 1]
-    n, p = count.sum(), design.shape[1]
-    rss = with_outcome.sum() - 2 * beta @ rhs + beta @ gram @ beta  # y is 0/1, so y^2 = y
+    rss = cases - 2 * beta @ rhs + beta @ gram @ beta  # y is 0/1, so y^2 = y
     sigma2 = max(rss, 0.0) / max(n - p, 1.0)
     return float(beta[1]), float(np.sqrt(max(sigma2 * variance_factor, 0.0)))
+
+
+def _pinvs(grams: dict) -> dict:
+    """``numpy.linalg.pinv`` of each matrix, those of one size in one stacked call: the same numbers.
+
+    Collinear columns (a circumstance always with another) are allowed.
+    """
+    by_size: dict = {}
+    for key, gram in grams.items():
+        by_size.setdefault(gram.shape[0], []).append(key)
+    out = {}
+    for keys in by_size.values():
+        u, s, vt = np.linalg.svd(np.stack([grams[key] for key in keys]), full_matrices=False)
+        large = s > 1e-15 * s.max(axis=-1, keepdims=True)  # numpy's default cutoff
+        s = np.divide(1, s, where=large, out=s)
+        s[~large] = 0
+        inverse = np.matmul(np.swapaxes(vt, -1, -2), s[..., None] * np.swapaxes(u, -1, -2))
+        out.update(zip(keys, inverse, strict=True))
+    return out
 
 
 def diagnose(code, outcome, sources, names, groups, true_shares) -> Diagnosis:
@@ -156,7 +199,8 @@ def diagnose(code, outcome, sources, names, groups, true_shares) -> Diagnosis:
     effects, errors, known = estimate(code, outcome, observed, k)
     ok = np.isfinite(effects)
     parts = np.where(ok, np.clip(np.nan_to_num(effects), 0, None) * known / max(n, 1), 0.0)
-    recorded = tuple(names[c] for c in range(k) if observed.any() and np.any(observed & (1 << c)))
+    any_record = int(np.bitwise_or.reduce(observed)) if n else 0
+    recorded = tuple(names[c] for c in range(k) if any_record >> c & 1)
     total = parts.sum()
     if total <= 0:
         return Diagnosis(np.zeros(k), np.zeros(k), 0.0, 0.0, "", "", recorded)
