@@ -12,8 +12,6 @@ to the promisor sees each outcome (:meth:`sim.model.trust.TrustLedger.honoured_b
 
 from __future__ import annotations
 
-import numpy as np
-
 
 def commitment_round(model, brokered: frozenset) -> None:
     """This week's small commitments; ``brokered`` holds the nodes the leader works with."""
@@ -21,7 +19,7 @@ def commitment_round(model, brokered: frozenset) -> None:
     members = model.table_members()
     if members:
         # per member: its own commitment, a brokered one, whom it meets, whether it keeps each
-        draws = rng.random((len(members), 5))
+        draws = rng.random((len(members), 5)).tolist()  # plain floats: the same values, cheaper to compare
         for promisor, (own, extra, meets, keeps_own, keeps_extra) in zip(members, draws, strict=True):
             made = [keeps_own] if own < p.base_commitment_rate else []
             if promisor.node in brokered and extra < p.trust_building:
@@ -31,7 +29,7 @@ def commitment_round(model, brokered: frozenset) -> None:
             other = members[int(meets * len(members))]
             if other is not promisor:
                 model.meet(promisor, other)
-            kept = int(np.count_nonzero(np.array(made) < promisor.reliability))
+            kept = sum(draw < promisor.reliability for draw in made)
             if kept:
                 ledger.honoured_by_all(promisor.node, kept)
             if len(made) - kept:

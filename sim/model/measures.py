@@ -42,6 +42,7 @@ class CoalitionMeasures:
     n_nodes: int
     n_people: int
     _goal_step: int | None
+    _shared_measures: tuple = (None, None, None, {})
 
     def table_members(self) -> list:  # noqa: D102 - provided by the model
         raise NotImplementedError
@@ -158,3 +159,21 @@ class CoalitionMeasures:
         """Share of members at the table that adopted the shared metric."""
         members = self.table_members()
         return sum(m.adopted_shared_metric for m in members) / len(members) if members else 0.0
+
+    def shared_measures(self) -> dict:
+        """The coalition's dashboard this week (what members on the shared metric watch).
+
+        The outcome over everyone (key ``-1``) and the prevalence of each circumstance the
+        coalition believes holds at least ``min_system_share`` of the risk (key: its index).
+        Computed once for a week's outcome, prevalence and belief.
+        """
+        people, belief = self.people, self.belief
+        prevalence = people.prevalence()
+        held_outcome, held_prevalence, held_belief, measures = self._shared_measures
+        if held_outcome is not people.outcome or held_prevalence is not prevalence or held_belief is not belief:
+            measures = {-1: people.outcome_rate}
+            if belief.shares.sum() > 0:
+                for c in np.flatnonzero(belief.shares >= self.params.min_system_share):
+                    measures[int(c)] = float(prevalence[c])
+            self._shared_measures = (people.outcome, prevalence, belief, measures)
+        return dict(measures)

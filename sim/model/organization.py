@@ -237,13 +237,7 @@ class Organization(FixedAgent):
         """
         people = self.model.people
         if self.adopted_shared_metric or self.reach.size == 0:
-            out = {-1: people.outcome_rate}
-            shares = self.model.belief.shares
-            if shares.sum() > 0:
-                prevalence = people.prevalence()
-                for c in np.flatnonzero(shares >= self.model.params.min_system_share):
-                    out[int(c)] = float(prevalence[c])
-            return out
+            return self.model.shared_measures()
         # counting is much cheaper than mean() on a bool array; a column view indexes fastest
         watched = people.outcome if self.metric < 0 else people.x[:, self.metric]
         return {self.metric: np.count_nonzero(watched[self.reach]) / self.reach.size}
