@@ -103,6 +103,11 @@ def test_a_class_plays_two_rounds_and_sees_the_debrief(browser, game):
     decide(ann, 1)
     teacher.locator(".player.done", has_text="Ann").wait_for()
     teacher.locator("#decided-heading", has_text="1 decided, 2 deciding").wait_for()
+    # those the round waits for first (Ann joined first but has decided), in view on the projector
+    listed = teacher.locator("#players li")
+    assert [listed.nth(i).get_attribute("class").split()[-1] for i in range(3)] == ["waiting", "waiting", "done"]
+    assert "Ann" in listed.nth(2).inner_text()
+    assert listed.nth(0).bounding_box()["y"] + listed.nth(0).bounding_box()["height"] <= PROJECTOR[1]
     decide(bob, 1)
     decide(cy, 1)
     for page in (teacher, *students):

@@ -315,3 +315,21 @@ def test_a_scenario_in_months_is_played_in_months(tmp_path):
     shown = " ".join(seen)
     assert re.search(r"\bmonths?\b", shown)
     assert re.findall(r".{30}\bweeks?\b.{30}", shown, re.IGNORECASE) == []
+
+
+def test_the_teacher_sees_first_whom_the_round_waits_for_then_who_is_choosing():
+    room = small_room()
+    players = [room.join(f"s{i}") for i in range(30)]
+    for player, seat in zip(players[:12], room.published.seats * 2, strict=False):
+        room.pick(player.token, seat.id)
+    lobby = [p["nickname"] for p in states.teacher(room)["players"]]
+    # before the game: those still choosing an organization, then the seated, each in the order they joined
+    assert lobby == [f"s{i}" for i in range(12, 30)] + [f"s{i}" for i in range(12)]
+    room.start()
+    for player in players[:12:2]:  # the model plays for half of the seated
+        room.let_model_decide(player.id)
+    shown = states.teacher(room)["players"]
+    kinds = ["waiting" if p["waiting"] else "choosing" if not p["seat"] else "other" for p in shown]
+    n_waiting = kinds.count("waiting")
+    assert n_waiting > 0 and kinds == sorted(kinds, key=["waiting", "choosing", "other"].index)
+    assert [p["nickname"] for p in shown[n_waiting:]][: 30 - 12] == [f"s{i}" for i in range(12, 30)]

@@ -87,7 +87,7 @@ def teacher(room: Room) -> dict:
                 "waiting": p.token in waiting,
                 "away": p.away,
             }
-            for p in room.players.values()
+            for p in _for_the_teacher(room.players.values(), waiting)
         ]
         out["timer"] = room.timer.seconds
         out["narration"] = list(pub.narration)
@@ -143,3 +143,12 @@ def _answered(pub: Published, seat: str, answers: dict) -> list:
                 words = dict(q.answers)[value]
             out.append(f"{q.ask} {words}")
     return out
+
+
+def _for_the_teacher(players, waiting: set) -> list:
+    """Players in the order a teacher needs them, in the order they joined within each kind.
+
+    Those the round waits for first (the ones a teacher may let the model play for), then
+    those still choosing an organization, then everyone else.
+    """
+    return sorted(players, key=lambda p: 0 if p.token in waiting else 1 if not p.seat else 2)
