@@ -13,8 +13,13 @@ def coalition(*args):
     return subprocess.run([sys.executable, "-m", "sim.cli", *args], capture_output=True, text=True, timeout=120)
 
 
-def test_run_prints_a_summary_and_writes_table_and_figure(tmp_path):
+def test_run_prints_a_summary_and_writes_table_and_figure(tmp_path, capsys):
     assert main(["run", "chicago_absenteeism", "--steps", "30", "--seed", "3", "--out", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    joined = next(line for line in printed.splitlines() if line.startswith("joined ("))
+    assert "Parents' council" in joined  # members: the community partner with the organizations
+    n = int(joined.split("(")[1].split(")")[0])
+    assert n == len(joined.split(": ", 1)[1].split(", "))
     table = pd.read_csv(tmp_path / "steps.csv")
     assert len(table) == 31 and "outcome_rate" in table
     assert (tmp_path / "run.png").stat().st_size > 10_000

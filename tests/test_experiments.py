@@ -10,7 +10,16 @@ import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-EXPERIMENTS = ["patience_trust", "roles", "leadership", "data_pooling", "community", "trust_asymmetry", "sensitivity"]
+EXPERIMENTS = [
+    "patience_trust",
+    "roles",
+    "leadership",
+    "data_pooling",
+    "diagnosis_over_time",
+    "community",
+    "trust_asymmetry",
+    "sensitivity",
+]
 
 
 @pytest.mark.parametrize("name", EXPERIMENTS)

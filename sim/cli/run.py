@@ -100,13 +100,23 @@ def describe(model, summary: dict) -> str:
         f"outcome rate: {model.people.outcome_rate:.1%} at the end, {week0:.1%} in week 0 (one week's draw, "
         "not a baseline: `coalition scenarios show` gives the do-nothing baseline)"
     )
-    joined = [one_line(o.name) for o in model.organizations if o.joined_step is not None]
-    left = [one_line(o.name) for o in model.organizations if o.state == State.LEFT]
+    # members: organizations and community partners
+    joined = [one_line(m.name) for m in model.members if m.joined_step is not None]
+    left = [one_line(m.name) for m in model.members if m.state == State.LEFT]
     lines.append(f"joined ({len(joined)}): {', '.join(joined) or 'nobody'}")
     lines.append(f"left ({len(left)}): {', '.join(left) or 'nobody'}")
-    lines.append(
-        f"diagnosed cause: {one_line(summary['diagnosed_cause']) or 'none'} "
-        f"(accuracy {summary['diagnosis_accuracy']:.2f}); "
-        f"money spent {summary['money_spent']:.0f}; system changes {summary['system_changes']}"
-    )
+    money = f"money spent {summary['money_spent']:.0f}; system changes {summary['system_changes']}"
+    lines.append(f"{_diagnosis_words(summary)}; {money}")
     return "\n".join(lines)
+
+
+def _diagnosis_words(summary: dict) -> str:
+    """The pooled diagnosis at the end, in words (also when it names nothing, and why)."""
+    if summary["diagnosed_cause"]:
+        return (
+            f"diagnosed cause: {one_line(summary['diagnosed_cause'])} "
+            f"(group {one_line(summary['diagnosed_group'])}; accuracy {summary['diagnosis_accuracy']:.2f})"
+        )
+    if not summary["sharing_count"]:
+        return "diagnosed cause: none (no records pooled at the end)"
+    return "diagnosed cause: none stands out in the pooled records at the end"

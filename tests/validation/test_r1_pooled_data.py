@@ -30,6 +30,9 @@ SCENARIOS = (
     "domestic_violence_high_risk_team",
     str(FIXTURES / "childhood_asthma.toml"),
     str(FIXTURES / "youth_unemployment.toml"),
+    # written by a reviewer from docs/scenarios.md alone: a widely recorded proxy the causes raise
+    str(FIXTURES / "older_adult_food_insecurity.toml"),
+    str(FIXTURES / "diabetes_repeat_ed.toml"),
 )
 SEEDS = range(6)
 ORDERS = 3  # random orders of the other owners, besides the scenario's own
