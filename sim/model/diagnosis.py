@@ -172,7 +172,7 @@ def _pinvs(grams: dict) -> dict:
     by_size: dict = {}
     for key, gram in grams.items():
         by_size.setdefault(gram.shape[0], []).append(key)
-    out = {}
+    out: dict = {}
     for keys in by_size.values():
         u, s, vt = np.linalg.svd(np.stack([grams[key] for key in keys]), full_matrices=False)
         large = s > 1e-15 * s.max(axis=-1, keepdims=True)  # numpy's default cutoff
