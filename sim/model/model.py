@@ -20,17 +20,17 @@ from sim.model.interventions import CoalitionFund
 from sim.model.leader import LeaderSkills, SystemLeader
 from sim.model.measures import CoalitionMeasures
 from sim.model.network import build_network
-from sim.model.organization import AT_TABLE_STATES, Organization, State
+from sim.model.organization import Organization, State
 from sim.model.params import docstring_args, keyword_signature, resolve
 from sim.model.people import People
 from sim.model.seeding import normalize_rng
+from sim.model.table import CoalitionTable
 from sim.scenario import Scenario, load_scenario
-from sim.scenario.roles import ROLES, Capability
 
 DEFAULT_SCENARIO = "chicago_absenteeism"
 
 
-class CoalitionModel(CoalitionMeasures, Model):
+class CoalitionModel(CoalitionTable, CoalitionMeasures, Model):
     """A coalition forming around an upstream problem."""
 
     def __init__(self, scenario_name: str | Scenario = DEFAULT_SCENARIO, *, rng=None, **params):
@@ -248,73 +248,6 @@ class CoalitionModel(CoalitionMeasures, Model):
     def people_outcome(self) -> str:
         """The outcome's name, in the scenario's words."""
         return self.spec.population.outcome
-
-    def table_members(self) -> list:
-        """Members (organizations and community partners) at the table or committed."""
-        return [m for m in self.members if m.state in AT_TABLE_STATES]
-
-    def committed_able_to(self, capability: Capability) -> list:
-        """Committed members that can use ``capability``."""
-        return [m for m in self.members if m.state == State.COMMITTED and m.can(capability)]
-
-    def members_tied_to(self, member) -> list:
-        """Members tied to ``member`` in the network."""
-        by_node = self._member_by_node
-        return [by_node[n] for n in self.space.G.neighbors(member.node) if n in by_node]
-
-    def at_table_mask(self) -> np.ndarray:
-        """Bool per node: at the table (members and an active leader)."""
-        mask = np.zeros(self.n_nodes, dtype=bool)
-        members = self.members
-        mask[[m.node for m in members]] = [m.state in AT_TABLE_STATES for m in members]
-        mask[self.leader.node] = self.leader.active
-        return mask
-
-    def meet_table(self, newcomer) -> None:
-        """A newcomer meets a few members already at the table: new ties, starting trust."""
-        others = [
-            int(n)
-            for n in np.flatnonzero(self.at_table_mask())
-            if n != newcomer.node and not self.trust.has(newcomer.node, int(n))
-        ]
-        if not others:
-            return
-        chosen = self.rng.choice(others, min(self.params.meetings_on_joining, len(others)), replace=False)
-        for n in chosen:
-            self._tie(newcomer.node, int(n))
-
-    def meet(self, a, b) -> None:
-        """Two members meet at the table (a new tie at the starting trust, if they had none)."""
-        if not self.trust.has(a.node, b.node):
-            self._tie(a.node, b.node)
-
-    def _tie(self, i: int, j: int) -> None:
-        start = self.params.initial_trust
-        self.trust.add_tie(i, j, start, start)
-        self.space.add_connection(self.space[i], self.space[j])
-
-    def shared_sources(self) -> list:
-        """(node, people, circumstances) for every record pooled this week."""
-        return [(m.node, m.reach, m.records) for m in self.members if m.sharing and m.at_table]
-
-    def case_reach(self) -> np.ndarray:
-        """People reached by committed members that do case work (cached)."""
-        workers = self.committed_able_to(Capability.CASE_WORK)
-        key = tuple(w.node for w in workers)
-        if key != self._reach_cache[0]:
-            # the union as a mask: O(N + reach), sorted like np.unique, without a sort
-            union = np.zeros(self.n_people, dtype=bool)
-            for w in workers:
-                union[w.reach] = True
-            self._reach_cache = (key, np.flatnonzero(union))
-        return self._reach_cache[1]
-
-    def roles_at_table(self) -> list:
-        """Roles whose capability members at the table can use, in ROLES order."""
-        roles: set = set()
-        for m in self.table_members():
-            roles |= m.roles_in_use()
-        return [r for r in ROLES if r in roles]
 
 
 # SolaraViz and mesa.batch_run read the signature: every parameter of the table, as a keyword
