@@ -56,6 +56,12 @@ MISTAKES = {
         'records = ["helth_problem"]',
         ":161: organizations[4].records[0]: 'helth_problem' is not a circumstance; did you mean 'health_problem'?",
     ),
+    "a group instead of a circumstance": (
+        'records = ["health_problem"]',
+        'records = ["instability"]',
+        ":161: organizations[4].records[0]: 'instability' is not a circumstance; it is a group: name its "
+        "circumstances instead (",
+    ),
     "unknown organization in a tie": (
         "within_sector = 0.9",
         'within_sector = 0.9\nties = [["Housing Authority", "Housing Authorit"]]',

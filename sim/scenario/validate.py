@@ -85,6 +85,7 @@ def _expanded(data: dict, where: Where) -> dict:
 def check_references(spec: Scenario, where: Where) -> None:
     """Check what the fields of ``spec`` say about each other; raise the first mistake as one line."""
     names = _circumstances(spec, where)
+    hint = _circumstance_hint(spec, names)
     head = spec.header
     _no_repeats(where, ("scenario", "sources"), head.sources)
     hold = spec.population.hold_steps
@@ -94,7 +95,7 @@ def check_references(spec: Scenario, where: Where) -> None:
             f"{hold} weeks is longer than the horizon scenario.steps = {head.steps}; the goal could never be reached",
         )
     for i, org in enumerate(spec.organizations):
-        _organization(org, ("organizations", i), names, where)
+        _organization(org, ("organizations", i), names, where, hint)
     _unique(where, "organizations", [o.name for o in spec.organizations], 0, "another one")
     sectors = sorted({o.sector for o in spec.organizations})
     if spec.leader.sector not in sectors:
@@ -103,7 +104,7 @@ def check_references(spec: Scenario, where: Where) -> None:
     if spec.leader.name in [o.name for o in spec.organizations]:
         where.fail(("leader", "name"), f"{spec.leader.name!r} is already the name of an organization")
     for i, partner in enumerate(spec.community):
-        _refer(where, ("community", i, "knows"), partner.knows, names, "a circumstance")
+        _refer(where, ("community", i, "knows"), partner.knows, names, "a circumstance", hint)
     everyone = [o.name for o in spec.organizations] + [spec.leader.name] + [c.name for c in spec.community]
     what = "an organization, the leader or another community partner"
     _unique(where, "community", everyone, len(spec.organizations) + 1, what)
@@ -147,27 +148,42 @@ def _circumstances(spec: Scenario, where: Where) -> tuple:
     return tuple(names)
 
 
-def _organization(org, loc: tuple, names: tuple, where: Where) -> None:
+def _circumstance_hint(spec: Scenario, names: tuple):
+    """``suggest`` for circumstance names, which also says when a name is a group's."""
+    groups: dict[str, list[str]] = {}
+    for c in spec.population.circumstances:
+        if c.group and c.group not in names:
+            groups.setdefault(c.group, []).append(c.name)
+
+    def hint(value, choices=names) -> str:
+        if value in groups:
+            return f"it is a group: name its circumstances instead ({', '.join(groups[value])})"
+        return suggest(value, choices)
+
+    return hint
+
+
+def _organization(org, loc: tuple, names: tuple, where: Where, hint=suggest) -> None:
     for k in org.mission:
         if k not in names and k != "outcome":
-            where.fail((*loc, "mission", k), f"unknown circumstance; {suggest(k, ('outcome',) + names)}")
+            where.fail((*loc, "mission", k), f"unknown circumstance; {hint(k, ('outcome',) + names)}")
     if not any(w > 0 for w in org.mission.values()):
         where.fail((*loc, "mission"), "give at least one positive weight, e.g. mission = { outcome = 1.0 }")
     if org.metric != "outcome" and org.metric not in names:
-        hint = suggest(org.metric, ("outcome",) + names)
-        where.fail((*loc, "metric"), f'{org.metric!r} is neither "outcome" nor a circumstance; {hint}')
+        words = hint(org.metric, ("outcome",) + names)
+        where.fail((*loc, "metric"), f'{org.metric!r} is neither "outcome" nor a circumstance; {words}')
     _no_repeats(where, (*loc, "roles"), org.roles)
     for key in ("touches", "records", "authority"):
-        _refer(where, (*loc, key), getattr(org, key), names, "a circumstance")
+        _refer(where, (*loc, key), getattr(org, key), names, "a circumstance", hint)
     for role in ROLE_TABLE:
         if role.name in org.roles and not role.needs(org):
             where.fail((*loc, role.field), f"an organization with the {role.name} role {role.requirement}")
 
 
-def _refer(where: Where, loc: tuple, values: tuple, names: tuple, noun: str) -> None:
+def _refer(where: Where, loc: tuple, values: tuple, names: tuple, noun: str, hint=suggest) -> None:
     for i, v in enumerate(values):
         if v not in names:
-            where.fail((*loc, i), f"{v!r} is not {noun}; {suggest(v, names)}")
+            where.fail((*loc, i), f"{v!r} is not {noun}; {hint(v, names)}")
     _no_repeats(where, loc, values)
 
 
