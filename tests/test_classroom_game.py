@@ -46,7 +46,9 @@ def browser(game):
 
 
 def open_page(browser, url: str, size: tuple[int, int]):
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    # a phone as a phone: touch, a mobile viewport (the page's meta viewport applies) and a dense screen
+    phone = {"is_mobile": True, "has_touch": True, "device_scale_factor": 3} if size == PHONE else {}
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, **phone)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     watch(page)
@@ -58,8 +60,9 @@ def join(browser, game, nickname: str, organization: str, size):
     page = open_page(browser, game.student_url, size)
     assert page.locator("#code").input_value() == game.code  # from the address (the QR code's)
     page.locator("#nickname").fill(nickname)
-    page.get_by_role("button", name="Join", exact=True).click()
-    page.locator("button.seat", has_text=organization).click()
+    press = "tap" if size == PHONE else "click"  # a finger on a phone
+    getattr(page.get_by_role("button", name="Join", exact=True), press)()
+    getattr(page.locator("button.seat", has_text=organization), press)()
     page.locator("#status", has_text=f"you play {organization}").wait_for()
     return page
 

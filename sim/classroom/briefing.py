@@ -14,6 +14,7 @@ from __future__ import annotations
 from sim.classroom.seats import LEADER, Seat, member_of
 from sim.model.organization import State
 from sim.scenario.roles import ROLE_TABLE
+from sim.viz.charts_svg import money
 from sim.viz.view import plain
 
 STATE_WORDS = {
@@ -71,7 +72,7 @@ def briefing(model, seat: Seat, since: int, metric_before: float | None) -> dict
         "state": STATE_WORDS[member.state],
         "budget": f"${member.budget:.0f}k a {unit}" if member.budget > 0 else "no money of your own to give",
         "pledge": f"${pledge:.0f}k a {unit} once committed" if pledge else "",
-        "given": f"${model.fund.given_by[member.node]:.0f}k paid in so far",
+        "given": f"{money(float(model.fund.given_by[member.node]))} paid in so far",
         "sharing": bool(member.sharing),
         "trust": round(member.trust_in_coalition, 2),
         "ties": _ties(model, member.node),
