@@ -90,6 +90,8 @@ def test_sobol_indices_find_the_parameter_that_matters(tmp_path):
     table = sobol_table(s, "outcome_rate").set_index("parameter")
     assert table.loc["initial_trust", "ST_low"] > 0.7
     assert table.loc["patience", "ST"] < 0.1
+    # the bootstrap intervals are seeded: the same sweep gives the same table every time
+    pd.testing.assert_frame_equal(sobol_table(s, "outcome_rate"), sobol_table(s, "outcome_rate"))
 
 
 def test_cli_writes_tables_and_figures(grid, tmp_path, capsys):
@@ -110,7 +112,9 @@ def test_cli_writes_tables_and_figures(grid, tmp_path, capsys):
     [
         (["--by", "leader"], r"--by and --compare go together"),
         (["--by", "leeder", "--compare", "a,b"], r"--by: 'leeder' is not a varied parameter"),
-        (["--outcome", "nope"], r"--outcomes: 'nope' is not a numeric column"),
+        (["--outcome", "nope"], r"--outcome: 'nope' is not a numeric outcome column"),
+        (["--outcomes", "outcome_rat"], r"--outcomes: 'outcome_rat' .* did you mean 'outcome_rate'\?"),
+        (["--outcome", "seed"], r"--outcome: 'seed' is not a numeric outcome column"),
         (["--prim", "outcome_rate"], r"--prim: give --below X or --above X"),
         (["--sobol"], r"--sobol: .* is a grid design"),
     ],
@@ -124,3 +128,22 @@ def test_cli_mistakes_are_one_line(grid, tmp_path, capsys, extra, message):
 def test_a_folder_that_is_no_sweep_is_refused(tmp_path, capsys):
     assert main(["analyze", str(tmp_path)]) == 2
     assert "not a sweep manifest" in capsys.readouterr().err
+    assert main(["analyze", str(tmp_path / "nowhere")]) == 2
+    assert "nowhere: (folder): no such folder" in capsys.readouterr().err
+
+
+def test_the_arms_table_keeps_one_type_a_column_and_the_pooled_row_apart(grid, tmp_path):
+    out = tmp_path / "a"
+    assert main(["analyze", str(grid), "--out", str(out), "--by", "leader", "--compare", "system,none"]) == 0
+    arms = pd.read_csv(out / "arms.csv")
+    assert arms["pooled"].tolist() == [True, False, False]
+    assert pd.api.types.is_numeric_dtype(arms["patience"]) and arms["patience"].isna().tolist() == [True, False, False]
+    assert arms.loc[arms["patience"] == 100, "runs_a"].item() == 12  # a filter on the number finds its row
+
+
+def test_runs_without_a_value_do_not_count_and_no_value_gives_no_effect(grid):
+    s = an.load_sweep(grid)
+    arms = an.compare_arms(s, "leader", an.parse_arms(s, "leader", "system,none"), "steps_to_goal")
+    # with no leader the goal is never reached: no weeks to compare, so no difference and no A (not A = 0)
+    assert (arms["values_b"] == 0).all() and arms["A"].isna().all() and arms["steps_to_goal_diff"].isna().all()
+    assert (arms["runs_b"] > 0).all()

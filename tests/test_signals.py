@@ -68,6 +68,32 @@ def test_a_signal_stops_the_sweep_and_leaves_no_process(tmp_path, signum, status
     assert 1 <= done < 12, "the signal landed part-way"
 
 
+def test_a_sweep_killed_outright_leaves_no_process_behind(tmp_path):
+    """SIGKILL (or the out-of-memory killer) on the main process alone: its workers, forkserver and
+    resource tracker end within seconds instead of waiting on a parent that is gone."""
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SPEC)
+    out = tmp_path / "out"
+    cmd = [str(BIN / "coalition"), "sweep", str(spec), "--out", str(out), "--workers", "2", "--chunk-size", "1"]
+    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not list((out / "runs").glob("part-*.parquet")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(in_session(proc.pid)) >= 4, "the sweep, its forkserver and workers are running"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        left = in_session(proc.pid)
+        deadline = time.monotonic() + 15
+        while left and time.monotonic() < deadline:
+            time.sleep(0.1)
+            left = in_session(proc.pid)
+        assert not left, left
+    finally:
+        if in_session(proc.pid):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
 def test_sigterm_during_a_run_leaves_no_partial_files(tmp_path, monkeypatch, capsys):
     def terminated(*args, **kwargs):
         raise Terminated(signal.SIGTERM)

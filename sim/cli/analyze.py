@@ -39,7 +39,7 @@ def cmd_analyze(args) -> int:
     out = args.out or args.sweep / "analysis"
     out.mkdir(parents=True, exist_ok=True)
     outcomes = an.outcomes_of(sweep, args.outcomes.split(",") if args.outcomes else None)
-    outcome = an.outcomes_of(sweep, [args.outcome])[0]
+    outcome = an.outcomes_of(sweep, [args.outcome], "--outcome")[0]
     written = []
 
     def save(name: str, frame: pd.DataFrame, title: str) -> None:
@@ -91,10 +91,10 @@ def run_prim(args, sweep, arms, outcome, save, figure) -> None:
         strata = [p for p in sweep.varied if p != args.by]
         if not strata:
             raise UsageError("--prim difference: no other varied parameter to box in")
-        rows = arms[arms[strata[0]] != "all"]
+        rows = arms[~arms["pooled"]]
         x, value, what = rows[strata], rows[f"{outcome}_diff"].to_numpy(float), f"{outcome} difference"
     else:
-        column = an.outcomes_of(sweep, [args.prim])[0]
+        column = an.outcomes_of(sweep, [args.prim], "--prim")[0]
         x, value, what = sweep.runs[sweep.varied], sweep.runs[column].to_numpy(float), column
     condition = value < args.below if args.below is not None else value > args.above
     sign = f"< {args.below:g}" if args.below is not None else f"> {args.above:g}"

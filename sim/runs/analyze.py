@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,8 @@ def load_sweep(path) -> Sweep:
         AnalysisError: no manifest, or no finished runs.
     """
     path = Path(path)
+    if not path.is_dir():
+        raise AnalysisError(f"{path}: (folder): no such folder; give a directory made by coalition sweep")
     manifest = path / "manifest.json"
     try:
         spec = json.loads(manifest.read_text())["spec"]
@@ -77,17 +80,23 @@ def mean_interval(values, confidence: float = 0.95) -> Estimate:
     return Estimate(m, m - half, m + half)
 
 
-def outcomes_of(sweep: Sweep, names: list[str] | None) -> list[str]:
-    """The numeric outcome columns to summarise (checked against the table)."""
+# columns that identify a run, not outcomes
+RUN_KEYS = ("run_id", "point_id", "replicate", "seed")
+
+
+def outcomes_of(sweep: Sweep, names: list[str] | None, flag: str = "--outcomes") -> list[str]:
+    """The numeric outcome columns to summarise (checked against the table; ``flag`` names the option)."""
     if names is None:
         return [n for n in DEFAULT_OUTCOMES if n in sweep.runs]
+    runs = sweep.runs
+    numeric = [
+        str(c) for c in runs if pd.api.types.is_numeric_dtype(runs[c]) and c not in PARAMETERS and c not in RUN_KEYS
+    ]
     for n in names:
-        if n not in sweep.runs or not pd.api.types.is_numeric_dtype(sweep.runs[n]):
-            runs = sweep.runs
-            numeric = [str(c) for c in runs if pd.api.types.is_numeric_dtype(runs[c]) and c not in PARAMETERS]
-            raise AnalysisError(
-                f"--outcomes: {n!r} is not a numeric column of {sweep.path}/runs; expected one of {', '.join(numeric)}"
-            )
+        if n not in numeric:
+            close = difflib.get_close_matches(n, numeric, n=1, cutoff=0.75)
+            hint = f"did you mean {close[0]!r}?" if close else f"expected one of {', '.join(numeric)}"
+            raise AnalysisError(f"{flag}: {n!r} is not a numeric outcome column of {sweep.path}/runs; {hint}")
     return list(names)
 
 
@@ -132,24 +141,32 @@ def compare_arms(sweep: Sweep, by: str, arms: tuple, outcome: str) -> pd.DataFra
     a, b = arms
     others = [p for p in sweep.varied if p != by]
     groups = [((), sweep.runs)] if not others else list(sweep.runs.groupby(others, sort=True))
-    rows = [_arm_row(sweep.runs, by, a, b, outcome, {p: "all" for p in others})] if others else []
+    # the pooled row first: ``pooled`` is true and its other parameters are empty (a column keeps one type)
+    rows = [_arm_row(sweep.runs, by, a, b, outcome, {"pooled": True, **dict.fromkeys(others)})] if others else []
     for key, g in groups:
         key = key if isinstance(key, tuple) else (key,)
-        rows.append(_arm_row(g, by, a, b, outcome, dict(zip(others, key, strict=False))))
-    return pd.DataFrame(rows)
+        rows.append(_arm_row(g, by, a, b, outcome, {"pooled": not others, **dict(zip(others, key, strict=False))}))
+    table = pd.DataFrame(rows)
+    for p in others:  # one type a column (whole numbers stay whole), the pooled row's value missing
+        table[p] = table[p].convert_dtypes()
+    return table
 
 
 def _arm_row(g: pd.DataFrame, by: str, a, b, outcome: str, stratum: dict) -> dict:
     xa, xb = g.loc[g[by] == a], g.loc[g[by] == b]
     pa = wilson(int(xa["goal_reached"].sum()), len(xa))
     pb = wilson(int(xb["goal_reached"].sum()), len(xb))
+    # runs whose outcome is missing (a goal week never reached) do not count for the difference or A
     ya, yb = xa[outcome].to_numpy(float), xb[outcome].to_numpy(float)
+    ya, yb = ya[np.isfinite(ya)], yb[np.isfinite(yb)]
     d = difference(ya, yb, paired=False) if len(ya) > 1 and len(yb) > 1 else Estimate(np.nan, np.nan, np.nan)
     A = vargha_delaney(ya, yb) if len(ya) and len(yb) else Estimate(np.nan, np.nan, np.nan)
     return {
         **stratum,
         "runs_a": len(xa),
         "runs_b": len(xb),
+        "values_a": len(ya),
+        "values_b": len(yb),
         "p_goal_a": pa.value,
         "p_goal_a_low": pa.low,
         "p_goal_a_high": pa.high,

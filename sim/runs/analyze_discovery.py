@@ -37,7 +37,10 @@ def sobol_table(sweep: Sweep, outcome: str) -> pd.DataFrame:
         )
     y = means.sort_index().to_numpy(float)
     second = bool(sweep.spec.get("second_order"))
-    si = sobol.analyze(design.problem(), y, calc_second_order=second, conf_level=0.95, seed=0)
+    # SALib draws its bootstrap from numpy's global state when the seed is 0 (it tests `if seed:`),
+    # so the intervals would change from call to call: a nonzero seed from the sweep's own
+    seed = int(np.random.SeedSequence(int(sweep.spec.get("seed") or 0)).generate_state(1)[0]) | 1
+    si = sobol.analyze(design.problem(), y, calc_second_order=second, conf_level=0.95, seed=seed)
     return pd.DataFrame(
         {
             "parameter": design.names,

@@ -36,8 +36,9 @@ def plot_points(points: pd.DataFrame, varied: list[str]) -> Figure:
 
 def plot_arms(arms: pd.DataFrame, outcome: str, label: str) -> Figure:
     """The difference in mean outcome between the arms, per stratum, with intervals."""
-    strata = [c for c in arms.columns if c not in ("runs_a", "runs_b") and not c.startswith(("p_goal", outcome, "A"))]
-    names = [", ".join(f"{c}={r[c]}" for c in strata) or "all" for _, r in arms.iterrows()]
+    counts = ("pooled", "runs_a", "runs_b", "values_a", "values_b")
+    strata = [c for c in arms.columns if c not in counts and not c.startswith(("p_goal", outcome, "A"))]
+    names = ["all" if r["pooled"] else ", ".join(f"{c}={r[c]}" for c in strata) for _, r in arms.iterrows()]
     fig = Figure(figsize=(6, 0.3 * len(arms) + 1.5))
     ax = fig.subplots()
     d = arms[f"{outcome}_diff"]

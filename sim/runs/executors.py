@@ -11,6 +11,8 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -71,7 +73,9 @@ class WorkerPool:
         ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
         if hasattr(ctx, "set_forkserver_preload"):
             ctx.set_forkserver_preload(["sim.runs.engine", "sim.model.runner"])
-        self.executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_worker_signals)
+        self.executor = ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=ctx, initializer=_worker_setup, initargs=(os.getpid(),)
+        )
 
     def close(self, wait: bool = True) -> None:
         """Stop the workers (and disconnect from Dask).
@@ -89,9 +93,28 @@ class WorkerPool:
             self.executor.shutdown(wait=wait, cancel_futures=True)
 
 
-def _worker_signals() -> None:
-    """In a worker: Ctrl-C reaches the whole process group, but the parent alone decides what stops."""
+def _worker_setup(parent: int) -> None:
+    """Set up a worker process.
+
+    Ctrl-C reaches the whole process group, but the parent alone decides what stops; and a
+    worker whose parent was killed outright (SIGKILL, the kernel's out-of-memory killer) stops
+    within a second instead of lingering (the pool's helper processes then end too).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform != "win32":  # os.kill(pid, 0) only asks on POSIX
+        threading.Thread(target=_stop_without, args=(parent,), name="parent-watch", daemon=True).start()
+
+
+def _stop_without(parent: int, every: float = 1.0) -> None:
+    """Exit this worker once the process ``parent`` is gone."""
+    while True:
+        time.sleep(every)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # its number now belongs to someone else's process
+            os._exit(1)
 
 
 def _terminate(executor: Executor) -> None:
