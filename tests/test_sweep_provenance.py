@@ -89,6 +89,22 @@ def test_changed_code_and_an_older_format_are_refused(sweep, capsys):
     assert "older version of coalition" in refused(capsys, ["sweep", spec, "--out", out, "--workers", "0"])
 
 
+def test_a_resume_under_another_checkout_of_the_same_code_is_recorded(sweep, capsys):
+    folder, spec = sweep
+    out = folder / "out"
+    assert main(["sweep", spec, "--out", out, "--workers", "0", "--shard", "0/2"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    here = manifest["code"]["revision"]
+    started = {**manifest["code"], "revision": "0" * 40, "dirty": False}  # as if begun at another commit
+    (out / "manifest.json").write_text(json.dumps({**manifest, "code": started}))
+    for _ in range(2):  # the second resume under the same checkout adds nothing
+        assert main(["sweep", spec, "--out", out, "--workers", "0"]) == 0
+        after = json.loads((out / "manifest.json").read_text())
+        assert after["code"]["revision"] == "0" * 40  # where the sweep started
+        assert [r["revision"] for r in after["resumed_under"]] == [here]
+        assert after["started"] == manifest["started"]
+
+
 def test_more_replicates_extend_a_sweep_keeping_ids_and_seeds(sweep, capsys):
     folder, spec = sweep
     out = folder / "out"

@@ -159,9 +159,18 @@ def check_or_write_manifest(root: Path, manifest: dict) -> None:
         problem = _mismatch(old, manifest)
         if problem:
             raise ManifestError(f"{path}: {problem}")
-        if manifest["spec"]["replicates"] == old["spec"]["replicates"]:
+        # the same model's code under another checkout (a commit that touched no model code): say so
+        revisions = _revisions(old)
+        here = {k: manifest["code"].get(k) for k in ("revision", "dirty")}
+        later = [] if here in revisions else [{**here, "at": _now()}]
+        if manifest["spec"]["replicates"] == old["spec"]["replicates"] and not later:
             return
-        manifest = {**manifest, "started": old.get("started"), "extended": _now()}
+        manifest = {**manifest, "code": old["code"], "started": old.get("started")}
+        manifest["resumed_under"] = old.get("resumed_under", []) + later
+        if manifest["spec"]["replicates"] != old["spec"]["replicates"]:
+            manifest["extended"] = _now()
+        elif "extended" in old:
+            manifest["extended"] = old["extended"]
     elif any((root / manifest["dataset"]).glob("part-*.parquet")):
         raise ManifestError(f"{root}: {manifest['dataset']}: holds results but no manifest.json; use a new directory")
     else:
@@ -175,6 +184,13 @@ def check_or_write_manifest(root: Path, manifest: dict) -> None:
         if isinstance(err, OSError):
             raise OutputError(f"{path}: cannot write: {why(err)}") from None
         raise
+
+
+def _revisions(manifest: dict) -> list:
+    """The checkouts (revision, dirty) a sweep's runs were made under: where it started, then any resume's."""
+    code = manifest.get("code", {})
+    first = {k: code.get(k) for k in ("revision", "dirty")}
+    return [first] + [{k: r.get(k) for k in ("revision", "dirty")} for r in manifest.get("resumed_under", [])]
 
 
 def _mismatch(old: dict, new: dict) -> str | None:
