@@ -78,8 +78,71 @@ def test_mesa_batch_run_works_and_returns_the_reporters():
     out = subprocess.run([sys.executable, "-W", "error", "-c", BATCH], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     rows = json.loads(out.stdout.strip().splitlines()[-1])
-    # one row per organization (agent-type reporters) per run
+    # one row per member (agent-type reporters: 10 organizations and the parents' council) per run
     assert {(r["leader"], r["rng"]) for r in rows} == {(m, s) for m in ("system", "none") for s in (1, 2)}
-    assert len(rows) == 4 * 10
+    assert len(rows) == 4 * 11
     assert {r["leader"] for r in rows} == {"system", "none"}
     assert all(0 <= r["outcome_rate"] <= 1 for r in rows)
+
+
+def test_a_model_pickles_mid_run_and_the_copy_goes_on_the_same():
+    import pickle
+
+    model = CoalitionModel(steps=30, rng=7)
+    model.run_for(15)
+    copy = pickle.loads(pickle.dumps(model))
+    model.run_for(15)
+    copy.run_for(15)
+    assert copy.datacollector.get_model_vars_dataframe().equals(model.datacollector.get_model_vars_dataframe())
+    for kind in (Organization, CommunityPartner):
+        a, b = (m.datacollector.get_agenttype_vars_dataframe(kind) for m in (model, copy))
+        assert len(a) and a.equals(b)
+
+
+def test_seed_is_taken_as_mesa_takes_it_with_its_warning():
+    import pytest
+
+    with pytest.warns(FutureWarning, match="use `rng` instead"):
+        old = CoalitionModel(steps=10, seed=42)
+    new = CoalitionModel(steps=10, rng=42)
+    old.run_for(10)
+    new.run_for(10)
+    assert old.datacollector.get_model_vars_dataframe().equals(new.datacollector.get_model_vars_dataframe())
+    with pytest.raises(ValueError, match="give rng or seed, not both"):
+        CoalitionModel(seed=1, rng=1)
+
+
+def test_community_partners_have_their_rows_beside_the_organizations():
+    model = CoalitionModel(steps=5, rng=42)
+    model.run_for(5)
+    partners = model.datacollector.get_agenttype_vars_dataframe(CommunityPartner)
+    ids = set(partners.reset_index()["AgentID"])
+    assert ids == {p.unique_id for p in model.partners} and {"state", "trust", "sharing"} <= set(partners.columns)
+
+
+def test_a_removed_member_leaves_the_registry_and_stops_acting():
+    model = CoalitionModel(steps=40, rng=1)
+    model.run_for(5)
+    gone = model.organizations[0]
+    state, frustration = gone.state, gone.frustration
+    gone.remove()
+    model.run_for(20)
+    assert gone not in model.agents and gone not in model.members and gone not in model.organizations
+    assert (gone.state, gone.frustration) == (state, frustration)  # it no longer decides or perceives
+
+
+def test_a_model_subclass_can_name_its_own_agent_classes():
+    class Stubborn(Organization):
+        """Never comes to the table."""
+
+        def step(self):
+            pass
+
+    class StubbornModel(CoalitionModel):
+        organization_class = Stubborn
+
+    model = StubbornModel(steps=30, rng=3)
+    model.run_for(30)
+    assert all(type(o) is Stubborn for o in model.organizations)
+    assert model.coalition_size == sum(p.state == "committed" for p in model.partners)
+    assert len(model.datacollector.get_agenttype_vars_dataframe(Stubborn)) == 31 * len(model.organizations)

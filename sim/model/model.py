@@ -7,6 +7,7 @@ like DESIGN.md section 3 (and docs/ODD.md).
 from __future__ import annotations
 
 import inspect
+import warnings
 
 import numpy as np
 from mesa import DataCollector, Model
@@ -21,7 +22,7 @@ from sim.model.leader import LeaderSkills, SystemLeader
 from sim.model.measures import CoalitionMeasures
 from sim.model.network import build_network
 from sim.model.organization import Organization, State
-from sim.model.params import docstring_args, keyword_signature, resolve
+from sim.model.params import ParameterError, docstring_args, keyword_signature, resolve
 from sim.model.people import People
 from sim.model.seeding import normalize_rng
 from sim.model.table import CoalitionTable
@@ -33,7 +34,14 @@ DEFAULT_SCENARIO = "chicago_absenteeism"
 class CoalitionModel(CoalitionTable, CoalitionMeasures, Model):
     """A coalition forming around an upstream problem."""
 
+    # the agents' classes: a subclass of the model may name subclasses of its own
+    organization_class: type[Organization] = Organization
+    partner_class: type[CommunityPartner] = CommunityPartner
+    leader_class: type[SystemLeader] = SystemLeader
+
     def __init__(self, scenario_name: str | Scenario = DEFAULT_SCENARIO, *, rng=None, **params):
+        if "seed" in params:  # Mesa 3's older keyword, accepted as Mesa accepts it
+            rng = _seed_as_rng(params.pop("seed"), rng)
         super().__init__(rng=normalize_rng(rng))
         self.params = p = resolve(params)
         self.spec = spec = load_scenario(scenario_name)
@@ -70,7 +78,11 @@ class CoalitionModel(CoalitionTable, CoalitionMeasures, Model):
         self.collect_steps = True
         self.datacollector = DataCollector(
             model_reporters=reporters.MODEL_REPORTERS,
-            agenttype_reporters={Organization: reporters.ORGANIZATION_REPORTERS},
+            # Mesa collects each agent type on its own: organizations, and community partners beside them
+            agenttype_reporters={
+                self.organization_class: reporters.ORGANIZATION_REPORTERS,
+                self.partner_class: reporters.ORGANIZATION_REPORTERS,
+            },
         )
         self.datacollector.collect(self)
 
@@ -101,11 +113,11 @@ class CoalitionModel(CoalitionTable, CoalitionMeasures, Model):
         for node, o in enumerate(spec.organizations):
             touches = [people.names.index(c) for c in o.touches]
             reach = people.draw_reach(o.reach, touches, o.focus)
-            org = Organization(self, o, node=node, reach=reach, patience=p.patience * o.patience)
+            org = self.organization_class(self, o, node=node, reach=reach, patience=p.patience * o.patience)
             org.cell = self.space[node]
             self.organizations.append(org)
         leader_node = len(spec.organizations)
-        self.leader = SystemLeader(
+        self.leader = self.leader_class(
             self,
             node=leader_node,
             mode=p.leader,
@@ -121,7 +133,7 @@ class CoalitionModel(CoalitionTable, CoalitionMeasures, Model):
             reach = people.draw_reach(c.reach, [], 0.0)
             if p.community == "absent":
                 continue  # an absent community plays no part (its node stays, untied)
-            partner = CommunityPartner(
+            partner = self.partner_class(
                 self, c, node=node, mode=p.community, reach=reach, patience=p.patience * c.patience
             )
             partner.cell = self.space[node]
@@ -248,6 +260,16 @@ class CoalitionModel(CoalitionTable, CoalitionMeasures, Model):
     def people_outcome(self) -> str:
         """The outcome's name, in the scenario's words."""
         return self.spec.population.outcome
+
+
+def _seed_as_rng(seed, rng):
+    """``seed=`` as Mesa 3.5 takes it: the same as ``rng=``, with Mesa's FutureWarning."""
+    if rng is not None:
+        raise ParameterError("seed: give rng or seed, not both (seed is Mesa's older name for rng)")
+    warnings.warn(
+        "The use of the `seed` keyword argument is deprecated, use `rng` instead.", FutureWarning, stacklevel=3
+    )
+    return seed
 
 
 # SolaraViz and mesa.batch_run read the signature: every parameter of the table, as a keyword

@@ -117,6 +117,11 @@ class Organization(FixedAgent):
         """The roles whose capability it can use (none of the missing role)."""
         return frozenset(r for r in self.roles if r != self.model.params.missing_role)
 
+    def remove(self) -> None:
+        """Remove it from the model (Mesa's ``Agent.remove``): it leaves the registry and stops acting."""
+        self.model.forget(self)
+        super().remove()
+
     # -- the weekly decision --------------------------------------------------
     def step(self) -> None:
         """Decide this week: join, commit, pledge, share, invite (leaving is decided in perceive)."""

@@ -47,13 +47,29 @@ def organization_frustration(agent) -> float:
     return agent.frustration
 
 
+def organization_name(agent) -> str:
+    """A member's name."""
+    return agent.name
+
+
+def organization_sharing(agent) -> bool:
+    """Whether a member shares its records."""
+    return agent.sharing
+
+
+def organization_budget(agent) -> float:
+    """A member's budget a step."""
+    return agent.budget
+
+
+# named functions, not attribute names: Mesa wraps those in closures, which do not pickle
 ORGANIZATION_REPORTERS = {
-    "name": "name",
+    "name": organization_name,
     "state": organization_state,
     "trust": organization_trust,
     "frustration": organization_frustration,
-    "sharing": "sharing",
-    "budget": "budget",
+    "sharing": organization_sharing,
+    "budget": organization_budget,
 }
 
 

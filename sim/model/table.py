@@ -98,3 +98,10 @@ class CoalitionTable:
         for m in self.table_members():
             roles |= m.roles_in_use()
         return [r for r in ROLES if r in roles]
+
+    def forget(self, member) -> None:
+        """Take a removed member (``Agent.remove``) out of the model's lists: it no longer acts."""
+        for group in (self.members, getattr(self, "organizations", []), getattr(self, "partners", [])):
+            if member in group:
+                group.remove(member)
+        self._member_by_node.pop(member.node, None)
