@@ -160,7 +160,7 @@ def test_the_url_gives_a_fresh_run_with_its_settings():
 @pytest.mark.parametrize(
     ("name", "typed", "message"),
     [
-        ("patience", "900", "outside this page's range 4-104; used 104"),
+        ("patience", "900", "Patience (weeks): 900 is outside this page's range 4-104; used 104"),
         ("initial_trust", "lots", "not a number"),
         ("seed", "seven", "ran with seed"),
     ],

@@ -118,7 +118,8 @@ def money_chart(view: View) -> str:
     step = svg.nice_step(top)
     c = svg.Chart(BOX, view.horizon, 0.0, step * math.ceil(top / step))
     lines = c.line(spent, stroke=LINES[4][0], stroke_width=2.5)
-    words = f"Money spent by {view.unit} {view.week}: {money(view.money_spent)} (thousands of dollars)."
+    spent_by = f"{view.unit} {view.week}: {money(view.money_spent)}"
+    words = f"Money the coalition has spent on case work and rule changes by {spent_by}."
     return chart(
         "money", "Money spent", words, c.frame(money, axis=view.unit), lines, [(swatch(LINES[4][0]), "spent so far")]
     )

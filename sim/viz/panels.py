@@ -52,17 +52,28 @@ def monitors_html(view: View) -> str:
         goal, goal_detail = f"{view.unit} {view.goal_week}", "reached"
     else:
         goal, goal_detail = "not yet", f"{view.weeks_on_target} of {view.hold_steps} {view.units} on target"
-    cause = f"main cause: {view.believed_cause}" if view.believed_cause else "no diagnosis yet"
+    cause = _cause_words(view)
     tiles = (
         (view.unit.capitalize(), f"{view.week}", f"of {view.horizon}", "week"),
         (view.outcome.capitalize(), f"{view.rate:.1%}", f"target {view.target:.0%}", "rate"),
         ("Diagnosis accuracy", f"{view.accuracy:.2f}", cause, "accuracy"),
         ("At the table", f"{view.at_table} of {view.n_members}", partners, "table"),
         ("Committed", f"{view.committed}", f"{view.sharing} sharing data", "committed"),
-        ("Money spent", money(view.money_spent), "thousands of dollars", "money"),
+        ("Money spent", money(view.money_spent), "since the start", "money"),
         ("Goal", goal, goal_detail, "goal"),
     )
     return "".join(tile(*t) for t in tiles)
+
+
+def _cause_words(view: View) -> str:
+    """The belief in the narration's words: the group of causes, then its largest single cause."""
+    if not view.believed_group:
+        return "no diagnosis yet"
+    if view.believed_cause == view.believed_group:
+        return f"main cause: {view.believed_group}"
+    if view.cause_in_group:
+        return f"main cause: {view.believed_group} (mostly {view.believed_cause})"
+    return f"main cause: {view.believed_group} (largest single cause: {view.believed_cause})"
 
 
 def narration_html(view: View) -> str:

@@ -76,7 +76,8 @@ def clean(values: dict, scenario_name: str = DEFAULT_SCENARIO) -> tuple[dict, li
         value, message = lenient_value(name, values[name])
         if not low <= value <= high:
             clamped = PARAMETERS[name].convert(min(max(value, low), high))
-            message = f"{label}: {values[name]} is outside this page's range {low:g}-{high:g}; used {clamped:g}"
+            words = label.format(units=step_units(out["scenario_name"])[1])
+            message = f"{words}: {values[name]} is outside this page's range {low:g}-{high:g}; used {clamped:g}"
             value = clamped
         out[name] = value
         messages += [message] if message else []

@@ -113,6 +113,8 @@ class View:
     goal_week: int | None
     accuracy: float
     believed_cause: str
+    believed_group: str  # the group of causes the narration names ("" before any diagnosis)
+    cause_in_group: bool  # whether the largest single cause belongs to that group
     money_spent: float
     n_members: int  # organizations and community partners
     at_table: int
@@ -199,6 +201,8 @@ def snapshot(model) -> View:
         goal_week=model.steps_to_goal,
         accuracy=model.diagnosis_accuracy,
         believed_cause=names.get(cause, ""),
+        believed_group=model.people.group_label(model.diagnosis.group) if model.diagnosis.group else "",
+        cause_in_group=bool(cause) and model.people.groups[model.people.names.index(cause)] == model.diagnosis.group,
         money_spent=model.money_spent,
         n_members=len(model.members),
         at_table=model.table_size,
