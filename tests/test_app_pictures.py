@@ -128,4 +128,3 @@ def test_the_accuracy_tile_names_the_group_the_narration_names():
     assert f"main cause: {view.believed_group}" in html
     # at the end of this run the largest single circumstance lies outside the group (docs/validation.md)
     assert not view.cause_in_group and f"largest single cause: {view.believed_cause}" in html
-
