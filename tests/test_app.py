@@ -232,7 +232,8 @@ def test_who_needs_to_be_at_the_table_in_plain_words():
     first = advice_lines(table)[0]
     assert first.startswith(f"1. {table['organization'].iloc[0]}: ") and first in advice
     assert f"{table['shapley'].iloc[0] * 100:+.1f} points" in first  # the value, as points off the rate
-    assert "takes off the rate" in advice
+    assert "takes off the rate" in advice and "community partners are not in this list" in advice
+    assert "-0.0" not in advice  # a value that rounds to nothing has no sign
     for jargon in ("Shapley", "coalition table", "95%", "--csv"):
         assert jargon not in advice
 

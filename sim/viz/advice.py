@@ -30,7 +30,7 @@ def stored_table(scenario: str):
 
 def points(share: float) -> str:
     """A change in a chance, in percentage points."""
-    return f"{share * 100:+.0f}"
+    return f"{round(share * 100) + 0:+d}"
 
 
 def measures_reduction(table) -> bool:
@@ -40,7 +40,7 @@ def measures_reduction(table) -> bool:
 
 def advice_lines(table) -> list[str]:
     """One line per organization, most important first."""
-    fmt = (lambda v: f"{v * 100:+.1f}") if measures_reduction(table) else points
+    fmt = (lambda v: f"{round(v * 100, 1) + 0.0:+.1f}") if measures_reduction(table) else points  # no "-0.0"
     return [
         f"{row.rank}. {row.organization}: {fmt(row.shapley)} points (somewhere between {fmt(row.low)} "
         f"and {fmt(row.high)})"
@@ -63,6 +63,10 @@ def advice_html(scenario: str) -> str:
         "<p>The model was run many times, each time with a different group of organizations at the table. "
         f"On average, {what}:</p>"
         f'<ul class="coalition-list coalition-plain">{lines}</ul>'
+    )
+    out += (
+        "<p>The community partners are not in this list: how the community takes part is the "
+        "Community setting (partner, consulted or absent).</p>"
     )
     smallest = list(table.loc[table["in_smallest_coalition"], "organization"])
     if smallest:
