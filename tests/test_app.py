@@ -162,7 +162,8 @@ def test_the_url_gives_a_fresh_run_with_its_settings():
     [
         ("patience", "900", "Patience (weeks): 900 is outside this page's range 4-104; used 104"),
         ("initial_trust", "lots", "not a number"),
-        ("seed", "seven", "ran with seed"),
+        ("seed", "seven", "uses seed"),
+        ("seed", "4.5", "seed: 4.5 is not a whole number; uses seed 5 instead"),
     ],
 )
 def test_a_value_the_page_cannot_use_is_replaced_with_a_message(name, typed, message):
@@ -172,6 +173,19 @@ def test_a_value_the_page_cannot_use_is_replaced_with_a_message(name, typed, mes
         t.run.vue_reset(None)
         t.step()
         assert t.week() == 1
+
+
+def test_a_note_stays_until_its_own_setting_changes():
+    with tab("seed=abc") as t:
+        assert any(m.startswith("seed: 'abc'") for m in t.form.messages)  # from the address
+        t.change("patience", "900")
+        assert any(m.startswith("seed: 'abc'") for m in t.form.messages), t.form.messages
+        assert any("900 is outside" in m for m in t.form.messages)
+        t.change("leader", "none")  # a setting without a note leaves the others'
+        assert len(t.form.messages) == 2, t.form.messages
+        t.change("seed", "7")
+        t.change("patience", "26")
+        assert t.form.messages == []
 
 
 def test_play_runs_and_pause_stops_before_the_next_week():

@@ -10,6 +10,7 @@ range, a text seed is replaced by a fresh numeric one), and lists what it change
 from __future__ import annotations
 
 import inspect
+import math
 import secrets
 from pathlib import Path
 
@@ -59,8 +60,26 @@ def lenient_seed(value):
     try:
         return normalize_rng(value), ""
     except ParameterError as err:
+        nearest = _nearest_whole(value)
+        if nearest is not None:  # a number that is not whole: the nearest whole one
+            return nearest, f"seed: {value} is not a whole number; uses seed {nearest} instead"
         seed = secrets.randbelow(10**6)
-        return seed, f"seed: {str(err).removeprefix('rng: ')}; ran with seed {seed} instead"
+        return seed, f"seed: {str(err).removeprefix('rng: ')}; uses seed {seed} instead"
+
+
+def _nearest_whole(value) -> int | None:
+    """The whole seed nearest a number given as text or a float (None when it is no usable number)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(number):
+        return None
+    nearest = math.floor(number + 0.5)
+    try:
+        return normalize_rng(nearest)
+    except ParameterError:
+        return None
 
 
 class ClassroomModel(CoalitionModel):

@@ -122,7 +122,10 @@ def Page():
     live = solara.use_memo(LiveWidget, [])
     pending, set_pending = solara.use_state(dict(session.settings))
     current, set_current = solara.use_state(dict(session.settings))  # the settings of the run on show
-    messages, set_messages = solara.use_state(list(session.messages))
+    # notes on the settings, by the setting they are about ("": from the address), so that editing
+    # one setting does not wipe another's note
+    notes, set_notes = solara.use_state({"": list(session.messages)})
+    messages = [text for texts in notes.values() for text in texts]
     run, set_run = solara.use_state(session.number)
     playing, set_playing = solara.use_state(False)
     speed, set_speed = solara.use_state(DEFAULT_SPEED)
@@ -173,9 +176,10 @@ def Page():
         set_run(session.number)
 
     def on_change(name, value):
-        values, notes = settings_.clean({**pending, name: value}, scenario)
+        values, new = settings_.clean({**pending, name: value}, scenario)
         set_pending(values)
-        set_messages(notes)
+        kept = {k: [n for n in v if not settings_.is_about(name, n)] for k, v in notes.items() if k != name}
+        set_notes({**kept, name: new})
         router.push("?" + settings_.to_query(values))
 
     handlers.update(reset=on_reset, play=on_play, pause=on_pause, step=on_step, speed=set_speed)

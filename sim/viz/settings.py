@@ -92,6 +92,13 @@ def clean(values: dict, scenario_name: str = DEFAULT_SCENARIO) -> tuple[dict, li
     return out, messages
 
 
+def is_about(name: str, note: str) -> bool:
+    """Whether a note from :func:`clean` is about the setting ``name`` (it starts with its name or label)."""
+    labels = {n: label for n, label, *_ in NUMBERS} | dict(CHOICES) | {"scenario_name": "scenario"}
+    heads = {name, labels.get(name, name).split(" (")[0]}
+    return any(note.startswith((f"{head}:", f"{head} ")) for head in heads)
+
+
 def from_query(search: str | None, scenario_name: str = DEFAULT_SCENARIO) -> tuple[dict, list[str]]:
     """Settings from a URL's query string (``leader=none&seed=42``)."""
     return clean(dict(parse_qsl(search or "")), scenario_name)
