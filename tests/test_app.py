@@ -175,6 +175,15 @@ def test_a_value_the_page_cannot_use_is_replaced_with_a_message(name, typed, mes
         assert t.week() == 1
 
 
+def test_the_settings_panel_starts_a_run_with_its_settings_too():
+    """On a phone the run's Reset is far above the settings: the form has its own button."""
+    with tab() as t:
+        t.change("leader", "none")
+        assert t.form.dirty
+        t.form.vue_reset(None)
+        assert not t.form.dirty and t.week() == 0 and "leader none" in t.form.current
+
+
 def test_a_note_stays_until_its_own_setting_changes():
     with tab("seed=abc") as t:
         assert any(m.startswith("seed: 'abc'") for m in t.form.messages)  # from the address

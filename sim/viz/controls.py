@@ -20,9 +20,19 @@ from sim.viz.panels import panel
 
 @solara.component_vue("settings.vue", vuetify=False)
 def SettingsForm(
-    fields: list, values: dict, messages: list, dirty: bool, current: str, event_change: Callable | None = None
+    fields: list,
+    values: dict,
+    messages: list,
+    dirty: bool,
+    current: str,
+    event_change: Callable | None = None,
+    event_reset: Callable | None = None,
 ):
-    """The settings form (a Vue template); ``event_change`` gets ``{"name": ..., "value": ...}`` as typed."""
+    """The settings form (a Vue template).
+
+    ``event_change`` gets ``{"name": ..., "value": ...}`` as typed; ``event_reset`` fires on the
+    form's own "start a run with these settings" (the run's Reset, nearer on a phone).
+    """
 
 
 def fields(scenario_name: str) -> list[dict]:
@@ -55,8 +65,12 @@ def fields(scenario_name: str) -> list[dict]:
 
 
 @solara.component
-def SettingsPanel(pending: dict, current: dict, messages: list, on_change):
-    """The settings for the next run; ``on_change(name, value)`` gets each change (raw, as typed)."""
+def SettingsPanel(pending: dict, current: dict, messages: list, on_change, on_reset=None):
+    """The settings for the next run.
+
+    ``on_change(name, value)`` gets each change (raw, as typed); ``on_reset`` the form's own
+    button to start a run with them.
+    """
     form = solara.use_memo(lambda: fields(pending["scenario_name"]), [pending["scenario_name"]])
     return SettingsForm(
         fields=form,
@@ -65,6 +79,7 @@ def SettingsPanel(pending: dict, current: dict, messages: list, on_change):
         dirty=pending != current,
         current=settings_.describe(current),
         event_change=lambda change: on_change(change["name"], change["value"]),
+        event_reset=lambda _=None: on_reset() if on_reset else None,
     )
 
 

@@ -196,7 +196,7 @@ def Page():
         with solara.Div(classes=["coalition-layout"]):
             with solara.Div(classes=["coalition-side"]):
                 solara.Div(children=[run_widget], classes=["coalition-contents"])
-                SettingsPanel(pending, current, messages, on_change)
+                SettingsPanel(pending, current, messages, on_change, on_reset)
                 ExportPanel(filename, session.table)
             with solara.Div(classes=["coalition-main"]):
                 solara.Div(children=[live], classes=["coalition-contents"])
