@@ -142,7 +142,14 @@ def centred(layout: Layout, words: str, x: float, y: float, up: bool = False) ->
     """A label centred on ``x``, wrapped, starting at ``y`` (growing upwards when ``up``)."""
     lines = textwrap.wrap(words, round(layout.wrap * 1.8)) or [words]
     top = y - 15 * (len(lines) - 1) if up else y
-    return "".join(svg.text(x, top + 15 * i, line, 12, text_anchor="middle", **HALO) for i, line in enumerate(lines))
+    # in the middle of the picture, on the densest ties: a light card under the words, not only a halo
+    width = 7.2 * max(len(line) for line in lines) + 8
+    card = svg.tag(
+        "rect", x=x - width / 2, y=top - 12, width=width, height=15 * len(lines) + 3, rx=3, fill="#ffffff", opacity=0.85
+    )
+    return card + "".join(
+        svg.text(x, top + 15 * i, line, 12, text_anchor="middle", **HALO) for i, line in enumerate(lines)
+    )
 
 
 def sector_arcs(layout: Layout, organizations: list) -> str:
