@@ -128,3 +128,12 @@ def test_the_accuracy_tile_names_the_group_the_narration_names():
     assert f"main cause: {view.believed_group}" in html
     # at the end of this run the largest single circumstance lies outside the group (docs/validation.md)
     assert not view.cause_in_group and f"largest single cause: {view.believed_cause}" in html
+
+
+@pytest.mark.parametrize("scenario", ["chicago_absenteeism", "teen_substance_use"])
+def test_the_info_panel_says_settings_in_the_pages_words(scenario):
+    from sim.viz.view import info
+
+    text = info(CoalitionModel(scenario, rng=1))
+    assert "missing_role" not in text.things_to_try + text.notice
+    assert "missing role" in text.things_to_try

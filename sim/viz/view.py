@@ -232,6 +232,8 @@ def info(model) -> Info:
     if not things_to_try and "What to try:" in notice:
         notice, _, things_to_try = notice.partition("What to try:")
     notice = notice.strip().removeprefix("What to notice:").strip()
+    # the file's parameter names (missing_role) as the page's settings say them (missing role)
+    notice, things_to_try = (_setting_words(t) for t in (notice, things_to_try))
     return Info(
         spec.name,
         spec.title,
@@ -241,6 +243,14 @@ def info(model) -> Info:
         things_to_try.strip()[:1].upper() + things_to_try.strip()[1:],
         tuple(header.sources),
     )
+
+
+def _setting_words(text: str) -> str:
+    """Parameter names in a scenario's text in the page's words (``missing_role`` -> ``missing role``)."""
+    from sim.model.params import PARAMETERS
+
+    names = "|".join(re.escape(n) for n in sorted(PARAMETERS, key=len, reverse=True) if "_" in n)
+    return re.sub(rf"\b({names})\b", lambda m: m.group(1).replace("_", " "), text)
 
 
 def _nodes(model) -> tuple[tuple, set]:
