@@ -333,3 +333,22 @@ def test_the_teacher_sees_first_whom_the_round_waits_for_then_who_is_choosing():
     n_waiting = kinds.count("waiting")
     assert n_waiting > 0 and kinds == sorted(kinds, key=["waiting", "choosing", "other"].index)
     assert [p["nickname"] for p in shown[n_waiting:]][: 30 - 12] == [f"s{i}" for i in range(12, 30)]
+
+
+def test_students_take_only_the_steps_they_were_asked_about_this_round():
+    """Asked only whether to come, a played member does not also commit or share that round (the doc:
+    a class's first commitment comes a round later at best); the model's own member may."""
+    room = Room(seed=42, rounds=3, weeks_per_round=13)
+    housing = next(s for s in room.published.seats if s.name == "Housing Authority")
+    ann = room.join("Ann")
+    room.pick(ann.token, housing.id)
+    room.start()
+    assert [q["field"] for q in states.student(room, ann)["questions"]] == ["join"]
+    room.decide(ann.token, 1, {"join": True})
+    assert room.play_round()
+    member = next(m for m in room.model.members if m.name == "Housing Authority")
+    assert member.state == State.AT_TABLE and not member.sharing
+    # the same seed without students: the model's own Housing Authority commits within those weeks
+    own = CoalitionModel("chicago_absenteeism", rng=42)
+    own.run_for(13)
+    assert next(m for m in own.members if m.name == "Housing Authority").state == State.COMMITTED

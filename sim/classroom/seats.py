@@ -176,9 +176,22 @@ def _majority(votes: list[bool]) -> bool:
 
 
 def apply(model, seat: Seat, decision: dict) -> None:
-    """Set the seat's choices for the weeks to come (a field not in ``decision`` goes to the model)."""
-    choices = member_of(model, seat).choices
+    """Set the seat's choices for the weeks to come.
+
+    A question asked but left unanswered goes to the organization's own rules. A step the
+    students were not asked about this round is not taken for them: a member that comes to
+    the table does not also commit, nor start sharing its records, until its students are
+    asked (in the next round).
+    """
+    member = member_of(model, seat)
+    choices = member.choices
     choices.clear()
+    if seat.id != LEADER:
+        asked = {q.field for q in questions(model, seat)}
+        if "commit" not in asked and member.state != State.COMMITTED:
+            choices.commit = False
+        if "share" not in asked and not member.sharing:
+            choices.share = False
     for field, value in decision.items():
         setattr(choices, field, value)
 
