@@ -352,3 +352,32 @@ def test_students_take_only_the_steps_they_were_asked_about_this_round():
     own = CoalitionModel("chicago_absenteeism", rng=42)
     own.run_for(13)
     assert next(m for m in own.members if m.name == "Housing Authority").state == State.COMMITTED
+
+
+def test_a_members_own_news_includes_what_befell_it():
+    from sim.classroom.briefing import _news
+
+    model = CoalitionModel("chicago_absenteeism", rng=42)
+    model.run_for(3)
+    model.log("setback: Housing Authority had its budget cut by 30%")
+    model.log("setback: staff turnover at Housing Authority; new people must build trust again")
+    model.log("setback: Chicago Public Schools misused shared data; trust in it fell")
+    news = _news(model, 0, "Housing Authority")
+    assert news[0].endswith("staff turnover at Housing Authority; new people must build trust again")
+    assert news[1].endswith("Housing Authority had its budget cut by 30%")
+    assert not any("Chicago Public Schools" in line for line in news[:2])
+
+
+def test_the_debrief_lists_every_seated_student_also_one_who_never_decided():
+    room = small_room()
+    ann, bob = room.join("Ann"), room.join("Bob")
+    room.join("Cy")
+    room.pick(ann.token, "m0")
+    room.pick(bob.token, "m1")  # Bob never sends a decision; Cy never takes a seat
+    room.start()
+    room.decide(ann.token, 1, {"join": True})
+    room.advance()
+    assert room.play_round()
+    room.end()
+    listed = {s["nickname"]: (s["agreed"], s["total"]) for s in states.teacher(room)["debrief"]["students"]}
+    assert set(listed) == {"Ann", "Bob"} and listed["Bob"] == (0, 0) and listed["Ann"][1] == 1

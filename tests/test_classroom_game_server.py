@@ -114,7 +114,9 @@ def test_a_class_plays_a_round_through_refusals_that_disturb_nobody(game):
     assert [run["name"] for run in debrief["runs"]] == ["your class", "the model's own agents", "the model, no leader"]
     assert debrief["choices"]["total"] == 1 and debrief["seat"]["name"] == "Housing Authority"
     assert debrief["chart"].startswith("<svg")
-    assert {s["nickname"] for s in teach.state["debrief"]["students"]} == {"Ann", "Bob"}
+    # every seated student, also Cy, for whom the model decided (0 of 0)
+    listed = {s["nickname"]: s["total"] for s in teach.state["debrief"]["students"]}
+    assert set(listed) == {"Ann", "Bob", "Cy"} and listed["Cy"] == 0
     assert "token" not in json.dumps(teach.state)  # the teacher's page never sees a student's secret
     for page in (again, bob, late, teach):
         page.close()

@@ -11,6 +11,8 @@ diagnosis accuracy, no hidden weights). Every value is ready for JSON.
 
 from __future__ import annotations
 
+import re
+
 from sim.classroom.seats import LEADER, Seat, member_of
 from sim.model.organization import State
 from sim.scenario.roles import ROLE_TABLE
@@ -125,7 +127,9 @@ def _news(model, since: int, name: str = "") -> list:
     """Last round's events, the seat's own first, then the others (major ones), newest first."""
     words = words_of(model)
     events = [e for e in reversed(model.events) if e.step > since]
-    own = [e for e in events if name and e.text.startswith(name)]
+    # about it: what it did ("Housing Authority shared ...") and what befell it ("setback: Housing Authority ...")
+    about = re.compile(rf"(?<![\w']){re.escape(name)}(?![\w'])") if name else None
+    own = [e for e in events if about and about.search(e.text)]
     others = [e for e in events if not e.minor and e not in own]
     unit = model.spec.header.step_unit
     return [f"{unit[0]} {e.step}: {plain(e.text, words, unit)}" for e in (own + others)[:NEWS]]

@@ -102,11 +102,13 @@ def teacher(room: Room) -> dict:
         }
         if room.phase == "debrief" and room.debrief is not None:
             d = room.debrief
-            names = {p.token: (p.nickname, labels.get(p.seat or "", "")) for p in room.players.values()}
+            # every student who took a seat, also one who never sent a decision (0 of 0: the model decided)
+            nobody = {"agreed": 0, "total": 0}
             students = [
-                {"nickname": names[t][0], "seat": names[t][1], "agreed": c["agreed"], "total": c["total"]}
-                for t, c in d["choices"].items()
-                if t in names
+                {"nickname": p.nickname, "seat": labels.get(p.seat or "", "")}
+                | {k: d["choices"].get(p.token, nobody)[k] for k in ("agreed", "total")}
+                for p in room.players.values()
+                if p.seat or p.token in d["choices"]
             ]
             out["debrief"] = {k: d[k] for k in ("week", "runs", "chart")} | {
                 "seats": list(d["seats"].values()),

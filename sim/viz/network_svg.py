@@ -179,7 +179,7 @@ def legend_items() -> list:
     items = [(marker(state, 7), state) for state in STATES]
     items.append((marker("at the table", 7, sharing=True), "shares its data"))
     items.append((star(10, True), "leader"))
-    items.append((triangle(9, "outside"), "community (its state's colour)"))
+    items.append((triangle(9, "outside"), "community"))  # coloured by its state on the network
     items.append((svg.tag("line", x1=-9, x2=9, y1=0, y2=0, stroke=tie_colour(0.1), stroke_width=1.5), "tie, low trust"))
     items.append((svg.tag("line", x1=-9, x2=9, y1=0, y2=0, stroke=tie_colour(0.9), stroke_width=5.5), "high trust"))
     return items

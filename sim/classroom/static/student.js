@@ -1,5 +1,7 @@
 // The student's page: join, pick an organization, decide each round, read the debrief.
 import { connect, countdown, fill, h, picture, runsTable } from "./game.js";
+// what a seat is, where it is not an organization of a sector
+const SEAT_WORDS = { leader: "the convener (system leader)", community: "the community partner" };
 
 const $ = (id) => document.getElementById(id);
 const query = new URLSearchParams(location.search);
@@ -102,7 +104,7 @@ function renderSeats(s) {
               },
             },
             h("strong", {}, seat.name),
-            h("span.sector", {}, seat.kind === "leader" ? "the convener (system leader)" : seat.sector),
+            h("span.sector", {}, SEAT_WORDS[seat.kind] || seat.sector),
             h("span.taken", {}, others ? `${others} playing` : "free"),
           ),
         );
@@ -207,7 +209,7 @@ function meter(value, label) {
 
 function renderBriefing(b, units = "weeks") {
   if (!b) return;
-  const parts = [h("h2", {}, b.name), h("p.sector", {}, b.kind === "leader" ? "the convener" : b.sector)];
+  const parts = [h("h2", {}, b.name), h("p.sector", {}, SEAT_WORDS[b.kind] || b.sector)];
   parts.push(h("p", {}, h("strong", {}, "Your mission: "), b.mission));
   parts.push(h("p", {}, h("strong", {}, "Now: "), `you are ${b.state}.`));
   if (b.kind === "leader") {

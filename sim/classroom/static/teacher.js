@@ -51,6 +51,9 @@ function render() {
   $("start").hidden = s.phase !== "lobby";
   $("pause").hidden = $("advance").hidden = $("end").hidden = s.phase !== "playing";
   $("pause").textContent = s.paused ? "Go on" : "Pause";
+  // a paused game plays no round: the button waits for "Go on" rather than doing nothing
+  $("advance").disabled = s.paused;
+  $("advance").title = s.paused ? "Paused: press Go on first" : "";
   $("timer-select").value = String(s.timer || 0);
   document.querySelector(".controls").hidden = s.phase === "debrief";
   const decided = s.phase === "playing" ? ` · ${s.decided} decided, ${s.waiting} deciding` : "";
