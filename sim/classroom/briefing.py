@@ -73,7 +73,13 @@ def briefing(model, seat: Seat, since: int, metric_before: float | None) -> dict
         "mission": mission_words(model, member.spec.mission),
         "state": STATE_WORDS[member.state],
         "budget": f"${member.budget:.0f}k a {unit}" if member.budget > 0 else "no money of your own to give",
-        "pledge": f"${pledge:.0f}k a {unit} once committed" if pledge else "",
+        "pledge": (
+            f"${pledge:.0f}k a {unit} pledged"
+            if member.state == State.COMMITTED
+            else f"${pledge:.0f}k a {unit} once committed"
+        )
+        if pledge
+        else "",
         "given": f"{money(float(model.fund.given_by[member.node]))} paid in so far",
         "sharing": bool(member.sharing),
         "trust": round(member.trust_in_coalition, 2),

@@ -67,8 +67,9 @@ def _member(model, member, field: str, weeks: int) -> Inclination:
         )
     if field == "leave":
         gone = member.frustration > member.patience
-        units = model.spec.header.step_unit[1]
-        words = f"{member.frustration:.0f} {units} without progress it could see; its patience is {member.patience:.0f}"
+        unit, units = model.spec.header.step_unit
+        waited = f"{member.frustration:.0f} {unit if round(member.frustration) == 1 else units}"
+        words = f"{waited} without progress it could see; its patience is {member.patience:.0f}"
         return Inclination(gone, words)
     raise ValueError(f"no inclination for {field!r}")
 

@@ -72,7 +72,7 @@ function render() {
   if (picking) return renderSeats(s);
   renderStatus(s);
   renderDecision(s);
-  renderBriefing(s.briefing, s.units);
+  renderBriefing(s.briefing, s.units, s.unit);
   $("debrief").hidden = !s.debrief;
   if (s.debrief) renderDebrief(s.debrief, s.unit, s.units);
 }
@@ -207,7 +207,7 @@ function meter(value, label) {
   return h("meter", { min: 0, max: 1, value, "aria-label": label }, value);
 }
 
-function renderBriefing(b, units = "weeks") {
+function renderBriefing(b, units = "weeks", unit = "week") {
   if (!b) return;
   const parts = [h("h2", {}, b.name), h("p.sector", {}, SEAT_WORDS[b.kind] || b.sector)];
   parts.push(h("p", {}, h("strong", {}, "Your mission: "), b.mission));
@@ -237,7 +237,8 @@ function renderBriefing(b, units = "weeks") {
     }
     if (b.shared.length) parts.push(h("p", {}, h("strong", {}, "The coalition's shared measures, which you now watch: "), b.shared.join("; "), "."));
   }
-  parts.push(h("p", {}, h("strong", {}, "Patience: "), `${b.waited} ${units} without progress you could see; your board waits ${b.patience}.`));
+  const waited = `${b.waited} ${b.waited === 1 ? unit : units}`;
+  parts.push(h("p", {}, h("strong", {}, "Patience: "), `${waited} without progress you could see; your board waits ${b.patience}.`));
   parts.push(h("h3", {}, "Last round"), b.news.length ? h("ul.news", {}, b.news.map((n) => h("li", {}, n))) : h("p.hint", {}, "Nothing yet."));
   fill($("briefing"), parts);
 }
