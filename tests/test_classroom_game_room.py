@@ -381,3 +381,13 @@ def test_the_debrief_lists_every_seated_student_also_one_who_never_decided():
     room.end()
     listed = {s["nickname"]: (s["agreed"], s["total"]) for s in states.teacher(room)["debrief"]["students"]}
     assert set(listed) == {"Ann", "Bob"} and listed["Bob"] == (0, 0) and listed["Ann"][1] == 1
+
+
+def test_after_an_early_end_the_debrief_chart_spans_the_weeks_played():
+    room = small_room()
+    room.start()
+    room.advance()
+    assert room.play_round()
+    room.end()
+    chart = states.teacher(room)["debrief"]["chart"]
+    assert room.model.steps == 4 and ">156<" not in chart and ">4<" in chart

@@ -11,7 +11,7 @@ as plain, JSON-ready values.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sim.classroom.inclination import agrees
 from sim.classroom.seats import LEADER, Question
@@ -145,7 +145,8 @@ def debrief(model, view: View, seats: tuple, timeline: dict, counter: Counterfac
             Run(name, _expected(m, model.steps), m.steps_to_goal, not m.running, current=name == CLASS)
             for name, m, _ in runs
         ],
-        view,
+        # ended early: the axis spans the weeks played, not the whole horizon
+        replace(view, horizon=max(1, min(view.horizon, model.steps))),
     )
     members = [s for s in seats if s.id != LEADER]
     return {
