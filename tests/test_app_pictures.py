@@ -74,12 +74,18 @@ def test_states_differ_in_shape_and_stay_apart_for_deuteranopes():
 def test_labels_stay_inside_the_picture(layout):
     model = CoalitionModel("homelessness_built_for_zero", rng=2)  # the longest names
     root = parse(network_svg(snapshot(model), layout))
-    width = float(root.get("viewBox").split()[2])
+    width, height = (float(v) for v in root.get("viewBox").split()[2:])
     for text in root.iter(f"{SVG}text"):
         x, size, words = float(text.get("x")), float(text.get("font-size")), text.text or ""
         extent = 0.55 * size * len(words)  # a generous average glyph width
         left = {"middle": x - extent / 2, "end": x - extent}.get(text.get("text-anchor"), x)
         assert -2 <= left and left + extent <= width + 2, (words, layout)
+    # the legend too: its rows (placed by translate) end inside the picture's height
+    for group in root.iter(f"{SVG}g"):
+        moved = group.get("transform", "")
+        if moved.startswith("translate("):
+            y = float(moved[len("translate(") : -1].split(",")[1])
+            assert y + 12 <= height, (moved, layout)  # a swatch and a line of text below its centre
 
 
 def test_charts_span_the_horizon_and_describe_themselves(week_80):
