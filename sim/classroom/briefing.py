@@ -64,6 +64,7 @@ def briefing(model, seat: Seat, since: int, metric_before: float | None) -> dict
     p = model.params
     unit = model.spec.header.step_unit[0]
     pledge = p.pledge_share * member.budget if member.budget > 0 else 0.0
+    when = "pledged" if member.state == State.COMMITTED else "once committed"
     indicators = member.indicators()
     own = indicators.get(member.metric)
     return {
@@ -73,13 +74,7 @@ def briefing(model, seat: Seat, since: int, metric_before: float | None) -> dict
         "mission": mission_words(model, member.spec.mission),
         "state": STATE_WORDS[member.state],
         "budget": f"${member.budget:.0f}k a {unit}" if member.budget > 0 else "no money of your own to give",
-        "pledge": (
-            f"${pledge:.0f}k a {unit} pledged"
-            if member.state == State.COMMITTED
-            else f"${pledge:.0f}k a {unit} once committed"
-        )
-        if pledge
-        else "",
+        "pledge": f"${pledge:.0f}k a {unit} {when}" if pledge else "",
         "given": f"{money(float(model.fund.given_by[member.node]))} paid in so far",
         "sharing": bool(member.sharing),
         "trust": round(member.trust_in_coalition, 2),
