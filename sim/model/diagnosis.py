@@ -183,35 +183,55 @@ def _pinvs(grams: dict) -> dict:
     return out
 
 
-def diagnose(code, outcome, sources, names, groups, true_shares) -> Diagnosis:
+def diagnose(
+    code, outcome, sources, names, groups, true_shares, weeks: int = 1, prevalence: str = "everyone"
+) -> Diagnosis:
     """Diagnose the cause of ``outcome`` from the records in ``sources``.
 
     Args:
-        code: the hidden circumstances per person as a bit code.
-        outcome: the week's outcome per person (bool).
-        sources: ``(people_indices, circumstance_indices)`` pairs of shared records.
+        code: the hidden circumstances per person as a bit code; over several weeks, the
+            weeks one after another (person-weeks).
+        outcome: the outcome per person (bool), laid out like ``code``.
+        sources: ``(people_indices, circumstance_indices)`` pairs of shared records; a
+            member's records cover every week pooled.
         names: circumstance names.
         groups: each circumstance's group.
         true_shares: the hidden true shares, for the accuracy.
+        weeks: how many weeks ``code`` and ``outcome`` stack.
+        prevalence: how a circumstance's prevalence is read: ``"everyone"``, its known cases
+            over everyone (a person without its record counts as without it); ``"observed"``,
+            its known cases over the people whose records observe it.
     """
     k, n = len(names), len(code)
-    observed = observation_codes(n, sources)
+    observed = observation_codes(n // weeks, sources)
+    if weeks > 1:
+        observed = np.tile(observed, weeks)
     effects, errors, known = estimate(code, outcome, observed, k)
     ok = np.isfinite(effects)
-    parts = np.where(ok, np.clip(np.nan_to_num(effects), 0, None) * known / max(n, 1), 0.0)
+    if prevalence == "observed":
+        among = ((observed[:, None] >> np.arange(k, dtype=np.uint32)) & 1).sum(axis=0)
+        rate = known / np.maximum(among, 1)
+    else:
+        rate = known / max(n, 1)
+    parts = np.where(ok, np.clip(np.nan_to_num(effects), 0, None) * rate, 0.0)
     any_record = int(np.bitwise_or.reduce(observed)) if n else 0
     recorded = tuple(names[c] for c in range(k) if any_record >> c & 1)
     total = parts.sum()
     if total <= 0:
         return Diagnosis(np.zeros(k), np.zeros(k), 0.0, 0.0, "", "", recorded)
     shares = parts / total
-    share_errors = np.where(ok, np.nan_to_num(errors) * known / max(n, 1) / total, 0.0)
+    share_errors = np.where(ok, np.nan_to_num(errors) * rate / total, 0.0)
     return judged(shares, share_errors, names, groups, true_shares, recorded)
 
 
 def diagnose_people(people, sources) -> Diagnosis:
-    """:func:`diagnose` for a model's :class:`~sim.model.people.People` this week."""
-    return diagnose(people.code, people.outcome, sources, people.names, people.groups, people.true_shares())
+    """:func:`diagnose` for a model's :class:`~sim.model.people.People`, over the weeks it keeps.
+
+    With ``people.keep_weeks`` 1 (``diagnosis_window``'s default) this week's records alone.
+    """
+    code, outcome, weeks = people.recent()
+    args = (people.names, people.groups, people.true_shares(), weeks, people.prevalence_from)
+    return diagnose(code, outcome, sources, *args)
 
 
 def judged(shares, errors, names, groups, true_shares, recorded=()) -> Diagnosis:

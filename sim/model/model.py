@@ -55,6 +55,8 @@ class CoalitionModel(CoalitionTable, CoalitionMeasures, Model):
         self.events = EventLog()
 
         self.people = People(spec.population, p.n_people or spec.population.size, self.rng)
+        self.people.keep_weeks = p.diagnosis_window
+        self.people.prevalence_from = p.diagnosis_prevalence
         self.n_people = self.people.n
         self._build_agents_and_network()
 

@@ -9,6 +9,8 @@ every agent. Only the week's events are drawn (thinning), so a step costs O(even
 
 from __future__ import annotations
 
+from collections import deque
+
 import numpy as np
 
 
@@ -56,6 +58,9 @@ class People:
         self._own_onset = 1.0 + self._bits @ self.raises
         self._outcome_rate: tuple | None = None
         self._prevalence: np.ndarray | None = None
+        self.keep_weeks = 1  # weeks of records kept for the diagnosis (set by the model)
+        self.prevalence_from = "everyone"  # how the diagnosis reads prevalence (set by the model)
+        self._recent: deque = deque()
         # start near the steady state: draw each circumstance, then let raises act
         self.x = rng.random((self.n, k)) < prevalence
         self.code = (self.x.astype(np.uint16) * self._bit).sum(axis=1).astype(np.uint16)
@@ -100,6 +105,22 @@ class People:
         self.outcome = self.rng.random(self.n) < p
         self._outcome_rate = None
         self._expected_rate = float(p.sum()) / self.n if self.n else 0.0
+        if self.keep_weeks > 1:  # keep the week's circumstances and outcomes: codes change in place
+            self._recent.append((self.code.copy(), self.outcome))
+            while len(self._recent) > self.keep_weeks:
+                self._recent.popleft()
+
+    def recent(self) -> tuple:
+        """The last ``keep_weeks`` weeks' circumstances and outcomes, stacked, and how many weeks.
+
+        Returns:
+            ``(codes, outcomes, weeks)``: person-weeks in week order (``weeks * n`` of each);
+            with ``keep_weeks`` 1, this week's arrays themselves.
+        """
+        if self.keep_weeks <= 1 or not self._recent:
+            return self.code, self.outcome, 1
+        codes, outcomes = zip(*self._recent, strict=True)
+        return np.concatenate(codes), np.concatenate(outcomes), len(codes)
 
     def _recode(self, idx: np.ndarray) -> None:
         """Recompute the circumstance codes of ``idx`` from ``x`` (and forget the cached prevalence)."""
