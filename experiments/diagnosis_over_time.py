@@ -1,10 +1,12 @@
 """The pooled diagnosis over a whole run: named early, and at the end?
 
-For each scenario (shipped ones and test fixtures in other domains), runs the system leader
-with a community partner on explicit seeds and reads the coalition's belief at a few weeks
-and at the end: is the real group (the group with the largest true share in week 0) named,
-what share of the money went to it, and how far its prevalence fell. See docs/validation.md,
-Result 1, "Over a whole run".
+For each scenario (shipped ones and test fixtures in other domains) and each way of reading
+the records (``variants`` in the .toml: the defaults, a quarter's records, prevalence where
+observed, both), runs the system leader with a community partner on explicit seeds and reads
+the coalition's belief at a few weeks and at the end: is the real group (the group with the
+largest true share in week 0) named, is it still the real group at the end, how often the
+believed cause changed, what share of the money went to it, and how far its prevalence fell.
+See docs/validation.md, Result 1, "Over a whole run".
 
 Usage: ``python experiments/diagnosis_over_time.py [--quick] [--steps W] [--out DIR]``
 """
@@ -21,14 +23,19 @@ from sim import CoalitionModel
 ROOT = HERE.parent
 
 
-def one_run(scenario: str, seed: int, weeks: list, steps: int | None) -> dict:
+def leading_group(people, contributions) -> str:
+    """The group whose circumstances carry the most of ``contributions``."""
+    groups = np.array(people.groups)
+    return max(set(people.groups), key=lambda g: contributions[groups == g].sum())
+
+
+def one_run(scenario: str, seed: int, weeks: list, steps: int | None, **params) -> dict:
     """One run's belief at ``weeks`` and at the end, against its real group."""
     source = str(ROOT / scenario) if scenario.endswith(".toml") else scenario
-    model = CoalitionModel(source, rng=seed, **({"steps": steps} if steps else {}))
+    model = CoalitionModel(source, rng=seed, **params, **({"steps": steps} if steps else {}))
     people = model.people
     groups = np.array(people.groups)
-    truth = people.true_shares()
-    real = max(set(people.groups), key=lambda g: truth[groups == g].sum())
+    real = leading_group(people, people.true_shares())
     start = people.prevalence()[groups == real].sum()
     row = {"scenario": scenario.rsplit("/", 1)[-1].removesuffix(".toml"), "seed": seed, "real_group": real}
     while model.running:
@@ -36,13 +43,38 @@ def one_run(scenario: str, seed: int, weeks: list, steps: int | None) -> dict:
         if model.steps in weeks:
             row[f"named_week_{model.steps}"] = model.diagnosis.group == real
     spent = np.asarray(model.fund.spent_by_cause)
+    real_now = leading_group(people, people.true_shares())
     row |= {
         "named_at_end": model.diagnosis.group == real,
+        "real_group_moved": real_now != real,
+        "named_real_group_at_end": model.diagnosis.group == real_now,
+        "group_accuracy_at_end": model.diagnosis.group_accuracy,
         "nothing_at_end": not model.diagnosis.known,
+        "cause_changes": model.cause_changes,
         "money_share": float(spent[groups == real].sum() / spent.sum()) if spent.sum() > 0 else 0.0,
         "prevalence_end_over_start": float(people.prevalence()[groups == real].sum() / start),
+        "final_rate": model.outcome_rate,
     }
     return row
+
+
+def plot(table: pd.DataFrame, seeds: str):
+    """Bars: the share of runs naming the real group at the end, per scenario and reading."""
+    fig, ax = plt.subplots(figsize=(11, 5))
+    scenarios = list(dict.fromkeys(table["scenario"]))
+    variants = list(dict.fromkeys(table["variant"]))
+    x = np.arange(len(scenarios))
+    width = 0.8 / len(variants)
+    for i, variant in enumerate(variants):
+        share = table[table["variant"] == variant].set_index("scenario").loc[scenarios, "named_at_end"]
+        ax.bar(x + (i - (len(variants) - 1) / 2) * width, share, width, label=variant)
+    ax.set_xticks(x, scenarios, rotation=25, ha="right", fontsize=8)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("share of runs naming the real group at the end")
+    ax.set_title(f"The pooled diagnosis at the end of a run ({seeds}, system leader)")
+    fig.legend(*ax.get_legend_handles_labels(), loc="lower center", ncol=len(variants), fontsize=8)
+    fig.subplots_adjust(bottom=0.3)
+    return fig
 
 
 def main():
@@ -52,17 +84,24 @@ def main():
     steps = args.steps or (120 if args.quick else None)
     weeks = [w for w in cfg["weeks"] if steps is None or w < steps]
     seeds = range(cfg["first_seed"], cfg["first_seed"] + replicates)
-    df = pd.DataFrame([one_run(s, seed, weeks, steps) for s in cfg["scenarios"] for seed in seeds])
+    rows = [
+        {"variant": v["name"]} | one_run(s, seed, weeks, steps, **v.get("params", {}))
+        for v in cfg["variants"]
+        for s in cfg["scenarios"]
+        for seed in seeds
+    ]
+    df = pd.DataFrame(rows)
     named = [f"named_week_{w}" for w in weeks] + ["named_at_end"]
+    means = [*named, "real_group_moved", "group_accuracy_at_end", "nothing_at_end", "cause_changes"]
     table = (
-        df.groupby("scenario", sort=False)
+        df.groupby(["variant", "scenario"], sort=False)
         .agg(
             runs=("seed", "size"),
             real_group=("real_group", "first"),
-            **{c: (c, "mean") for c in named},
-            nothing_at_end=("nothing_at_end", "mean"),
+            **{c: (c, "mean") for c in means},
             money_share=("money_share", "mean"),
             prevalence_end_over_start=("prevalence_end_over_start", "mean"),
+            final_rate=("final_rate", "mean"),
         )
         .reset_index()
     )
@@ -70,18 +109,7 @@ def main():
     df.to_csv(args.out / "runs.csv", index=False, float_format="%.6g")
     print(table.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
 
-    fig, ax = plt.subplots(figsize=(11, 4.5))
-    x = np.arange(len(table))
-    width = 0.8 / len(named)
-    for i, column in enumerate(named):
-        label = column.replace("named_week_", "week ").replace("named_at_end", "the end")
-        ax.bar(x + (i - (len(named) - 1) / 2) * width, table[column], width, label=label)
-    ax.set_xticks(x, table["scenario"], rotation=25, ha="right", fontsize=8)
-    ax.set_ylim(0, 1)
-    ax.set_ylabel("share of runs naming the real group")
-    ax.set_title(f"The pooled diagnosis over a run ({replicates} seeds from {cfg['first_seed']}, system leader)")
-    ax.legend()
-    save(fig, args, "diagnosis_over_time")
+    save(plot(table, f"{replicates} seeds from {cfg['first_seed']}"), args, "diagnosis_over_time")
 
 
 if __name__ == "__main__":

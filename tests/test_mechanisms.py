@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from sim import CoalitionModel, State
-from sim.model.diagnosis import changed_beyond_noise, diagnose_people, judged
+from sim.model.diagnosis import changed_beyond_noise, diagnose, diagnose_people, judged
 from sim.model.interventions import uptake_from
 from sim.model.trust import TrustLedger
 from sim.scenario.roles import Capability
@@ -268,3 +268,37 @@ def test_a_belief_changes_only_beyond_noise():
     shift = judged(np.array([0.3, 0.7]), np.array([0.05, 0.05]), names, groups, truth)
     assert not changed_beyond_noise(wobble, old, z=2.0)
     assert changed_beyond_noise(shift, old, z=2.0)
+
+
+def test_a_window_of_weeks_stacks_the_records_kept():
+    model = CoalitionModel(diagnosis_window=3, rng=5)
+    people = model.people
+    for _ in range(5):
+        model.step()
+    codes, outcomes, weeks = people.recent()
+    assert weeks == 3 and codes.shape == outcomes.shape == (3 * people.n,)
+    assert np.array_equal(outcomes[-people.n :], people.outcome)  # this week's outcomes come last
+    assert not np.array_equal(outcomes[: people.n], people.outcome)  # and an earlier week's first
+    one = CoalitionModel(rng=5).people
+    assert one.recent()[0] is one.code and one.recent()[2] == 1  # the default: this week alone
+
+
+def narrow_cause_and_wide_proxy(seed=0, n=20_000):
+    """A strong cause recorded for a tenth of the people, a weak one recorded for everyone."""
+    rng = np.random.default_rng(seed)
+    x = rng.random((n, 2)) < [0.1, 0.3]
+    code = (x[:, 0] + 2 * x[:, 1]).astype(np.uint16)
+    outcome = rng.random(n) < 0.05 + 0.3 * x[:, 0] + 0.03 * x[:, 1]
+    sources = [(np.flatnonzero(rng.random(n) < 0.1), [0]), (np.arange(n), [1])]
+    truth = np.array([0.3 * 0.1, 0.03 * 0.3]) / (0.3 * 0.1 + 0.03 * 0.3)
+    return code, outcome, sources, truth
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_prevalence_where_observed_counts_an_unrecorded_person_as_unknown(seed):
+    code, outcome, sources, truth = narrow_cause_and_wide_proxy(seed)
+    args = (("cause", "proxy"), ("cause", "proxy"), truth)
+    everyone = diagnose(code, outcome, sources, *args, prevalence="everyone")
+    observed = diagnose(code, outcome, sources, *args, prevalence="observed")
+    assert everyone.cause == "proxy"  # nine in ten cases unrecorded read as no case
+    assert observed.cause == "cause" and observed.accuracy > everyone.accuracy + 0.3

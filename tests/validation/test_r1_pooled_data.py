@@ -155,3 +155,37 @@ def test_a_narrowly_recorded_group_beats_a_widely_recorded_proxy(causes, wide, f
             sources.append((reach, np.array([people.names.index(c) for c in org.records])))
         named += diagnose_people(people, sources).group == "the causes"
     assert named >= 3, f"the group of causes named in {named} of 5 populations"
+
+
+# Reading the records: a quarter of them, and a circumstance's prevalence among the people
+# whose records observe it (off by default; docs/validation.md, Result 1, "Over a whole run").
+READING = {"diagnosis_window": 13, "diagnosis_prevalence": "observed"}
+END_SEEDS = range(700100, 700108)  # fresh: not the seeds the experiment reports
+OTHER_DOMAINS = [s for s in SCENARIOS if s.endswith(".toml")]
+
+
+def at_the_end(scenario, seed, **params):
+    """Whether a run's last belief names the real group (largest true share in week 0), and how often it changed."""
+    model = CoalitionModel(scenario, rng=seed, **params)
+    people, groups = model.people, np.array(model.people.groups)
+    truth = people.true_shares()
+    real = max(set(people.groups), key=lambda g: truth[groups == g].sum())
+    while model.running:
+        model.step()
+    return model.diagnosis.group == real, model.cause_changes
+
+
+def test_reading_a_quarter_where_observed_keeps_the_real_group_at_the_end():
+    """In the four other-domain fixtures, over 8 fresh seeds each (32 paired runs).
+
+    Tolerance: the defaults name the real group at the end in about 0.6 of runs, the other
+    reading in about 0.95 (docs/validation.md); the test asks for at least 0.8, at least 0.15
+    more than the defaults, and belief changes cut by at least a quarter.
+    """
+    default = [at_the_end(s, seed) for s in OTHER_DOMAINS for seed in END_SEEDS]
+    reading = [at_the_end(s, seed, **READING) for s in OTHER_DOMAINS for seed in END_SEEDS]
+    named_default, changes_default = np.mean(default, axis=0)
+    named_reading, changes_reading = np.mean(reading, axis=0)
+    assert named_reading >= 0.8, named_reading
+    assert named_reading >= named_default + 0.15, (named_default, named_reading)
+    assert changes_reading <= 0.75 * changes_default, (changes_default, changes_reading)
