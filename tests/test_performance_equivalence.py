@@ -139,7 +139,7 @@ def test_each_effect_equals_least_squares_on_every_observing_person(case):
     n, k = x.shape
     observed = observation_codes(n, sources)
     code = (x * (1 << np.arange(k))).sum(axis=1).astype(np.uint32)
-    effects, _, known = estimate(code, outcome, observed, k)
+    effects, _, known, observing = estimate(code, outcome, observed, k)
     seen = ((observed[:, None] >> np.arange(k)) & 1).astype(bool)
     for c in range(k):
         if seen[:, c].sum() >= MIN_OBSERVED:
@@ -147,6 +147,7 @@ def test_each_effect_equals_least_squares_on_every_observing_person(case):
         else:
             assert np.isnan(effects[c])
     assert np.array_equal(known, (x & seen).sum(axis=0))
+    assert np.array_equal(observing, seen.sum(axis=0))
 
 
 @given(st.lists(st.tuples(st.integers(1, 8), st.integers(0, 3), st.integers(0, 2**32 - 1)), min_size=1, max_size=8))

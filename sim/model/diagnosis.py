@@ -84,12 +84,14 @@ def estimate(code: np.ndarray, outcome: np.ndarray, observed: np.ndarray, k: int
         k: the number of circumstances.
 
     Returns:
-        ``(effects, errors, known_cases)``: arrays of length ``k`` (NaN where not estimated).
+        ``(effects, errors, known_cases, observing)``: arrays of length ``k`` (effects and
+        errors NaN where not estimated); ``observing``: the people whose records observe each.
     """
     code = code.astype(np.uint32) & observed
     effects, errors = np.full(k, np.nan), np.full(k, np.nan)
     x, o, count, with_outcome = patterns(code, observed, np.asarray(outcome, dtype=float), k)
     known = x.T @ count  # people known to have each circumstance (whole numbers, exact)
+    observing = o.T @ count
     # every column a design can take: the constant, the records, "is it observed"
     columns = np.hstack([np.ones((count.size, 1)), x, o])
     fits = {}  # circumstance -> (design, pattern counts, with outcome, gram, rhs)
@@ -105,7 +107,7 @@ def estimate(code: np.ndarray, outcome: np.ndarray, observed: np.ndarray, k: int
     inverses = _pinvs({c: fit[3] for c, fit in fits.items()})
     for c, (design, n_rows, y, gram, rhs) in fits.items():
         effects[c], errors[c] = _effect(design.shape[1], n_rows.sum(), y.sum(), gram, rhs, inverses[c])
-    return effects, errors, known
+    return effects, errors, known, observing
 
 
 def patterns(code: np.ndarray, observed: np.ndarray, y: np.ndarray, k: int) -> tuple:
@@ -204,23 +206,20 @@ def diagnose(
     """
     k, n = len(names), len(code)
     observed = observation_codes(n // weeks, sources)
+    any_record = int(np.bitwise_or.reduce(observed)) if n else 0
     if weeks > 1:
         observed = np.tile(observed, weeks)
-    effects, errors, known = estimate(code, outcome, observed, k)
+    effects, errors, known, observing = estimate(code, outcome, observed, k)
     ok = np.isfinite(effects)
-    if prevalence == "observed":
-        among = ((observed[:, None] >> np.arange(k, dtype=np.uint32)) & 1).sum(axis=0)
-        rate = known / np.maximum(among, 1)
-    else:
-        rate = known / max(n, 1)
-    parts = np.where(ok, np.clip(np.nan_to_num(effects), 0, None) * rate, 0.0)
-    any_record = int(np.bitwise_or.reduce(observed)) if n else 0
+    # a circumstance's known cases over everyone, or over the people whose records observe it
+    over = np.maximum(observing, 1) if prevalence == "observed" else max(n, 1)
+    parts = np.where(ok, np.clip(np.nan_to_num(effects), 0, None) * known / over, 0.0)
     recorded = tuple(names[c] for c in range(k) if any_record >> c & 1)
     total = parts.sum()
     if total <= 0:
         return Diagnosis(np.zeros(k), np.zeros(k), 0.0, 0.0, "", "", recorded)
     shares = parts / total
-    share_errors = np.where(ok, np.nan_to_num(errors) * rate / total, 0.0)
+    share_errors = np.where(ok, np.nan_to_num(errors) * known / over / total, 0.0)
     return judged(shares, share_errors, names, groups, true_shares, recorded)
 
 
