@@ -16,7 +16,18 @@ from sim.runs.executors import WorkerPool, dispatch
 from sim.runs.replicates import replicate_seeds
 from sim.scenario.roles import ROLES
 
-NOT_VARIED = ("leader", "community", "missing_role", "keep_away_holders", "n_people", "steps")
+# the arms, the size, and how the diagnosis reads its records (compared on their own in
+# experiments/diagnosis_over_time.py; varying them here would change the documented design)
+NOT_VARIED = (
+    "leader",
+    "community",
+    "missing_role",
+    "keep_away_holders",
+    "n_people",
+    "steps",
+    "diagnosis_window",
+    "diagnosis_prevalence",
+)
 BASE = {"leader": "system", "community": "partner", "missing_role": ""}
 ARMS = {
     "full": {},

@@ -16,9 +16,12 @@ def test_boundaries_runs_quick(tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "argv", ["boundaries.py", "--quick", "--out", str(tmp_path)])
     monkeypatch.chdir(tmp_path)
     runpy.run_path(str(ROOT / "experiments" / "boundaries.py"), run_name="__main__")
+    from boundaries_arms import NOT_VARIED
+
     from sim.model.params import PARAMETERS
 
-    varied = {n for n, p in PARAMETERS.items() if p.kind in ("int", "float")} - {"n_people", "steps"}
+    varied = {n for n, p in PARAMETERS.items() if p.kind in ("int", "float")} - set(NOT_VARIED)
+    assert len(varied) == 42  # every numeric behavioural parameter of Model 2
     morris = pd.read_csv(tmp_path / "boundaries-morris.csv")
     differences = {"leadership", "system_vs_point", "community", "partner_vs_consulted", "consulted_vs_absent"}
     differences |= {"roles_worst", "data_pooling"} | {
