@@ -279,8 +279,8 @@ def test_a_window_of_weeks_stacks_the_records_kept():
     assert weeks == 3 and codes.shape == outcomes.shape == (3 * people.n,)
     assert np.array_equal(outcomes[-people.n :], people.outcome)  # this week's outcomes come last
     assert not np.array_equal(outcomes[: people.n], people.outcome)  # and an earlier week's first
-    one = CoalitionModel(rng=5).people
-    assert one.recent()[0] is one.code and one.recent()[2] == 1  # the default: this week alone
+    one = CoalitionModel(diagnosis_window=1, rng=5).people
+    assert one.recent()[0] is one.code and one.recent()[2] == 1  # one week: this week's arrays alone
 
 
 def narrow_cause_and_wide_proxy(seed=0, n=20_000):
