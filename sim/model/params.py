@@ -451,7 +451,7 @@ PARAMETERS: dict[str, Parameter] = {
             "diagnosis_prevalence",
             "observed",
             ("everyone", "observed"),
-            "unknown is not absent, for prevalence as for the effect ('everyone': Model 2's first reading)",
+            A + "; unknown is not absent, for prevalence as for the effect ('everyone': Model 2's first reading)",
             "a circumstance's prevalence in the diagnosis: known cases over everyone, or over those observed",
             group="diagnosis",
         ),
