@@ -122,6 +122,7 @@ def test_the_narration_uses_plain_words():
 
 def test_the_accuracy_tile_names_the_group_the_narration_names():
     """The narration announces groups of causes; the tile says the same group, then its largest cause."""
+    from sim.model.diagnosis import judged
     from sim.viz.panels import monitors_html
 
     model = CoalitionModel(rng=42)
@@ -132,8 +133,17 @@ def test_the_accuracy_tile_names_the_group_the_narration_names():
     assert view.believed_group == announced[-1]
     html = monitors_html(view)
     assert f"main cause: {view.believed_group}" in html
-    # at the end of this run the largest single circumstance lies outside the group (docs/validation.md)
-    assert not view.cause_in_group and f"largest single cause: {view.believed_cause}" in html
+    # a belief whose largest single circumstance lies outside its leading group (a late,
+    # thin estimate can look like this; docs/validation.md, Result 1, "Over a whole run")
+    people = model.people
+    shares = np.array([0.4 if g == "disengagement" else 0.0 for g in people.groups])
+    rest = [i for i, g in enumerate(people.groups) if g == "instability"]
+    shares[rest] = 0.6 / len(rest)
+    model.diagnosis = judged(shares, np.zeros(people.k), people.names, people.groups, people.true_shares())
+    view = snapshot(model)
+    html = monitors_html(view)
+    assert view.believed_group == people.group_label("instability") and not view.cause_in_group
+    assert f"main cause: {view.believed_group}" in html and f"largest single cause: {view.believed_cause}" in html
 
 
 @pytest.mark.parametrize("scenario", ["chicago_absenteeism", "teen_substance_use"])

@@ -158,8 +158,9 @@ def test_a_narrowly_recorded_group_beats_a_widely_recorded_proxy(causes, wide, f
 
 
 # Reading the records: a quarter of them, and a circumstance's prevalence among the people
-# whose records observe it (off by default; docs/validation.md, Result 1, "Over a whole run").
-READING = {"diagnosis_window": 13, "diagnosis_prevalence": "observed"}
+# whose records observe it (the defaults), against Model 2's first reading (one week, over
+# everyone; docs/validation.md, Result 1, "Over a whole run").
+FIRST_READING = {"diagnosis_window": 1, "diagnosis_prevalence": "everyone"}
 END_SEEDS = range(700100, 700108)  # fresh: not the seeds the experiment reports
 OTHER_DOMAINS = [s for s in SCENARIOS if s.endswith(".toml")]
 
@@ -178,14 +179,14 @@ def at_the_end(scenario, seed, **params):
 def test_reading_a_quarter_where_observed_keeps_the_real_group_at_the_end():
     """In the four other-domain fixtures, over 8 fresh seeds each (32 paired runs).
 
-    Tolerance: the defaults name the real group at the end in about 0.6 of runs, the other
-    reading in about 0.95 (docs/validation.md); the test asks for at least 0.8, at least 0.15
-    more than the defaults, and belief changes cut by at least a quarter.
+    Tolerance: the first reading names the real group at the end in about 0.4-0.6 of runs,
+    the defaults in about 0.95 (docs/validation.md); the test asks for at least 0.8, at least
+    0.15 more than the first reading, and belief changes cut by at least a quarter.
     """
-    default = [at_the_end(s, seed) for s in OTHER_DOMAINS for seed in END_SEEDS]
-    reading = [at_the_end(s, seed, **READING) for s in OTHER_DOMAINS for seed in END_SEEDS]
-    named_default, changes_default = np.mean(default, axis=0)
+    first = [at_the_end(s, seed, **FIRST_READING) for s in OTHER_DOMAINS for seed in END_SEEDS]
+    reading = [at_the_end(s, seed) for s in OTHER_DOMAINS for seed in END_SEEDS]
+    named_first, changes_first = np.mean(first, axis=0)
     named_reading, changes_reading = np.mean(reading, axis=0)
     assert named_reading >= 0.8, named_reading
-    assert named_reading >= named_default + 0.15, (named_default, named_reading)
-    assert changes_reading <= 0.75 * changes_default, (changes_default, changes_reading)
+    assert named_reading >= named_first + 0.15, (named_first, named_reading)
+    assert changes_reading <= 0.75 * changes_first, (changes_first, changes_reading)
