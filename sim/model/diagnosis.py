@@ -8,11 +8,13 @@ Each circumstance's part is estimated from the people whose records observe it: 
 them, a least-squares regression of the outcome on the circumstance, adjusting for every
 other circumstance recorded for the same people (a record ``x_d`` where observed, and an
 indicator of whether ``d`` is observed; the missing-indicator method). Its effect ``b_c``
-times the share of people known to have it (known cases over everyone, ``n_c / N``) is
-its part of the excess risk; the parts, normalised, are the believed shares ``s_c``, each
-with a standard error from the regression. A scenario's ``group`` of each circumstance
-("instability") gives the shares by group; the believed cause is the leading circumstance
-and the believed group the leading group.
+times its prevalence is its part of the excess risk: by default the known cases over the
+people whose records observe it (``n_c / N_c``; unknown is not absent), or, with
+``prevalence="everyone"``, over everyone (``n_c / N``). The parts, normalised, are the
+believed shares ``s_c``, each with a standard error from the regression. The records may
+stack several weeks (person-weeks; ``diagnosis_window``). A scenario's ``group`` of each
+circumstance ("instability") gives the shares by group; the believed cause is the leading
+circumstance and the believed group the leading group.
 
 Accuracy is the overlap of the believed and the true shares, ``sum_c min(s_c, t_c)``
 (1: the coalition's picture matches the hidden weights; 0: it blames only circumstances
@@ -186,7 +188,7 @@ def _pinvs(grams: dict) -> dict:
 
 
 def diagnose(
-    code, outcome, sources, names, groups, true_shares, weeks: int = 1, prevalence: str = "everyone"
+    code, outcome, sources, names, groups, true_shares, weeks: int = 1, prevalence: str = "observed"
 ) -> Diagnosis:
     """Diagnose the cause of ``outcome`` from the records in ``sources``.
 
@@ -200,9 +202,9 @@ def diagnose(
         groups: each circumstance's group.
         true_shares: the hidden true shares, for the accuracy.
         weeks: how many weeks ``code`` and ``outcome`` stack.
-        prevalence: how a circumstance's prevalence is read: ``"everyone"``, its known cases
-            over everyone (a person without its record counts as without it); ``"observed"``,
-            its known cases over the people whose records observe it.
+        prevalence: how a circumstance's prevalence is read: ``"observed"``, its known cases
+            over the people whose records observe it; ``"everyone"``, over everyone (a person
+            without its record counts as without it; Model 2's first reading).
     """
     k, n = len(names), len(code)
     observed = observation_codes(n // weeks, sources)
@@ -226,7 +228,9 @@ def diagnose(
 def diagnose_people(people, sources) -> Diagnosis:
     """:func:`diagnose` for a model's :class:`~sim.model.people.People`, over the weeks it keeps.
 
-    With ``people.keep_weeks`` 1 (``diagnosis_window``'s default) this week's records alone.
+    The model sets ``people.keep_weeks`` from ``diagnosis_window`` (13 by default: a quarter's
+    person-weeks; 1: this week's records alone) and ``people.prevalence_from`` from
+    ``diagnosis_prevalence``.
     """
     code, outcome, weeks = people.recent()
     args = (people.names, people.groups, people.true_shares(), weeks, people.prevalence_from)

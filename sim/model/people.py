@@ -59,7 +59,7 @@ class People:
         self._outcome_rate: tuple | None = None
         self._prevalence: np.ndarray | None = None
         self.keep_weeks = 1  # weeks of records kept for the diagnosis (set by the model)
-        self.prevalence_from = "everyone"  # how the diagnosis reads prevalence (set by the model)
+        self.prevalence_from = "observed"  # how the diagnosis reads prevalence (set by the model)
         self._recent: deque = deque()
         # start near the steady state: draw each circumstance, then let raises act
         self.x = rng.random((self.n, k)) < prevalence
