@@ -14,7 +14,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.model.diagnosis import MIN_OBSERVED, _pinvs, estimate, observation_codes
+from sim.model.diagnosis import (
+    MIN_OBSERVED,
+    WEEKLY_BITS,
+    _pinvs,
+    estimate,
+    observation_codes,
+    patterns,
+    weekly_patterns,
+)
 from sim.model.interventions import choose_offers
 from sim.model.people import People
 from sim.scenario.load import Circumstance
@@ -219,3 +227,28 @@ def test_case_offers_equal_a_per_circumstance_draw(n, k, seed, data):
     assert np.array_equal(got[0], expected[0]) and np.array_equal(got[1], expected[1])
     pairs = set(zip(got[0].tolist(), got[1].tolist(), strict=True))
     assert len(pairs) == got[0].size and all(x[i, c] for i, c in pairs)
+
+
+@given(records_case(), st.integers(1, 4))
+@settings(max_examples=80, deadline=None)
+def test_each_weeks_own_counts_sum_to_the_stacked_weeks_counts(case, n_weeks):
+    """The diagnosis counts a quarter's records week by week (and reuses a week's counts): the same numbers."""
+    x, outcome, sources, _, _ = case
+    n, k = x.shape
+    if 2 * k > WEEKLY_BITS:
+        k, x = WEEKLY_BITS // 2, x[:, : WEEKLY_BITS // 2]
+        sources = [(people, circs[circs < k]) for people, circs in sources]
+    observed = observation_codes(n, sources)
+    rng = np.random.default_rng(n_weeks)
+    weeks = []
+    for week in range(n_weeks):
+        xs = x if week == 0 else rng.random(x.shape) < 0.3
+        y = outcome if week == 0 else rng.random(n) < 0.2
+        weeks.append((week, (xs * (1 << np.arange(k))).sum(axis=1).astype(np.uint16), y))
+    everyone = np.tile(observed, n_weeks)
+    codes = np.concatenate([code for _, code, _ in weeks]).astype(np.uint32) & everyone
+    stacked = patterns(codes, everyone, np.concatenate([y for *_, y in weeks]).astype(float), k)
+    cache: dict = {}
+    for _ in range(2):  # counted, then read back from the cache
+        for mine, theirs in zip(weekly_patterns(weeks, observed, k, cache), stacked, strict=True):
+            assert np.array_equal(mine, theirs)

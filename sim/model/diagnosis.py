@@ -29,6 +29,7 @@ import numpy as np
 
 MIN_OBSERVED = 20  # people whose records observe a circumstance before it is estimated
 DENSE_BITS = 16  # up to this many bits of records and observations, patterns are counted densely
+WEEKLY_BITS = 12  # up to this many, each kept week's pattern counts are kept for the next diagnosis
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,12 @@ def estimate(code: np.ndarray, outcome: np.ndarray, observed: np.ndarray, k: int
         errors NaN where not estimated); ``observing``: the people whose records observe each.
     """
     code = code.astype(np.uint32) & observed
+    return fit(*patterns(code, observed, np.asarray(outcome, dtype=float), k), k)
+
+
+def fit(x, o, count, with_outcome, k: int) -> tuple:
+    """The regressions of :func:`estimate`, from the pattern counts :func:`patterns` gives."""
     effects, errors = np.full(k, np.nan), np.full(k, np.nan)
-    x, o, count, with_outcome = patterns(code, observed, np.asarray(outcome, dtype=float), k)
     known = x.T @ count  # people known to have each circumstance (whole numbers, exact)
     observing = o.T @ count
     # every column a design can take: the constant, the records, "is it observed"
@@ -123,13 +128,41 @@ def patterns(code: np.ndarray, observed: np.ndarray, y: np.ndarray, k: int) -> t
     key = code.astype(np.int64) | (observed.astype(np.int64) << k)
     if 2 * k <= DENSE_BITS:  # few patterns possible: count them all at once
         count = np.bincount(key, minlength=1 << 2 * k).astype(float)
-        with_outcome = np.bincount(key, weights=y, minlength=1 << 2 * k)
-        keys = np.flatnonzero(count).astype(np.uint64)
-        count, with_outcome = count[keys], with_outcome[keys]
-    else:
-        keys, inverse = np.unique(key.astype(np.uint64), return_inverse=True)
-        count = np.bincount(inverse).astype(float)
-        with_outcome = np.bincount(inverse, weights=y)
+        return _dense(count, np.bincount(key, weights=y, minlength=1 << 2 * k), k)
+    keys, inverse = np.unique(key.astype(np.uint64), return_inverse=True)
+    return _columns(keys, np.bincount(inverse).astype(float), np.bincount(inverse, weights=y), k)
+
+
+def weekly_patterns(weeks, observed: np.ndarray, k: int, cache: dict) -> tuple:
+    """:func:`patterns` of several weeks stacked, summed from each week's own counts.
+
+    Args:
+        weeks: ``(week, code, outcome)`` per kept week (``code`` unmasked, as in ``People``).
+        observed: per person, the circumstances recorded for them (the same every week).
+        k: the number of circumstances (``2 * k <= WEEKLY_BITS``).
+        cache: each week's counts under these records, reused while the records stay the same.
+
+    The counts are whole numbers, so their sums equal the stacked counts exactly.
+    """
+    size, shifted, tag = 1 << 2 * k, observed.astype(np.int64) << k, observed.tobytes()
+    count, with_outcome = np.zeros(size, dtype=np.int64), np.zeros(size)
+    for week, code, outcome in weeks:
+        counts = cache.get((week, tag))
+        if counts is None:
+            key = (code.astype(np.uint32) & observed).astype(np.int64) | shifted
+            y = np.asarray(outcome, dtype=float)
+            counts = cache[week, tag] = (np.bincount(key, minlength=size), np.bincount(key, weights=y, minlength=size))
+        count += counts[0]
+        with_outcome += counts[1]
+    return _dense(count.astype(float), with_outcome, k)
+
+
+def _dense(count: np.ndarray, with_outcome: np.ndarray, k: int) -> tuple:
+    keys = np.flatnonzero(count).astype(np.uint64)
+    return _columns(keys, count[keys], with_outcome[keys], k)
+
+
+def _columns(keys: np.ndarray, count: np.ndarray, with_outcome: np.ndarray, k: int) -> tuple:
     bits = (keys[:, None] >> np.arange(2 * k, dtype=np.uint64)) & np.uint64(1)
     return bits[:, :k].astype(float), bits[:, k:].astype(float), count, with_outcome
 
@@ -206,12 +239,16 @@ def diagnose(
             over the people whose records observe it; ``"everyone"``, over everyone (a person
             without its record counts as without it; Model 2's first reading).
     """
-    k, n = len(names), len(code)
-    observed = observation_codes(n // weeks, sources)
+    observed = observation_codes(len(code) // weeks, sources)
+    fitted = estimate(code, outcome, np.tile(observed, weeks) if weeks > 1 else observed, len(names))
+    return _belief(fitted, observed, len(code), prevalence, names, groups, true_shares)
+
+
+def _belief(fitted, observed, n: int, prevalence: str, names, groups, true_shares) -> Diagnosis:
+    """The believed shares from :func:`fit`'s effects; ``n``: the person-weeks they cover."""
+    effects, errors, known, observing = fitted
+    k = len(names)
     any_record = int(np.bitwise_or.reduce(observed)) if n else 0
-    if weeks > 1:
-        observed = np.tile(observed, weeks)
-    effects, errors, known, observing = estimate(code, outcome, observed, k)
     ok = np.isfinite(effects)
     # a circumstance's known cases over everyone, or over the people whose records observe it
     over = np.maximum(observing, 1) if prevalence == "observed" else max(n, 1)
@@ -232,9 +269,14 @@ def diagnose_people(people, sources) -> Diagnosis:
     person-weeks; 1: this week's records alone) and ``people.prevalence_from`` from
     ``diagnosis_prevalence``.
     """
-    code, outcome, weeks = people.recent()
-    args = (people.names, people.groups, people.true_shares(), weeks, people.prevalence_from)
-    return diagnose(code, outcome, sources, *args)
+    args = (people.names, people.groups, people.true_shares())
+    weeks = people.recent_weeks()
+    if weeks[0][0] is not None and 2 * people.k <= WEEKLY_BITS:  # kept weeks: count each once
+        observed = observation_codes(people.n, sources)
+        fitted = fit(*weekly_patterns(weeks, observed, people.k, people.pattern_cache), people.k)
+        return _belief(fitted, observed, people.n * len(weeks), people.prevalence_from, *args)
+    code, outcome, n_weeks = people.recent()
+    return diagnose(code, outcome, sources, *args, n_weeks, people.prevalence_from)
 
 
 def judged(shares, errors, names, groups, true_shares, recorded=()) -> Diagnosis:

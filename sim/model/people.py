@@ -59,6 +59,8 @@ class People:
         self._outcome_rate: tuple | None = None
         self._prevalence: np.ndarray | None = None
         self.keep_weeks = 1  # weeks of records kept for the diagnosis (set by the model)
+        self.pattern_cache: dict = {}  # the diagnosis's counts of each kept week, forgotten with it
+        self._draws = 0
         self.prevalence_from = "observed"  # how the diagnosis reads prevalence (set by the model)
         self._recent: deque = deque()
         # start near the steady state: draw each circumstance, then let raises act
@@ -105,10 +107,13 @@ class People:
         self.outcome = self.rng.random(self.n) < p
         self._outcome_rate = None
         self._expected_rate = float(p.sum()) / self.n if self.n else 0.0
+        self._draws += 1
         if self.keep_weeks > 1:  # keep the week's circumstances and outcomes: codes change in place
-            self._recent.append((self.code.copy(), self.outcome))
+            self._recent.append((self._draws, self.code.copy(), self.outcome))
             while len(self._recent) > self.keep_weeks:
-                self._recent.popleft()
+                gone = self._recent.popleft()[0]
+                for key in [key for key in self.pattern_cache if key[0] == gone]:
+                    del self.pattern_cache[key]
 
     def recent(self) -> tuple:
         """The last ``keep_weeks`` weeks' circumstances and outcomes, stacked, and how many weeks.
@@ -119,8 +124,14 @@ class People:
         """
         if self.keep_weeks <= 1 or not self._recent:
             return self.code, self.outcome, 1
-        codes, outcomes = zip(*self._recent, strict=True)
+        _, codes, outcomes = zip(*self._recent, strict=True)
         return np.concatenate(codes), np.concatenate(outcomes), len(codes)
+
+    def recent_weeks(self) -> list:
+        """The kept weeks as ``(week, codes, outcomes)``; none kept: this week's arrays, week ``None``."""
+        if self.keep_weeks <= 1 or not self._recent:
+            return [(None, self.code, self.outcome)]
+        return list(self._recent)
 
     def _recode(self, idx: np.ndarray) -> None:
         """Recompute the circumstance codes of ``idx`` from ``x`` (and forget the cached prevalence)."""
