@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 MIN_OBSERVED = 20  # people whose records observe a circumstance before it is estimated
+Patterns = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # (x, o, count, with_outcome)
 DENSE_BITS = 16  # up to this many bits of records and observations, patterns are counted densely
 WEEKLY_BITS = 12  # up to this many, each kept week's pattern counts are kept for the next diagnosis
 
@@ -117,7 +118,7 @@ def fit(x, o, count, with_outcome, k: int) -> tuple:
     return effects, errors, known, observing
 
 
-def patterns(code: np.ndarray, observed: np.ndarray, y: np.ndarray, k: int) -> tuple:
+def patterns(code: np.ndarray, observed: np.ndarray, y: np.ndarray, k: int) -> Patterns:
     """People with the same records and observations share a design row: count them once, for every fit.
 
     Returns:
@@ -133,7 +134,7 @@ def patterns(code: np.ndarray, observed: np.ndarray, y: np.ndarray, k: int) -> t
     return _columns(keys, np.bincount(inverse).astype(float), np.bincount(inverse, weights=y), k)
 
 
-def weekly_patterns(weeks, observed: np.ndarray, k: int, cache: dict) -> tuple:
+def weekly_patterns(weeks, observed: np.ndarray, k: int, cache: dict) -> Patterns:
     """:func:`patterns` of several weeks stacked, summed from each week's own counts.
 
     Args:
@@ -157,12 +158,12 @@ def weekly_patterns(weeks, observed: np.ndarray, k: int, cache: dict) -> tuple:
     return _dense(count.astype(float), with_outcome, k)
 
 
-def _dense(count: np.ndarray, with_outcome: np.ndarray, k: int) -> tuple:
+def _dense(count: np.ndarray, with_outcome: np.ndarray, k: int) -> Patterns:
     keys = np.flatnonzero(count).astype(np.uint64)
     return _columns(keys, count[keys], with_outcome[keys], k)
 
 
-def _columns(keys: np.ndarray, count: np.ndarray, with_outcome: np.ndarray, k: int) -> tuple:
+def _columns(keys: np.ndarray, count: np.ndarray, with_outcome: np.ndarray, k: int) -> Patterns:
     bits = (keys[:, None] >> np.arange(2 * k, dtype=np.uint64)) & np.uint64(1)
     return bits[:, :k].astype(float), bits[:, k:].astype(float), count, with_outcome
 
