@@ -14,17 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.model.diagnosis import (
-    MIN_OBSERVED,
-    WEEKLY_BITS,
-    _pinvs,
-    estimate,
-    observation_codes,
-    patterns,
-    weekly_patterns,
-)
+from sim.model.diagnosis import MIN_OBSERVED, _pinvs, estimate
 from sim.model.interventions import choose_offers
 from sim.model.people import People
+from sim.model.records import WEEKLY_BITS, observation_codes, patterns, weekly_patterns
 from sim.scenario.load import Circumstance
 from sim.scenario.spec import PopulationSpec
 

@@ -27,10 +27,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.model.records import WEEKLY_BITS, observation_codes, patterns, weekly_patterns
+
 MIN_OBSERVED = 20  # people whose records observe a circumstance before it is estimated
-Patterns = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # (x, o, count, with_outcome)
-DENSE_BITS = 16  # up to this many bits of records and observations, patterns are counted densely
-WEEKLY_BITS = 12  # up to this many, each kept week's pattern counts are kept for the next diagnosis
 
 
 @dataclass(frozen=True)
@@ -64,18 +63,6 @@ class Diagnosis:
 def no_diagnosis(k: int) -> Diagnosis:
     """The state before any data is pooled."""
     return Diagnosis(np.zeros(k), np.zeros(k), 0.0, 0.0, "", "", ())
-
-
-def observation_codes(n: int, sources) -> np.ndarray:
-    """Per person, the circumstances some source records for them, as a bit code (bit ``c``)."""
-    seen = np.zeros(n, dtype=np.uint32)
-    for people, circs in sources:
-        if len(people) and len(circs):
-            mask = 0
-            for c in np.asarray(circs).tolist():
-                mask |= 1 << c
-            seen[people] |= mask
-    return seen
 
 
 def estimate(code: np.ndarray, outcome: np.ndarray, observed: np.ndarray, k: int) -> tuple:
@@ -116,56 +103,6 @@ def fit(x, o, count, with_outcome, k: int) -> tuple:
     for c, (design, n_rows, y, gram, rhs) in fits.items():
         effects[c], errors[c] = _effect(design.shape[1], n_rows.sum(), y.sum(), gram, rhs, inverses[c])
     return effects, errors, known, observing
-
-
-def patterns(code: np.ndarray, observed: np.ndarray, y: np.ndarray, k: int) -> Patterns:
-    """People with the same records and observations share a design row: count them once, for every fit.
-
-    Returns:
-        ``(x, o, count, with_outcome)``: per pattern (in increasing order of its bit code), the
-        recorded circumstances and the observed ones as 0/1 columns, how many people have it,
-        and how many of them have the outcome.
-    """
-    key = code.astype(np.int64) | (observed.astype(np.int64) << k)
-    if 2 * k <= DENSE_BITS:  # few patterns possible: count them all at once
-        count = np.bincount(key, minlength=1 << 2 * k).astype(float)
-        return _dense(count, np.bincount(key, weights=y, minlength=1 << 2 * k), k)
-    keys, inverse = np.unique(key.astype(np.uint64), return_inverse=True)
-    return _columns(keys, np.bincount(inverse).astype(float), np.bincount(inverse, weights=y), k)
-
-
-def weekly_patterns(weeks, observed: np.ndarray, k: int, cache: dict) -> Patterns:
-    """:func:`patterns` of several weeks stacked, summed from each week's own counts.
-
-    Args:
-        weeks: ``(week, code, outcome)`` per kept week (``code`` unmasked, as in ``People``).
-        observed: per person, the circumstances recorded for them (the same every week).
-        k: the number of circumstances (``2 * k <= WEEKLY_BITS``).
-        cache: each week's counts under these records, reused while the records stay the same.
-
-    The counts are whole numbers, so their sums equal the stacked counts exactly.
-    """
-    size, shifted, tag = 1 << 2 * k, observed.astype(np.int64) << k, observed.tobytes()
-    count, with_outcome = np.zeros(size, dtype=np.int64), np.zeros(size)
-    for week, code, outcome in weeks:
-        counts = cache.get((week, tag))
-        if counts is None:
-            key = (code.astype(np.uint32) & observed).astype(np.int64) | shifted
-            y = np.asarray(outcome, dtype=float)
-            counts = cache[week, tag] = (np.bincount(key, minlength=size), np.bincount(key, weights=y, minlength=size))
-        count += counts[0]
-        with_outcome += counts[1]
-    return _dense(count.astype(float), with_outcome, k)
-
-
-def _dense(count: np.ndarray, with_outcome: np.ndarray, k: int) -> Patterns:
-    keys = np.flatnonzero(count).astype(np.uint64)
-    return _columns(keys, count[keys], with_outcome[keys], k)
-
-
-def _columns(keys: np.ndarray, count: np.ndarray, with_outcome: np.ndarray, k: int) -> Patterns:
-    bits = (keys[:, None] >> np.arange(2 * k, dtype=np.uint64)) & np.uint64(1)
-    return bits[:, :k].astype(float), bits[:, k:].astype(float), count, with_outcome
 
 
 def _design_columns(c: int, observed_any: np.ndarray, observed_all: np.ndarray) -> list:

@@ -110,7 +110,7 @@ class People:
         self._draws += 1
         if self.keep_weeks > 1:  # keep the week's circumstances and outcomes: codes change in place
             self._recent.append((self._draws, self.code.copy(), self.outcome))
-            while len(self._recent) > self.keep_weeks:
+            if len(self._recent) > self.keep_weeks:
                 gone = self._recent.popleft()[0]
                 for key in [key for key in self.pattern_cache if key[0] == gone]:
                     del self.pattern_cache[key]
@@ -122,9 +122,9 @@ class People:
             ``(codes, outcomes, weeks)``: person-weeks in week order (``weeks * n`` of each);
             with ``keep_weeks`` 1, this week's arrays themselves.
         """
-        if self.keep_weeks <= 1 or not self._recent:
-            return self.code, self.outcome, 1
-        _, codes, outcomes = zip(*self._recent, strict=True)
+        _, codes, outcomes = zip(*self.recent_weeks(), strict=True)
+        if len(codes) == 1:
+            return codes[0], outcomes[0], 1
         return np.concatenate(codes), np.concatenate(outcomes), len(codes)
 
     def recent_weeks(self) -> list:
