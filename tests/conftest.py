@@ -27,6 +27,8 @@ def shares_a_module_fixture(item) -> bool:
     return any(defs[-1].scope in ("module", "package") for defs in info.name2fixturedefs.values() if defs)
 
 
+# first: pytest-xdist reads the groups in its own hook, which otherwise runs before this one
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     for item in items:
         if shares_a_module_fixture(item):
