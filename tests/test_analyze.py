@@ -117,12 +117,31 @@ def test_cli_writes_tables_and_figures(grid, tmp_path, capsys):
         (["--outcome", "seed"], r"--outcome: 'seed' is not a numeric outcome column"),
         (["--prim", "outcome_rate"], r"--prim: give --below X or --above X"),
         (["--sobol"], r"--sobol: .* is a grid design"),
+        (["--by", "leader", "--compare", "system,point"], r"leader = point is not in this sweep"),
+        (["--prim", "difference", "--below", "0"], r"--prim difference: needs --by and --compare"),
+        (["--by", "leader", "--compare", "system,none", "--sobol"], r"--sobol: .* is a grid design"),
     ],
 )
-def test_cli_mistakes_are_one_line(grid, tmp_path, capsys, extra, message):
+def test_cli_mistakes_are_one_line_and_write_nothing(grid, tmp_path, capsys, extra, message):
     assert main(["analyze", str(grid), "--out", str(tmp_path / "a"), *extra]) == 2
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and re.search(message, err), err
+    assert not (tmp_path / "a").exists()  # refused before any table or figure was written
+
+
+def test_an_unfinished_sweep_is_analyzed_with_a_warning(grid, tmp_path, capsys):
+    import json
+    import shutil
+
+    copy = shutil.copytree(grid, tmp_path / "grid")
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest["n_runs"] += 10  # as if ten runs were still to come
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    assert main(["analyze", str(copy), "--out", str(tmp_path / "a")]) == 0
+    err = capsys.readouterr().err
+    assert f"48 of the {48 + 10} runs the sweep plans are finished" in err, err
+    assert main(["analyze", str(grid), "--out", str(tmp_path / "b")]) == 0
+    assert "warning" not in capsys.readouterr().err
 
 
 def test_a_folder_that_is_no_sweep_is_refused(tmp_path, capsys):

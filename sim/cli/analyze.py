@@ -28,7 +28,13 @@ def add_parser(subparsers) -> None:
 
 
 def cmd_analyze(args) -> int:
-    """Write and print the tables; save the figures."""
+    """Compute every table and figure asked for, then write and print them.
+
+    Nothing is written until everything has been computed, so a wrong option leaves no
+    partial analysis behind.
+    """
+    import sys
+
     import pandas as pd
 
     from sim.cli.common import UsageError
@@ -37,57 +43,62 @@ def cmd_analyze(args) -> int:
 
     sweep = an.load_sweep(args.sweep)
     out = args.out or args.sweep / "analysis"
-    out.mkdir(parents=True, exist_ok=True)
     outcomes = an.outcomes_of(sweep, args.outcomes.split(",") if args.outcomes else None)
     outcome = an.outcomes_of(sweep, [args.outcome], "--outcome")[0]
-    written = []
-
-    def save(name: str, frame: pd.DataFrame, title: str) -> None:
-        frame.to_csv(out / name, index=False)
-        written.append(name)
-        print(f"\n{title}\n" + frame.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-
-    def figure(name: str, fig) -> None:
-        fig.savefig(out / name, dpi=110)
-        written.append(name)
-
-    points = an.point_table(sweep, outcomes)
-    save("points.csv", points, f"{sweep.path}: {len(sweep.runs)} runs, {len(points)} design points")
-    figure("p_goal.png", plots.plot_points(points, sweep.varied))
-    arms = None
     if args.by or args.compare:
         if not (args.by and args.compare):
             raise UsageError("--by and --compare go together, e.g. --by leader --compare system,none")
+    if args.prim and args.below is None and args.above is None:
+        raise UsageError("--prim: give --below X or --above X, the condition whose cases PRIM boxes in")
+    if args.prim == "difference" and not args.by:
+        raise UsageError("--prim difference: needs --by and --compare")
+    tables: list[tuple[str, pd.DataFrame, str]] = []  # (file, table, title)
+    figures: list[tuple[str, object]] = []  # (file, what draws it)
+
+    points = an.point_table(sweep, outcomes)
+    tables.append(("points.csv", points, f"{sweep.path}: {len(sweep.runs)} runs, {len(points)} design points"))
+    figures.append(("p_goal.png", lambda: plots.plot_points(points, sweep.varied)))
+    arms = None
+    if args.by:
         pair = an.parse_arms(sweep, args.by, args.compare)
         arms = an.compare_arms(sweep, args.by, pair, outcome)
         label = f"{args.by} {pair[0]} minus {pair[1]}"
-        save("arms.csv", arms, f"arms: {label} (A: chance a run of the first scores higher)")
-        figure("arms.png", plots.plot_arms(arms, outcome, label))
+        tables.append(("arms.csv", arms, f"arms: {label} (A: chance a run of the first scores higher)"))
+        figures.append(("arms.png", lambda: plots.plot_arms(arms, outcome, label)))
     if args.sobol or sweep.spec.get("design") == "sobol":
         from sim.runs.analyze_discovery import sobol_table
 
-        table = sobol_table(sweep, outcome)
-        save("sobol.csv", table, f"Sobol indices of {outcome} (95% intervals)")
-        figure("sobol.png", plots.plot_sobol(table, outcome))
+        sobol = sobol_table(sweep, outcome)
+        tables.append(("sobol.csv", sobol, f"Sobol indices of {outcome} (95% intervals)"))
+        figures.append(("sobol.png", lambda: plots.plot_sobol(sobol, outcome)))
     if args.prim:
-        run_prim(args, sweep, arms, outcome, save, figure)
-        written.append("prim_trajectory.csv")
+        tables += run_prim(args, sweep, arms, outcome, figures)
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, frame, title in tables:
+        frame.to_csv(out / name, index=False)
+        written.append(name)
+        if title:
+            print(f"\n{title}\n" + frame.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    for name, draw in figures:
+        draw().savefig(out / name, dpi=110)
+        written.append(name)
     print(f"\nwrote {', '.join(written)} in {out}")
+    warning = an.unfinished(sweep)
+    if warning:
+        print(warning, file=sys.stderr)
     return 0
 
 
-def run_prim(args, sweep, arms, outcome, save, figure) -> None:
-    """PRIM on an outcome per run, or on the arms' difference per stratum."""
+def run_prim(args, sweep, arms, outcome, figures) -> list:
+    """PRIM on an outcome per run, or on the arms' difference per stratum: its tables (its figure joins ``figures``)."""
     from sim.cli.common import UsageError
     from sim.runs import analyze as an
     from sim.runs.analyze_discovery import prim
     from sim.runs.analyze_plots import plot_prim
 
-    if args.below is None and args.above is None:
-        raise UsageError("--prim: give --below X or --above X, the condition whose cases PRIM boxes in")
     if args.prim == "difference":
-        if arms is None:
-            raise UsageError("--prim difference: needs --by and --compare")
         strata = [p for p in sweep.varied if p != args.by]
         if not strata:
             raise UsageError("--prim difference: no other varied parameter to box in")
@@ -104,6 +115,5 @@ def run_prim(args, sweep, arms, outcome, save, figure) -> None:
         f"PRIM: {what} {sign} in {result.of_interest} of {result.cases} cases; box: coverage {stats['coverage']:.2f}, "
         f"density {stats['density']:.2f}, mass {stats['mass']:.2f}"
     )
-    save("prim_box.csv", result.box, title)
-    result.trajectory.to_csv(Path(args.out or args.sweep / "analysis") / "prim_trajectory.csv", index=False)
-    figure("prim.png", plot_prim(result, title))
+    figures.append(("prim.png", lambda: plot_prim(result, title)))
+    return [("prim_box.csv", result.box, title), ("prim_trajectory.csv", result.trajectory, "")]

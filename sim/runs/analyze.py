@@ -67,6 +67,20 @@ def load_sweep(path) -> Sweep:
     return Sweep(path, spec, runs)
 
 
+def unfinished(sweep: Sweep) -> str:
+    """A warning when the sweep has fewer runs than its manifest plans ("" when it is complete)."""
+    try:
+        planned = int(json.loads((sweep.path / "manifest.json").read_text())["n_runs"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
+    if len(sweep.runs) >= planned:
+        return ""
+    return (
+        f"warning: {sweep.path}: {len(sweep.runs)} of the {planned} runs the sweep plans are finished; "
+        f"the tables cover those (resume it with coalition sweep SPEC --out {sweep.path})"
+    )
+
+
 def mean_interval(values, confidence: float = 0.95) -> Estimate:
     """A mean with its t interval."""
     x = np.asarray(values, dtype=float)
