@@ -26,6 +26,39 @@ def test_run_prints_a_summary_and_writes_table_and_figure(tmp_path, capsys):
     assert (tmp_path / "organizations.csv").exists()
 
 
+def test_the_members_table_has_every_member_each_week(tmp_path, capsys):
+    assert main(["run", "chicago_absenteeism", "--steps", "9", "--seed", "3", "--out", str(tmp_path)]) == 0
+    members = pd.read_csv(tmp_path / "organizations.csv")
+    assert list(members.columns[:4]) == ["week", "agent_id", "name", "kind"]
+    assert members["week"].dtype == "int64" and sorted(set(members["week"])) == list(range(10))
+    assert set(members["kind"]) == {"organization", "community partner"}
+    assert "Parents' council" in set(members.loc[members["kind"] == "community partner", "name"])
+    assert members.groupby("week").size().nunique() == 1  # every member every week
+
+
+def test_text_in_written_tables_is_escaped_whatever_its_dtype():
+    from sim.cli.common import text_columns
+
+    frame = pd.DataFrame({"text": ["a\nb", "c"], "mixed": pd.Series(["\x1b[2J", 1], dtype=object), "n": [1, 2]})
+    out = text_columns(frame)
+    assert out["text"].tolist() == ["a\\x0ab", "c"] and out["mixed"].tolist() == ["\\x1b[2J", 1]
+
+
+@pytest.mark.parametrize(
+    "cause, group, words",
+    [
+        ("truancy", "truancy", "diagnosed cause: truancy (accuracy 0.50)"),
+        ("housing", "instability", "diagnosed group: instability, mostly housing (accuracy 0.50, by group 0.70)"),
+        ("truancy", "instability", "diagnosed group: instability (largest single cause: truancy, of group truancy;"),
+    ],
+)
+def test_the_summary_names_the_group_and_never_pairs_it_with_a_cause_outside_it(cause, group, words):
+    from sim.cli.run import _diagnosis_words
+
+    summary = dict(diagnosed_cause=cause, diagnosed_group=group, diagnosis_accuracy=0.5, group_accuracy=0.7)
+    assert _diagnosis_words(summary, {"truancy": "truancy", "housing": "instability"}).startswith(words)
+
+
 def test_set_changes_a_parameter(tmp_path, capsys):
     assert main(["run", "--steps", "8", "--set", "leader=none", "--out", str(tmp_path)]) == 0
     assert "leader=none" in capsys.readouterr().out

@@ -97,8 +97,10 @@ def check_horizon(steps: int | None, scenario, flag: str = "--steps") -> None:
 
 def text_columns(frame):
     """``frame`` with every text value printable on one line (control characters escaped)."""
+    from pandas.api.types import is_string_dtype
+
     frame = frame.copy()
     for column in frame.columns:
-        if frame[column].dtype == object:
+        if frame[column].dtype == object or is_string_dtype(frame[column].dtype):  # pandas 3: text is "str"
             frame[column] = frame[column].map(lambda v: one_line(v) if isinstance(v, str) else v)
     return frame

@@ -69,14 +69,33 @@ def cmd_run(args) -> int:
         table = model.datacollector.get_model_vars_dataframe()
         table.index.name = "week"
         table.to_csv(staged.path("steps.csv"))
-        orgs = model.datacollector.get_agenttype_vars_dataframe(type(model.organizations[0]))
-        text_columns(orgs).to_csv(staged.path("organizations.csv"))
+        text_columns(members_table(model)).to_csv(staged.path("organizations.csv"), index=False)
         title = one_line(f"{model.spec.title} (seed {args.seed})")
         plot_run(table, model.target_rate, title=title).savefig(staged.path("run.png"), dpi=110, format="png")
         written = staged.commit()
     print(describe(model, summary))
     print(f"wrote {', '.join(one_line(str(p)) for p in written)}")
     return 0
+
+
+def members_table(model):
+    """Every member's DataCollector rows, one per member and week: organizations and community partners.
+
+    Columns: ``week``, ``agent_id``, ``kind`` ("organization" or "community partner"), then
+    the agent reporters (``name``, ``state``, ``trust``, ``frustration``, ``sharing``, ``budget``).
+    """
+    import pandas as pd
+
+    frames = []
+    for cls, kind in ((model.organization_class, "organization"), (model.partner_class, "community partner")):
+        frame = model.datacollector.get_agenttype_vars_dataframe(cls)
+        if list(frame.index.names) != ["Step", "AgentID"]:  # Mesa's frame for a type with no agents
+            continue
+        frame = frame.reset_index().rename(columns={"Step": "week", "AgentID": "agent_id"})
+        frames.append(frame.assign(week=frame["week"].astype(int), kind=kind))
+    table = pd.concat(frames, ignore_index=True).sort_values(["week", "agent_id"], kind="stable")
+    first = ["week", "agent_id", "name", "kind"]
+    return table[first + [c for c in table.columns if c not in first]].reset_index(drop=True)
 
 
 def describe(model, summary: dict) -> str:
@@ -106,16 +125,29 @@ def describe(model, summary: dict) -> str:
     lines.append(f"joined ({len(joined)}): {', '.join(joined) or 'nobody'}")
     lines.append(f"left ({len(left)}): {', '.join(left) or 'nobody'}")
     money = f"money spent {summary['money_spent']:.0f}; system changes {summary['system_changes']}"
-    lines.append(f"{_diagnosis_words(summary)}; {money}")
+    group_of = dict(zip(model.people.names, model.people.groups, strict=True))
+    lines.append(f"{_diagnosis_words(summary, group_of)}; {money}")
     return "\n".join(lines)
 
 
-def _diagnosis_words(summary: dict) -> str:
-    """The pooled diagnosis at the end, in words (also when it names nothing, and why)."""
-    if summary["diagnosed_cause"]:
+def _diagnosis_words(summary: dict, group_of: dict) -> str:
+    """The pooled diagnosis at the end, in words (also when it names nothing, and why).
+
+    Where the scenario groups circumstances, the believed group comes first and then its
+    largest single cause, which need not belong to that group (a group of three middling
+    causes can outweigh one large one).
+    """
+    cause, group = summary["diagnosed_cause"], summary["diagnosed_group"]
+    if cause:
+        accuracy = f"accuracy {summary['diagnosis_accuracy']:.2f}"
+        if group == cause:
+            return f"diagnosed cause: {one_line(cause)} ({accuracy})"
+        accuracy += f", by group {summary['group_accuracy']:.2f}"
+        if group_of.get(cause) == group:
+            return f"diagnosed group: {one_line(group)}, mostly {one_line(cause)} ({accuracy})"
         return (
-            f"diagnosed cause: {one_line(summary['diagnosed_cause'])} "
-            f"(group {one_line(summary['diagnosed_group'])}; accuracy {summary['diagnosis_accuracy']:.2f})"
+            f"diagnosed group: {one_line(group)} (largest single cause: {one_line(cause)}, "
+            f"of group {one_line(group_of.get(cause, cause))}; {accuracy})"
         )
     if not summary["sharing_count"]:
         return "diagnosed cause: none (no records pooled at the end)"
