@@ -104,3 +104,26 @@ def text_columns(frame):
         if frame[column].dtype == object or is_string_dtype(frame[column].dtype):  # pandas 3: text is "str"
             frame[column] = frame[column].map(lambda v: one_line(v) if isinstance(v, str) else v)
     return frame
+
+
+def setting_notes(spec) -> list[str]:
+    """One line per setting the scenario gives that the model never uses (``file:line: field: why``)."""
+    from pathlib import Path
+
+    from sim.scenario.locator import Locator
+    from sim.scenario.roles import unused_settings
+
+    notes = unused_settings(spec)
+    if not notes:
+        return []
+    label, locator = spec.path or spec.name, None
+    if spec.path and Path(spec.path).is_file():
+        try:
+            locator = Locator(Path(spec.path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            locator = None
+    lines = []
+    for path, why in notes:
+        line = locator.line(path) if locator else None
+        lines.append(one_line(f"note: {label}{f':{line}' if line else ''}: {path}: {why}"))
+    return lines

@@ -7,9 +7,10 @@ or interrupted run leaves none of them (see :mod:`sim.runs.outputs`).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from sim.cli.common import check_horizon, horizon, parse_sets, positive_int, seed_value, text_columns
+from sim.cli.common import check_horizon, horizon, parse_sets, positive_int, seed_value, setting_notes, text_columns
 from sim.errors import one_line
 from sim.model.params import PARAMETERS
 
@@ -47,6 +48,8 @@ def cmd_run(args) -> int:
     params.pop("steps", None)
     scenario = load_scenario(args.scenario)  # a bad name or file: one line, before anything is written
     check_horizon(steps, scenario, "--steps" if args.steps is not None else "--set steps")
+    for note in setting_notes(scenario):
+        print(note, file=sys.stderr)
     out = args.out if args.out is not None else child(DEFAULT_ROOT, scenario.name)
     label = f"--out {out}"
     created = prepare(out, label, FILES)

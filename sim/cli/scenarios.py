@@ -49,7 +49,11 @@ def cmd_show(args) -> int:
         people = PARAMETERS["n_people"].convert(args.people)
     except ParameterError as err:
         raise UsageError(f"--people: {err}") from None
+    from sim.cli.common import setting_notes
+
     print(describe(spec, do_nothing(spec, steps=args.steps, people=people, seed=args.seed), args.seed))
+    for note in setting_notes(spec):
+        print(note)
     return 0
 
 
@@ -71,23 +75,27 @@ def describe(spec, base, seed: int) -> str:
     if gap <= 0:
         lines.append(f"  already met without doing anything: the steady state is {-gap * 100:.1f} points under it")
     else:
-        lines.append(
-            f"  {gap * 100:.1f} points ({gap / base.steady:.0%}) below the steady state; "
-            f"{(target - base.floor) * 100:.1f} points above the floor"
-        )
-        if target < base.floor:
-            lines.append("  below the floor: no coalition can reach it")
+        above = target - base.floor
+        floor = f"{above * 100:.1f} points above the floor" if above >= 0 else "below the floor"
+        lines.append(f"  {gap * 100:.1f} points ({gap / base.steady:.0%}) below the steady state; {floor}")
+        if above < 0:
+            lines.append(f"  {-above * 100:.1f} points below the floor: no coalition can reach it")
     lines += ["", _table(spec, base)]
     return "\n".join(lines)
+
+
+def _name(org, role: str) -> str:
+    """An organization's name, saying when it lacks the role that would use the setting listed."""
+    return org.name if role in org.roles else f"{org.name} (no {role} role: never used)"
 
 
 def _table(spec, base) -> str:
     header = ("circumstance", "stated", "week 0", "steady", "weight", "recorded by", "changed by (authority)")
     rows: list[tuple[str, ...]] = [header]
     for c in base.circumstances:
-        recorded = [o.name for o in spec.organizations if c.name in o.records]
+        recorded = [_name(o, "data") for o in spec.organizations if c.name in o.records]
         recorded += [f"{p.name} (community)" for p in spec.community if c.name in p.knows]
-        authority = [o.name for o in spec.organizations if c.name in o.authority]
+        authority = [_name(o, "authority") for o in spec.organizations if c.name in o.authority]
         rows.append(
             (
                 c.name,

@@ -136,3 +136,32 @@ def capabilities(roles, missing: str = "") -> frozenset:
 def role_of(capability: Capability) -> Role:
     """The role that grants ``capability``."""
     return next(r for r in ROLE_TABLE if r.capability == capability)
+
+
+def unused_settings(spec) -> list[tuple[str, str]]:
+    """Settings a scenario gives that the model never uses: ``(field path, why)`` pairs.
+
+    A field a role needs (``records``, ``legitimacy``, ``authority``) does nothing on an
+    organization without that role, and ``focus`` does nothing without ``touches``. (Not
+    ``reach``, which also says whom it records, nor ``budget``, which every organization
+    gives and a funding pool re-splits.) Such a file loads (files written
+    for earlier formats keep loading); ``scenarios show`` and ``run`` point the settings out.
+    """
+    notes = []
+    for i, org in enumerate(spec.organizations):
+        for role in ROLE_TABLE:
+            if role.name not in ("touch", "resources") and role.name not in org.roles and role.needs(org):
+                notes.append(
+                    (
+                        f"organizations[{i}].{role.field}",
+                        f"{org.name} has no {role.name} role, so its {role.field} setting is never used",
+                    )
+                )
+        if org.focus > 0 and not org.touches:
+            notes.append(
+                (
+                    f"organizations[{i}].focus",
+                    f"{org.name} has a focus but no touches, so its focus setting is never used",
+                )
+            )
+    return notes

@@ -1,0 +1,50 @@
+"""Settings a scenario gives that the model never uses are pointed out, file, line and field."""
+
+from pathlib import Path
+
+import pytest
+
+from sim.cli.main import main
+from sim.scenario.load import available_scenarios, load_scenario
+from sim.scenario.roles import unused_settings
+
+CHICAGO = (Path(__file__).parents[1] / "scenarios" / "chicago_absenteeism.toml").read_text()
+SCHOOLS = 'roles = ["data", "resources", "authority"]\nreach = 1.0\nrecords = ["disengagement"]'
+
+
+@pytest.mark.parametrize("name", available_scenarios())
+def test_the_shipped_scenarios_use_everything_they_set(name):
+    assert unused_settings(load_scenario(name)) == []
+
+
+@pytest.mark.parametrize(
+    "edit, field, words",
+    [
+        (SCHOOLS.replace('"data", ', ""), "organizations[0].records", "no data role"),
+        (SCHOOLS.replace(', "authority"', ""), "organizations[0].authority", "no authority role"),
+        (SCHOOLS + "\nfocus = 0.5", "organizations[0].focus", "a focus but no touches"),
+        (SCHOOLS + "\nlegitimacy = 0.2", "organizations[0].legitimacy", "no legitimacy role"),
+    ],
+)
+def test_an_unused_setting_is_noted_by_show_and_run_and_the_file_still_loads(tmp_path, capsys, edit, field, words):
+    assert SCHOOLS in CHICAGO
+    text = CHICAGO.replace(SCHOOLS, edit)
+    path = tmp_path / "edited.toml"
+    path.write_text(text)
+    assert [f for f, _ in unused_settings(load_scenario(path))] == [field]
+    key = field.split(".")[1] + " ="
+    start = text[: text.index(edit)].count("\n")  # the schools' block, the first organization
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if i > start and t.startswith(key))
+    assert main(["scenarios", "show", str(path), "--people", "500", "--steps", "10"]) == 0
+    notes = [n for n in capsys.readouterr().out.splitlines() if n.startswith("note: ")]
+    assert notes == [notes[0]] and notes[0].startswith(f"note: {path}:{line}: {field}: ") and words in notes[0]
+    assert main(["run", str(path), "--steps", "8", "--seed", "1", "--out", str(tmp_path / "run")]) == 0
+    assert notes[0] in capsys.readouterr().err.splitlines()
+
+
+def test_a_target_below_the_floor_is_said_to_be_below_it(tmp_path, capsys):
+    path = tmp_path / "low.toml"
+    path.write_text(CHICAGO.replace("target_rate = 0.2\n", "target_rate = 0.001\n"))
+    assert main(["scenarios", "show", str(path), "--people", "500", "--steps", "10"]) == 0
+    out = capsys.readouterr().out
+    assert "below the floor: no coalition can reach it" in out and "points above the floor" not in out
