@@ -1,6 +1,6 @@
 # make demo: set up .venv if needed, run the default scenario, write its table and figure.
 # make test: set up .venv if needed, run the test suite on every core (the claims' statistical
-# checks are `make validation`; CI runs both).
+# checks and the experiment scripts at CI size are `make validation`; CI runs both).
 PYTHON ?= $(shell sh scripts/find-python)
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -23,7 +23,7 @@ demo: $(STAMP)
 	$(VENV)/bin/coalition run chicago_absenteeism --seed 1 --out demo
 
 test: $(STAMP)
-	$(PY) -m pytest -W error -n auto --dist loadgroup -m "not validation"
+	$(PY) -m pytest -W error -n auto --dist loadgroup -m "not validation and not experiments"
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
@@ -38,7 +38,8 @@ bench: $(STAMP)
 	$(PY) -m benchmarks
 
 validation: $(STAMP)
-	$(PY) -m pytest -W error -n auto --dist loadfile -m validation tests/validation
+	$(PY) -m pytest -W error -n auto --dist loadfile -m "validation or experiments" \
+		tests/validation tests/test_experiments.py tests/test_experiment_boundaries.py
 
 clean:
 	rm -rf $(VENV) demo out .pytest_cache .hypothesis

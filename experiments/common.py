@@ -32,9 +32,14 @@ def positive(text: str) -> int:
     return value
 
 
-def parse_args(name: str, doc: str) -> argparse.Namespace:
-    """Size (``--quick``, ``--mid``, or the spec's), ``--replicates``, ``--steps``, ``--out``, ``--workers``."""
+def parse_args(name: str, doc: str, extra=None) -> argparse.Namespace:
+    """Size (``--quick``, ``--mid``, or the spec's), ``--replicates``, ``--steps``, ``--out``, ``--workers``.
+
+    ``extra``, if given, adds an experiment's own arguments to the parser.
+    """
     p = argparse.ArgumentParser(prog=name, description=doc)
+    if extra is not None:
+        extra(p)
     size = p.add_mutually_exclusive_group()
     size.add_argument(
         "--quick", action="store_true", help="tiny size for CI: 2 replicates, 120 weeks, 3 values a parameter"

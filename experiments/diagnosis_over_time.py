@@ -8,10 +8,12 @@ largest true share in week 0) named, is it still the real group at the end, how 
 believed cause changed, what share of the money went to it, and how far its prevalence fell.
 See docs/validation.md, Result 1, "Over a whole run".
 
-Usage: ``python experiments/diagnosis_over_time.py [--quick] [--steps W] [--out DIR]``
+Usage: ``python experiments/diagnosis_over_time.py [--quick] [--steps W] [--out DIR] [--scenario PATH ...]``
+(``--scenario``: check these scenarios, e.g. a new one, instead of the .toml's list).
 """
 
 import tomllib
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -77,9 +79,17 @@ def plot(table: pd.DataFrame, seeds: str):
     return fig
 
 
+def scenario_option(parser) -> None:
+    parser.add_argument(
+        "--scenario", action="append", metavar="PATH", help="a scenario name or file to check (repeatable)"
+    )
+
+
 def main():
-    args = parse_args("diagnosis_over_time", __doc__)
+    args = parse_args("diagnosis_over_time", __doc__, extra=scenario_option)
     cfg = tomllib.loads((HERE / "diagnosis_over_time.toml").read_text())
+    if args.scenario:  # a file is read from where it was named, not from the checkout
+        cfg["scenarios"] = [str(Path(s).resolve()) if s.endswith(".toml") else s for s in args.scenario]
     replicates = 2 if args.quick else args.replicates or cfg["replicates"]
     steps = args.steps or (120 if args.quick else None)
     weeks = [w for w in cfg["weeks"] if steps is None or w < steps]

@@ -65,3 +65,25 @@ def test_the_games_lesson_facts_are_what_the_game_gives():
     text = DOC.read_text(encoding="utf-8")
     block = text[text.index(BEGIN) : text.index(END) + len(END)]
     assert block == facts(), "run: python -m tests.game_facts"
+
+
+def test_every_result_column_is_described_in_the_sweeps_doc():
+    from sim.model.runner import run
+
+    text = (ROOT / "docs" / "sweeps.md").read_text(encoding="utf-8")
+    table = text.split("<!-- result columns")[1].split("\n\n")[0]
+    described = {name for row in table.splitlines()[3:] for name in re.findall(r"`([^`]+)`", row.split(" | ")[0])}
+    result = run("single_agency", steps=9, rng=1, n_people=200)
+    table_name = {"steps": "steps_run"}  # the sweep table's name for it (steps is the horizon there)
+    names = {"spent_on_<circumstance>" if k.startswith("spent_on_") else table_name.get(k, k) for k in result}
+    assert names - described == set(), "describe these in docs/sweeps.md's result columns"
+    assert described - names == set(), "these are described but not results"
+
+
+def test_the_scenario_doc_lists_every_parameter_counted_in_weeks():
+    from sim.model.params import PARAMETERS
+
+    text = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    listed = text.split("<!-- weekly parameters")[1].split("-->", 1)[1].split(" with `--set`")[0]
+    weekly = {n for n, p in PARAMETERS.items() if "week" in (p.unit or "")}
+    assert set(re.findall(r"`([a-z_]+)`", listed)) == weekly

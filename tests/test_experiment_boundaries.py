@@ -5,7 +5,9 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
+pytestmark = pytest.mark.experiments  # run by make validation, with the other experiments
 ROOT = Path(__file__).resolve().parents[1]
 
 

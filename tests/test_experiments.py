@@ -1,4 +1,8 @@
-"""Each experiment script runs at tiny size (--quick, shortened with --steps) and writes its figures and summary."""
+"""Each experiment script runs at tiny size (--quick, shortened with --steps) and writes its figures and summary.
+
+Marked ``experiments``: CI runs them with the claims' checks (``make validation``), which keeps
+``make test`` under four minutes on two cores.
+"""
 
 import os
 import runpy
@@ -9,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+pytestmark = pytest.mark.experiments
 ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENTS = [
     "patience_trust",
@@ -46,3 +51,14 @@ def test_the_claims_report_runs_quick(tmp_path):
     table = pd.read_csv(tmp_path / "claims.csv")
     assert {"difference", "low", "high", "A", "p_goal_better", "holds"} <= set(table.columns)
     assert len(table) >= 20 and (tmp_path / "claims.png").exists()
+
+
+def test_the_diagnosis_over_a_run_checks_a_new_scenario_named_on_the_command_line(tmp_path, monkeypatch, capsys):
+    fixture = ROOT / "tests" / "data" / "scenarios" / "youth_unemployment.toml"
+    monkeypatch.syspath_prepend(str(ROOT / "experiments"))
+    argv = ["diagnosis_over_time.py", "--quick", "--steps", "30", "--scenario", str(fixture), "--out", str(tmp_path)]
+    monkeypatch.setattr(sys, "argv", argv)
+    monkeypatch.chdir(tmp_path)
+    runpy.run_path(str(ROOT / "experiments" / "diagnosis_over_time.py"), run_name="__main__")
+    summary = pd.read_csv(tmp_path / "summary.csv")
+    assert set(summary["scenario"]) == {"youth_unemployment"} and (summary["runs"] == 2).all()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.model.runner import EVENT_WEEKS, censored, run
+from sim.model.runner import censored, run, run_uncensored
 from sim.runs import Design, load_spec, parse_spec, run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,14 +100,28 @@ def test_ema_replications_use_the_sweep_seeds():
     assert [r["rng"] for r in model.replications] == replicate_seeds(3, 9)
 
 
-def test_sim_run_returns_plain_scalars_with_a_censored_float():
-    result = run(scenario_name="single_agency", steps=10, rng=2)
-    assert result["goal_reached"] is False and result["steps_to_goal"] == 10.0 and result["steps"] == 10
-    assert {type(v) for k, v in result.items() if k not in EVENT_WEEKS} <= {bool, int, float, str}
-    assert result["steps_to_half_gap"] is None  # no flag of its own: None when it never happened
-    censored_result = censored(scenario_name="single_agency", steps=10, rng=2)
-    assert {type(v) for v in censored_result.values()} <= {bool, int, float, str}
-    assert censored_result["steps_to_half_gap"] == 10.0 and censored_result["final_rate"] == result["final_rate"]
+@pytest.mark.parametrize("leader", ["system", "none"])
+def test_sim_run_returns_plain_scalars_with_censored_floats_and_their_flags(leader):
+    result = run(scenario_name="chicago_absenteeism", steps=30, rng=2, n_people=600, leader=leader)
+    assert {type(v) for v in result.values()} <= {bool, int, float, str}, result
+    assert result["goal_reached"] is False and result["steps_to_goal"] == 30.0 and result["steps"] == 30
+    flags = {
+        "first_commitment": "commitment_made",
+        "first_share": "records_shared",
+        "steps_to_half_gap": "half_gap_closed",
+    }
+    uncensored = run_uncensored(scenario_name="chicago_absenteeism", steps=30, rng=2, n_people=600, leader=leader)
+    for week, flag in flags.items():
+        assert result[flag] is (uncensored[week] is not None)
+        assert result[week] == (uncensored[week] if result[flag] else 30.0)
+    if leader == "none":  # nobody is brought to the table in 30 weeks: every event week censored
+        assert not result["commitment_made"] and result["first_commitment"] == 30.0
+    else:
+        assert result["commitment_made"] and result["first_commitment"] < 30
+    assert censored is run  # the EMA workbench's model function
+    assert {k: v for k, v in uncensored.items() if k not in flags} == {
+        k: v for k, v in result.items() if k not in flags
+    }
 
 
 def test_stop_at_goal_stops_in_the_week_the_goal_is_reached(tmp_path):

@@ -39,7 +39,9 @@ def add_parser(subparsers) -> None:
             "Estimate each organization's contribution to the chance of reaching the goal (a Shapley "
             "value, Monte Carlo over orderings of organizations joining, common seeds for every "
             "coalition), with bootstrap intervals, and the smallest coalition found that reaches the "
-            "goal with at least --threshold probability."
+            "goal with at least --threshold probability. The players are the organizations; the "
+            "community partners take part in every coalition as the community parameter says "
+            "(--set community=absent leaves them out)."
         ),
     )
     p.add_argument("scenario", help="a name from scenarios/ or a path to a TOML file")
@@ -82,7 +84,8 @@ def cmd_table(args) -> int:
     csv = args.csv
     created = prepare(csv.parent, f"--csv {csv}", files=(csv.name,)) if csv is not None else False
     n = len(spec.organizations)
-    coalitions = min(2**n, args.permutations * n + 1)
+    # each sampled ordering's prefixes, then the prefixes of the ranked order (the smallest coalition)
+    coalitions = min(2**n, (args.permutations + 1) * n + 1)
     print(
         f"running up to {coalitions} coalitions x {args.replicates} replicates on {args.workers} worker(s)...",
         file=sys.stderr,

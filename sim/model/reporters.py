@@ -83,7 +83,8 @@ def run_summary(model) -> dict:
     (``money_spent`` and per circumstance, ``system_changes``, ``reach``, ``uptake``), exits,
     and how fast the rate fell
     (``steps_to_half_gap``: the first week the expected rate closed half the gap between
-    the start and the target).
+    the start and the target). A week of an event that never happened is None; each has
+    its flag (``goal_reached``, ``commitment_made``, ``records_shared``, ``half_gap_closed``).
     """
     c = model.fund
     out = {name: getattr(model, name) for name in HEADLINE}
@@ -114,7 +115,10 @@ def run_summary(model) -> dict:
         trust_in_leader=model.trust_in_leader,
         shared_metric_adoption=model.shared_metric_adoption,
         first_commitment=model.first_commitment_step,
+        commitment_made=model.first_commitment_step is not None,
         first_share=model.first_share_step,
+        records_shared=model.first_share_step is not None,
+        half_gap_closed=model.half_gap_step is not None,
         leader_active=bool(model.leader.active),
         steps=model.steps,
     )

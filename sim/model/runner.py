@@ -3,17 +3,17 @@
 Results are plain Python scalars (``bool``, ``int``, ``float``, ``str``), never numpy types
 and never ``None``, so any client can store them in an array or a table:
 
-and never None for the headline results:
-
 - ``steps_to_goal`` is a float: the week the goal was reached or, when it was not reached,
   the week the run ended (the horizon): right-censored, as survival analysis records it, with
   ``goal_reached`` as the event flag. NaN or None would break the EMA workbench's result
   arrays and its feature scoring, and SALib's indices; a finite number works everywhere.
-- The signatures' weeks of events that may never happen (``first_commitment``,
-  ``first_share``, ``steps_to_half_gap``) are None when they did not happen, since they have
-  no event flag of their own; :func:`censored` gives them the same rule as ``steps_to_goal``
-  (what :mod:`sim.runs.ema` runs).
+- The other weeks of events that may never happen are censored the same way, each with its
+  event flag: ``first_commitment`` (``commitment_made``), ``first_share``
+  (``records_shared``), ``steps_to_half_gap`` (``half_gap_closed``).
 - ``steps`` is the number of weeks run: the horizon, or fewer with ``stop_at_goal``.
+
+:func:`run_uncensored` gives the same results with the weeks of events that never happened
+as None instead (the sweep table's null; what the experiments average over).
 """
 
 from __future__ import annotations
@@ -24,7 +24,14 @@ from sim.model.model import CoalitionModel
 from sim.model.reporters import run_summary
 
 EVENT_WEEKS = ("steps_to_goal", "first_commitment", "first_share", "steps_to_half_gap")  # None: never happened
-CENSORED = ("steps_to_goal",)  # censored by sim.run (goal_reached is its event flag)
+# each week's event flag: whether the event happened (sim.run censors the week when it did not)
+EVENT_FLAGS = {
+    "steps_to_goal": "goal_reached",
+    "first_commitment": "commitment_made",
+    "first_share": "records_shared",
+    "steps_to_half_gap": "half_gap_closed",
+}
+CENSORED = ("steps_to_goal",)  # censored by run_uncensored too (goal_reached is its event flag)
 
 
 def run(
@@ -40,19 +47,25 @@ def run(
         **params: any keyword parameter of :class:`sim.CoalitionModel`.
 
     Returns:
-        A flat dict of plain scalars: the seven headline reporters at the end, ``steps`` (weeks
-        run), and the signatures (``reach``, ``uptake``, ``money_spent``, ``system_changes``,
-        ``exits``, ``diagnosed_cause``, ``spent_on_<circumstance>``...). ``steps_to_goal`` is
-        censored at the week the run ended; the other weeks of events are None if they never
-        happened (see the module).
+        A flat dict of plain scalars (``bool``, ``int``, ``float``, ``str``; never None): the
+        seven headline reporters at the end, ``steps`` (weeks run), and the signatures
+        (``reach``, ``uptake``, ``money_spent``, ``system_changes``, ``exits``,
+        ``diagnosed_cause``, ``spent_on_<circumstance>``...). Every week of an event is
+        censored at the week the run ended when the event never happened; its flag says
+        whether it did (see the module).
     """
     model = _ran(scenario_name, steps, rng, stop_at_goal=stop_at_goal, **params)  # no per-step table kept
-    return results(model, censor=CENSORED)
+    return results(model, censor=EVENT_WEEKS)
 
 
-def censored(**kwargs) -> dict:
-    """:func:`run` with every week of an event that never happened censored at the week the run ended."""
-    return results(_ran(**kwargs), censor=EVENT_WEEKS)
+censored = run  # the name the EMA workbench's model function had (sim.runs.ema)
+
+
+def run_uncensored(
+    scenario_name: str = "chicago_absenteeism", steps: int | None = None, rng=None, *, stop_at_goal=False, **params
+) -> dict:
+    """:func:`run`, but ``first_commitment``, ``first_share`` and ``steps_to_half_gap`` are None if never reached."""
+    return results(_ran(scenario_name, steps, rng, stop_at_goal=stop_at_goal, **params), censor=CENSORED)
 
 
 def _ran(scenario_name="chicago_absenteeism", steps=None, rng=None, *, stop_at_goal=False, **params):

@@ -8,7 +8,7 @@
     model = ema_model("chicago_absenteeism", {"patience": (4, 104), "leader": ["system", "point"]})
     experiments, outcomes = perform_experiments(model, scenarios=100)
 
-The model's function is :func:`sim.model.runner.censored`: :func:`sim.run` with every week
+The model's function is :func:`sim.run` (``sim.model.runner.censored``), with every week
 of an event that never happened (``steps_to_goal``, ``first_commitment``...) censored at the
 week the run ended rather than None or NaN (it pickles, so EMA's ``MultiprocessingEvaluator``
 works too); results are plain floats, ints and booleans, so EMA's result arrays, feature

@@ -26,15 +26,18 @@ def replicate_seeds(n: int, master: int = 0) -> list[int]:
 
 
 def _run_jobs(jobs: list) -> list:
-    from sim.model.runner import run
+    from sim.model.runner import run_uncensored
 
-    return [run(scenario_name=scenario, rng=seed, **params) for scenario, seed, params in jobs]
+    return [run_uncensored(scenario_name=scenario, rng=seed, **params) for scenario, seed, params in jobs]
 
 
 def run_many(
     jobs: Sequence[tuple], workers: int = DEFAULT_WORKERS, scheduler: str | None = None, chunk: int | None = None
 ) -> list[dict]:
-    """Run ``(scenario, seed, params)`` jobs and return ``sim.run``'s results in the order of ``jobs``.
+    """Run ``(scenario, seed, params)`` jobs; their results in the order of ``jobs``.
+
+    The results are ``sim.model.runner.run_uncensored``'s: ``sim.run``'s, with the weeks of
+    events that never happened as None, so that averages over runs leave them out.
 
     Args:
         jobs: ``(scenario name, path or Scenario, seed, dict of model keyword parameters)``.

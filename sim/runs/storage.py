@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 
 from sim.errors import InputError
 from sim.model.params import PARAMETERS
-from sim.model.runner import EVENT_WEEKS
+from sim.model.runner import EVENT_FLAGS, EVENT_WEEKS
 from sim.runs.outputs import OutputError, why
 from sim.runs.provenance import differences
 
@@ -78,8 +78,10 @@ def table_row(result: dict) -> dict:
     for name in NULLABLE_INT:
         if row.get(name) is not None:
             row[name] = int(row[name])
-    if "steps_to_goal" in row and row.get("goal_reached") is False:
-        row["steps_to_goal"] = None  # a censored value from a run_fn like sim.run
+    # a censored week from a run_fn like sim.run: null when its flag says the event never happened
+    for week, flag in EVENT_FLAGS.items():
+        if week in row and row.get(flag) is False:
+            row[week] = None
     return row
 
 
