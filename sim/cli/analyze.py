@@ -28,10 +28,9 @@ def add_parser(subparsers) -> None:
 
 
 def cmd_analyze(args) -> int:
-    """Compute every table and figure asked for, then write and print them.
+    """Check every option and compute every table asked for, then write them and draw the figures.
 
-    Nothing is written until everything has been computed, so a wrong option leaves no
-    partial analysis behind.
+    Nothing is written until then, so a wrong option leaves no partial analysis behind.
     """
     import sys
 
