@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def add_parser(subparsers) -> None:
@@ -52,7 +54,7 @@ def cmd_analyze(args) -> int:
     if args.prim == "difference" and not args.by:
         raise UsageError("--prim difference: needs --by and --compare")
     tables: list[tuple[str, pd.DataFrame, str]] = []  # (file, table, title)
-    figures: list[tuple[str, object]] = []  # (file, what draws it)
+    figures: list[tuple[str, Callable[[], Any]]] = []  # (file, what draws it)
 
     points = an.point_table(sweep, outcomes)
     tables.append(("points.csv", points, f"{sweep.path}: {len(sweep.runs)} runs, {len(points)} design points"))
