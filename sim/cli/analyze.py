@@ -46,9 +46,8 @@ def cmd_analyze(args) -> int:
     out = args.out or args.sweep / "analysis"
     outcomes = an.outcomes_of(sweep, args.outcomes.split(",") if args.outcomes else None)
     outcome = an.outcomes_of(sweep, [args.outcome], "--outcome")[0]
-    if args.by or args.compare:
-        if not (args.by and args.compare):
-            raise UsageError("--by and --compare go together, e.g. --by leader --compare system,none")
+    if bool(args.by) != bool(args.compare):
+        raise UsageError("--by and --compare go together, e.g. --by leader --compare system,none")
     if args.prim and args.below is None and args.above is None:
         raise UsageError("--prim: give --below X or --above X, the condition whose cases PRIM boxes in")
     if args.prim == "difference" and not args.by:
@@ -73,7 +72,9 @@ def cmd_analyze(args) -> int:
         tables.append(("sobol.csv", sobol, f"Sobol indices of {outcome} (95% intervals)"))
         figures.append(("sobol.png", lambda: plots.plot_sobol(sobol, outcome)))
     if args.prim:
-        tables += run_prim(args, sweep, arms, outcome, figures)
+        prim_tables, prim_figure = run_prim(args, sweep, arms, outcome)
+        tables += prim_tables
+        figures.append(prim_figure)
 
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -92,8 +93,8 @@ def cmd_analyze(args) -> int:
     return 0
 
 
-def run_prim(args, sweep, arms, outcome, figures) -> list:
-    """PRIM on an outcome per run, or on the arms' difference per stratum: its tables (its figure joins ``figures``)."""
+def run_prim(args, sweep, arms, outcome) -> tuple:
+    """PRIM on an outcome per run, or on the arms' difference per stratum: ``(tables, figure)``."""
     from sim.cli.common import UsageError
     from sim.runs import analyze as an
     from sim.runs.analyze_discovery import prim
@@ -116,5 +117,5 @@ def run_prim(args, sweep, arms, outcome, figures) -> list:
         f"PRIM: {what} {sign} in {result.of_interest} of {result.cases} cases; box: coverage {stats['coverage']:.2f}, "
         f"density {stats['density']:.2f}, mass {stats['mass']:.2f}"
     )
-    figures.append(("prim.png", lambda: plot_prim(result, title)))
-    return [("prim_box.csv", result.box, title), ("prim_trajectory.csv", result.trajectory, "")]
+    tables = [("prim_box.csv", result.box, title), ("prim_trajectory.csv", result.trajectory, "")]
+    return tables, ("prim.png", lambda: plot_prim(result, title))
