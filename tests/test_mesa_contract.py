@@ -7,6 +7,7 @@ import subprocess
 import sys
 import weakref
 
+import pytest
 from mesa.discrete_space import Network
 
 from sim import CoalitionModel, CommunityPartner, Organization, SystemLeader
@@ -146,3 +147,57 @@ def test_a_model_subclass_can_name_its_own_agent_classes():
     assert all(type(o) is Stubborn for o in model.organizations)
     assert model.coalition_size == sum(p.state == "committed" for p in model.partners)
     assert len(model.datacollector.get_agenttype_vars_dataframe(Stubborn)) == 31 * len(model.organizations)
+
+
+def test_a_member_removing_itself_or_another_mid_week_leaves_the_week_whole():
+    """As in Mesa's wolf_sheep: removing an agent inside a step; the others still act once each."""
+    stepped: list[int] = []
+
+    class Quitter(Organization):
+        def step(self):
+            if self.model.steps == 3:
+                stepped.append(self.unique_id)
+                if self is self.model.organizations[0]:
+                    self.model.organizations[-1].remove()  # another member, maybe not yet stepped
+                    self.remove()
+                    return
+            super().step()
+
+    class QuitModel(CoalitionModel):
+        organization_class = Quitter
+
+    for seed in range(4):
+        stepped.clear()
+        model = QuitModel(steps=8, rng=seed)
+        first, last = model.organizations[0], model.organizations[-1]
+        model.run_for(8)
+        assert first not in model.members and last not in model.members
+        assert len(stepped) == len(set(stepped)), "a member stepped twice in the week of a removal"
+        others = {o.unique_id for o in model.organizations}
+        assert others <= set(stepped), "a member was skipped in the week of a removal"
+
+
+def test_a_removed_member_takes_its_money_back_and_money_is_conserved():
+    model = CoalitionModel(steps=80, rng=1)
+    model.run_for(60)
+    payers = [m for m in model.members if model.fund.balance[m.node] > 0]
+    assert payers, "no member has money in the pool at week 60 with this seed"
+    gone = payers[0]
+    left = float(model.fund.balance[gone.node])
+    gone.remove()
+    assert gone.money_returned >= left and model.fund.balance[gone.node] == 0
+    model.run_for(20)
+    fund = model.fund
+    assert fund.given == pytest.approx(fund.spent + fund.pool + fund.returned)
+    assert fund.balance[gone.node] == 0
+
+
+def test_a_removed_leader_stops_convening():
+    model = CoalitionModel(steps=40, rng=2)
+    model.run_for(3)
+    calls = []
+    model.leader.invite = lambda: calls.append(model.steps)
+    model.leader.remove()
+    model.run_for(20)
+    assert model.leader not in model.agents and model.leader.state == "removed"
+    assert calls == [] and model.leader.convene() == frozenset()

@@ -61,20 +61,29 @@ class SystemLeader(FixedAgent):
         self.name = name
         self.frustration = 0.0
         self.active = mode != "none"
+        self.removed = False  # taken out of the model with Agent.remove
         self.choices = LeaderChoices()  # a person's decisions (the classroom game); None: the model's
         self._best_rate: float | None = None
         self._committed_seen = 0
 
     @property
     def state(self) -> str:
-        """``"convening"``, ``"stopped"`` (it lost patience) or ``"absent"`` (leader mode none)."""
+        """``"convening"``, ``"stopped"`` (it lost patience), ``"absent"`` (leader mode none) or ``"removed"``."""
         if self.mode == "none":
             return "absent"
+        if self.removed:
+            return "removed"
         return "convening" if self.active else "stopped"
 
     def reaches(self, member) -> bool:
         """Whether this leader works with ``member`` (a point leader stays in its sector)."""
         return self.mode == "system" or (self.mode == "point" and member.sector == self.sector)
+
+    def remove(self) -> None:
+        """Remove it from the model (Mesa's ``Agent.remove``): it leaves the registry and stops convening."""
+        self.active = False
+        self.removed = True
+        super().remove()
 
     # -- the weekly convening ------------------------------------------------
     def convene(self) -> frozenset:

@@ -168,8 +168,10 @@ class CoalitionModel(CoalitionTable, CoalitionMeasures, Model):
     def members_decide(self, brokered: frozenset) -> None:
         """Phase 3: each member decides, in random order; small commitments; then trust settles."""
         order = self.rng.permutation(len(self.members))
+        members = list(self.members)  # a member may remove itself or another (Agent.remove) mid-week
         for i in order:
-            self.members[i].step()
+            if self.is_member(members[i]):
+                members[i].step()
         commitment_round(self, brokered)
         setbacks.compete_for_funding(self)
         self.trust.settle(self.at_table_mask())
@@ -229,8 +231,9 @@ class CoalitionModel(CoalitionTable, CoalitionMeasures, Model):
 
     def members_perceive(self) -> None:
         """Phase 5: members and the leader perceive progress and may leave."""
-        for member in self.members:
-            member.perceive_progress()
+        for member in list(self.members):
+            if self.is_member(member):
+                member.perceive_progress()
         self.leader.perceive_progress()
 
     def check_goal(self) -> None:

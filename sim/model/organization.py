@@ -118,7 +118,13 @@ class Organization(FixedAgent):
         return frozenset(r for r in self.roles if r != self.model.params.missing_role)
 
     def remove(self) -> None:
-        """Remove it from the model (Mesa's ``Agent.remove``): it leaves the registry and stops acting."""
+        """Remove it from the model (Mesa's ``Agent.remove``): it leaves the registry and stops acting.
+
+        Like a member that leaves, it takes back what is left of its money in the pool, and
+        its records with it.
+        """
+        self.money_returned += self.model.fund.refund(self.node)
+        self.sharing = False
         self.model.forget(self)
         super().remove()
 

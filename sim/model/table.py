@@ -32,6 +32,10 @@ class CoalitionTable:
     _member_by_node: dict
     _reach_cache: tuple
 
+    def is_member(self, member) -> bool:
+        """Whether ``member`` is still one of the model's members (not removed with ``Agent.remove``)."""
+        return self._member_by_node.get(member.node) is member
+
     def table_members(self) -> list:
         """Members (organizations and community partners) at the table or committed."""
         return [m for m in self.members if m.state in AT_TABLE_STATES]
