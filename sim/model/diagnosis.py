@@ -83,25 +83,32 @@ def estimate(code: np.ndarray, outcome: np.ndarray, observed: np.ndarray, k: int
 
 
 def fit(x, o, count, with_outcome, k: int) -> tuple:
-    """The regressions of :func:`estimate`, from the pattern counts :func:`patterns` gives."""
+    """The regressions of :func:`estimate`, from the pattern counts :func:`patterns` gives.
+
+    Every circumstance's gram ``X'WX`` and right-hand side ``X'Wy`` are sums of whole
+    numbers (0/1 columns, people per pattern), so they are built over all the columns in
+    one product and each design's are picked out: the same numbers as building each
+    design on its own.
+    """
     effects, errors = np.full(k, np.nan), np.full(k, np.nan)
     known = x.T @ count  # people known to have each circumstance (whole numbers, exact)
     observing = o.T @ count
     # every column a design can take: the constant, the records, "is it observed"
     columns = np.hstack([np.ones((count.size, 1)), x, o])
-    fits = {}  # circumstance -> (design, pattern counts, with outcome, gram, rhs)
+    weights = o * count[:, None]  # per pattern, its people whose records observe each circumstance
+    grams = np.matmul(columns.T * weights.T[:, None, :], columns)  # per circumstance, every column
+    rhs = (columns.T * with_outcome) @ o  # column j, circumstance c: X'y among those observing c
+    both = weights.T @ o  # people whose records observe both c and d
+    fits = {}  # circumstance -> (people observing it, its design's X'y, its gram)
     for c in range(k):
-        rows = o[:, c] > 0  # the patterns of the people whose records observe c
-        n_rows = count[rows]
-        if n_rows.sum() < MIN_OBSERVED:
+        if both[c, c] < MIN_OBSERVED:
             continue
-        seen = o[rows]
-        design = columns[rows][:, _design_columns(c, seen.any(axis=0), seen.all(axis=0))]
-        gram = design.T @ (design * n_rows[:, None])
-        fits[c] = (design, n_rows, with_outcome[rows], gram, design.T @ with_outcome[rows])
-    inverses = _pinvs({c: fit[3] for c, fit in fits.items()})
-    for c, (design, n_rows, y, gram, rhs) in fits.items():
-        effects[c], errors[c] = _effect(design.shape[1], n_rows.sum(), y.sum(), gram, rhs, inverses[c])
+        chosen = _design_columns(c, both[c] > 0, both[c] == both[c, c])
+        fits[c] = (both[c, c], rhs[chosen, c], grams[c][np.ix_(chosen, chosen)])
+    inverses = _pinvs({c: fit[2] for c, fit in fits.items()})
+    for c, (n, xy, gram) in fits.items():
+        # the constant's entry of X'y counts the people with the outcome
+        effects[c], errors[c] = _effect(gram.shape[0], n, xy[0], gram, xy, inverses[c])
     return effects, errors, known, observing
 
 
@@ -190,13 +197,14 @@ def _belief(fitted, observed, n: int, prevalence: str, names, groups, true_share
     ok = np.isfinite(effects)
     # a circumstance's known cases over everyone, or over the people whose records observe it
     over = np.maximum(observing, 1) if prevalence == "observed" else max(n, 1)
-    parts = np.where(ok, np.clip(np.nan_to_num(effects), 0, None) * known / over, 0.0)
+    # (np.where and np.maximum: what nan_to_num and clip gave here, without their overhead)
+    parts = np.where(ok, np.maximum(np.where(ok, effects, 0.0), 0) * known / over, 0.0)
     recorded = tuple(names[c] for c in range(k) if any_record >> c & 1)
     total = parts.sum()
     if total <= 0:
         return Diagnosis(np.zeros(k), np.zeros(k), 0.0, 0.0, "", "", recorded)
     shares = parts / total
-    share_errors = np.where(ok, np.nan_to_num(errors) * known / over / total, 0.0)
+    share_errors = np.where(ok, np.where(ok, errors, 0.0) * known / over / total, 0.0)
     return judged(shares, share_errors, names, groups, true_shares, recorded)
 
 
