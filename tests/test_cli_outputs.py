@@ -132,11 +132,34 @@ def test_sweep_out_is_checked_before_the_first_run(tmp_path, monkeypatch, capsys
         (["run", "--steps", "10001"], "above the maximum"),
         (["table", "single_agency", "--steps", "4", "--set", "steps=9"], "two horizons"),
         (["scenarios", "show", "single_agency", "--steps", "2"], "shorter"),
+        (["run", "--steps", "9", "--steps", "10"], "--steps: given twice"),
+        (["run", "--seed", "1", "--seed=2"], "--seed: given twice"),
+        (["run", "--out", "a", "--out", "b"], "--out: given twice"),
+        (["sweep", "x.toml", "--out", "a", "--replicates", "1", "--replicates", "2"], "--replicates: given twice"),
+        (["table", "single_agency", "--seed", "1", "--seed", "1"], "--seed: given twice"),
+        (["run", "--out", ""], "--out: an empty path"),
+        (["sweep", "x.toml", "--out", " "], "--out: an empty path"),
+        (["analyze", "sweep", "--out", ""], "--out: an empty path"),
+        (["table", "single_agency", "--csv", ""], "--csv: an empty path"),
     ],
 )
-def test_conflicting_or_impossible_flags_are_refused(capsys, monkeypatch, argv, words):
+def test_conflicting_or_impossible_flags_are_refused(tmp_path, capsys, monkeypatch, argv, words):
     run_without_model(monkeypatch)
+    monkeypatch.chdir(tmp_path)
     assert words in one_error(capsys, argv)
+    assert list(tmp_path.iterdir()) == []  # nothing written, not even in the current folder
+
+
+def test_analyze_names_its_out_when_it_cannot_write_there(tmp_path, capsys):
+    sweep = tmp_path / "sw"
+    spec = tmp_path / "spec.toml"
+    spec.write_text('scenario = "single_agency"\nseed = 1\nsteps = 10\n[parameters]\npatience = [4, 8]\n')
+    assert main(["sweep", str(spec), "--out", str(sweep), "--workers", "0"]) == 0
+    (tmp_path / "afile").write_text("")
+    assert one_error(capsys, ["analyze", sweep, "--out", tmp_path / "afile"]).startswith(f"error: --out {tmp_path}")
+    assert "--out /proc/an: cannot write there" in one_error(capsys, ["analyze", sweep, "--out", "/proc/an"])
+    assert main(["analyze", str(sweep), "--out", str(tmp_path / "an")]) == 0
+    assert sorted(p.name for p in (tmp_path / "an").iterdir()) == ["p_goal.png", "points.csv"]  # no temporary files
 
 
 def test_control_characters_never_reach_the_terminal(tmp_path, capsys):

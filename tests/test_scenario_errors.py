@@ -36,6 +36,12 @@ MISTAKES = {
         "size = 3000.5",
         ":39: population.size: expected a whole number between 1 and 10000000, got 3000.5",
     ),
+    "a whole number written with a decimal point": (
+        "size = 3000",
+        "size = 3000.0",
+        ":39: population.size: expected a whole number between 1 and 10000000, got 3000.0; write it without the "
+        "decimal point (3000)",
+    ),
     "NaN": (
         "mission = { transport_barrier = 1.0 }",
         "mission = { transport_barrier = nan }",

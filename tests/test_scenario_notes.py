@@ -23,6 +23,11 @@ def test_the_shipped_scenarios_use_everything_they_set(name):
         (SCHOOLS.replace('"data", ', ""), "organizations[0].records", "no data role"),
         (SCHOOLS.replace(', "authority"', ""), "organizations[0].authority", "no authority role"),
         (SCHOOLS + "\nfocus = 0.5", "organizations[0].focus", "a focus but no touches"),
+        (
+            SCHOOLS.replace("reach = 1.0", "reach = 0.5") + '\ntouches = ["disengagement"]',
+            "organizations[0].touches",
+            "whom it touches is never used",
+        ),
         (SCHOOLS + "\nlegitimacy = 0.2", "organizations[0].legitimacy", "no legitimacy role"),
     ],
 )

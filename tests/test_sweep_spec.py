@@ -93,6 +93,10 @@ def test_bad_shard_and_unknown_scenario(tmp_path, capsys):
     assert "--shard" in sweep_error(tmp_path, capsys, GOOD, "--shard", "2/2")
     line = sweep_error(tmp_path, capsys, GOOD.replace("chicago_absenteeism", "atlantis"))
     assert "atlantis" in line
+    # a path that leads nowhere names the spec, its line and the field, and where it looked
+    line = sweep_error(tmp_path, capsys, GOOD.replace('"chicago_absenteeism"', '"../nosuch.toml"'))
+    assert re.search(r"spec\.toml:\d+: scenario: '\.\./nosuch\.toml' is no scenario", line), line
+    assert str(tmp_path / "../nosuch.toml") in line
 
 
 def test_changed_spec_is_refused(tmp_path, capsys):

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
+
+from sim.cli.common import path
 
 
 def add_parser(subparsers) -> None:
     """Register ``analyze`` on the ``coalition`` command."""
     p = subparsers.add_parser("analyze", help="tables and figures with intervals for a sweep directory")
-    p.add_argument("sweep", type=Path, help="a directory made by coalition sweep")
-    p.add_argument("--out", type=Path, help="where the CSV tables and PNG figures go (default DIR/analysis)")
+    p.add_argument("sweep", type=path, help="a directory made by coalition sweep")
+    p.add_argument("--out", type=path, help="where the CSV tables and PNG figures go (default DIR/analysis)")
     p.add_argument("--outcomes", help="outcome columns to average per point, comma-separated")
     p.add_argument(
         "--outcome", default="outcome_rate", help="the outcome for arms, Sobol and PRIM (default outcome_rate)"
@@ -41,6 +42,7 @@ def cmd_analyze(args) -> int:
     from sim.cli.common import UsageError
     from sim.runs import analyze as an
     from sim.runs import analyze_plots as plots
+    from sim.runs.outputs import Staged, prepare
 
     sweep = an.load_sweep(args.sweep)
     out = args.out or args.sweep / "analysis"
@@ -76,17 +78,19 @@ def cmd_analyze(args) -> int:
         tables += prim_tables
         figures.append(prim_figure)
 
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, frame, title in tables:
-        frame.to_csv(out / name, index=False)
-        written.append(name)
-        if title:
-            print(f"\n{title}\n" + frame.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-    for name, draw in figures:
-        draw().savefig(out / name, dpi=110)
-        written.append(name)
-    print(f"\nwrote {', '.join(written)} in {out}")
+    # every file is written under a temporary name and renamed into place together
+    label = f"--out {out}" if args.out else str(out)
+    names = [name for name, _, _ in tables] + [name for name, _ in figures]
+    created = prepare(out, label, files=names)
+    with Staged(out, label, created) as staged:
+        for name, frame, title in tables:
+            frame.to_csv(staged.path(name), index=False)
+            if title:
+                print(f"\n{title}\n" + frame.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        for name, draw in figures:
+            draw().savefig(staged.path(name), dpi=110, format="png")
+        staged.commit()
+    print(f"\nwrote {', '.join(names)} in {out}")
     warning = an.unfinished(sweep)
     if warning:
         print(warning, file=sys.stderr)

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import shlex
 import sys
-from pathlib import Path
 
 
 def add_parser(subparsers) -> None:
     """Register ``calibrate`` on the ``coalition`` command."""
-    from sim.cli.common import positive_int, seed_value
+    from sim.cli.common import path, positive_int, seed_value
 
     p = subparsers.add_parser("calibrate", help="fit the model to real patterns (ABC-SMC), resumable")
     p.add_argument("scenario", help="the scenario the patterns file names (a check)")
-    p.add_argument("--patterns", type=Path, required=True, help="the patterns file (TOML), see docs/calibration.md")
-    p.add_argument("--out", type=Path, required=True, help="the calibration directory")
+    p.add_argument("--patterns", type=path, required=True, help="the patterns file (TOML), see docs/calibration.md")
+    p.add_argument("--out", type=path, required=True, help="the calibration directory")
     p.add_argument("--workers", type=int, help="local worker processes (default: every core; 0: this process)")
     p.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://127.0.0.1:8786")
     p.add_argument("--quick", action="store_true", help="a small calibration (minutes, for a first look)")

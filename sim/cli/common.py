@@ -14,12 +14,51 @@ class UsageError(InputError):
     """A user mistake: printed as one line, exit status 2."""
 
 
+GIVEN = "_options_given"  # the namespace's record of the options already given (removed after parsing)
+
+
+class StoreOnce(argparse.Action):
+    """Store an option's value; the same option given twice is refused, not silently overridden."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        """Store ``values``, or refuse a second occurrence of this option."""
+        given = namespace.__dict__.setdefault(GIVEN, set())
+        if option_string is not None and self.dest in given:
+            raise argparse.ArgumentError(self, "given twice; give it once")
+        given.add(self.dest)
+        setattr(namespace, self.dest, values)
+
+
 class Parser(argparse.ArgumentParser):
-    """An ``ArgumentParser`` whose errors are one line (a :class:`UsageError`), with no usage dump."""
+    """An ``ArgumentParser`` whose errors are one line (a :class:`UsageError`), with no usage dump.
+
+    An option that stores a value (``--steps 5``) is refused when given twice (``--steps 4
+    --steps 5``); options that collect (``--set``) may repeat.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.register("action", None, StoreOnce)
+        self.register("action", "store", StoreOnce)
+
+    def parse_known_args(self, args=None, namespace=None):
+        """Parse, then drop the record of which options were given."""
+        namespace, extras = super().parse_known_args(args, namespace)
+        namespace.__dict__.pop(GIVEN, None)
+        return namespace, extras
 
     def error(self, message):
         """Raise the mistake as a :class:`UsageError`."""
         raise UsageError(f"{self.prog}: {message}")
+
+
+def path(text: str):
+    """An argparse type: a path; an empty one (which would mean the current folder) is refused."""
+    from pathlib import Path
+
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path; name a file or folder")
+    return Path(text)
 
 
 def whole_number(low: int):

@@ -10,7 +10,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sim.cli.common import check_horizon, horizon, parse_sets, positive_int, seed_value, setting_notes, text_columns
+from sim.cli.common import (
+    check_horizon,
+    horizon,
+    parse_sets,
+    path,
+    positive_int,
+    seed_value,
+    setting_notes,
+    text_columns,
+)
 from sim.errors import one_line
 from sim.model.params import PARAMETERS
 
@@ -28,7 +37,7 @@ def add_parser(subparsers) -> None:
         "--set", action="append", default=[], metavar="NAME=VALUE", help=f"a model parameter ({', '.join(PARAMETERS)})"
     )
     p.add_argument(
-        "--out", type=Path, help="folder for the table and figure (default out/<scenario name, made file-safe>)"
+        "--out", type=path, help="folder for the table and figure (default out/<scenario name, made file-safe>)"
     )
     p.add_argument("--preset", help="start from a named preset's parameters (scenarios/presets/<scenario>/NAME.toml)")
     p.set_defaults(handler=cmd_run)

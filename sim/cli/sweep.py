@@ -9,7 +9,6 @@ records every one of them.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 
 def shard_value(text: str) -> tuple[int, int]:
@@ -26,14 +25,14 @@ def shard_value(text: str) -> tuple[int, int]:
 
 def add_parser(subparsers) -> None:
     """Register ``sweep`` on the ``coalition`` command."""
-    from sim.cli.common import non_negative_int, positive_int
+    from sim.cli.common import non_negative_int, path, positive_int
 
     p = subparsers.add_parser("sweep", help="run, resume or extend a parameter sweep from a TOML spec")
-    p.add_argument("spec", type=Path, help="the sweep spec (TOML), see docs/sweeps.md")
-    p.add_argument("--out", type=Path, required=True, help="the sweep's folder (runs/ and manifest.json)")
-    p.add_argument("--series-out", type=Path, help="folder of the per-step series table (spec: series = true)")
+    p.add_argument("spec", type=path, help="the sweep spec (TOML), see docs/sweeps.md")
+    p.add_argument("--out", type=path, required=True, help="the sweep's folder (runs/ and manifest.json)")
+    p.add_argument("--series-out", type=path, help="folder of the per-step series table (spec: series = true)")
     p.add_argument(
-        "--organizations-out", type=Path, help="folder of the per-organization table (spec: organizations = true)"
+        "--organizations-out", type=path, help="folder of the per-organization table (spec: organizations = true)"
     )
     p.add_argument("--workers", type=non_negative_int, help="local worker processes (default: every core; 0: none)")
     p.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://127.0.0.1:8786")

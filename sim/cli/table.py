@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from sim.cli.common import (
     UsageError,
@@ -12,6 +11,7 @@ from sim.cli.common import (
     horizon,
     non_negative_int,
     parse_sets,
+    path,
     positive_int,
     seed_value,
     text_columns,
@@ -60,7 +60,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a model parameter")
     p.add_argument(
         "--csv",
-        type=Path,
+        type=path,
         help="also write the ranked table as CSV (the browser app shows scenarios/tables/<scenario>.csv)",
     )
     p.set_defaults(handler=cmd_table)

@@ -440,7 +440,7 @@ PARAMETERS: dict[str, Parameter] = {
             "diagnosis_window",
             13,
             1,
-            52,
+            366,
             "weeks",
             A + "; a quarter, the usual reporting period (1: one week's records, Model 2's first reading)",
             "weeks of pooled records (circumstances and outcomes) each diagnosis reads",

@@ -32,8 +32,8 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import Field, PrivateAttr, ValidationError
 
 from sim.model.params import PARAMETERS, ParameterError
-from sim.scenario.files import parse_toml, read_text
-from sim.scenario.load import load_scenario
+from sim.scenario.files import file_problem, parse_toml, read_text
+from sim.scenario.load import available_scenarios, load_scenario, scenario_path
 from sim.scenario.locator import Locator
 from sim.scenario.messages import Where, suggest, type_name
 from sim.scenario.spec import Between, Name, Section
@@ -142,6 +142,13 @@ def parse_spec(data: dict, label: str = "<spec>", base: Path | None = None, text
     scenario = spec.scenario
     if base is not None and (base / scenario).is_file() and not Path(scenario).is_absolute():
         scenario = str((base / scenario).resolve())
+    elif file_problem(scenario_path(scenario)) == "no such file":
+        beside = f"{base / scenario} nor " if base is not None and not Path(scenario).is_absolute() else ""
+        where.fail(
+            ("scenario",),
+            f"{spec.scenario!r} is no scenario: there is no file {beside}{scenario_path(scenario)} (a path is read "
+            f"relative to the spec file); shipped scenarios: {', '.join(available_scenarios())}",
+        )
     if spec.design == "sobol" and spec.samples & (spec.samples - 1):
         hint = f"e.g. {1 << spec.samples.bit_length()}"
         where.fail(("samples",), f"{spec.samples} is not a power of two (Sobol sequences need one, {hint})")

@@ -125,6 +125,8 @@ def message(error: dict, declared, container=None) -> str:
     if kind == "too_long":
         return f"{error['ctx']['actual_length']} entries; at most {error['ctx']['max_length']} are supported"
     if kind.endswith("_type") or kind in ("int_from_float", "dict_type", "model_type", "tuple_type"):
+        if isinstance(value, float) and value.is_integer() and _unwrap(declared) is int:
+            return f"expected {expected}, got {value!r}; write it without the decimal point ({int(value)})"
         return f"expected {expected}, got {type_name(value)}"
     return error["msg"]  # our own checks (PydanticCustomError) already say it in words
 

@@ -142,7 +142,8 @@ def unused_settings(spec) -> list[tuple[str, str]]:
     """Settings a scenario gives that the model never uses: ``(field path, why)`` pairs.
 
     A field a role needs (``records``, ``legitimacy``, ``authority``) does nothing on an
-    organization without that role, and ``focus`` does nothing without ``touches``. (Not
+    organization without that role, ``focus`` does nothing without ``touches``, nor ``touches``
+    with a ``focus`` not above ``reach``. (Not
     ``reach``, which also says whom it records, nor ``budget``, which every organization
     gives and a funding pool re-splits.) Such a file loads (files written
     for earlier formats keep loading); ``scenarios show`` and ``run`` point the settings out.
@@ -162,6 +163,14 @@ def unused_settings(spec) -> list[tuple[str, str]]:
                 (
                     f"organizations[{i}].focus",
                     f"{org.name} has a focus but no touches, so its focus setting is never used",
+                )
+            )
+        elif org.touches and org.focus <= org.reach:
+            notes.append(
+                (
+                    f"organizations[{i}].touches",
+                    f"{org.name}'s focus ({org.focus:g}) is not above its reach ({org.reach:g}), so whom it "
+                    "touches is never used (it reaches people with those circumstances at its focus)",
                 )
             )
     return notes
