@@ -26,6 +26,24 @@ def test_run_prints_a_summary_and_writes_table_and_figure(tmp_path, capsys):
     assert (tmp_path / "organizations.csv").exists()
 
 
+def test_run_json_records_the_arm_so_runs_can_be_repeated_and_told_apart(tmp_path, capsys):
+    import json
+
+    from sim import run
+
+    argv = ["run", "single_agency", "--steps", "12", "--seed", "5", "--set", "missing_role=data", "--out", tmp_path]
+    assert main([str(a) for a in argv + ["--set", "patience=8"]]) == 0
+    header = capsys.readouterr().out.splitlines()[0]
+    assert "leader=system, community=partner" in header and "missing_role=data" in header and "patience=8" in header
+    record = json.loads((tmp_path / "run.json").read_text())
+    assert record["seed"] == 5 and record["steps"] == 12 and record["given"] == {"missing_role": "data", "patience": 8}
+    assert record["parameters"]["missing_role"] == "data" and record["parameters"]["leader"] == "system"
+    assert record["scenario"]["name"] == "single_agency" and len(record["scenario"]["sha256"]) == 64
+    again = run("single_agency", steps=record["steps"], rng=record["seed"], **record["given"])
+    for key in ("final_rate", "steps_to_goal", "first_commitment", "money_spent", "diagnosed_group"):
+        assert again[key] == record["summary"][key], key  # the record repeats the run, as sim.run reports it
+
+
 def test_the_members_table_has_every_member_each_week(tmp_path, capsys):
     assert main(["run", "chicago_absenteeism", "--steps", "9", "--seed", "3", "--out", str(tmp_path)]) == 0
     members = pd.read_csv(tmp_path / "organizations.csv")

@@ -43,7 +43,7 @@ def test_a_scenario_name_never_leads_outside_out(tmp_path, monkeypatch, capsys, 
     assert main(["run", scenario, "--steps", "8"]) == 0
     created = {p for p in set(tmp_path.rglob("*")) - before if p.is_file()}
     assert created and all(p.is_relative_to(work / "out") for p in created), created
-    assert {p.name for p in created} == {"steps.csv", "organizations.csv", "run.png"}
+    assert {p.name for p in created} == {"steps.csv", "organizations.csv", "run.png", "run.json"}
     assert (work / "out" / safe_name(name)).is_dir()
     assert "wrote out/" in capsys.readouterr().out
 

@@ -7,6 +7,7 @@ or interrupted run leaves none of them (see :mod:`sim.runs.outputs`).
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -21,9 +22,10 @@ from sim.cli.common import (
     text_columns,
 )
 from sim.errors import one_line
+from sim.model.events import percent
 from sim.model.params import PARAMETERS
 
-FILES = ("steps.csv", "organizations.csv", "run.png")
+FILES = ("steps.csv", "organizations.csv", "run.png", "run.json")
 DEFAULT_ROOT = Path("out")
 
 
@@ -84,10 +86,41 @@ def cmd_run(args) -> int:
         text_columns(members_table(model)).to_csv(staged.path("organizations.csv"), index=False)
         title = one_line(f"{model.spec.title} (seed {args.seed})")
         plot_run(table, model.target_rate, title=title).savefig(staged.path("run.png"), dpi=110, format="png")
+        record = run_record(model, args, params)
+        staged.path("run.json").write_text(json.dumps(record, indent=1, default=_plain) + "\n", encoding="utf-8")
         written = staged.commit()
     print(describe(model, summary))
     print(f"wrote {', '.join(one_line(str(p)) for p in written)}")
     return 0
+
+
+def run_record(model, args, given: dict) -> dict:
+    """What ``run.json`` records: the scenario (path and hashes), seed, horizon, every parameter, the results.
+
+    ``given``: the parameters set by ``--set`` and ``--preset``; ``parameters``: all of them,
+    defaults included, so that the run can be repeated and told apart from another arm.
+    """
+    from sim.model.runner import EVENT_WEEKS, results
+    from sim.runs.provenance import code_record, package_versions, scenario_record
+    from sim.scenario.load import scenario_path
+
+    path = scenario_path(args.scenario) if args.scenario is not None else None
+    return {
+        "scenario": scenario_record(model.spec, path if path is not None and path.is_file() else None),
+        "seed": args.seed,
+        "steps": model.horizon,
+        "preset": args.preset,
+        "given": given,
+        "parameters": vars(model.params),
+        "summary": results(model, censor=EVENT_WEEKS),  # as sim.run gives them
+        "code": code_record(),
+        "versions": package_versions(),
+    }
+
+
+def _plain(value):
+    """Numpy scalars as Python numbers for JSON."""
+    return value.item() if hasattr(value, "item") else str(value)
 
 
 def members_table(model):
@@ -110,6 +143,18 @@ def members_table(model):
     return table[first + [c for c in table.columns if c not in first]].reset_index(drop=True)
 
 
+def arm(model) -> dict:
+    """The leader and the community, then every other parameter that is not at its default."""
+    from sim.model.params import PARAMETERS
+
+    values = vars(model.params)
+    out = {"leader": model.leader_mode, "community": model.community_mode}
+    for name, p in PARAMETERS.items():
+        if name not in out and name != "steps" and values[name] != p.convert(p.default):
+            out[name] = f"{values[name]:g}" if isinstance(values[name], float) else values[name]
+    return out
+
+
 def describe(model, summary: dict) -> str:
     """A short summary in plain words (every text from the scenario printed on one line)."""
     from sim.model.organization import State
@@ -117,18 +162,18 @@ def describe(model, summary: dict) -> str:
     outcome = one_line(model.people_outcome)
     lines = [
         f"{one_line(model.spec.title)}: {model.horizon} weeks, {model.n_people:,} people, "
-        f"leader={model.leader_mode}, community={model.community_mode}"
+        + ", ".join(f"{name}={value}" for name, value in arm(model).items())
     ]
     if summary["goal_reached"]:
         lines.append(
             f"goal reached in week {summary['steps_to_goal']}: {outcome} "
-            f"held at or under {model.target_rate:.1%} for {model.hold_steps} weeks"
+            f"held at or under {percent(model.target_rate)} for {model.hold_steps} weeks"
         )
     else:
-        lines.append(f"goal not reached: {outcome} did not hold at or under {model.target_rate:.1%}")
+        lines.append(f"goal not reached: {outcome} did not hold at or under {percent(model.target_rate)}")
     week0 = model.datacollector.model_vars["outcome_rate"][0]
     lines.append(
-        f"outcome rate: {model.people.outcome_rate:.1%} at the end, {week0:.1%} in week 0 (one week's draw, "
+        f"outcome rate: {percent(model.people.outcome_rate)} at the end, {percent(week0)} in week 0 (one week's draw, "
         "not a baseline: `coalition scenarios show` gives the do-nothing baseline)"
     )
     # members: organizations and community partners

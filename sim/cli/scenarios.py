@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sim.cli.common import UsageError, check_horizon, horizon, positive_int, seed_value
 from sim.errors import one_line
+from sim.model.events import percent
 from sim.scenario.messages import ScenarioError
 
 
@@ -66,10 +67,10 @@ def describe(spec, base, seed: int) -> str:
         f"{one_line(spec.title)} ({one_line(spec.path or spec.name)})",
         f"do-nothing baseline: the people's circumstances only, no coalition "
         f"({base.people:,} people simulated, seed {seed}; expected rates, without the weekly draw's noise)",
-        f"  {outcome}: {base.start:.1%} in week 0, {base.end:.1%} in week {base.horizon} (the horizon), "
-        f"{base.steady:.1%} in the long run (steady state, {base.settle_weeks} weeks simulated)",
-        f"  with no circumstance at all: {base.floor:.1%} (no intervention can go below this)",
-        f"target: {outcome} at or under {target:.1%} for {pop.hold_steps} weeks in a row",
+        f"  {outcome}: {percent(base.start)} in week 0, {percent(base.end)} in week {base.horizon} (the horizon), "
+        f"{percent(base.steady)} in the long run (steady state, {base.settle_weeks} weeks simulated)",
+        f"  with no circumstance at all: {percent(base.floor)} (no intervention can go below this)",
+        f"target: {outcome} at or under {percent(target)} for {pop.hold_steps} weeks in a row",
     ]
     gap = base.steady - target
     if gap <= 0:
@@ -99,9 +100,9 @@ def _table(spec, base) -> str:
         rows.append(
             (
                 c.name,
-                f"{c.stated:.1%}",
-                f"{c.start:.1%}",
-                f"{c.steady:.1%}",
+                f"{percent(c.stated)}",
+                f"{percent(c.start)}",
+                f"{percent(c.steady)}",
                 f"{c.weight:+.2f}",
                 ", ".join(recorded) or "nobody",
                 ", ".join(authority) or "nobody",

@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def percent(share: float) -> str:
+    """A share in words: one decimal (``20.0%``), or two significant digits below 1% (``0.28%``)."""
+    return f"{share:.1%}" if share == 0 or abs(share) >= 0.01 else f"{share * 100:.2g}%"
+
+
 @dataclass(frozen=True)
 class Event:
     """One thing that happened: the week, the words, and whether it is minor."""
