@@ -83,7 +83,8 @@ def test_changed_code_and_an_older_format_are_refused(sweep, capsys):
     run_sweep(load_spec(spec), out, workers=0, progress=False)
     manifest = json.loads((out / "manifest.json").read_text())
     (out / "manifest.json").write_text(json.dumps({**manifest, "code": {**manifest["code"], "sha256": "0" * 64}}))
-    assert "the model's code changed" in refused(capsys, ["sweep", spec, "--out", out, "--workers", "0"])
+    line = refused(capsys, ["sweep", spec, "--out", out, "--workers", "0"])
+    assert "manifest.json: code: the model's code changed" in line, line  # named by the manifest's key
     del manifest["format"]
     (out / "manifest.json").write_text(json.dumps(manifest))
     assert "older version of coalition" in refused(capsys, ["sweep", spec, "--out", out, "--workers", "0"])

@@ -74,6 +74,7 @@ def sweep_error(tmp_path, capsys, text, *extra):
         (GOOD.replace("patience = [4, 8]", "steps = [4, 8]"), "parameters.steps", "at the top"),
         (GOOD.replace('design = "grid"', 'design = "factorial"'), "design", "expected one of grid, lhs, sobol"),
         (GOOD.replace("seed = 7\n", ""), "seed", "missing"),
+        (GOOD.replace("patience = [4, 8]", "patience = [4, 8, 4.0]"), "parameters.patience[2]", "listed twice"),
         ("", "(file)", "the file is empty"),
         ("scenario = [unclosed", "(file)", "not valid TOML"),
     ],

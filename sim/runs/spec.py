@@ -259,7 +259,15 @@ def _options(where: Where, loc: tuple, name: str, value: list) -> tuple:
     for i, v in enumerate(value):
         if isinstance(v, (list, dict)):
             where.fail((*loc, i), "expected a single value")
-    return tuple(_convert(where, (*loc, i), name, v) for i, v in enumerate(value))
+    values = tuple(_convert(where, (*loc, i), name, v) for i, v in enumerate(value))
+    for i, v in enumerate(values):
+        if v in values[:i]:
+            where.fail(
+                (*loc, i),
+                f"{v!r} is listed twice (also at [{values.index(v)}]); a repeated design point is a replicate: "
+                "use replicates",
+            )
+    return values
 
 
 def _steps(where: Where, loc: tuple, name: str, value: dict) -> tuple:

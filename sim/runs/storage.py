@@ -216,7 +216,9 @@ def _mismatch(old: dict, new: dict) -> str | None:
             "(more replicates add runs, fewer would leave the extra ones in the table)"
         )
     if changes:
-        return f"inputs: {'; '.join(changes)}; {REUSE}"
+        # the manifest's key that differs: inputs (the scenario, the preset) or code
+        fields = ", ".join(dict.fromkeys("code" if c.startswith("the model's code") else "inputs" for c in changes))
+        return f"{fields}: {'; '.join(changes)}; {REUSE}"
     if old.get("columns") is not None and old["columns"] != new["columns"]:
         return "columns: the model's outputs changed since this sweep started; use a new --out directory"
     return None
