@@ -9,7 +9,9 @@ believed cause changed, what share of the money went to it, and how far its prev
 See docs/validation.md, Result 1, "Over a whole run".
 
 Usage: ``python experiments/diagnosis_over_time.py [--quick] [--steps W] [--out DIR] [--scenario PATH ...]``
-(``--scenario``: check these scenarios, e.g. a new one, instead of the .toml's list).
+(``--scenario``: check these scenarios, e.g. a new one, instead of the .toml's list). Weeks
+here are weeks of real time: a scenario in months or days is read at the same times and
+pools a quarter's records in its own steps (its other parameters are the model's defaults).
 """
 
 import tomllib
@@ -21,6 +23,8 @@ import pandas as pd
 from common import HERE, parse_args, save, write_summary
 
 from sim import CoalitionModel
+from sim.model.params import PARAMETERS
+from sim.scenario.load import load_scenario
 
 ROOT = HERE.parent
 
@@ -31,9 +35,25 @@ def leading_group(people, contributions) -> str:
     return max(set(people.groups), key=lambda g: contributions[groups == g].sum())
 
 
+def in_steps(weeks: float, days_per_step: float) -> int:
+    """A span in weeks as whole steps of a scenario (a weekly scenario's: the same number)."""
+    return max(1, round(weeks * 7 / days_per_step))
+
+
 def one_run(scenario: str, seed: int, weeks: list, steps: int | None, **params) -> dict:
-    """One run's belief at ``weeks`` and at the end, against its real group."""
+    """One run's belief at ``weeks`` and at the end, against its real group.
+
+    ``weeks``, ``steps`` and the variant's ``diagnosis_window`` (the default's 13 too) are in
+    weeks; a scenario whose step is not a week reads them as that many weeks of its steps.
+    """
     source = str(ROOT / scenario) if scenario.endswith(".toml") else scenario
+    days = load_scenario(source).header.days_per_step
+    read_at = {w: w for w in weeks}
+    if days != 7:
+        window = params.get("diagnosis_window", PARAMETERS["diagnosis_window"].default)
+        params = {**params, "diagnosis_window": in_steps(window, days)}
+        steps = in_steps(steps, days) if steps else None
+        read_at = {in_steps(w, days): w for w in weeks}
     model = CoalitionModel(source, rng=seed, **params, **({"steps": steps} if steps else {}))
     people = model.people
     groups = np.array(people.groups)
@@ -42,8 +62,8 @@ def one_run(scenario: str, seed: int, weeks: list, steps: int | None, **params) 
     row = {"scenario": scenario.rsplit("/", 1)[-1].removesuffix(".toml"), "seed": seed, "real_group": real}
     while model.running:
         model.step()
-        if model.steps in weeks:
-            row[f"named_week_{model.steps}"] = model.diagnosis.group == real
+        if model.steps in read_at:
+            row[f"named_week_{read_at[model.steps]}"] = model.diagnosis.group == real
     spent = np.asarray(model.fund.spent_by_cause)
     real_now = leading_group(people, people.true_shares())
     row |= {

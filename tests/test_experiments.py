@@ -13,6 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sim import CoalitionModel
+
 pytestmark = pytest.mark.experiments
 ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENTS = [
@@ -62,3 +64,28 @@ def test_the_diagnosis_over_a_run_checks_a_new_scenario_named_on_the_command_lin
     runpy.run_path(str(ROOT / "experiments" / "diagnosis_over_time.py"), run_name="__main__")
     summary = pd.read_csv(tmp_path / "summary.csv")
     assert set(summary["scenario"]) == {"youth_unemployment"} and (summary["runs"] == 2).all()
+
+
+def test_the_diagnosis_over_a_run_reads_a_monthly_scenario_at_the_same_real_times(tmp_path, monkeypatch):
+    """Weeks are real time: a scenario in 28-day steps is read at week 40 (step 10) and pools 3 steps."""
+    text = (ROOT / "tests" / "data" / "scenarios" / "youth_unemployment.toml").read_text()
+    assert "days_per_step" not in text
+    monthly = tmp_path / "monthly.toml"
+    monthly.write_text(text.replace("[scenario]\n", "[scenario]\ndays_per_step = 28\n", 1))
+    monkeypatch.syspath_prepend(str(ROOT / "experiments"))
+    from diagnosis_over_time import in_steps, one_run
+
+    assert in_steps(40, 7) == 40 and in_steps(40, 28) == 10 and in_steps(13, 28) == 3 and in_steps(1, 30) == 1
+    windows = []
+    real_init = CoalitionModel.__init__
+
+    def spy(self, *args, **kwargs):
+        windows.append((kwargs.get("diagnosis_window"), kwargs.get("steps")))
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(CoalitionModel, "__init__", spy)
+    row = one_run(str(monthly), 1, [40], 60)
+    assert windows == [(3, 15)] and "named_week_40" in row
+    windows.clear()
+    one_run(str(ROOT / "tests" / "data" / "scenarios" / "youth_unemployment.toml"), 1, [40], 60, diagnosis_window=1)
+    assert windows == [(1, 60)]  # a weekly scenario runs as the .toml says
