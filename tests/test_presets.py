@@ -54,6 +54,19 @@ def test_run_starts_from_the_preset_and_set_wins(tmp_path, capsys):
     assert "no preset 'nope' for single_agency" in capsys.readouterr().err
 
 
+def test_table_starts_from_the_preset_and_set_wins(tmp_path, capsys, monkeypatch):
+    import sim.runs.shapley
+
+    seen = []
+    monkeypatch.setattr(sim.runs.shapley, "shapley_table", lambda *a, params, **k: seen.append(params) or 1 / 0)
+    path = write_preset(tmp_path / "p.toml", "single_agency", {"leader": "none", "patience": 20}, {})
+    with pytest.raises(ZeroDivisionError):  # stopped once the parameters reach the table
+        main(["table", "single_agency", "--preset", str(path), "--set", "leader=point"])
+    assert seen == [{"leader": "point", "patience": 20}]
+    assert main(["table", "single_agency", "--preset", "nope"]) == 2
+    assert "no preset 'nope' for single_agency" in capsys.readouterr().err
+
+
 def test_a_sweep_spec_starts_from_the_preset(tmp_path):
     path = write_preset(tmp_path / "p.toml", "single_agency", {"leader": "none", "patience": 20, "build_rate": 0.1}, {})
     text = f"""

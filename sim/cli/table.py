@@ -58,6 +58,7 @@ def add_parser(subparsers) -> None:
     )
     p.add_argument("--steps", type=positive_int, help="horizon in weeks (default: the scenario's)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a model parameter")
+    p.add_argument("--preset", help="start from a named preset's parameters (scenarios/presets/<scenario>/NAME.toml)")
     p.add_argument(
         "--csv",
         type=path,
@@ -74,6 +75,10 @@ def cmd_table(args) -> int:
     from sim.scenario.load import load_scenario
 
     params = parse_sets(args.set)
+    if args.preset:
+        from sim.runs.presets import preset_parameters
+
+        params = {**preset_parameters(args.scenario, args.preset), **params}  # --set wins
     if "missing_role" in params and params["missing_role"]:
         raise UsageError("--set missing_role: not allowed here; the table itself removes organizations")
     steps = horizon(args.steps, params)
