@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from sim.cli.main import main
+from sim.scenario.load import SCENARIO_DIR
 
 
 def coalition(*args):
@@ -141,3 +142,15 @@ def test_import_sim_is_light_and_its_names_arrive_on_use():
 def test_scenarios_lists_the_default(capsys):
     assert main(["scenarios"]) == 0
     assert "chicago_absenteeism" in capsys.readouterr().out
+
+
+def test_summaries_name_the_scenarios_own_step(tmp_path, capsys):
+    text = (SCENARIO_DIR / "single_agency.toml").read_text()
+    monthly = tmp_path / "monthly.toml"
+    monthly.write_text(text.replace("[scenario]\n", "[scenario]\ndays_per_step = 30\n", 1))
+    assert main(["scenarios", "show", str(monthly), "--people", "300", "--steps", "12"]) == 0
+    shown = capsys.readouterr().out
+    assert "in month 0" in shown and "months in a row" in shown and "week" not in shown
+    assert main(["run", str(monthly), "--steps", "12", "--out", str(tmp_path / "o")]) == 0
+    summary = capsys.readouterr().out
+    assert ": 12 months," in summary.splitlines()[0] and "in month 0 (one month's draw" in summary

@@ -74,7 +74,7 @@ def cmd_run(args) -> int:
 
     with Staged(out, label, created) as staged:
         model = CoalitionModel(args.scenario, steps=steps, rng=args.seed, **params)
-        progress = Progress("run", model.horizon, unit="week")
+        progress = Progress("run", model.horizon, unit=model.spec.header.step_unit[0])
         try:
             advance(model, on_step=progress.update)
         finally:
@@ -160,20 +160,21 @@ def describe(model, summary: dict) -> str:
     from sim.model.organization import State
 
     outcome = one_line(model.people_outcome)
+    step, steps = model.spec.header.step_unit  # "week", "weeks" unless the scenario's step is another
     lines = [
-        f"{one_line(model.spec.title)}: {model.horizon} weeks, {model.n_people:,} people, "
+        f"{one_line(model.spec.title)}: {model.horizon} {steps}, {model.n_people:,} people, "
         + ", ".join(f"{name}={value}" for name, value in arm(model).items())
     ]
     if summary["goal_reached"]:
         lines.append(
-            f"goal reached in week {summary['steps_to_goal']}: {outcome} "
-            f"held at or under {percent(model.target_rate)} for {model.hold_steps} weeks"
+            f"goal reached in {step} {summary['steps_to_goal']}: {outcome} "
+            f"held at or under {percent(model.target_rate)} for {model.hold_steps} {steps}"
         )
     else:
         lines.append(f"goal not reached: {outcome} did not hold at or under {percent(model.target_rate)}")
     week0 = model.datacollector.model_vars["outcome_rate"][0]
     lines.append(
-        f"outcome rate: {percent(model.people.outcome_rate)} at the end, {percent(week0)} in week 0 (one week's draw, "
+        f"outcome rate: {percent(model.people.outcome_rate)} at the end, {percent(week0)} in {step} 0 (one {step}'s draw, "
         "not a baseline: `coalition scenarios show` gives the do-nothing baseline)"
     )
     # members: organizations and community partners

@@ -63,14 +63,15 @@ def describe(spec, base, seed: int) -> str:
     pop = spec.population
     outcome = one_line(pop.outcome)
     target = pop.target_rate
+    step, steps = spec.header.step_unit  # "week", "weeks" unless the scenario's step is another
     lines = [
         f"{one_line(spec.title)} ({one_line(spec.path or spec.name)})",
         f"do-nothing baseline: the people's circumstances only, no coalition "
-        f"({base.people:,} people simulated, seed {seed}; expected rates, without the weekly draw's noise)",
-        f"  {outcome}: {percent(base.start)} in week 0, {percent(base.end)} in week {base.horizon} (the horizon), "
-        f"{percent(base.steady)} in the long run (steady state, {base.settle_weeks} weeks simulated)",
+        f"({base.people:,} people simulated, seed {seed}; expected rates, without each {step}'s draw noise)",
+        f"  {outcome}: {percent(base.start)} in {step} 0, {percent(base.end)} in {step} {base.horizon} (the horizon), "
+        f"{percent(base.steady)} in the long run (steady state, {base.settle_weeks} {steps} simulated)",
         f"  with no circumstance at all: {percent(base.floor)} (no intervention can go below this)",
-        f"target: {outcome} at or under {percent(target)} for {pop.hold_steps} weeks in a row",
+        f"target: {outcome} at or under {percent(target)} for {pop.hold_steps} {steps} in a row",
     ]
     gap = base.steady - target
     if gap <= 0:
@@ -91,7 +92,8 @@ def _name(org, role: str) -> str:
 
 
 def _table(spec, base) -> str:
-    header = ("circumstance", "stated", "week 0", "steady", "weight", "recorded by", "changed by (authority)")
+    step = spec.header.step_unit[0]
+    header = ("circumstance", "stated", f"{step} 0", "steady", "weight", "recorded by", "changed by (authority)")
     rows: list[tuple[str, ...]] = [header]
     for c in base.circumstances:
         recorded = [_name(o, "data") for o in spec.organizations if c.name in o.records]
@@ -114,5 +116,5 @@ def _table(spec, base) -> str:
     for row in rows:
         cells = [row[i].ljust(w) if i == 0 else row[i].rjust(w) for i, w in enumerate(widths)]
         out.append("  ".join(cells + list(row[-2:])).rstrip())
-    out.append("stated: the scenario's prevalence, its steady state without `raises`; week 0 and steady: simulated")
+    out.append(f"stated: the scenario's prevalence, its steady state without `raises`; {step} 0 and steady: simulated")
     return "\n".join(out)
