@@ -166,3 +166,26 @@ def test_runs_without_a_value_do_not_count_and_no_value_gives_no_effect(grid):
     # with no leader the goal is never reached: no weeks to compare, so no difference and no A (not A = 0)
     assert (arms["values_b"] == 0).all() and arms["A"].isna().all() and arms["steps_to_goal_diff"].isna().all()
     assert (arms["runs_b"] > 0).all()
+
+
+LHS = """
+scenario = "chicago_absenteeism"
+seed = 3
+design = "lhs"
+samples = 40
+[parameters]
+leader = ["system", "none"]
+patience = {min = 40, max = 200}
+"""
+
+
+def test_a_sampled_design_compares_arms_pooled_only_and_refuses_a_paired_prim(tmp_path, capsys):
+    folder = sweep(tmp_path, "lhs", LHS)
+    s = an.load_sweep(folder)
+    arms = an.compare_arms(s, "leader", an.parse_arms(s, "leader", "system,none"), "outcome_rate")
+    # no two sampled points share a patience: strata would hold one run each (0 on one side)
+    assert len(arms) == 1 and bool(arms["pooled"].iloc[0]) and (arms[["runs_a", "runs_b"]] > 0).all(axis=None)
+    assert arms["outcome_rate_diff_high"].iloc[0] < 0  # the stand-in's system leader helps (patience > 50)
+    argv = ["analyze", str(folder), "--by", "leader", "--compare", "system,none", "--prim", "difference"]
+    assert main([*argv, "--below", "0", "--out", str(tmp_path / "an")]) == 2
+    assert "needs a grid sweep" in capsys.readouterr().err and not (tmp_path / "an").exists()

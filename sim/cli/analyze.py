@@ -108,6 +108,11 @@ def run_prim(args, sweep, arms, outcome) -> tuple:
         strata = [p for p in sweep.varied if p != args.by]
         if not strata:
             raise UsageError("--prim difference: no other varied parameter to box in")
+        if an.sampled(sweep):
+            raise UsageError(
+                f"--prim difference: needs a grid sweep (the arms compared at each point); this one is "
+                f"{sweep.spec.get('design')}: use --prim {outcome} instead"
+            )
         rows = arms[~arms["pooled"]]
         x, value, what = rows[strata], rows[f"{outcome}_diff"].to_numpy(float), f"{outcome} difference"
     else:

@@ -174,8 +174,8 @@ def describe(model, summary: dict) -> str:
         lines.append(f"goal not reached: {outcome} did not hold at or under {percent(model.target_rate)}")
     week0 = model.datacollector.model_vars["outcome_rate"][0]
     lines.append(
-        f"outcome rate: {percent(model.people.outcome_rate)} at the end, {percent(week0)} in {step} 0 (one {step}'s draw, "
-        "not a baseline: `coalition scenarios show` gives the do-nothing baseline)"
+        f"outcome rate: {percent(model.people.outcome_rate)} at the end, {percent(week0)} in {step} 0 "
+        f"(one {step}'s draw, not a baseline: `coalition scenarios show` gives the do-nothing baseline)"
     )
     # members: organizations and community partners
     joined = [one_line(m.name) for m in model.members if m.joined_step is not None]
