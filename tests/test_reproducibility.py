@@ -40,7 +40,12 @@ def test_seed_sequence_is_deterministic():
     assert run(steps=30, rng=seq) == run(steps=30, rng=again)
 
 
-@pytest.mark.parametrize("bad", ["x", "1.5", "-3", True])
+def test_a_sequence_of_whole_numbers_seeds_as_its_seed_sequence():
+    assert tables([2026, 3])[0].equals(tables(np.random.SeedSequence([2026, 3]))[0])
+    assert not tables([2026, 3])[0].equals(tables([2026, 4])[0])
+
+
+@pytest.mark.parametrize("bad", ["x", "1.5", "-3", True, [], [1, -2], [1.5], [True]])
 def test_bad_seeds_are_refused_with_a_clear_error(bad):
     with pytest.raises(ParameterError, match="rng"):
         CoalitionModel(rng=bad)
