@@ -172,20 +172,27 @@ LHS = """
 scenario = "chicago_absenteeism"
 seed = 3
 design = "lhs"
-samples = 40
+samples = 80
 [parameters]
 leader = ["system", "none"]
 patience = {min = 40, max = 200}
+community = ["partner", "absent"]
 """
 
 
-def test_a_sampled_design_compares_arms_pooled_only_and_refuses_a_paired_prim(tmp_path, capsys):
-    folder = sweep(tmp_path, "lhs", LHS)
+def test_a_sampled_designs_ranges_are_averaged_over_and_its_listed_values_are_strata(tmp_path, capsys):
+    folder = sweep(tmp_path, "lhs", LHS.replace('community = ["partner", "absent"]\n', ""))
     s = an.load_sweep(folder)
     arms = an.compare_arms(s, "leader", an.parse_arms(s, "leader", "system,none"), "outcome_rate")
-    # no two sampled points share a patience: strata would hold one run each (0 on one side)
+    # no two sampled points share a patience: strata of it would hold one run each (0 on one side)
     assert len(arms) == 1 and bool(arms["pooled"].iloc[0]) and (arms[["runs_a", "runs_b"]] > 0).all(axis=None)
     assert arms["outcome_rate_diff_high"].iloc[0] < 0  # the stand-in's system leader helps (patience > 50)
     argv = ["analyze", str(folder), "--by", "leader", "--compare", "system,none", "--prim", "difference"]
     assert main([*argv, "--below", "0", "--out", str(tmp_path / "an")]) == 2
-    assert "needs a grid sweep" in capsys.readouterr().err and not (tmp_path / "an").exists()
+    assert "no other varied parameter with listed values" in capsys.readouterr().err
+    assert not (tmp_path / "an").exists()
+    # a listed parameter of a sampled design takes few values: those are strata
+    s = an.load_sweep(sweep(tmp_path, "lhs2", LHS))
+    arms = an.compare_arms(s, "leader", an.parse_arms(s, "leader", "system,none"), "outcome_rate")
+    assert list(arms["pooled"]) == [True, False, False] and set(arms["community"].dropna()) == {"partner", "absent"}
+    assert "patience" not in arms and (arms[["runs_a", "runs_b"]] > 3).all(axis=None)

@@ -45,6 +45,26 @@ def test_run_json_records_the_arm_so_runs_can_be_repeated_and_told_apart(tmp_pat
         assert again[key] == record["summary"][key], key  # the record repeats the run, as sim.run reports it
 
 
+def test_run_json_names_a_scenario_file_by_its_full_path(tmp_path, capsys, monkeypatch):
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine.toml").write_text((SCENARIO_DIR / "single_agency.toml").read_text())
+    assert main(["run", "mine.toml", "--steps", "9", "--out", "o"]) == 0
+    record = json.loads((tmp_path / "o" / "run.json").read_text())
+    assert record["scenario"]["path"] == str(tmp_path / "mine.toml")
+
+
+@pytest.mark.parametrize(
+    ("share", "text"),
+    [(0.2, "20.0%"), (0.01, "1.0%"), (0.0028, "0.28%"), (0.002, "0.20%"), (9e-7, "0.000090%"), (0.0, "0.0%")],
+)
+def test_percent_keeps_two_significant_digits_below_one_percent(share, text):
+    from sim.model.events import percent
+
+    assert percent(share) == text
+
+
 def test_the_members_table_has_every_member_each_week(tmp_path, capsys):
     assert main(["run", "chicago_absenteeism", "--steps", "9", "--seed", "3", "--out", str(tmp_path)]) == 0
     members = pd.read_csv(tmp_path / "organizations.csv")

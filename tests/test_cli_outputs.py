@@ -141,6 +141,8 @@ def test_sweep_out_is_checked_before_the_first_run(tmp_path, monkeypatch, capsys
         (["sweep", "x.toml", "--out", " "], "--out: an empty path"),
         (["analyze", "sweep", "--out", ""], "--out: an empty path"),
         (["table", "single_agency", "--csv", ""], "--csv: an empty path"),
+        (["run", "--preset", ""], "--preset: an empty name"),
+        (["table", "single_agency", "--preset", " "], "--preset: an empty name"),
     ],
 )
 def test_conflicting_or_impossible_flags_are_refused(tmp_path, capsys, monkeypatch, argv, words):

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import weakref
 
+import numpy as np
 import pytest
 from mesa.discrete_space import Network
 
@@ -152,9 +153,12 @@ def test_a_model_subclass_can_name_its_own_agent_classes():
 def test_a_member_removing_itself_or_another_mid_week_leaves_the_week_whole():
     """As in Mesa's wolf_sheep: removing an agent inside a step; the others still act once each."""
     stepped: list[int] = []
+    after_removal: list[int] = []
 
     class Quitter(Organization):
         def step(self):
+            if self not in self.model.members:
+                after_removal.append(self.unique_id)  # a removed member must not act again
             if self.model.steps == 3:
                 stepped.append(self.unique_id)
                 if self is self.model.organizations[0]:
@@ -172,6 +176,7 @@ def test_a_member_removing_itself_or_another_mid_week_leaves_the_week_whole():
         first, last = model.organizations[0], model.organizations[-1]
         model.run_for(8)
         assert first not in model.members and last not in model.members
+        assert after_removal == [], "a removed member acted after its removal"
         assert len(stepped) == len(set(stepped)), "a member stepped twice in the week of a removal"
         others = {o.unique_id for o in model.organizations}
         assert others <= set(stepped), "a member was skipped in the week of a removal"
@@ -201,3 +206,7 @@ def test_a_removed_leader_stops_convening():
     model.run_for(20)
     assert model.leader not in model.agents and model.leader.state == "removed"
     assert calls == [] and model.leader.convene() == frozenset()
+    # its ties no longer count in the coalition's mean trust
+    active = np.zeros(model.n_nodes, dtype=bool)
+    active[[m.node for m in model.members]] = [m.state != "left" for m in model.members]
+    assert model.mean_trust == model.trust.mean(active)

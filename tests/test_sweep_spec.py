@@ -85,6 +85,19 @@ def test_bad_spec_is_one_line_naming_file_and_field(tmp_path, capsys, text, fiel
     assert words in line, line
 
 
+def test_a_sampled_design_may_weight_an_option_by_listing_it_twice():
+    spec = parse_spec(
+        {
+            "scenario": "single_agency",
+            "seed": 1,
+            "design": "lhs",
+            "samples": 8,
+            "parameters": {"leader": ["system", "system", "none"], "patience": {"min": 4, "max": 50}},
+        }
+    )
+    assert spec.parameters["leader"] == ("system", "system", "none")
+
+
 def test_missing_spec_file(tmp_path, capsys):
     code = main(["sweep", str(tmp_path / "nope.toml"), "--out", str(tmp_path / "o")])
     assert code == 2 and "nope.toml: (file): no such file" in capsys.readouterr().err

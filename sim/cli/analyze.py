@@ -105,13 +105,12 @@ def run_prim(args, sweep, arms, outcome) -> tuple:
     from sim.runs.analyze_plots import plot_prim
 
     if args.prim == "difference":
-        strata = [p for p in sweep.varied if p != args.by]
+        strata = [p for p in sweep.varied if p != args.by and p not in an.ranged(sweep)]
         if not strata:
-            raise UsageError("--prim difference: no other varied parameter to box in")
-        if an.sampled(sweep):
+            ranges = f" (a sampled design's ranges, {', '.join(sorted(an.ranged(sweep)))}, are not strata)"
             raise UsageError(
-                f"--prim difference: needs a grid sweep (the arms compared at each point); this one is "
-                f"{sweep.spec.get('design')}: use --prim {outcome} instead"
+                f"--prim difference: no other varied parameter with listed values to box in"
+                f"{ranges if an.ranged(sweep) else ''}; use --prim {outcome}"
             )
         rows = arms[~arms["pooled"]]
         x, value, what = rows[strata], rows[f"{outcome}_diff"].to_numpy(float), f"{outcome} difference"

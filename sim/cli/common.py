@@ -52,6 +52,13 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+def preset_name(text: str) -> str:
+    """An argparse type: a name (of a preset, say); an empty one is refused, not taken as none."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty name")
+    return text
+
+
 def path(text: str):
     """An argparse type: a path; an empty one (which would mean the current folder) is refused."""
     from pathlib import Path

@@ -1,7 +1,7 @@
 """``coalition run``: one run, a summary in plain words, a per-step table and a figure.
 
 Everything that can go wrong with the output folder is checked before the run starts; the
-three files are written under temporary names and renamed into place together, so a failed
+four files are written under temporary names and renamed into place together, so a failed
 or interrupted run leaves none of them (see :mod:`sim.runs.outputs`).
 """
 
@@ -17,6 +17,7 @@ from sim.cli.common import (
     parse_sets,
     path,
     positive_int,
+    preset_name,
     seed_value,
     setting_notes,
     text_columns,
@@ -39,15 +40,22 @@ def add_parser(subparsers) -> None:
         "--set", action="append", default=[], metavar="NAME=VALUE", help=f"a model parameter ({', '.join(PARAMETERS)})"
     )
     p.add_argument(
-        "--out", type=path, help="folder for the table and figure (default out/<scenario name, made file-safe>)"
+        "--out",
+        type=path,
+        help="folder for the tables, figure and run.json (default out/<scenario name, made file-safe>)",
     )
-    p.add_argument("--preset", help="start from a named preset's parameters (scenarios/presets/<scenario>/NAME.toml)")
+    p.add_argument(
+        "--preset",
+        type=preset_name,
+        help="start from a named preset's parameters (scenarios/presets/<scenario>/NAME.toml)",
+    )
     p.set_defaults(handler=cmd_run)
 
 
 def cmd_run(args) -> int:
     """``coalition run``: one run, a summary, a per-step table and a figure."""
     from sim.runs.outputs import Staged, child, prepare
+    from sim.runs.provenance import scenario_record
     from sim.scenario.load import load_scenario
 
     params = parse_sets(args.set)
@@ -58,6 +66,7 @@ def cmd_run(args) -> int:
     steps = horizon(args.steps, params)
     params.pop("steps", None)
     scenario = load_scenario(args.scenario)  # a bad name or file: one line, before anything is written
+    source = scenario_record(scenario, scenario_file(args.scenario))  # hashed as it was read, before the run
     check_horizon(steps, scenario, "--steps" if args.steps is not None else "--set steps")
     for note in setting_notes(scenario):
         print(note, file=sys.stderr)
@@ -73,7 +82,7 @@ def cmd_run(args) -> int:
     from sim.runs.progress import Progress
 
     with Staged(out, label, created) as staged:
-        model = CoalitionModel(args.scenario, steps=steps, rng=args.seed, **params)
+        model = CoalitionModel(scenario, steps=steps, rng=args.seed, **params)  # the scenario as read above
         progress = Progress("run", model.horizon, unit=model.spec.header.step_unit[0])
         try:
             advance(model, on_step=progress.update)
@@ -86,7 +95,7 @@ def cmd_run(args) -> int:
         text_columns(members_table(model)).to_csv(staged.path("organizations.csv"), index=False)
         title = one_line(f"{model.spec.title} (seed {args.seed})")
         plot_run(table, model.target_rate, title=title).savefig(staged.path("run.png"), dpi=110, format="png")
-        record = run_record(model, args, params)
+        record = run_record(model, args, params, source)
         staged.path("run.json").write_text(json.dumps(record, indent=1, default=_plain) + "\n", encoding="utf-8")
         written = staged.commit()
     print(describe(model, summary))
@@ -94,19 +103,17 @@ def cmd_run(args) -> int:
     return 0
 
 
-def run_record(model, args, given: dict) -> dict:
+def run_record(model, args, given: dict, source: dict) -> dict:
     """What ``run.json`` records: the scenario (path and hashes), seed, horizon, every parameter, the results.
 
     ``given``: the parameters set by ``--set`` and ``--preset``; ``parameters``: all of them,
     defaults included, so that the run can be repeated and told apart from another arm.
     """
     from sim.model.runner import EVENT_WEEKS, results
-    from sim.runs.provenance import code_record, package_versions, scenario_record
-    from sim.scenario.load import scenario_path
+    from sim.runs.provenance import code_record, package_versions
 
-    path = scenario_path(args.scenario) if args.scenario is not None else None
     return {
-        "scenario": scenario_record(model.spec, path if path is not None and path.is_file() else None),
+        "scenario": source,
         "seed": args.seed,
         "steps": model.horizon,
         "preset": args.preset,
@@ -116,6 +123,14 @@ def run_record(model, args, given: dict) -> dict:
         "code": code_record(),
         "versions": package_versions(),
     }
+
+
+def scenario_file(name_or_path):
+    """The scenario's file, resolved (a shipped name's file in scenarios/), or None."""
+    from sim.scenario.load import scenario_path
+
+    path = scenario_path(name_or_path) if name_or_path is not None else None
+    return path.resolve() if path is not None and path.is_file() else None
 
 
 def _plain(value):

@@ -13,6 +13,7 @@ from sim.cli.common import (
     parse_sets,
     path,
     positive_int,
+    preset_name,
     seed_value,
     text_columns,
 )
@@ -58,7 +59,11 @@ def add_parser(subparsers) -> None:
     )
     p.add_argument("--steps", type=positive_int, help="horizon in weeks (default: the scenario's)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a model parameter")
-    p.add_argument("--preset", help="start from a named preset's parameters (scenarios/presets/<scenario>/NAME.toml)")
+    p.add_argument(
+        "--preset",
+        type=preset_name,
+        help="start from a named preset's parameters (scenarios/presets/<scenario>/NAME.toml)",
+    )
     p.add_argument(
         "--csv",
         type=path,

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
 def percent(share: float) -> str:
     """A share in words: one decimal (``20.0%``), or two significant digits below 1% (``0.28%``)."""
-    return f"{share:.1%}" if share == 0 or abs(share) >= 0.01 else f"{share * 100:.2g}%"
+    if share == 0 or abs(share) >= 0.01 or share != share:  # (NaN as "nan%")
+        return f"{share:.1%}"
+    value = share * 100  # two significant digits, never in scientific notation
+    return f"{value:.{1 - math.floor(math.log10(abs(value)))}f}%"
 
 
 @dataclass(frozen=True)

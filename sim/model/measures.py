@@ -85,11 +85,11 @@ class CoalitionMeasures:
 
     @property
     def mean_trust(self) -> float:
-        """Mean directed trust over ties between agents that have not left."""
+        """Mean directed trust over ties between agents that have not left (nor been removed)."""
         active = np.zeros(self.n_nodes, dtype=bool)
         members = self.members
         active[[m.node for m in members]] = [m.state != State.LEFT for m in members]
-        active[self.leader.node] = self.leader.active or self.leader.mode != "none"
+        active[self.leader.node] = self.leader.active or (self.leader.mode != "none" and not self.leader.removed)
         return self.trust.mean(active)
 
     @property

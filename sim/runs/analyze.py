@@ -150,19 +150,22 @@ def parse_arms(sweep: Sweep, by: str, compare: str) -> tuple:
     return tuple(arms)
 
 
-def sampled(sweep: Sweep) -> bool:
-    """Whether the sweep's design samples its points (lhs, sobol) rather than crossing a grid."""
-    return sweep.spec.get("design", "grid") in ("lhs", "sobol")
+def ranged(sweep: Sweep) -> set:
+    """The varied parameters a sampled design (lhs, sobol) draws from a range (a grid has none)."""
+    if sweep.spec.get("design", "grid") not in ("lhs", "sobol"):
+        return set()
+    return {name for name, values in sweep.spec.get("parameters", {}).items() if isinstance(values, dict)}
 
 
 def compare_arms(sweep: Sweep, by: str, arms: tuple, outcome: str) -> pd.DataFrame:
     """Arm ``a`` against arm ``b`` of ``by``: per stratum of the other varied parameters, and pooled.
 
-    Strata are the grid's points; a sampled design (lhs, sobol) draws every parameter anew for
-    each point, so no two runs share the other parameters and only the pooled row is given.
+    Strata are the combinations of the other varied parameters that take listed values; a
+    sampled design's (lhs, sobol) ranges are drawn anew for each point, so no two runs share
+    them: they are averaged over, not strata.
     """
     a, b = arms
-    others = [] if sampled(sweep) else [p for p in sweep.varied if p != by]
+    others = [p for p in sweep.varied if p != by and p not in ranged(sweep)]
     groups = [((), sweep.runs)] if not others else list(sweep.runs.groupby(others, sort=True))
     # the pooled row first: ``pooled`` is true and its other parameters are empty (a column keeps one type)
     rows = [_arm_row(sweep.runs, by, a, b, outcome, {"pooled": True, **dict.fromkeys(others)})] if others else []

@@ -226,7 +226,7 @@ def _parameter(where: Where, name: str, value, design: str):
     _known(where, loc, name)
     p = PARAMETERS[name]
     if isinstance(value, list):
-        return _options(where, loc, name, value)
+        return _options(where, loc, name, value, distinct=design == "grid")
     if not isinstance(value, dict):
         shapes = "a list of values or {start, stop, step}" if design == "grid" else "{min = .., max = ..} or a list"
         where.fail(loc, f"expected {shapes} for {design}, e.g. [4, 8, 13]")
@@ -253,7 +253,11 @@ def _exactly(where: Where, loc: tuple, value: dict, keys: tuple) -> None:
             where.fail((*loc, key), "missing required field")
 
 
-def _options(where: Where, loc: tuple, name: str, value: list) -> tuple:
+def _options(where: Where, loc: tuple, name: str, value: list, distinct: bool = False) -> tuple:
+    """A list's values; ``distinct``: a value listed twice is refused (a grid's repeated point).
+
+    A sampled design (lhs, sobol) draws from the list, so a repeated value weights it.
+    """
     if not value:
         where.fail(loc, "empty list; give at least one value")
     for i, v in enumerate(value):
@@ -261,7 +265,7 @@ def _options(where: Where, loc: tuple, name: str, value: list) -> tuple:
             where.fail((*loc, i), "expected a single value")
     values = tuple(_convert(where, (*loc, i), name, v) for i, v in enumerate(value))
     for i, v in enumerate(values):
-        if v in values[:i]:
+        if distinct and v in values[:i]:
             where.fail(
                 (*loc, i),
                 f"{v!r} is listed twice (also at [{values.index(v)}]); a repeated design point is a replicate: "

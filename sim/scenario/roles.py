@@ -170,7 +170,7 @@ def unused_settings(spec) -> list[tuple[str, str]]:
                 (
                     f"organizations[{i}].touches",
                     f"{org.name}'s focus ({org.focus:g}) is not above its reach ({org.reach:g}), so whom it "
-                    "touches is never used (it reaches people with those circumstances at its focus)",
+                    "touches is never used (people with those circumstances are reached at its reach, like anyone)",
                 )
             )
     return notes

@@ -265,7 +265,7 @@ def _nodes(model) -> tuple[tuple, set]:
     leader = model.leader
     if leader.mode != "none":
         x, y = pos[leader.node]
-        state = "convening" if leader.active else "gave up"
+        state = "convening" if leader.active else "removed" if leader.removed else "gave up"
         spec = model.spec.leader
         out.append(Node(leader.node, "leader", spec.name, spec.label, leader.sector, state, 0.0, False, x, y))
     drawn = {n.node for n in out}
