@@ -39,6 +39,8 @@ def test_run_json_records_the_arm_so_runs_can_be_repeated_and_told_apart(tmp_pat
     record = json.loads((tmp_path / "run.json").read_text())
     assert record["seed"] == 5 and record["steps"] == 12 and record["given"] == {"missing_role": "data", "patience": 8}
     assert record["parameters"]["missing_role"] == "data" and record["parameters"]["leader"] == "system"
+    assert None not in record["parameters"].values()  # the scenario's own values, not "default"
+    assert record["parameters"]["n_people"] == 2000 and record["parameters"]["steps"] == 12
     assert record["scenario"]["name"] == "single_agency" and len(record["scenario"]["sha256"]) == 64
     again = run("single_agency", steps=record["steps"], rng=record["seed"], **record["given"])
     for key in ("final_rate", "steps_to_goal", "first_commitment", "money_spent", "diagnosed_group"):

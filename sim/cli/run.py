@@ -111,6 +111,7 @@ def run_record(model, args, given: dict, source: dict) -> dict:
     """
     from sim.model.runner import EVENT_WEEKS, results
     from sim.runs.provenance import code_record, package_versions
+    from sim.runs.record import resolved_parameters
 
     return {
         "scenario": source,
@@ -118,7 +119,7 @@ def run_record(model, args, given: dict, source: dict) -> dict:
         "steps": model.horizon,
         "preset": args.preset,
         "given": given,
-        "parameters": vars(model.params),
+        "parameters": resolved_parameters(model),  # a default of None as the scenario set it
         "summary": results(model, censor=EVENT_WEEKS),  # as sim.run gives them
         "code": code_record(),
         "versions": package_versions(),
