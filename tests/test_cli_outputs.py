@@ -239,3 +239,108 @@ def test_a_missing_optional_package_names_its_extra(tmp_path, monkeypatch, capsy
     spec.write_text('scenario = "single_agency"\nsteps = 8\nseed = 1\n[parameters]\npatience = [4]\n')
     line = one_error(capsys, ["sweep", spec, "--out", tmp_path / "o2", "--scheduler", "tcp://127.0.0.1:1"])
     assert "coalition[dask]" in line
+
+
+SWEEP = 'scenario = "single_agency"\nseed = 1\nsteps = 10\n[parameters]\npatience = [4, 8]\n'
+
+
+def test_a_sweep_running_into_a_folder_holds_it_against_a_second(tmp_path, capsys):
+    """The same sweep (or shard) started twice at once would write every run twice."""
+    from sim.runs.storage import sweep_lock
+
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SWEEP)
+    out = tmp_path / "sw"
+    out.mkdir()
+    with sweep_lock(out, None):  # another process running the whole sweep
+        assert "another coalition sweep is running" in one_error(capsys, ["sweep", spec, "--out", out])
+    with sweep_lock(out, (0, 2)):  # another process running shard 0 of 2
+        assert "shard 0/2" in one_error(capsys, ["sweep", spec, "--out", out, "--shard", "0/2"])
+        assert "another coalition sweep" in one_error(capsys, ["sweep", spec, "--out", out])
+        assert main(["sweep", str(spec), "--out", str(out), "--shard", "1/2", "--workers", "0"]) == 0
+    assert main(["sweep", str(spec), "--out", str(out), "--workers", "0"]) == 0  # released: the rest runs
+    assert sorted(pd.read_parquet(out / "runs")["run_id"]) == [0, 1]
+
+
+def test_a_scenario_edited_during_a_sweep_does_not_mix_two_models(tmp_path, monkeypatch):
+    import sim.runs.engine as engine
+    from sim.runs import load_spec, run_sweep
+
+    scenario = tmp_path / "mine.toml"
+    scenario.write_text(SMALL)
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SWEEP.replace('"single_agency"', '"mine.toml"').replace("[4, 8]", "[4, 8, 13]"))
+    run_sweep(load_spec(spec), tmp_path / "reference", workers=0, progress=False)
+    read = engine.load_scenario
+
+    def read_then_edit(path):
+        checked = read(path)
+        scenario.write_text(SMALL.replace("baseline = -", "baseline = 1 + -"))  # edited right after
+        return checked
+
+    assert "baseline = -" in SMALL
+    monkeypatch.setattr(engine, "load_scenario", read_then_edit)
+    run_sweep(load_spec(spec), tmp_path / "edited", workers=0, chunk_size=1, progress=False)
+    runs = [
+        pd.read_parquet(tmp_path / d / "runs").sort_values("run_id").reset_index(drop=True)
+        for d in ("reference", "edited")
+    ]
+    assert runs[0].equals(runs[1])
+
+
+def test_no_output_may_go_inside_a_sweeps_table_folder(tmp_path, capsys):
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SWEEP)
+    assert main(["sweep", str(spec), "--out", str(tmp_path / "sw"), "--workers", "0"]) == 0
+    runs = tmp_path / "sw" / "runs"
+    assert "inside the table folder" in one_error(capsys, ["analyze", tmp_path / "sw", "--out", runs])
+    assert "inside the table folder" in one_error(capsys, ["sweep", spec, "--out", runs / "nested"])
+    assert "inside the table folder" in one_error(capsys, ["run", "single_agency", "--steps", "8", "--out", runs])
+    assert sorted(p.name for p in runs.iterdir()) == sorted(p.name for p in runs.glob("part-*.parquet"))
+
+
+def test_a_signal_while_files_are_renamed_waits_until_all_are_in_place(tmp_path, monkeypatch):
+    import os
+    import signal
+
+    import sim.runs.outputs as outputs
+
+    class Interrupted(Exception):
+        pass
+
+    def interrupted(signum, frame):
+        raise Interrupted
+
+    old = signal.signal(signal.SIGTERM, interrupted)
+    try:
+        real = os.replace
+        calls = []
+
+        def replace_then_signal(a, b):
+            real(a, b)
+            calls.append(b)
+            if len(calls) == 1:
+                os.kill(os.getpid(), signal.SIGTERM)  # lands between the two renames
+
+        monkeypatch.setattr(outputs.os, "replace", replace_then_signal)
+        for name in ("a.csv", "b.csv"):
+            (tmp_path / name).write_text("old")
+        with pytest.raises(Interrupted), outputs.Staged(tmp_path, "--out x") as staged:
+            for name in ("a.csv", "b.csv"):
+                staged.path(name).write_text("new")
+            staged.commit()
+        assert [(tmp_path / n).read_text() for n in ("a.csv", "b.csv")] == ["new", "new"]
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def test_a_new_analysis_removes_an_earlier_ones_files_it_did_not_remake(tmp_path, capsys):
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SWEEP.replace("patience = [4, 8]", 'patience = [4, 8]\nleader = ["system", "none"]'))
+    assert main(["sweep", str(spec), "--out", str(tmp_path / "sw"), "--workers", "0"]) == 0
+    assert main(["analyze", str(tmp_path / "sw"), "--by", "leader", "--compare", "system,none"]) == 0
+    analysis = tmp_path / "sw" / "analysis"
+    assert (analysis / "arms.csv").exists()
+    assert main(["analyze", str(tmp_path / "sw")]) == 0
+    assert sorted(p.name for p in analysis.iterdir()) == ["p_goal.png", "points.csv"]
+    assert "removed an earlier analysis's arms.csv, arms.png" in capsys.readouterr().out

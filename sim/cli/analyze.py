@@ -7,6 +7,19 @@ from typing import Any
 
 from sim.cli.common import path
 
+# every file an analysis can write
+ANALYSIS_FILES = (
+    "points.csv",
+    "p_goal.png",
+    "arms.csv",
+    "arms.png",
+    "sobol.csv",
+    "sobol.png",
+    "prim_box.csv",
+    "prim_trajectory.csv",
+    "prim.png",
+)
+
 
 def add_parser(subparsers) -> None:
     """Register ``analyze`` on the ``coalition`` command."""
@@ -90,7 +103,15 @@ def cmd_analyze(args) -> int:
         for name, draw in figures:
             draw().savefig(staged.path(name), dpi=110, format="png")
         staged.commit()
-    print(f"\nwrote {', '.join(names)} in {out}")
+    # an earlier analysis's files that this one did not make (arms.csv without --by now) would
+    # sit beside the new ones as if current: remove them
+    stale = [name for name in ANALYSIS_FILES if name not in names and (out / name).is_file()]
+    for name in stale:
+        (out / name).unlink()
+    print(
+        f"\nwrote {', '.join(names)} in {out}"
+        + (f"; removed an earlier analysis's {', '.join(stale)}" if stale else "")
+    )
     warning = an.unfinished(sweep)
     if warning:
         print(warning, file=sys.stderr)

@@ -33,6 +33,7 @@ from sim.runs.storage import (
     clean_temporary,
     done_run_ids,
     part_name,
+    sweep_lock,
     table_row,
     write_part,
     write_table,
@@ -128,80 +129,93 @@ def run_sweep(
     """
     started = time.perf_counter()
     roots = _roots(spec, out, series_out, organizations_out)
-    if (spec.series or spec.organizations) and run_fn is not None:
-        raise ValueError("series and organizations tables run the model itself; they cannot be combined with run_fn")
-    scenario = load_scenario(spec.scenario)
-    if scheduler:
-        require("distributed", f"--scheduler {scheduler}")
-    design = Design(spec)
-    first = design.run(0)
-    options = {"stop_at_goal": spec.stop == "goal", "series": spec.series, "organizations": spec.organizations}
-    probe = record(
-        spec.scenario, 1, first["seed"], first["params"], series=spec.series, organizations=spec.organizations
-    )
-    result = (
-        probe.result
-        if run_fn is None
-        else run_fn(scenario_name=spec.scenario, steps=1, rng=first["seed"], **first["params"])
-    )
-    given = list(first["params"])
-    defaults = {k: v for k, v in probe.parameters.items() if k not in given} | {"steps": spec.steps or scenario.steps}
-    schemas = {"runs": build_schema(given + [k for k in PARAMETERS if k not in given], table_row(result))}
-    if probe.per_step is not None:
-        schemas["series"] = series_schema(probe.per_step)
-    if probe.organizations is not None:
-        schemas["organizations"] = organizations_schema(probe.organizations)
-    manifest = {
-        "format": FORMAT,
-        "spec": spec.to_dict(),
-        "inputs": _inputs(spec, scenario),
-        "code": code_record(),
-        "versions": package_versions(),
-        "n_runs": design.n_runs,
-        "defaults": defaults,
-        "tables": {k: str(v.resolve()) for k, v in roots.items()},
-    }
-    _started_together(roots)
-    for k, root in roots.items():
-        columns = [f"{f.name}: {f.type}" for f in schemas[k]]
-        check_or_write_manifest(root, {**manifest, "dataset": k, "columns": columns})
-    runs_dir = roots["runs"] / "runs"
-    runs = shard_range(design.n_runs, shard)
-    clean_temporary(runs_dir, runs)
-    for k in roots.keys() - {"runs"}:
-        remove_orphans(roots[k] / k, runs_dir, runs)
-    on_disk = done_run_ids(runs_dir)
-    already = int(np.count_nonzero((on_disk >= runs.start) & (on_disk < runs.stop))) if len(runs) else 0
-    n_todo = len(runs) - already
-    report = SweepReport(roots["runs"], design.n_runs, len(runs), already, 0, 0, 0.0, 0)
-    if n_todo == 0:
+    with sweep_lock(roots["runs"], shard):  # one process per shard of a sweep at a time
+        if (spec.series or spec.organizations) and run_fn is not None:
+            raise ValueError(
+                "series and organizations tables run the model itself; they cannot be combined with run_fn"
+            )
+        scenario = load_scenario(spec.scenario)
+        if scheduler:
+            require("distributed", f"--scheduler {scheduler}")
+        design = Design(spec)
+        first = design.run(0)
+        options = {"stop_at_goal": spec.stop == "goal", "series": spec.series, "organizations": spec.organizations}
+        probe = record(
+            scenario, 1, first["seed"], first["params"], series=spec.series, organizations=spec.organizations
+        )
+        result = (
+            probe.result
+            if run_fn is None
+            else run_fn(scenario_name=spec.scenario, steps=1, rng=first["seed"], **first["params"])
+        )
+        given = list(first["params"])
+        defaults = {k: v for k, v in probe.parameters.items() if k not in given} | {
+            "steps": spec.steps or scenario.steps
+        }
+        schemas = {"runs": build_schema(given + [k for k in PARAMETERS if k not in given], table_row(result))}
+        if probe.per_step is not None:
+            schemas["series"] = series_schema(probe.per_step)
+        if probe.organizations is not None:
+            schemas["organizations"] = organizations_schema(probe.organizations)
+        manifest = {
+            "format": FORMAT,
+            "spec": spec.to_dict(),
+            "inputs": _inputs(spec, scenario),
+            "code": code_record(),
+            "versions": package_versions(),
+            "n_runs": design.n_runs,
+            "defaults": defaults,
+            "tables": {k: str(v.resolve()) for k, v in roots.items()},
+        }
+        _started_together(roots)
+        for k, root in roots.items():
+            columns = [f"{f.name}: {f.type}" for f in schemas[k]]
+            check_or_write_manifest(root, {**manifest, "dataset": k, "columns": columns})
+        runs_dir = roots["runs"] / "runs"
+        runs = shard_range(design.n_runs, shard)
+        clean_temporary(runs_dir, runs)
+        for k in roots.keys() - {"runs"}:
+            remove_orphans(roots[k] / k, runs_dir, runs)
+        on_disk = done_run_ids(runs_dir)
+        already = int(np.count_nonzero((on_disk >= runs.start) & (on_disk < runs.stop))) if len(runs) else 0
+        n_todo = len(runs) - already
+        report = SweepReport(roots["runs"], design.n_runs, len(runs), already, 0, 0, 0.0, 0)
+        if n_todo == 0:
+            report.seconds = time.perf_counter() - started
+            return report
+        todo = (i for i in runs if not _contains(on_disk, i))
+        pool = executors.WorkerPool(workers, scheduler)
+        size = chunk_size or auto_chunk_size(n_todo, pool.workers, 0.07 * (spec.steps or scenario.steps) / 156)
+        bar = Progress("sweep", len(runs), initial=already, enabled=progress)
+
+        def task(chunk: list[int]) -> tuple:
+            # the scenario as read and hashed here (a run_fn of the user's gets its name, as before)
+            return (
+                run_chunk,
+                [design.run(i) for i in chunk],
+                spec.scenario if run_fn else scenario,
+                spec.steps,
+                run_fn,
+                options,
+            )
+
+        def write(chunk: list[int], result) -> None:
+            rows, companions = result
+            name = part_name(rows)
+            for k, per_run in companions.items():  # companions first: a runs part marks the chunk done
+                table = (series_table if k == "series" else organizations_table)(per_run, schemas[k])
+                write_table(roots[k] / k, name, table)
+            write_part(runs_dir, [defaults | row for row in rows], schemas["runs"], name)
+            report.ran += len(rows)
+            report.parts += 1
+            bar.update(len(rows))
+
+        try:
+            report.restarts = executors.dispatch(pool, chunked(todo, size), task, write)
+        finally:
+            bar.close()
         report.seconds = time.perf_counter() - started
         return report
-    todo = (i for i in runs if not _contains(on_disk, i))
-    pool = executors.WorkerPool(workers, scheduler)
-    size = chunk_size or auto_chunk_size(n_todo, pool.workers, 0.07 * (spec.steps or scenario.steps) / 156)
-    bar = Progress("sweep", len(runs), initial=already, enabled=progress)
-
-    def task(chunk: list[int]) -> tuple:
-        return run_chunk, [design.run(i) for i in chunk], spec.scenario, spec.steps, run_fn, options
-
-    def write(chunk: list[int], result) -> None:
-        rows, companions = result
-        name = part_name(rows)
-        for k, per_run in companions.items():  # companions first: a runs part marks the chunk done
-            table = (series_table if k == "series" else organizations_table)(per_run, schemas[k])
-            write_table(roots[k] / k, name, table)
-        write_part(runs_dir, [defaults | row for row in rows], schemas["runs"], name)
-        report.ran += len(rows)
-        report.parts += 1
-        bar.update(len(rows))
-
-    try:
-        report.restarts = executors.dispatch(pool, chunked(todo, size), task, write)
-    finally:
-        bar.close()
-    report.seconds = time.perf_counter() - started
-    return report
 
 
 def _roots(spec: SweepSpec, out, series_out, organizations_out) -> dict[str, Path]:

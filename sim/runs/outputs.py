@@ -16,6 +16,7 @@ import contextlib
 import errno
 import os
 import re
+import signal
 import stat
 import tempfile
 import unicodedata
@@ -30,6 +31,20 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 class OutputError(InputError):
     """An output path that cannot be written; one line naming the path and why."""
+
+
+@contextlib.contextmanager
+def signals_held():
+    """Within the block, SIGINT, SIGTERM and SIGHUP wait (delivered when it ends); elsewhere a no-op."""
+    held = {signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def safe_name(text: str, fallback: str = "scenario") -> str:
@@ -79,6 +94,12 @@ def prepare(folder, label: str, files=(), folders=()) -> bool:
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise OutputError(f"{label}: exists and is not a folder; choose another --out")
+    table = sweep_table_holding(folder)
+    if table is not None:
+        raise OutputError(
+            f"{label}: is inside the table folder {table} of a sweep, which must hold its Parquet parts and nothing "
+            "else; choose a folder outside it"
+        )
     created = not folder.exists()
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -92,7 +113,26 @@ def prepare(folder, label: str, files=(), folders=()) -> bool:
     for name in folders:
         if (folder / name).exists() and not (folder / name).is_dir():
             raise OutputError(f"{label}: {name}: a file stands where this folder goes; remove it or choose another")
+        if (folder / name).is_dir():
+            try:  # an existing table folder must take new parts too, before anything is written
+                fd, probe = tempfile.mkstemp(prefix=".probe-", dir=folder / name)
+                os.close(fd)
+                os.unlink(probe)
+            except OSError as err:
+                raise OutputError(f"{label}: {name}: cannot write there: {why(err)}") from None
     return created
+
+
+TABLE_FOLDERS = ("runs", "series", "organizations")
+
+
+def sweep_table_holding(folder: Path) -> Path | None:
+    """The table folder of a sweep (``DIR/runs`` beside ``DIR/manifest.json``, or a companion) ``folder`` is in."""
+    path = Path(folder).resolve()
+    for part in (path, *path.parents):
+        if part.name in TABLE_FOLDERS and (part.parent / "manifest.json").is_file():
+            return part
+    return None
 
 
 def _check_file(path: Path, label: str) -> None:
@@ -133,12 +173,17 @@ class Staged:
         return tmp
 
     def commit(self) -> list[Path]:
-        """Rename every staged file into place; return the final paths."""
-        try:
-            for final, tmp in self.staged.items():
-                os.replace(tmp, final)
-        except OSError as err:
-            raise OutputError(f"{self.label}: {final.name}: cannot write: {why(err)}") from None
+        """Rename every staged file into place; return the final paths.
+
+        Ctrl-C, SIGTERM and SIGHUP are held back while the files are renamed, so that a signal
+        does not leave some new files beside old ones; it takes effect right after.
+        """
+        with signals_held():
+            try:
+                for final, tmp in self.staged.items():
+                    os.replace(tmp, final)
+            except OSError as err:
+                raise OutputError(f"{self.label}: {final.name}: cannot write: {why(err)}") from None
         self.done = True
         return list(self.staged)
 

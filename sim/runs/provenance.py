@@ -70,7 +70,18 @@ def git_revision(folder: Path) -> dict:
             ["git", "-C", str(folder), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=True
         ).stdout.strip()
         status = subprocess.run(
-            ["git", "-C", str(folder), "status", "--porcelain", "--untracked-files=no", "--", "."],
+            # --no-optional-locks: reading the status must not write the checkout's index
+            [
+                "git",
+                "--no-optional-locks",
+                "-C",
+                str(folder),
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+                "--",
+                ".",
+            ],
             capture_output=True,
             text=True,
             timeout=10,
