@@ -25,6 +25,7 @@ from sim.model.params import ParameterError
 
 SUBCOMMANDS = (run, scenarios, sweep, table, viz, classroom, calibrate, analyze)
 HANDLED = (signal.SIGTERM, signal.SIGHUP)
+RESUMABLE = ("sweep", "calibrate")  # the commands that keep finished work when interrupted
 
 
 class Terminated(KeyboardInterrupt):
@@ -70,9 +71,11 @@ def main(argv=None) -> int:
     """Entry point of the ``coalition`` command (``argv``: strings or paths; default ``sys.argv[1:]``)."""
     if argv is not None:
         argv = [os.fspath(a) if isinstance(a, os.PathLike) else str(a) for a in argv]
+    command = None
     try:
         with signals_as_interrupts():
             args = build_parser().parse_args(argv)
+            command = args.command
             return args.handler(args) or 0
     except (InputError, ParameterError) as err:
         print(f"error: {one_line(str(err))}", file=sys.stderr)
@@ -86,7 +89,9 @@ def main(argv=None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt as err:
         signum = getattr(err, "signum", signal.SIGINT)
-        print(f"interrupted ({signal.Signals(signum).name}); finished work is kept", file=sys.stderr)
+        # a sweep and a calibration keep what they finished; the other commands write all or nothing
+        kept = "finished work is kept" if command in RESUMABLE else "its files are written whole or not at all"
+        print(f"interrupted ({signal.Signals(signum).name}); {kept}", file=sys.stderr)
         return 128 + signum
 
 

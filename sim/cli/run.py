@@ -73,15 +73,15 @@ def cmd_run(args) -> int:
     out = args.out if args.out is not None else child(DEFAULT_ROOT, scenario.name)
     label = f"--out {out}"
     created = prepare(out, label, FILES)
-    # the model, Mesa, pandas and matplotlib only once the input is known to be good: a mistake is
-    # reported in half a second, not three
-    from sim.model.model import CoalitionModel
-    from sim.model.reporters import run_summary
-    from sim.model.runner import advance
-    from sim.runs.plots import plot_run
-    from sim.runs.progress import Progress
+    with Staged(out, label, created) as staged:  # from here, an interruption leaves no folder it made
+        # the model, Mesa, pandas and matplotlib only once the input is known to be good: a mistake is
+        # reported in half a second, not three
+        from sim.model.model import CoalitionModel
+        from sim.model.reporters import run_summary
+        from sim.model.runner import advance
+        from sim.runs.plots import plot_run
+        from sim.runs.progress import Progress
 
-    with Staged(out, label, created) as staged:
         model = CoalitionModel(scenario, steps=steps, rng=args.seed, **params)  # the scenario as read above
         progress = Progress("run", model.horizon, unit=model.spec.header.step_unit[0])
         try:
