@@ -19,6 +19,7 @@ import re
 import signal
 import stat
 import tempfile
+import threading
 import unicodedata
 import uuid
 from pathlib import Path
@@ -35,16 +36,29 @@ class OutputError(InputError):
 
 @contextlib.contextmanager
 def signals_held():
-    """Within the block, SIGINT, SIGTERM and SIGHUP wait (delivered when it ends); elsewhere a no-op."""
-    held = {signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)}
-    if not hasattr(signal, "pthread_sigmask"):
+    """Within the block, SIGINT, SIGTERM and SIGHUP wait; the first that came acts when it ends.
+
+    Their handlers are swapped for one that only notes the signal (Python runs signal handlers
+    in the main thread, whichever thread the system gave the signal to), and the old handler
+    is called at the end. Outside the main thread, where handlers cannot be set, a no-op.
+    """
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    pending: list[int] = []
+    held = [signal.SIGINT, signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    old = {s: signal.signal(s, lambda signum, frame: pending.append(signum)) for s in held}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        for s, handler in old.items():
+            signal.signal(s, handler)
+        if pending:
+            handler = old[pending[0]]
+            if callable(handler):
+                handler(pending[0], None)
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), pending[0])  # the default action, now
 
 
 def safe_name(text: str, fallback: str = "scenario") -> str:
