@@ -142,6 +142,7 @@ def test_sweep_out_is_checked_before_the_first_run(tmp_path, monkeypatch, capsys
         (["analyze", "sweep", "--out", ""], "--out: an empty path"),
         (["table", "single_agency", "--csv", ""], "--csv: an empty path"),
         (["run", "--preset", ""], "--preset: an empty name"),
+        (["table", "single_agency", "--csv", "."], "--csv .: is a folder; name a file"),
         (["table", "single_agency", "--preset", " "], "--preset: an empty name"),
     ],
 )
