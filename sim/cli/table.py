@@ -92,7 +92,7 @@ def cmd_table(args) -> int:
     spec = load_scenario(args.scenario)  # a bad name or file: one line, exit 2
     check_horizon(steps, spec, "--steps" if args.steps is not None else "--set steps")
     csv = args.csv
-    if csv is not None and (csv.name in ("", ".", "..") or csv.is_dir()):
+    if csv is not None and csv.name in ("", ".", ".."):  # a folder by its name (an existing one: prepare says)
         raise UsageError(f"--csv {csv}: is a folder; name a file, e.g. {csv / 'table.csv'}")
     created = prepare(csv.parent, f"--csv {csv}", files=(csv.name,)) if csv is not None else False
     n = len(spec.organizations)
