@@ -126,12 +126,13 @@ def run_prim(args, sweep, arms, outcome) -> tuple:
     from sim.runs.analyze_plots import plot_prim
 
     if args.prim == "difference":
-        strata = [p for p in sweep.varied if p != args.by and p not in an.ranged(sweep)]
+        drawn = an.ranged(sweep)
+        strata = [p for p in sweep.varied if p != args.by and p not in drawn]
         if not strata:
-            ranges = f" (a sampled design's ranges, {', '.join(sorted(an.ranged(sweep)))}, are not strata)"
+            ranges = f" (a sampled design's ranges, {', '.join(sorted(drawn))}, are not strata)" if drawn else ""
             raise UsageError(
-                f"--prim difference: no other varied parameter with listed values to box in"
-                f"{ranges if an.ranged(sweep) else ''}; use --prim {outcome}"
+                f"--prim difference: no other varied parameter with listed values to box in{ranges}; "
+                f"use --prim {outcome}"
             )
         rows = arms[~arms["pooled"]]
         x, value, what = rows[strata], rows[f"{outcome}_diff"].to_numpy(float), f"{outcome} difference"

@@ -52,20 +52,23 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+def _given(text: str, what: str) -> str:
+    """``text``, or an argparse error for an empty one (``what``: how it is named)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(what)
+    return text
+
+
 def preset_name(text: str) -> str:
     """An argparse type: a name (of a preset, say); an empty one is refused, not taken as none."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError("an empty name")
-    return text
+    return _given(text, "an empty name")
 
 
 def path(text: str):
     """An argparse type: a path; an empty one (which would mean the current folder) is refused."""
     from pathlib import Path
 
-    if not text.strip():
-        raise argparse.ArgumentTypeError("an empty path; name a file or folder")
-    return Path(text)
+    return Path(_given(text, "an empty path; name a file or folder"))
 
 
 def whole_number(low: int):

@@ -96,7 +96,7 @@ def cmd_run(args) -> int:
         title = one_line(f"{model.spec.title} (seed {args.seed})")
         plot_run(table, model.target_rate, title=title).savefig(staged.path("run.png"), dpi=110, format="png")
         record = run_record(model, args, params, source)
-        staged.path("run.json").write_text(json.dumps(record, indent=1, default=_plain) + "\n", encoding="utf-8")
+        staged.path("run.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
         written = staged.commit()
     print(describe(model, summary))
     print(f"wrote {', '.join(one_line(str(p)) for p in written)}")
@@ -134,11 +134,6 @@ def scenario_file(name_or_path):
     return path.resolve() if path is not None and path.is_file() else None
 
 
-def _plain(value):
-    """Numpy scalars as Python numbers for JSON."""
-    return value.item() if hasattr(value, "item") else str(value)
-
-
 def members_table(model):
     """Every member's DataCollector rows, one per member and week: organizations and community partners.
 
@@ -161,8 +156,6 @@ def members_table(model):
 
 def arm(model) -> dict:
     """The leader and the community, then every other parameter that is not at its default."""
-    from sim.model.params import PARAMETERS
-
     values = vars(model.params)
     out = {"leader": model.leader_mode, "community": model.community_mode}
     for name, p in PARAMETERS.items():

@@ -102,9 +102,9 @@ def _table(spec, base) -> str:
         rows.append(
             (
                 c.name,
-                f"{percent(c.stated)}",
-                f"{percent(c.start)}",
-                f"{percent(c.steady)}",
+                percent(c.stated),
+                percent(c.start),
+                percent(c.steady),
                 f"{c.weight:+.2f}",
                 ", ".join(recorded) or "nobody",
                 ", ".join(authority) or "nobody",

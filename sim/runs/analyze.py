@@ -161,11 +161,12 @@ def compare_arms(sweep: Sweep, by: str, arms: tuple, outcome: str) -> pd.DataFra
     """Arm ``a`` against arm ``b`` of ``by``: per stratum of the other varied parameters, and pooled.
 
     Strata are the combinations of the other varied parameters that take listed values; a
-    sampled design's (lhs, sobol) ranges are drawn anew for each point, so no two runs share
-    them: they are averaged over, not strata.
+    sampled design's (lhs, sobol) ranges are averaged over, never strata (the runs sharing a
+    drawn value are one point's replicates or a few Sobol points, too few to hold both arms).
     """
     a, b = arms
-    others = [p for p in sweep.varied if p != by and p not in ranged(sweep)]
+    drawn = ranged(sweep)
+    others = [p for p in sweep.varied if p != by and p not in drawn]
     groups = [((), sweep.runs)] if not others else list(sweep.runs.groupby(others, sort=True))
     # the pooled row first: ``pooled`` is true and its other parameters are empty (a column keeps one type)
     rows = [_arm_row(sweep.runs, by, a, b, outcome, {"pooled": True, **dict.fromkeys(others)})] if others else []

@@ -117,9 +117,7 @@ def prepare(folder, label: str, files=(), folders=()) -> bool:
     created = not folder.exists()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=".probe-", dir=folder)
-        os.close(fd)
-        os.unlink(probe)
+        _probe(folder)
     except OSError as err:
         raise OutputError(f"{label}: cannot write there: {why(err)}") from None
     for name in files:
@@ -129,12 +127,17 @@ def prepare(folder, label: str, files=(), folders=()) -> bool:
             raise OutputError(f"{label}: {name}: a file stands where this folder goes; remove it or choose another")
         if (folder / name).is_dir():
             try:  # an existing table folder must take new parts too, before anything is written
-                fd, probe = tempfile.mkstemp(prefix=".probe-", dir=folder / name)
-                os.close(fd)
-                os.unlink(probe)
+                _probe(folder / name)
             except OSError as err:
                 raise OutputError(f"{label}: {name}: cannot write there: {why(err)}") from None
     return created
+
+
+def _probe(folder: Path) -> None:
+    """Create and remove a temporary file in ``folder`` (OSError if it cannot be written)."""
+    fd, probe = tempfile.mkstemp(prefix=".probe-", dir=folder)
+    os.close(fd)
+    os.unlink(probe)
 
 
 TABLE_FOLDERS = ("runs", "series", "organizations")

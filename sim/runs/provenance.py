@@ -109,23 +109,30 @@ def package_versions() -> dict:
     return out
 
 
-def differences(old: dict, new: dict) -> list[str]:
-    """What differs between two manifests' ``inputs`` and ``code``, in words (empty: the same)."""
+def differences(old: dict, new: dict) -> list[tuple[str, str]]:
+    """What differs between two manifests' ``inputs`` and ``code``: ``(key, words)`` pairs (empty: the same)."""
     out = []
     before, now = old.get("inputs", {}).get("scenario", {}), new["inputs"]["scenario"]
     if before.get("content_sha256") != now["content_sha256"]:
         out.append(
-            f"the scenario {now['path'] or now['name']} changed since this sweep started "
-            f"(content sha256 {str(before.get('content_sha256'))[:12]} -> {now['content_sha256'][:12]})"
+            (
+                "inputs",
+                f"the scenario {now['path'] or now['name']} changed since this sweep started "
+                f"(content sha256 {str(before.get('content_sha256'))[:12]} -> {now['content_sha256'][:12]})",
+            )
         )
     preset_before, preset_now = old.get("inputs", {}).get("preset"), new["inputs"].get("preset")
     if preset_now and preset_before and preset_before.get("sha256") != preset_now["sha256"]:
-        out.append(f"the preset {preset_now['path']} changed since this sweep started")
+        out.append(("inputs", f"the preset {preset_now['path']} changed since this sweep started"))
     code_before, code_now = old.get("code", {}), new["code"]
     if code_before.get("sha256") != code_now["sha256"]:
         out.append(
-            f"the model's code changed since this sweep started (coalition {_code_name(code_before)} -> "
-            f"{_code_name(code_now)}, source sha256 {str(code_before.get('sha256'))[:12]} -> {code_now['sha256'][:12]})"
+            (
+                "code",
+                f"the model's code changed since this sweep started (coalition {_code_name(code_before)} -> "
+                f"{_code_name(code_now)}, source sha256 {str(code_before.get('sha256'))[:12]} -> "
+                f"{code_now['sha256'][:12]})",
+            )
         )
     return out
 

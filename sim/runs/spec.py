@@ -264,13 +264,14 @@ def _options(where: Where, loc: tuple, name: str, value: list, distinct: bool = 
         if isinstance(v, (list, dict)):
             where.fail((*loc, i), "expected a single value")
     values = tuple(_convert(where, (*loc, i), name, v) for i, v in enumerate(value))
-    for i, v in enumerate(values):
-        if distinct and v in values[:i]:
-            where.fail(
-                (*loc, i),
-                f"{v!r} is listed twice (also at [{values.index(v)}]); a repeated design point is a replicate: "
-                "use replicates",
-            )
+    repeated = next((i for i, v in enumerate(values) if v in values[:i]), None) if distinct else None
+    if repeated is not None:
+        v = values[repeated]
+        where.fail(
+            (*loc, repeated),
+            f"{v!r} is listed twice (also at [{values.index(v)}]); a repeated design point is a replicate: "
+            "use replicates",
+        )
     return values
 
 

@@ -260,9 +260,8 @@ def _mismatch(old: dict, new: dict) -> str | None:
             "(more replicates add runs, fewer would leave the extra ones in the table)"
         )
     if changes:
-        # the manifest's key that differs: inputs (the scenario, the preset) or code
-        fields = ", ".join(dict.fromkeys("code" if c.startswith("the model's code") else "inputs" for c in changes))
-        return f"{fields}: {'; '.join(changes)}; {REUSE}"
+        keys = ", ".join(dict.fromkeys(key for key, _ in changes))  # the manifest's keys that differ
+        return f"{keys}: {'; '.join(words for _, words in changes)}; {REUSE}"
     if old.get("columns") is not None and old["columns"] != new["columns"]:
         return "columns: the model's outputs changed since this sweep started; use a new --out directory"
     return None
