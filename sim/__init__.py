@@ -8,7 +8,6 @@ line's error paths stay fast, and ``from sim import CoalitionModel`` works as us
 
 from __future__ import annotations
 
-from importlib import metadata
 from typing import TYPE_CHECKING
 
 from sim.lazy import lazy_exports
@@ -20,6 +19,7 @@ if TYPE_CHECKING:
     from sim.scenario.roles import ROLES
 
 _HOMES = {
+    "__version__": "sim.version",
     "PARAMETERS": "sim.model.params",
     "ParameterError": "sim.model.params",
     "ROLES": "sim.scenario.roles",
@@ -51,9 +51,3 @@ __all__ = [
 ]
 
 __getattr__, __dir__ = lazy_exports(__name__, _HOMES, globals())
-
-
-try:
-    __version__ = metadata.version("coalition")
-except metadata.PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"

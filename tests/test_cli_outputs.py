@@ -10,7 +10,7 @@ import pytest
 
 from sim.cli.main import main
 from sim.runs import progress
-from sim.runs.outputs import safe_name
+from sim.runs.outputs import distinct_name, safe_name
 from sim.scenario.load import SCENARIO_DIR, load_scenario
 
 SMALL = (SCENARIO_DIR / "single_agency.toml").read_text(encoding="utf-8")
@@ -44,8 +44,16 @@ def test_a_scenario_name_never_leads_outside_out(tmp_path, monkeypatch, capsys, 
     created = {p for p in set(tmp_path.rglob("*")) - before if p.is_file()}
     assert created and all(p.is_relative_to(work / "out") for p in created), created
     assert {p.name for p in created} == {"steps.csv", "organizations.csv", "run.png", "run.json"}
-    assert (work / "out" / safe_name(name)).is_dir()
+    assert (work / "out" / distinct_name(name)).is_dir()
     assert "wrote out/" in capsys.readouterr().out
+
+
+def test_names_made_file_safe_keep_distinct_folders():
+    names = [".", "..", "", "日本語", "中文", "a b", "a_b", "a/b", "é", "e", "x" * 200, "x" * 201]
+    folders = [distinct_name(n) for n in names]
+    assert len(set(folders)) == len(names), folders
+    assert all(f == safe_name(f) and 0 < len(f) <= 80 for f in folders), folders
+    assert distinct_name("chicago_absenteeism") == "chicago_absenteeism"  # a safe name is kept as it is
 
 
 @pytest.mark.parametrize(

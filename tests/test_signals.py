@@ -103,3 +103,32 @@ def test_sigterm_during_a_run_leaves_no_partial_files(tmp_path, monkeypatch, cap
     assert main(["run", "single_agency", "--steps", "8", "--out", str(out)]) == 143
     assert "interrupted (SIGTERM)" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_while_the_command_starts_ends_in_one_line(signum, status):
+    # the window before main() installs its handlers: the subcommands are still being imported
+    code = (
+        "import os, signal, time\n"
+        "from sim.cli import entry\n"
+        "entry.install()\n"
+        f"os.kill(os.getpid(), {int(signum)})\n"
+        "time.sleep(5)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == status
+    assert done.stderr == f"interrupted ({signal.Signals(signum).name}) while starting; nothing was written\n"
+
+
+def test_the_command_is_started_through_the_entry_that_handles_early_signals():
+    script = (BIN / "coalition").read_text()
+    assert "sim.cli.entry" in script
+    done = subprocess.run([sys.executable, "-m", "sim.cli", "--help"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "usage: coalition" in done.stdout
+    # the entry gives back the handlers it found, so main() sees Python's own SIGINT handler
+    code = "import signal, sys\nfrom sim.cli import entry\nsys.argv = ['coalition', '--help']\n"
+    code += "import sim.cli.main as m\n"
+    code += "m.main = lambda: print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)\n"
+    code += "entry.main()\n"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "True", done.stderr

@@ -42,7 +42,10 @@ def add_parser(subparsers) -> None:
     p.add_argument(
         "--out",
         type=path,
-        help="folder for the tables, figure and run.json (default out/<scenario name, made file-safe>)",
+        help=(
+            "folder for the tables, figure and run.json "
+            "(default out/<scenario name, made file-safe; a short hash added when that changed it>)"
+        ),
     )
     p.add_argument(
         "--preset",

@@ -1,7 +1,8 @@
 """Safe output paths: checked before any work starts, written whole or not at all.
 
 - :func:`safe_name` turns a scenario's name into a file name (``../../tmp/x`` becomes
-  ``tmp_x``), and :func:`child` refuses anything that would land outside its folder.
+  ``tmp_x``); :func:`distinct_name` adds a short hash when that changed the name, so two
+  names never share a folder; :func:`child` refuses anything that would land outside its folder.
 - :func:`prepare` checks, before a run, that a folder can be created and written and that
   nothing (a folder, a pipe) stands where a file will go; a problem is one line
   (:class:`OutputError`, exit status 2).
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import re
 import signal
@@ -68,9 +70,20 @@ def safe_name(text: str, fallback: str = "scenario") -> str:
     return name or fallback
 
 
+def distinct_name(text: str) -> str:
+    """:func:`safe_name`, with a short hash of ``text`` when that changed it, so that names stay apart.
+
+    ``"."``, ``"日本語"``, ``"a b"`` and ``"a_b"`` would otherwise share one folder.
+    """
+    name = safe_name(text)
+    if name == text:
+        return name
+    return f"{name[: MAX_NAME - 9]}-{hashlib.sha256(str(text).encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+
+
 def child(folder: Path, name: str) -> Path:
-    """``folder / safe_name(name)``, checked to lie inside ``folder``."""
-    path = Path(folder) / safe_name(name)
+    """``folder / distinct_name(name)``, checked to lie inside ``folder``."""
+    path = Path(folder) / distinct_name(name)
     if not path.resolve().is_relative_to(Path(folder).resolve()):
         raise OutputError(f"{name!r}: would be written outside {folder}; choose --out")
     return path
