@@ -106,6 +106,23 @@ def test_a_write_error_after_the_run_leaves_no_partial_files(tmp_path, monkeypat
     line = one_error(capsys, ["run", "single_agency", "--steps", "8", "--out", out])
     assert "no space left" in line
     assert not out.exists(), "the folder made for the run is removed with its temporary files"
+    assert not (tmp_path / "new").exists(), "and so is the parent made for it"
+
+
+@pytest.mark.parametrize("command", ["run", "table"])
+def test_an_interrupted_write_leaves_none_of_the_folders_it_made(tmp_path, monkeypatch, capsys, command):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("pandas.DataFrame.to_csv", interrupted)
+    (tmp_path / "kept").mkdir()
+    out = tmp_path / "kept" / "a" / "b" / "c"
+    argv = ["run", "single_agency", "--steps", "8", "--out", str(out)]
+    if command == "table":
+        argv = ["table", "single_agency", "--steps", "8", "--replicates", "1", "--csv", str(out / "t.csv")]
+    assert main(argv) == 130
+    assert "interrupted (SIGINT)" in capsys.readouterr().err
+    assert list((tmp_path / "kept").iterdir()) == [], "the folders made for the files are gone, the one before kept"
 
 
 def test_table_csv_is_checked_before_the_computation(tmp_path, monkeypatch, capsys):
@@ -116,6 +133,34 @@ def test_table_csv_is_checked_before_the_computation(tmp_path, monkeypatch, caps
     )
     (tmp_path / "file").write_text("x")
     assert "--csv" in one_error(capsys, ["table", "single_agency", "--csv", tmp_path / "file" / "t.csv"])
+
+
+def test_an_output_file_that_is_a_symbolic_link_is_refused_and_left_as_it_was(tmp_path, monkeypatch, capsys):
+    target = tmp_path / "elsewhere.csv"
+    target.write_text("kept")
+    (tmp_path / "t.csv").symlink_to(target)
+    run_without_model(monkeypatch)
+    line = one_error(capsys, ["table", "single_agency", "--csv", tmp_path / "t.csv"])
+    assert "--csv" in line and "symbolic link" in line
+    assert (tmp_path / "t.csv").is_symlink() and target.read_text() == "kept"
+
+
+@pytest.mark.parametrize("flag", ["run", "table", "sweep"])
+def test_a_name_too_long_for_the_file_system_is_one_line_naming_the_flag(tmp_path, monkeypatch, capsys, flag):
+    spec = tmp_path / "s.toml"
+    spec.write_text('scenario = "single_agency"\nsteps = 8\nseed = 1\n[parameters]\npatience = [4]\n')
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    run_without_model(monkeypatch)
+    long = "y" * 300
+    argv = {
+        "run": ["run", "single_agency", "--out", long],
+        "table": ["table", "single_agency", "--csv", long],
+        "sweep": ["sweep", spec, "--out", long],
+    }[flag]
+    line = one_error(capsys, argv)
+    assert line.startswith(f"error: {'--csv' if flag == 'table' else '--out'} y") and "too long" in line, line
+    assert list((tmp_path / "work").iterdir()) == []
 
 
 def test_sweep_out_is_checked_before_the_first_run(tmp_path, monkeypatch, capsys):

@@ -94,7 +94,7 @@ def cmd_table(args) -> int:
     csv = args.csv
     if csv is not None and csv.name in ("", ".", ".."):  # a folder by its name (an existing one: prepare says)
         raise UsageError(f"--csv {csv}: is a folder; name a file, e.g. {csv / 'table.csv'}")
-    created = prepare(csv.parent, f"--csv {csv}", files=(csv.name,)) if csv is not None else False
+    created = prepare(csv.parent, f"--csv {csv}", files=(csv.name,)) if csv is not None else None
     n = len(spec.organizations)
     # each sampled ordering's prefixes, then the prefixes of the ranked order (the smallest coalition)
     coalitions = min(2**n, (args.permutations + 1) * n + 1)

@@ -101,12 +101,16 @@ def why(err: OSError) -> str:
         errno.ENAMETOOLONG: "the name is too long",
         errno.ELOOP: "a symbolic link that loops",
         errno.EISDIR: "is a folder",
+        errno.ENOENT: "no such file or folder, and none can be made there",
     }
     return words.get(err.errno or 0, err.strerror or str(err))
 
 
-def prepare(folder, label: str, files=(), folders=()) -> bool:
-    """Create ``folder`` if needed and check it can take ``files``; return True if it was created.
+def prepare(folder, label: str, files=(), folders=()) -> Path | None:
+    """Create ``folder`` if needed and check it can take ``files``; return the highest folder it created.
+
+    ``None`` when ``folder`` already existed; else ``folder`` or the first of its parents that
+    did not exist, so that :class:`Staged` can remove every folder made for files never written.
 
     Args:
         folder: the output folder.
@@ -118,7 +122,13 @@ def prepare(folder, label: str, files=(), folders=()) -> bool:
         OutputError: the folder cannot be created or written, or something that is not a
             regular file stands where one of ``files`` goes.
     """
-    folder = Path(folder)
+    try:
+        return _prepare(Path(folder), label, files, folders)
+    except OSError as err:  # a path the system refuses outright (a name too long, a loop of links)
+        raise OutputError(f"{label}: cannot write there: {why(err)}") from None
+
+
+def _prepare(folder: Path, label: str, files, folders) -> Path | None:
     if folder.exists() and not folder.is_dir():
         raise OutputError(f"{label}: exists and is not a folder; choose another --out")
     table = sweep_table_holding(folder)
@@ -127,7 +137,11 @@ def prepare(folder, label: str, files=(), folders=()) -> bool:
             f"{label}: is inside the table folder {table} of a sweep, which must hold its Parquet parts and nothing "
             "else; choose a folder outside it"
         )
-    created = not folder.exists()
+    created = None
+    for part in (folder, *folder.parents):
+        if part.exists():
+            break
+        created = part
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _probe(folder)
@@ -174,7 +188,9 @@ def _check_file(path: Path, label: str) -> None:
         raise OutputError(f"{label}: {path.name}: {why(err)}") from None
     if stat.S_ISDIR(info.st_mode):
         raise OutputError(f"{label}: {path.name}: a folder stands where this file goes; remove it or choose another")
-    if not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)):
+    if stat.S_ISLNK(info.st_mode):  # a rename would replace the link and leave its target as it was
+        raise OutputError(f"{label}: {path.name}: a symbolic link; name the file it points to, or remove the link")
+    if not stat.S_ISREG(info.st_mode):
         raise OutputError(f"{label}: {path.name}: not a regular file (a pipe, socket or device); choose another")
 
 
@@ -182,15 +198,16 @@ class Staged:
     """Files written under temporary names, renamed into place together by :meth:`commit`.
 
     Use as a context manager: leaving the block without :meth:`commit` (an error, Ctrl-C,
-    SIGTERM) removes every temporary file, and the folder too if ``created`` and empty.
+    SIGTERM) removes every temporary file, and the folders made for them, if still empty.
 
     Args:
         folder: where the files go (already checked by :func:`prepare`).
         label: how the user named it, for messages.
-        created: the folder was created for these files.
+        created: what :func:`prepare` returned: the highest folder made for these files
+            (``folder`` itself or a parent), or None; True stands for ``folder``.
     """
 
-    def __init__(self, folder, label: str, created: bool = False):
+    def __init__(self, folder, label: str, created: Path | bool | None = None):
         self.folder, self.label, self.created = Path(folder), label, created
         self.staged: dict[Path, Path] = {}
         self.done = False
@@ -225,7 +242,13 @@ class Staged:
             for tmp in self.staged.values():
                 tmp.unlink(missing_ok=True)
             if self.created:
-                with contextlib.suppress(OSError):
-                    self.folder.rmdir()  # only if still empty
+                top = self.folder if self.created is True else Path(self.created)
+                for part in (self.folder, *self.folder.parents):
+                    try:
+                        part.rmdir()  # only if still empty
+                    except OSError:
+                        break
+                    if part == top:
+                        break
         if isinstance(err, OSError):
             raise OutputError(f"{self.label}: cannot write: {why(err)}") from None
