@@ -210,3 +210,11 @@ def test_a_removed_leader_stops_convening():
     active = np.zeros(model.n_nodes, dtype=bool)
     active[[m.node for m in model.members]] = [m.state != "left" for m in model.members]
     assert model.mean_trust == model.trust.mean(active)
+
+
+def test_a_scenario_given_by_keyword_is_pointed_to_scenario_name():
+    from sim import ParameterError
+
+    with pytest.raises(ParameterError, match="first argument, scenario_name"):
+        CoalitionModel(scenario="single_agency", steps=2)
+    assert CoalitionModel(scenario_name="single_agency", steps=2, rng=1).scenario_name == "single_agency"

@@ -641,6 +641,8 @@ def resolve(values: dict) -> SimpleNamespace:
         if name not in PARAMETERS:
             close = difflib.get_close_matches(name, list(PARAMETERS), n=1, cutoff=0.75)
             hint = f"did you mean {close[0]!r}?" if close else f"expected one of {', '.join(PARAMETERS)}"
+            if name == "scenario":  # mesa.batch_run and sim.run pass it by keyword as scenario_name
+                hint = "the scenario is the first argument, scenario_name (a shipped name, a path or a Scenario)"
             raise ParameterError(f"{name}: not a parameter of the model; {hint}")
     out = {}
     for name, p in PARAMETERS.items():
