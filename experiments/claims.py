@@ -1,9 +1,10 @@
 """The chapter's claims on fresh seeds: every contrast of sim.runs.claims, its effect sizes.
 
-Usage: ``python experiments/claims.py [--quick] [--out DIR] [--workers N] [--replicates N]``
+Usage: ``python experiments/claims.py [--quick] [--out DIR] [--workers N] [--replicates N] [--only WORDS]``
 
 Runs each contrast (leadership on four cross-boundary scenarios and the single-agency
-control, community, the five roles, each mechanism switched off) with paired replicates
+control, community, the five roles, each mechanism switched off, and the crutches a sceptic
+removes: trust gates, the system lag, the trust rule's asymmetry) with paired replicates
 seeded from a master seed the validation suite does not use, and writes ``claims.csv``
 (difference with its 95% interval, Vargha-Delaney A with its interval, P(goal) of both
 arms) and a forest plot. docs/validation.md quotes it.
@@ -19,7 +20,16 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim.runs.claims import CROSS_BOUNDARY, Contrast, community, leadership, measure, mechanisms, roles  # noqa: E402
+from sim.runs.claims import (  # noqa: E402
+    CROSS_BOUNDARY,
+    Contrast,
+    community,
+    crutches,
+    leadership,
+    measure,
+    mechanisms,
+    roles,
+)
 from sim.runs.replicates import replicate_seeds, run_many  # noqa: E402
 
 MASTER = 2026  # fresh seeds: the validation suite uses master 0
@@ -29,7 +39,7 @@ def contrasts() -> list[Contrast]:
     out = [c for s in CROSS_BOUNDARY for c in leadership(s)]
     out += [Contrast("point leader as good inside one organization", {}, {"leader": "point"}, scenario="single_agency")]
     out += [Contrast("a leader helps inside one organization", {}, {"leader": "none"}, scenario="single_agency")]
-    return out + community() + roles() + mechanisms()
+    return out + community() + roles() + mechanisms() + crutches()
 
 
 def main():
@@ -38,12 +48,15 @@ def main():
     p.add_argument("--replicates", type=int, default=60)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out" / "claims")
+    p.add_argument("--only", metavar="WORDS", help="only the contrasts whose claim contains WORDS")
     args = p.parse_args()
     n = 3 if args.quick else args.replicates
     steps = {"steps": 30} if args.quick else {}
     args.out.mkdir(parents=True, exist_ok=True)
     seeds = replicate_seeds(n, MASTER)
-    todo = contrasts()
+    todo = [c for c in contrasts() if args.only is None or args.only in c.claim]
+    if not todo:
+        p.error(f"--only {args.only!r}: no claim contains it")
     arms = list(
         dict.fromkeys((c.scenario, tuple(sorted({**a, **steps}.items()))) for c in todo for a in (c.better, c.worse))
     )
