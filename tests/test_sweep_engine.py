@@ -16,6 +16,7 @@ import pytest
 
 from sim.model.runner import run
 from sim.runs import load_spec, run_sweep
+from sim.runs.storage import ManifestError
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -207,6 +208,19 @@ def test_series_orphans_from_a_kill_between_the_two_renames_are_removed(tmp_path
     series = pd.read_parquet(root / "series")
     assert len(series) == 4 * 9 and not series.duplicated(["run_id", "step"]).any()
     assert series["steps_to_goal"].isna().all()  # all null, typed by the explicit schema
+
+
+def test_another_sweeps_series_folder_is_refused_and_left_whole(tmp_path):
+    spec = tmp_path / "series.toml"
+    spec.write_text("series = true\n" + SPEC.format(steps=8).replace("replicates = 3", "replicates = 1"))
+    for name in ("a", "b"):  # two sweeps of one spec, each with its own series folder
+        run_sweep(load_spec(spec), tmp_path / name, workers=0, progress=False, series_out=tmp_path / f"s{name}")
+    parts = sorted((tmp_path / "sa" / "series").iterdir())
+    manifest = (tmp_path / "sa" / "manifest.json").read_text()
+    with pytest.raises(ManifestError, match="--series-out .*another sweep than --out"):
+        run_sweep(load_spec(spec), tmp_path / "b", workers=0, progress=False, series_out=tmp_path / "sa")
+    assert sorted((tmp_path / "sa" / "series").iterdir()) == parts  # none taken for b's leftovers
+    assert (tmp_path / "sa" / "manifest.json").read_text() == manifest
 
 
 PROBE = run(steps=1, rng=1)

@@ -8,7 +8,9 @@ Every output folder is checked, and every input hashed, before the first run sta
 
 from __future__ import annotations
 
+import json
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -168,6 +170,9 @@ def run_sweep(
             "tables": {k: str(v.resolve()) for k, v in roots.items()},
         }
         _started_together(roots)
+        sweep_id = _one_sweep(roots)
+        if sweep_id is not None:
+            manifest["sweep_id"] = sweep_id
         for k, root in roots.items():
             columns = [f"{f.name}: {f.type}" for f in schemas[k]]
             check_or_write_manifest(root, {**manifest, "dataset": k, "columns": columns})
@@ -254,6 +259,34 @@ def _started_together(roots: dict[str, Path]) -> None:
             f"{flags[new]} {roots[new]}: a new folder, but this sweep's {old} table was started in {roots[old]}; "
             "give every folder the sweep was started with, or new folders for all of them"
         )
+
+
+def _one_sweep(roots: dict[str, Path]) -> str | None:
+    """The id every table of this sweep shares (a new one for a new sweep); refuse tables of two sweeps.
+
+    Two sweeps of the same spec look alike but for this id: given another sweep's companion
+    folder (``--series-out``), a resume would take its parts for this one's leftovers and
+    remove them. A sweep started before ids were recorded has none (None).
+    """
+    ids = {}
+    for k, root in roots.items():
+        try:
+            ids[k] = json.loads((root / "manifest.json").read_text()).get("sweep_id")
+        except FileNotFoundError:
+            continue
+        except (OSError, ValueError, AttributeError):
+            ids[k] = None  # not a manifest: check_or_write_manifest says so
+    if not ids:
+        return uuid.uuid4().hex
+    if len(set(ids.values())) > 1:
+        flags = {"runs": "--out", **COMPANIONS}
+        a, id_a = min(ids.items(), key=lambda item: item[0] != "runs")  # the runs table's, when it has one
+        b, id_b = next((k, v) for k, v in ids.items() if v != id_a)
+        raise ManifestError(
+            f"{flags[b]} {roots[b]}: holds the {b} table of another sweep than {flags[a]} {roots[a]} "
+            f"(sweep {str(id_b)[:8]} against {str(id_a)[:8]}); give the folders this sweep was started with"
+        )
+    return next(iter(ids.values()))
 
 
 def _inputs(spec: SweepSpec, scenario) -> dict:
