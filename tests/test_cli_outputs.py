@@ -163,6 +163,19 @@ def test_a_name_too_long_for_the_file_system_is_one_line_naming_the_flag(tmp_pat
     assert list((tmp_path / "work").iterdir()) == []
 
 
+@pytest.mark.parametrize("replicates", ["99999999999999999999", "1000001"])
+def test_replicates_beyond_the_specs_range_leave_a_sweep_as_it_was(tmp_path, capsys, replicates):
+    spec = tmp_path / "s.toml"
+    spec.write_text('scenario = "single_agency"\nsteps = 8\nseed = 1\n[parameters]\npatience = [4]\n')
+    assert main(["sweep", str(spec), "--out", str(tmp_path / "o"), "--workers", "0"]) == 0
+    manifest = (tmp_path / "o" / "manifest.json").read_text()
+    capsys.readouterr()
+    line = one_error(capsys, ["sweep", spec, "--out", tmp_path / "o", "--workers", "0", "--replicates", replicates])
+    assert f"--replicates {replicates}: out of range" in line
+    assert (tmp_path / "o" / "manifest.json").read_text() == manifest
+    assert main(["sweep", str(spec), "--out", str(tmp_path / "o"), "--workers", "0"]) == 0  # still resumable
+
+
 def test_sweep_out_is_checked_before_the_first_run(tmp_path, monkeypatch, capsys):
     spec = tmp_path / "s.toml"
     spec.write_text('scenario = "single_agency"\nsteps = 8\nseed = 1\n[parameters]\npatience = [4]\n')

@@ -31,6 +31,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Field, PrivateAttr, ValidationError
 
+from sim.errors import InputError
 from sim.model.params import PARAMETERS, ParameterError
 from sim.scenario.files import file_problem, parse_toml, read_text
 from sim.scenario.load import available_scenarios, load_scenario, scenario_path
@@ -42,6 +43,7 @@ Design = Literal["grid", "lhs", "sobol"]
 DESIGNS = get_args(Design)
 RESERVED = ("steps",)  # set at the top level of the spec, not as a model parameter
 MAX_RUNS = 100_000_000
+LIMITS = {"steps": 10_000, "replicates": 1_000_000}  # the largest horizon and replicates a spec may ask for
 MAX_GRID_VALUES = 100_000
 
 
@@ -61,10 +63,10 @@ class SweepSpec(Section):
     """
 
     scenario: Name = Field(description="a scenario name or a path (relative to the spec file)")
-    steps: Annotated[int, Between(1, 10_000)] | None = Field(
+    steps: Annotated[int, Between(1, LIMITS["steps"])] | None = Field(
         None, description="horizon in weeks (default: the scenario's)"
     )
-    replicates: Annotated[int, Between(1, 1_000_000)] = Field(1, description="seeded runs per design point")
+    replicates: Annotated[int, Between(1, LIMITS["replicates"])] = Field(1, description="seeded runs per design point")
     seed: Annotated[int, Between(0, 2**63 - 1)] = Field(
         description="master seed: run i is seeded from SeedSequence(seed, (i,))"
     )
@@ -89,9 +91,22 @@ class SweepSpec(Section):
         return self._source
 
     def with_overrides(self, replicates: int | None = None, steps: int | None = None) -> SweepSpec:
-        """The spec with ``--replicates`` / ``--steps`` from the command line applied."""
+        """The spec with ``--replicates`` / ``--steps`` from the command line applied, checked as the file's keys are.
+
+        Raises:
+            InputError: a value out of the key's range, or more runs than a sweep may hold.
+        """
         changes = {"replicates": replicates, "steps": steps}
-        return self.model_copy(update={k: int(v) for k, v in changes.items() if v is not None})
+        for name, value in changes.items():
+            if value is None:
+                continue
+            if not 1 <= value <= LIMITS[name]:
+                raise InputError(f"--{name} {value}: out of range; expected a whole number from 1 to {LIMITS[name]:,}")
+        spec = self.model_copy(update={k: int(v) for k, v in changes.items() if v is not None})
+        if replicates is not None and n_points(spec) * spec.replicates > MAX_RUNS:
+            runs = n_points(spec) * spec.replicates
+            raise InputError(f"--replicates {replicates}: {runs:,} runs is more than {MAX_RUNS:,}; split the sweep")
+        return spec
 
     def to_dict(self) -> dict:
         """Plain JSON-able content (what the manifest records and compares); grid ranges as their values."""
