@@ -176,6 +176,24 @@ def test_replicates_beyond_the_specs_range_leave_a_sweep_as_it_was(tmp_path, cap
     assert main(["sweep", str(spec), "--out", str(tmp_path / "o"), "--workers", "0"]) == 0  # still resumable
 
 
+def test_a_damaged_or_stray_file_in_a_sweeps_runs_folder_is_one_line(tmp_path, capsys):
+    spec = tmp_path / "s.toml"
+    spec.write_text('scenario = "single_agency"\nsteps = 8\nseed = 1\n[parameters]\npatience = [4, 8]\n')
+    out = tmp_path / "o"
+    assert main(["sweep", str(spec), "--out", str(out), "--workers", "0", "--chunk-size", "1"]) == 0
+    (out / "runs" / "README.txt").write_text("notes of mine")  # not a part: never read
+    assert main(["analyze", str(out), "--out", str(tmp_path / "a1")]) == 0
+    part = sorted((out / "runs").glob("part-*.parquet"))[0]
+    part.write_bytes(part.read_bytes()[:100])  # a copy cut short
+    for argv in (["analyze", out, "--out", tmp_path / "a2"], ["sweep", spec, "--out", out, "--workers", "0"]):
+        line = one_error(capsys, argv)
+        assert line.startswith(f"error: {part}: (file): not a readable Parquet part"), line
+    assert not (tmp_path / "a2").exists()
+    part.unlink()  # as the message says: the resume runs its runs again
+    assert main(["sweep", str(spec), "--out", str(out), "--workers", "0"]) == 0
+    assert len(list((out / "runs").glob("part-*.parquet"))) == 2
+
+
 def test_sweep_out_is_checked_before_the_first_run(tmp_path, monkeypatch, capsys):
     spec = tmp_path / "s.toml"
     spec.write_text('scenario = "single_agency"\nsteps = 8\nseed = 1\n[parameters]\npatience = [4]\n')

@@ -23,6 +23,7 @@ from scipy import stats as st
 from sim.errors import InputError
 from sim.model.params import PARAMETERS
 from sim.runs.stats import Estimate, difference, vargha_delaney, wilson
+from sim.runs.storage import read_parts
 
 DEFAULT_OUTCOMES = ("outcome_rate", "diagnosis_accuracy", "coalition_size", "mean_trust", "money_spent", "exits")
 
@@ -63,7 +64,7 @@ def load_sweep(path) -> Sweep:
         ) from None
     if not any((path / "runs").glob("part-*.parquet")):
         raise AnalysisError(f"{path / 'runs'}: (folder): no finished runs yet")
-    runs = pd.read_parquet(path / "runs").sort_values("run_id").reset_index(drop=True)
+    runs = read_parts(path / "runs").to_pandas().sort_values("run_id").reset_index(drop=True)
     return Sweep(path, spec, runs)
 
 

@@ -170,8 +170,28 @@ def done_run_ids(runs_dir: Path) -> np.ndarray:
     parts = [np.zeros(0, dtype=np.int64)]
     if runs_dir.is_dir():
         for part in sorted(runs_dir.glob("part-*.parquet")):
-            parts.append(pq.read_table(part, columns=["run_id"]).column("run_id").to_numpy())
+            parts.append(read_part(part, columns=["run_id"]).column("run_id").to_numpy())
     return np.unique(np.concatenate(parts))
+
+
+def read_part(part: Path, columns=None) -> pa.Table:
+    """One Parquet part of a table, or one line naming it when it is not a readable part.
+
+    A part cut short (a copy interrupted part way, a full disk under another tool) is named
+    with what to do: removed, its runs run again on the next resume.
+    """
+    try:
+        return pq.read_table(part, columns=columns)
+    except (pa.ArrowException, OSError) as err:
+        reason = (str(err).splitlines() or [type(err).__name__])[0].rsplit("': ", 1)[-1].split(". ")[0][:100]
+        raise InputError(
+            f"{part}: (file): not a readable Parquet part ({reason}); remove it, and a resume runs its runs again"
+        ) from None
+
+
+def read_parts(folder: Path) -> pa.Table:
+    """Every ``part-*.parquet`` of a table folder as one table (other files in it are not read)."""
+    return pa.concat_tables([read_part(part) for part in sorted(Path(folder).glob("part-*.parquet"))])
 
 
 def clean_temporary(directory: Path, runs: range) -> None:
