@@ -228,6 +228,9 @@ def test_sweep_out_is_checked_before_the_first_run(tmp_path, monkeypatch, capsys
         (["run", "--preset", ""], "--preset: an empty name"),
         (["table", "single_agency", "--csv", "."], "--csv .: is a folder; name a file"),
         (["table", "single_agency", "--preset", " "], "--preset: an empty name"),
+        (["sweep", "x.toml", "--scheduler", "notaurl"], "'notaurl' is not a scheduler address"),
+        (["sweep", "x.toml", "--scheduler", "tcp://[::1"], "is not a scheduler address"),
+        (["sweep", "x.toml", "--scheduler", ""], "--scheduler: an empty address"),
     ],
 )
 def test_conflicting_or_impossible_flags_are_refused(tmp_path, capsys, monkeypatch, argv, words):

@@ -71,6 +71,23 @@ def path(text: str):
     return Path(_given(text, "an empty path; name a file or folder"))
 
 
+def scheduler_address(text: str) -> str:
+    """An argparse type: a Dask scheduler's address, ``[tcp|tls://]host:port`` (checked before any work)."""
+    from urllib.parse import urlsplit
+
+    address = _given(text, "an empty address; give host:port, e.g. tcp://127.0.0.1:8786")
+    try:
+        parts = urlsplit(address if "://" in address else f"tcp://{address}")
+        port = parts.port
+    except ValueError:  # an unclosed [IPv6 address, a port that is not a number
+        parts, port = urlsplit("invalid://"), None
+    if parts.scheme not in ("tcp", "tls") or not parts.hostname or port is None or parts.path not in ("", "/"):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a scheduler address; expected host:port, e.g. tcp://127.0.0.1:8786"
+        )
+    return address
+
+
 def whole_number(low: int):
     """An argparse type: a whole number >= ``low``."""
 

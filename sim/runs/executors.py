@@ -18,7 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExe
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from sim.errors import InputError
+from sim.errors import InputError, one_line
 from sim.runs import progress
 from sim.runs.extras import require
 
@@ -52,8 +52,8 @@ class WorkerPool:
 
             try:
                 self.client = Client(scheduler, timeout="20s")
-            except OSError as err:
-                raise InputError(f"--scheduler {scheduler}: cannot connect: {err}") from None
+            except (OSError, ValueError, TypeError) as err:  # ValueError, TypeError: an address Dask cannot parse
+                raise InputError(f"--scheduler {scheduler}: cannot connect: {one_line(str(err))}") from None
             self.workers = max(1, sum(self.client.nthreads().values()))
         else:
             self.workers = (os.cpu_count() or 1) if workers is None else workers
