@@ -194,6 +194,28 @@ def test_a_damaged_or_stray_file_in_a_sweeps_runs_folder_is_one_line(tmp_path, c
     assert len(list((out / "runs").glob("part-*.parquet"))) == 2
 
 
+@pytest.mark.parametrize("fails", ["moving the old file aside", "putting the new file in place"])
+def test_a_file_that_cannot_be_replaced_leaves_the_earlier_run_whole(tmp_path, monkeypatch, capsys, fails):
+    import os
+
+    out = tmp_path / "o"
+    assert main(["run", "single_agency", "--steps", "8", "--out", str(out)]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real = os.replace
+
+    def replace(src, dst):
+        src, dst = Path(src), Path(dst)
+        moving_aside = src.name == "run.json" and dst.name.endswith(".old")
+        putting_in = dst.name == "run.json" and src.name.endswith(".tmp")
+        if moving_aside if fails.startswith("moving") else putting_in:
+            raise PermissionError(1, "Operation not permitted")  # chattr +i, another user's file
+        return real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    assert "run.json: cannot write" in one_error(capsys, ["run", "single_agency", "--steps", "9", "--out", out])
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # the first run's four files, nothing else
+
+
 def test_sweep_out_is_checked_before_the_first_run(tmp_path, monkeypatch, capsys):
     spec = tmp_path / "s.toml"
     spec.write_text('scenario = "single_agency"\nsteps = 8\nseed = 1\n[parameters]\npatience = [4]\n')

@@ -223,14 +223,33 @@ class Staged:
         """Rename every staged file into place; return the final paths.
 
         Ctrl-C, SIGTERM and SIGHUP are held back while the files are renamed, so that a signal
-        does not leave some new files beside old ones; it takes effect right after.
+        does not leave some new files beside old ones; it takes effect right after. The files
+        they replace are moved aside first and put back if any rename fails (a file that may
+        not be replaced), so the folder holds one run's files or the other's, never a mix.
         """
         with signals_held():
+            replaced: dict[Path, Path] = {}  # each final name that held a file -> where that file waits
+            placed: list[Path] = []
+            final = next(iter(self.staged), self.folder)
             try:
+                for final in self.staged:  # first every old file aside, so that a refusal leaves all of them
+                    if os.path.lexists(final):
+                        replaced[final] = final.with_name(f".{final.name}.{uuid.uuid4().hex[:8]}.old")
+                        os.replace(final, replaced[final])
                 for final, tmp in self.staged.items():
                     os.replace(tmp, final)
+                    placed.append(final)
             except OSError as err:
+                for done in placed:  # back to its temporary name, removed on leaving the block
+                    with contextlib.suppress(OSError):
+                        os.replace(done, self.staged[done])
+                for old, aside in replaced.items():
+                    with contextlib.suppress(OSError):
+                        os.replace(aside, old)
                 raise OutputError(f"{self.label}: {final.name}: cannot write: {why(err)}") from None
+            for aside in replaced.values():
+                with contextlib.suppress(OSError):
+                    aside.unlink()
         self.done = True
         return list(self.staged)
 
