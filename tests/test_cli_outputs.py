@@ -271,7 +271,12 @@ def test_analyze_names_its_out_when_it_cannot_write_there(tmp_path, capsys):
     assert one_error(capsys, ["analyze", sweep, "--out", tmp_path / "afile"]).startswith(f"error: --out {tmp_path}")
     assert "--out /proc/an: cannot write there" in one_error(capsys, ["analyze", sweep, "--out", "/proc/an"])
     assert main(["analyze", str(sweep), "--out", str(tmp_path / "an")]) == 0
-    assert sorted(p.name for p in (tmp_path / "an").iterdir()) == ["p_goal.png", "points.csv"]  # no temporary files
+    # no temporary files; the hidden record of what it wrote
+    assert sorted(p.name for p in (tmp_path / "an").iterdir()) == [
+        ".coalition-analysis.json",
+        "p_goal.png",
+        "points.csv",
+    ]
 
 
 def test_control_characters_never_reach_the_terminal(tmp_path, capsys):
@@ -452,5 +457,12 @@ def test_a_new_analysis_removes_an_earlier_ones_files_it_did_not_remake(tmp_path
     analysis = tmp_path / "sw" / "analysis"
     assert (analysis / "arms.csv").exists()
     assert main(["analyze", str(tmp_path / "sw")]) == 0
-    assert sorted(p.name for p in analysis.iterdir()) == ["p_goal.png", "points.csv"]
+    assert sorted(p.name for p in analysis.iterdir()) == [".coalition-analysis.json", "p_goal.png", "points.csv"]
     assert "removed an earlier analysis's arms.csv, arms.png" in capsys.readouterr().out
+    # a file of the user's that no analysis recorded writing is left alone, whatever its name
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "arms.csv").write_text("my,data\n")
+    assert main(["analyze", str(tmp_path / "sw"), "--out", str(mine)]) == 0
+    assert (mine / "arms.csv").read_text() == "my,data\n"
+    assert "removed" not in capsys.readouterr().out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,17 @@ ANALYSIS_FILES = (
     "prim_trajectory.csv",
     "prim.png",
 )
+
+
+MARKER = ".coalition-analysis.json"  # the files the last analysis in a folder wrote
+
+
+def _written_before(out) -> set:
+    """The files an earlier analysis recorded writing in ``out`` (none recorded: an empty set)."""
+    try:
+        return set(json.loads((out / MARKER).read_text(encoding="utf-8"))["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
 
 
 def add_parser(subparsers) -> None:
@@ -95,7 +107,9 @@ def cmd_analyze(args) -> int:
     label = f"--out {out}" if args.out else str(out)
     names = [name for name, _, _ in tables] + [name for name, _ in figures]
     created = prepare(out, label, files=names)
+    earlier = _written_before(out)
     with Staged(out, label, created) as staged:
+        staged.path(MARKER).write_text(json.dumps({"files": names}) + "\n", encoding="utf-8")
         for name, frame, title in tables:
             frame.to_csv(staged.path(name), index=False)
             if title:
@@ -104,8 +118,8 @@ def cmd_analyze(args) -> int:
             draw().savefig(staged.path(name), dpi=110, format="png")
         staged.commit()
     # an earlier analysis's files that this one did not make (arms.csv without --by now) would
-    # sit beside the new ones as if current: remove them
-    stale = [name for name in ANALYSIS_FILES if name not in names and (out / name).is_file()]
+    # sit beside the new ones as if current: remove them, but only those it recorded writing
+    stale = [name for name in ANALYSIS_FILES if name in earlier and name not in names and (out / name).is_file()]
     for name in stale:
         (out / name).unlink()
     print(
