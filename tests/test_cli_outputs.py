@@ -216,6 +216,27 @@ def test_a_file_that_cannot_be_replaced_leaves_the_earlier_run_whole(tmp_path, m
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # the first run's four files, nothing else
 
 
+def test_an_output_that_is_the_commands_own_input_is_refused(tmp_path, monkeypatch, capsys):
+    run_without_model(monkeypatch)
+    scenario = tmp_path / "mine.toml"
+    scenario.write_text((Path(__file__).parents[1] / "scenarios" / "single_agency.toml").read_text())
+    text = scenario.read_text()
+    line = one_error(capsys, ["table", scenario, "--csv", scenario])
+    assert line.startswith(f"error: --csv {scenario}: mine.toml: is a file this command reads"), line
+    (tmp_path / "o").mkdir()
+    (tmp_path / "o" / "steps.csv").write_text(text)
+    assert "steps.csv: is a file this command reads" in one_error(
+        capsys, ["run", tmp_path / "o" / "steps.csv", "--out", tmp_path / "o"]
+    )
+    (tmp_path / "o" / "manifest.json").write_text(
+        'scenario = "single_agency"\nsteps = 8\nseed = 1\n[parameters]\npatience = [4]\n'
+    )
+    assert "manifest.json: is a file this command reads" in one_error(
+        capsys, ["sweep", tmp_path / "o" / "manifest.json", "--out", tmp_path / "o"]
+    )
+    assert scenario.read_text() == text and (tmp_path / "o" / "steps.csv").read_text() == text
+
+
 def test_sweep_out_is_checked_before_the_first_run(tmp_path, monkeypatch, capsys):
     spec = tmp_path / "s.toml"
     spec.write_text('scenario = "single_agency"\nsteps = 8\nseed = 1\n[parameters]\npatience = [4]\n')

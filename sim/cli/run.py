@@ -69,13 +69,14 @@ def cmd_run(args) -> int:
     steps = horizon(args.steps, params)
     params.pop("steps", None)
     scenario = load_scenario(args.scenario)  # a bad name or file: one line, before anything is written
-    source = scenario_record(scenario, scenario_file(args.scenario))  # hashed as it was read, before the run
+    source_file = scenario_file(args.scenario)
+    source = scenario_record(scenario, source_file)  # hashed as it was read, before the run
     check_horizon(steps, scenario, "--steps" if args.steps is not None else "--set steps")
     for note in setting_notes(scenario):
         print(note, file=sys.stderr)
     out = args.out if args.out is not None else child(DEFAULT_ROOT, scenario.name)
     label = f"--out {out}"
-    created = prepare(out, label, FILES)
+    created = prepare(out, label, FILES, inputs=(source_file,))
     with Staged(out, label, created) as staged:  # from here, an interruption leaves no folder it made
         # the model, Mesa, pandas and matplotlib only once the input is known to be good: a mistake is
         # reported in half a second, not three

@@ -77,7 +77,7 @@ def cmd_table(args) -> int:
     from sim.runs.outputs import Staged, prepare
     from sim.runs.progress import Progress, reporting
     from sim.runs.shapley import shapley_table
-    from sim.scenario.load import load_scenario
+    from sim.scenario.load import load_scenario, scenario_path
 
     params = parse_sets(args.set)
     if args.preset:
@@ -94,7 +94,8 @@ def cmd_table(args) -> int:
     csv = args.csv
     if csv is not None and csv.name in ("", ".", ".."):  # a folder by its name (an existing one: prepare says)
         raise UsageError(f"--csv {csv}: is a folder; name a file, e.g. {csv / 'table.csv'}")
-    created = prepare(csv.parent, f"--csv {csv}", files=(csv.name,)) if csv is not None else None
+    read = (scenario_path(args.scenario),)
+    created = prepare(csv.parent, f"--csv {csv}", files=(csv.name,), inputs=read) if csv is not None else None
     n = len(spec.organizations)
     # each sampled ordering's prefixes, then the prefixes of the ranked order (the smallest coalition)
     coalitions = min(2**n, (args.permutations + 1) * n + 1)

@@ -244,7 +244,8 @@ def _roots(spec: SweepSpec, out, series_out, organizations_out) -> dict[str, Pat
                     "give each table a folder of its own, so that a glob over one never reads the other"
                 )
     for k, root in roots.items():
-        prepare(root, f"{'--out' if k == 'runs' else COMPANIONS[k]} {root}", files=("manifest.json",), folders=(k,))
+        label = f"{'--out' if k == 'runs' else COMPANIONS[k]} {root}"
+        prepare(root, label, files=("manifest.json",), folders=(k,), inputs=(spec.source, scenario_path(spec.scenario)))
     return roots
 
 

@@ -106,7 +106,7 @@ def why(err: OSError) -> str:
     return words.get(err.errno or 0, err.strerror or str(err))
 
 
-def prepare(folder, label: str, files=(), folders=()) -> Path | None:
+def prepare(folder, label: str, files=(), folders=(), inputs=()) -> Path | None:
     """Create ``folder`` if needed and check it can take ``files``; return the highest folder it created.
 
     ``None`` when ``folder`` already existed; else ``folder`` or the first of its parents that
@@ -117,12 +117,17 @@ def prepare(folder, label: str, files=(), folders=()) -> Path | None:
         label: how the user named it, for messages (``--out out/x``).
         files: names of the files that will be written into it.
         folders: names of the folders that will be made in it.
+        inputs: the files the command reads (its scenario, its spec): none may be written over.
 
     Raises:
-        OutputError: the folder cannot be created or written, or something that is not a
-            regular file stands where one of ``files`` goes.
+        OutputError: the folder cannot be created or written, something that is not a
+            regular file stands where one of ``files`` goes, or one of them is an input.
     """
     try:
+        read = {Path(p).resolve() for p in inputs if p}  # None or "": no file
+        for name in files:
+            if (Path(folder) / name).resolve() in read:
+                raise OutputError(f"{label}: {name}: is a file this command reads; write elsewhere")
         return _prepare(Path(folder), label, files, folders)
     except OSError as err:  # a path the system refuses outright (a name too long, a loop of links)
         raise OutputError(f"{label}: cannot write there: {why(err)}") from None
