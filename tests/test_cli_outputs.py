@@ -393,6 +393,9 @@ def test_a_sweep_running_into_a_folder_holds_it_against_a_second(tmp_path, capsy
     with sweep_lock(out, (0, 2)):  # another process running shard 0 of 2
         assert "shard 0/2" in one_error(capsys, ["sweep", spec, "--out", out, "--shard", "0/2"])
         assert "another coalition sweep" in one_error(capsys, ["sweep", spec, "--out", out])
+        # shards of another count cover overlapping runs: refused while these run
+        line = one_error(capsys, ["sweep", spec, "--out", out, "--shard", "1/3"])
+        assert "--shard 1/3: shards of 2 of this sweep are running into it now" in line, line
         assert main(["sweep", str(spec), "--out", str(out), "--shard", "1/2", "--workers", "0"]) == 0
     assert main(["sweep", str(spec), "--out", str(out), "--workers", "0"]) == 0  # released: the rest runs
     assert sorted(pd.read_parquet(out / "runs")["run_id"]) == [0, 1]

@@ -74,10 +74,44 @@ def sweep_lock(root: Path, shard: tuple[int, int] | None):
                     f"--out {root}: another coalition sweep is running {what} now; wait for it to finish, or "
                     "use another --out"
                 ) from None
+        if shard is not None:
+            held.append(_one_shard_count(root, shard, fcntl))
         yield
     finally:
         for fd in held:
             os.close(fd)
+
+
+def _one_shard_count(root: Path, shard: tuple[int, int], fcntl) -> int:
+    """Hold ``root/.shards-of-N.lock`` shared, refusing while shards of another count run into ``root``.
+
+    Shards of 2 and of 3 cover overlapping run_ids: run together, they would write runs twice.
+    The check is made under ``root/.shards.gate`` so that two starting shards never both pass.
+    """
+    n = shard[1]
+    gate = os.open(root / ".shards.gate", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(gate, fcntl.LOCK_EX)  # held for the few calls below
+        fd = os.open(root / f".shards-of-{n}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        for other in root.glob(".shards-of-*.lock"):
+            if other.name == f".shards-of-{n}.lock":
+                continue
+            probe = os.open(other, os.O_RDWR)
+            try:
+                fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                count = other.name.removeprefix(".shards-of-").removesuffix(".lock")
+                raise OutputError(
+                    f"--out {root}: --shard {shard[0]}/{n}: shards of {count} of this sweep are running into it now; "
+                    f"every shard of one folder must count the same N, or they would run some runs twice"
+                ) from None
+            finally:
+                os.close(probe)
+        return fd
+    finally:
+        os.close(gate)
 
 
 class ManifestError(InputError):
