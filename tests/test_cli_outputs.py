@@ -351,6 +351,13 @@ def test_viz_port_in_use_is_one_line(capsys, monkeypatch):
         busy.listen()
         port = busy.getsockname()[1]
         assert "already in use" in one_error(capsys, ["viz", "--port", port])
+    assert one_error(capsys, ["viz", "--host", "192.0.2.1"]).startswith("error: --host 192.0.2.1: not an address")
+
+    def unknown(*args, **kwargs):
+        raise socket.gaierror(-2, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unknown)  # a name no resolver knows, without asking one
+    assert one_error(capsys, ["viz", "--host", "nosuchhost.invalid"]).startswith("error: --host nosuchhost.invalid:")
 
 
 def test_workers_zero_runs_a_sweep_in_this_process(tmp_path, capsys):

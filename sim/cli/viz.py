@@ -91,19 +91,24 @@ def solara_command(host: str, port: int) -> list[str]:
 
 
 def port_problem(host: str, port: int) -> str | None:
-    """Why the page could not be served on ``host:port`` (None: it can), found by binding it once."""
+    """Why the page could not be served on ``host:port``, naming the option at fault (None: it can).
+
+    Found by binding it once.
+    """
     try:
         family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
     except (OSError, UnicodeError) as err:
-        return f"cannot use the address {host!r}: {getattr(err, 'strerror', None) or err}"
+        return f"--host {host}: cannot use this address: {getattr(err, 'strerror', None) or err}"
     with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
         try:
             probe.bind(address)
         except OSError as err:
             if err.errno == errno.EADDRINUSE:
-                return f"already in use on {host}; stop what serves it or choose another --port"
-            return f"cannot listen on {host}: {err.strerror or err}"
+                return f"--port {port}: already in use on {host}; stop what serves it or choose another --port"
+            if err.errno == errno.EADDRNOTAVAIL:
+                return f"--host {host}: not an address of this machine: {err.strerror or err}"
+            return f"--port {port}: cannot listen on {host}: {err.strerror or err}"
     return None
 
 
@@ -129,7 +134,7 @@ def cmd_viz(args) -> int:
     require("solara", "coalition viz")
     problem = port_problem(args.host, args.port)
     if problem:
-        raise UsageError(f"--port {args.port}: {problem}")
+        raise UsageError(problem)
     print(serving_message(args.host, args.port), flush=True)
     cmd = solara_command(args.host, args.port)
     if os.name == "posix":
