@@ -2,9 +2,10 @@
 
 Usage: ``python experiments/claims.py [--quick] [--out DIR] [--workers N] [--replicates N] [--only WORDS]``
 
-Runs each contrast (leadership on four cross-boundary scenarios and the single-agency
-control, community, the five roles, each mechanism switched off, and the crutches a sceptic
-removes: trust gates, the system lag, the trust rule's asymmetry) with paired replicates
+Runs each contrast (leadership on four cross-boundary scenarios, four fixtures in other
+domains and the single-agency control, community, the five roles, each mechanism switched
+off, and the crutches a sceptic removes: trust gates, the system lag, the trust rule's
+asymmetry) with paired replicates
 seeded from a master seed the validation suite does not use, and writes ``claims.csv``
 (difference with its 95% interval, Vargha-Delaney A with its interval, P(goal) of both
 arms) and a forest plot. docs/validation.md quotes it.
@@ -33,10 +34,14 @@ from sim.runs.claims import (  # noqa: E402
 from sim.runs.replicates import replicate_seeds, run_many  # noqa: E402
 
 MASTER = 2026  # fresh seeds: the validation suite uses master 0
+# domains no shipped scenario covers (two written by a reviewer from docs/scenarios.md alone)
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "data" / "scenarios"
+OTHER_DOMAINS = ("childhood_asthma", "youth_unemployment", "older_adult_food_insecurity", "diabetes_repeat_ed")
 
 
 def contrasts() -> list[Contrast]:
     out = [c for s in CROSS_BOUNDARY for c in leadership(s)]
+    out += [c for name in OTHER_DOMAINS for c in leadership(str(FIXTURES / f"{name}.toml"))]
     out += [Contrast("point leader as good inside one organization", {}, {"leader": "point"}, scenario="single_agency")]
     out += [Contrast("a leader helps inside one organization", {}, {"leader": "none"}, scenario="single_agency")]
     return out + community() + roles() + mechanisms() + crutches()

@@ -157,3 +157,16 @@ def test_the_worked_example_in_the_docs_loads_and_runs(tmp_path):
     model = CoalitionModel(str(path), rng=1)
     for _ in range(3):
         model.step()
+
+
+@pytest.mark.parametrize("name", available_scenarios())
+def test_a_target_stated_as_a_rule_follows_it(name):
+    """A target written as "N% below the start" is N% below the start the model simulates (not a number tuned apart)."""
+    import re
+
+    population = load_scenario(name).population
+    rule = re.search(r"(\d+)% (?:below|lower than) the (?:simulated )?start", population.target_source)
+    if rule is None:
+        pytest.skip("the target is its source's own, not a rule")
+    start = np.mean([CoalitionModel(name, rng=seed, n_people=3000).start_rate for seed in range(3)])
+    assert population.target_rate == pytest.approx((1 - int(rule.group(1)) / 100) * start, abs=0.005)
