@@ -2,6 +2,7 @@
 
 import json
 import re
+from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -73,6 +74,120 @@ def test_a_directory_from_another_patterns_file_or_seed_is_refused(patterns_file
     (tmp_path / "c" / "notes.txt").write_text("mine")
     assert cli(patterns_file, tmp_path / "c") == 2
     assert "not empty and holds no calibration manifest" in capsys.readouterr().err
+
+
+@pytest.fixture
+def own_scenario(tmp_path):
+    """A copy of a shipped scenario and a patterns file that names it by path."""
+    scenario = tmp_path / "in" / "teen_substance_use.toml"
+    scenario.parent.mkdir()
+    scenario.write_text((Path(__file__).parents[1] / "scenarios" / "teen_substance_use.toml").read_text())
+    patterns = tmp_path / "in" / "patterns.toml"
+    patterns.write_text(synthetic_patterns(str(scenario), TRUTH, PRIORS, **TINY))
+    return scenario, patterns
+
+
+def listing(folder):
+    """Every file under ``folder`` with its bytes' hash and modification time."""
+    import hashlib
+
+    return {
+        p.relative_to(folder): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_a_resume_after_the_scenario_or_the_code_changed_is_refused(own_scenario, tmp_path, capsys, monkeypatch):
+    scenario, patterns = own_scenario
+    out = tmp_path / "cal"
+    assert cli(patterns, out, "--generations", "1") == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["inputs"]["scenario"]["content_sha256"] and manifest["code"]["sha256"]
+    original = scenario.read_text()
+    scenario.write_text(original + "# a comment is not a change\n")
+    assert cli(patterns, out, "--generations", "1") == 0  # nothing to add, and nothing refused
+    scenario.write_text(original.replace("target_rate = 0.358", "target_rate = 0.2"))
+    before = listing(out)
+    capsys.readouterr()
+    assert cli(patterns, out, "--generations", "2") == 2
+    err = capsys.readouterr().err.strip()
+    assert re.fullmatch(
+        r"error: \S+manifest.json: inputs: the scenario \S+teen_substance_use.toml changed since this calibration "
+        r"started \(content sha256 \w+ -> \w+\), .*use a new --out directory",
+        err,
+    ), err
+    assert listing(out) == before  # nothing written, no generation added
+    scenario.write_text(original)
+    import sim.runs.calibrate as calibration
+
+    real = calibration.code_record
+    monkeypatch.setattr(calibration, "code_record", lambda: {**real(), "sha256": "0" * 64})
+    assert cli(patterns, out, "--generations", "2") == 2
+    assert re.fullmatch(r"error: \S+manifest.json: code: the model's code changed .*", capsys.readouterr().err.strip())
+    assert listing(out) == before
+
+
+def test_a_calibration_that_recorded_no_provenance_is_refused(own_scenario, tmp_path, capsys):
+    _, patterns = own_scenario
+    out = tmp_path / "cal"
+    assert cli(patterns, out, "--generations", "1") == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    del manifest["inputs"], manifest["code"]  # as an older version wrote it
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    before = listing(out)
+    capsys.readouterr()
+    assert cli(patterns, out, "--generations", "2") == 2
+    err = capsys.readouterr().err.strip()
+    assert re.fullmatch(r"error: \S+manifest.json: inputs: started by an older version .*", err), err
+    assert listing(out) == before
+
+
+def test_save_preset_is_checked_before_any_simulation(own_scenario, tmp_path, capsys, monkeypatch):
+    import sim.runs.calibrate as calibration
+
+    scenario, patterns = own_scenario
+    monkeypatch.setattr(calibration, "calibrate", lambda *a, **k: pytest.fail("a simulation ran"))
+    (tmp_path / "afile").write_text("mine")
+    scenario_text, patterns_text = scenario.read_text(), patterns.read_text()
+    out = tmp_path / "cal"
+    bad = {
+        str(tmp_path / "afile" / "x.toml"): r"--save-preset \S+afile/x.toml: \S+afile: a file, not a folder; .*",
+        str(tmp_path / "afile" / "deeper" / "x.toml"): r"--save-preset \S+x.toml: cannot write there: .*",
+        "": r"--save-preset: empty; .*",
+        str(scenario): r"--save-preset \S+: is the scenario being calibrated; .*",
+        str(tmp_path / "in" / ".." / "in" / "patterns.toml"): r"--save-preset \S+: is the patterns file; .*",
+        str(out / "manifest.json"): r"--save-preset \S+: inside the calibration directory --out .*",
+        str(tmp_path / "new" / "folder") + "/": r"--save-preset \S+: is a folder; .*",
+    }
+    for preset, message in bad.items():
+        capsys.readouterr()
+        assert cli(patterns, out, "--generations", "1", "--save-preset", preset) == 2, preset
+        err = capsys.readouterr().err.strip()
+        assert re.fullmatch("error: " + message, err), err
+    assert scenario.read_text() == scenario_text and patterns.read_text() == patterns_text
+    assert (tmp_path / "afile").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "in"]  # no folder left behind
+
+
+def test_a_folder_made_for_the_preset_is_removed_when_the_calibration_fails(own_scenario, tmp_path, capsys):
+    _, patterns = own_scenario
+    out = tmp_path / "cal"
+    target = tmp_path / "presets" / "mine" / "fit.toml"
+    assert cli(patterns, out, "--generations", "1", "--save-preset", str(target)) == 0
+    assert "build_rate" in target.read_text()
+    assert [p.name for p in target.parent.iterdir()] == ["fit.toml"]  # no temporary file left
+    other = tmp_path / "other" / "fit.toml"
+    assert cli(patterns, out, "--generations", "1", "--seed", "5", "--save-preset", str(other)) == 2
+    assert "changed: seed" in capsys.readouterr().err
+    assert not (tmp_path / "other").exists()
+
+
+def test_an_out_that_is_a_file_is_refused_naming_out(patterns_file, tmp_path, capsys):
+    (tmp_path / "afile").write_text("mine")
+    assert cli(patterns_file, tmp_path / "afile", "--generations", "1") == 2
+    assert re.fullmatch(r"error: --out \S+afile: exists and is not a folder; .*", capsys.readouterr().err.strip())
+    assert (tmp_path / "afile").read_text() == "mine"
 
 
 def test_a_half_made_database_is_started_again(patterns_file, tmp_path):

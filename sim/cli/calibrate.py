@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
+from pathlib import Path
 
 
 def add_parser(subparsers) -> None:
     """Register ``calibrate`` on the ``coalition`` command."""
-    from sim.cli.common import path, positive_int, seed_value
+    from sim.cli.common import path, positive_int, scheduler_address, seed_value
 
     p = subparsers.add_parser("calibrate", help="fit the model to real patterns (ABC-SMC), resumable")
     p.add_argument("scenario", help="the scenario the patterns file names (a check)")
     p.add_argument("--patterns", type=path, required=True, help="the patterns file (TOML), see docs/calibration.md")
     p.add_argument("--out", type=path, required=True, help="the calibration directory")
     p.add_argument("--workers", type=int, help="local worker processes (default: every core; 0: this process)")
-    p.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://127.0.0.1:8786")
+    p.add_argument("--scheduler", type=scheduler_address, help="a Dask scheduler address, e.g. tcp://127.0.0.1:8786")
     p.add_argument("--quick", action="store_true", help="a small calibration (minutes, for a first look)")
     p.add_argument("--population", type=positive_int, help="particles per generation")
     p.add_argument("--generations", type=positive_int, help="generations in all (a rerun with more continues)")
@@ -34,8 +36,9 @@ def cmd_calibrate(args) -> int:
     """Run or resume the calibration and print what it found."""
     from sim.cli.common import UsageError
     from sim.runs.executors import SweepError
+    from sim.runs.outputs import Staged
     from sim.runs.patterns import load_patterns
-    from sim.runs.presets import preset_path, scenario_key, write_preset
+    from sim.runs.presets import load_preset, scenario_key, write_preset
 
     if args.scheduler and args.workers is not None:
         raise UsageError("--workers and --scheduler: choose one (a Dask cluster has its own workers)")
@@ -46,18 +49,20 @@ def cmd_calibrate(args) -> int:
         raise UsageError(
             f"{args.patterns}: patterns.scenario: the file is for {patterns.scenario!r}, not {args.scenario!r}"
         )
-    from sim.runs.calibrate import Settings, calibrate  # pyabc and the model once the input is good
-
-    settings = Settings.of(
-        args.quick,
-        population=args.population,
-        generations=args.generations,
-        budget=args.budget,
-        predictive=args.predictive,
-        seed=args.seed,
-    )
-    command = "coalition calibrate " + " ".join(shlex.quote(a) for a in sys.argv[2:])
+    # checked before any simulation; a folder made for the preset is removed if the calibration fails
+    target, created = preset_target(args, patterns) if args.save_preset is not None else (None, None)
     try:
+        from sim.runs.calibrate import Settings, calibrate  # pyabc and the model once the input is good
+
+        settings = Settings.of(
+            args.quick,
+            population=args.population,
+            generations=args.generations,
+            budget=args.budget,
+            predictive=args.predictive,
+            seed=args.seed,
+        )
+        command = "coalition calibrate " + " ".join(shlex.quote(a) for a in sys.argv[2:])
         result = calibrate(
             args.patterns,
             args.out,
@@ -68,7 +73,11 @@ def cmd_calibrate(args) -> int:
             command=command,
         )
     except SweepError as err:
+        _remove_made(target, created)
         raise UsageError(f"calibrate {args.patterns}: {err}") from None
+    except BaseException:
+        _remove_made(target, created)
+        raise
     report = result.report
     assert report is not None  # calibrate() always writes the report
     print(
@@ -78,12 +87,75 @@ def cmd_calibrate(args) -> int:
     )
     print(report.posterior.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     print(report.fit.drop(columns=["unit"]).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-    if args.save_preset:
-        target = preset_path(patterns.scenario, args.save_preset)
-        from sim.runs.presets import load_preset
-
-        written = load_preset(patterns.scenario, str(result.out / "preset.toml"))
-        write_preset(target, patterns.scenario, written.parameters, written.provenance)
+    if target is not None:
+        with Staged(target.parent, f"--save-preset {args.save_preset}", created) as staged:
+            written = load_preset(patterns.scenario, str(result.out / "preset.toml"))
+            write_preset(staged.path(target.name), patterns.scenario, written.parameters, written.provenance)
+            staged.commit()
         print(f"wrote preset {target}")
     print(f"wrote {result.posterior}, posterior.csv, fit.csv, fit.png, pairs.png, preset.toml in {result.out}")
     return 0
+
+
+def preset_target(args, patterns) -> tuple[Path, Path | None]:
+    """Check ``--save-preset`` before any simulation: the file it names and the highest folder made for it.
+
+    The preset may not be empty, a folder, the scenario or the patterns file being calibrated,
+    or inside the calibration directory (``--out``), and its folder must take a new file.
+
+    Raises:
+        UsageError: an empty name, or a path the calibration reads or writes.
+        OutputError: a folder that cannot be made or written, or no regular file where the preset goes.
+    """
+    from sim.cli.common import UsageError
+    from sim.runs.outputs import OutputError, prepare
+    from sim.runs.presets import preset_path
+    from sim.scenario.load import scenario_path
+
+    name = args.save_preset
+    label = f"--save-preset {name}"
+    if not name.strip():
+        raise UsageError("--save-preset: empty; give a preset name or a path to a .toml file")
+    target = preset_path(patterns.scenario, name)
+    if target.name in ("", ".", "..") or name.endswith(("/", os.sep)):  # a folder (an existing one: prepare says)
+        raise UsageError(f"{label}: is a folder; name a file, e.g. {target / 'calibrated.toml'}")
+    inputs = {
+        "the scenario being calibrated": [scenario_path(patterns.scenario), scenario_path(args.scenario)],
+        "the patterns file": [Path(args.patterns)],
+    }
+    for what, paths in inputs.items():
+        if any(_same_file(target, p) for p in paths):
+            raise UsageError(f"{label}: is {what}; a preset needs a file of its own")
+    try:
+        inside = target.resolve().is_relative_to(Path(args.out).resolve())
+    except (OSError, RuntimeError):  # RuntimeError: a loop of symbolic links (Python 3.12)
+        raise OutputError(f"{label}: cannot write there: a symbolic link that loops") from None
+    if inside:
+        raise UsageError(
+            f"{label}: inside the calibration directory --out {args.out}, which has its preset.toml already; "
+            "choose a path outside it"
+        )
+    if target.parent.exists() and not target.parent.is_dir():
+        raise OutputError(f"{label}: {target.parent}: a file, not a folder; choose another path")
+    return target, prepare(target.parent, label, files=(target.name,))
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (after links, or as one file under two names)."""
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
+    except (OSError, RuntimeError):  # RuntimeError: a loop of symbolic links (Python 3.12)
+        return False
+
+
+def _remove_made(target: Path | None, created: Path | None) -> None:
+    """Remove the folders :func:`preset_target` made for ``target`` (up to ``created``), if still empty."""
+    if target is None or created is None:
+        return
+    for part in (target.parent, *target.parent.parents):
+        try:
+            part.rmdir()
+        except OSError:
+            return
+        if part == created:
+            return

@@ -4,14 +4,16 @@ The model runs through the sweep engine's executors (:class:`sim.runs.executors.
 by :class:`sim.runs.calibrate_sampler.SeededSampler`), each simulation seeded with the
 model's one seed formula. The calibration directory holds::
 
-    DIR/manifest.json      the scenario, the patterns file and its SHA-256, seed, sizes, versions
+    DIR/manifest.json      the scenario, the patterns file and its SHA-256, seed, sizes, the
+                           scenario's content hash and the code (as a sweep records them), versions
     DIR/abc.db             pyabc's history (SQLite): every finished generation
     DIR/posterior.parquet  one row per particle: generation, particle, weight, distance, parameters
     DIR/...                the report (sim.runs.calibrate_report): tables, figures, preset.toml
 
 A rerun of the same command resumes after the last finished generation (an interrupted one
 is sampled again, with the same seeds, so it comes out the same). A directory started from
-another scenario, patterns file, seed or population size is refused with one line.
+another scenario, patterns file, seed or population size, or before the scenario's content or
+the model's code changed, is refused with one line.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.model.params import PARAMETERS
+from sim.runs.outputs import OutputError, prepare
 from sim.runs.patterns import Patterns, fixed_values, load_patterns
-from sim.runs.provenance import package_versions
+from sim.runs.provenance import code_record, differences, package_versions, scenario_record
 from sim.runs.storage import ManifestError
 from sim.runs.summaries import distance, summarize
 
@@ -134,13 +137,64 @@ def manifest_for(patterns: Patterns, settings: Settings) -> dict:
     }
 
 
-def check_or_write_manifest(out: Path, identity: dict, settings: Settings) -> None:
-    """Write ``DIR/manifest.json``, or refuse a directory made by another calibration."""
+def provenance_for(patterns: Patterns) -> dict:
+    """What the numbers depend on besides the settings: the scenario as read (content hash) and the code.
+
+    The same records as a sweep's manifest (:mod:`sim.runs.provenance`): ``inputs.scenario``
+    and ``code``; the patterns file's SHA-256 is in the calibration's identity.
+    """
+    from sim.scenario.load import load_scenario, scenario_path
+
+    path = scenario_path(patterns.scenario)
+    scenario = load_scenario(patterns.scenario)
+    return {
+        "inputs": {"scenario": scenario_record(scenario, path.resolve() if path.is_file() else None)},
+        "code": code_record(),
+    }
+
+
+def provenance_changed(old: dict, new: dict) -> str | None:
+    """Why a calibration recorded in manifest ``old`` cannot go on with inputs ``new`` (None: it can)."""
+    inputs = old.get("inputs")
+    if (
+        not isinstance(inputs, dict)
+        or not isinstance(inputs.get("scenario"), dict)
+        or not isinstance(old.get("code"), dict)
+    ):
+        return (
+            "inputs: started by an older version of coalition, which recorded no hash of the scenario or the "
+            "model's code, so a resume could mix two models; use a new --out directory"
+        )
+    changes = differences(old, new)
+    if not changes:
+        return None
+    keys = ", ".join(dict.fromkeys(key for key, _ in changes))  # the manifest's keys that differ
+    words = "; ".join(words for _, words in changes).replace("this sweep", "this calibration")
+    return (
+        f"{keys}: {words}, and a resume would mix generations of two models; rerun with the original scenario "
+        "and code, or use a new --out directory"
+    )
+
+
+def check_or_write_manifest(out: Path, identity: dict, settings: Settings, provenance: dict) -> None:
+    """Write ``DIR/manifest.json``, or refuse a directory made by another calibration.
+
+    Args:
+        out: the calibration directory.
+        identity: what the calibration is (:func:`manifest_for`), compared on every rerun.
+        settings: its sizes (the generations asked for are recorded).
+        provenance: the inputs' hashes and the code (:func:`provenance_for`), compared on every rerun.
+
+    Raises:
+        ManifestError: one line naming the manifest and what differs.
+    """
     path = out / "manifest.json"
     if path.exists():
         try:
-            old = json.loads(path.read_text())["calibration"]
-        except (OSError, ValueError, KeyError, TypeError):
+            manifest = json.loads(path.read_text())
+            old = manifest["calibration"]
+            old.get("scenario")  # a mapping, or not a calibration manifest
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             raise ManifestError(f"{path}: (file): not a calibration manifest; use another --out directory") from None
         changed = [k for k in identity if k != "patterns" and old.get(k) != identity[k]]
         if changed:
@@ -150,11 +204,19 @@ def check_or_write_manifest(out: Path, identity: dict, settings: Settings) -> No
                 f"{path}: calibration: this directory was made by another calibration (changed: {names}); "
                 "rerun with the original scenario, patterns file and settings, or use a new --out directory"
             )
+        problem = provenance_changed(manifest, provenance)
+        if problem:
+            raise ManifestError(f"{path}: {problem}")
         return
     if out.exists() and any(out.iterdir()):
         raise ManifestError(f"{out}: (folder): not empty and holds no calibration manifest; use a new --out directory")
     out.mkdir(parents=True, exist_ok=True)
-    manifest = {"calibration": identity, "generations": settings.generations, "versions": package_versions()}
+    manifest = {
+        "calibration": identity,
+        **provenance,
+        "generations": settings.generations,
+        "versions": package_versions(),
+    }
     tmp = out / f".manifest-{uuid.uuid4().hex[:8]}.json.tmp"
     tmp.write_text(json.dumps(manifest, indent=2) + "\n")
     os.replace(tmp, path)
@@ -196,7 +258,8 @@ def calibrate(
         command: the command line, recorded in the preset's provenance.
 
     Raises:
-        ScenarioError: a bad patterns file. ManifestError: ``out`` holds another calibration.
+        ScenarioError: a bad patterns file. ManifestError: ``out`` holds another calibration, or one
+            started before its scenario or the model's code changed.
     """
     import pyabc
 
@@ -208,7 +271,12 @@ def calibrate(
     settings = settings or Settings.of()
     patterns = load_patterns(patterns_file)
     out = Path(out)
-    check_or_write_manifest(out, manifest_for(patterns, settings), settings)
+    provenance = provenance_for(patterns)
+    try:  # a file or an unwritable folder: one line, before any work
+        prepare(out, f"--out {out}", files=("manifest.json",))
+    except RuntimeError:  # Path.resolve on a loop of symbolic links (Python 3.12)
+        raise OutputError(f"--out {out}: cannot write there: a symbolic link that loops") from None
+    check_or_write_manifest(out, manifest_for(patterns, settings), settings, provenance)
     logging.getLogger("ABC").setLevel(logging.WARNING)
     db_path = out / "abc.db"
     db = f"sqlite:///{db_path.resolve()}"

@@ -131,6 +131,8 @@ def prepare(folder, label: str, files=(), folders=(), inputs=()) -> Path | None:
         return _prepare(Path(folder), label, files, folders)
     except OSError as err:  # a path the system refuses outright (a name too long, a loop of links)
         raise OutputError(f"{label}: cannot write there: {why(err)}") from None
+    except RuntimeError:  # Path.resolve on a loop of symbolic links (Python 3.12)
+        raise OutputError(f"{label}: cannot write there: a symbolic link that loops") from None
 
 
 def _prepare(folder: Path, label: str, files, folders) -> Path | None:
