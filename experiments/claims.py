@@ -73,11 +73,18 @@ def main():
 
     effects = [measure(c, of(c.scenario, c.better), of(c.scenario, c.worse)) for c in todo]
     table = pd.DataFrame([e.row() for e in effects])
+    table["scenario"] = table["scenario"].map(shown)
     table.to_csv(args.out / "claims.csv", index=False, float_format="%.5g")
     print(f"wrote {args.out / 'claims.csv'} ({n} paired replicates per arm, master seed {MASTER})")
 
     plot(table, n).savefig(args.out / "claims.png", dpi=120)
     print(f"wrote {args.out / 'claims.png'}")
+
+
+def shown(scenario: str) -> str:
+    """A scenario as the table shows it: its name, or a fixture's path from the repository's root."""
+    path = Path(scenario)
+    return str(path.relative_to(FIXTURES.parents[2])) if path.is_absolute() else scenario
 
 
 def plot(table: pd.DataFrame, n: int):
