@@ -53,3 +53,23 @@ def test_lan_addresses_leave_out_loopback():
     from sim.cli.viz import lan_addresses
 
     assert all(not a.startswith("127.") for a in lan_addresses())
+
+
+def test_ctrl_c_ends_the_server_with_130_like_every_command(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from sim.cli.viz import SERVE
+
+    # a stand-in solara whose server is interrupted, as uvicorn re-raises Ctrl-C after shutting down
+    (tmp_path / "solara").mkdir()
+    (tmp_path / "solara" / "__init__.py").write_text("")
+    (tmp_path / "solara" / "__main__.py").write_text(
+        "import click\n\n@click.group()\ndef cli():\n    pass\n\n"
+        "@cli.command()\n@click.argument('app')\ndef run(app):\n    raise KeyboardInterrupt\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", SERVE, "run", "app.py"], env=env, capture_output=True, text=True)
+    assert done.returncode == 130, done.stderr
+    assert "Aborted" not in done.stderr

@@ -70,12 +70,23 @@ def serving_message(host: str, port: int) -> str:
     return f"serving the classroom page on http://{host}:{port}/ (Ctrl-C stops it)"
 
 
+# ``solara run``, but Ctrl-C ends it with 130 like every other command (click's "Aborted!" is exit 1)
+SERVE = """import sys
+import click
+from solara.__main__ import cli
+try:
+    cli(args=sys.argv[1:], prog_name="solara", standalone_mode=False)
+except (click.exceptions.Abort, KeyboardInterrupt):
+    sys.exit(130)
+"""
+
+
 def solara_command(host: str, port: int) -> list[str]:
     """The ``solara run`` command line for the page."""
     return [
         sys.executable,
-        "-m",
-        "solara",
+        "-c",
+        SERVE,
         "run",
         str(APP),
         "--host",
