@@ -389,7 +389,7 @@ SWEEP = 'scenario = "single_agency"\nseed = 1\nsteps = 10\n[parameters]\npatienc
 
 def test_a_sweep_running_into_a_folder_holds_it_against_a_second(tmp_path, capsys):
     """The same sweep (or shard) started twice at once would write every run twice."""
-    from sim.runs.storage import sweep_lock
+    from sim.runs.locks import sweep_lock
 
     spec = tmp_path / "spec.toml"
     spec.write_text(SWEEP)

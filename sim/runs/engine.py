@@ -21,6 +21,7 @@ from sim.model.params import PARAMETERS
 from sim.runs import executors
 from sim.runs.design import Design, auto_chunk_size, chunked, shard_range
 from sim.runs.extras import require
+from sim.runs.locks import sweep_lock
 from sim.runs.outputs import prepare
 from sim.runs.progress import Progress
 from sim.runs.provenance import code_record, file_digest, package_versions, scenario_record
@@ -35,7 +36,6 @@ from sim.runs.storage import (
     clean_temporary,
     done_run_ids,
     part_name,
-    sweep_lock,
     table_row,
     write_part,
     write_table,

@@ -1,0 +1,91 @@
+"""Locks on a sweep's folder: one process per shard, no shard beside a whole run, one shard count at a time.
+
+Held with ``fcntl.flock`` on small files beside the manifest (``.sweep.lock``,
+``.shard-I-of-N.lock``, ``.shards-of-N.lock`` under ``.shards.gate``); the operating system
+releases a lock whose process died, so a killed sweep never leaves its folder locked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+from sim.runs.outputs import OutputError, why
+
+
+@contextlib.contextmanager
+def sweep_lock(root: Path, shard: tuple[int, int] | None):
+    """Hold the sweep in ``root`` for this process: one writer per shard, and no shard beside a whole run.
+
+    A whole sweep takes ``root/.sweep.lock`` exclusively; a shard takes it shared and its own
+    ``root/.shard-I-of-N.lock`` exclusively, so that shards of one sweep run side by side (on
+    one machine or, where the file system supports locks, on several) but the same shard, or
+    the whole sweep, is never run twice at once into one folder. A lock held by a process that
+    died is released by the operating system. Where ``fcntl`` is missing (Windows), no lock.
+
+    Raises:
+        OutputError: another process holds it.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on the supported platforms
+        yield
+        return
+    files = [(root / ".sweep.lock", fcntl.LOCK_EX if shard is None else fcntl.LOCK_SH)]
+    if shard is not None:
+        files.append((root / f".shard-{shard[0]}-of-{shard[1]}.lock", fcntl.LOCK_EX))
+    held: list[int] = []
+    try:
+        for path, mode in files:
+            try:
+                fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as err:
+                raise OutputError(f"--out {root}: cannot lock the sweep: {why(err)}") from None
+            held.append(fd)
+            try:
+                fcntl.flock(fd, mode | fcntl.LOCK_NB)
+            except BlockingIOError:
+                what = "this sweep" if shard is None else f"shard {shard[0]}/{shard[1]} of this sweep, or all of it,"
+                raise OutputError(
+                    f"--out {root}: another coalition sweep is running {what} now; wait for it to finish, or "
+                    "use another --out"
+                ) from None
+        if shard is not None:
+            held.append(_one_shard_count(root, shard, fcntl))
+        yield
+    finally:
+        for fd in held:
+            os.close(fd)
+
+
+def _one_shard_count(root: Path, shard: tuple[int, int], fcntl) -> int:
+    """Hold ``root/.shards-of-N.lock`` shared, refusing while shards of another count run into ``root``.
+
+    Shards of 2 and of 3 cover overlapping run_ids: run together, they would write runs twice.
+    The check is made under ``root/.shards.gate`` so that two starting shards never both pass.
+    """
+    n = shard[1]
+    gate = os.open(root / ".shards.gate", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(gate, fcntl.LOCK_EX)  # held for the few calls below
+        fd = os.open(root / f".shards-of-{n}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        for other in root.glob(".shards-of-*.lock"):
+            if other.name == f".shards-of-{n}.lock":
+                continue
+            probe = os.open(other, os.O_RDWR)
+            try:
+                fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                count = other.name.removeprefix(".shards-of-").removesuffix(".lock")
+                raise OutputError(
+                    f"--out {root}: --shard {shard[0]}/{n}: shards of {count} of this sweep are running into it now; "
+                    f"every shard of one folder must count the same N, or they would run some runs twice"
+                ) from None
+            finally:
+                os.close(probe)
+        return fd
+    finally:
+        os.close(gate)
