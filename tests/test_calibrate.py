@@ -119,7 +119,7 @@ def test_a_resume_after_the_scenario_or_the_code_changed_is_refused(own_scenario
     ), err
     assert listing(out) == before  # nothing written, no generation added
     scenario.write_text(original)
-    import sim.runs.calibrate as calibration
+    import sim.runs.calibrate_manifest as calibration
 
     real = calibration.code_record
     monkeypatch.setattr(calibration, "code_record", lambda: {**real(), "sha256": "0" * 64})
