@@ -210,11 +210,19 @@ def test_series_orphans_from_a_kill_between_the_two_renames_are_removed(tmp_path
     assert series["steps_to_goal"].isna().all()  # all null, typed by the explicit schema
 
 
-def test_another_sweeps_series_folder_is_refused_and_left_whole(tmp_path):
+@pytest.mark.parametrize("ids", ["recorded", "not recorded (older sweeps)"])
+def test_another_sweeps_series_folder_is_refused_and_left_whole(tmp_path, ids):
+    import json
+
     spec = tmp_path / "series.toml"
     spec.write_text("series = true\n" + SPEC.format(steps=8).replace("replicates = 3", "replicates = 1"))
     for name in ("a", "b"):  # two sweeps of one spec, each with its own series folder
         run_sweep(load_spec(spec), tmp_path / name, workers=0, progress=False, series_out=tmp_path / f"s{name}")
+    if ids != "recorded":
+        for manifest in tmp_path.glob("*/manifest.json"):
+            manifest.write_text(
+                json.dumps({k: v for k, v in json.loads(manifest.read_text()).items() if k != "sweep_id"})
+            )
     parts = sorted((tmp_path / "sa" / "series").iterdir())
     manifest = (tmp_path / "sa" / "manifest.json").read_text()
     with pytest.raises(ManifestError, match="--series-out .*another sweep than --out"):

@@ -8,9 +8,9 @@ Every output folder is checked, and every input hashed, before the first run sta
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,9 +170,7 @@ def run_sweep(
             "tables": {k: str(v.resolve()) for k, v in roots.items()},
         }
         _started_together(roots)
-        sweep_id = _one_sweep(roots)
-        if sweep_id is not None:
-            manifest["sweep_id"] = sweep_id
+        manifest["sweep_id"] = _one_sweep(roots)
         for k, root in roots.items():
             columns = [f"{f.name}: {f.type}" for f in schemas[k]]
             check_or_write_manifest(root, {**manifest, "dataset": k, "columns": columns})
@@ -262,23 +260,30 @@ def _started_together(roots: dict[str, Path]) -> None:
         )
 
 
-def _one_sweep(roots: dict[str, Path]) -> str | None:
-    """The id every table of this sweep shares (a new one for a new sweep); refuse tables of two sweeps.
+def _one_sweep(roots: dict[str, Path]) -> str:
+    """The id every table of this sweep shares; refuse tables of two sweeps.
 
     Two sweeps of the same spec look alike but for this id: given another sweep's companion
     folder (``--series-out``), a resume would take its parts for this one's leftovers and
-    remove them. A sweep started before ids were recorded has none (None).
+    remove them. The id is a digest of where the sweep's tables were when it started, so
+    shards starting together into new folders agree on it, and a sweep moved whole keeps it;
+    a sweep started before ids were recorded is known by the same digest of its manifest's
+    ``tables``.
     """
     ids = {}
     for k, root in roots.items():
         try:
-            ids[k] = json.loads((root / "manifest.json").read_text()).get("sweep_id")
+            old = json.loads((root / "manifest.json").read_text())
         except FileNotFoundError:
             continue
-        except (OSError, ValueError, AttributeError):
-            ids[k] = None  # not a manifest: check_or_write_manifest says so
+        except (OSError, ValueError):
+            continue  # not a manifest: check_or_write_manifest says so
+        if isinstance(old, dict):
+            ids[k] = old.get("sweep_id") or (
+                _tables_digest(old["tables"]) if isinstance(old.get("tables"), dict) else None
+            )
     if not ids:
-        return uuid.uuid4().hex
+        return _tables_digest({k: str(v.resolve()) for k, v in roots.items()})
     if len(set(ids.values())) > 1:
         flags = {"runs": "--out", **COMPANIONS}
         a, id_a = min(ids.items(), key=lambda item: item[0] != "runs")  # the runs table's, when it has one
@@ -287,7 +292,12 @@ def _one_sweep(roots: dict[str, Path]) -> str | None:
             f"{flags[b]} {roots[b]}: holds the {b} table of another sweep than {flags[a]} {roots[a]} "
             f"(sweep {str(id_b)[:8]} against {str(id_a)[:8]}); give the folders this sweep was started with"
         )
-    return next(iter(ids.values()))
+    return next(iter(ids.values())) or _tables_digest({k: str(v.resolve()) for k, v in roots.items()})
+
+
+def _tables_digest(tables: dict) -> str:
+    """A sweep's id: a digest of its tables' folders as recorded when it started."""
+    return hashlib.sha256(json.dumps(tables, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def _inputs(spec: SweepSpec, scenario) -> dict:
