@@ -109,16 +109,17 @@ def test_a_write_error_after_the_run_leaves_no_partial_files(tmp_path, monkeypat
     assert not (tmp_path / "new").exists(), "and so is the parent made for it"
 
 
-@pytest.mark.parametrize("command", ["run", "table"])
+@pytest.mark.parametrize("command", ["run", "table", "table while it computes"])
 def test_an_interrupted_write_leaves_none_of_the_folders_it_made(tmp_path, monkeypatch, capsys, command):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("pandas.DataFrame.to_csv", interrupted)
+    where = "sim.runs.shapley.shapley_table" if command.endswith("computes") else "pandas.DataFrame.to_csv"
+    monkeypatch.setattr(where, interrupted)
     (tmp_path / "kept").mkdir()
     out = tmp_path / "kept" / "a" / "b" / "c"
     argv = ["run", "single_agency", "--steps", "8", "--out", str(out)]
-    if command == "table":
+    if command.startswith("table"):
         argv = ["table", "single_agency", "--steps", "8", "--replicates", "1", "--csv", str(out / "t.csv")]
     assert main(argv) == 130
     assert "interrupted (SIGINT)" in capsys.readouterr().err
@@ -235,6 +236,11 @@ def test_an_output_that_is_the_commands_own_input_is_refused(tmp_path, monkeypat
         capsys, ["sweep", tmp_path / "o" / "manifest.json", "--out", tmp_path / "o"]
     )
     assert scenario.read_text() == text and (tmp_path / "o" / "steps.csv").read_text() == text
+    preset = tmp_path / "p.toml"  # a preset given by path is read too
+    preset.write_text('[preset]\nscenario = "single_agency"\ndescription = "mine"\n[parameters]\npatience = 20\n')
+    line = one_error(capsys, ["table", "single_agency", "--preset", preset, "--csv", preset])
+    assert "p.toml: is a file this command reads" in line, line
+    assert preset.read_text().startswith("[preset]")
 
 
 def test_sweep_out_is_checked_before_the_first_run(tmp_path, monkeypatch, capsys):

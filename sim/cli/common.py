@@ -151,6 +151,15 @@ def horizon(steps_flag: int | None, params: dict) -> int | None:
         raise UsageError(f"--steps: {err}") from None
 
 
+def preset_file(scenario, name):
+    """The file a ``--preset`` names (None without one): an input no output may write over."""
+    if not name:
+        return None
+    from sim.runs.presets import preset_path
+
+    return preset_path(scenario, name)
+
+
 def check_horizon(steps: int | None, scenario, flag: str = "--steps") -> None:
     """Refuse a horizon shorter than the goal's ``hold_steps`` (the scenario file refuses it too)."""
     hold = scenario.population.hold_steps

@@ -17,6 +17,7 @@ from sim.cli.common import (
     parse_sets,
     path,
     positive_int,
+    preset_file,
     preset_name,
     seed_value,
     setting_notes,
@@ -76,7 +77,7 @@ def cmd_run(args) -> int:
         print(note, file=sys.stderr)
     out = args.out if args.out is not None else child(DEFAULT_ROOT, scenario.name)
     label = f"--out {out}"
-    created = prepare(out, label, FILES, inputs=(source_file,))
+    created = prepare(out, label, FILES, inputs=(source_file, preset_file(args.scenario, args.preset)))
     with Staged(out, label, created) as staged:  # from here, an interruption leaves no folder it made
         # the model, Mesa, pandas and matplotlib only once the input is known to be good: a mistake is
         # reported in half a second, not three

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 
 from sim.cli.common import (
@@ -74,6 +75,7 @@ def add_parser(subparsers) -> None:
 
 def cmd_table(args) -> int:
     """Run the Shapley analysis and print the ranked table (the CSV's folder is checked first)."""
+    from sim.cli.common import preset_file
     from sim.runs.outputs import Staged, prepare
     from sim.runs.progress import Progress, reporting
     from sim.runs.shapley import shapley_table
@@ -94,7 +96,7 @@ def cmd_table(args) -> int:
     csv = args.csv
     if csv is not None and csv.name in ("", ".", ".."):  # a folder by its name (an existing one: prepare says)
         raise UsageError(f"--csv {csv}: is a folder; name a file, e.g. {csv / 'table.csv'}")
-    read = (scenario_path(args.scenario),)
+    read = (scenario_path(args.scenario), preset_file(args.scenario, args.preset))
     created = prepare(csv.parent, f"--csv {csv}", files=(csv.name,), inputs=read) if csv is not None else None
     n = len(spec.organizations)
     # each sampled ordering's prefixes, then the prefixes of the ranked order (the smallest coalition)
@@ -103,21 +105,23 @@ def cmd_table(args) -> int:
         f"running up to {coalitions} coalitions x {args.replicates} replicates on {args.workers} worker(s)...",
         file=sys.stderr,
     )
-    with reporting(Progress("table", coalitions * args.replicates, upto=True)):
-        table = shapley_table(
-            args.scenario,
-            replicates=args.replicates,
-            permutations=args.permutations,
-            seed=args.seed,
-            workers=args.workers,
-            threshold=args.threshold,
-            params=params,
-            value=args.value,
-        )
-    print("\n".join(one_line(line) for line in table.format().splitlines()))
-    if csv is not None:
-        with Staged(csv.parent, f"--csv {csv}", created) as staged:
+    # from here, an interruption leaves no folder made for the CSV
+    with Staged(csv.parent, f"--csv {csv}", created) if csv is not None else contextlib.nullcontext() as staged:
+        with reporting(Progress("table", coalitions * args.replicates, upto=True)):
+            table = shapley_table(
+                args.scenario,
+                replicates=args.replicates,
+                permutations=args.permutations,
+                seed=args.seed,
+                workers=args.workers,
+                threshold=args.threshold,
+                params=params,
+                value=args.value,
+            )
+        print("\n".join(one_line(line) for line in table.format().splitlines()))
+        if staged is not None:
             text_columns(table.to_frame()).to_csv(staged.path(csv.name), index=False, float_format="%.4f")
             staged.commit()
+    if csv is not None:
         print(f"wrote {one_line(csv)}")
     return 0
