@@ -243,6 +243,33 @@ def test_an_output_that_is_the_commands_own_input_is_refused(tmp_path, monkeypat
     assert preset.read_text().startswith("[preset]")
 
 
+def test_stray_and_foreign_files_in_a_sweeps_tables_are_one_line_or_left_alone(tmp_path, capsys):
+    spec = tmp_path / "s.toml"
+    spec.write_text('scenario = "single_agency"\nsteps = 8\nseed = 1\nseries = true\n[parameters]\npatience = [4, 8]\n')
+    out, series = tmp_path / "o", tmp_path / "s"
+    argv = ["sweep", str(spec), "--out", str(out), "--series-out", str(series), "--workers", "0", "--chunk-size", "1"]
+    assert main(argv) == 0
+    # names that are not a part's are left alone, not a traceback
+    for stray in (out / "runs" / ".part-abc.tmp", series / "series" / ".part-zz.tmp"):
+        stray.write_text("mine")
+    first = sorted((series / "series").glob("part-*.parquet"))[0]
+    (series / "series" / "part-foo.parquet").write_bytes(first.read_bytes())
+    assert main(argv) == 0
+    assert (out / "runs" / ".part-abc.tmp").exists() and (series / "series" / "part-foo.parquet").exists()
+    # a folder named like a part, and a run twice (a part copied in): one line each, for analyze and a resume
+    folder = out / "runs" / "part-0000000000-00001-x.parquet"
+    folder.mkdir()
+    assert "a folder named like a part" in one_error(capsys, ["analyze", out, "--out", tmp_path / "a"])
+    assert "a folder named like a part" in one_error(capsys, argv)
+    folder.rmdir()
+    part = sorted((out / "runs").glob("part-*.parquet"))[0]
+    copy = out / "runs" / "part-0000000000-00001-copied00.parquet"
+    copy.write_bytes(part.read_bytes())
+    assert "there twice" in one_error(capsys, ["analyze", out, "--out", tmp_path / "a"])
+    assert "holds some runs twice" in one_error(capsys, argv)
+    assert not (tmp_path / "a").exists()
+
+
 def test_sweep_out_is_checked_before_the_first_run(tmp_path, monkeypatch, capsys):
     spec = tmp_path / "s.toml"
     spec.write_text('scenario = "single_agency"\nsteps = 8\nseed = 1\n[parameters]\npatience = [4]\n')

@@ -65,7 +65,22 @@ def load_sweep(path) -> Sweep:
     if not any((path / "runs").glob("part-*.parquet")):
         raise AnalysisError(f"{path / 'runs'}: (folder): no finished runs yet")
     runs = read_parts(path / "runs").to_pandas().sort_values("run_id").reset_index(drop=True)
+    planned = _planned(manifest)
+    strays = runs["run_id"][runs["run_id"].duplicated() | (runs["run_id"] >= (planned or len(runs) + 1))]
+    if planned is not None and len(strays):
+        raise AnalysisError(
+            f"{path / 'runs'}: (folder): run_id {int(strays.iloc[0])} is beyond this sweep's {planned} runs or there "
+            "twice (a part of another sweep?); move that part elsewhere"
+        )
     return Sweep(path, spec, runs)
+
+
+def _planned(manifest: Path) -> int | None:
+    """The runs a sweep's manifest plans (None when it does not say)."""
+    try:
+        return int(json.loads(manifest.read_text())["n_runs"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def unfinished(sweep: Sweep) -> str:

@@ -180,6 +180,11 @@ def run_sweep(
         for k in roots.keys() - {"runs"}:
             remove_orphans(roots[k] / k, runs_dir, runs)
         on_disk = done_run_ids(runs_dir)
+        if on_disk.size and on_disk[-1] >= design.n_runs:  # sorted: the largest is last
+            raise ManifestError(
+                f"{runs_dir}: (folder): holds run_id {on_disk[-1]}, beyond this sweep's {design.n_runs} runs "
+                "(a part of another sweep?); move that part elsewhere"
+            )
         already = int(np.count_nonzero((on_disk >= runs.start) & (on_disk < runs.stop))) if len(runs) else 0
         n_todo = len(runs) - already
         report = SweepReport(roots["runs"], design.n_runs, len(runs), already, 0, 0, 0.0, 0)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from sim.runs.storage import NULLABLE_INT, clean_temporary, value_type
+from sim.runs.storage import NULLABLE_INT, clean_temporary, first_run, value_type
 
 ORGANIZATION_NULLABLE = ("joined_step",)
 
@@ -68,7 +68,6 @@ def remove_orphans(parts_dir: Path, runs_dir: Path, runs: range) -> None:
     if not parts_dir.is_dir():
         return
     for part in parts_dir.glob("part-*.parquet"):
-        first = int(part.name.split("-")[1])
-        if first in runs and not (runs_dir / part.name).exists():
+        if first_run(part.name) in runs and part.is_file() and not (runs_dir / part.name).exists():
             part.unlink(missing_ok=True)
     clean_temporary(parts_dir, runs)

@@ -127,7 +127,13 @@ def done_run_ids(runs_dir: Path) -> np.ndarray:
     if runs_dir.is_dir():
         for part in sorted(runs_dir.glob("part-*.parquet")):
             parts.append(read_part(part, columns=["run_id"]).column("run_id").to_numpy())
-    return np.unique(np.concatenate(parts))
+    ids = np.concatenate(parts)
+    done = np.unique(ids)
+    if done.size < ids.size:  # a sweep writes each run once: a copy, or a part of another sweep
+        raise InputError(
+            f"{runs_dir}: (folder): holds some runs twice (a part copied in, or of another sweep?); move it elsewhere"
+        )
+    return done
 
 
 def read_part(part: Path, columns=None) -> pa.Table:
@@ -136,6 +142,8 @@ def read_part(part: Path, columns=None) -> pa.Table:
     A part cut short (a copy interrupted part way, a full disk under another tool) is named
     with what to do: removed, its runs run again on the next resume.
     """
+    if not part.is_file():
+        raise InputError(f"{part}: (folder): a folder named like a part; move it elsewhere")
     try:
         return pq.read_table(part, columns=columns)
     except (pa.ArrowException, OSError) as err:
@@ -146,15 +154,31 @@ def read_part(part: Path, columns=None) -> pa.Table:
 
 
 def read_parts(folder: Path) -> pa.Table:
-    """Every ``part-*.parquet`` of a table folder as one table (other files in it are not read)."""
-    return pa.concat_tables([read_part(part) for part in sorted(Path(folder).glob("part-*.parquet"))])
+    """Every ``part-*.parquet`` of a table folder as one table (other files in it are not read).
+
+    Raises:
+        InputError: a part that is not readable, or not of this table (another sweep's columns).
+    """
+    parts = [(part, read_part(part)) for part in sorted(Path(folder).glob("part-*.parquet"))]
+    for part, table in parts[1:]:
+        if not table.schema.equals(parts[0][1].schema):
+            raise InputError(f"{part}: (file): not a part of this table (its columns differ); move it elsewhere")
+    return pa.concat_tables([table for _, table in parts])
+
+
+def first_run(name: str) -> int | None:
+    """The first run_id of a part named ``part-FIRST-...`` (or its temporary ``.part-FIRST-...``); None if not one."""
+    try:
+        return int(name.lstrip(".").split("-")[1])
+    except (IndexError, ValueError):
+        return None
 
 
 def clean_temporary(directory: Path, runs: range) -> None:
-    """Remove temporary parts of ``runs`` left by a killed sweep (other shards' are left alone)."""
+    """Remove temporary parts of ``runs`` left by a killed sweep (other shards' and foreign files are left alone)."""
     if directory.is_dir():
         for tmp in directory.glob(".part-*.tmp"):
-            if int(tmp.name.split("-")[1]) in runs:
+            if first_run(tmp.name) in runs and tmp.is_file():
                 tmp.unlink(missing_ok=True)
 
 
