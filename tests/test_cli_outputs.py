@@ -307,6 +307,11 @@ def test_sweep_out_is_checked_before_the_first_run(tmp_path, monkeypatch, capsys
         (["sweep", "x.toml", "--scheduler", "notaurl"], "'notaurl' is not a scheduler address"),
         (["sweep", "x.toml", "--scheduler", "tcp://[::1"], "is not a scheduler address"),
         (["sweep", "x.toml", "--scheduler", ""], "--scheduler: an empty address"),
+        (["sweep", "x.toml", "--scheduler", " tcp://h:1"], "is not a scheduler address"),
+        (["sweep", "x.toml", "--scheduler", "tcp://h:1?x=1"], "is not a scheduler address"),
+        (["sweep", "x.toml", "--scheduler", "tcp://user@h:1"], "is not a scheduler address"),
+        (["sweep", "x.toml", "--scheduler", "h:0"], "is not a scheduler address"),
+        (["calibrate", "x", "--patterns", "p.toml", "--scheduler", "tcp://a b:1"], "is not a scheduler address"),
     ],
 )
 def test_conflicting_or_impossible_flags_are_refused(tmp_path, capsys, monkeypatch, argv, words):

@@ -81,7 +81,14 @@ def scheduler_address(text: str) -> str:
         port = parts.port
     except ValueError:  # an unclosed [IPv6 address, a port that is not a number
         parts, port = urlsplit("invalid://"), None
-    if parts.scheme not in ("tcp", "tls") or not parts.hostname or port is None or parts.path not in ("", "/"):
+    extra = parts.query or parts.fragment or parts.username or parts.path not in ("", "/")
+    if (
+        any(c.isspace() for c in address)
+        or parts.scheme not in ("tcp", "tls")
+        or not parts.hostname
+        or not port
+        or extra
+    ):
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a scheduler address; expected host:port, e.g. tcp://127.0.0.1:8786"
         )
