@@ -159,6 +159,8 @@ def test_save_preset_is_checked_before_any_simulation(own_scenario, tmp_path, ca
         str(tmp_path / "in" / ".." / "in" / "patterns.toml"): r"--save-preset \S+: is the patterns file; .*",
         str(out / "manifest.json"): r"--save-preset \S+: inside the calibration directory --out .*",
         str(tmp_path / "new" / "folder") + "/": r"--save-preset \S+: is a folder; .*",
+        ".": r"--save-preset \.: is a folder; .*",  # not a hidden preset named ".toml"
+        "..": r"--save-preset \.\.: is a folder; .*",
     }
     for preset, message in bad.items():
         capsys.readouterr()

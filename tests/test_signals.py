@@ -120,6 +120,19 @@ def test_a_signal_while_the_command_starts_ends_in_one_line(signum, status):
     assert done.stderr == f"interrupted ({signal.Signals(signum).name}) while starting; nothing was written\n"
 
 
+def test_a_signal_the_process_was_started_ignoring_stays_ignored_while_it_starts():
+    code = (
+        "import os, signal\n"
+        "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"  # as sh -c does for a background job
+        "from sim.cli import entry\n"
+        "entry.install()\n"
+        "os.kill(os.getpid(), signal.SIGINT)\n"
+        "print('still here')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout == "still here\n", done.stderr
+
+
 def test_the_command_is_started_through_the_entry_that_handles_early_signals():
     script = (BIN / "coalition").read_text()
     assert "sim.cli.entry" in script

@@ -117,7 +117,7 @@ def preset_target(args, patterns) -> tuple[Path, Path | None]:
     if not name.strip():
         raise UsageError("--save-preset: empty; give a preset name or a path to a .toml file")
     target = preset_path(patterns.scenario, name)
-    if target.name in ("", ".", "..") or name.endswith(("/", os.sep)):  # a folder (an existing one: prepare says)
+    if Path(name).name in ("", ".", "..") or target.name in ("", ".", "..") or name.endswith(("/", os.sep)):
         raise UsageError(f"{label}: is a folder; name a file, e.g. {target / 'calibrated.toml'}")
     inputs = {
         "the scenario being calibrated": [scenario_path(patterns.scenario), scenario_path(args.scenario)],

@@ -22,8 +22,11 @@ def _quit(signum, frame) -> None:
 
 
 def install() -> dict:
-    """Make the signals in ``EARLY`` end the process quietly; returns the handlers they had."""
-    return {s: signal.signal(s, _quit) for s in EARLY}
+    """Make the signals in ``EARLY`` end the process quietly; returns the handlers they had.
+
+    A signal the process was started ignoring (``nohup``, a background job of ``sh -c``) stays ignored.
+    """
+    return {s: signal.signal(s, _quit) for s in EARLY if signal.getsignal(s) is not signal.SIG_IGN}
 
 
 def main() -> int:

@@ -66,26 +66,38 @@ def _one_shard_count(root: Path, shard: tuple[int, int], fcntl) -> int:
     The check is made under ``root/.shards.gate`` so that two starting shards never both pass.
     """
     n = shard[1]
-    gate = os.open(root / ".shards.gate", os.O_RDWR | os.O_CREAT, 0o644)
+    gate = fd = None
     try:
+        gate = os.open(root / ".shards.gate", os.O_RDWR | os.O_CREAT, 0o644)
         fcntl.flock(gate, fcntl.LOCK_EX)  # held for the few calls below
         fd = os.open(root / f".shards-of-{n}.lock", os.O_RDWR | os.O_CREAT, 0o644)
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
         for other in root.glob(".shards-of-*.lock"):
-            if other.name == f".shards-of-{n}.lock":
+            if other.name == f".shards-of-{n}.lock" or not other.is_file():
                 continue
-            probe = os.open(other, os.O_RDWR)
-            try:
-                fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(fd)
+            if not _free(other, fcntl):
                 count = other.name.removeprefix(".shards-of-").removesuffix(".lock")
                 raise OutputError(
                     f"--out {root}: --shard {shard[0]}/{n}: shards of {count} of this sweep are running into it now; "
                     f"every shard of one folder must count the same N, or they would run some runs twice"
-                ) from None
-            finally:
-                os.close(probe)
-        return fd
+                )
+        held, fd = fd, None
+        return held
+    except OSError as err:  # an unwritable folder, a folder where a lock file goes
+        raise OutputError(f"--out {root}: cannot lock the sweep: {err.filename}: {why(err)}") from None
     finally:
-        os.close(gate)
+        for open_fd in (fd, gate):
+            if open_fd is not None:
+                os.close(open_fd)
+
+
+def _free(path: Path, fcntl) -> bool:
+    """Whether no process holds ``path`` locked (probed with an exclusive lock, let go at once)."""
+    probe = os.open(path, os.O_RDWR)
+    try:
+        fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(probe)
