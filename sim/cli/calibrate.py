@@ -36,7 +36,7 @@ def cmd_calibrate(args) -> int:
     """Run or resume the calibration and print what it found."""
     from sim.cli.common import UsageError
     from sim.runs.executors import SweepError
-    from sim.runs.outputs import Staged
+    from sim.runs.outputs import Staged, remove_made
     from sim.runs.patterns import load_patterns
     from sim.runs.presets import load_preset, scenario_key, write_preset
 
@@ -51,6 +51,7 @@ def cmd_calibrate(args) -> int:
         )
     # checked before any simulation; a folder made for the preset is removed if the calibration fails
     target, created = preset_target(args, patterns) if args.save_preset is not None else (None, None)
+    folder = target.parent if target is not None else None  # remove_made does nothing when created is None
     try:
         from sim.runs.calibrate import Settings, calibrate  # pyabc and the model once the input is good
 
@@ -73,10 +74,10 @@ def cmd_calibrate(args) -> int:
             command=command,
         )
     except SweepError as err:
-        _remove_made(target, created)
+        remove_made(folder, created)
         raise UsageError(f"calibrate {args.patterns}: {err}") from None
     except BaseException:
-        _remove_made(target, created)
+        remove_made(folder, created)
         raise
     report = result.report
     assert report is not None  # calibrate() always writes the report
@@ -146,16 +147,3 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
     except (OSError, RuntimeError):  # RuntimeError: a loop of symbolic links (Python 3.12)
         return False
-
-
-def _remove_made(target: Path | None, created: Path | None) -> None:
-    """Remove the folders :func:`preset_target` made for ``target`` (up to ``created``), if still empty."""
-    if target is None or created is None:
-        return
-    for part in (target.parent, *target.parent.parents):
-        try:
-            part.rmdir()
-        except OSError:
-            return
-        if part == created:
-            return

@@ -57,7 +57,8 @@ def load_sweep(path) -> Sweep:
         raise AnalysisError(f"{path}: (folder): no such folder; give a directory made by coalition sweep")
     manifest = path / "manifest.json"
     try:
-        spec = json.loads(manifest.read_text())["spec"]
+        recorded = json.loads(manifest.read_text())
+        spec = recorded["spec"]
     except (OSError, ValueError, KeyError, TypeError):
         raise AnalysisError(
             f"{manifest}: (file): not a sweep manifest; give a directory made by coalition sweep"
@@ -65,9 +66,10 @@ def load_sweep(path) -> Sweep:
     if not any((path / "runs").glob("part-*.parquet")):
         raise AnalysisError(f"{path / 'runs'}: (folder): no finished runs yet")
     runs = read_parts(path / "runs").to_pandas().sort_values("run_id").reset_index(drop=True)
-    planned = _planned(manifest)
-    strays = runs["run_id"][runs["run_id"].duplicated() | (runs["run_id"] >= (planned or len(runs) + 1))]
-    if planned is not None and len(strays):
+    planned = _planned(recorded)
+    ids = runs["run_id"]
+    strays = ids[ids.duplicated() | (ids >= planned)] if planned is not None else ids.iloc[:0]
+    if len(strays):
         raise AnalysisError(
             f"{path / 'runs'}: (folder): run_id {int(strays.iloc[0])} is beyond this sweep's {planned} runs or there "
             "twice (a part of another sweep?); move that part elsewhere"
@@ -75,21 +77,21 @@ def load_sweep(path) -> Sweep:
     return Sweep(path, spec, runs)
 
 
-def _planned(manifest: Path) -> int | None:
-    """The runs a sweep's manifest plans (None when it does not say)."""
+def _planned(recorded) -> int | None:
+    """The runs a sweep's manifest (as read) plans; None when it does not say."""
     try:
-        return int(json.loads(manifest.read_text())["n_runs"])
-    except (OSError, ValueError, KeyError, TypeError):
+        return int(recorded["n_runs"])
+    except (ValueError, KeyError, TypeError):
         return None
 
 
 def unfinished(sweep: Sweep) -> str:
     """A warning when the sweep has fewer runs than its manifest plans ("" when it is complete)."""
     try:
-        planned = int(json.loads((sweep.path / "manifest.json").read_text())["n_runs"])
-    except (OSError, ValueError, KeyError, TypeError):
+        planned = _planned(json.loads((sweep.path / "manifest.json").read_text()))
+    except (OSError, ValueError):
         return ""
-    if len(sweep.runs) >= planned:
+    if planned is None or len(sweep.runs) >= planned:
         return ""
     return (
         f"warning: {sweep.path}: {len(sweep.runs)} of the {planned} runs the sweep plans are finished; "

@@ -8,24 +8,21 @@ Every output folder is checked, and every input hashed, before the first run sta
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from sim.errors import InputError
 from sim.model.params import PARAMETERS
 from sim.runs import executors
 from sim.runs.design import Design, auto_chunk_size, chunked, shard_range
 from sim.runs.extras import require
 from sim.runs.locks import sweep_lock
-from sim.runs.outputs import prepare
 from sim.runs.progress import Progress
 from sim.runs.provenance import code_record, file_digest, package_versions, scenario_record
 from sim.runs.record import record
+from sim.runs.roots import COMPANIONS, one_sweep, table_roots
 from sim.runs.series import organizations_schema, organizations_table, remove_orphans, series_schema, series_table
 from sim.runs.spec import SweepSpec
 from sim.runs.storage import (
@@ -41,8 +38,6 @@ from sim.runs.storage import (
     write_table,
 )
 from sim.scenario.load import load_scenario, scenario_path
-
-COMPANIONS = {"series": "--series-out", "organizations": "--organizations-out"}
 
 
 @dataclass
@@ -130,7 +125,7 @@ def run_sweep(
         SweepError: workers kept dying, or a run failed.
     """
     started = time.perf_counter()
-    roots = _roots(spec, out, series_out, organizations_out)
+    roots = table_roots(spec, out, series_out, organizations_out)
     with sweep_lock(roots["runs"], shard):  # one process per shard of a sweep at a time
         if (spec.series or spec.organizations) and run_fn is not None:
             raise ValueError(
@@ -169,8 +164,7 @@ def run_sweep(
             "defaults": defaults,
             "tables": {k: str(v.resolve()) for k, v in roots.items()},
         }
-        _started_together(roots)
-        manifest["sweep_id"] = _one_sweep(roots)
+        manifest["sweep_id"] = one_sweep(roots)  # refuses another sweep's tables, or tables started apart
         for k, root in roots.items():
             columns = [f"{f.name}: {f.type}" for f in schemas[k]]
             check_or_write_manifest(root, {**manifest, "dataset": k, "columns": columns})
@@ -224,85 +218,6 @@ def run_sweep(
             bar.close()
         report.seconds = time.perf_counter() - started
         return report
-
-
-def _roots(spec: SweepSpec, out, series_out, organizations_out) -> dict[str, Path]:
-    """The root folder of each table, checked: given when asked for, none inside another, writable."""
-    roots = {"runs": Path(out)}
-    for k, given in (("series", series_out), ("organizations", organizations_out)):
-        flag = COMPANIONS[k]
-        if getattr(spec, k) and given is None:
-            raise InputError(f"{k} = true: give the {k} table a folder of its own with {flag} DIR")
-        if given is not None and not getattr(spec, k):
-            raise InputError(f"{flag} {given}: the spec does not record {k}; add {k} = true to it")
-        if given is not None:
-            roots[k] = Path(given)
-    resolved = {k: v.resolve() for k, v in roots.items()}
-    for a in roots:
-        for b in roots:
-            if a < b and (resolved[a].is_relative_to(resolved[b]) or resolved[b].is_relative_to(resolved[a])):
-                flags = {"runs": "--out", **COMPANIONS}
-                raise InputError(
-                    f"{flags[b]} {roots[b]}: the same folder as {flags[a]} {roots[a]} or inside it (or around it); "
-                    "give each table a folder of its own, so that a glob over one never reads the other"
-                )
-    for k, root in roots.items():
-        label = f"{'--out' if k == 'runs' else COMPANIONS[k]} {root}"
-        prepare(root, label, files=("manifest.json",), folders=(k,), inputs=(spec.source, scenario_path(spec.scenario)))
-    return roots
-
-
-def _started_together(roots: dict[str, Path]) -> None:
-    """The tables' roots are all new, or all hold this sweep already (never runs here and series elsewhere)."""
-    started = {k for k, root in roots.items() if (root / "manifest.json").exists()}
-    if started and started != set(roots):
-        new = next(k for k in roots if k not in started)
-        old = next(iter(sorted(started)))
-        flags = {"runs": "--out", **COMPANIONS}
-        raise ManifestError(
-            f"{flags[new]} {roots[new]}: a new folder, but this sweep's {old} table was started in {roots[old]}; "
-            "give every folder the sweep was started with, or new folders for all of them"
-        )
-
-
-def _one_sweep(roots: dict[str, Path]) -> str:
-    """The id every table of this sweep shares; refuse tables of two sweeps.
-
-    Two sweeps of the same spec look alike but for this id: given another sweep's companion
-    folder (``--series-out``), a resume would take its parts for this one's leftovers and
-    remove them. The id is a digest of where the sweep's tables were when it started, so
-    shards starting together into new folders agree on it, and a sweep moved whole keeps it;
-    a sweep started before ids were recorded is known by the same digest of its manifest's
-    ``tables``.
-    """
-    ids = {}
-    for k, root in roots.items():
-        try:
-            old = json.loads((root / "manifest.json").read_text())
-        except FileNotFoundError:
-            continue
-        except (OSError, ValueError):
-            continue  # not a manifest: check_or_write_manifest says so
-        if isinstance(old, dict):
-            ids[k] = old.get("sweep_id") or (
-                _tables_digest(old["tables"]) if isinstance(old.get("tables"), dict) else None
-            )
-    if not ids:
-        return _tables_digest({k: str(v.resolve()) for k, v in roots.items()})
-    if len(set(ids.values())) > 1:
-        flags = {"runs": "--out", **COMPANIONS}
-        a, id_a = min(ids.items(), key=lambda item: item[0] != "runs")  # the runs table's, when it has one
-        b, id_b = next((k, v) for k, v in ids.items() if v != id_a)
-        raise ManifestError(
-            f"{flags[b]} {roots[b]}: holds the {b} table of another sweep than {flags[a]} {roots[a]} "
-            f"(sweep {str(id_b)[:8]} against {str(id_a)[:8]}); give the folders this sweep was started with"
-        )
-    return next(iter(ids.values())) or _tables_digest({k: str(v.resolve()) for k, v in roots.items()})
-
-
-def _tables_digest(tables: dict) -> str:
-    """A sweep's id: a digest of its tables' folders as recorded when it started."""
-    return hashlib.sha256(json.dumps(tables, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def _inputs(spec: SweepSpec, scenario) -> dict:

@@ -201,6 +201,19 @@ def _check_file(path: Path, label: str) -> None:
         raise OutputError(f"{label}: {path.name}: not a regular file (a pipe, socket or device); choose another")
 
 
+def remove_made(folder: Path | None, created) -> None:
+    """Remove ``folder`` and its parents up to ``created`` (what :func:`prepare` made), each only if empty."""
+    if not created or folder is None:
+        return
+    for part in (Path(folder), *Path(folder).parents):
+        try:
+            part.rmdir()  # only if still empty
+        except OSError:
+            return
+        if part == Path(created):
+            return
+
+
 class Staged:
     """Files written under temporary names, renamed into place together by :meth:`commit`.
 
@@ -267,14 +280,6 @@ class Staged:
         if not self.done:
             for tmp in self.staged.values():
                 tmp.unlink(missing_ok=True)
-            if self.created:
-                top = self.folder if self.created is True else Path(self.created)
-                for part in (self.folder, *self.folder.parents):
-                    try:
-                        part.rmdir()  # only if still empty
-                    except OSError:
-                        break
-                    if part == top:
-                        break
+            remove_made(self.folder, self.folder if self.created is True else self.created)
         if isinstance(err, OSError):
             raise OutputError(f"{self.label}: cannot write: {why(err)}") from None

@@ -1,0 +1,94 @@
+"""Where a sweep's tables go: the runs table under ``--out``, companions under folders of their own.
+
+Each root is checked before any run (writable, none inside another, none inside a table
+folder), and every root of one sweep is known by one ``sweep_id``: a resume that brings
+another sweep's companion folder, or folders started apart, is refused in one line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from sim.errors import InputError
+from sim.runs.outputs import prepare
+from sim.runs.spec import SweepSpec
+from sim.runs.storage import ManifestError
+from sim.scenario.load import scenario_path
+
+COMPANIONS = {"series": "--series-out", "organizations": "--organizations-out"}
+FLAGS = {"runs": "--out", **COMPANIONS}  # the option that names each table's root
+
+
+def table_roots(spec: SweepSpec, out, series_out, organizations_out) -> dict[str, Path]:
+    """The root folder of each table, checked: given when asked for, none inside another, writable."""
+    roots = {"runs": Path(out)}
+    for k, given in (("series", series_out), ("organizations", organizations_out)):
+        flag = COMPANIONS[k]
+        if getattr(spec, k) and given is None:
+            raise InputError(f"{k} = true: give the {k} table a folder of its own with {flag} DIR")
+        if given is not None and not getattr(spec, k):
+            raise InputError(f"{flag} {given}: the spec does not record {k}; add {k} = true to it")
+        if given is not None:
+            roots[k] = Path(given)
+    resolved = {k: v.resolve() for k, v in roots.items()}
+    for a in roots:
+        for b in roots:
+            if a < b and (resolved[a].is_relative_to(resolved[b]) or resolved[b].is_relative_to(resolved[a])):
+                raise InputError(
+                    f"{FLAGS[b]} {roots[b]}: the same folder as {FLAGS[a]} {roots[a]} or inside it (or around it); "
+                    "give each table a folder of its own, so that a glob over one never reads the other"
+                )
+    for k, root in roots.items():
+        label = f"{'--out' if k == 'runs' else COMPANIONS[k]} {root}"
+        prepare(root, label, files=("manifest.json",), folders=(k,), inputs=(spec.source, scenario_path(spec.scenario)))
+    return roots
+
+
+def _started_together(roots: dict[str, Path]) -> None:
+    """The tables' roots are all new, or all hold this sweep already (never runs here and series elsewhere)."""
+    started = {k for k, root in roots.items() if (root / "manifest.json").exists()}
+    if started and started != set(roots):
+        new = next(k for k in roots if k not in started)
+        old = next(iter(sorted(started)))
+        raise ManifestError(
+            f"{FLAGS[new]} {roots[new]}: a new folder, but this sweep's {old} table was started in {roots[old]}; "
+            "give every folder the sweep was started with, or new folders for all of them"
+        )
+
+
+def one_sweep(roots: dict[str, Path]) -> str:
+    """The id every table of this sweep shares; refuse tables of two sweeps, or tables started apart.
+
+    Two sweeps of the same spec look alike but for this id: given another sweep's companion
+    folder (``--series-out``), a resume would take its parts for this one's leftovers and
+    remove them. The id is a digest of where the sweep's tables were when it started, so
+    shards starting together into new folders agree on it, and a sweep moved whole keeps it;
+    a sweep started before ids were recorded is known by the same digest of its manifest's
+    ``tables``.
+    """
+    _started_together(roots)
+    here = _tables_digest({k: str(v.resolve()) for k, v in roots.items()})
+    ids = {}
+    for k, root in roots.items():
+        try:
+            old = json.loads((root / "manifest.json").read_text())
+        except (OSError, ValueError):
+            continue  # none yet, or not a manifest (check_or_write_manifest says so)
+        if isinstance(old, dict):
+            tables = old.get("tables")
+            ids[k] = old.get("sweep_id") or (_tables_digest(tables) if isinstance(tables, dict) else here)
+    if len(set(ids.values())) > 1:
+        a, id_a = min(ids.items(), key=lambda item: item[0] != "runs")  # the runs table's, when it has one
+        b, id_b = next((k, v) for k, v in ids.items() if v != id_a)
+        raise ManifestError(
+            f"{FLAGS[b]} {roots[b]}: holds the {b} table of another sweep than {FLAGS[a]} {roots[a]} "
+            f"(sweep {id_b[:8]} against {id_a[:8]}); give the folders this sweep was started with"
+        )
+    return next(iter(ids.values()), here)
+
+
+def _tables_digest(tables: dict) -> str:
+    """A sweep's id: a digest of its tables' folders as recorded when it started."""
+    return hashlib.sha256(json.dumps(tables, sort_keys=True).encode()).hexdigest()[:16]
