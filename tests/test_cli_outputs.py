@@ -126,6 +126,17 @@ def test_an_interrupted_write_leaves_none_of_the_folders_it_made(tmp_path, monke
     assert list((tmp_path / "kept").iterdir()) == [], "the folders made for the files are gone, the one before kept"
 
 
+def test_an_interrupted_run_through_dot_dot_leaves_none_of_the_folders_it_made(tmp_path, monkeypatch, capsys):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("pandas.DataFrame.to_csv", interrupted)
+    (tmp_path / "kept").mkdir()
+    out = tmp_path / "kept" / "n1" / ".." / "n2" / "x"  # the system must make n1 to reach n2 through it
+    assert main(["run", "single_agency", "--steps", "8", "--out", str(out)]) == 130
+    assert list((tmp_path / "kept").iterdir()) == [], "n1, made only to pass through, is gone too"
+
+
 def test_table_csv_is_checked_before_the_computation(tmp_path, monkeypatch, capsys):
     (tmp_path / "t.csv").mkdir()
     run_without_model(monkeypatch)

@@ -206,6 +206,8 @@ def remove_made(folder: Path | None, created) -> None:
     if not created or folder is None:
         return
     for part in (Path(folder), *Path(folder).parents):
+        if part.name == "..":  # `n1/../n2` made n1 too: step over the `..` to it
+            continue
         try:
             part.rmdir()  # only if still empty
         except OSError:
