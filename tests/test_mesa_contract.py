@@ -133,6 +133,31 @@ def test_a_removed_member_leaves_the_registry_and_stops_acting():
     assert (gone.state, gone.frustration) == (state, frustration)  # it no longer decides or perceives
 
 
+def test_removing_an_agent_twice_does_nothing_the_second_time():
+    model = CoalitionModel(steps=40, n_people=300, rng=1)
+    model.run_for(30)
+    gone = max(model.organizations, key=lambda o: model.fund.given_by[o.node])
+    gone.remove()
+    returned, given = gone.money_returned, model.fund.given
+    gone.remove()  # as for Mesa's plain Agent: no error, no second refund
+    assert (gone.money_returned, model.fund.given) == (returned, given)
+    model.leader.remove()
+    model.leader.remove()
+    assert model.leader not in model.agents and model.leader.state == "removed"
+    absent = CoalitionModel(steps=5, n_people=300, leader="none", rng=1)
+    absent.leader.remove()
+    assert absent.leader.state == "removed", "removed, not absent: it is no longer in the model"
+
+
+def test_an_agent_type_with_no_agents_gives_an_empty_table():
+    model = CoalitionModel(steps=5, n_people=300, community="absent", rng=1)
+    model.run_for(5)
+    partners = model.datacollector.get_agenttype_vars_dataframe(CommunityPartner)
+    assert partners.empty and list(partners.index.names) == ["Step", "AgentID"]
+    organizations = model.datacollector.get_agenttype_vars_dataframe(Organization)
+    assert list(partners.columns) == list(organizations.columns) and len(organizations) == 6 * 10
+
+
 def test_a_model_subclass_can_name_its_own_agent_classes():
     class Stubborn(Organization):
         """Never comes to the table."""

@@ -150,7 +150,7 @@ def members_table(model):
     frames = []
     for cls, kind in ((model.organization_class, "organization"), (model.partner_class, "community partner")):
         frame = model.datacollector.get_agenttype_vars_dataframe(cls)
-        if list(frame.index.names) != ["Step", "AgentID"]:  # Mesa's frame for a type with no agents
+        if frame.empty:  # a type with no agents (community="absent")
             continue
         frame = frame.reset_index().rename(columns={"Step": "week", "AgentID": "agent_id"})
         frames.append(frame.assign(week=frame["week"].astype(int), kind=kind))

@@ -69,10 +69,10 @@ class SystemLeader(FixedAgent):
     @property
     def state(self) -> str:
         """``"convening"``, ``"stopped"`` (it lost patience), ``"absent"`` (leader mode none) or ``"removed"``."""
-        if self.mode == "none":
-            return "absent"
         if self.removed:
             return "removed"
+        if self.mode == "none":
+            return "absent"
         return "convening" if self.active else "stopped"
 
     def reaches(self, member) -> bool:
@@ -80,7 +80,12 @@ class SystemLeader(FixedAgent):
         return self.mode == "system" or (self.mode == "point" and member.sector == self.sector)
 
     def remove(self) -> None:
-        """Remove it from the model (Mesa's ``Agent.remove``): it leaves the registry and stops convening."""
+        """Remove it from the model (Mesa's ``Agent.remove``): it leaves the registry and stops convening.
+
+        Removing it again does nothing, as for Mesa's plain ``Agent``.
+        """
+        if self.removed:
+            return
         self.active = False
         self.removed = True
         super().remove()

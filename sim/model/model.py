@@ -10,9 +10,10 @@ import inspect
 import warnings
 
 import numpy as np
-from mesa import DataCollector, Model
+from mesa import Model
 
 from sim.model import reporters, setbacks
+from sim.model.collector import CoalitionDataCollector
 from sim.model.commitments import commitment_round
 from sim.model.community import CommunityPartner
 from sim.model.diagnosis import Diagnosis, changed_beyond_noise, diagnose_people, judged, no_diagnosis
@@ -78,7 +79,7 @@ class CoalitionModel(CoalitionTable, CoalitionMeasures, Model):
         self.running = True
         # per-step collection can be switched off when only run-level results are wanted
         self.collect_steps = True
-        self.datacollector = DataCollector(
+        self.datacollector = CoalitionDataCollector(
             model_reporters=reporters.MODEL_REPORTERS,
             # Mesa collects each agent type on its own: organizations, and community partners beside them
             agenttype_reporters={

@@ -121,8 +121,10 @@ class Organization(FixedAgent):
         """Remove it from the model (Mesa's ``Agent.remove``): it leaves the registry and stops acting.
 
         Like a member that leaves, it takes back what is left of its money in the pool, and
-        its records with it.
+        its records with it. Removing it again does nothing, as for Mesa's plain ``Agent``.
         """
+        if self not in self.model.agents:
+            return
         self.money_returned += self.model.fund.refund(self.node)
         self.sharing = False
         self.model.forget(self)
