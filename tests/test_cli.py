@@ -126,6 +126,8 @@ def test_bad_input_gets_one_line_and_exit_2(args):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
     assert "Traceback" not in result.stderr
+    if "patiense=3" in args:  # a near miss is named, as in sweep specs and sim.run
+        assert lines[0] == "error: --set patiense: unknown parameter; did you mean 'patience'?", lines[0]
 
 
 HEAVY = ("mesa", "pandas", "matplotlib", "scipy", "pyabc", "dask")

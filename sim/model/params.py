@@ -617,13 +617,15 @@ def check_params(values: dict, *, where: str = "parameters") -> dict:
     """
     out = {}
     for name, value in values.items():
+        label = f"{where} {name}" if where.startswith("--") else f"{where}.{name}"  # --set patience, fixed.patience
         if name not in PARAMETERS:
-            known = ", ".join(sorted(PARAMETERS))
-            raise ParameterError(f"{where}.{name}: unknown parameter; expected one of {known}")
+            close = difflib.get_close_matches(name, list(PARAMETERS), n=1, cutoff=0.75)
+            hint = f"did you mean {close[0]!r}?" if close else f"expected one of {', '.join(sorted(PARAMETERS))}"
+            raise ParameterError(f"{label}: unknown parameter; {hint}")
         try:
             out[name] = PARAMETERS[name].convert(value)
         except ParameterError as err:
-            raise ParameterError(f"{where}.{name}: {err}") from None
+            raise ParameterError(f"{label}: {err}") from None
     return out
 
 
