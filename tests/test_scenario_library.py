@@ -29,6 +29,8 @@ OBVIOUS_OWNER = {
     "chicago_absenteeism": ("Chicago Public Schools", "disengagement"),
     # a domain not shipped, written by a reviewer from docs/scenarios.md alone
     "tests/data/scenarios/repeat_evictions.toml": ("Municipal Housing Court", "lease_dispute"),
+    "tests/data/scenarios/older_falls_isolation.toml": ("GP practices", "isolation"),
+    "tests/data/scenarios/rural_youth_homelessness.toml": ("County police", "antisocial_behaviour"),
 }
 
 
