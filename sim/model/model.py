@@ -163,8 +163,17 @@ class CoalitionModel(CoalitionTable, CoalitionMeasures, Model):
         """Phase 1: the people's circumstances change and outcomes are drawn."""
         self.people.change()
         self.people.draw_outcomes()
+        if self.params.reach_turnover > 0:  # people come into and out of contact with the organizations
+            self.renew_reach()
         self.smoothed_rate += self.params.rate_smoothing * (self.people.outcome_rate - self.smoothed_rate)
         self.coalition_trust = self.trust.trust_in(self.at_table_mask(), self.params.initial_trust)
+
+    def renew_reach(self) -> None:
+        """Each person's contact with every member is drawn again with probability ``1 / reach_turnover``."""
+        who = np.flatnonzero(self.rng.random(self.n_people) < 1.0 / self.params.reach_turnover)
+        for member in self.members:
+            member.renew_reach(who)
+        self._reach_cache = (None, self._reach_cache[1])  # case work's reach is made again
 
     def members_decide(self, brokered: frozenset) -> None:
         """Phase 3: each member decides, in random order; small commitments; then trust settles."""

@@ -113,6 +113,11 @@ class Organization(FixedAgent):
             self._own_theory = (period, shares)
         return self._own_theory[1]
 
+    def renew_reach(self, who: np.ndarray) -> None:
+        """The people ``who`` come into or out of its reach again, by the rule its reach was drawn with."""
+        touches = [self.model.people.names.index(c) for c in self.spec.touches]
+        self.reach = self.model.people.redraw_reach(self.reach, who, self.spec.reach, touches, self.spec.focus)
+
     def roles_in_use(self) -> frozenset:
         """The roles whose capability it can use (none of the missing role)."""
         return frozenset(r for r in self.roles if r != self.model.params.missing_role)

@@ -467,6 +467,17 @@ PARAMETERS: dict[str, Parameter] = {
         ),
         # -- interventions ----------------------------------------------------------------------------
         _num(
+            "reach_turnover",
+            0,
+            0,
+            5200,
+            "weeks",
+            A + "; 0 keeps the first model's fixed reach (a person's contacts drawn once, at the start)",
+            "mean weeks before a person's contact with each organization is drawn again (0: never)",
+            kind="int",
+            group="interventions",
+        ),
+        _num(
             "base_uptake",
             0.25,
             0,

@@ -166,6 +166,16 @@ class People:
             p[self.x[:, touches].any(axis=1)] = max(share, focus)
         return np.flatnonzero(self.rng.random(self.n) < p)
 
+    def redraw_reach(self, reach: np.ndarray, who: np.ndarray, share: float, touches: list, focus: float):
+        """``reach`` (sorted) with the people ``who`` drawn again by :meth:`draw_reach`'s rule, as they are now."""
+        p = np.full(who.size, share)
+        if touches and focus > 0:
+            p[self.x[who][:, touches].any(axis=1)] = max(share, focus)
+        member = np.zeros(self.n, dtype=bool)
+        member[reach] = True
+        member[who] = self.rng.random(who.size) < p
+        return np.flatnonzero(member)
+
     def mission_distance(self, mission: dict) -> float:
         """``1 - cos(mission, problem)`` over the circumstances and the outcome.
 
