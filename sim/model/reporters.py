@@ -38,7 +38,11 @@ def organization_state(agent) -> str:
 
 
 def organization_trust(agent) -> float:
-    """An organization's trust in the coalition."""
+    """An organization's trust in the coalition as it decided on it that week.
+
+    Read at the start of the week, before that week's commitments settle; ``mean_trust`` (a
+    model reporter) is read after them, so the two can differ by a week's events.
+    """
     return agent.trust_in_coalition
 
 
