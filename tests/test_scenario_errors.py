@@ -151,6 +151,12 @@ def test_a_missing_file_lists_the_shipped_scenarios():
         load_scenario("chicago_absentism")
 
 
+@pytest.mark.parametrize("given", [5, None, "", " ", "a\0b"])
+def test_something_that_is_not_a_scenario_is_named_as_the_scenario(given):
+    with pytest.raises(ScenarioError, match=r"^scenario .*: expected a scenario name, a path to a \.toml file or a"):
+        load_scenario(given)
+
+
 def test_a_byte_order_mark_is_accepted(tmp_path):
     path = tmp_path / "bom.toml"
     path.write_bytes(b"\xef\xbb\xbf" + BASE.encode("utf-8"))

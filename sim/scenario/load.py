@@ -79,7 +79,9 @@ def load_scenario(name_or_path: str | Path | Scenario) -> Scenario:
     if isinstance(name_or_path, Scenario):
         return name_or_path
     if not isinstance(name_or_path, (str, Path)) or not str(name_or_path).strip() or "\0" in str(name_or_path):
-        raise ScenarioError(f"{name_or_path!r}: (file): expected a scenario name or a path to a .toml file")
+        raise ScenarioError(
+            f"scenario {name_or_path!r}: expected a scenario name, a path to a .toml file or a Scenario"
+        )
     path = scenario_path(name_or_path)
     label = str(name_or_path) if path.parent == SCENARIO_DIR else str(path)
     problem = file_problem(path)
