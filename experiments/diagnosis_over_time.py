@@ -8,10 +8,13 @@ largest true share in week 0) named, is it still the real group at the end, how 
 believed cause changed, what share of the money went to it, and how far its prevalence fell.
 See docs/validation.md, Result 1, "Over a whole run".
 
-Usage: ``python experiments/diagnosis_over_time.py [--quick] [--steps W] [--out DIR] [--scenario PATH ...]``
-(``--scenario``: check these scenarios, e.g. a new one, instead of the .toml's list). Weeks
-here are weeks of real time: a scenario in months or days is read at the same times and
-pools a quarter's records in its own steps (its other parameters are the model's defaults).
+Usage: ``python experiments/diagnosis_over_time.py [--quick] [--steps W] [--out DIR] [--scenario PATH ...]
+[--config FILE]`` (``--scenario``: check these scenarios, e.g. a new one, instead of the .toml's
+list; ``--config experiments/reach_turnover.toml``: reach drawn once against reach that turns
+over, docs/validation.md, "Reach that turns over"). Weeks here are weeks of real time: a
+scenario in months or days is read at the same times and pools a quarter's records in its own
+steps, and a variant's parameters counted in weeks are read the same way (its other
+parameters are the model's defaults).
 """
 
 import tomllib
@@ -43,15 +46,17 @@ def in_steps(weeks: float, days_per_step: float) -> int:
 def one_run(scenario: str, seed: int, weeks: list, steps: int | None, **params) -> dict:
     """One run's belief at ``weeks`` and at the end, against its real group.
 
-    ``weeks``, ``steps`` and the variant's ``diagnosis_window`` (the default's 13 too) are in
-    weeks; a scenario whose step is not a week reads them as that many weeks of its steps.
+    ``weeks``, ``steps``, the variant's parameters counted in weeks and ``diagnosis_window``
+    (the default's 13 too) are in weeks; a scenario whose step is not a week reads them as that
+    many weeks of its steps (0, "never", stays 0).
     """
     source = str(ROOT / scenario) if scenario.endswith(".toml") else scenario
     days = load_scenario(source).header.days_per_step
     read_at = {w: w for w in weeks}
     if days != 7:
-        window = params.get("diagnosis_window", PARAMETERS["diagnosis_window"].default)
-        params = {**params, "diagnosis_window": in_steps(window, days)}
+        params = {"diagnosis_window": PARAMETERS["diagnosis_window"].default, **params}
+        weekly = {n: v for n, v in params.items() if PARAMETERS[n].unit == "weeks" and v}
+        params |= {n: in_steps(v, days) for n, v in weekly.items()}
         steps = in_steps(steps, days) if steps else None
         read_at = {in_steps(w, days): w for w in weeks}
     model = CoalitionModel(source, rng=seed, **params, **({"steps": steps} if steps else {}))
@@ -103,11 +108,18 @@ def scenario_option(parser) -> None:
     parser.add_argument(
         "--scenario", action="append", metavar="PATH", help="a scenario name or file to check (repeatable)"
     )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=HERE / "diagnosis_over_time.toml",
+        help="the scenarios, seeds and variants (default experiments/diagnosis_over_time.toml; "
+        "experiments/reach_turnover.toml compares reach that turns over)",
+    )
 
 
 def main():
     args = parse_args("diagnosis_over_time", __doc__, extra=scenario_option)
-    cfg = tomllib.loads((HERE / "diagnosis_over_time.toml").read_text())
+    cfg = tomllib.loads(args.config.read_text())
     if args.scenario:  # a file is read from where it was named, not from the checkout
         cfg["scenarios"] = [str(Path(s).resolve()) if s.endswith(".toml") else s for s in args.scenario]
     replicates = 2 if args.quick else args.replicates or cfg["replicates"]
@@ -122,7 +134,8 @@ def main():
     ]
     df = pd.DataFrame(rows)
     named = [f"named_week_{w}" for w in weeks] + ["named_at_end"]
-    means = [*named, "real_group_moved", "group_accuracy_at_end", "nothing_at_end", "cause_changes"]
+    means = [*named, "real_group_moved", "named_real_group_at_end", "group_accuracy_at_end", "nothing_at_end"]
+    means.append("cause_changes")
     table = (
         df.groupby(["variant", "scenario"], sort=False)
         .agg(

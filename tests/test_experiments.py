@@ -89,3 +89,24 @@ def test_the_diagnosis_over_a_run_reads_a_monthly_scenario_at_the_same_real_time
     windows.clear()
     one_run(str(ROOT / "tests" / "data" / "scenarios" / "youth_unemployment.toml"), 1, [40], 60, diagnosis_window=1)
     assert windows == [(1, 60)]  # a weekly scenario runs as the .toml says
+    turnovers = []
+    monkeypatch.setattr(
+        CoalitionModel,
+        "__init__",
+        lambda self, *a, **kw: turnovers.append(kw.get("reach_turnover")) or real_init(self, *a, **kw),
+    )
+    one_run(str(monthly), 1, [40], 60, reach_turnover=52)
+    one_run(str(monthly), 1, [40], 60, reach_turnover=0)
+    assert turnovers == [13, 0], "a variant's weeks are read as the scenario's steps; 0 (never) stays 0"
+
+
+def test_the_diagnosis_over_a_run_takes_another_list_of_variants(tmp_path, monkeypatch, capsys):
+    monkeypatch.syspath_prepend(str(ROOT / "experiments"))
+    config = ROOT / "experiments" / "reach_turnover.toml"
+    fixture = ROOT / "tests" / "data" / "scenarios" / "older_falls_isolation.toml"
+    argv = ["diagnosis_over_time.py", "--quick", "--steps", "30", "--config", str(config), "--scenario", str(fixture)]
+    monkeypatch.setattr(sys, "argv", [*argv, "--out", str(tmp_path)])
+    runpy.run_path(str(ROOT / "experiments" / "diagnosis_over_time.py"), run_name="__main__")
+    summary = pd.read_csv(tmp_path / "summary.csv")
+    assert len(summary) == 3 and "named_real_group_at_end" in summary.columns
+    assert any("turnover 52" in v for v in summary["variant"])

@@ -36,3 +36,18 @@ def test_with_no_turnover_the_reach_never_changes_and_with_it_new_holders_come_i
     start, end = focused_reach(26)
     # over 60 weeks about 90% of people are drawn again: most of the reach is new
     assert np.setdiff1d(end, start).size > 0.5 * end.size
+
+
+def test_case_work_goes_to_the_members_reach_as_it_is_that_week():
+    from sim.scenario.roles import Capability
+
+    model = CoalitionModel("chicago_absenteeism", n_people=2000, steps=80, reach_turnover=13, rng=2)
+    checked = 0
+    while model.running:
+        model.step()
+        workers = model.committed_able_to(Capability.CASE_WORK)
+        if workers:
+            union = np.unique(np.concatenate([w.reach for w in workers]))
+            assert np.array_equal(model.case_reach(), union), model.steps
+            checked += 1
+    assert checked > 20
