@@ -27,6 +27,7 @@ NOT_VARIED = (
     "steps",
     "diagnosis_window",
     "diagnosis_prevalence",
+    "reach_turnover",  # a variant of the reach (off by default), compared in diagnosis_over_time.py
 )
 BASE = {"leader": "system", "community": "partner", "missing_role": ""}
 ARMS = {
