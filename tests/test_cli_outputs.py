@@ -551,38 +551,3 @@ def test_a_new_analysis_removes_an_earlier_ones_files_it_did_not_remake(tmp_path
     assert main(["analyze", str(tmp_path / "sw"), "--out", str(mine)]) == 0
     assert (mine / "arms.csv").read_text() == "my,data\n"
     assert "removed" not in capsys.readouterr().out
-
-
-def test_a_sweep_refused_before_its_manifest_leaves_no_folder_it_made(tmp_path, monkeypatch, capsys):
-    import sys
-
-    spec = tmp_path / "spec.toml"
-    spec.write_text(SWEEP)
-    monkeypatch.setitem(sys.modules, "distributed", None)  # refused inside the sweep's lock
-    line = one_error(capsys, ["sweep", spec, "--out", tmp_path / "new" / "o", "--scheduler", "tcp://127.0.0.1:1"])
-    assert "coalition[dask]" in line
-    assert not (tmp_path / "new").exists(), "the folders and lock files made for it are gone"
-    monkeypatch.undo()
-    (tmp_path / "f").write_text("a file where a companion's folder goes")
-    series = tmp_path / "series.toml"
-    series.write_text(SWEEP.replace("steps = 10\n", "steps = 10\nseries = true\n"))
-    line = one_error(capsys, ["sweep", series, "--out", tmp_path / "o2", "--series-out", tmp_path / "f" / "s"])
-    assert "--series-out" in line and not (tmp_path / "o2").exists(), "--out, prepared first, is gone too"
-    started = ["sweep", str(series), "--out", str(tmp_path / "o3"), "--series-out", str(tmp_path / "s3")]
-    assert main([*started, "--workers", "0"]) == 0
-    line = one_error(capsys, ["sweep", series, "--out", tmp_path / "o4", "--series-out", tmp_path / "s3"])
-    assert "a new folder, but this sweep's series table was started in" in line
-    assert not (tmp_path / "o4").exists()
-    assert (tmp_path / "s3" / "manifest.json").is_file(), "the started sweep's folder is left as it was"
-
-
-def test_a_refused_shard_leaves_the_lock_files_another_shard_holds(tmp_path):
-    from sim.runs.locks import sweep_lock
-
-    with sweep_lock(tmp_path, (0, 2)):  # shard 0 started first, and runs on
-        with pytest.raises(RuntimeError), sweep_lock(tmp_path, (1, 2), fresh=True):
-            raise RuntimeError("shard 1 refused before any manifest")
-        assert {".sweep.lock", ".shards-of-2.lock"} <= {p.name for p in tmp_path.iterdir()}
-    with pytest.raises(RuntimeError), sweep_lock(tmp_path, (1, 2), fresh=True):
-        raise RuntimeError("alone, its lock files go")
-    assert list(tmp_path.iterdir()) == []

@@ -22,7 +22,7 @@ from sim.runs.locks import sweep_lock
 from sim.runs.progress import Progress
 from sim.runs.provenance import code_record, file_digest, package_versions, scenario_record
 from sim.runs.record import record
-from sim.runs.roots import COMPANIONS, one_sweep, refused_leaves_nothing, table_roots
+from sim.runs.roots import COMPANIONS, one_sweep, table_roots
 from sim.runs.series import organizations_schema, organizations_table, remove_orphans, series_schema, series_table
 from sim.runs.spec import SweepSpec
 from sim.runs.storage import (
@@ -125,9 +125,8 @@ def run_sweep(
         SweepError: workers kept dying, or a run failed.
     """
     started = time.perf_counter()
-    roots, made = table_roots(spec, out, series_out, organizations_out)
-    # one process per shard of a sweep at a time; refused before its manifest, it leaves no folder it made
-    with refused_leaves_nothing(roots, made), sweep_lock(roots["runs"], shard, fresh=made["runs"] is not None):
+    roots = table_roots(spec, out, series_out, organizations_out)
+    with sweep_lock(roots["runs"], shard):  # one process per shard of a sweep at a time
         if (spec.series or spec.organizations) and run_fn is not None:
             raise ValueError(
                 "series and organizations tables run the model itself; they cannot be combined with run_fn"

@@ -15,7 +15,7 @@ from sim.runs.outputs import OutputError, why
 
 
 @contextlib.contextmanager
-def sweep_lock(root: Path, shard: tuple[int, int] | None, fresh: bool = False):
+def sweep_lock(root: Path, shard: tuple[int, int] | None):
     """Hold the sweep in ``root`` for this process: one writer per shard, and no shard beside a whole run.
 
     A whole sweep takes ``root/.sweep.lock`` exclusively; a shard takes it shared and its own
@@ -23,9 +23,6 @@ def sweep_lock(root: Path, shard: tuple[int, int] | None, fresh: bool = False):
     one machine or, where the file system supports locks, on several) but the same shard, or
     the whole sweep, is never run twice at once into one folder. A lock held by a process that
     died is released by the operating system. Where ``fcntl`` is missing (Windows), no lock.
-
-    ``fresh``: ``root`` was made for this sweep; left before a manifest is written there (the
-    sweep refused), the lock files are removed, while still held, so the folder can go too.
 
     Raises:
         OutputError: another process holds it.
@@ -41,50 +38,25 @@ def sweep_lock(root: Path, shard: tuple[int, int] | None, fresh: bool = False):
     held: list[int] = []
     try:
         for path, mode in files:
-            held.append(_locked(root, path, mode, fcntl, shard))
+            try:
+                fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as err:
+                raise OutputError(f"--out {root}: cannot lock the sweep: {why(err)}") from None
+            held.append(fd)
+            try:
+                fcntl.flock(fd, mode | fcntl.LOCK_NB)
+            except BlockingIOError:
+                what = "this sweep" if shard is None else f"shard {shard[0]}/{shard[1]} of this sweep, or all of it,"
+                raise OutputError(
+                    f"--out {root}: another coalition sweep is running {what} now; wait for it to finish, or "
+                    "use another --out"
+                ) from None
         if shard is not None:
             held.append(_one_shard_count(root, shard, fcntl))
         yield
     finally:
-        if fresh and held and not (root / "manifest.json").exists():
-            _remove_lock_files(root, held[0], fcntl)
         for fd in held:
             os.close(fd)
-
-
-def _locked(root: Path, path: Path, mode: int, fcntl, shard) -> int:
-    """Open ``path`` and lock it (``mode``), the file still at that name once locked; return its descriptor."""
-    while True:
-        try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as err:
-            raise OutputError(f"--out {root}: cannot lock the sweep: {why(err)}") from None
-        try:
-            fcntl.flock(fd, mode | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            what = "this sweep" if shard is None else f"shard {shard[0]}/{shard[1]} of this sweep, or all of it,"
-            raise OutputError(
-                f"--out {root}: another coalition sweep is running {what} now; wait for it to finish, or "
-                "use another --out"
-            ) from None
-        try:  # a refused sweep removes the lock files of a folder it made: lock the file now at that name
-            if os.stat(path).st_ino == os.fstat(fd).st_ino:
-                return fd
-        except FileNotFoundError:
-            pass
-        os.close(fd)
-
-
-def _remove_lock_files(root: Path, sweep_fd: int, fcntl) -> None:
-    """Remove ``root``'s lock files, if no other process holds the sweep's lock (they are still held here)."""
-    try:
-        fcntl.flock(sweep_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return  # another shard holds it: its lock files stay
-    for name in [".sweep.lock", ".shards.gate", *(p.name for p in root.glob(".shard*-of-*.lock"))]:
-        with contextlib.suppress(OSError):
-            (root / name).unlink()
 
 
 def _one_shard_count(root: Path, shard: tuple[int, int], fcntl) -> int:

@@ -7,13 +7,12 @@ another sweep's companion folder, or folders started apart, is refused in one li
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 from pathlib import Path
 
 from sim.errors import InputError
-from sim.runs.outputs import prepare, remove_made
+from sim.runs.outputs import prepare
 from sim.runs.spec import SweepSpec
 from sim.runs.storage import ManifestError
 from sim.scenario.load import scenario_path
@@ -22,12 +21,8 @@ COMPANIONS = {"series": "--series-out", "organizations": "--organizations-out"}
 FLAGS = {"runs": "--out", **COMPANIONS}  # the option that names each table's root
 
 
-def table_roots(spec: SweepSpec, out, series_out, organizations_out) -> tuple[dict[str, Path], dict]:
-    """The root folder of each table, checked: given when asked for, none inside another, writable.
-
-    Returns:
-        ``(roots, made)``: each table's root, and the highest folder made for it (None: it existed).
-    """
+def table_roots(spec: SweepSpec, out, series_out, organizations_out) -> dict[str, Path]:
+    """The root folder of each table, checked: given when asked for, none inside another, writable."""
     roots = {"runs": Path(out)}
     for k, given in (("series", series_out), ("organizations", organizations_out)):
         flag = COMPANIONS[k]
@@ -45,30 +40,10 @@ def table_roots(spec: SweepSpec, out, series_out, organizations_out) -> tuple[di
                     f"{FLAGS[b]} {roots[b]}: the same folder as {FLAGS[a]} {roots[a]} or inside it (or around it); "
                     "give each table a folder of its own, so that a glob over one never reads the other"
                 )
-    made: dict[str, Path | None] = {}
-    with refused_leaves_nothing(roots, made):
-        for k, root in roots.items():
-            label = f"{'--out' if k == 'runs' else COMPANIONS[k]} {root}"
-            inputs = (spec.source, scenario_path(spec.scenario))
-            made[k] = prepare(root, label, files=("manifest.json",), folders=(k,), inputs=inputs)
-    return roots, made
-
-
-@contextlib.contextmanager
-def refused_leaves_nothing(roots: dict[str, Path], made: dict):
-    """A sweep refused (or stopped) before it wrote its manifest removes the folders made for it, if empty.
-
-    Args:
-        roots: each table's root.
-        made: what :func:`~sim.runs.outputs.prepare` returned for each (None: it existed).
-    """
-    try:
-        yield
-    except BaseException:
-        for k, root in roots.items():
-            if made.get(k) is not None and not (root / "manifest.json").exists():
-                remove_made(root, made[k])
-        raise
+    for k, root in roots.items():
+        label = f"{'--out' if k == 'runs' else COMPANIONS[k]} {root}"
+        prepare(root, label, files=("manifest.json",), folders=(k,), inputs=(spec.source, scenario_path(spec.scenario)))
+    return roots
 
 
 def _started_together(roots: dict[str, Path]) -> None:
