@@ -135,6 +135,28 @@ def test_an_interrupted_run_through_dot_dot_leaves_none_of_the_folders_it_made(t
     out = tmp_path / "kept" / "n1" / ".." / "n2" / "x"  # the system must make n1 to reach n2 through it
     assert main(["run", "single_agency", "--steps", "8", "--out", str(out)]) == 130
     assert list((tmp_path / "kept").iterdir()) == [], "n1, made only to pass through, is gone too"
+    (tmp_path / "kept" / "D").mkdir()  # a folder that was there before, reached through a new one
+    out = tmp_path / "kept" / "new" / ".." / "D" / "x"
+    assert main(["run", "single_agency", "--steps", "8", "--out", str(out)]) == 130
+    assert [p.name for p in (tmp_path / "kept").iterdir()] == ["D"], "new and D/x are gone, D is kept"
+    assert list((tmp_path / "kept" / "D").iterdir()) == []
+
+
+def test_a_check_that_fails_after_the_folders_were_made_removes_them(tmp_path, monkeypatch):
+    from sim.runs import outputs
+
+    def unwritable(folder):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(outputs, "_probe", unwritable)
+    (tmp_path / "D").mkdir()
+    with pytest.raises(outputs.OutputError, match="cannot write there"):
+        outputs.prepare(tmp_path / "new" / ".." / "D" / "a" / "b", "--out x")
+    assert [p.name for p in tmp_path.iterdir()] == ["D"] and list((tmp_path / "D").iterdir()) == []
+    monkeypatch.undo()
+    assert outputs.prepare(tmp_path / "D", "--out D") == (), "nothing made where the folder was"
+    made = outputs.prepare(tmp_path / "new" / ".." / "D" / "a" / "b", "--out x")
+    assert made == (tmp_path / "new", tmp_path / "new" / ".." / "D" / "a", tmp_path / "new" / ".." / "D" / "a" / "b")
 
 
 def test_table_csv_is_checked_before_the_computation(tmp_path, monkeypatch, capsys):

@@ -106,9 +106,9 @@ def cmd_analyze(args) -> int:
     # every file is written under a temporary name and renamed into place together
     label = f"--out {out}" if args.out else str(out)
     names = [name for name, _, _ in tables] + [name for name, _ in figures]
-    created = prepare(out, label, files=names)
+    made = prepare(out, label, files=names)
     earlier = _written_before(out)
-    with Staged(out, label, created) as staged:
+    with Staged(out, label, made) as staged:
         staged.path(MARKER).write_text(json.dumps({"files": names}) + "\n", encoding="utf-8")
         for name, frame, title in tables:
             frame.to_csv(staged.path(name), index=False)

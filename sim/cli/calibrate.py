@@ -50,8 +50,7 @@ def cmd_calibrate(args) -> int:
             f"{args.patterns}: patterns.scenario: the file is for {patterns.scenario!r}, not {args.scenario!r}"
         )
     # checked before any simulation; a folder made for the preset is removed if the calibration fails
-    target, created = preset_target(args, patterns) if args.save_preset is not None else (None, None)
-    folder = target.parent if target is not None else None  # remove_made does nothing when created is None
+    target, made = preset_target(args, patterns) if args.save_preset is not None else (None, ())
     try:
         from sim.runs.calibrate import Settings, calibrate  # pyabc and the model once the input is good
 
@@ -74,10 +73,10 @@ def cmd_calibrate(args) -> int:
             command=command,
         )
     except SweepError as err:
-        remove_made(folder, created)
+        remove_made(made)
         raise UsageError(f"calibrate {args.patterns}: {err}") from None
     except BaseException:
-        remove_made(folder, created)
+        remove_made(made)
         raise
     report = result.report
     assert report is not None  # calibrate() always writes the report
@@ -89,7 +88,7 @@ def cmd_calibrate(args) -> int:
     print(report.posterior.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     print(report.fit.drop(columns=["unit"]).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     if target is not None:
-        with Staged(target.parent, f"--save-preset {args.save_preset}", created) as staged:
+        with Staged(target.parent, f"--save-preset {args.save_preset}", made) as staged:
             written = load_preset(patterns.scenario, str(result.out / "preset.toml"))
             write_preset(staged.path(target.name), patterns.scenario, written.parameters, written.provenance)
             staged.commit()
@@ -99,7 +98,7 @@ def cmd_calibrate(args) -> int:
 
 
 def preset_target(args, patterns) -> tuple[Path, Path | None]:
-    """Check ``--save-preset`` before any simulation: the file it names and the highest folder made for it.
+    """Check ``--save-preset`` before any simulation: the file it names and the folders made for it.
 
     The preset may not be empty, a folder, the scenario or the patterns file being calibrated,
     or inside the calibration directory (``--out``), and its folder must take a new file.

@@ -77,8 +77,8 @@ def cmd_run(args) -> int:
         print(note, file=sys.stderr)
     out = args.out if args.out is not None else child(DEFAULT_ROOT, scenario.name)
     label = f"--out {out}"
-    created = prepare(out, label, FILES, inputs=(source_file, preset_file(args.scenario, args.preset)))
-    with Staged(out, label, created) as staged:  # from here, an interruption leaves no folder it made
+    made = prepare(out, label, FILES, inputs=(source_file, preset_file(args.scenario, args.preset)))
+    with Staged(out, label, made) as staged:  # from here, an interruption leaves no folder it made
         # the model, Mesa, pandas and matplotlib only once the input is known to be good: a mistake is
         # reported in half a second, not three
         from sim.model.model import CoalitionModel

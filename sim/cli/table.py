@@ -97,7 +97,7 @@ def cmd_table(args) -> int:
     if csv is not None and csv.name in ("", ".", ".."):  # a folder by its name (an existing one: prepare says)
         raise UsageError(f"--csv {csv}: is a folder; name a file, e.g. {csv / 'table.csv'}")
     read = (scenario_path(args.scenario), preset_file(args.scenario, args.preset))
-    created = prepare(csv.parent, f"--csv {csv}", files=(csv.name,), inputs=read) if csv is not None else None
+    made = prepare(csv.parent, f"--csv {csv}", files=(csv.name,), inputs=read) if csv is not None else ()
     n = len(spec.organizations)
     # each sampled ordering's prefixes, then the prefixes of the ranked order (the smallest coalition)
     coalitions = min(2**n, (args.permutations + 1) * n + 1)
@@ -106,7 +106,7 @@ def cmd_table(args) -> int:
         file=sys.stderr,
     )
     # from here, an interruption leaves no folder made for the CSV
-    with Staged(csv.parent, f"--csv {csv}", created) if csv is not None else contextlib.nullcontext() as staged:
+    with Staged(csv.parent, f"--csv {csv}", made) if csv is not None else contextlib.nullcontext() as staged:
         with reporting(Progress("table", coalitions * args.replicates, upto=True)):
             table = shapley_table(
                 args.scenario,

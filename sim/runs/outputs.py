@@ -8,7 +8,8 @@
   (:class:`OutputError`, exit status 2).
 - :class:`Staged` writes files under temporary names (starting with ``.``) and renames them
   into place only when all are written; on any failure, or Ctrl-C, the temporary files are
-  removed, and so is a folder that was created for them and is still empty.
+  removed, and so are the folders that were made for them and are still empty (never one
+  that was there before).
 """
 
 from __future__ import annotations
@@ -106,11 +107,13 @@ def why(err: OSError) -> str:
     return words.get(err.errno or 0, err.strerror or str(err))
 
 
-def prepare(folder, label: str, files=(), folders=(), inputs=()) -> Path | None:
-    """Create ``folder`` if needed and check it can take ``files``; return the highest folder it created.
+def prepare(folder, label: str, files=(), folders=(), inputs=()) -> tuple[Path, ...]:
+    """Create ``folder`` if needed and check it can take ``files``; return the folders it made.
 
-    ``None`` when ``folder`` already existed; else ``folder`` or the first of its parents that
-    did not exist, so that :class:`Staged` can remove every folder made for files never written.
+    The folders this call made, outermost first (none when ``folder`` existed), so that
+    :class:`Staged` can remove exactly them when the files are never written: never a folder
+    that was there before, also on a path like ``new/../old/x`` (which makes ``new`` and
+    ``old/x``). When a check fails after folders were made, they are removed again.
 
     Args:
         folder: the output folder.
@@ -135,7 +138,7 @@ def prepare(folder, label: str, files=(), folders=(), inputs=()) -> Path | None:
         raise OutputError(f"{label}: cannot write there: a symbolic link that loops") from None
 
 
-def _prepare(folder: Path, label: str, files, folders) -> Path | None:
+def _prepare(folder: Path, label: str, files, folders) -> tuple[Path, ...]:
     if folder.exists() and not folder.is_dir():
         raise OutputError(f"{label}: exists and is not a folder; choose another --out")
     table = sweep_table_holding(folder)
@@ -144,27 +147,53 @@ def _prepare(folder: Path, label: str, files, folders) -> Path | None:
             f"{label}: is inside the table folder {table} of a sweep, which must hold its Parquet parts and nothing "
             "else; choose a folder outside it"
         )
-    created = None
-    for part in (folder, *folder.parents):
-        if part.exists():
-            break
-        created = part
+    made: tuple[Path, ...] = ()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        made = make_folders(folder)
         _probe(folder)
+        for name in files:
+            _check_file(folder / name, label)
+        for name in folders:
+            if (folder / name).exists() and not (folder / name).is_dir():
+                raise OutputError(f"{label}: {name}: a file stands where this folder goes; remove it or choose another")
+            if (folder / name).is_dir():
+                try:  # an existing table folder must take new parts too, before anything is written
+                    _probe(folder / name)
+                except OSError as err:
+                    raise OutputError(f"{label}: {name}: cannot write there: {why(err)}") from None
     except OSError as err:
+        remove_made(made)
         raise OutputError(f"{label}: cannot write there: {why(err)}") from None
-    for name in files:
-        _check_file(folder / name, label)
-    for name in folders:
-        if (folder / name).exists() and not (folder / name).is_dir():
-            raise OutputError(f"{label}: {name}: a file stands where this folder goes; remove it or choose another")
-        if (folder / name).is_dir():
-            try:  # an existing table folder must take new parts too, before anything is written
-                _probe(folder / name)
-            except OSError as err:
-                raise OutputError(f"{label}: {name}: cannot write there: {why(err)}") from None
-    return created
+    except OutputError:
+        remove_made(made)
+        raise
+    return made
+
+
+def make_folders(folder: Path) -> tuple[Path, ...]:
+    """Make ``folder`` and its missing parents one at a time; return those made here, outermost first.
+
+    The path is followed as written, so ``new/../old/x`` makes ``new`` (the system passes
+    through it) and ``old/x``, and never counts ``old`` as made. On an error, what was made
+    is removed again.
+    """
+    made: list[Path] = []
+    try:
+        for i, name in enumerate(folder.parts):
+            part = Path(*folder.parts[: i + 1])
+            if name == "..":
+                continue
+            try:
+                part.mkdir()
+            except OSError:
+                if part.is_dir():  # there already (or a link to a folder)
+                    continue
+                raise
+            made.append(part)
+    except BaseException:
+        remove_made(made)
+        raise
+    return tuple(made)
 
 
 def _probe(folder: Path) -> None:
@@ -201,18 +230,12 @@ def _check_file(path: Path, label: str) -> None:
         raise OutputError(f"{label}: {path.name}: not a regular file (a pipe, socket or device); choose another")
 
 
-def remove_made(folder: Path | None, created) -> None:
-    """Remove ``folder`` and its parents up to ``created`` (what :func:`prepare` made), each only if empty."""
-    if not created or folder is None:
-        return
-    for part in (Path(folder), *Path(folder).parents):
-        if part.name == "..":  # `n1/../n2` made n1 too: step over the `..` to it
-            continue
+def remove_made(made) -> None:
+    """Remove the folders :func:`prepare` made (``made``, outermost first), innermost first, each only if empty."""
+    for part in reversed(tuple(made or ())):
         try:
             part.rmdir()  # only if still empty
         except OSError:
-            return
-        if part == Path(created):
             return
 
 
@@ -225,12 +248,11 @@ class Staged:
     Args:
         folder: where the files go (already checked by :func:`prepare`).
         label: how the user named it, for messages.
-        created: what :func:`prepare` returned: the highest folder made for these files
-            (``folder`` itself or a parent), or None; True stands for ``folder``.
+        made: what :func:`prepare` returned: the folders made for these files (None: none).
     """
 
-    def __init__(self, folder, label: str, created: Path | bool | None = None):
-        self.folder, self.label, self.created = Path(folder), label, created
+    def __init__(self, folder, label: str, made=None):
+        self.folder, self.label, self.made = Path(folder), label, tuple(made or ())
         self.staged: dict[Path, Path] = {}
         self.done = False
 
@@ -282,6 +304,6 @@ class Staged:
         if not self.done:
             for tmp in self.staged.values():
                 tmp.unlink(missing_ok=True)
-            remove_made(self.folder, self.folder if self.created is True else self.created)
+            remove_made(self.made)
         if isinstance(err, OSError):
             raise OutputError(f"{self.label}: cannot write: {why(err)}") from None
