@@ -105,6 +105,31 @@ def test_sigterm_during_a_run_leaves_no_partial_files(tmp_path, monkeypatch, cap
     assert not out.exists()
 
 
+def test_an_interruption_a_library_turned_into_its_own_error_is_still_an_interruption(tmp_path, monkeypatch, capsys):
+    """pandas's C parser, interrupted while it is imported, raises ImportError from the KeyboardInterrupt."""
+
+    def interrupted_import(*args, **kwargs):
+        try:
+            raise Terminated(signal.SIGTERM)
+        except KeyboardInterrupt:
+            raise ImportError("pd_parser.c could not import module pandas") from None
+
+    monkeypatch.setattr("sim.runs.plots.plot_run", interrupted_import)
+    out = tmp_path / "new"
+    assert main(["run", "single_agency", "--steps", "8", "--out", str(out)]) == 143
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "interrupted (SIGTERM); its files are written whole or not at all"
+    ]
+    assert not out.exists()
+
+    def plain_bug(*args, **kwargs):
+        raise ImportError("a real missing module")
+
+    monkeypatch.setattr("sim.runs.plots.plot_run", plain_bug)
+    with pytest.raises(ImportError, match="a real missing module"):
+        main(["run", "single_agency", "--steps", "8", "--out", str(out)])
+
+
 @pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_a_signal_while_the_command_starts_ends_in_one_line(signum, status):
     # the window before main() installs its handlers: the subcommands are still being imported

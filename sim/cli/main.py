@@ -88,11 +88,33 @@ def main(argv=None) -> int:
         print(f"error: {where}{one_line(err.strerror or str(err))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt as err:
-        signum = getattr(err, "signum", signal.SIGINT)
-        # a sweep and a calibration keep what they finished; the other commands write all or nothing
-        kept = "finished work is kept" if command in RESUMABLE else "its files are written whole or not at all"
-        print(f"interrupted ({signal.Signals(signum).name}); {kept}", file=sys.stderr)
-        return 128 + signum
+        return interrupted(err, command)
+    except Exception as err:  # an interruption a library turned into its own error (pandas: an ImportError)
+        cause = interruption_behind(err)
+        if cause is None:
+            raise
+        return interrupted(cause, command)
+
+
+def interrupted(err: KeyboardInterrupt, command: str | None) -> int:
+    """Say which signal interrupted ``command`` and what is left; the exit status, 128 + its number."""
+    signum = getattr(err, "signum", signal.SIGINT)
+    # a sweep and a calibration keep what they finished; the other commands write all or nothing
+    kept = "finished work is kept" if command in RESUMABLE else "its files are written whole or not at all"
+    print(f"interrupted ({signal.Signals(signum).name}); {kept}", file=sys.stderr)
+    return 128 + signum
+
+
+def interruption_behind(err: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C or SIGTERM an exception was raised while handling, if any (its cause or context)."""
+    seen: set[int] = set()
+    link: BaseException | None = err
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        if isinstance(link, KeyboardInterrupt):
+            return link
+        link = link.__cause__ or link.__context__
+    return None
 
 
 if __name__ == "__main__":
