@@ -155,8 +155,8 @@ def test_a_check_that_fails_after_the_folders_were_made_removes_them(tmp_path, m
     assert [p.name for p in tmp_path.iterdir()] == ["D"] and list((tmp_path / "D").iterdir()) == []
     monkeypatch.undo()
     assert outputs.prepare(tmp_path / "D", "--out D") == (), "nothing made where the folder was"
-    made = outputs.prepare(tmp_path / "new" / ".." / "D" / "a" / "b", "--out x")
-    assert made == (tmp_path / "new", tmp_path / "new" / ".." / "D" / "a", tmp_path / "new" / ".." / "D" / "a" / "b")
+    made = [m.path for m in outputs.prepare(tmp_path / "new" / ".." / "D" / "a" / "b", "--out x")]
+    assert made == [tmp_path / "new", tmp_path / "new" / ".." / "D" / "a", tmp_path / "new" / ".." / "D" / "a" / "b"]
 
 
 def test_table_csv_is_checked_before_the_computation(tmp_path, monkeypatch, capsys):
@@ -573,3 +573,46 @@ def test_a_new_analysis_removes_an_earlier_ones_files_it_did_not_remake(tmp_path
     assert main(["analyze", str(tmp_path / "sw"), "--out", str(mine)]) == 0
     assert (mine / "arms.csv").read_text() == "my,data\n"
     assert "removed" not in capsys.readouterr().out
+
+
+def test_only_the_folder_that_was_made_is_removed_even_when_a_link_is_switched(tmp_path):
+    from sim.runs import outputs
+
+    (tmp_path / "runA").mkdir()
+    (tmp_path / "runB" / "new").mkdir(parents=True)  # someone else's, empty
+    (tmp_path / "cur").symlink_to(tmp_path / "runA")
+    made = outputs.prepare(tmp_path / "cur" / "new", "--out cur/new")
+    (tmp_path / "cur").unlink()
+    (tmp_path / "cur").symlink_to(tmp_path / "runB")  # switched while the run works
+    outputs.remove_made(made)
+    assert (tmp_path / "runB" / "new").is_dir(), "the folder now at that path was not made here: kept"
+
+
+def test_a_folder_another_process_removed_is_made_again_for_the_files(tmp_path):
+    from sim.runs import outputs
+
+    folder = tmp_path / "shared" / "x"
+    made = outputs.prepare(folder, "--out shared/x")
+    outputs.remove_made(made)  # another run into the same new folder, interrupted, removed it (empty)
+    with outputs.Staged(folder, "--out shared/x", ()) as staged:
+        staged.path("run.json").write_text("{}")
+        staged.commit()
+    assert (folder / "run.json").read_text() == "{}"
+
+
+def test_the_write_check_follows_a_link_before_dot_dot_as_the_files_will(tmp_path, monkeypatch):
+    from sim.runs import outputs
+
+    (tmp_path / "elsewhere" / "inner").mkdir(parents=True)
+    (tmp_path / "here").mkdir()
+    (tmp_path / "here" / "link").symlink_to(tmp_path / "elsewhere" / "inner")
+    outputs.prepare(tmp_path / "here" / "link" / ".." / "Q", "--out link/../Q")
+    assert (tmp_path / "elsewhere" / "Q").is_dir() and not (tmp_path / "here" / "Q").exists()
+
+    def interrupted(folder):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(outputs, "_probe", interrupted)  # Ctrl-C between making the folders and writing
+    with pytest.raises(KeyboardInterrupt):
+        outputs.prepare(tmp_path / "new" / "deep", "--out new/deep")
+    assert not (tmp_path / "new").exists()

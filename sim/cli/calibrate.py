@@ -97,7 +97,7 @@ def cmd_calibrate(args) -> int:
     return 0
 
 
-def preset_target(args, patterns) -> tuple[Path, tuple[Path, ...]]:
+def preset_target(args, patterns) -> tuple[Path, tuple]:
     """Check ``--save-preset`` before any simulation: the file it names and the folders made for it.
 
     The preset may not be empty, a folder, the scenario or the patterns file being calibrated,

@@ -101,12 +101,12 @@ def cmd_table(args) -> int:
     n = len(spec.organizations)
     # each sampled ordering's prefixes, then the prefixes of the ranked order (the smallest coalition)
     coalitions = min(2**n, (args.permutations + 1) * n + 1)
-    print(
-        f"running up to {coalitions} coalitions x {args.replicates} replicates on {args.workers} worker(s)...",
-        file=sys.stderr,
-    )
     # from here, an interruption leaves no folder made for the CSV
     with Staged(csv.parent, f"--csv {csv}", made) if csv is not None else contextlib.nullcontext() as staged:
+        print(
+            f"running up to {coalitions} coalitions x {args.replicates} replicates on {args.workers} worker(s)...",
+            file=sys.stderr,
+        )
         with reporting(Progress("table", coalitions * args.replicates, upto=True)):
             table = shapley_table(
                 args.scenario,

@@ -21,11 +21,11 @@ import os
 import re
 import signal
 import stat
-import tempfile
 import threading
 import unicodedata
 import uuid
 from pathlib import Path
+from typing import NamedTuple
 
 from sim.errors import InputError
 
@@ -107,10 +107,10 @@ def why(err: OSError) -> str:
     return words.get(err.errno or 0, err.strerror or str(err))
 
 
-def prepare(folder, label: str, files=(), folders=(), inputs=()) -> tuple[Path, ...]:
+def prepare(folder, label: str, files=(), folders=(), inputs=()) -> tuple[Made, ...]:
     """Create ``folder`` if needed and check it can take ``files``; return the folders it made.
 
-    The folders this call made, outermost first (none when ``folder`` existed), so that
+    The folders this call made (:class:`Made`), outermost first (none when ``folder`` existed), so that
     :class:`Staged` can remove exactly them when the files are never written: never a folder
     that was there before, also on a path like ``new/../old/x`` (which makes ``new`` and
     ``old/x``). When a check fails after folders were made, they are removed again.
@@ -138,16 +138,16 @@ def prepare(folder, label: str, files=(), folders=(), inputs=()) -> tuple[Path, 
         raise OutputError(f"{label}: cannot write there: a symbolic link that loops") from None
 
 
-def _prepare(folder: Path, label: str, files, folders) -> tuple[Path, ...]:
+def _prepare(folder: Path, label: str, files, folders) -> tuple[Made, ...]:
     if folder.exists() and not folder.is_dir():
-        raise OutputError(f"{label}: exists and is not a folder; choose another --out")
+        raise OutputError(f"{label}: exists and is not a folder; choose another path")
     table = sweep_table_holding(folder)
     if table is not None:
         raise OutputError(
             f"{label}: is inside the table folder {table} of a sweep, which must hold its Parquet parts and nothing "
             "else; choose a folder outside it"
         )
-    made: tuple[Path, ...] = ()
+    made: tuple[Made, ...] = ()
     try:
         made = make_folders(folder)
         _probe(folder)
@@ -164,20 +164,28 @@ def _prepare(folder: Path, label: str, files, folders) -> tuple[Path, ...]:
     except OSError as err:
         remove_made(made)
         raise OutputError(f"{label}: cannot write there: {why(err)}") from None
-    except OutputError:
+    except BaseException:  # a refusal, or Ctrl-C between making the folders and writing
         remove_made(made)
         raise
     return made
 
 
-def make_folders(folder: Path) -> tuple[Path, ...]:
+class Made(NamedTuple):
+    """A folder :func:`make_folders` made: its path and which folder it was (device and inode)."""
+
+    path: Path
+    device: int
+    inode: int
+
+
+def make_folders(folder: Path) -> tuple[Made, ...]:
     """Make ``folder`` and its missing parents one at a time; return those made here, outermost first.
 
     The path is followed as written, so ``new/../old/x`` makes ``new`` (the system passes
     through it) and ``old/x``, and never counts ``old`` as made. On an error, what was made
     is removed again.
     """
-    made: list[Path] = []
+    made: list[Made] = []
     try:
         for i, name in enumerate(folder.parts):
             part = Path(*folder.parts[: i + 1])
@@ -189,7 +197,8 @@ def make_folders(folder: Path) -> tuple[Path, ...]:
                 if part.is_dir():  # there already (or a link to a folder)
                     continue
                 raise
-            made.append(part)
+            info = os.stat(part)
+            made.append(Made(part, info.st_dev, info.st_ino))
     except BaseException:
         remove_made(made)
         raise
@@ -197,9 +206,13 @@ def make_folders(folder: Path) -> tuple[Path, ...]:
 
 
 def _probe(folder: Path) -> None:
-    """Create and remove a temporary file in ``folder`` (OSError if it cannot be written)."""
-    fd, probe = tempfile.mkstemp(prefix=".probe-", dir=folder)
-    os.close(fd)
+    """Create and remove a temporary file in ``folder`` (OSError if it cannot be written).
+
+    Opened by the path as given, so that ``link/..`` is where the link leads, as the files
+    will be (``tempfile`` tidies ``..`` away by name first).
+    """
+    probe = folder / f".probe-{uuid.uuid4().hex[:12]}"
+    os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     os.unlink(probe)
 
 
@@ -231,10 +244,17 @@ def _check_file(path: Path, label: str) -> None:
 
 
 def remove_made(made) -> None:
-    """Remove the folders :func:`prepare` made (``made``, outermost first), innermost first, each only if empty."""
-    for part in reversed(tuple(made or ())):
+    """Remove the folders :func:`prepare` made (``made``, outermost first), innermost first.
+
+    Each only if it is still empty and still the folder that was made there (a symbolic link
+    switched on the way leads elsewhere: that folder is left alone).
+    """
+    for folder in reversed(tuple(made or ())):
         try:
-            part.rmdir()  # only if still empty
+            info = os.stat(folder.path)
+            if (info.st_dev, info.st_ino) != (folder.device, folder.inode):
+                return
+            folder.path.rmdir()  # only if still empty
         except OSError:
             return
 
@@ -257,7 +277,8 @@ class Staged:
         self.done = False
 
     def path(self, name: str) -> Path:
-        """The temporary path to write ``name`` to."""
+        """The temporary path to write ``name`` to (the folder made again if another process removed it)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
         final = self.folder / name
         tmp = self.folder / f".{name}.{uuid.uuid4().hex[:8]}.tmp"
         self.staged[final] = tmp
