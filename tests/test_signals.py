@@ -130,6 +130,32 @@ def test_an_interruption_a_library_turned_into_its_own_error_is_still_an_interru
         main(["run", "single_agency", "--steps", "8", "--out", str(out)])
 
 
+def test_a_signal_that_lands_in_a_weakref_callback_still_stops_the_command(tmp_path, monkeypatch, capsys):
+    """Python drops an exception raised in a weakref's callback ("Exception ignored in"); it is delivered again."""
+    import gc
+    import os
+    import time
+    import weakref
+
+    class Thing:
+        pass
+
+    def signal_inside_a_callback(*args, **kwargs):
+        thing = Thing()
+        keep = weakref.ref(thing, lambda ref: [os.kill(os.getpid(), signal.SIGTERM), sum(range(1000))])
+        del thing
+        gc.collect()
+        assert keep() is None
+        time.sleep(5)  # the run goes on working: the signal, delivered again, stops it here
+        pytest.fail("the signal was dropped")
+
+    monkeypatch.setattr("sim.runs.plots.plot_run", signal_inside_a_callback)
+    out = tmp_path / "new"
+    assert main(["run", "single_agency", "--steps", "8", "--out", str(out)]) == 143
+    assert "interrupted (SIGTERM)" in capsys.readouterr().err
+    assert not out.exists()
+
+
 @pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_a_signal_while_the_command_starts_ends_in_one_line(signum, status):
     # the window before main() installs its handlers: the subcommands are still being imported

@@ -58,11 +58,26 @@ def signals_as_interrupts():
             signal.signal(s, signal.SIG_IGN)  # one interruption: let the cleanup finish
         raise Terminated(signum)
 
+    def swallowed(unraisable):
+        # raised inside a callback Python cannot raise from (a weakref's, during an import), the
+        # interruption was printed and dropped, and later signals ignored: deliver it again
+        if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+            return hook(unraisable)
+        for s in HANDLED:
+            signal.signal(s, handler)
+        signal.signal(signal.SIGINT, old[signal.SIGINT])
+        # from another thread, a moment later: sent from here it would land in this hook, and be dropped again
+        again = threading.Timer(0.01, os.kill, (os.getpid(), getattr(unraisable.exc_value, "signum", signal.SIGINT)))
+        again.daemon = True
+        again.start()
+
     old = {s: signal.signal(s, handler) for s in HANDLED}
     old[signal.SIGINT] = signal.getsignal(signal.SIGINT)
+    hook, sys.unraisablehook = sys.unraisablehook, swallowed
     try:
         yield
     finally:
+        sys.unraisablehook = hook
         for s, h in old.items():
             signal.signal(s, h)
 
