@@ -196,3 +196,26 @@ def test_the_command_is_started_through_the_entry_that_handles_early_signals():
     code += "entry.main()\n"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "True", done.stderr
+
+
+@pytest.mark.parametrize("after", [0.5, 0.9, 1.2])
+def test_ctrl_c_while_the_pool_starts_prints_no_traceback(tmp_path, after):
+    """Ctrl-C reaches the whole process group: the fork server, still importing the model, and
+    workers it starts as the parent stops the pool (their semaphores gone) printed tracebacks.
+
+    ``after``: seconds from the start; on this machine the fork server imports at about 0.9 s
+    and workers start at 1.1 s or later (a machine slower or faster shifts them; nothing may print).
+    """
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SPEC)
+    cmd = [str(BIN / "coalition"), "sweep", str(spec), "--out", str(tmp_path / "out"), "--workers", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        time.sleep(after)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err, err

@@ -72,7 +72,8 @@ class WorkerPool:
             return
         ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
         if hasattr(ctx, "set_forkserver_preload"):
-            ctx.set_forkserver_preload(["sim.runs.engine", "sim.model.runner"])
+            # first: the fork server ignores Ctrl-C while it imports the rest (the parent handles it)
+            ctx.set_forkserver_preload(["sim.runs.forkserver_quiet", "sim.runs.engine", "sim.model.runner"])
         self.executor = ProcessPoolExecutor(
             max_workers=self.workers, mp_context=ctx, initializer=_worker_setup, initargs=(os.getpid(),)
         )
