@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pandas as pd
@@ -254,3 +255,42 @@ def test_memory_stays_flat_in_the_number_of_runs(tmp_path):
         tracemalloc.stop()
         assert report.ran == n
     assert peaks[8_000] < 1.5 * peaks[500], peaks  # 16 times the runs, about the same memory
+
+
+class PoolThatBreaksOnSubmit:
+    """A pool whose executor breaks at the ``n``-th submit, as when a worker dies between two waits."""
+
+    client = None
+    workers = 1
+
+    def __init__(self, breaks_at: int):
+        from sim.runs.executors import InlineExecutor
+
+        self.submits, self.restarts, self.breaks_at = 0, 0, breaks_at
+        pool = self
+
+        class Breaking(InlineExecutor):
+            def submit(self, fn, /, *args, **kwargs):
+                pool.submits += 1
+                if pool.submits == pool.breaks_at:
+                    raise BrokenProcessPool("a child process terminated abruptly")
+                return super().submit(fn, *args, **kwargs)
+
+        self.executor = Breaking()
+
+    def restart(self):
+        self.restarts += 1
+
+    def close(self, wait=True):
+        pass
+
+
+@pytest.mark.parametrize("breaks_at", [1, 2, 3, 4])
+def test_a_pool_that_breaks_while_a_chunk_is_sent_loses_and_duplicates_nothing(breaks_at):
+    from sim.runs.executors import dispatch
+
+    pool, done = PoolThatBreaksOnSubmit(breaks_at), []
+    chunks = iter([[1, 2], [3, 4], [5, 6], [7]])
+    restarts = dispatch(pool, chunks, lambda chunk: (sum, chunk), lambda chunk, result: done.append((chunk, result)))
+    assert sorted(done) == [([1, 2], 3), ([3, 4], 7), ([5, 6], 11), ([7], 7)]
+    assert restarts == pool.restarts == 1

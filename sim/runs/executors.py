@@ -169,14 +169,21 @@ def dispatch(
     pending: dict = {}
     restarts = 0
 
-    def fill() -> None:
+    def fill() -> bool:
+        """Keep the pool busy; False if it broke while a chunk was sent (the chunk is kept to retry)."""
         while len(pending) < 2 * max(pool.workers, 1):
             chunk = retry.pop() if retry else next(chunks, None)
             if chunk is None:
-                return
+                return True
             fn, *args = task(chunk)
             assert pool.executor is not None
-            pending[pool.executor.submit(fn, *args)] = chunk
+            try:
+                fut = pool.executor.submit(fn, *args)
+            except retryable_errors:  # a worker died since the last wait: the pool refuses new work
+                retry.append(chunk)
+                return False
+            pending[fut] = chunk
+        return True
 
     def collect(fut, chunk) -> bool:
         try:
@@ -193,12 +200,12 @@ def dispatch(
 
     finished_cleanly = False
     try:
-        fill()
-        while pending:
-            finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
-            broken = False
-            for fut in finished:
-                broken |= not collect(fut, pending.pop(fut))
+        broken = not fill()
+        while pending or broken:
+            if pending:
+                finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    broken |= not collect(fut, pending.pop(fut))
             if broken:
                 restarts += 1
                 if restarts > MAX_RESTARTS:
@@ -207,7 +214,7 @@ def dispatch(
                     for fut in wait(list(pending))[0]:
                         collect(fut, pending.pop(fut))
                     pool.restart()
-            fill()
+            broken = not fill()
         finished_cleanly = True
     finally:
         for fut in pending:
