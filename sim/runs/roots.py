@@ -16,6 +16,8 @@ from sim.runs.outputs import prepare
 from sim.runs.spec import SweepSpec
 from sim.runs.storage import ManifestError
 from sim.scenario.load import scenario_path
+from sim.scenario.locator import Locator
+from sim.scenario.messages import Where
 
 COMPANIONS = {"series": "--series-out", "organizations": "--organizations-out"}
 FLAGS = {"runs": "--out", **COMPANIONS}  # the option that names each table's root
@@ -27,7 +29,7 @@ def table_roots(spec: SweepSpec, out, series_out, organizations_out) -> dict[str
     for k, given in (("series", series_out), ("organizations", organizations_out)):
         flag = COMPANIONS[k]
         if getattr(spec, k) and given is None:
-            raise InputError(f"{k} = true: give the {k} table a folder of its own with {flag} DIR")
+            _spec_where(spec).fail((k,), f"true: give the {k} table a folder of its own with {flag} DIR", InputError)
         if given is not None and not getattr(spec, k):
             raise InputError(f"{flag} {given}: the spec does not record {k}; add {k} = true to it")
         if given is not None:
@@ -44,6 +46,16 @@ def table_roots(spec: SweepSpec, out, series_out, organizations_out) -> dict[str
         label = f"{'--out' if k == 'runs' else COMPANIONS[k]} {root}"
         prepare(root, label, files=("manifest.json",), folders=(k,), inputs=(spec.source, scenario_path(spec.scenario)))
     return roots
+
+
+def _spec_where(spec: SweepSpec) -> Where:
+    """Where the spec's fields are: its file, with line numbers when the file can still be read."""
+    if not spec.source:
+        return Where("<spec>")
+    try:
+        return Where(spec.source, Locator(Path(spec.source).read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError):
+        return Where(spec.source)
 
 
 def _started_together(roots: dict[str, Path]) -> None:
