@@ -305,7 +305,9 @@ def test_stray_and_foreign_files_in_a_sweeps_tables_are_one_line_or_left_alone(t
 
 def test_a_companion_table_asked_for_without_its_folder_names_the_spec_file_and_line(tmp_path, capsys):
     spec = tmp_path / "s.toml"
-    spec.write_text('scenario = "single_agency"\nsteps = 8\nseed = 1\n\norganizations = true\n[parameters]\npatience = [4]\n')
+    spec.write_text(
+        'scenario = "single_agency"\nsteps = 8\nseed = 1\n\norganizations = true\n[parameters]\npatience = [4]\n'
+    )
     line = one_error(capsys, ["sweep", spec, "--out", tmp_path / "o"])
     assert line.startswith(f"error: {spec}:5: organizations: true:") and "--organizations-out DIR" in line, line
     assert not (tmp_path / "o").exists()
