@@ -313,6 +313,20 @@ def test_a_companion_table_asked_for_without_its_folder_names_the_spec_file_and_
     assert not (tmp_path / "o").exists()
 
 
+def test_a_refused_sweep_removes_the_folders_it_made(tmp_path, capsys):
+    spec = tmp_path / "s.toml"
+    spec.write_text('scenario = "single_agency"\nsteps = 8\nseed = 1\nseries = true\n[parameters]\npatience = [4]\n')
+    out = tmp_path / "o"
+    assert main(["sweep", str(spec), "--out", str(out), "--series-out", str(tmp_path / "s1"), "--workers", "0"]) == 0
+    # refused under the lock (the runs table was started with another series folder)
+    line = one_error(capsys, ["sweep", spec, "--out", out, "--series-out", tmp_path / "new" / "deep"])
+    assert "a new folder, but this sweep's runs table was started in" in line, line
+    # refused while the folders are checked (the second cannot be made)
+    line = one_error(capsys, ["sweep", spec, "--out", tmp_path / "o2" / "x", "--series-out", "/proc/coalition-s"])
+    assert "cannot write there" in line, line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["o", "s.toml", "s1"]
+
+
 def test_sweep_out_is_checked_before_the_first_run(tmp_path, monkeypatch, capsys):
     spec = tmp_path / "s.toml"
     spec.write_text('scenario = "single_agency"\nsteps = 8\nseed = 1\n[parameters]\npatience = [4]\n')

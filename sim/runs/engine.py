@@ -22,7 +22,7 @@ from sim.runs.locks import sweep_lock
 from sim.runs.progress import Progress
 from sim.runs.provenance import code_record, file_digest, package_versions, scenario_record
 from sim.runs.record import record
-from sim.runs.roots import COMPANIONS, one_sweep, table_roots
+from sim.runs.roots import COMPANIONS, one_sweep, removed_if_refused, table_roots
 from sim.runs.series import organizations_schema, organizations_table, remove_orphans, series_schema, series_table
 from sim.runs.spec import SweepSpec
 from sim.runs.storage import (
@@ -125,8 +125,10 @@ def run_sweep(
         SweepError: workers kept dying, or a run failed.
     """
     started = time.perf_counter()
-    roots = table_roots(spec, out, series_out, organizations_out)
-    with sweep_lock(roots["runs"], shard):  # one process per shard of a sweep at a time
+    made: list = []
+    roots = table_roots(spec, out, series_out, organizations_out, made)
+    # one process per shard of a sweep at a time; refused, the sweep leaves no empty folder it made
+    with removed_if_refused(made), sweep_lock(roots["runs"], shard):
         if (spec.series or spec.organizations) and run_fn is not None:
             raise ValueError(
                 "series and organizations tables run the model itself; they cannot be combined with run_fn"

@@ -7,12 +7,13 @@ another sweep's companion folder, or folders started apart, is refused in one li
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from pathlib import Path
 
 from sim.errors import InputError
-from sim.runs.outputs import prepare
+from sim.runs.outputs import prepare, remove_made
 from sim.runs.spec import SweepSpec
 from sim.runs.storage import ManifestError
 from sim.scenario.load import scenario_path
@@ -23,8 +24,14 @@ COMPANIONS = {"series": "--series-out", "organizations": "--organizations-out"}
 FLAGS = {"runs": "--out", **COMPANIONS}  # the option that names each table's root
 
 
-def table_roots(spec: SweepSpec, out, series_out, organizations_out) -> dict[str, Path]:
-    """The root folder of each table, checked: given when asked for, none inside another, writable."""
+def table_roots(spec: SweepSpec, out, series_out, organizations_out, made: list | None = None) -> dict[str, Path]:
+    """The root folder of each table, checked: given when asked for, none inside another, writable.
+
+    ``made`` (a list) receives, per root, the folders this call made (:func:`prepare`), so that a
+    sweep refused later can remove those still empty; a root that cannot be used removes the
+    folders made for the roots before it.
+    """
+    made = [] if made is None else made
     roots = {"runs": Path(out)}
     for k, given in (("series", series_out), ("organizations", organizations_out)):
         flag = COMPANIONS[k]
@@ -42,10 +49,31 @@ def table_roots(spec: SweepSpec, out, series_out, organizations_out) -> dict[str
                     f"{FLAGS[b]} {roots[b]}: the same folder as {FLAGS[a]} {roots[a]} or inside it (or around it); "
                     "give each table a folder of its own, so that a glob over one never reads the other"
                 )
-    for k, root in roots.items():
-        label = f"{'--out' if k == 'runs' else COMPANIONS[k]} {root}"
-        prepare(root, label, files=("manifest.json",), folders=(k,), inputs=(spec.source, scenario_path(spec.scenario)))
+    try:
+        for k, root in roots.items():
+            label = f"{'--out' if k == 'runs' else COMPANIONS[k]} {root}"
+            inputs = (spec.source, scenario_path(spec.scenario))
+            made.append(prepare(root, label, files=("manifest.json",), folders=(k,), inputs=inputs))
+    except BaseException:
+        remove_all_made(made)
+        raise
     return roots
+
+
+@contextlib.contextmanager
+def removed_if_refused(made: list):
+    """On leaving by an error or a signal, remove the folders :func:`table_roots` made that are still empty."""
+    try:
+        yield
+    except BaseException:
+        remove_all_made(made)
+        raise
+
+
+def remove_all_made(made: list) -> None:
+    """Remove the folders :func:`table_roots` made that are still empty (a refused or stopped sweep)."""
+    for folders in reversed(made):
+        remove_made(folders)
 
 
 def _spec_where(spec: SweepSpec) -> Where:
