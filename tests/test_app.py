@@ -219,6 +219,13 @@ def test_a_run_stops_at_its_horizon_with_a_message():
         assert t.run.finished and "Run finished at week 5" in t.run.status
 
 
+@pytest.mark.parametrize(("given", "used"), [("-5", 4), ("2", 4), ("100000", 520), ("1000", 520)])
+def test_steps_outside_the_page_range_name_the_steps_the_run_has(given, used):
+    values, notes = settings.from_query(f"steps={given}")
+    assert values["steps"] == used
+    assert notes == [f"steps: {given} is outside this page's range 4-520 weeks; used {used}"]
+
+
 def test_the_table_exports_as_csv():
     session = Session(settings.defaults())
     for _ in range(4):
@@ -353,3 +360,13 @@ def test_a_scenario_in_months_is_told_in_months(tmp_path, monkeypatch):
         assert "patience" in t.form.current and "months" in t.form.current
         shown = re.sub(r"<[^>]*>", " ", words)  # what a reader sees: no tags, attributes or class names
         assert "month" in shown and re.findall(r".{30}\bweeks?\b.{30}", shown, re.IGNORECASE) == []
+
+
+def test_a_long_seed_shows_in_full_in_its_box():
+    from sim.viz.controls import boxed
+
+    values, notes = settings.from_query("seed=12345678901234567890123456789&patience=52&initial_trust=0.35")
+    assert notes == []
+    shown = {k: boxed(v) for k, v in values.items()}
+    assert shown["seed"] == "12345678901234567890123456789"
+    assert (shown["patience"], shown["initial_trust"]) == ("52", "0.35")

@@ -146,6 +146,18 @@ def test_the_accuracy_tile_names_the_group_the_narration_names():
     assert f"main cause: {view.believed_group}" in html and f"largest single cause: {view.believed_cause}" in html
 
 
+def test_the_goal_tile_says_not_yet_during_a_run_and_not_reached_after_it():
+    from sim.viz.panels import monitors_html
+
+    model = CoalitionModel(rng=3, steps=10)
+    model.step()
+    assert "not yet" in monitors_html(snapshot(model)) and "not reached" not in monitors_html(snapshot(model))
+    while model.running:
+        model.step()
+    assert not model.goal_reached
+    assert "not reached" in monitors_html(snapshot(model)) and "not yet" not in monitors_html(snapshot(model))
+
+
 @pytest.mark.parametrize("scenario", ["chicago_absenteeism", "teen_substance_use"])
 def test_the_info_panel_says_settings_in_the_pages_words(scenario):
     from sim.viz.view import info

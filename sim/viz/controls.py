@@ -74,7 +74,7 @@ def SettingsPanel(pending: dict, current: dict, messages: list, on_change, on_re
     form = solara.use_memo(lambda: fields(pending["scenario_name"]), [pending["scenario_name"]])
     return SettingsForm(
         fields=form,
-        values={k: (v if isinstance(v, str) else f"{v:g}") for k, v in pending.items()},
+        values={k: boxed(v) for k, v in pending.items()},
         messages=list(messages),
         dirty=pending != current,
         current=settings_.describe(current),
@@ -96,3 +96,8 @@ def ExportPanel(filename: str, table):
         )
         solara.Text("Each picture has its own “Download PNG” button.", classes=["coalition-note"])
     return card
+
+
+def boxed(value) -> str:
+    """A setting as its box shows it: a whole number in full (a long seed too), a fraction short."""
+    return value if isinstance(value, str) else str(value) if isinstance(value, int) else f"{value:g}"

@@ -51,7 +51,8 @@ def monitors_html(view: View) -> str:
     if view.goal_reached:
         goal, goal_detail = f"{view.unit} {view.goal_week}", "reached"
     else:
-        goal, goal_detail = "not yet", f"{view.weeks_on_target} of {view.hold_steps} {view.units} on target"
+        goal = "not reached" if view.finished else "not yet"
+        goal_detail = f"{view.weeks_on_target} of {view.hold_steps} {view.units} on target"
     cause = _cause_words(view)
     tiles = (
         (view.unit.capitalize(), f"{view.week}", f"of {view.horizon}", "week"),

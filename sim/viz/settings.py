@@ -87,7 +87,12 @@ def clean(values: dict, scenario_name: str = DEFAULT_SCENARIO) -> tuple[dict, li
     if values.get("steps") not in (None, ""):
         steps, message = lenient_value("steps", values["steps"])
         if steps is not None:
-            out["steps"] = min(max(steps, STEPS_RANGE[0]), STEPS_RANGE[1])
+            used = min(max(steps, STEPS_RANGE[0]), STEPS_RANGE[1])
+            if used != steps:  # the note names the steps the run will have, not the model's own limit
+                units = step_units(out["scenario_name"])[1]
+                low, high = STEPS_RANGE
+                message = f"steps: {values['steps']} is outside this page's range {low}-{high} {units}; used {used}"
+            out["steps"] = used
         messages += [message] if message else []
     return out, messages
 
