@@ -132,6 +132,12 @@ def test_a_class_plays_two_rounds_and_sees_the_debrief(browser, game):
     for page in (teacher, *students):
         shows_round(page, 3)
 
+    # ending cannot be undone: the page asks first, and "Cancel" leaves the game as it was
+    teacher.once("dialog", lambda dialog: dialog.dismiss())
+    teacher.get_by_role("button", name="End and debrief").click()
+    teacher.wait_for_timeout(300)
+    shows_round(teacher, 3)
+    teacher.once("dialog", lambda dialog: dialog.accept())
     teacher.get_by_role("button", name="End and debrief").click()
     for page in (teacher, *students):
         page.locator("#debrief h2", has_text="Debrief").wait_for()
@@ -142,3 +148,39 @@ def test_a_class_plays_two_rounds_and_sees_the_debrief(browser, game):
     assert ann.locator("#debrief li.agrees, #debrief li.differs").count() >= 4  # two rounds, two or more answers
     assert teacher.locator("#debrief table.students tr").count() == 4  # a header and three students
     no_problems(teacher, *students)
+
+
+# a socket that opens two seconds late, as on a school's slow Wi-Fi
+SLOW_SOCKET = """(() => {
+  const Real = window.WebSocket;
+  window.WebSocket = function (url) {
+    const proxy = { readyState: 0, send() {}, close() {} };
+    setTimeout(() => {
+      const real = new Real(url);
+      for (const k of ["onopen", "onmessage", "onclose"]) real[k] = (...a) => proxy[k] && proxy[k](...a);
+      proxy.send = (m) => real.send(m);
+      proxy.close = () => real.close();
+      Object.defineProperty(proxy, "readyState", { get: () => real.readyState });
+    }, 2000);
+    return proxy;
+  };
+  window.WebSocket.OPEN = 1;
+})()"""
+
+
+def test_a_join_tapped_while_connecting_goes_through_and_a_late_joiner_sees_the_debrief(browser, game):
+    """Runs after the game above has ended (the module's one game)."""
+    context = browser.new_context(viewport={"width": PHONE[0], "height": PHONE[1]})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    watch(page)
+    page.add_init_script(SLOW_SOCKET)
+    page.goto(game.student_url)
+    page.locator("#nickname").fill("Dee")
+    page.get_by_role("button", name="Join", exact=True).click()
+    assert "Not connected yet" in page.locator("#notice").inner_text()  # said, not lost
+    page.locator("#debrief h2", has_text="Debrief").wait_for()  # joined once the link came up
+    assert page.locator("#seats").is_hidden() and page.locator("#status").is_hidden()
+    assert page.locator("#debrief", has_text="You joined after the game").is_visible()
+    assert page.locator("#debrief svg").count() == 1
+    no_problems(page)

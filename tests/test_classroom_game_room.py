@@ -262,9 +262,13 @@ def test_milestones_in_words():
         ('{"type": "decide", "round": 1, "answers": {"join": "yes"}}', "valid boolean"),
         ('{"type": "decide", "round": "1", "answers": {}}', "valid integer"),
         ('{"type": "decide", "round": 1, "answers": {"invite": [1, "2"]}}', "valid integer"),
-        ('{"type": "join", "code": "AB12", "nickname": "x"}', "pattern"),
-        ('{"type": "join", "code": "ABCD", "nickname": "   "}', "at least 1"),
-        ('{"type": "join", "code": "ABCD", "nickname": "' + "n" * 25 + '"}', "at most 24"),
+        ('{"type": "join", "code": "AB12", "nickname": "x"}', "^The join code is the letters"),
+        ('{"type": "hello", "code": "<script>"}', "^The join code is the letters"),
+        ('{"type": "join", "code": "ABCD", "nickname": "   "}', "^Type a nickname first"),
+        ('{"type": "join", "code": "ABCD", "nickname": "' + "n" * 25 + '"}', "at most 24 characters, please"),
+        ('{"type": "join", "code": "ABCD", "nickname": "\\u202eevil"}', "text-direction"),
+        ('{"type": "join", "code": "ABCD", "nickname": "a\\u2066b"}', "text-direction"),
+        ('{"type": "teacher", "key": ""}', "^This teacher page needs its key"),
         ('{"type": "command", "command": "reboot"}', "command"),
         ('{"type": "command", "command": "timer", "seconds": -5}', "greater than or equal"),
         (b"\x00\x01", "JSON text"),
@@ -279,6 +283,9 @@ def test_malformed_messages_are_refused_with_a_reason(text, reason):
 def test_well_formed_messages_are_read_exactly():
     join = protocol.parse('{"type": "join", "code": " abcd ", "nickname": "  Ann B "}')
     assert (join.code, join.nickname) == ("ABCD", "Ann B")
+    # right-to-left and other scripts need no direction controls
+    hebrew = protocol.parse('{"type": "join", "code": "AB", "nickname": "\\u05e9\\u05dc\\u05d5\\u05dd"}')
+    assert hebrew.nickname == "שלום"
     decide = protocol.parse('{"type": "decide", "round": 2, "answers": {"invite": [3, 1], "shared_metric": false}}')
     assert decide.answers.as_choices() == {"invite": frozenset({1, 3}), "shared_metric": False}
     assert protocol.parse('{"type": "decide", "round": 2, "answers": {"join": null}}').answers.as_choices() == {}
@@ -391,3 +398,18 @@ def test_after_an_early_end_the_debrief_chart_spans_the_weeks_played():
     room.end()
     chart = states.teacher(room)["debrief"]["chart"]
     assert room.model.steps == 4 and ">156<" not in chart and ">4<" in chart
+
+
+def test_a_student_who_joins_after_the_game_sees_the_class_run_and_takes_no_seat():
+    room = small_room()
+    room.start()
+    room.advance()
+    assert room.play_round()
+    room.end()
+    late = room.join("Dee")
+    with pytest.raises(Refused, match="the game is over"):
+        room.pick(late.token, "m0")
+    page = states.student(room, late)
+    assert page["you"]["seat"] is None and "briefing" not in page
+    assert page["debrief"]["choices"] is None and page["debrief"]["seat"] is None
+    assert page["debrief"]["week"] == 4 and page["debrief"]["runs"] == states.teacher(room)["debrief"]["runs"]

@@ -28,8 +28,16 @@ from sim.classroom.seats import NODE_SETS
 
 MAX_MESSAGE = 8192  # bytes; a decision is a few hundred
 Code = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{1,8}$")]
+# no control characters, and none of Unicode's direction controls (U+202E would turn the rest of a
+# line on the projector backwards); right-to-left names need none of them
 Nickname = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=24, pattern=r"^[^\x00-\x1f\x7f]+$")
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        min_length=1,
+        max_length=24,
+        pattern=r"^[^\x00-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+$",
+    ),
 ]
 Token = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 Nodes = Annotated[list[StrictInt], Field(max_length=64)]
@@ -125,4 +133,23 @@ def parse(text: str | bytes | None) -> Message:
     except ValidationError as err:
         first = err.errors(include_url=False, include_input=False)[0]
         where = ".".join(str(part) for part in first["loc"]) or "message"
-        raise Malformed(f"{where}: {first['msg']}") from None
+        raise Malformed(_in_words(first["loc"][-1:], first["type"]) or f"{where}: {first['msg']}") from None
+
+
+# what a person typed, said in their words (the rest can only come from a page that is not ours)
+TYPED = {
+    "code": "The join code is the letters on the teacher's screen (up to 8, A to Z); check it and try again.",
+    "key": "This teacher page needs its key: open the teacher link the classroom command printed.",
+}
+NICKNAME = {
+    "string_too_short": "Type a nickname first.",
+    "string_too_long": "A nickname of at most 24 characters, please.",
+    "string_pattern_mismatch": "A nickname without control or text-direction characters, please.",
+}
+
+
+def _in_words(field: tuple, kind: str) -> str | None:
+    """A refusal of something a person typed (a code, a nickname, a key) in plain words, else None."""
+    if field == ("nickname",):
+        return NICKNAME.get(kind)
+    return TYPED.get(field[0]) if field else None

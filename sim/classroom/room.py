@@ -164,6 +164,8 @@ class Room:
             seat = next((s for s in self.published.seats if s.id == seat_id), None)
             if seat is None:
                 raise Refused(f"there is no seat {seat_id!r} in this game")
+            if self.phase == "debrief":
+                raise Refused("the game is over")
             if player.seat is not None and self.phase != "lobby":
                 raise Refused(f"you play {self.published.seat(player.seat).name} for the whole game")
             others = [p.seat for p in self.players.values() if p is not player]

@@ -55,6 +55,11 @@ def student(room: Room, player: Player | None) -> dict:
         seat = player.seat
         out["you"] = {"id": player.id, "nickname": player.nickname, "seat": seat, "away": player.away}
         if seat is None:
+            if room.phase == "debrief" and room.debrief is not None:  # joined after the game: the class's run
+                out["debrief"] = {k: room.debrief[k] for k in ("week", "runs", "chart")} | {
+                    "seat": None,
+                    "choices": None,
+                }
             return out
         out["briefing"] = pub.briefings[seat]
         answered = room.submissions.get(player.token)

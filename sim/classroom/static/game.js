@@ -4,6 +4,8 @@
 export function connect({ hello, onMessage, onStatus }) {
   let socket = null;
   let tries = 0;
+  // what was sent while the link was down, one of each type (the latest), sent after the hello
+  let waiting = [];
   const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
   const open = () => {
     onStatus("connecting");
@@ -13,6 +15,8 @@ export function connect({ hello, onMessage, onStatus }) {
       onStatus("online");
       const first = hello();
       if (first) socket.send(JSON.stringify(first));
+      for (const message of waiting) socket.send(JSON.stringify(message));
+      waiting = [];
     };
     socket.onmessage = (event) => onMessage(JSON.parse(event.data));
     socket.onclose = () => {
@@ -24,11 +28,13 @@ export function connect({ hello, onMessage, onStatus }) {
   };
   open();
   return {
+    // true: sent now; false: it goes as soon as the link is back
     send(message) {
       if (socket && socket.readyState === WebSocket.OPEN) {
         socket.send(JSON.stringify(message));
         return true;
       }
+      waiting = waiting.filter((m) => m.type !== message.type).concat([message]);
       return false;
     },
     reopen() {

@@ -27,8 +27,13 @@ $("join").hidden = false;
 $("join-form").addEventListener("submit", (event) => {
   event.preventDefault();
   code = $("code").value.trim().toUpperCase();
-  link.send({ type: "join", code, nickname: $("nickname").value.trim() });
+  sent(link.send({ type: "join", code, nickname: $("nickname").value.trim() }));
 });
+
+// a request made while the page is not connected goes when it is back: say so
+function sent(now) {
+  if (!now) notice("Not connected yet: this goes to the teacher's computer as soon as the page is back online.");
+}
 
 function notice(text) {
   $("notice").textContent = text || "";
@@ -65,11 +70,17 @@ function render() {
   setTimer(s.phase === "playing" && !s.applying ? s.seconds_left : null);
   const you = s.you;
   $("join").hidden = Boolean(you);
-  const picking = you && (!you.seat || (choosing && s.phase === "lobby"));
+  // once the game is over nobody picks an organization: one who joined late sees the debrief
+  const picking = you && s.phase !== "debrief" && (!you.seat || (choosing && s.phase === "lobby"));
   $("seats").hidden = !picking;
-  for (const id of ["status", "decide", "briefing", "debrief"]) $(id).hidden = !you || picking;
+  for (const id of ["status", "decide", "briefing", "debrief"]) $(id).hidden = !you || picking || (!you.seat && id !== "debrief");
   if (!you) return;
   if (picking) return renderSeats(s);
+  if (!you.seat) {
+    $("debrief").hidden = !s.debrief;
+    if (s.debrief) renderDebrief(s.debrief, s.unit, s.units);
+    return;
+  }
   renderStatus(s);
   renderDecision(s);
   renderBriefing(s.briefing, s.units, s.unit);
@@ -81,7 +92,7 @@ function renderSeats(s) {
   const fewest = Math.min(...s.seats.map((seat) => seat.players - (seat.id === s.you.seat ? 1 : 0)));
   fill(
     $("seats"),
-    h("h2", {}, `Hello ${s.you.nickname}. Which organization do you play?`),
+    h("h2", {}, "Hello ", h("bdi", {}, s.you.nickname), ". Which organization do you play?"),
     h("p.hint", {}, "Each student plays one; once every organization has a player, you can join one as a team."),
     h(
       "ul.seat-list",
@@ -100,7 +111,7 @@ function renderSeats(s) {
               dataset: { seat: seat.id, kind: seat.kind },
               onclick: () => {
                 choosing = false;
-                link.send({ type: "pick", seat: seat.id });
+                sent(link.send({ type: "pick", seat: seat.id }));
               },
             },
             h("strong", {}, seat.name),
@@ -115,7 +126,7 @@ function renderSeats(s) {
 
 function renderStatus(s) {
   const seat = s.seats.find((x) => x.id === s.you.seat);
-  const lines = [h("p.you", {}, `${s.you.nickname}, you play `, h("strong", {}, seat.name), ".")];
+  const lines = [h("p.you", {}, h("bdi", {}, s.you.nickname), ", you play ", h("strong", {}, seat.name), ".")];
   if (s.phase === "lobby") {
     lines.push(h("p", {}, "Read your briefing below while the others join."));
     lines.push(h("button.link", { type: "button", onclick: () => ((choosing = true), render()) }, "Choose another organization"));
@@ -200,7 +211,7 @@ function send(event) {
   collect();
   $("send").disabled = true;
   notice("");
-  link.send({ type: "decide", round: state.round, answers: draft });
+  sent(link.send({ type: "decide", round: state.round, answers: draft }));
 }
 
 function meter(value, label) {
@@ -249,6 +260,10 @@ function renderDebrief(d, unit = "week", units = "weeks") {
   parts.push(picture(d.chart, "Expected rate in each run"), runsTable(d.runs, unit));
   if (d.seat) {
     parts.push(h("h3", {}, d.seat.name), h("ul", {}, Object.entries(d.seat.runs).map(([run, words]) => h("li", {}, h("strong", {}, `${run}: `), words))));
+  }
+  if (!mine) {
+    parts.push(h("p.hint", {}, "You joined after the game: this is how the class's run went."));
+    return fill($("debrief"), parts);
   }
   parts.push(h("h3", {}, "Your choices"));
   parts.push(h("p", {}, `${mine.agreed} of ${mine.total} were what your organization would have done on its own.`));

@@ -19,7 +19,10 @@ const command = (name, extra = {}) => link.send({ type: "command", command: name
 $("start").addEventListener("click", () => command("start"));
 $("pause").addEventListener("click", () => command(state && state.paused ? "resume" : "pause"));
 $("advance").addEventListener("click", () => command("advance"));
-$("end").addEventListener("click", () => command("end"));
+// ending cannot be undone: one stray click next to the timer must not end the lesson
+$("end").addEventListener("click", () => {
+  if (window.confirm("End the game now and show the debrief? The game cannot go on after this.")) command("end");
+});
 $("timer-select").addEventListener("change", (e) => command("timer", { seconds: Number(e.target.value) }));
 
 function notice(text) {
@@ -130,7 +133,7 @@ function renderDebrief(d, unit = "week", units = "weeks") {
     "table.students",
     {},
     h("tr", {}, h("th", {}, "student"), h("th", {}, "played"), h("th", {}, "choices as the organization would have made them")),
-    d.students.map((st) => h("tr", {}, h("td", {}, st.nickname), h("td", {}, st.seat), h("td", {}, `${st.agreed} of ${st.total}`))),
+    d.students.map((st) => h("tr", {}, h("td.nick", {}, st.nickname), h("td", {}, st.seat), h("td", {}, `${st.agreed} of ${st.total}`))),
   );
   fill(
     $("debrief"),
