@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import socket
 from pathlib import Path
 
@@ -325,6 +326,18 @@ def test_a_refused_sweep_removes_the_folders_it_made(tmp_path, capsys):
     line = one_error(capsys, ["sweep", spec, "--out", tmp_path / "o2" / "x", "--series-out", "/proc/coalition-s"])
     assert "cannot write there" in line, line
     assert sorted(p.name for p in tmp_path.iterdir()) == ["o", "s.toml", "s1"]
+
+
+def test_a_sweep_and_its_analysis_work_in_folders_whose_names_are_not_utf8(tmp_path):
+    spec = tmp_path / "s.toml"
+    spec.write_text('scenario = "single_agency"\nsteps = 8\nseed = 1\nseries = true\n[parameters]\npatience = [4, 8]\n')
+    out, series = tmp_path / os.fsdecode(b"sw\xff"), tmp_path / os.fsdecode(b"se\xfe")
+    argv = ["sweep", str(spec), "--out", str(out), "--series-out", str(series), "--workers", "0"]
+    assert main(argv) == 0
+    assert main(argv) == 0  # a resume reads the parts back
+    assert main(["analyze", str(out)]) == 0
+    parts = len(list((out / "runs").glob("part-*.parquet")))
+    assert (out / "analysis" / "points.csv").is_file() and len(list((series / "series").glob("part-*"))) == parts >= 1
 
 
 def test_sweep_out_is_checked_before_the_first_run(tmp_path, monkeypatch, capsys):

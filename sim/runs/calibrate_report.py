@@ -234,6 +234,7 @@ def write_posterior(out: Path, history, patterns: Patterns, seed: int) -> Path:
     )
     path = out / "posterior.parquet"
     tmp = out / ".posterior.parquet.tmp"
-    pq.write_table(table, tmp)
+    with open(tmp, "wb") as fh:  # a file, not a path: Arrow takes only paths that are UTF-8
+        pq.write_table(table, fh)
     os.replace(tmp, path)
     return path

@@ -100,8 +100,9 @@ def write_table(directory: Path, name: str, table: pa.Table) -> Path:
     tmp = directory / f".{name}.tmp"
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, tmp)
-        with open(tmp, "rb") as fh:
+        with open(tmp, "wb") as fh:  # a file, not a path: Arrow takes only paths that are UTF-8
+            pq.write_table(table, fh)
+            fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, directory / name)
     except BaseException as err:
@@ -145,7 +146,8 @@ def read_part(part: Path, columns=None) -> pa.Table:
     if not part.is_file():
         raise InputError(f"{part}: (folder): a folder named like a part; move it elsewhere")
     try:
-        return pq.read_table(part, columns=columns)
+        with open(part, "rb") as fh:  # a file, not a path: Arrow takes only paths that are UTF-8
+            return pq.read_table(fh, columns=columns)
     except (pa.ArrowException, OSError) as err:
         reason = (str(err).splitlines() or [type(err).__name__])[0].rsplit("': ", 1)[-1].split(". ")[0][:100]
         raise InputError(
