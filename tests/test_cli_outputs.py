@@ -495,6 +495,26 @@ def test_a_missing_optional_package_names_its_extra(tmp_path, monkeypatch, capsy
 SWEEP = 'scenario = "single_agency"\nseed = 1\nsteps = 10\n[parameters]\npatience = [4, 8]\n'
 
 
+def test_an_unreachable_scheduler_is_refused_before_anything_is_written(tmp_path, monkeypatch, capsys):
+    """A sweep refused there leaves no manifest that would refuse the next, corrected, spec."""
+    from sim.errors import InputError
+    from sim.runs import executors
+
+    def unreachable(self, workers, scheduler):
+        if scheduler:  # as Dask's Client says after its 20 s timeout, without waiting for it
+            raise InputError(f"--scheduler {scheduler}: cannot connect: Timed out trying to connect")
+        self.scheduler, self.client, self.workers, self.executor = None, None, 0, executors.InlineExecutor()
+
+    monkeypatch.setattr(executors.WorkerPool, "__init__", unreachable)
+    spec = tmp_path / "s.toml"
+    spec.write_text(SWEEP)
+    line = one_error(capsys, ["sweep", spec, "--out", tmp_path / "o", "--scheduler", "tcp://127.0.0.1:1"])
+    assert "cannot connect" in line
+    assert not (tmp_path / "o" / "manifest.json").exists()
+    spec.write_text(SWEEP.replace("seed = 1", "seed = 8"))  # corrected, and run here: not refused
+    assert main(["sweep", str(spec), "--out", str(tmp_path / "o"), "--workers", "0"]) == 0
+
+
 def test_a_sweep_running_into_a_folder_holds_it_against_a_second(tmp_path, capsys):
     """The same sweep (or shard) started twice at once would write every run twice."""
     from sim.runs.locks import sweep_lock

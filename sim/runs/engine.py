@@ -136,6 +136,7 @@ def run_sweep(
         scenario = load_scenario(spec.scenario)
         if scheduler:
             require("distributed", f"--scheduler {scheduler}")
+            executors.WorkerPool(None, scheduler).close()  # unreachable: refused before any manifest is written
         design = Design(spec)
         first = design.run(0)
         options = {"stop_at_goal": spec.stop == "goal", "series": spec.series, "organizations": spec.organizations}
