@@ -216,8 +216,12 @@ def test_a_damaged_or_stray_file_in_a_sweeps_runs_folder_is_one_line(tmp_path, c
     spec.write_text('scenario = "single_agency"\nsteps = 8\nseed = 1\n[parameters]\npatience = [4, 8]\n')
     out = tmp_path / "o"
     assert main(["sweep", str(spec), "--out", str(out), "--workers", "0", "--chunk-size", "1"]) == 0
-    (out / "runs" / "README.txt").write_text("notes of mine")  # not a part: never read
+    (out / "runs" / "README.txt").write_text("notes of mine")  # not a part: analyze never reads it
     assert main(["analyze", str(out), "--out", str(tmp_path / "a1")]) == 0
+    # but pandas, DuckDB and Arrow would read it with the table: a resume says so, and leaves it be
+    line = one_error(capsys, ["sweep", spec, "--out", out, "--workers", "0"])
+    assert "runs/README.txt: not a part of the table" in line, line
+    (out / "runs" / "README.txt").unlink()
     part = sorted((out / "runs").glob("part-*.parquet"))[0]
     part.write_bytes(part.read_bytes()[:100])  # a copy cut short
     for argv in (["analyze", out, "--out", tmp_path / "a2"], ["sweep", spec, "--out", out, "--workers", "0"]):
@@ -338,6 +342,22 @@ def test_a_sweep_and_its_analysis_work_in_folders_whose_names_are_not_utf8(tmp_p
     assert main(["analyze", str(out)]) == 0
     parts = len(list((out / "runs").glob("part-*.parquet")))
     assert (out / "analysis" / "points.csv").is_file() and len(list((series / "series").glob("part-*"))) == parts >= 1
+
+
+def test_a_table_folder_that_is_a_link_or_holds_other_files_is_refused(tmp_path, capsys):
+    spec = tmp_path / "s.toml"
+    spec.write_text('scenario = "single_agency"\nsteps = 8\nseed = 1\n[parameters]\npatience = [4]\n')
+    victim, out = tmp_path / "victim", tmp_path / "o"
+    victim.mkdir()
+    out.mkdir()
+    (out / "runs").symlink_to(victim)
+    assert "runs: a symbolic link" in one_error(capsys, ["sweep", spec, "--out", out, "--workers", "0"])
+    assert list(victim.iterdir()) == [] and not (out / "manifest.json").exists()
+    (out / "runs").unlink()
+    (out / "runs").mkdir()
+    (out / "runs" / "notes.txt").write_text("mine")
+    assert "runs/notes.txt: not a part of the table" in one_error(capsys, ["sweep", spec, "--out", out])
+    assert (out / "runs" / "notes.txt").read_text() == "mine" and not (out / "manifest.json").exists()
 
 
 def test_sweep_out_is_checked_before_the_first_run(tmp_path, monkeypatch, capsys):

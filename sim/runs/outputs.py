@@ -154,9 +154,15 @@ def _prepare(folder: Path, label: str, files, folders) -> tuple[Made, ...]:
         for name in files:
             _check_file(folder / name, label)
         for name in folders:
+            if (folder / name).is_symlink():  # followed, the table would be written outside the folder given
+                raise OutputError(
+                    f"{label}: {name}: a symbolic link; this table folder must be a folder of its own inside "
+                    f"{folder}, or its parts would be written elsewhere; remove the link"
+                )
             if (folder / name).exists() and not (folder / name).is_dir():
                 raise OutputError(f"{label}: {name}: a file stands where this folder goes; remove it or choose another")
             if (folder / name).is_dir():
+                _only_parts(folder / name, label, name)
                 try:  # an existing table folder must take new parts too, before anything is written
                     _probe(folder / name)
                 except OSError as err:
@@ -226,6 +232,16 @@ def sweep_table_holding(folder: Path) -> Path | None:
         if part.name in TABLE_FOLDERS and (part.parent / "manifest.json").is_file():
             return part
     return None
+
+
+def _only_parts(table: Path, label: str, name: str) -> None:
+    """A table folder holds Parquet parts only (hidden files aside): any other file breaks its readers."""
+    for entry in table.iterdir():
+        if not entry.name.startswith((".", "_")) and not entry.name.endswith(".parquet"):
+            raise OutputError(
+                f"{label}: {name}/{entry.name}: not a part of the table; a table folder holds Parquet parts only "
+                "(pandas, DuckDB and Arrow read every file in it), so move it elsewhere"
+            )
 
 
 def _check_file(path: Path, label: str) -> None:
