@@ -149,6 +149,7 @@ def test_save_preset_is_checked_before_any_simulation(own_scenario, tmp_path, ca
     scenario, patterns = own_scenario
     monkeypatch.setattr(calibration, "calibrate", lambda *a, **k: pytest.fail("a simulation ran"))
     (tmp_path / "afile").write_text("mine")
+    (tmp_path / "notes.toml").write_text("my notes")
     scenario_text, patterns_text = scenario.read_text(), patterns.read_text()
     out = tmp_path / "cal"
     bad = {
@@ -161,6 +162,8 @@ def test_save_preset_is_checked_before_any_simulation(own_scenario, tmp_path, ca
         str(tmp_path / "new" / "folder") + "/": r"--save-preset \S+: is a folder; .*",
         ".": r"--save-preset \.: is a folder; .*",  # not a hidden preset named ".toml"
         "..": r"--save-preset \.\.: is a folder; .*",
+        str(tmp_path / "notes.toml"): r"--save-preset \S+: \S+notes.toml exists and is not a preset; .*",
+        "x\ny": r"--save-preset 'x\\ny': has a control character .*",
     }
     for preset, message in bad.items():
         capsys.readouterr()
@@ -168,8 +171,8 @@ def test_save_preset_is_checked_before_any_simulation(own_scenario, tmp_path, ca
         err = capsys.readouterr().err.strip()
         assert re.fullmatch("error: " + message, err), err
     assert scenario.read_text() == scenario_text and patterns.read_text() == patterns_text
-    assert (tmp_path / "afile").read_text() == "mine"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "in"]  # no folder left behind
+    assert (tmp_path / "afile").read_text() == "mine" and (tmp_path / "notes.toml").read_text() == "my notes"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "in", "notes.toml"]  # no folder left behind
 
 
 def test_a_folder_made_for_the_preset_is_removed_when_the_calibration_fails(own_scenario, tmp_path, capsys):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shlex
 import sys
+import unicodedata
 from pathlib import Path
 
 
@@ -116,6 +117,8 @@ def preset_target(args, patterns) -> tuple[Path, tuple]:
     label = f"--save-preset {name}"
     if not name.strip():
         raise UsageError("--save-preset: empty; give a preset name or a path to a .toml file")
+    if any(unicodedata.category(ch) == "Cc" for ch in name):
+        raise UsageError(f"--save-preset {name!r}: has a control character (a line break, a tab); name it plainly")
     target = preset_path(patterns.scenario, name)
     if Path(name).name in ("", ".", "..") or target.name in ("", ".", "..") or name.endswith(("/", os.sep)):
         raise UsageError(f"{label}: is a folder; name a file, e.g. {target / 'calibrated.toml'}")
@@ -137,7 +140,19 @@ def preset_target(args, patterns) -> tuple[Path, tuple]:
         )
     if target.parent.exists() and not target.parent.is_dir():
         raise OutputError(f"{label}: {target.parent}: a file, not a folder; choose another path")
+    if target.is_file() and not _is_preset(target):
+        raise OutputError(f"{label}: {target} exists and is not a preset; choose another path, or move that file")
     return target, prepare(target.parent, label, files=(target.name,))
+
+
+def _is_preset(path: Path) -> bool:
+    """Whether ``path`` holds a preset (a TOML file with a ``[preset]`` table): one a new preset may replace."""
+    import tomllib
+
+    try:
+        return isinstance(tomllib.loads(path.read_text(encoding="utf-8")).get("preset"), dict)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
 
 
 def _same_file(a: Path, b: Path) -> bool:
