@@ -198,6 +198,16 @@ def test_the_command_is_started_through_the_entry_that_handles_early_signals():
     assert done.stdout.strip() == "True", done.stderr
 
 
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_after_the_command_finished_leaves_its_exit_status(signum):
+    """Once the files are written, a signal while the interpreter shuts down ends nothing."""
+    code = "import os, signal, sys, time\nfrom sim.cli import entry\nimport sim.cli.main as m\n"
+    code += "m.main = lambda: 0\n"  # a command that finished
+    code += f"status = entry.main()\nos.kill(os.getpid(), {int(signum)})\ntime.sleep(0.2)\nsys.exit(status)\n"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+
+
 @pytest.mark.parametrize("after", [0.5, 0.9, 1.2])
 def test_ctrl_c_while_the_pool_starts_prints_no_traceback(tmp_path, after):
     """Ctrl-C reaches the whole process group: the fork server, still importing the model, and

@@ -36,7 +36,13 @@ def main() -> int:
 
     for s, handler in old.items():
         signal.signal(s, handler)
-    return command()
+    status = command()
+    # the command is over and its files are written: a signal while the interpreter shuts down
+    # (a few tenths of a second with Arrow and Dask loaded) would end it with 130 or 143 and no
+    # word, so that a scheduler reads a finished job as interrupted
+    for s in EARLY:
+        signal.signal(s, signal.SIG_IGN)
+    return status
 
 
 if __name__ == "__main__":
