@@ -402,6 +402,13 @@ def test_sweep_out_is_checked_before_the_first_run(tmp_path, monkeypatch, capsys
         (["sweep", "x.toml", "--scheduler", "tcp://user@h:1"], "is not a scheduler address"),
         (["sweep", "x.toml", "--scheduler", "h:0"], "is not a scheduler address"),
         (["calibrate", "x", "--patterns", "p.toml", "--scheduler", "tcp://a b:1"], "is not a scheduler address"),
+        (["analyze", "d", "--prim", "x", "--below", "0.3", "--min-coverage", "7"], "'7' must be a share from 0 to 1"),
+        (["analyze", "d", "--prim", "x", "--below", "0.3", "--min-coverage", "-1"], "must be a share from 0 to 1"),
+        (["analyze", "d", "--prim", "x", "--below", "0.3", "--min-coverage", "nan"], "'nan' is not a finite number"),
+        (["analyze", "d", "--prim", "x", "--below", "nan"], "--below: 'nan' is not a finite number"),
+        (["analyze", "d", "--prim", "x", "--above=-inf"], "--above: '-inf' is not a finite number"),
+        (["analyze", "d", "--prim", "x", "--above", "-inf"], "is written --above=VALUE)"),
+        (["sweep", "x.toml", "--shard", "-1/2"], "expected one argument (a value that starts with '-' is written --shard="),
     ],
 )
 def test_conflicting_or_impossible_flags_are_refused(tmp_path, capsys, monkeypatch, argv, words):

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from sim.cli.common import path
+from sim.cli.common import finite_number, path, share
 
 # every file an analysis can write
 ANALYSIS_FILES = (
@@ -49,9 +49,9 @@ def add_parser(subparsers) -> None:
         "--prim", metavar="OUTCOME", help="PRIM on an outcome column, or 'difference' (needs --by/--compare)"
     )
     bound = p.add_mutually_exclusive_group()
-    bound.add_argument("--below", type=float, help="PRIM: the cases where the value is below this")
-    bound.add_argument("--above", type=float, help="PRIM: the cases where the value is above this")
-    p.add_argument("--min-coverage", type=float, default=0.5, help="PRIM: the densest box covering at least this share")
+    bound.add_argument("--below", type=finite_number, help="PRIM: the cases where the value is below this")
+    bound.add_argument("--above", type=finite_number, help="PRIM: the cases where the value is above this")
+    p.add_argument("--min-coverage", type=share, default=0.5, help="PRIM: the densest box covering at least this share")
     p.set_defaults(handler=cmd_analyze)
 
 

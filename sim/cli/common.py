@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 
 from sim.errors import InputError, one_line
 from sim.model.params import PARAMETERS, ParameterError, check_params
@@ -49,6 +50,9 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message):
         """Raise the mistake as a :class:`UsageError`."""
+        if message.endswith("expected one argument"):  # argparse reads a value like -inf or -1/2 as an option
+            option = message.removeprefix("argument ").split(":")[0].split("/")[-1]
+            message += f" (a value that starts with '-' is written {option}=VALUE)"
         raise UsageError(f"{self.prog}: {message}")
 
 
@@ -113,6 +117,25 @@ def whole_number(low: int):
 
 positive_int = whole_number(1)
 non_negative_int = whole_number(0)
+
+
+def finite_number(text: str) -> float:
+    """An argparse type: a number, not NaN or infinite."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
+
+
+def share(text: str) -> float:
+    """An argparse type: a share from 0 to 1."""
+    value = finite_number(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a share from 0 to 1")
+    return value
 
 
 def seed_value(text: str) -> int:
