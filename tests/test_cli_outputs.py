@@ -408,7 +408,7 @@ def test_sweep_out_is_checked_before_the_first_run(tmp_path, monkeypatch, capsys
         (["analyze", "d", "--prim", "x", "--below", "nan"], "--below: 'nan' is not a finite number"),
         (["analyze", "d", "--prim", "x", "--above=-inf"], "--above: '-inf' is not a finite number"),
         (["analyze", "d", "--prim", "x", "--above", "-inf"], "is written --above=VALUE)"),
-        (["sweep", "x.toml", "--shard", "-1/2"], "expected one argument (a value that starts with '-' is written --shard="),
+        (["sweep", "x.toml", "--shard", "-1/2"], "(a value that starts with '-' is written --shard=VALUE)"),
     ],
 )
 def test_conflicting_or_impossible_flags_are_refused(tmp_path, capsys, monkeypatch, argv, words):
