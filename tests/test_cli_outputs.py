@@ -360,6 +360,25 @@ def test_a_table_folder_that_is_a_link_or_holds_other_files_is_refused(tmp_path,
     assert (out / "runs" / "notes.txt").read_text() == "mine" and not (out / "manifest.json").exists()
 
 
+def test_a_resume_names_a_damaged_or_missing_companion_part(tmp_path, capsys):
+    spec = tmp_path / "s.toml"
+    spec.write_text('scenario = "single_agency"\nsteps = 8\nseed = 1\nseries = true\n[parameters]\npatience = [4, 8]\n')
+    out, series = tmp_path / "o", tmp_path / "se"
+    argv = ["sweep", str(spec), "--out", str(out), "--series-out", str(series), "--workers", "0", "--chunk-size", "1"]
+    assert main(argv) == 0
+    whole = pd.read_parquet(series / "series").sort_values(["run_id", "step"]).reset_index(drop=True)
+    part = sorted((series / "series").glob("part-*.parquet"))[0]
+    part.write_bytes(b"")  # emptied: the runs part still says its runs are done
+    line = one_error(capsys, argv)
+    assert line.startswith(f"error: {part}: (file): not a readable Parquet part; remove it and "), line
+    part.unlink()
+    assert "series/" + part.name + ": missing, though" in one_error(capsys, argv)
+    (out / "runs" / part.name).unlink()  # as the message says
+    assert main(argv) == 0
+    again = pd.read_parquet(series / "series").sort_values(["run_id", "step"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(again, whole)
+
+
 def test_sweep_out_is_checked_before_the_first_run(tmp_path, monkeypatch, capsys):
     spec = tmp_path / "s.toml"
     spec.write_text('scenario = "single_agency"\nsteps = 8\nseed = 1\n[parameters]\npatience = [4]\n')

@@ -23,7 +23,14 @@ from sim.runs.progress import Progress
 from sim.runs.provenance import code_record, file_digest, package_versions, scenario_record
 from sim.runs.record import record
 from sim.runs.roots import COMPANIONS, one_sweep, removed_if_refused, table_roots
-from sim.runs.series import organizations_schema, organizations_table, remove_orphans, series_schema, series_table
+from sim.runs.series import (
+    check_companions,
+    organizations_schema,
+    organizations_table,
+    remove_orphans,
+    series_schema,
+    series_table,
+)
 from sim.runs.spec import SweepSpec
 from sim.runs.storage import (
     FORMAT,
@@ -176,6 +183,7 @@ def run_sweep(
         clean_temporary(runs_dir, runs)
         for k in roots.keys() - {"runs"}:
             remove_orphans(roots[k] / k, runs_dir, runs)
+            check_companions(roots[k] / k, runs_dir, runs, COMPANIONS[k])
         on_disk = done_run_ids(runs_dir)
         if on_disk.size and on_disk[-1] >= design.n_runs:  # sorted: the largest is last
             raise ManifestError(

@@ -15,7 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
+from sim.errors import InputError
 from sim.runs.storage import NULLABLE_INT, clean_temporary, first_run, value_type
 
 ORGANIZATION_NULLABLE = ("joined_step",)
@@ -71,3 +73,30 @@ def remove_orphans(parts_dir: Path, runs_dir: Path, runs: range) -> None:
         if first_run(part.name) in runs and part.is_file() and not (runs_dir / part.name).exists():
             part.unlink(missing_ok=True)
     clean_temporary(parts_dir, runs)
+
+
+def check_companions(parts_dir: Path, runs_dir: Path, runs: range, flag: str) -> None:
+    """Each finished chunk of this shard has a readable companion part (its footer is read, not its rows).
+
+    Raises:
+        InputError: one line naming the part (damaged or missing) and what to remove so that a
+            resume runs its runs again.
+    """
+    if not runs_dir.is_dir():
+        return
+    for done in sorted(runs_dir.glob("part-*.parquet")):
+        if first_run(done.name) not in runs:
+            continue
+        part = parts_dir / done.name
+        if not part.is_file():
+            raise InputError(
+                f"{flag} {parts_dir.parent}: {parts_dir.name}/{done.name}: missing, though {done} is done; remove "
+                "that runs part, and a resume runs its runs again"
+            )
+        try:
+            with open(part, "rb") as fh:
+                pq.read_metadata(fh)
+        except (pa.ArrowException, OSError):
+            raise InputError(
+                f"{part}: (file): not a readable Parquet part; remove it and {done}, and a resume runs their runs again"
+            ) from None
