@@ -379,6 +379,25 @@ def test_a_resume_names_a_damaged_or_missing_companion_part(tmp_path, capsys):
     pd.testing.assert_frame_equal(again, whole)
 
 
+def test_a_run_replaces_an_earlier_runs_files_only(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    text = (SCENARIO_DIR / "single_agency.toml").read_text().replace('name = "single_agency"', 'name = "tiny"', 1)
+    for folder in ("a", "b"):  # two files of one name
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "s.toml").write_text(text)
+    assert main(["run", "a/s.toml", "--steps", "8"]) == 0
+    first = (tmp_path / "out" / "tiny" / "steps.csv").read_bytes()
+    assert main(["run", "a/s.toml", "--steps", "8"]) == 0  # the same file again: its folder, replaced
+    line = one_error(capsys, ["run", "b/s.toml", "--steps", "8"])
+    assert line.startswith("error: out/tiny (the default --out): holds the run of another scenario file"), line
+    assert (tmp_path / "out" / "tiny" / "steps.csv").read_bytes() == first
+    assert main(["run", "b/s.toml", "--steps", "8", "--out", "out/b"]) == 0
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "steps.csv").write_text("my own table")
+    assert "steps.csv is there and no run wrote it" in one_error(capsys, ["run", "a/s.toml", "--out", "mine"])
+    assert (tmp_path / "mine" / "steps.csv").read_text() == "my own table"
+
+
 def test_sweep_out_is_checked_before_the_first_run(tmp_path, monkeypatch, capsys):
     spec = tmp_path / "s.toml"
     spec.write_text('scenario = "single_agency"\nsteps = 8\nseed = 1\n[parameters]\npatience = [4]\n')

@@ -76,8 +76,9 @@ def cmd_run(args) -> int:
     for note in setting_notes(scenario):
         print(note, file=sys.stderr)
     out = args.out if args.out is not None else child(DEFAULT_ROOT, scenario.name)
-    label = f"--out {out}"
+    label = f"--out {out}" if args.out is not None else f"{out} (the default --out)"
     made = prepare(out, label, FILES, inputs=(source_file, preset_file(args.scenario, args.preset)))
+    earlier_run(out, label, source_file, default=args.out is None)  # the folder was there: nothing was made
     with Staged(out, label, made) as staged:  # from here, an interruption leaves no folder it made
         # the model, Mesa, pandas and matplotlib only once the input is known to be good: a mistake is
         # reported in half a second, not three
@@ -129,6 +130,30 @@ def run_record(model, args, given: dict, source: dict) -> dict:
         "code": code_record(),
         "versions": package_versions(),
     }
+
+
+def earlier_run(out: Path, label: str, source_file, default: bool) -> None:
+    """Refuse to replace files in ``out`` that no run wrote, or, in a default folder, another scenario file's run.
+
+    A run replaces an earlier run's four files (its ``run.json`` says it was one); a
+    ``steps.csv`` of the user's beside no ``run.json`` is not replaced. Two scenario files
+    that share a ``name`` share a default folder: the second is refused there (unless the
+    first file is gone: a checkout moved elsewhere).
+    """
+    from sim.cli.common import UsageError
+
+    record = out / "run.json"
+    if not record.is_file():
+        there = [name for name in FILES if (out / name).exists()]
+        if there:
+            raise UsageError(f"{label}: {there[0]} is there and no run wrote it (no run.json); choose another folder")
+        return
+    try:
+        path = json.loads(record.read_text(encoding="utf-8"))["scenario"]["path"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise UsageError(f"{label}: run.json is there and is not a run's record; choose another folder") from None
+    if default and path and source_file is not None and Path(path) != Path(source_file) and Path(path).is_file():
+        raise UsageError(f"{label}: holds the run of another scenario file of the same name ({path}); give --out DIR")
 
 
 def scenario_file(name_or_path):

@@ -183,8 +183,9 @@ def run_sweep(
         clean_temporary(runs_dir, runs)
         for k in roots.keys() - {"runs"}:
             remove_orphans(roots[k] / k, runs_dir, runs)
-            check_companions(roots[k] / k, runs_dir, runs, COMPANIONS[k])
         on_disk = done_run_ids(runs_dir)
+        for k in roots.keys() - {"runs"}:
+            check_companions(roots[k] / k, runs_dir, runs, COMPANIONS[k])
         if on_disk.size and on_disk[-1] >= design.n_runs:  # sorted: the largest is last
             raise ManifestError(
                 f"{runs_dir}: (folder): holds run_id {on_disk[-1]}, beyond this sweep's {design.n_runs} runs "
