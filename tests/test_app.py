@@ -370,3 +370,15 @@ def test_a_long_seed_shows_in_full_in_its_box():
     shown = {k: boxed(v) for k, v in values.items()}
     assert shown["seed"] == "12345678901234567890123456789"
     assert (shown["patience"], shown["initial_trust"]) == ("52", "0.35")
+
+
+def test_a_link_with_scenario_or_a_mistyped_key_is_read_or_named():
+    values, notes = settings.from_query("scenario=teen_substance_use&seed=3")
+    assert (values["scenario_name"], values["seed"], notes) == ("teen_substance_use", 3, [])
+    values, notes = settings.from_query("leadr=none&leader=point")
+    assert values["leader"] == "point"
+    assert (
+        len(notes) == 1
+        and notes[0].startswith("leadr: not a setting of this page (these are: ")
+        and "leader" in notes[0]
+    )

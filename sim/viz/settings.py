@@ -105,8 +105,22 @@ def is_about(name: str, note: str) -> bool:
 
 
 def from_query(search: str | None, scenario_name: str = DEFAULT_SCENARIO) -> tuple[dict, list[str]]:
-    """Settings from a URL's query string (``leader=none&seed=42``)."""
-    return clean(dict(parse_qsl(search or "")), scenario_name)
+    """Settings from a URL's query string (``leader=none&seed=42``); ``scenario=`` means ``scenario_name=``.
+
+    A key that is no setting of the page is named in a note (a link mistyped by hand), not
+    silently ignored.
+    """
+    values = dict(parse_qsl(search or "", keep_blank_values=True))
+    if "scenario" in values and "scenario_name" not in values:
+        values["scenario_name"] = values.pop("scenario")
+    known = set(defaults(scenario_name)) | {"steps"}
+    unknown = [key for key in values if key not in known]
+    values = {k: v for k, v in values.items() if k in known and (v != "" or k == "missing_role")}
+    out, messages = clean(values, scenario_name)
+    if unknown:
+        names = ", ".join(sorted(known - {"scenario_name"}) + ["scenario"])
+        messages.append(f"{', '.join(unknown)}: not a setting of this page (these are: {names}); ignored")
+    return out, messages
 
 
 def to_query(settings: dict) -> str:
