@@ -358,6 +358,11 @@ def test_a_table_folder_that_is_a_link_or_holds_other_files_is_refused(tmp_path,
     (out / "runs" / "notes.txt").write_text("mine")
     assert "runs/notes.txt: not a part of the table" in one_error(capsys, ["sweep", spec, "--out", out])
     assert (out / "runs" / "notes.txt").read_text() == "mine" and not (out / "manifest.json").exists()
+    (out / "runs" / "notes.txt").unlink()
+    assert main(["sweep", str(spec), "--out", str(out), "--workers", "0"]) == 0
+    (out / "analysis").symlink_to(victim)  # the default analysis folder, planted as a link
+    assert "analysis: a symbolic link" in one_error(capsys, ["analyze", out])
+    assert list(victim.iterdir()) == []
 
 
 def test_a_resume_names_a_damaged_or_missing_companion_part(tmp_path, capsys):

@@ -105,6 +105,8 @@ def cmd_analyze(args) -> int:
 
     # every file is written under a temporary name and renamed into place together
     label = f"--out {out}" if args.out else str(out)
+    if not args.out and out.is_symlink():  # the default folder inside DIR: followed, it writes elsewhere
+        raise UsageError(f"{out}: a symbolic link; the default analysis folder must be a folder inside {args.sweep}")
     names = [name for name, _, _ in tables] + [name for name, _ in figures]
     made = prepare(out, label, files=names)
     earlier = _written_before(out)
