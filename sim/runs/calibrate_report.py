@@ -23,11 +23,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from sim.model.params import PARAMETERS
 from sim.runs.design import run_seed
 from sim.runs.patterns import Patterns
+from sim.runs.storage import write_parquet
 
 PREDICTIVE_BASE = 10**15  # run ids of predictive runs, far from the generations'
 NOT_PINNED = 0.6  # a 90% interval spanning more than this share of the prior: not pinned down
@@ -234,7 +234,6 @@ def write_posterior(out: Path, history, patterns: Patterns, seed: int) -> Path:
     )
     path = out / "posterior.parquet"
     tmp = out / ".posterior.parquet.tmp"
-    with open(tmp, "wb") as fh:  # a file, not a path: Arrow takes only paths that are UTF-8
-        pq.write_table(table, fh)
+    write_parquet(table, tmp)
     os.replace(tmp, path)
     return path

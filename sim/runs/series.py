@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.errors import InputError
-from sim.runs.storage import NULLABLE_INT, clean_temporary, first_run, value_type
+from sim.runs.storage import NULLABLE_INT, arrow_source, clean_temporary, first_run, value_type
 
 ORGANIZATION_NULLABLE = ("joined_step",)
 
@@ -94,8 +94,7 @@ def check_companions(parts_dir: Path, runs_dir: Path, runs: range, flag: str) ->
                 "that runs part, and a resume runs its runs again"
             )
         try:
-            with open(part, "rb") as fh:
-                pq.read_metadata(fh)
+            pq.read_metadata(arrow_source(part))
         except (pa.ArrowException, OSError):
             raise InputError(
                 f"{part}: (file): not a readable Parquet part; remove it and {done}, and a resume runs their runs again"

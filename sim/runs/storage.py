@@ -91,6 +91,37 @@ def part_name(rows: list[dict]) -> str:
     return f"part-{first:010d}-{len(rows):05d}-{uuid.uuid4().hex[:8]}.parquet"
 
 
+def arrow_source(path: Path):
+    """``path`` as Arrow reads it: the path itself, or its bytes when the name is not UTF-8.
+
+    Arrow takes only UTF-8 paths; a Python file object instead can abort the interpreter at
+    exit (Arrow's threads), so such a file is read whole into an Arrow buffer.
+    """
+    name = _utf8(path)
+    return name if name is not None else pa.BufferReader(Path(path).read_bytes())
+
+
+def write_parquet(table: pa.Table, path: Path) -> None:
+    """Write ``table`` to ``path`` as Parquet (through a buffer when the name is not UTF-8: :func:`arrow_source`)."""
+    name = _utf8(path)
+    if name is not None:
+        pq.write_table(table, name)
+        return
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    Path(path).write_bytes(sink.getvalue().to_pybytes())
+
+
+def _utf8(path: Path) -> str | None:
+    """``path`` as text Arrow takes (UTF-8), or None."""
+    text = os.fspath(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return text
+
+
 def write_table(directory: Path, name: str, table: pa.Table) -> Path:
     """Write ``table`` as ``directory/name`` atomically: a ``.``-prefixed temporary file, then a rename.
 
@@ -100,9 +131,8 @@ def write_table(directory: Path, name: str, table: pa.Table) -> Path:
     tmp = directory / f".{name}.tmp"
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as fh:  # a file, not a path: Arrow takes only paths that are UTF-8
-            pq.write_table(table, fh)
-            fh.flush()
+        write_parquet(table, tmp)
+        with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, directory / name)
     except BaseException as err:
@@ -146,8 +176,7 @@ def read_part(part: Path, columns=None) -> pa.Table:
     if not part.is_file():
         raise InputError(f"{part}: (folder): a folder named like a part; move it elsewhere")
     try:
-        with open(part, "rb") as fh:  # a file, not a path: Arrow takes only paths that are UTF-8
-            return pq.read_table(fh, columns=columns)
+        return pq.read_table(arrow_source(part), columns=columns)
     except (pa.ArrowException, OSError) as err:
         reason = (str(err).splitlines() or [type(err).__name__])[0].rsplit("': ", 1)[-1].split(". ")[0][:100]
         raise InputError(
