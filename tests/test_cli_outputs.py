@@ -387,16 +387,20 @@ def test_a_resume_names_a_damaged_or_missing_companion_part(tmp_path, capsys):
 def test_a_run_replaces_an_earlier_runs_files_only(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     text = (SCENARIO_DIR / "single_agency.toml").read_text().replace('name = "single_agency"', 'name = "tiny"', 1)
-    for folder in ("a", "b"):  # two files of one name
+    for folder, size in (("a", 2000), ("b", 1500), ("copy", 2000)):  # three files of one name, a and copy alike
         (tmp_path / folder).mkdir()
-        (tmp_path / folder / "s.toml").write_text(text)
+        (tmp_path / folder / "s.toml").write_text(text.replace("size = 2000", f"size = {size}", 1))
     assert main(["run", "a/s.toml", "--steps", "8"]) == 0
     first = (tmp_path / "out" / "tiny" / "steps.csv").read_bytes()
     assert main(["run", "a/s.toml", "--steps", "8"]) == 0  # the same file again: its folder, replaced
     line = one_error(capsys, ["run", "b/s.toml", "--steps", "8"])
-    assert line.startswith("error: out/tiny (the default --out): holds the run of another scenario file"), line
+    assert line.startswith("error: out/tiny (the default --out): holds the run of another scenario"), line
     assert (tmp_path / "out" / "tiny" / "steps.csv").read_bytes() == first
     assert main(["run", "b/s.toml", "--steps", "8", "--out", "out/b"]) == 0
+    assert main(["run", "copy/s.toml", "--steps", "8"]) == 0  # the same scenario elsewhere (another checkout)
+    # a folder written before run.json was recorded holds the three files a run wrote then
+    (tmp_path / "out" / "tiny" / "run.json").unlink()
+    assert main(["run", "b/s.toml", "--steps", "8"]) == 0
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "steps.csv").write_text("my own table")
     assert "steps.csv is there and no run wrote it" in one_error(capsys, ["run", "a/s.toml", "--out", "mine"])

@@ -28,6 +28,7 @@ from sim.model.events import percent
 from sim.model.params import PARAMETERS
 
 FILES = ("steps.csv", "organizations.csv", "run.png", "run.json")
+OLD_FILES = FILES[:3]  # what a run wrote before run.json was recorded
 DEFAULT_ROOT = Path("out")
 
 
@@ -78,7 +79,7 @@ def cmd_run(args) -> int:
     out = args.out if args.out is not None else child(DEFAULT_ROOT, scenario.name)
     label = f"--out {out}" if args.out is not None else f"{out} (the default --out)"
     made = prepare(out, label, FILES, inputs=(source_file, preset_file(args.scenario, args.preset)))
-    earlier_run(out, label, source_file, default=args.out is None)  # the folder was there: nothing was made
+    earlier_run(out, label, source, default=args.out is None)  # the folder was there: nothing was made
     with Staged(out, label, made) as staged:  # from here, an interruption leaves no folder it made
         # the model, Mesa, pandas and matplotlib only once the input is known to be good: a mistake is
         # reported in half a second, not three
@@ -132,28 +133,36 @@ def run_record(model, args, given: dict, source: dict) -> dict:
     }
 
 
-def earlier_run(out: Path, label: str, source_file, default: bool) -> None:
-    """Refuse to replace files in ``out`` that no run wrote, or, in a default folder, another scenario file's run.
+def earlier_run(out: Path, label: str, source: dict, default: bool) -> None:
+    """Refuse to replace files in ``out`` that no run wrote, or, in a default folder, another scenario's run.
 
-    A run replaces an earlier run's four files (its ``run.json`` says it was one); a
-    ``steps.csv`` of the user's beside no ``run.json`` is not replaced. Two scenario files
-    that share a ``name`` share a default folder: the second is refused there (unless the
-    first file is gone: a checkout moved elsewhere).
+    A run replaces an earlier run's files: its ``run.json`` says it was one, and a version
+    before ``run.json`` was recorded wrote ``steps.csv``, ``organizations.csv`` and ``run.png``
+    together. A ``steps.csv`` of the user's is not replaced. Two scenario files that share a
+    ``name`` share a default folder: one with other content is refused there (a copy of the same
+    file, another checkout's say, is not).
+
+    Args:
+        source: the scenario as :func:`sim.runs.provenance.scenario_record` records it.
     """
     from sim.cli.common import UsageError
 
     record = out / "run.json"
     if not record.is_file():
         there = [name for name in FILES if (out / name).exists()]
-        if there:
+        if there and set(there) != set(OLD_FILES):
             raise UsageError(f"{label}: {there[0]} is there and no run wrote it (no run.json); choose another folder")
         return
     try:
-        path = json.loads(record.read_text(encoding="utf-8"))["scenario"]["path"]
-    except (OSError, ValueError, KeyError, TypeError):
+        earlier = json.loads(record.read_text(encoding="utf-8"))["scenario"]
+        content = earlier.get("content_sha256")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         raise UsageError(f"{label}: run.json is there and is not a run's record; choose another folder") from None
-    if default and path and source_file is not None and Path(path) != Path(source_file) and Path(path).is_file():
-        raise UsageError(f"{label}: holds the run of another scenario file of the same name ({path}); give --out DIR")
+    if default and content and source.get("content_sha256") and content != source["content_sha256"]:
+        if earlier.get("path") != source.get("path"):
+            raise UsageError(
+                f"{label}: holds the run of another scenario of the same name ({earlier.get('path')}); give --out DIR"
+            )
 
 
 def scenario_file(name_or_path):
