@@ -143,7 +143,10 @@ def earlier_run(out: Path, label: str, source: dict, default: bool) -> None:
     file, another checkout's say, is not).
 
     Args:
+        out: the run's folder (which :func:`sim.runs.outputs.prepare` has checked).
+        label: how the folder is named in messages.
         source: the scenario as :func:`sim.runs.provenance.scenario_record` records it.
+        default: whether ``out`` is the default folder, named after the scenario.
     """
     from sim.cli.common import UsageError
 
