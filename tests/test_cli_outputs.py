@@ -329,7 +329,11 @@ def test_a_refused_sweep_removes_the_folders_it_made(tmp_path, capsys):
     # refused while the folders are checked (the second cannot be made)
     line = one_error(capsys, ["sweep", spec, "--out", tmp_path / "o2" / "x", "--series-out", "/proc/coalition-s"])
     assert "cannot write there" in line, line
+    # refused under the lock in a new --out: its lock file goes with it
+    line = one_error(capsys, ["sweep", spec, "--out", tmp_path / "o3" / "a", "--series-out", tmp_path / "s1"])
+    assert "a new folder, but this sweep's series table was started in" in line, line
     assert sorted(p.name for p in tmp_path.iterdir()) == ["o", "s.toml", "s1"]
+    assert (out / ".sweep.lock").exists()  # an --out that was there keeps its own
 
 
 def test_a_sweep_and_its_analysis_work_in_folders_whose_names_are_not_utf8(tmp_path):
@@ -584,7 +588,7 @@ def test_an_unreachable_scheduler_is_refused_before_anything_is_written(tmp_path
     spec.write_text(SWEEP)
     line = one_error(capsys, ["sweep", spec, "--out", tmp_path / "o", "--scheduler", "tcp://127.0.0.1:1"])
     assert "cannot connect" in line
-    assert not (tmp_path / "o" / "manifest.json").exists()
+    assert not (tmp_path / "o").exists()  # nothing: no manifest, no folder, no lock file
     spec.write_text(SWEEP.replace("seed = 1", "seed = 8"))  # corrected, and run here: not refused
     assert main(["sweep", str(spec), "--out", str(tmp_path / "o"), "--workers", "0"]) == 0
 
@@ -747,3 +751,33 @@ def test_the_write_check_follows_a_link_before_dot_dot_as_the_files_will(tmp_pat
     with pytest.raises(KeyboardInterrupt):
         outputs.prepare(tmp_path / "new" / "deep", "--out new/deep")
     assert not (tmp_path / "new").exists()
+
+
+def test_a_lock_file_another_process_holds_is_never_removed(tmp_path):
+    import multiprocessing
+
+    from sim.runs.locks import remove_free_locks, sweep_lock
+
+    ctx = multiprocessing.get_context("forkserver")
+    ready, done = ctx.Event(), ctx.Event()
+    holder = ctx.Process(target=_hold_shard, args=(tmp_path, ready, done))
+    holder.start()
+    try:
+        assert ready.wait(60)
+        remove_free_locks(tmp_path)  # this process holds none: all of them are the other's
+        assert (tmp_path / ".sweep.lock").exists() and (tmp_path / ".shard-0-of-2.lock").exists()
+    finally:
+        done.set()
+        holder.join(60)
+    with sweep_lock(tmp_path, None):
+        pass
+    remove_free_locks(tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def _hold_shard(root, ready, done):
+    from sim.runs.locks import sweep_lock
+
+    with sweep_lock(root, (0, 2)):
+        ready.set()
+        done.wait(60)

@@ -101,3 +101,31 @@ def _free(path: Path, fcntl) -> bool:
         return False
     finally:
         os.close(probe)
+
+
+LOCK_FILES = (".sweep.lock", ".shard-*-of-*.lock", ".shards-of-*.lock", ".shards.gate")
+
+
+def remove_free_locks(root: Path) -> None:
+    """Remove the lock files in ``root`` that no process holds (a refused sweep's, in a folder it made).
+
+    Each is taken exclusively before it is removed, and left if another process holds it.
+    Where ``fcntl`` is missing (Windows) nothing is removed.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on the supported platforms
+        return
+    for pattern in LOCK_FILES:
+        for path in root.glob(pattern):
+            try:
+                fd = os.open(path, os.O_RDWR)
+            except OSError:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                path.unlink()  # while held: a process that opens it now finds it gone, or is refused
+            except OSError:  # held by another process (BlockingIOError), or already gone
+                pass
+            finally:
+                os.close(fd)

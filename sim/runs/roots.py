@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from sim.errors import InputError
+from sim.runs.locks import remove_free_locks
 from sim.runs.outputs import prepare, remove_made
 from sim.runs.spec import SweepSpec
 from sim.runs.storage import ManifestError
@@ -61,11 +62,17 @@ def table_roots(spec: SweepSpec, out, series_out, organizations_out, made: list 
 
 
 @contextlib.contextmanager
-def removed_if_refused(made: list):
-    """On leaving by an error or a signal, remove the folders :func:`table_roots` made that are still empty."""
+def removed_if_refused(made: list, runs_root: Path):
+    """On leaving by an error or a signal, remove the folders :func:`table_roots` made that are still empty.
+
+    The runs table's root, when this sweep made it, holds only the lock files it took: they
+    go too, each only if no other process holds it (a shard that started beside this one).
+    """
     try:
         yield
     except BaseException:
+        if made and made[0] and not (runs_root / "manifest.json").exists():
+            remove_free_locks(runs_root)
         remove_all_made(made)
         raise
 
