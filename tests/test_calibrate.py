@@ -1,6 +1,7 @@
 """ABC-SMC calibration: recovery of known parameters, the CLI, resume, refusal of a foreign directory."""
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -193,6 +194,10 @@ def test_an_out_that_is_a_file_is_refused_naming_out(patterns_file, tmp_path, ca
     assert cli(patterns_file, tmp_path / "afile", "--generations", "1") == 2
     assert re.fullmatch(r"error: --out \S+afile: exists and is not a folder; .*", capsys.readouterr().err.strip())
     assert (tmp_path / "afile").read_text() == "mine"
+    # pyabc names its database by an SQLite URL, which must be UTF-8: refused before anything is made
+    assert cli(patterns_file, tmp_path / os.fsdecode(b"cal\xfd"), "--generations", "1") == 2
+    assert "a name that is not UTF-8" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
 
 
 def test_a_half_made_database_is_started_again(patterns_file, tmp_path):

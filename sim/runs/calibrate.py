@@ -171,6 +171,14 @@ def calibrate(
     out = Path(out)
     provenance = provenance_for(patterns)
     try:  # a file or an unwritable folder: one line, before any work
+        str(out.resolve()).encode("utf-8")  # pyabc's database is named by an SQLite URL, which must be UTF-8
+    except UnicodeEncodeError:
+        raise OutputError(
+            f"--out {out}: a name that is not UTF-8; a calibration's database needs one that is"
+        ) from None
+    except RuntimeError:  # Path.resolve on a loop of symbolic links (Python 3.12)
+        raise OutputError(f"--out {out}: cannot write there: a symbolic link that loops") from None
+    try:
         prepare(out, f"--out {out}", files=("manifest.json",))
     except RuntimeError:  # Path.resolve on a loop of symbolic links (Python 3.12)
         raise OutputError(f"--out {out}: cannot write there: a symbolic link that loops") from None
