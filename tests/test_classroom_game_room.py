@@ -268,6 +268,8 @@ def test_milestones_in_words():
         ('{"type": "join", "code": "ABCD", "nickname": "' + "n" * 25 + '"}', "at most 24 characters, please"),
         ('{"type": "join", "code": "ABCD", "nickname": "\\u202eevil"}', "text-direction"),
         ('{"type": "join", "code": "ABCD", "nickname": "a\\u2066b"}', "text-direction"),
+        ('{"type": "join", "code": "ABCD", "nickname": "a\\u0085b"}', "control"),
+        ('{"type": "join", "code": "ABCD", "nickname": "a\\u2028b"}', "control"),
         ('{"type": "teacher", "key": ""}', "^This teacher page needs its key"),
         ('{"type": "command", "command": "reboot"}', "command"),
         ('{"type": "command", "command": "timer", "seconds": -5}', "greater than or equal"),
@@ -286,6 +288,8 @@ def test_well_formed_messages_are_read_exactly():
     # right-to-left and other scripts need no direction controls
     hebrew = protocol.parse('{"type": "join", "code": "AB", "nickname": "\\u05e9\\u05dc\\u05d5\\u05dd"}')
     assert hebrew.nickname == "שלום"
+    marked = protocol.parse('{"type": "join", "code": "AB", "nickname": "\\u200f\\u05e9 2"}')  # an RLM, harmless
+    assert marked.nickname == "\u200fש 2"
     decide = protocol.parse('{"type": "decide", "round": 2, "answers": {"invite": [3, 1], "shared_metric": false}}')
     assert decide.answers.as_choices() == {"invite": frozenset({1, 3}), "shared_metric": False}
     assert protocol.parse('{"type": "decide", "round": 2, "answers": {"join": null}}').answers.as_choices() == {}

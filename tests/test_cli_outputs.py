@@ -781,3 +781,8 @@ def _hold_shard(root, ready, done):
     with sweep_lock(root, (0, 2)):
         ready.set()
         done.wait(60)
+
+
+def test_the_hint_for_a_value_starting_with_a_dash_comes_only_when_one_does(capsys):
+    assert "is written --out=VALUE" not in one_error(capsys, ["run", "--out"])  # simply missing
+    assert "is written --shard=VALUE" in one_error(capsys, ["sweep", "x.toml", "--shard", "-1/2"])

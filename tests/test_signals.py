@@ -202,10 +202,10 @@ def test_the_command_is_started_through_the_entry_that_handles_early_signals():
 def test_a_signal_after_the_command_finished_leaves_its_exit_status(signum):
     """Once the files are written, a signal while the interpreter shuts down ends nothing."""
     code = "import os, signal, sys, time\nfrom sim.cli import entry\nimport sim.cli.main as m\n"
-    code += "m.main = lambda: 0\n"  # a command that finished
-    code += f"status = entry.main()\nos.kill(os.getpid(), {int(signum)})\ntime.sleep(0.2)\nsys.exit(status)\n"
+    code += "m.main = lambda: print('wrote it') or 2\n"  # a command that finished (with a refusal's status)
+    code += f"status = entry.main()\nos.kill(os.getpid(), {int(signum)})\ntime.sleep(5)\nsys.exit(status)\n"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert done.returncode == 2 and done.stderr == "" and done.stdout == "wrote it\n", done.stderr
 
 
 @pytest.mark.parametrize("after", [0.5, 0.9, 1.2])

@@ -28,15 +28,16 @@ from sim.classroom.seats import NODE_SETS
 
 MAX_MESSAGE = 8192  # bytes; a decision is a few hundred
 Code = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{1,8}$")]
-# no control characters, and none of Unicode's direction controls (U+202E would turn the rest of a
-# line on the projector backwards); right-to-left names need none of them
+# no control characters (C0, C1, line and paragraph separators), and none of Unicode's direction
+# embeddings, overrides or isolates (U+202E would turn the rest of a line on the projector
+# backwards); the direction marks LRM, RLM and ALM some keyboards insert are harmless and allowed
 Nickname = Annotated[
     str,
     StringConstraints(
         strip_whitespace=True,
         min_length=1,
         max_length=24,
-        pattern=r"^[^\x00-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+$",
+        pattern=r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+$",
     ),
 ]
 Token = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 
 from sim.errors import InputError, one_line
 from sim.model.params import PARAMETERS, ParameterError, check_params
@@ -44,6 +45,7 @@ class Parser(argparse.ArgumentParser):
 
     def parse_known_args(self, args=None, namespace=None):
         """Parse, then drop the record of which options were given."""
+        self._args = list(sys.argv[1:] if args is None else args)  # for error()'s hint
         namespace, extras = super().parse_known_args(args, namespace)
         namespace.__dict__.pop(GIVEN, None)
         return namespace, extras
@@ -52,7 +54,10 @@ class Parser(argparse.ArgumentParser):
         """Raise the mistake as a :class:`UsageError`."""
         if message.endswith("expected one argument"):  # argparse reads a value like -inf or -1/2 as an option
             option = message.removeprefix("argument ").split(":")[0].split("/")[-1]
-            message += f" (a value that starts with '-' is written {option}=VALUE)"
+            args = getattr(self, "_args", [])
+            after = [args[i + 1] for i, a in enumerate(args[:-1]) if a == option]
+            if after and after[-1].startswith("-"):
+                message += f" (a value that starts with '-' is written {option}=VALUE)"
         raise UsageError(f"{self.prog}: {message}")
 
 

@@ -1,10 +1,11 @@
 // The page's side of the game: one WebSocket that comes back by itself, and small DOM helpers.
 // Every message from the server is JSON; a "state" message is the page's whole state.
 
-export function connect({ hello, onMessage, onStatus }) {
+// queue: keep what is sent while the link is down (one of each type, the latest) and send it after
+// the hello; without it, send() returns false and the page says so
+export function connect({ hello, onMessage, onStatus, queue = false }) {
   let socket = null;
   let tries = 0;
-  // what was sent while the link was down, one of each type (the latest), sent after the hello
   let waiting = [];
   const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
   const open = () => {
@@ -28,13 +29,13 @@ export function connect({ hello, onMessage, onStatus }) {
   };
   open();
   return {
-    // true: sent now; false: it goes as soon as the link is back
+    // true: sent now; false: not sent (with queue, it goes as soon as the link is back)
     send(message) {
       if (socket && socket.readyState === WebSocket.OPEN) {
         socket.send(JSON.stringify(message));
         return true;
       }
-      waiting = waiting.filter((m) => m.type !== message.type).concat([message]);
+      if (queue) waiting = waiting.filter((m) => m.type !== message.type).concat([message]);
       return false;
     },
     reopen() {

@@ -16,6 +16,7 @@ const setTimer = countdown($("timer"));
 const link = connect({
   hello: () => (code ? { type: "hello", code, token: localStorage.getItem(tokenKey(code)) || undefined } : null),
   onMessage: receive,
+  queue: true, // a join, pick or decision tapped while connecting goes once connected (a stale one is refused)
   onStatus(status) {
     $("link").dataset.status = status;
     $("link").textContent = status === "online" ? "" : status === "offline" ? "reconnecting…" : "connecting…";

@@ -15,7 +15,10 @@ const link = connect({
   },
 });
 
-const command = (name, extra = {}) => link.send({ type: "command", command: name, ...extra });
+// a control is never queued: "Play the round now" pressed while offline must not play a later round
+const command = (name, extra = {}) => {
+  if (!link.send({ type: "command", command: name, ...extra })) notice("Not connected: press it again once the page is back online.");
+};
 $("start").addEventListener("click", () => command("start"));
 $("pause").addEventListener("click", () => command(state && state.paused ? "resume" : "pause"));
 $("advance").addEventListener("click", () => command("advance"));
