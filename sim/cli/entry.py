@@ -36,23 +36,7 @@ def main() -> int:
 
     for s, handler in old.items():
         signal.signal(s, handler)
-    status = command()
-
-    # the command is over and its files are written: a signal while the interpreter shuts down
-    # (a few tenths of a second with Arrow and Dask loaded) would end it with 130 or 143 and no
-    # word, so that a scheduler reads a finished job as interrupted; it ends it with its status now
-    def finished(signum, frame) -> None:
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except (OSError, ValueError):  # a closed pipe, a closed stream
-                pass
-        os._exit(status)
-
-    for s in EARLY:
-        if signal.getsignal(s) is not signal.SIG_IGN:
-            signal.signal(s, finished)
-    return status
+    return command(exiting=True)  # from the finished command on, signals are ignored (see there)
 
 
 if __name__ == "__main__":

@@ -47,8 +47,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 @contextlib.contextmanager
-def signals_as_interrupts():
-    """Within the block, SIGTERM and SIGHUP raise :class:`Terminated`; later ones are ignored during cleanup."""
+def signals_as_interrupts(exiting: bool = False):
+    """Within the block, SIGTERM and SIGHUP raise :class:`Terminated`; later ones are ignored during cleanup.
+
+    ``exiting``: the process ends after the block (the ``coalition`` command). Left without an
+    error, the block then ignores SIGINT, SIGTERM and SIGHUP from there on instead of putting
+    the earlier handlers back: the command's files are written, and a signal while Python shuts
+    down (a few tenths of a second with Arrow and Dask loaded) would end it with 130 or 143 and
+    no word, so that a scheduler reads a finished job as interrupted. (Ignored, not handled:
+    Python's shutdown sets its own handlers back to the default, but leaves an ignored signal.)
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -74,21 +82,28 @@ def signals_as_interrupts():
     old = {s: signal.signal(s, handler) for s in HANDLED}
     old[signal.SIGINT] = signal.getsignal(signal.SIGINT)
     hook, sys.unraisablehook = sys.unraisablehook, swallowed
+    finished = False
     try:
         yield
+        finished = True
     finally:
         sys.unraisablehook = hook
         for s, h in old.items():
-            signal.signal(s, h)
+            # from the finished command straight to ignoring: never the default in between
+            signal.signal(s, signal.SIG_IGN if exiting and finished and h is not None else h)
 
 
-def main(argv=None) -> int:
-    """Entry point of the ``coalition`` command (``argv``: strings or paths; default ``sys.argv[1:]``)."""
+def main(argv=None, exiting: bool = False) -> int:
+    """Entry point of the ``coalition`` command (``argv``: strings or paths; default ``sys.argv[1:]``).
+
+    ``exiting``: the process ends when this returns (the console script): signals that come
+    after the command finished are ignored (:func:`signals_as_interrupts`).
+    """
     if argv is not None:
         argv = [os.fspath(a) if isinstance(a, os.PathLike) else str(a) for a in argv]
     command = None
     try:
-        with signals_as_interrupts():
+        with signals_as_interrupts(exiting):
             args = build_parser().parse_args(argv)
             command = args.command
             return args.handler(args) or 0
