@@ -287,13 +287,18 @@ def test_stray_and_foreign_files_in_a_sweeps_tables_are_one_line_or_left_alone(t
     out, series = tmp_path / "o", tmp_path / "s"
     argv = ["sweep", str(spec), "--out", str(out), "--series-out", str(series), "--workers", "0", "--chunk-size", "1"]
     assert main(argv) == 0
-    # names that are not a part's are left alone, not a traceback
+    # hidden names are left alone (every reader skips them), not a traceback
     for stray in (out / "runs" / ".part-abc.tmp", series / "series" / ".part-zz.tmp"):
         stray.write_text("mine")
-    first = sorted((series / "series").glob("part-*.parquet"))[0]
-    (series / "series" / "part-foo.parquet").write_bytes(first.read_bytes())
     assert main(argv) == 0
-    assert (out / "runs" / ".part-abc.tmp").exists() and (series / "series" / "part-foo.parquet").exists()
+    assert (out / "runs" / ".part-abc.tmp").exists() and (series / "series" / ".part-zz.tmp").exists()
+    # a Parquet file not named as a part would add its rows to every reader's table: refused, left there
+    first = sorted((series / "series").glob("part-*.parquet"))[0]
+    for name in ("part-foo.parquet", "copy.parquet"):
+        (series / "series" / name).write_bytes(first.read_bytes())
+        assert f"series/{name}: not a part of the table" in one_error(capsys, argv)
+        assert (series / "series" / name).read_bytes() == first.read_bytes()
+        (series / "series" / name).unlink()
     # a folder named like a part, and a run twice (a part copied in): one line each, for analyze and a resume
     folder = out / "runs" / "part-0000000000-00001-x.parquet"
     folder.mkdir()
@@ -377,9 +382,18 @@ def test_a_resume_names_a_damaged_or_missing_companion_part(tmp_path, capsys):
     assert main(argv) == 0
     whole = pd.read_parquet(series / "series").sort_values(["run_id", "step"]).reset_index(drop=True)
     part = sorted((series / "series").glob("part-*.parquet"))[0]
+    good = part.read_bytes()
     part.write_bytes(b"")  # emptied: the runs part still says its runs are done
     line = one_error(capsys, argv)
-    assert line.startswith(f"error: {part}: (file): not a readable Parquet part; remove it and "), line
+    where = f"error: --series-out {series}: series/{part.name}"
+    assert line.startswith(f"{where}: not a readable part of this table; remove it and "), line
+    part.write_bytes((out / "runs" / part.name).read_bytes())  # the runs part copied over it
+    assert one_error(capsys, argv).startswith(f"{where}: not a part of this table (its columns differ)")
+    other = sorted((series / "series").glob("part-*.parquet"))[1]
+    part.write_bytes(other.read_bytes())  # another chunk's series copied over it
+    assert one_error(capsys, argv).startswith(f"{where}: holds other runs than ")
+    part.write_bytes(good)
+    assert main(argv) == 0
     part.unlink()
     assert "series/" + part.name + ": missing, though" in one_error(capsys, argv)
     (out / "runs" / part.name).unlink()  # as the message says

@@ -185,7 +185,7 @@ def run_sweep(
             remove_orphans(roots[k] / k, runs_dir, runs)
         on_disk = done_run_ids(runs_dir)
         for k in roots.keys() - {"runs"}:
-            check_companions(roots[k] / k, runs_dir, runs, COMPANIONS[k])
+            check_companions(roots[k] / k, runs_dir, runs, COMPANIONS[k], schemas[k])
         if on_disk.size and on_disk[-1] >= design.n_runs:  # sorted: the largest is last
             raise ManifestError(
                 f"{runs_dir}: (folder): holds run_id {on_disk[-1]}, beyond this sweep's {design.n_runs} runs "

@@ -234,12 +234,21 @@ def sweep_table_holding(folder: Path) -> Path | None:
     return None
 
 
+PART_NAME = re.compile(r"part-[0-9]{10}-[0-9]{5}-[0-9A-Za-z]+\.parquet")
+
+
 def _only_parts(table: Path, label: str, name: str) -> None:
-    """A table folder holds Parquet parts only (hidden files aside): any other file breaks its readers."""
+    """A table folder holds its parts only (hidden files aside): any other file breaks or mixes its readers.
+
+    A part is named ``part-FIRST-COUNT-TAG.parquet``; one named so is checked when it is read
+    (a folder, a copy, a damaged file), anything else is refused here: ``copy.parquet`` would
+    add its rows to every reader's table, ``notes.txt`` stop it.
+    """
     for entry in table.iterdir():
-        if not entry.name.startswith((".", "_")) and not entry.name.endswith(".parquet"):
+        hidden = entry.name.startswith((".", "_"))  # skipped by pandas, DuckDB and Arrow
+        if not hidden and not (PART_NAME.fullmatch(entry.name)):
             raise OutputError(
-                f"{label}: {name}/{entry.name}: not a part of the table; a table folder holds Parquet parts only "
+                f"{label}: {name}/{entry.name}: not a part of the table; a table folder holds its parts only "
                 "(pandas, DuckDB and Arrow read every file in it), so move it elsewhere"
             )
 

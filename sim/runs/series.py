@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -75,27 +76,34 @@ def remove_orphans(parts_dir: Path, runs_dir: Path, runs: range) -> None:
     clean_temporary(parts_dir, runs)
 
 
-def check_companions(parts_dir: Path, runs_dir: Path, runs: range, flag: str) -> None:
-    """Each finished chunk of this shard has a readable companion part (its footer is read, not its rows).
+def check_companions(parts_dir: Path, runs_dir: Path, runs: range, flag: str, schema: pa.Schema) -> None:
+    """Each finished chunk of this shard has its companion part: readable, of this table, of its runs.
+
+    A part's columns must be ``schema``'s and its run_ids those its name gives (the first, and
+    how many): a damaged file, another table's part or another chunk's copied over are found
+    here rather than by the next reader. Only the footer and the run_id column are read.
 
     Raises:
-        InputError: one line naming the part (damaged or missing) and what to remove so that a
-            resume runs its runs again.
+        InputError: one line naming the part and what to remove so that a resume runs its runs again.
     """
     if not runs_dir.is_dir():
         return
     for done in sorted(runs_dir.glob("part-*.parquet")):
-        if first_run(done.name) not in runs:
+        first = first_run(done.name)
+        if first not in runs or not done.is_file():  # a folder named like a part: done_run_ids says so
             continue
         part = parts_dir / done.name
+        where = f"{flag} {parts_dir.parent}: {parts_dir.name}/{done.name}"
+        fix = f"remove it and {done}, and a resume runs their runs again"
         if not part.is_file():
-            raise InputError(
-                f"{flag} {parts_dir.parent}: {parts_dir.name}/{done.name}: missing, though {done} is done; remove "
-                "that runs part, and a resume runs its runs again"
-            )
+            raise InputError(f"{where}: missing, though {done} is done; remove that runs part, and a resume runs again")
         try:
-            pq.read_metadata(arrow_source(part))
-        except (pa.ArrowException, OSError):
-            raise InputError(
-                f"{part}: (file): not a readable Parquet part; remove it and {done}, and a resume runs their runs again"
-            ) from None
+            ids = pq.read_table(arrow_source(part), columns=["run_id"]).column("run_id").to_numpy()
+            columns = pq.read_schema(arrow_source(part))
+        except (pa.ArrowException, OSError, KeyError):
+            raise InputError(f"{where}: not a readable part of this table; {fix}") from None
+        if not columns.remove_metadata().equals(schema.remove_metadata()):
+            raise InputError(f"{where}: not a part of this table (its columns differ); {fix}")
+        count = int(done.name.split("-")[2])
+        if ids.size == 0 or int(ids.min()) != first or np.unique(ids).size != count:
+            raise InputError(f"{where}: holds other runs than {done}; {fix}")
