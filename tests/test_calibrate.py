@@ -164,7 +164,8 @@ def test_save_preset_is_checked_before_any_simulation(own_scenario, tmp_path, ca
         ".": r"--save-preset \.: is a folder; .*",  # not a hidden preset named ".toml"
         "..": r"--save-preset \.\.: is a folder; .*",
         str(tmp_path / "notes.toml"): r"--save-preset \S+: \S+notes.toml exists and is not a preset; .*",
-        "x\ny": r"--save-preset 'x\\ny': has a control character .*",
+        "x\ny": r"--save-preset 'x\\ny': has a control or format character .*",
+        "a\u202eb": r"--save-preset 'a\\u202eb': has a control or format character .*",
     }
     for preset, message in bad.items():
         capsys.readouterr()

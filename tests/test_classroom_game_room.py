@@ -269,6 +269,8 @@ def test_milestones_in_words():
         ('{"type": "join", "code": "ABCD", "nickname": "\\u202eevil"}', "text-direction"),
         ('{"type": "join", "code": "ABCD", "nickname": "a\\u2066b"}', "text-direction"),
         ('{"type": "join", "code": "ABCD", "nickname": "a\\u0085b"}', "control"),
+        ('{"type": "join", "code": "ABCD", "nickname": "\\u200f"}', "no visible character"),
+        ('{"type": "join", "code": "ABCD", "nickname": "\\u200b\\u3164"}', "no visible character"),
         ('{"type": "join", "code": "ABCD", "nickname": "a\\u2028b"}', "control"),
         ('{"type": "teacher", "key": ""}', "^This teacher page needs its key"),
         ('{"type": "command", "command": "reboot"}', "command"),
@@ -417,3 +419,11 @@ def test_a_student_who_joins_after_the_game_sees_the_class_run_and_takes_no_seat
     assert page["you"]["seat"] is None and "briefing" not in page
     assert page["debrief"]["choices"] is None and page["debrief"]["seat"] is None
     assert page["debrief"]["week"] == 4 and page["debrief"]["runs"] == states.teacher(room)["debrief"]["runs"]
+
+
+def test_nicknames_that_look_alike_are_one_nickname():
+    room = small_room()
+    room.join("Ana")
+    for lookalike in ("ana", "Ana\u200f", "\u200bAna"):
+        with pytest.raises(Refused, match="already called"):
+            room.join(lookalike)

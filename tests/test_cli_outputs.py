@@ -800,3 +800,14 @@ def _hold_shard(root, ready, done):
 def test_the_hint_for_a_value_starting_with_a_dash_comes_only_when_one_does(capsys):
     assert "is written --out=VALUE" not in one_error(capsys, ["run", "--out"])  # simply missing
     assert "is written --shard=VALUE" in one_error(capsys, ["sweep", "x.toml", "--shard", "-1/2"])
+    assert "is written" not in one_error(capsys, ["analyze", "d", "--below", "--sobol"])  # forgotten, not negative
+
+
+def test_a_prim_option_without_prim_is_refused(tmp_path, capsys):
+    spec = tmp_path / "s.toml"
+    spec.write_text('scenario = "single_agency"\nsteps = 8\nseed = 1\n[parameters]\npatience = [4, 8]\n')
+    assert main(["sweep", str(spec), "--out", str(tmp_path / "o"), "--workers", "0"]) == 0
+    for flags in (["--below", "0.25"], ["--above", "0.1"], ["--min-coverage", "0.3"]):
+        line = one_error(capsys, ["analyze", tmp_path / "o", *flags])
+        assert line == f"error: {flags[0]}: a PRIM option; give --prim OUTCOME too, or leave it out", line
+    assert not (tmp_path / "o" / "analysis").exists()

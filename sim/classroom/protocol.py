@@ -11,9 +11,11 @@ fits the seat and the round is the room's business (:meth:`sim.classroom.room.Ro
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -28,6 +30,20 @@ from sim.classroom.seats import NODE_SETS
 
 MAX_MESSAGE = 8192  # bytes; a decision is a few hundred
 Code = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{1,8}$")]
+INVISIBLE = "\u115f\u1160\u2800\u3164\uffa0"  # fillers that take a place but show nothing
+
+
+def shown_name(nickname: str) -> str:
+    """A nickname as people see it: without format characters (direction marks, zero widths) or fillers."""
+    return "".join(ch for ch in nickname if unicodedata.category(ch) != "Cf" and ch not in INVISIBLE).strip()
+
+
+def _visible(nickname: str) -> str:
+    if not shown_name(nickname):
+        raise ValueError("no visible character")
+    return nickname
+
+
 # no control characters (C0, C1, line and paragraph separators), and none of Unicode's direction
 # embeddings, overrides or isolates (U+202E would turn the rest of a line on the projector
 # backwards); the direction marks LRM, RLM and ALM some keyboards insert are harmless and allowed
@@ -39,6 +55,7 @@ Nickname = Annotated[
         max_length=24,
         pattern=r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+$",
     ),
+    AfterValidator(_visible),
 ]
 Token = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 Nodes = Annotated[list[StrictInt], Field(max_length=64)]
@@ -144,6 +161,7 @@ TYPED = {
 }
 NICKNAME = {
     "string_too_short": "Type a nickname first.",
+    "value_error": "A nickname people can see, please (it has no visible character).",
     "string_too_long": "A nickname of at most 24 characters, please.",
     "string_pattern_mismatch": "A nickname without control or text-direction characters, please.",
 }

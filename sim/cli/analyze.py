@@ -51,7 +51,9 @@ def add_parser(subparsers) -> None:
     bound = p.add_mutually_exclusive_group()
     bound.add_argument("--below", type=finite_number, help="PRIM: the cases where the value is below this")
     bound.add_argument("--above", type=finite_number, help="PRIM: the cases where the value is above this")
-    p.add_argument("--min-coverage", type=share, default=0.5, help="PRIM: the densest box covering at least this share")
+    p.add_argument(
+        "--min-coverage", type=share, help="PRIM: the densest box covering at least this share (default 0.5)"
+    )
     p.set_defaults(handler=cmd_analyze)
 
 
@@ -75,6 +77,10 @@ def cmd_analyze(args) -> int:
     outcome = an.outcomes_of(sweep, [args.outcome], "--outcome")[0]
     if bool(args.by) != bool(args.compare):
         raise UsageError("--by and --compare go together, e.g. --by leader --compare system,none")
+    prim_only = {"--below": args.below, "--above": args.above, "--min-coverage": args.min_coverage}
+    given = [flag for flag, value in prim_only.items() if value is not None]
+    if given and not args.prim:
+        raise UsageError(f"{given[0]}: a PRIM option; give --prim OUTCOME too, or leave it out")
     if args.prim and args.below is None and args.above is None:
         raise UsageError("--prim: give --below X or --above X, the condition whose cases PRIM boxes in")
     if args.prim == "difference" and not args.by:
@@ -157,7 +163,7 @@ def run_prim(args, sweep, arms, outcome) -> tuple:
         x, value, what = sweep.runs[sweep.varied], sweep.runs[column].to_numpy(float), column
     condition = value < args.below if args.below is not None else value > args.above
     sign = f"< {args.below:g}" if args.below is not None else f"> {args.above:g}"
-    result = prim(x, condition, args.min_coverage)
+    result = prim(x, condition, 0.5 if args.min_coverage is None else args.min_coverage)
     stats = result.trajectory.loc[result.chosen]
     title = (
         f"PRIM: {what} {sign} in {result.of_interest} of {result.cases} cases; box: coverage {stats['coverage']:.2f}, "

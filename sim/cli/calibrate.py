@@ -117,8 +117,11 @@ def preset_target(args, patterns) -> tuple[Path, tuple]:
     label = f"--save-preset {name}"
     if not name.strip():
         raise UsageError("--save-preset: empty; give a preset name or a path to a .toml file")
-    if any(unicodedata.category(ch) == "Cc" for ch in name):
-        raise UsageError(f"--save-preset {name!r}: has a control character (a line break, a tab); name it plainly")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
+        raise UsageError(
+            f"--save-preset {name!r}: has a control or format character (a line break, a direction mark); "
+            "name it plainly"
+        )
     target = preset_path(patterns.scenario, name)
     if Path(name).name in ("", ".", "..") or target.name in ("", ".", "..") or name.endswith(("/", os.sep)):
         raise UsageError(f"{label}: is a folder; name a file, e.g. {target / 'calibrated.toml'}")

@@ -56,7 +56,7 @@ class Parser(argparse.ArgumentParser):
             option = message.removeprefix("argument ").split(":")[0].split("/")[-1]
             args = getattr(self, "_args", [])
             after = [args[i + 1] for i, a in enumerate(args[:-1]) if a == option]
-            if after and after[-1].startswith("-"):
+            if after and after[-1].startswith("-") and after[-1].split("=")[0] not in self._option_string_actions:
                 message += f" (a value that starts with '-' is written {option}=VALUE)"
         raise UsageError(f"{self.prog}: {message}")
 

@@ -157,6 +157,8 @@ def earlier_run(out: Path, label: str, source: dict, default: bool) -> None:
             raise UsageError(f"{label}: {there[0]} is there and no run wrote it (no run.json); choose another folder")
         return
     try:
+        if record.stat().st_size > 10_000_000:  # a run writes a few kilobytes: not one, and not read whole
+            raise ValueError("too large")
         earlier = json.loads(record.read_text(encoding="utf-8"))["scenario"]
         content = earlier.get("content_sha256")
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
