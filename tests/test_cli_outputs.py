@@ -811,3 +811,46 @@ def test_a_prim_option_without_prim_is_refused(tmp_path, capsys):
         line = one_error(capsys, ["analyze", tmp_path / "o", *flags])
         assert line == f"error: {flags[0]}: a PRIM option; give --prim OUTCOME too, or leave it out", line
     assert not (tmp_path / "o" / "analysis").exists()
+
+
+def test_a_lock_file_removed_between_open_and_lock_is_opened_again(tmp_path, monkeypatch):
+    """A refused sweep removes its lock files: one that another sweep had opened but not yet locked."""
+    import fcntl
+    import threading
+
+    from sim.runs.locks import remove_free_locks, sweep_lock
+    from sim.runs.outputs import OutputError
+
+    real = fcntl.flock
+    opened, go = threading.Event(), threading.Event()
+
+    def late(fd, mode):  # the first lock waits until the file has been removed
+        if threading.current_thread().name == "A" and not go.is_set():
+            opened.set()
+            go.wait(30)
+        return real(fd, mode)
+
+    monkeypatch.setattr(fcntl, "flock", late)
+    held, release = threading.Event(), threading.Event()
+
+    def a():
+        with sweep_lock(tmp_path, None):
+            held.set()
+            release.wait(30)
+
+    thread = threading.Thread(target=a, name="A")
+    thread.start()
+    try:
+        assert opened.wait(30)
+        remove_free_locks(tmp_path)  # the refused sweep, in the folder it made
+        assert not (tmp_path / ".sweep.lock").exists()
+        go.set()
+        assert held.wait(30)
+        assert (tmp_path / ".sweep.lock").exists()  # A holds the file in the folder, which others see
+        with pytest.raises(OutputError, match="another coalition sweep is running"):
+            with sweep_lock(tmp_path, None):
+                pass
+    finally:
+        go.set()
+        release.set()
+        thread.join(30)

@@ -38,25 +38,42 @@ def sweep_lock(root: Path, shard: tuple[int, int] | None):
     held: list[int] = []
     try:
         for path, mode in files:
-            try:
-                fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-            except OSError as err:
-                raise OutputError(f"--out {root}: cannot lock the sweep: {why(err)}") from None
-            held.append(fd)
-            try:
-                fcntl.flock(fd, mode | fcntl.LOCK_NB)
-            except BlockingIOError:
-                what = "this sweep" if shard is None else f"shard {shard[0]}/{shard[1]} of this sweep, or all of it,"
-                raise OutputError(
-                    f"--out {root}: another coalition sweep is running {what} now; wait for it to finish, or "
-                    "use another --out"
-                ) from None
+            for _ in range(10):  # a refused sweep may remove the file between our open and our lock
+                try:
+                    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+                except OSError as err:
+                    raise OutputError(f"--out {root}: cannot lock the sweep: {why(err)}") from None
+                held.append(fd)
+                try:
+                    fcntl.flock(fd, mode | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    what = (
+                        "this sweep" if shard is None else f"shard {shard[0]}/{shard[1]} of this sweep, or all of it,"
+                    )
+                    raise OutputError(
+                        f"--out {root}: another coalition sweep is running {what} now; wait for it to finish, or "
+                        "use another --out"
+                    ) from None
+                if _still_there(fd, path):
+                    break
+                os.close(held.pop())  # locked a file no longer in the folder: a lock nobody else sees
+            else:
+                raise OutputError(f"--out {root}: cannot lock the sweep: {path.name} keeps being removed")
         if shard is not None:
             held.append(_one_shard_count(root, shard, fcntl))
         yield
     finally:
         for fd in held:
             os.close(fd)
+
+
+def _still_there(fd: int, path: Path) -> bool:
+    """Whether the file open as ``fd`` is still the one at ``path`` (not removed or replaced)."""
+    try:
+        here, there = os.fstat(fd), os.stat(path)
+    except OSError:
+        return False
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
 
 
 def _one_shard_count(root: Path, shard: tuple[int, int], fcntl) -> int:
