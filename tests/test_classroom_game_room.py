@@ -396,22 +396,24 @@ def test_the_debrief_lists_every_seated_student_also_one_who_never_decided():
     assert set(listed) == {"Ann", "Bob"} and listed["Bob"] == (0, 0) and listed["Ann"][1] == 1
 
 
-def test_after_an_early_end_the_debrief_chart_spans_the_weeks_played():
+def ended_after_one_round() -> Room:
+    """A room whose game the teacher ended after its first round (4 weeks)."""
     room = small_room()
     room.start()
     room.advance()
     assert room.play_round()
     room.end()
+    return room
+
+
+def test_after_an_early_end_the_debrief_chart_spans_the_weeks_played():
+    room = ended_after_one_round()
     chart = states.teacher(room)["debrief"]["chart"]
     assert room.model.steps == 4 and ">156<" not in chart and ">4<" in chart
 
 
 def test_a_student_who_joins_after_the_game_sees_the_class_run_and_takes_no_seat():
-    room = small_room()
-    room.start()
-    room.advance()
-    assert room.play_round()
-    room.end()
+    room = ended_after_one_round()
     late = room.join("Dee")
     with pytest.raises(Refused, match="the game is over"):
         room.pick(late.token, "m0")

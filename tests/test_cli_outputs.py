@@ -281,12 +281,18 @@ def test_an_output_that_is_the_commands_own_input_is_refused(tmp_path, monkeypat
     assert preset.read_text().startswith("[preset]")
 
 
-def test_stray_and_foreign_files_in_a_sweeps_tables_are_one_line_or_left_alone(tmp_path, capsys):
+def series_sweep(tmp_path) -> tuple:
+    """A finished sweep of two runs, one part each, with a series table: ``(out, series, argv)``."""
     spec = tmp_path / "s.toml"
     spec.write_text('scenario = "single_agency"\nsteps = 8\nseed = 1\nseries = true\n[parameters]\npatience = [4, 8]\n')
-    out, series = tmp_path / "o", tmp_path / "s"
+    out, series = tmp_path / "o", tmp_path / "se"
     argv = ["sweep", str(spec), "--out", str(out), "--series-out", str(series), "--workers", "0", "--chunk-size", "1"]
     assert main(argv) == 0
+    return out, series, argv
+
+
+def test_stray_and_foreign_files_in_a_sweeps_tables_are_one_line_or_left_alone(tmp_path, capsys):
+    out, series, argv = series_sweep(tmp_path)
     # hidden names are left alone (every reader skips them), not a traceback
     for stray in (out / "runs" / ".part-abc.tmp", series / "series" / ".part-zz.tmp"):
         stray.write_text("mine")
@@ -375,11 +381,7 @@ def test_a_table_folder_that_is_a_link_or_holds_other_files_is_refused(tmp_path,
 
 
 def test_a_resume_names_a_damaged_or_missing_companion_part(tmp_path, capsys):
-    spec = tmp_path / "s.toml"
-    spec.write_text('scenario = "single_agency"\nsteps = 8\nseed = 1\nseries = true\n[parameters]\npatience = [4, 8]\n')
-    out, series = tmp_path / "o", tmp_path / "se"
-    argv = ["sweep", str(spec), "--out", str(out), "--series-out", str(series), "--workers", "0", "--chunk-size", "1"]
-    assert main(argv) == 0
+    out, series, argv = series_sweep(tmp_path)
     whole = pd.read_parquet(series / "series").sort_values(["run_id", "step"]).reset_index(drop=True)
     part = sorted((series / "series").glob("part-*.parquet"))[0]
     good = part.read_bytes()
