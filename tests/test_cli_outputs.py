@@ -607,6 +607,9 @@ def test_an_unreachable_scheduler_is_refused_before_anything_is_written(tmp_path
     assert not (tmp_path / "o").exists()  # nothing: no manifest, no folder, no lock file
     spec.write_text(SWEEP.replace("seed = 1", "seed = 8"))  # corrected, and run here: not refused
     assert main(["sweep", str(spec), "--out", str(tmp_path / "o"), "--workers", "0"]) == 0
+    # finished: a rerun has nothing to do, and does not wait for a scheduler it would not use
+    assert main(["sweep", str(spec), "--out", str(tmp_path / "o"), "--scheduler", "tcp://127.0.0.1:1"]) == 0
+    assert "2 of 2 runs done; ran 0" in capsys.readouterr().out
 
 
 def test_a_sweep_running_into_a_folder_holds_it_against_a_second(tmp_path, capsys):
