@@ -143,10 +143,10 @@ def run_sweep(
         scenario = load_scenario(spec.scenario)
         if scheduler:
             require("distributed", f"--scheduler {scheduler}")
-            if not (roots["runs"] / "manifest.json").exists():  # a new sweep: refused before its manifest is written
-                executors.WorkerPool(
-                    None, scheduler
-                ).close()  # (a resume meets the scheduler only if it has runs to do)
+            # a new sweep that cannot reach it is refused before its manifest is written; a resume
+            # meets the scheduler only if it has runs to do
+            if not (roots["runs"] / "manifest.json").exists():
+                executors.WorkerPool(None, scheduler).close()
         design = Design(spec)
         first = design.run(0)
         options = {"stop_at_goal": spec.stop == "goal", "series": spec.series, "organizations": spec.organizations}
