@@ -28,6 +28,7 @@ from sim.model.params import PARAMETERS
 from sim.runs.calibrate_manifest import check_or_write_manifest, manifest_for, provenance_for
 from sim.runs.outputs import OutputError, prepare
 from sim.runs.patterns import Patterns, fixed_values, load_patterns
+from sim.runs.storage import utf8_path
 from sim.runs.summaries import distance, summarize
 
 if TYPE_CHECKING:
@@ -170,15 +171,9 @@ def calibrate(
     patterns = load_patterns(patterns_file)
     out = Path(out)
     provenance = provenance_for(patterns)
-    try:  # a file or an unwritable folder: one line, before any work
-        str(out.resolve()).encode("utf-8")  # pyabc's database is named by an SQLite URL, which must be UTF-8
-    except UnicodeEncodeError:
-        raise OutputError(
-            f"--out {out}: a name that is not UTF-8; a calibration's database needs one that is"
-        ) from None
-    except RuntimeError:  # Path.resolve on a loop of symbolic links (Python 3.12)
-        raise OutputError(f"--out {out}: cannot write there: a symbolic link that loops") from None
-    try:
+    try:  # a file, an unwritable folder or a name pyabc's SQLite URL cannot hold: one line, before any work
+        if utf8_path(out.resolve()) is None:
+            raise OutputError(f"--out {out}: a name that is not UTF-8; a calibration's database needs one that is")
         prepare(out, f"--out {out}", files=("manifest.json",))
     except RuntimeError:  # Path.resolve on a loop of symbolic links (Python 3.12)
         raise OutputError(f"--out {out}: cannot write there: a symbolic link that loops") from None

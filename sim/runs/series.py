@@ -97,9 +97,10 @@ def check_companions(parts_dir: Path, runs_dir: Path, runs: range, flag: str, sc
         fix = f"remove it and {done}, and a resume runs their runs again"
         if not part.is_file():
             raise InputError(f"{where}: missing, though {done} is done; remove that runs part, and a resume runs again")
-        try:
-            ids = pq.read_table(arrow_source(part), columns=["run_id"]).column("run_id").to_numpy()
-            columns = pq.read_schema(arrow_source(part))
+        try:  # opened once: its footer gives the columns, then only run_id is read
+            parquet = pq.ParquetFile(arrow_source(part))
+            columns = parquet.schema_arrow
+            ids = parquet.read(columns=["run_id"]).column("run_id").to_numpy()
         except (pa.ArrowException, OSError, KeyError):
             raise InputError(f"{where}: not a readable part of this table; {fix}") from None
         if not columns.remove_metadata().equals(schema.remove_metadata()):

@@ -97,13 +97,13 @@ def arrow_source(path: Path):
     Arrow takes only UTF-8 paths; a Python file object instead can abort the interpreter at
     exit (Arrow's threads), so such a file is read whole into an Arrow buffer.
     """
-    name = _utf8(path)
+    name = utf8_path(path)
     return name if name is not None else pa.BufferReader(Path(path).read_bytes())
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:
     """Write ``table`` to ``path`` as Parquet (through a buffer when the name is not UTF-8: :func:`arrow_source`)."""
-    name = _utf8(path)
+    name = utf8_path(path)
     if name is not None:
         pq.write_table(table, name)
         return
@@ -112,7 +112,7 @@ def write_parquet(table: pa.Table, path: Path) -> None:
     Path(path).write_bytes(sink.getvalue().to_pybytes())
 
 
-def _utf8(path: Path) -> str | None:
+def utf8_path(path: Path) -> str | None:
     """``path`` as text Arrow takes (UTF-8), or None."""
     text = os.fspath(path)
     try:
