@@ -83,3 +83,26 @@ build_rate = 0.2
     assert spec.to_dict()["preset"] == str(path)
     with pytest.raises(ScenarioError, match=r"preset: .*no preset 'nope'"):
         parse_spec(tomllib.loads(text.replace(str(path), "nope")))
+
+
+def test_a_sweep_specs_preset_file_is_read_relative_to_the_spec_file(tmp_path, monkeypatch, capsys):
+    # as the spec's scenario is: a spec that names "../p.toml" works from any working directory
+    write_preset(tmp_path / "p.toml", "single_agency", {"leader": "none"}, {})
+    (tmp_path / "specs").mkdir()
+    spec_file = tmp_path / "specs" / "s.toml"
+    spec_file.write_text(
+        'scenario = "single_agency"\nseed = 1\nsteps = 12\npreset = "../p.toml"\n[parameters]\npatience = [4]\n'
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    from sim.runs import load_spec
+
+    spec = load_spec(spec_file)
+    assert spec.fixed == {"leader": "none"}
+    assert spec.to_dict()["preset"] == str(tmp_path / "p.toml")
+    spec_file.write_text(spec_file.read_text().replace("../p.toml", "../q.toml"))
+    assert main(["sweep", str(spec_file), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "preset" in err and "relative to the spec file" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()

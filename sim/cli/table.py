@@ -63,7 +63,7 @@ def add_parser(subparsers) -> None:
     p.add_argument(
         "--preset",
         type=preset_name,
-        help="start from a named preset's parameters (scenarios/presets/<scenario>/NAME.toml)",
+        help="start from a preset: a shipped one's NAME (scenarios/presets/<scenario>/NAME.toml) or a preset file",
     )
     p.add_argument(
         "--csv",

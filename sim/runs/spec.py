@@ -81,7 +81,9 @@ class SweepSpec(Section):
     parameters: dict[str, Any] = Field(description="what varies: lists (grid) or {min, max} ranges")
     fixed: dict[str, Any] = Field(default_factory=dict, description="the same value in every run")
     preset: Name | None = Field(
-        None, description="start from a named preset's parameters ([fixed] and [parameters] win)"
+        None,
+        description="start from a preset's parameters: a shipped preset's name or a file (relative to the spec "
+        "file); [fixed] and [parameters] win",
     )
     _source: str = PrivateAttr("")
 
@@ -178,9 +180,17 @@ def parse_spec(data: dict, label: str = "<spec>", base: Path | None = None, text
         if isinstance(value, (list, dict)):
             where.fail(("fixed", name), f"expected a single value, got {type_name(value)}")
         fixed[name] = _convert(where, ("fixed", name), name, value)
-    if spec.preset:
-        fixed = {**_preset(where, scenario, spec.preset, varied), **fixed}
-    spec = spec.model_copy(update={"scenario": scenario, "parameters": varied, "fixed": fixed})
+    preset = spec.preset
+    if preset and _is_path(preset) and base is not None:
+        if (base / preset).is_file():
+            preset = str((base / preset).resolve())  # read relative to the spec file, as the scenario is
+        elif not Path(preset).is_file():
+            where.fail(
+                ("preset",), f"{preset!r}: there is no file {base / preset} (a path is read relative to the spec file)"
+            )
+    if preset:
+        fixed = {**_preset(where, scenario, preset, varied), **fixed}
+    spec = spec.model_copy(update={"scenario": scenario, "parameters": varied, "fixed": fixed, "preset": preset})
     hold = load_scenario(spec.scenario).population.hold_steps  # a bad scenario fails here, in one line
     if spec.steps is not None and spec.steps < hold:
         where.fail(
@@ -201,6 +211,11 @@ def n_points(spec: SweepSpec) -> int:
         return spec.samples
     d = len(spec.parameters)
     return spec.samples * (2 * d + 2 if spec.second_order else d + 2)
+
+
+def _is_path(name: str) -> bool:
+    """A preset given as a file (``x.toml`` or with a folder) rather than a shipped preset's name."""
+    return name.endswith(".toml") or "/" in name
 
 
 def _preset(where: Where, scenario: str, name: str, varied: dict) -> dict:
