@@ -196,3 +196,14 @@ def test_a_sampled_designs_ranges_are_averaged_over_and_its_listed_values_are_st
     arms = an.compare_arms(s, "leader", an.parse_arms(s, "leader", "system,none"), "outcome_rate")
     assert list(arms["pooled"]) == [True, False, False] and set(arms["community"].dropna()) == {"partner", "absent"}
     assert "patience" not in arms and (arms[["runs_a", "runs_b"]] > 3).all(axis=None)
+
+
+def test_compare_names_the_empty_choice_of_missing_role():
+    # missing_role's "" (no role missing) is an arm a researcher compares against: "touch," names it
+    from types import SimpleNamespace
+
+    s = SimpleNamespace(varied=["missing_role"], runs=pd.DataFrame({"missing_role": ["", "touch", "data"]}))
+    for text in ("touch,", "touch,''", 'touch,""', " touch , "):
+        assert an.parse_arms(s, "missing_role", text) == ("touch", "")
+    with pytest.raises(an.AnalysisError, match="expected two values of leader"):
+        an.parse_arms(SimpleNamespace(varied=["leader"], runs=pd.DataFrame({"leader": ["none"]})), "leader", "none,")

@@ -43,7 +43,10 @@ def add_parser(subparsers) -> None:
         "--outcome", default="outcome_rate", help="the outcome for arms, Sobol and PRIM (default outcome_rate)"
     )
     p.add_argument("--by", help="the varied parameter whose values are the arms, e.g. leader")
-    p.add_argument("--compare", help="the two arms, e.g. system,none (a minus b)")
+    p.add_argument(
+        "--compare",
+        help="the two arms, e.g. system,none (a minus b); an empty value as in touch, (missing_role: none missing)",
+    )
     p.add_argument("--sobol", action="store_true", help="Sobol indices (a sobol design; on by default for one)")
     p.add_argument(
         "--prim", metavar="OUTCOME", help="PRIM on an outcome column, or 'difference' (needs --by/--compare)"

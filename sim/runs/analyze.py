@@ -152,8 +152,9 @@ def parse_arms(sweep: Sweep, by: str, compare: str) -> tuple:
         raise AnalysisError(
             f"--by: {by!r} is not a varied parameter of this sweep; expected one of {', '.join(sweep.varied)}"
         )
-    parts = [s.strip() for s in compare.split(",")]
-    if len(parts) != 2 or not all(parts):
+    parts = ["" if s.strip() in ('""', "''") else s.strip() for s in compare.split(",")]
+    empty_allowed = "" in (PARAMETERS[by].choices or ())  # missing_role's "" (no role missing): "touch," or 'touch,""'
+    if len(parts) != 2 or not all(parts) and not empty_allowed:
         raise AnalysisError(f"--compare: {compare!r}: expected two values of {by}, e.g. system,none")
     present = sweep.runs[by].unique()
     arms = []
