@@ -232,7 +232,7 @@ def test_another_sweeps_series_folder_is_refused_and_left_whole(tmp_path, ids):
     assert (tmp_path / "sa" / "manifest.json").read_text() == manifest
 
 
-PROBE = run(steps=1, rng=1)
+PROBE = run(steps=8, rng=1)
 
 
 def instant_run(**kwargs):

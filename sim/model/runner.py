@@ -21,6 +21,7 @@ from __future__ import annotations
 import numbers
 
 from sim.model.model import CoalitionModel
+from sim.model.params import ParameterError
 from sim.model.reporters import run_summary
 
 EVENT_WEEKS = ("steps_to_goal", "first_commitment", "first_share", "steps_to_half_gap")  # None: never happened
@@ -46,6 +47,10 @@ def run(
         stop_at_goal: stop as soon as the goal is reached (the results are then those of that week).
         **params: any keyword parameter of :class:`sim.CoalitionModel`.
 
+    Raises:
+        ParameterError: a bad parameter, or ``steps`` shorter than the scenario's ``hold_steps``
+            (the goal could never be reached).
+
     Returns:
         A flat dict of plain scalars (``bool``, ``int``, ``float``, ``str``; never None): the
         seven headline reporters at the end, ``steps`` (weeks run), and the signatures
@@ -70,6 +75,11 @@ def run_uncensored(
 
 def _ran(scenario_name="chicago_absenteeism", steps=None, rng=None, *, stop_at_goal=False, **params):
     model = CoalitionModel(scenario_name, steps=steps, rng=rng, **params)
+    if model.horizon < model.hold_steps:  # as the command line and sweep specs refuse it
+        raise ParameterError(
+            f"steps = {model.horizon}: shorter than the scenario's population.hold_steps = {model.hold_steps}; "
+            f"the goal could never be reached (give at least {model.hold_steps} weeks)"
+        )
     model.collect_steps = False
     advance(model, stop_at_goal)
     return model

@@ -156,7 +156,9 @@ def run_sweep(
         result = (
             probe.result
             if run_fn is None
-            else run_fn(scenario_name=spec.scenario, steps=1, rng=first["seed"], **first["params"])
+            else run_fn(
+                scenario_name=spec.scenario, steps=scenario.population.hold_steps, rng=first["seed"], **first["params"]
+            )
         )
         given = list(first["params"])
         defaults = {k: v for k, v in probe.parameters.items() if k not in given} | {
