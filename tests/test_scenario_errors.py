@@ -42,6 +42,11 @@ MISTAKES = {
         ":39: population.size: expected a whole number between 1 and 10000000, got 3000.0; write it without the "
         "decimal point (3000)",
     ),
+    "a whole number written with a decimal point, out of range": (
+        "size = 3000",
+        "size = 1e9",
+        ":39: population.size: 1e+09 is out of range; expected a whole number between 1 and 10000000",
+    ),
     "NaN": (
         "mission = { transport_barrier = 1.0 }",
         "mission = { transport_barrier = nan }",

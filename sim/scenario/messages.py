@@ -126,7 +126,10 @@ def message(error: dict, declared, container=None) -> str:
         return f"{error['ctx']['actual_length']} entries; at most {error['ctx']['max_length']} are supported"
     if kind.endswith("_type") or kind in ("int_from_float", "dict_type", "model_type", "tuple_type"):
         if isinstance(value, float) and value.is_integer() and _unwrap(declared) is int:
-            return f"expected {expected}, got {value!r}; write it without the decimal point ({int(value)})"
+            low, high = _bounds(declared)
+            if (low is None or value >= low) and (high is None or value <= high):
+                return f"expected {expected}, got {value!r}; write it without the decimal point ({int(value)})"
+            return f"{short(value)} is out of range; expected {expected}"
         return f"expected {expected}, got {type_name(value)}"
     return error["msg"]  # our own checks (PydanticCustomError) already say it in words
 
