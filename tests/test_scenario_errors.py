@@ -47,6 +47,13 @@ MISTAKES = {
         "size = 1e9",
         ":39: population.size: 1e+09 is out of range; expected a whole number between 1 and 10000000",
     ),
+    "a group named as another circumstance": (
+        'name = "health_problem"\ngroup = "instability"',
+        'name = "health_problem"\ngroup = "disengagement"',
+        ":55: population.circumstances[1].group: 'disengagement' is also a circumstance's name, so reports could "
+        "not tell the group from that circumstance; name the group apart (e.g. 'disengagement_group'), and give "
+        "that group to 'disengagement' too if it belongs",
+    ),
     "NaN": (
         "mission = { transport_barrier = 1.0 }",
         "mission = { transport_barrier = nan }",

@@ -116,7 +116,11 @@ class Circumstance(Section):
     prevalence: Annotated[float, Between(1e-6, 0.999)] = Field(description="share of people with it at steady state")
     duration: Annotated[float, Between(1, 10_000)] = Field(description="mean weeks it lasts")
     weight: Annotated[float, Between(-20, 20)] = Field(description="its hidden effect on the outcome's log-odds")
-    group: str = Field("", description='a family of causes ("instability"), for reports (default: the name)')
+    group: str = Field(
+        "",
+        description='a family of causes ("instability"), for reports (default: the name); '
+        "not another circumstance's name",
+    )
     raises: dict[str, Annotated[float, Between(0, 100)]] = Field(
         default_factory=dict, description="other circumstances it makes likelier: onset times `1 + strength`"
     )

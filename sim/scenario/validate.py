@@ -139,6 +139,13 @@ def _circumstances(spec: Scenario, where: Where) -> tuple:
                 f"or raise duration (at most {c.duration / (c.duration + 1):.3g} for this duration)",
             )
     for i, c in enumerate(spec.population.circumstances):
+        if c.group and c.group != c.name and c.group in names:  # "diagnosed: x" must say which x
+            where.fail(
+                ("population", "circumstances", i, "group"),
+                f"{c.group!r} is also a circumstance's name, so reports could not tell the group from that "
+                f"circumstance; name the group apart (e.g. {c.group + '_group'!r}), and give that group to "
+                f"{c.group!r} too if it belongs",
+            )
         for k in c.raises:
             at = ("population", "circumstances", i, "raises", k)
             if k not in names:
