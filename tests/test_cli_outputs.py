@@ -3,6 +3,7 @@
 import io
 import json
 import os
+import re
 import socket
 from pathlib import Path
 
@@ -531,9 +532,27 @@ def test_scenarios_show_gives_the_do_nothing_baseline(capsys):
     out = capsys.readouterr().out
     assert "do-nothing baseline" in out and "week 52 (the horizon)" in out and "steady state" in out
     pop = load_scenario("chicago_absenteeism").population
-    assert f"target: chronic absence at or under {pop.target_rate:.1%} for {pop.hold_steps} weeks" in out
+    assert f"target: chronic absence at or under {pop.target_rate * 100:g}% for {pop.hold_steps} weeks" in out
     assert "points" in out and "below the steady state" in out
     assert "housing_instability" in out and "Housing Authority" in out  # who records it
+    assert "among 3,000 people strays about 0.8 points" in out and "noise alone" not in out
+
+
+def test_scenarios_show_warns_when_noise_alone_could_meet_the_goal(tmp_path, capsys):
+    # the docs' worked example once had a target 1.1 standard deviations of a week's draw below
+    # the steady state, with 1,000 people: noise alone met the goal in some runs
+    text = (Path(__file__).resolve().parent.parent / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    example = next(b.split("```", 1)[0] for b in text.split("```toml\n")[1:] if b.startswith("[scenario]"))
+    (tmp_path / "tiny.toml").write_text(example, encoding="utf-8")
+    assert main(["scenarios", "show", str(tmp_path / "tiny.toml")]) == 0
+    assert "target: chronic absence at or under 14.1% for 4 weeks" in (out := capsys.readouterr().out)
+    assert "noise alone" not in out
+    noisy = example.replace("size = 5000", "size = 1000").replace("target_rate = 0.141", "target_rate = 0.15")
+    (tmp_path / "tiny.toml").write_text(noisy, encoding="utf-8")
+    assert main(["scenarios", "show", str(tmp_path / "tiny.toml")]) == 0
+    out = capsys.readouterr().out
+    assert "at or under 15% for 4 weeks" in out and "1.1 of them below the steady state" in out
+    assert re.search(r"noise alone would meet the goal in about [1-9]\d?% of runs over 104 weeks", out)
 
 
 def test_baseline_reads_the_stated_prevalence_as_the_steady_state_without_raises():

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 
 from sim import CoalitionModel
 from sim.model.diagnosis import diagnose_people
+from sim.runs.presets import load_preset
 from sim.scenario.load import available_scenarios, load_scenario, parse_scenario
 from tests.strategies import generated_document, generator_tables, toml_text
 
@@ -156,7 +157,7 @@ def test_the_worked_example_in_the_docs_loads_and_runs(tmp_path):
     from pathlib import Path
 
     docs = (Path(__file__).resolve().parent.parent / "docs" / "scenarios.md").read_text(encoding="utf-8")
-    example = docs.split("```toml\n", 1)[1].split("```", 1)[0]
+    example = next(b.split("```", 1)[0] for b in docs.split("```toml\n")[1:] if b.startswith("[scenario]"))
     path = tmp_path / "tiny.toml"
     path.write_text(example, encoding="utf-8")
     spec = load_scenario(path)
@@ -164,6 +165,12 @@ def test_the_worked_example_in_the_docs_loads_and_runs(tmp_path):
     model = CoalitionModel(str(path), rng=1)
     for _ in range(3):
         model.step()
+    # the preset example beside it is for a scenario of its own name: saved as such, it loads
+    preset = next(b.split("```", 1)[0] for b in docs.split("```toml\n")[1:] if b.startswith("[preset]"))
+    scenario = tmp_path / "lead_poisoning.toml"
+    scenario.write_text(example.replace('name = "tiny"', 'name = "lead_poisoning"'), encoding="utf-8")
+    (tmp_path / "lead_monthly.toml").write_text(preset, encoding="utf-8")
+    assert load_preset(str(scenario), str(tmp_path / "lead_monthly.toml")).parameters["diagnosis_window"] == 3
 
 
 RULE = r"(\d+)% (?:below|lower than) the (?:simulated )?start"  # a target stated as a rule, not a source's number

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from sim.classroom.seats import LEADER, Seat, member_of
+from sim.model.events import percent, target_percent
 from sim.model.organization import State
 from sim.scenario.roles import ROLE_TABLE
 from sim.viz.charts_svg import money
@@ -119,7 +120,7 @@ def _shared(model, indicators: dict) -> list:
     for key, value in indicators.items():
         line = f"{measure_name(model, key)}: {value:.1%}"
         if key < 0:
-            line += f" (target {model.target_rate:.0%})"
+            line += f" (target {target_percent(model.target_rate)})"
         out.append(line)
     return out
 
@@ -161,7 +162,8 @@ def _leader(model, seat: Seat, since: int) -> dict:
         "state": "convening" if leader.active else "stopped: you gave up convening",
         "members": table,
         "trust": round(model.mean_trust, 2),
-        "rate": f"{model.outcome_rate:.1%} this {model.spec.header.step_unit[0]} (target {model.target_rate:.0%})",
+        "rate": f"{percent(model.outcome_rate)} this {model.spec.header.step_unit[0]} "
+        f"(target {target_percent(model.target_rate)})",
         "cause": f"the coalition believes the main cause is {cause}" if cause else "no shared diagnosis yet",
         "missing": missing,
         "waited": round(leader.frustration),

@@ -24,7 +24,7 @@ from sim.cli.common import (
     text_columns,
 )
 from sim.errors import one_line
-from sim.model.events import percent
+from sim.model.events import percent, target_percent
 from sim.model.params import PARAMETERS
 
 FILES = ("steps.csv", "organizations.csv", "run.png", "run.json")
@@ -221,10 +221,10 @@ def describe(model, summary: dict) -> str:
     if summary["goal_reached"]:
         lines.append(
             f"goal reached in {step} {summary['steps_to_goal']}: {outcome} "
-            f"held at or under {percent(model.target_rate)} for {model.hold_steps} {steps}"
+            f"held at or under {target_percent(model.target_rate)} for {model.hold_steps} {steps}"
         )
     else:
-        lines.append(f"goal not reached: {outcome} did not hold at or under {percent(model.target_rate)}")
+        lines.append(f"goal not reached: {outcome} did not hold at or under {target_percent(model.target_rate)}")
     week0 = model.datacollector.model_vars["outcome_rate"][0]
     lines.append(
         f"outcome rate: {percent(model.people.outcome_rate)} at the end, {percent(week0)} in {step} 0 "

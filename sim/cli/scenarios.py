@@ -7,9 +7,11 @@ stated and simulated prevalence and who records it, and the target's distance fr
 
 from __future__ import annotations
 
+import math
+
 from sim.cli.common import UsageError, check_horizon, horizon, positive_int, seed_value
 from sim.errors import one_line
-from sim.model.events import percent
+from sim.model.events import percent, target_percent
 from sim.scenario.messages import ScenarioError
 
 
@@ -71,19 +73,50 @@ def describe(spec, base, seed: int) -> str:
         f"  {outcome}: {percent(base.start)} in {step} 0, {percent(base.end)} in {step} {base.horizon} (the horizon), "
         f"{percent(base.steady)} in the long run (steady state, {base.settle_weeks} {steps} simulated)",
         f"  with no circumstance at all: {percent(base.floor)} (no intervention can go below this)",
-        f"target: {outcome} at or under {percent(target)} for {pop.hold_steps} {steps} in a row",
+        f"target: {outcome} at or under {target_percent(target)} for {pop.hold_steps} {steps} in a row",
     ]
     gap = base.steady - target
     if gap <= 0:
-        lines.append(f"  already met without doing anything: the steady state is {-gap * 100:.1f} points under it")
+        lines.append(f"  already met without doing anything: the steady state is {points(-gap)} points under it")
     else:
         above = target - base.floor
-        floor = f"{above * 100:.1f} points above the floor" if above >= 0 else "below the floor"
-        lines.append(f"  {gap * 100:.1f} points ({gap / base.steady:.0%}) below the steady state; {floor}")
+        floor = f"{points(above)} points above the floor" if above >= 0 else "below the floor"
+        lines.append(f"  {points(gap)} points ({gap / base.steady:.0%}) below the steady state; {floor}")
         if above < 0:
-            lines.append(f"  {-above * 100:.1f} points below the floor: no coalition can reach it")
+            lines.append(f"  {points(-above)} points below the floor: no coalition can reach it")
+        lines += _noise(pop, base, gap, step, steps)
     lines += ["", _table(spec, base)]
     return "\n".join(lines)
+
+
+def _noise(pop, base, gap: float, step: str, steps: str) -> list[str]:
+    """How far a week's draw strays from the expected rate, and how often noise alone would meet the goal."""
+    sd = math.sqrt(base.steady * (1 - base.steady) / pop.size)
+    if sd == 0:
+        return []
+    lines = [
+        f"  a {step}'s rate among {pop.size:,} people strays about {points(sd)} points from the expected rate "
+        f"(one standard deviation): the target is {gap / sd:.1f} of them below the steady state"
+    ]
+    # a week under the target by chance alone, then hold_steps of them in a row somewhere in the horizon
+    under = 0.5 * math.erfc(gap / sd / math.sqrt(2))
+    windows = max(base.horizon - pop.hold_steps + 1, 1)
+    chance = 1 - math.exp(-windows * (1 - under) * under**pop.hold_steps - under**pop.hold_steps)
+    if chance >= 0.01:
+        lines.append(
+            f"  note: with no coalition at all, noise alone would meet the goal in about {chance:.0%} of runs "
+            f"over {base.horizon} {steps}; a larger size, a longer hold_steps or a lower target makes it a test "
+            "of the coalition"
+        )
+    return lines
+
+
+def points(share: float) -> str:
+    """A difference of shares in percentage points: one decimal, or two significant digits below 0.1 points."""
+    value = share * 100
+    if value == 0 or abs(value) >= 0.1:
+        return f"{value:.1f}"
+    return f"{value:.{1 - math.floor(math.log10(abs(value)))}f}"
 
 
 def _name(org, role: str) -> str:

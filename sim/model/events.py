@@ -14,6 +14,11 @@ def percent(share: float) -> str:
     return f"{value:.{1 - math.floor(math.log10(abs(value)))}f}%"
 
 
+def target_percent(share: float) -> str:
+    """A target as the file states it, up to four significant digits (``2.85%``, ``20%``, ``0.262%``)."""
+    return f"{share * 100:.4g}%"
+
+
 @dataclass(frozen=True)
 class Event:
     """One thing that happened: the week, the words, and whether it is minor."""

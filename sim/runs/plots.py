@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
+from sim.model.events import target_percent
+
 
 def plot_run(table, target_rate: float, title: str = ""):
     """Outcome rate against the target, mean trust and coalition size over the weeks.
@@ -27,7 +29,7 @@ def plot_run(table, target_rate: float, title: str = ""):
     ax = axes[0]
     ax.plot(weeks, table["outcome_rate"], color="tab:red", lw=1, alpha=0.5, label="outcome rate (weekly)")
     ax.plot(weeks, table["expected_rate"], color="tab:red", lw=2, label="expected rate")
-    ax.axhline(target_rate, color="black", ls="--", lw=1, label=f"target {target_rate:.1%}")
+    ax.axhline(target_rate, color="black", ls="--", lw=1, label=f"target {target_percent(target_rate)}")
     ax.set_ylabel("outcome rate")
     ax.legend(loc="upper right", fontsize=8)
     ax = axes[1]
