@@ -878,3 +878,16 @@ def test_a_lock_file_removed_between_open_and_lock_is_opened_again(tmp_path, mon
         go.set()
         release.set()
         thread.join(30)
+
+
+def test_run_says_when_the_target_needs_no_coalition(tmp_path, capsys):
+    above = (Path(__file__).resolve().parent.parent / "scenarios" / "single_agency.toml").read_text(encoding="utf-8")
+    pop = load_scenario("single_agency").population
+    above = re.sub(r"(?m)^target_rate = .*$", "target_rate = 0.9", above)
+    (tmp_path / "above.toml").write_text(above, encoding="utf-8")
+    assert (
+        main(["run", str(tmp_path / "above.toml"), "--steps", str(pop.hold_steps), "--out", str(tmp_path / "o")]) == 0
+    )
+    assert "note: the target is at or above the expected rate at the start" in capsys.readouterr().out
+    assert main(["run", "single_agency", "--steps", str(pop.hold_steps), "--out", str(tmp_path / "p")]) == 0
+    assert "note: the target" not in capsys.readouterr().out

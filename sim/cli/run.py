@@ -225,6 +225,11 @@ def describe(model, summary: dict) -> str:
         )
     else:
         lines.append(f"goal not reached: {outcome} did not hold at or under {target_percent(model.target_rate)}")
+    if model.start_rate <= model.target_rate:  # the goal says nothing about the coalition
+        lines.append(
+            f"note: the target is at or above the expected rate at the start ({percent(model.start_rate)}): the "
+            "goal needs no coalition (`coalition scenarios show` gives the do-nothing baseline)"
+        )
     week0 = model.datacollector.model_vars["outcome_rate"][0]
     lines.append(
         f"outcome rate: {percent(model.people.outcome_rate)} at the end, {percent(week0)} in {step} 0 "
