@@ -243,3 +243,23 @@ def test_a_scenario_given_by_keyword_is_pointed_to_scenario_name():
     with pytest.raises(ParameterError, match="first argument, scenario_name"):
         CoalitionModel(scenario="single_agency", steps=2)
     assert CoalitionModel(scenario_name="single_agency", steps=2, rng=1).scenario_name == "single_agency"
+
+
+def test_once_every_member_has_left_mean_trust_is_the_trust_they_left_with():
+    # impatient members all leave: no tie between active agents is left; mean_trust keeps the
+    # mean of the last week there was one (it once fell back to every tie, departed ones too)
+    dissolved = 0
+    for seed in range(7, 12):
+        model = CoalitionModel(steps=80, rng=seed, patience=4)
+        means, actives = [], []
+        while model.running:
+            model.step()
+            means.append(model.mean_trust)
+            actives.append(model._trust_among_active())
+        if all(m.state == "left" for m in model.members):
+            dissolved += 1
+            last = max(i for i, a in enumerate(actives) if a == a)  # the last week with a tie
+            assert all(m == means[last + 1] for m in means[last + 1 :]) and 0 <= means[-1] <= 1
+            assert means[-1] != pytest.approx(float(model.trust.trust.mean()), abs=1e-9)
+        assert all(m == a for m, a in zip(means, actives, strict=True) if a == a)
+    assert dissolved >= 2

@@ -43,6 +43,7 @@ class CoalitionMeasures:
     n_people: int
     _goal_step: int | None
     _shared_measures: tuple = (None, None, None, {})
+    _trust_when_last_tied: float
 
     def table_members(self) -> list:  # noqa: D102 - provided by the model
         raise NotImplementedError
@@ -85,12 +86,27 @@ class CoalitionMeasures:
 
     @property
     def mean_trust(self) -> float:
-        """Mean directed trust over ties between agents that have not left (nor been removed)."""
+        """Mean directed trust over ties between agents that have not left (nor been removed).
+
+        Once no two such agents are tied (every member has left), the mean of the last week
+        they were: the trust the coalition dissolved with (a tie-less network: ``initial_trust``).
+        """
+        value = self._trust_among_active()
+        return self._trust_when_last_tied if value != value else value
+
+    def _trust_among_active(self) -> float:
+        """Mean trust over ties between agents that have not left; NaN when there is none."""
         active = np.zeros(self.n_nodes, dtype=bool)
         members = self.members
         active[[m.node for m in members]] = [m.state != State.LEFT for m in members]
         active[self.leader.node] = self.leader.active or (self.leader.mode != "none" and not self.leader.removed)
         return self.trust.mean(active)
+
+    def remember_trust(self) -> None:
+        """Keep this week's :attr:`mean_trust` for the weeks after the last tie between active agents ends."""
+        value = self._trust_among_active()
+        if value == value:
+            self._trust_when_last_tied = value
 
     @property
     def roles_covered(self) -> int:

@@ -68,6 +68,8 @@ class CoalitionModel(CoalitionTable, CoalitionMeasures, Model):
         self._sources_key: tuple = ()
         self._reach_cache: tuple = ((), np.zeros(0, dtype=np.int64))
         self.coalition_trust = np.full(self.n_nodes, p.initial_trust)
+        self._trust_when_last_tied = p.initial_trust
+        self.remember_trust()
         self.smoothed_rate = self.people.outcome_rate
         self.first_commitment_step: int | None = None
         self.first_share_step: int | None = None
@@ -241,6 +243,7 @@ class CoalitionModel(CoalitionTable, CoalitionMeasures, Model):
 
     def members_perceive(self) -> None:
         """Phase 5: members and the leader perceive progress and may leave."""
+        self.remember_trust()  # mean_trust once every member has left: the trust they left with
         for member in list(self.members):
             if self.is_member(member):
                 member.perceive_progress()

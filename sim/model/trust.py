@@ -14,6 +14,8 @@ trust level; in trust itself too, at every level, as long as ``build_rate`` is n
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 # trust is kept this far inside (0, 1), where log-odds are finite
@@ -147,11 +149,11 @@ class TrustLedger:
         return out
 
     def mean(self, active: np.ndarray) -> float:
-        """Mean trust over edges whose two ends are ``active`` (bool per node)."""
+        """Mean trust over edges whose two ends are ``active`` (bool per node); NaN when there is none."""
         self._flush()
         mask = active[self.src] & active[self.dst]
         if not mask.any():
-            return float(self.trust.mean()) if self.trust.size else 0.0
+            return math.nan
         trust = self.trust[mask]
         return float(trust.sum()) / trust.size  # cheaper than mean() on a few dozen edges
 
