@@ -263,3 +263,11 @@ def test_once_every_member_has_left_mean_trust_is_the_trust_they_left_with():
             assert means[-1] != pytest.approx(float(model.trust.trust.mean()), abs=1e-9)
         assert all(m == a for m, a in zip(means, actives, strict=True) if a == a)
     assert dissolved >= 2
+
+
+def test_agentset_get_reads_each_members_trust_as_the_datacollector_does():
+    model = CoalitionModel(steps=20, rng=3)
+    model.run_for(6)
+    members = model.agents_by_type[Organization]
+    table = model.datacollector.get_agenttype_vars_dataframe(Organization).loc[6]
+    assert members.get("trust") == list(table["trust"]) and len(set(members.get("trust"))) > 1

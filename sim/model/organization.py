@@ -96,6 +96,11 @@ class Organization(FixedAgent):
         """Mean trust in the members it is tied to at the table."""
         return float(self.model.coalition_trust[self.node])
 
+    @property
+    def trust(self) -> float:
+        """Its trust in the coalition, the DataCollector's ``trust`` column (``agents.get("trust")``)."""
+        return self.trust_in_coalition
+
     def can(self, capability: Capability) -> bool:
         """True when one of its roles lets it do ``capability`` (and that role is not missing)."""
         return capability in self.capabilities
