@@ -207,3 +207,11 @@ def test_compare_names_the_empty_choice_of_missing_role():
         assert an.parse_arms(s, "missing_role", text) == ("touch", "")
     with pytest.raises(an.AnalysisError, match="expected two values of leader"):
         an.parse_arms(SimpleNamespace(varied=["leader"], runs=pd.DataFrame({"leader": ["none"]})), "leader", "none,")
+
+
+def test_few_runs_in_an_arm_are_noted(grid):
+    s = an.load_sweep(grid)
+    arms = an.compare_arms(s, "leader", an.parse_arms(s, "leader", "system,none"), "outcome_rate")
+    assert an.few_runs_note(arms) == ""  # 12 runs an arm
+    few = arms.assign(runs_b=arms["runs_b"].where(arms["pooled"], 3))
+    assert "only 3 runs" in an.few_runs_note(few) and "[1, 1]" in an.few_runs_note(few)

@@ -130,6 +130,8 @@ def cmd_analyze(args) -> int:
         staged.commit()
     # an earlier analysis's files that this one did not make (arms.csv without --by now) would
     # sit beside the new ones as if current: remove them, but only those it recorded writing
+    if arms is not None and (note := an.few_runs_note(arms)):
+        print(f"\n{note}")
     stale = [name for name in ANALYSIS_FILES if name in earlier and name not in names and (out / name).is_file()]
     for name in stale:
         (out / name).unlink()

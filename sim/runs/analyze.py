@@ -176,6 +176,21 @@ def ranged(sweep: Sweep) -> set:
     return {name for name, values in sweep.spec.get("parameters", {}).items() if isinstance(values, dict)}
 
 
+FEW_RUNS = 10  # an arm with fewer runs than this gives intervals too rough to read as certain
+
+
+def few_runs_note(arms: pd.DataFrame) -> str:
+    """A note when an arm of :func:`compare_arms`'s table has fewer than :data:`FEW_RUNS` runs ("" otherwise)."""
+    fewest = int(arms[["runs_a", "runs_b"]].min().min()) if len(arms) else FEW_RUNS
+    if fewest >= FEW_RUNS:
+        return ""
+    return (
+        f"note: an arm has only {fewest} runs: its intervals are rough, and a bootstrap interval of A shrinks to a "
+        "single value when the arms never overlap ([1, 1]), a difference's when both arms are constant ([0, 0]); "
+        "read them as no more than the runs show, or add replicates"
+    )
+
+
 def compare_arms(sweep: Sweep, by: str, arms: tuple, outcome: str) -> pd.DataFrame:
     """Arm ``a`` against arm ``b`` of ``by``: per stratum of the other varied parameters, and pooled.
 
