@@ -536,6 +536,11 @@ def test_scenarios_show_gives_the_do_nothing_baseline(capsys):
     assert "points" in out and "below the steady state" in out
     assert "housing_instability" in out and "Housing Authority" in out  # who records it
     assert "among 3,000 people strays about 0.8 points" in out and "noise alone" not in out
+    # each circumstance's part of the real cause, and by group: the parts add up to the whole
+    parts = [int(m) for m in re.findall(r"[+-]\d\.\d\d +(\d+)% ", out)]
+    assert len(parts) == len(pop.circumstances) and abs(sum(parts) - 100) <= len(parts)
+    by_group = re.search(r"by group: instability (\d+)%", out)
+    assert by_group and int(by_group.group(1)) == max(int(g) for g in re.findall(r"(\d+)%", out.split("by group:")[1]))
 
 
 def test_scenarios_show_warns_when_noise_alone_could_meet_the_goal(tmp_path, capsys):

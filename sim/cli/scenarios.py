@@ -126,9 +126,20 @@ def _name(org, role: str) -> str:
 
 def _table(spec, base) -> str:
     step = spec.header.step_unit[0]
-    header = ("circumstance", "stated", f"{step} 0", "steady", "weight", "recorded by", "changed by (authority)")
+    header = (
+        "circumstance",
+        "stated",
+        f"{step} 0",
+        "steady",
+        "weight",
+        "cause",
+        "recorded by",
+        "changed by (authority)",
+    )
     rows: list[tuple[str, ...]] = [header]
-    for c in base.circumstances:
+    parts = [max(c.weight, 0.0) * c.steady for c in base.circumstances]  # as People.true_shares
+    total = sum(parts) or 1.0
+    for c, part in zip(base.circumstances, parts, strict=True):
         recorded = [_name(o, "data") for o in spec.organizations if c.name in o.records]
         recorded += [f"{p.name} (community)" for p in spec.community if c.name in p.knows]
         authority = [_name(o, "authority") for o in spec.organizations if c.name in o.authority]
@@ -139,6 +150,7 @@ def _table(spec, base) -> str:
                 percent(c.start),
                 percent(c.steady),
                 f"{c.weight:+.2f}",
+                f"{part / total:.0%}",
                 ", ".join(recorded) or "nobody",
                 ", ".join(authority) or "nobody",
             )
@@ -150,4 +162,14 @@ def _table(spec, base) -> str:
         cells = [row[i].ljust(w) if i == 0 else row[i].rjust(w) for i, w in enumerate(widths)]
         out.append("  ".join(cells + list(row[-2:])).rstrip())
     out.append(f"stated: the scenario's prevalence, its steady state without `raises`; {step} 0 and steady: simulated")
+    out.append(
+        "cause: its part of the real cause at the steady state (weight x prevalence, positive weights, normalised), "
+        "what the diagnosis is judged against"
+    )
+    groups: dict[str, float] = {}
+    for c, part in zip(spec.population.circumstances, parts, strict=True):
+        groups[c.group or c.name] = groups.get(c.group or c.name, 0.0) + part / total
+    if len(groups) < len(parts):  # some circumstances are grouped: the group the diagnosis names
+        ranked = sorted(groups.items(), key=lambda kv: -kv[1])
+        out.append("by group: " + ", ".join(f"{one_line(name)} {share:.0%}" for name, share in ranked))
     return "\n".join(out)
