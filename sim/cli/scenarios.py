@@ -85,8 +85,25 @@ def describe(spec, base, seed: int) -> str:
         if above < 0:
             lines.append(f"  {points(-above)} points below the floor: no coalition can reach it")
         lines += _noise(pop, base, gap, step, steps)
+    lines += _money(spec, step, steps)
     lines += ["", _table(spec, base)]
     return "\n".join(lines)
+
+
+def _money(spec, step: str, steps: str) -> list[str]:
+    """What the members' budgets could buy, against the interventions' prices."""
+    budget = sum(o.budget for o in spec.organizations)
+    iv = spec.interventions
+    if budget <= 0:
+        return [f"money: the organizations' budgets add up to 0 a {step}: nothing can be bought"]
+    system = f"{iv.system_cost / budget:.1f} {steps} of them" if iv.system_cost > 0 else "free"
+    return [
+        f"money: the organizations' budgets add up to {budget:g} a {step}; a system change costs "
+        f"{iv.system_cost:g} ({system}; it lowers its cause's onset by {iv.system_effect:.0%} after "
+        f"{iv.system_lag} {steps}), a case of case work {iv.case_cost:g}; a committed member pledges "
+        "pledge_share (a quarter by default) of its budget, so the shipped scenarios' coalitions pool about "
+        "a tenth of all budgets over a run"
+    ]
 
 
 def _noise(pop, base, gap: float, step: str, steps: str) -> list[str]:
