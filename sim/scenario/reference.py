@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from sim.scenario import spec
 from sim.scenario.generator import Generator
-from sim.scenario.messages import _bounds, _noun, _unwrap, expectation
+from sim.scenario.messages import _bounds, _metadata, _noun, _unwrap, expectation
 from sim.scenario.roles import ROLE_TABLE
 
 MODELS = {
@@ -58,9 +58,18 @@ def _default(info) -> str:
 
 def _range(declared) -> str:
     low, high = _bounds(declared)
-    if low is None:
-        return ""
-    return f"{low:g} - {high:g}" if isinstance(low, float) or isinstance(high, float) else f"{low} - {high}"
+    if low is not None:
+        return f"{low:g} - {high:g}" if isinstance(low, float) or isinstance(high, float) else f"{low} - {high}"
+    lengths = [(getattr(m, "min_length", None), getattr(m, "max_length", None)) for m in _metadata(declared)]
+    most = next((high for _, high in lengths if high is not None), None)
+    if most is not None:  # a list of at most so many
+        least = next((low for low, _ in lengths if low is not None), 0)
+        return f"{least} - {most} items"
+    inner = _unwrap(declared)
+    if get_origin(inner) is dict:  # a table of numbers: the range of its values
+        values = _range(get_args(inner)[1])
+        return f"values {values}" if values else ""
+    return ""
 
 
 def _kind(declared) -> str:

@@ -88,7 +88,9 @@ class Header(Section):
     notice: str = Field("", description='"what to notice, what to try", shown to students in the app')
     how_it_works: str = Field("", description="how the model works for this problem, in plain words (Info panel)")
     things_to_try: str = Field("", description="experiments for students, in plain words (Info panel)")
-    sources: Annotated[Names, Field(title="a source")] = Field((), description="where the numbers come from")
+    sources: Annotated[Names, Field(title="a source")] = Field(
+        (), description="where the numbers come from: a list of strings, a citation or address each"
+    )
 
     @property
     def step_unit(self) -> tuple[str, str]:
