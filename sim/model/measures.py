@@ -96,11 +96,12 @@ class CoalitionMeasures:
 
     def _trust_among_active(self) -> float:
         """Mean trust over ties between agents that have not left; NaN when there is none."""
-        active = np.zeros(self.n_nodes, dtype=bool)
-        members = self.members
-        active[[m.node for m in members]] = [m.state != State.LEFT for m in members]
-        active[self.leader.node] = self.leader.active or (self.leader.mode != "none" and not self.leader.removed)
-        return self.trust.mean(active)
+        active = [False] * self.n_nodes
+        for m in self.members:
+            active[m.node] = m.state != State.LEFT
+        leader = self.leader
+        active[leader.node] = leader.active or (leader.mode != "none" and not leader.removed)
+        return self.trust.mean(np.array(active, dtype=bool))
 
     def remember_trust(self) -> None:
         """Keep this week's :attr:`mean_trust` for the weeks after the last tie between active agents ends."""

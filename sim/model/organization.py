@@ -68,6 +68,7 @@ class Organization(FixedAgent):
         self.adopted_shared_metric = False
         # what its roles let it do; the model's missing role is taken away
         self.capabilities = capabilities(self.roles, p.missing_role)
+        self._roles_in_use = frozenset(r for r in self.roles if r != p.missing_role)
         # the old variant of missing_role: every holder of the role stays away
         self.excluded = p.keep_away_holders and bool(p.missing_role) and p.missing_role in self.roles
         names = model.people.names
@@ -125,7 +126,7 @@ class Organization(FixedAgent):
 
     def roles_in_use(self) -> frozenset:
         """The roles whose capability it can use (none of the missing role)."""
-        return frozenset(r for r in self.roles if r != self.model.params.missing_role)
+        return self._roles_in_use
 
     def remove(self) -> None:
         """Remove it from the model (Mesa's ``Agent.remove``): it leaves the registry and stops acting.

@@ -51,11 +51,11 @@ class CoalitionTable:
 
     def at_table_mask(self) -> np.ndarray:
         """Bool per node: at the table (members and an active leader)."""
-        mask = np.zeros(self.n_nodes, dtype=bool)
-        members = self.members
-        mask[[m.node for m in members]] = [m.state in AT_TABLE_STATES for m in members]
-        mask[self.leader.node] = self.leader.active
-        return mask
+        at_table = [False] * self.n_nodes
+        for m in self.members:
+            at_table[m.node] = m.state in AT_TABLE_STATES
+        at_table[self.leader.node] = self.leader.active
+        return np.array(at_table, dtype=bool)
 
     def meet_table(self, newcomer) -> None:
         """A newcomer meets a few members already at the table: new ties, starting trust."""
