@@ -23,6 +23,7 @@ that carry no weight); group accuracy is the same overlap by group.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,11 +101,11 @@ def fit(x, o, count, with_outcome, k: int) -> tuple:
     rhs = (columns.T * with_outcome) @ o  # column j, circumstance c: X'y among those observing c
     both = weights.T @ o  # people whose records observe both c and d
     fits = {}  # circumstance -> (people observing it, its design's X'y, its gram)
-    for c in range(k):
-        if both[c, c] < MIN_OBSERVED:
+    for c, observing_both in enumerate(both.tolist()):
+        if observing_both[c] < MIN_OBSERVED:
             continue
-        chosen = _design_columns(c, both[c] > 0, both[c] == both[c, c])
-        fits[c] = (both[c, c], rhs[chosen, c], grams[c][np.ix_(chosen, chosen)])
+        chosen = np.array(_design_columns(c, observing_both))
+        fits[c] = (both[c, c], rhs[chosen, c], grams[c][chosen[:, None], chosen])
     inverses = _pinvs({c: fit[2] for c, fit in fits.items()})
     for c, (n, xy, gram) in fits.items():
         # the constant's entry of X'y counts the people with the outcome
@@ -112,19 +113,20 @@ def fit(x, o, count, with_outcome, k: int) -> tuple:
     return effects, errors, known, observing
 
 
-def _design_columns(c: int, observed_any: np.ndarray, observed_all: np.ndarray) -> list:
+def _design_columns(c: int, observing_both: list) -> list:
     """Columns of circumstance ``c``'s design, as indices into ``[1, x, o]``.
 
     The constant, ``x_c``, then each other observed ``x_d`` and, where some of these people
-    lack its record, "is d observed here" (unknown is not absent).
+    lack its record, "is d observed here" (unknown is not absent). ``observing_both[d]``: the
+    people whose records observe both ``c`` and ``d``.
     """
-    k = observed_any.size
+    k = len(observing_both)
     chosen = [0, 1 + c]
-    for d in range(k):
-        if d == c or not observed_any[d]:
+    for d, people in enumerate(observing_both):
+        if d == c or not people > 0:
             continue
         chosen.append(1 + d)
-        if not observed_all[d]:
+        if people != observing_both[c]:
             chosen.append(1 + k + d)
     return chosen
 
@@ -140,10 +142,11 @@ def _effect(p: int, n: float, cases: float, gram, rhs, inverse_gram) -> tuple:
         rhs: ``X'Wy``.
         inverse_gram: the pseudo-inverse of ``gram``.
     """
-    beta, variance_factor = inverse_gram @ rhs, inverse_gram[1, 1]
-    rss = cases - 2 * beta @ rhs + beta @ gram @ beta  # y is 0/1, so y^2 = y
-    sigma2 = max(rss, 0.0) / max(n - p, 1.0)
-    return float(beta[1]), float(np.sqrt(max(sigma2 * variance_factor, 0.0)))
+    beta = inverse_gram @ rhs
+    # as Python floats from here (the same IEEE arithmetic, without numpy scalars' overhead)
+    rss = float(cases - 2 * beta @ rhs + beta @ gram @ beta)  # y is 0/1, so y^2 = y
+    sigma2 = max(rss, 0.0) / max(float(n) - p, 1.0)
+    return float(beta[1]), math.sqrt(max(sigma2 * float(inverse_gram[1, 1]), 0.0))
 
 
 def _pinvs(grams: dict) -> dict:
