@@ -29,7 +29,7 @@ def commitment_round(model, brokered: frozenset) -> None:
             other = members[int(meets * len(members))]
             if other is not promisor:
                 model.meet(promisor, other)
-            kept = sum(draw < promisor.reliability for draw in made)
+            kept = sum([draw < promisor.reliability for draw in made])
             if kept:
                 ledger.honoured_by_all(promisor.node, kept)
             if len(made) - kept:

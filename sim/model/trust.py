@@ -115,18 +115,19 @@ class TrustLedger:
     def settle(self, observers: np.ndarray) -> None:
         """Apply the week's events; coalition-wide ones reach ``observers`` (bool per node)."""
         self._flush()
-        watching = observers[self.src]
+        watching, watched = observers[self.src], observers[self.dst]
         h = self.honours + self.seen_honours[self.dst] * watching
         b = self.betrayals + self.seen_betrayals[self.dst] * watching
         changed = (h > 0) | (b > 0)
         if changed.any():
-            t = np.clip(self.trust[changed], EDGE, 1.0 - EDGE)
+            # (np.maximum and np.minimum: what np.clip gives, without its overhead)
+            t = np.minimum(np.maximum(self.trust[changed], EDGE), 1.0 - EDGE)
             z = np.log(t / (1.0 - t)) + self.build * h[changed] - self.loss * b[changed]
-            self.trust[changed] = 1.0 / (1.0 + np.exp(-np.clip(z, -LOGIT_LIMIT, LOGIT_LIMIT)))
+            self.trust[changed] = 1.0 / (1.0 + np.exp(-np.minimum(np.maximum(z, -LOGIT_LIMIT), LOGIT_LIMIT)))
         # honoured commitments each node saw, per tie to someone at the table
         seen = watching.astype(float)
-        ties = np.bincount(self.src, weights=observers[self.dst] * 1.0, minlength=self.n_nodes)
-        got = np.bincount(self.src, weights=h * observers[self.dst] * seen, minlength=self.n_nodes)
+        ties = np.bincount(self.src, weights=watched * 1.0, minlength=self.n_nodes)
+        got = np.bincount(self.src, weights=h * watched * seen, minlength=self.n_nodes)
         self.observed_honours = np.divide(got, ties, out=np.zeros(self.n_nodes), where=ties > 0)
         self._reset_week()
 
