@@ -45,10 +45,12 @@ class CoalitionDataCollector(DataCollector):
             records = self._agenttype_records[time] = {}
             for agent_type, reporters in self.agenttype_reporters.items():
                 functions = tuple(reporters.values())
-                records[agent_type] = [
-                    (time, agent.unique_id, *[_kept(f(agent)) for f in functions])
-                    for agent in self._agents_of(model, agent_type)
-                ]
+                rows = records[agent_type] = []
+                for agent in self._agents_of(model, agent_type):
+                    values = [f(agent) for f in functions]
+                    # a copy of anything mutable, as Mesa keeps it
+                    kept = [v if isinstance(v, _IMMUTABLE_AGENT) else deepcopy(v) for v in values]
+                    rows.append((time, agent.unique_id, *kept))
         return None
 
     @staticmethod
@@ -67,8 +69,3 @@ class CoalitionDataCollector(DataCollector):
             index = pd.MultiIndex.from_arrays([[], []], names=["Step", "AgentID"])
             return pd.DataFrame(columns=list(reporters), index=index)
         return super().get_agenttype_vars_dataframe(agent_type)
-
-
-def _kept(value):
-    """An agent reporter's value as Mesa keeps it: a copy of anything mutable."""
-    return value if isinstance(value, _IMMUTABLE_AGENT) else deepcopy(value)

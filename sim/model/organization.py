@@ -275,16 +275,17 @@ class Organization(FixedAgent):
         if not self.at_table:
             return
         p = self.model.params
-        a = p.metric_smoothing
+        a, margin = p.metric_smoothing, 1 - p.progress_margin
+        ewmas, bests = self._metric_ewma, self._metric_best
         improved = False
         for key, value in self.indicators().items():
-            ewma = value if key not in self._metric_ewma else (1 - a) * self._metric_ewma[key] + a * value
-            best = self._metric_best.get(key, ewma)
-            self._metric_ewma[key] = ewma
-            if ewma < best * (1 - p.progress_margin):
+            ewma = value if key not in ewmas else (1 - a) * ewmas[key] + a * value
+            best = bests.get(key, ewma)
+            ewmas[key] = ewma
+            if ewma < best * margin:
                 improved = True
                 best = ewma
-            self._metric_best[key] = best
+            bests[key] = best
         # on the shared measures, a member also sees the coalition's target being met
         on_target = self.adopted_shared_metric and self._metric_ewma.get(-1, 1.0) <= self.model.target_rate
         if improved or on_target:
