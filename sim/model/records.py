@@ -51,19 +51,30 @@ def weekly_patterns(weeks, observed: np.ndarray, k: int, cache: dict) -> Pattern
         k: the number of circumstances (``2 * k <= WEEKLY_BITS``).
         cache: each week's counts under these records, reused while the records stay the same.
 
-    The counts are whole numbers, so their sums equal the stacked counts exactly.
+    A week's counts are kept sparse (the patterns present, how many people have each and how
+    many of them the outcome: a few hundred numbers instead of two arrays of ``4**k``), and
+    the kept weeks' are summed in one ``bincount`` each. The counts are whole numbers, so
+    their sums equal the stacked counts exactly.
     """
     size, shifted, tag = 1 << 2 * k, observed.astype(np.int64) << k, observed.tobytes()
-    count, with_outcome = np.zeros(size, dtype=np.int64), np.zeros(size)
+    present, count, with_outcome = [], [], []
     for week, code, outcome in weeks:
         counts = cache.get((week, tag))
         if counts is None:
             key = (code.astype(np.uint32) & observed).astype(np.int64) | shifted
             y = np.asarray(outcome, dtype=float)
-            counts = cache[week, tag] = (np.bincount(key, minlength=size), np.bincount(key, weights=y, minlength=size))
-        count += counts[0]
-        with_outcome += counts[1]
-    return _dense(count.astype(float), with_outcome, k)
+            people = np.bincount(key, minlength=size)
+            keys = np.flatnonzero(people)
+            counts = cache[week, tag] = (keys, people[keys], np.bincount(key, weights=y, minlength=size)[keys])
+        present.append(counts[0])
+        count.append(counts[1])
+        with_outcome.append(counts[2])
+    keys = np.concatenate(present)
+    return _dense(
+        np.bincount(keys, weights=np.concatenate(count), minlength=size),
+        np.bincount(keys, weights=np.concatenate(with_outcome), minlength=size),
+        k,
+    )
 
 
 def _dense(count: np.ndarray, with_outcome: np.ndarray, k: int) -> Patterns:
