@@ -232,9 +232,9 @@ def judged(shares, errors, names, groups, true_shares, recorded=()) -> Diagnosis
     """A belief (``shares``, ``errors``), with its cause, group and accuracy against ``true_shares``."""
     by_group: dict[str, float] = {}
     truth_by_group: dict[str, float] = {}
-    for s, t, g in zip(shares, true_shares, groups, strict=True):
-        by_group[g] = by_group.get(g, 0.0) + float(s)
-        truth_by_group[g] = truth_by_group.get(g, 0.0) + float(t)
+    for s, t, g in zip(np.asarray(shares).tolist(), np.asarray(true_shares).tolist(), groups, strict=True):
+        by_group[g] = by_group.get(g, 0.0) + s
+        truth_by_group[g] = truth_by_group.get(g, 0.0) + t
     known = shares.sum() > 0
     return Diagnosis(
         shares=shares,

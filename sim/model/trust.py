@@ -125,9 +125,8 @@ class TrustLedger:
             z = np.log(t / (1.0 - t)) + self.build * h[changed] - self.loss * b[changed]
             self.trust[changed] = 1.0 / (1.0 + np.exp(-np.minimum(np.maximum(z, -LOGIT_LIMIT), LOGIT_LIMIT)))
         # honoured commitments each node saw, per tie to someone at the table
-        seen = watching.astype(float)
         ties = np.bincount(self.src, weights=watched * 1.0, minlength=self.n_nodes)
-        got = np.bincount(self.src, weights=h * watched * seen, minlength=self.n_nodes)
+        got = np.bincount(self.src, weights=h * (watching & watched), minlength=self.n_nodes)
         self.observed_honours = np.divide(got, ties, out=np.zeros(self.n_nodes), where=ties > 0)
         self._reset_week()
 
