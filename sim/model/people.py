@@ -48,6 +48,7 @@ class People:
         self._event_circumstance = np.tile(np.arange(k), 2)  # onsets of each c, then resolutions
         self._event_rates: tuple | None = None
         self.weights = np.array([c.weight for c in circs])
+        self._risk_weights = np.clip(self.weights, 0, None)  # the positive weights: what carries excess risk
         self.baseline = spec.baseline
         codes = np.arange(2**k)
         bits = (codes[:, None] >> np.arange(k)) & 1
@@ -227,6 +228,6 @@ class People:
 
         The share of ``c`` is ``weight[c] * prevalence[c]``, positive parts, normalised.
         """
-        contrib = np.clip(self.weights, 0, None) * self.prevalence()
+        contrib = self._risk_weights * self.prevalence()
         total = contrib.sum()
         return contrib / total if total > 0 else contrib
