@@ -64,7 +64,7 @@ def weekly_patterns(weeks, observed: np.ndarray, k: int, cache: dict) -> Pattern
             key = (code.astype(np.uint32) & observed).astype(np.int64) | shifted
             y = np.asarray(outcome, dtype=float)
             people = np.bincount(key, minlength=size)
-            keys = np.flatnonzero(people)
+            keys = (people > 0).nonzero()[0]  # (a mask's nonzero: flatnonzero's result, several times faster)
             counts = cache[week, tag] = (keys, people[keys], np.bincount(key, weights=y, minlength=size)[keys])
         present.append(counts[0])
         count.append(counts[1])
@@ -78,7 +78,7 @@ def weekly_patterns(weeks, observed: np.ndarray, k: int, cache: dict) -> Pattern
 
 
 def _dense(count: np.ndarray, with_outcome: np.ndarray, k: int) -> Patterns:
-    keys = np.flatnonzero(count).astype(np.uint64)
+    keys = (count > 0).nonzero()[0].astype(np.uint64)
     return _columns(keys, count[keys], with_outcome[keys], k)
 
 
