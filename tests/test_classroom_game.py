@@ -150,6 +150,16 @@ def test_a_class_plays_two_rounds_and_sees_the_debrief(browser, game):
     no_problems(teacher, *students)
 
 
+def test_the_teacher_page_without_its_key_shows_no_controls(browser, game):
+    # the server refuses a wrong key's commands anyway; the page must not look as if it worked
+    for url in (game.teacher_url.split("?")[0], game.teacher_url.split("key=")[0] + "key=wrong"):
+        page = open_page(browser, url, LAPTOP)
+        page.locator("#notice", has_text=re.compile("not the teacher's address|needs its key")).wait_for()
+        assert page.locator("section.controls").count() == 1 and page.locator("section.controls").is_hidden()
+        assert page.locator("#start").is_hidden() and page.locator("section.join-card").is_hidden()
+        page.context.close()
+
+
 # a socket that opens two seconds late, as on a school's slow Wi-Fi
 SLOW_SOCKET = """(() => {
   const Real = window.WebSocket;

@@ -90,10 +90,27 @@ def test_a_round_sets_the_choices_for_its_weeks_and_hands_them_back():
     org = model.organizations[3]
     seat = next(s for s in seats.seats(model) if s.node == org.node)
     play(model, {seat.id: {"join": False}}, 6)
-    assert model.steps == 6 and org.state == State.OUTSIDE  # it stayed away whatever it was offered
+    # it did not come on its own, and an invitation meanwhile waits for its players (never declined for them)
+    assert model.steps == 6 and org.state in (State.OUTSIDE, State.INVITED) and org.declines == 0
     assert all(v is None for m in model.members for v in vars(m.choices).values())
     play(model, {seat.id: {"join": True}}, 1)
     assert org.state == State.AT_TABLE
+
+
+def test_staying_away_uninvited_does_not_turn_down_the_conveners_invitation():
+    # a student convener invites an organization whose students said "stay away" to "come on your
+    # own?": the invitation waits for the next round's "You are invited" question, and only a no
+    # to that declines it (in the narration too)
+    model = CoalitionModel(rng=5, steps=60)
+    org = model.organizations[3]
+    seat = next(s for s in seats.seats(model) if s.node == org.node)
+    assert seats.questions(model, seat)[0].ask == "Come to the table on your own?"
+    play(model, {seat.id: {"join": False}, seats.LEADER: {"invite": frozenset({org.node})}}, 13)
+    assert org.state == State.INVITED and org.declines == 0
+    assert seats.questions(model, seat)[0].ask == "You are invited to the table. Do you come?"
+    play(model, {seat.id: {"join": False}}, 13)
+    assert org.state == State.OUTSIDE and org.declines == 1
+    assert any(f"{org.name} declined the invitation" in e.text for e in model.events)
 
 
 # -- the room ----------------------------------------------------------------------

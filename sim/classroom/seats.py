@@ -181,7 +181,9 @@ def apply(model, seat: Seat, decision: dict) -> None:
     A question asked but left unanswered goes to the organization's own rules. A step the
     students were not asked about this round is not taken for them: a member that comes to
     the table does not also commit, nor start sharing its records, until its students are
-    asked (in the next round).
+    asked (in the next round); a member asked whether to come on its own and answering no is
+    not thereby turning down an invitation the convener sends during the round: the
+    invitation waits for the next round's "You are invited" question.
     """
     member = member_of(model, seat)
     choices = member.choices
@@ -193,6 +195,8 @@ def apply(model, seat: Seat, decision: dict) -> None:
         if "share" not in asked and not member.sharing:
             choices.share = False
     for field, value in decision.items():
+        if field == "join" and member.state == State.OUTSIDE:
+            field = "join_on_own"  # asked "on your own?": an invitation meanwhile waits for its own question
         setattr(choices, field, value)
 
 

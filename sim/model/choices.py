@@ -17,6 +17,9 @@ class MemberChoices:
 
     Attributes:
         join: come to the table (accept an invitation, or come on one's own) or stay away.
+        join_on_own: come to the table uninvited (True), or not (False); an invitation that
+            arrives meanwhile is accepted with True and, with False, kept waiting for a
+            decision on it (``join``), never declined for the member.
         commit: commit money and effort once at the table (also before trust says so).
         keep_pledges: pay each week's pledge (True) or break it (False).
         share: share the member's records (True) or keep or take them back (False).
@@ -24,6 +27,7 @@ class MemberChoices:
     """
 
     join: bool | None = None
+    join_on_own: bool | None = None
     commit: bool | None = None
     keep_pledges: bool | None = None
     share: bool | None = None

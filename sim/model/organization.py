@@ -171,23 +171,29 @@ class Organization(FixedAgent):
 
     def consider_joining_on_own(self) -> None:
         """Without an invitation an organization seldom comes to the table."""
-        if self.excluded or self.choices.join is False:
+        on_own = self.choices.join if self.choices.join_on_own is None else self.choices.join_on_own
+        if self.excluded or on_own is False:
             return
         chance = self.model.rng.random() < self.model.params.self_join_rate * (1.0 - self.distance)
-        if chance or self.choices.join:
+        if chance or on_own:
             self.join("came to the table on its own")
 
     def consider_invitation(self) -> None:
         """Accept with a chance falling with the mission distance it perceives; else decline for a while."""
+        if self.choices.join is None and self.choices.join_on_own is False:
+            return  # its players said only that it would not come uninvited: the invitation waits for them
         accepts = self.model.rng.random() < self.model.params.accept_rate * (1.0 - self._perceived)
         if self.choices.join is not None:
             accepts = self.choices.join
+        elif self.choices.join_on_own:
+            accepts = True  # it meant to come anyway
         if accepts:
             self.join("accepted the invitation to the table")
         else:
             self.state = State.OUTSIDE
             self.declined_step = self.model.steps
             self.declines += 1
+            self.model.log(f"{self.name} declined the invitation to the table", minor=True)
 
     def join(self, how: str) -> None:
         """Come to the table and meet the members already there."""
@@ -294,7 +300,7 @@ class Organization(FixedAgent):
             honours = self.model.trust.observed_honours[self.node]
             self.frustration += 1.0 - min(p.max_relationship_relief, p.relationship_relief * honours)
         if self.choices.leave:
-            self.leave("decided to leave")
+            self.leave("its players chose to leave", frustrated=False)
         elif self.frustration > self.patience and self.choices.leave is None:
             self.leave("lost patience")
 
@@ -304,11 +310,10 @@ class Organization(FixedAgent):
             self.adopted_shared_metric = adopted
             self._metric_ewma, self._metric_best = {}, {}
 
-    def leave(self, why: str) -> None:
-        """Leave the table for good, taking its money and data."""
+    def leave(self, why: str, frustrated: bool = True) -> None:
+        """Leave the table for good, taking its money and data (``frustrated``: after weeks without progress)."""
         self.money_returned += self.model.fund.refund(self.node)
         self.state = State.LEFT
         self.sharing = False
-        self.model.log(
-            f"{self.name} left the coalition: {why} after {self.frustration:.0f} weeks without progress it could see"
-        )
+        after = f" after {self.frustration:.0f} weeks without progress it could see" if frustrated else ""
+        self.model.log(f"{self.name} left the coalition: {why}{after}")
