@@ -382,3 +382,18 @@ def test_a_link_with_scenario_or_a_mistyped_key_is_read_or_named():
         and notes[0].startswith("leadr: not a setting of this page (these are: ")
         and "leader" in notes[0]
     )
+
+
+def test_notes_on_a_link_use_the_pages_labels_and_name_empty_and_repeated_values():
+    values, notes = settings.from_query("initial_trust=2&patience=abc&missing_role=xyz")
+    assert (values["initial_trust"], values["patience"], values["missing_role"]) == (1.0, 52.0, "")
+    assert sorted(n.split(":")[0] for n in notes) == ["Initial trust", "Missing role", "Patience (weeks)"]
+    assert any(n.endswith("used 52") for n in notes) and any(n.endswith("used none") for n in notes)
+    values, notes = settings.from_query("patience=&leader=none&leader=point")
+    assert values["patience"] == 52 and values["leader"] == "point"
+    assert "patience: no value given; used the page's default" in notes
+    assert "leader given twice ('none', then 'point'); used the last" in notes
+    # the page's own address names the scenario as the docs do, and reads back the same
+    query = settings.to_query(values)
+    assert query.startswith("scenario=chicago_absenteeism&") and "scenario_name" not in query
+    assert settings.from_query(query) == (values, [])

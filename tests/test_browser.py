@@ -190,6 +190,19 @@ def test_a_run_stops_at_its_horizon(server, browser):
     no_problems(page)
 
 
+def test_a_mistyped_link_is_said_on_the_first_screen_of_a_phone(server, browser):
+    from playwright.sync_api import expect
+
+    page = new_tab(browser, server + "?patience=-5&scenario=single_agency", *VIEWPORTS["phone"])
+    top = page.locator(".coalition-link-note")
+    top.wait_for()
+    assert top.bounding_box()["y"] < VIEWPORTS["phone"][1]  # above the fold, not under the charts
+    page.get_by_text(re.compile(r"Patience \(weeks\): -5 is outside this page's range")).wait_for()
+    expect(page).to_have_url(re.compile(r"scenario=single_agency"))  # as the docs write it
+    assert "scenario_name" not in page.url
+    no_problems(page)
+
+
 def test_a_reload_starts_afresh_with_the_tabs_settings(server, browser):
     from playwright.sync_api import expect
 

@@ -49,7 +49,12 @@ def lenient_value(name: str, value):
             if param.kind == "int":
                 clamped = round(clamped)
             return param.convert(clamped), f"{name}: {problem}; used {clamped:g}"
-    shown = "the scenario's value" if param.default is None else repr(param.default)
+    if param.default is None:
+        shown = "the scenario's value"
+    elif isinstance(param.default, float):
+        shown = f"{param.default:g}"
+    else:
+        shown = repr(param.default) if param.default != "" else "none"
     return param.default, f"{name}: {problem}; used {shown}"
 
 

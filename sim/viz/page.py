@@ -193,6 +193,12 @@ def Page():
                 "around an upstream problem.",
                 classes=["coalition-subtitle"],
             )
+            if notes.get(""):  # the link's own notes, at the top: on a phone the settings are far down
+                words = "note" if len(notes[""]) == 1 else f"{len(notes[''])} notes"
+                solara.Text(
+                    f"This page's address asked for settings it changed: see the {words} under Settings.",
+                    classes=["coalition-message", "coalition-link-note"],
+                )
         with solara.Div(classes=["coalition-layout"]):
             with solara.Div(classes=["coalition-side"]):
                 solara.Div(children=[run_widget], classes=["coalition-contents"])

@@ -66,21 +66,22 @@ def clean(values: dict, scenario_name: str = DEFAULT_SCENARIO) -> tuple[dict, li
             out["scenario_name"] = name
         else:
             messages.append(f"scenario {name!r} is not offered on this page; showing {scenario_name!r}")
-    for name, _ in CHOICES:
+    units = step_units(out["scenario_name"])[1]
+    for name, label in CHOICES:
         if name in values:
             out[name], message = lenient_value(name, values[name])
-            messages += [message] if message else []
+            messages += [_labelled(message, name, label)] if message else []
     for name, label, low, high, _ in NUMBERS:
         if name not in values:
             continue
         value, message = lenient_value(name, values[name])
+        words = label.format(units=units)
         if not low <= value <= high:
             clamped = PARAMETERS[name].convert(min(max(value, low), high))
-            words = label.format(units=step_units(out["scenario_name"])[1])
             message = f"{words}: {values[name]} is outside this page's range {low:g}-{high:g}; used {clamped:g}"
             value = clamped
         out[name] = value
-        messages += [message] if message else []
+        messages += [_labelled(message, name, words)] if message else []
     if "seed" in values:
         out["seed"], message = lenient_seed(values["seed"])
         messages += [message] if message else []
@@ -97,6 +98,11 @@ def clean(values: dict, scenario_name: str = DEFAULT_SCENARIO) -> tuple[dict, li
     return out, messages
 
 
+def _labelled(message: str, name: str, label: str) -> str:
+    """A note about ``name`` headed by the label the page shows for it (``Initial trust: ...``)."""
+    return f"{label}:{message.removeprefix(name + ':')}" if message.startswith(name + ":") else message
+
+
 def is_about(name: str, note: str) -> bool:
     """Whether a note from :func:`clean` is about the setting ``name`` (it starts with its name or label)."""
     labels = {n: label for n, label, *_ in NUMBERS} | dict(CHOICES) | {"scenario_name": "scenario"}
@@ -110,13 +116,18 @@ def from_query(search: str | None, scenario_name: str = DEFAULT_SCENARIO) -> tup
     A key that is no setting of the page is named in a note (a link mistyped by hand), not
     silently ignored.
     """
-    values = dict(parse_qsl(search or "", keep_blank_values=True))
-    if "scenario" in values and "scenario_name" not in values:
-        values["scenario_name"] = values.pop("scenario")
+    pairs = [("scenario_name" if k == "scenario" else k, v) for k, v in parse_qsl(search or "", keep_blank_values=True)]
+    values, twice = {}, []
+    for key, value in pairs:
+        if key in values and values[key] != value:
+            twice.append(f"{key} given twice ({values[key]!r}, then {value!r}); used the last")
+        values[key] = value
     known = set(defaults(scenario_name)) | {"steps"}
     unknown = [key for key in values if key not in known]
+    empty = [k for k, v in values.items() if k in known and v == "" and k != "missing_role"]
     values = {k: v for k, v in values.items() if k in known and (v != "" or k == "missing_role")}
     out, messages = clean(values, scenario_name)
+    messages += twice + [f"{key}: no value given; used the page's default" for key in empty]
     if unknown:
         names = ", ".join(sorted(known - {"scenario_name"}) + ["scenario"])
         messages.append(f"{', '.join(unknown)}: not a setting of this page (these are: {names}); ignored")
@@ -124,8 +135,9 @@ def from_query(search: str | None, scenario_name: str = DEFAULT_SCENARIO) -> tup
 
 
 def to_query(settings: dict) -> str:
-    """The query string that gives these settings back (``from_query(to_query(s)) == s``)."""
-    return urlencode({k: (f"{v:g}" if isinstance(v, float) else v) for k, v in settings.items() if v is not None})
+    """The query string that gives these settings back (``from_query(to_query(s)) == s``); the scenario as ``scenario=``."""
+    shown = {("scenario" if k == "scenario_name" else k): v for k, v in settings.items() if v is not None}
+    return urlencode({k: (f"{v:g}" if isinstance(v, float) else v) for k, v in shown.items()})
 
 
 def model_keywords(settings: dict) -> dict:
