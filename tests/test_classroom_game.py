@@ -160,6 +160,15 @@ def test_the_teacher_page_without_its_key_shows_no_controls(browser, game):
         page.context.close()
 
 
+def test_a_nickname_too_long_is_refused_in_words_not_cut(browser, game):
+    page = open_page(browser, game.student_url, PHONE)
+    page.locator("#nickname").fill("Maximiliana-Alexandrovna-Konstantinopoulou the Third")
+    page.get_by_role("button", name="Join", exact=True).click()
+    page.locator("#notice", has_text="at most 24 characters").wait_for()
+    assert page.locator("#nickname").input_value().endswith("the Third")  # kept as typed, to shorten
+    page.context.close()
+
+
 # a socket that opens two seconds late, as on a school's slow Wi-Fi
 SLOW_SOCKET = """(() => {
   const Real = window.WebSocket;
