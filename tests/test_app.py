@@ -397,3 +397,12 @@ def test_notes_on_a_link_use_the_pages_labels_and_name_empty_and_repeated_values
     query = settings.to_query(values)
     assert query.startswith("scenario=chicago_absenteeism&") and "scenario_name" not in query
     assert settings.from_query(query) == (values, [])
+
+
+def test_the_scenario_selector_shows_titles():
+    from sim.scenario import load_scenario
+    from sim.viz.controls import fields
+
+    options = dict(next(f for f in fields("chicago_absenteeism") if f["name"] == "scenario_name")["options"])
+    assert options["chicago_absenteeism"] == load_scenario("chicago_absenteeism").title
+    assert options["teen_substance_use"] == load_scenario("teen_substance_use").title != "teen_substance_use"

@@ -41,7 +41,12 @@ def fields(scenario_name: str) -> list[dict]:
     if scenario_name not in choices:
         choices = (scenario_name, *choices)
     out: list[dict] = [
-        {"name": "scenario_name", "label": "Scenario", "kind": "choice", "options": [[c, c] for c in choices]}
+        {
+            "name": "scenario_name",
+            "label": "Scenario",
+            "kind": "choice",
+            "options": [[c, settings_.scenario_title(c)] for c in choices],  # titles, not file names
+        }
     ]
     for name, label in settings_.CHOICES:
         options = [[c, c or NO_ROLE] for c in PARAMETERS[name].choices]

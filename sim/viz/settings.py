@@ -44,6 +44,15 @@ def scenario_choices() -> tuple:
     return tuple(sorted(small, key=lambda n: n != DEFAULT_SCENARIO))
 
 
+@functools.lru_cache(maxsize=64)
+def scenario_title(scenario_name: str) -> str:
+    """A scenario's title for a selector (its name if it cannot be read)."""
+    try:
+        return load_scenario(scenario_name).title
+    except Exception:  # a bad name is reported by the settings' own check
+        return scenario_name
+
+
 def defaults(scenario_name: str = DEFAULT_SCENARIO) -> dict:
     """The settings a new tab starts with."""
     out: dict[str, object] = {"scenario_name": scenario_name}
