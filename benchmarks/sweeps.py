@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.common import python_json, verdict
+from sim.scenario.load import load_scenario
 
 GRID = {"patience": [8, 26, 52, 104], "initial_trust": [0.1, 0.3, 0.5, 0.7]}  # 16 cells
 
@@ -70,6 +71,9 @@ def run_batch(grid: dict, replicates: int, steps: int, workers: int = 2) -> dict
     return python_json(BATCH_CODE.format(grid=grid, steps=steps, workers=workers, replicates=replicates))
 
 
+SHORTEST = load_scenario("chicago_absenteeism").population.hold_steps  # the shortest horizon a spec takes
+
+
 def sweeps(steps: int = 156, repeats: int = 1) -> dict:
     """The 160-run grid (16 cells x 10 replicates), 2 processes each: speed ratio."""
     replicates = 10
@@ -87,11 +91,12 @@ def sweeps(steps: int = 156, repeats: int = 1) -> dict:
         f"mesa.batch_run {b:.1f} s ({min(r['wall'] for r in bt):.1f}-{max(r['wall'] for r in bt):.1f})"
     )
     print(f"  coalition sweep is {b / s:.2f}x faster; target >= 1.3x: {verdict(b / s, 1.3, higher_is_better=True)}")
-    # what limits it: the fixed cost (starting the workers, the first runs) is the same grid at one step
-    s1, b1 = run_sweep_engine(GRID, replicates, 1)["wall"], run_batch(GRID, replicates, 1)["wall"]
+    # what limits it: the fixed cost (starting the workers, the first runs) is the same grid at the
+    # shortest horizon a spec takes (the goal's hold: a spec refuses fewer weeks)
+    s1, b1 = run_sweep_engine(GRID, replicates, SHORTEST)["wall"], run_batch(GRID, replicates, SHORTEST)["wall"]
     work = (b - b1) / (s - s1) if s > s1 else float("nan")
     print(
-        f"  what limits it: the same grid at 1 step (fixed costs) takes {s1:.1f} s with coalition sweep and "
+        f"  what limits it: the same grid at {SHORTEST} steps (fixed costs) takes {s1:.1f} s with coalition sweep and "
         f"{b1:.1f} s with batch_run; the remaining work, the same model's runs, is {work:.2f}x cheaper in the "
         f"sweep, which saves only the per-step DataCollector rows (see the teaching run's 'without per-step "
         f"rows' figure)"
@@ -99,8 +104,9 @@ def sweeps(steps: int = 156, repeats: int = 1) -> dict:
     return {"speedup": b / s, "start_sweep": s1, "start_batch": b1}
 
 
-def memory(steps: int = 1, small: int = 1000, large: int = 10_000) -> dict:
+def memory(steps: int | None = None, small: int = 1000, large: int = 10_000) -> dict:
     """The parent's peak RSS at ``small`` and ``large`` runs (short runs: memory, not time)."""
+    steps = steps or SHORTEST
     out = {}
     for name, fn in (("coalition sweep", run_sweep_engine), ("mesa.batch_run", run_batch)):
         rss = []
