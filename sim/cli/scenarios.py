@@ -107,23 +107,31 @@ def _money(spec, step: str, steps: str) -> list[str]:
 
 
 def _noise(pop, base, gap: float, step: str, steps: str) -> list[str]:
-    """How far a week's draw strays from the expected rate, and how often noise alone would meet the goal."""
+    """How far a week's draw strays from the expected rate, and how often noise alone would meet the goal.
+
+    The chance is a floor: each week's count is drawn as a binomial of ``size`` people at the
+    steady rate (exact, so small populations count too), and ``hold_steps`` such weeks in a row
+    anywhere in the horizon; the circumstances' own ups and downs make it likelier still.
+    """
+    from scipy.stats import binom
+
     sd = math.sqrt(base.steady * (1 - base.steady) / pop.size)
     if sd == 0:
         return []
+    people = "person" if pop.size == 1 else "people"
     lines = [
-        f"  a {step}'s rate among {pop.size:,} people strays about {points(sd)} points from the expected rate "
+        f"  a {step}'s rate among {pop.size:,} {people} strays about {points(sd)} points from the expected rate "
         f"(one standard deviation): the target is {gap / sd:.1f} of them below the steady state"
     ]
-    # a week under the target by chance alone, then hold_steps of them in a row somewhere in the horizon
-    under = 0.5 * math.erfc(gap / sd / math.sqrt(2))
+    under = float(binom.cdf(math.floor(pop.target_rate * pop.size + 1e-9), pop.size, base.steady))
     windows = max(base.horizon - pop.hold_steps + 1, 1)
     chance = 1 - math.exp(-windows * (1 - under) * under**pop.hold_steps - under**pop.hold_steps)
     if chance >= 0.01:
+        shown = "nearly every run" if chance > 0.99 else f"at least {chance:.0%} of runs"
         lines.append(
-            f"  note: with no coalition at all, noise alone would meet the goal in about {chance:.0%} of runs "
-            f"over {base.horizon} {steps}; a larger size, a longer hold_steps or a lower target makes it a test "
-            "of the coalition"
+            f"  note: with no coalition at all, noise alone would meet the goal in {shown} over "
+            f"{base.horizon} {steps}; a larger size, a longer hold_steps or a lower target makes it a test of "
+            "the coalition"
         )
     return lines
 
