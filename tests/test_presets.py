@@ -101,7 +101,13 @@ def test_a_sweep_specs_preset_file_is_read_relative_to_the_spec_file(tmp_path, m
     spec = load_spec(spec_file)
     assert spec.fixed == {"leader": "none"}
     assert spec.to_dict()["preset"] == str(tmp_path / "p.toml")
-    spec_file.write_text(spec_file.read_text().replace("../p.toml", "../q.toml"))
+    # a file of that name in the working directory is not taken instead
+    write_preset(elsewhere / "q.toml", "single_agency", {"leader": "point"}, {})
+    spec_file.write_text(spec_file.read_text().replace("../p.toml", "q.toml"))
+    assert main(["sweep", str(spec_file), "--out", str(tmp_path / "out")]) == 2
+    assert "relative to the spec file" in capsys.readouterr().err
+    spec_file.write_text(spec_file.read_text().replace("q.toml", "../q.toml"))
+    (tmp_path / "q.toml").unlink(missing_ok=True)
     assert main(["sweep", str(spec_file), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert "preset" in err and "relative to the spec file" in err and len(err.strip().splitlines()) == 1

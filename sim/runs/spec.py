@@ -181,13 +181,12 @@ def parse_spec(data: dict, label: str = "<spec>", base: Path | None = None, text
             where.fail(("fixed", name), f"expected a single value, got {type_name(value)}")
         fixed[name] = _convert(where, ("fixed", name), name, value)
     preset = spec.preset
-    if preset and _is_path(preset) and base is not None:
-        if (base / preset).is_file():
-            preset = str((base / preset).resolve())  # read relative to the spec file, as the scenario is
-        elif not Path(preset).is_file():
+    if preset and _is_path(preset) and base is not None:  # relative to the spec file, wherever the command runs
+        if not (base / preset).is_file():
             where.fail(
                 ("preset",), f"{preset!r}: there is no file {base / preset} (a path is read relative to the spec file)"
             )
+        preset = str((base / preset).resolve())
     if preset:
         fixed = {**_preset(where, scenario, preset, varied), **fixed}
     spec = spec.model_copy(update={"scenario": scenario, "parameters": varied, "fixed": fixed, "preset": preset})
