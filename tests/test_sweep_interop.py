@@ -166,3 +166,13 @@ def test_grid_ranges_include_both_ends():
     )
     assert spec.parameters["initial_trust"] == (0.1, 0.3, 0.5, 0.7, 0.9)
     assert spec.parameters["n_people"] == (100, 200, 300)
+
+
+def test_an_ema_model_with_a_horizon_shorter_than_the_goals_hold_is_refused_when_built():
+    from sim import ParameterError
+    from sim.runs.ema import ema_model
+
+    for kwargs in ({"steps": 4}, {"uncertainties": {"steps": (4, 60)}}, {"uncertainties": {"steps": None}}):
+        with pytest.raises(ParameterError, match="shorter than the scenario's population.hold_steps = 8"):
+            ema_model("single_agency", **kwargs)
+    assert ema_model("single_agency", {"steps": (8, 60)}).uncertainties

@@ -170,3 +170,14 @@ def test_grid_runs_cover_every_point_and_replicate_once(counts, replicates, seed
     assert len(combos) == design.n_runs == replicates * math.prod(counts)
     assert len({r["seed"] for r in runs}) == design.n_runs  # distinct seeds
     assert [r["run_id"] for r in runs] == list(range(design.n_runs))
+
+
+def test_overriding_the_horizon_is_checked_against_the_goals_hold_as_the_file_is():
+    import pytest
+
+    from sim.errors import InputError
+
+    spec = parse_spec({"scenario": "chicago_absenteeism", "seed": 1, "parameters": {"patience": [4]}})
+    with pytest.raises(InputError, match="--steps 4: shorter than the scenario's population.hold_steps = 8"):
+        spec.with_overrides(steps=4)
+    assert spec.with_overrides(steps=8).steps == 8

@@ -25,6 +25,7 @@ from sim.model.params import PARAMETERS, ParameterError
 from sim.model.runner import censored
 from sim.runs.extras import require
 from sim.runs.replicates import replicate_seeds
+from sim.scenario.load import load_scenario
 
 OUTCOMES = ("goal_reached", "steps_to_goal", "final_rate", "mean_trust", "coalition_size", "diagnosis_accuracy")
 
@@ -55,7 +56,8 @@ def ema_model(
 
     Raises:
         MissingExtra: the ``ema`` extra is not installed.
-        ParameterError: an unknown parameter or a value outside its range.
+        ParameterError: an unknown parameter, a value outside its range, or a horizon (``steps``,
+            or the low end of a ``steps`` uncertainty) shorter than the goal's ``hold_steps``.
     """
     ema = require("ema_workbench", "sim.runs.ema")
     model = (ema.ReplicatorModel if replications else ema.Model)(name, function=censored)
@@ -63,6 +65,16 @@ def ema_model(
     fixed = {"scenario_name": scenario} | {k: _known(k).convert(v) for k, v in (constants or {}).items()}
     if steps is not None:
         fixed["steps"] = PARAMETERS["steps"].convert(steps)
+    horizon = steps if steps is not None else (uncertainties or {}).get("steps", "absent")
+    if horizon is None:  # a steps uncertainty over its whole range
+        horizon = PARAMETERS["steps"].low
+    low = min(horizon) if isinstance(horizon, (list, tuple)) and horizon else horizon
+    hold = load_scenario(scenario).population.hold_steps
+    if isinstance(low, int) and low < hold:  # sim.run would refuse every experiment, one by one
+        raise ParameterError(
+            f"steps: {low} is shorter than the scenario's population.hold_steps = {hold}; the goal could never be "
+            f"reached (give at least {hold} weeks)"
+        )
     if replications:
         model.replications = [{"rng": s} for s in replicate_seeds(replications, seed)]
     else:

@@ -96,7 +96,8 @@ class SweepSpec(Section):
         """The spec with ``--replicates`` / ``--steps`` from the command line applied, checked as the file's keys are.
 
         Raises:
-            InputError: a value out of the key's range, or more runs than a sweep may hold.
+            InputError: a value out of the key's range, a horizon shorter than the goal's hold, or more runs
+                than a sweep may hold.
         """
         changes = {"replicates": replicates, "steps": steps}
         for name, value in changes.items():
@@ -105,6 +106,12 @@ class SweepSpec(Section):
             if not 1 <= value <= LIMITS[name]:
                 raise InputError(f"--{name} {value}: out of range; expected a whole number from 1 to {LIMITS[name]:,}")
         spec = self.model_copy(update={k: int(v) for k, v in changes.items() if v is not None})
+        hold = load_scenario(spec.scenario).population.hold_steps if steps is not None else 0
+        if steps is not None and steps < hold:
+            raise InputError(
+                f"--steps {steps}: shorter than the scenario's population.hold_steps = {hold}; the goal could never "
+                f"be reached (give at least {hold} weeks)"
+            )
         if replicates is not None and n_points(spec) * spec.replicates > MAX_RUNS:
             runs = n_points(spec) * spec.replicates
             raise InputError(f"--replicates {replicates}: {runs:,} runs is more than {MAX_RUNS:,}; split the sweep")

@@ -126,7 +126,8 @@ def from_query(search: str | None, scenario_name: str = DEFAULT_SCENARIO) -> tup
     silently ignored.
     """
     pairs = [("scenario_name" if k == "scenario" else k, v) for k, v in parse_qsl(search or "", keep_blank_values=True)]
-    values, twice = {}, []
+    values: dict[str, str] = {}
+    twice: list[str] = []
     for key, value in pairs:
         if key in values and values[key] != value:
             twice.append(f"{key} given twice ({values[key]!r}, then {value!r}); used the last")
@@ -144,7 +145,7 @@ def from_query(search: str | None, scenario_name: str = DEFAULT_SCENARIO) -> tup
 
 
 def to_query(settings: dict) -> str:
-    """The query string that gives these settings back (``from_query(to_query(s)) == s``); the scenario as ``scenario=``."""
+    """The query string that gives these settings back (``from_query(to_query(s)) == s``), with ``scenario=``."""
     shown = {("scenario" if k == "scenario_name" else k): v for k, v in settings.items() if v is not None}
     return urlencode({k: (f"{v:g}" if isinstance(v, float) else v) for k, v in shown.items()})
 
