@@ -193,7 +193,7 @@ class Organization(FixedAgent):
             self.state = State.OUTSIDE
             self.declined_step = self.model.steps
             self.declines += 1
-            self.model.log(f"{self.name} declined the invitation to the table", minor=True)
+            self.model.log(f"{self.name} declined the invitation to the table")
 
     def join(self, how: str) -> None:
         """Come to the table and meet the members already there."""
