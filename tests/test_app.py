@@ -391,8 +391,11 @@ def test_notes_on_a_link_use_the_pages_labels_and_name_empty_and_repeated_values
     assert any(n.endswith("used 52") for n in notes) and any(n.endswith("used none") for n in notes)
     values, notes = settings.from_query("patience=&leader=none&leader=point")
     assert values["patience"] == 52 and values["leader"] == "point"
-    assert "patience: no value given; used the page's default" in notes
-    assert "leader given twice ('none', then 'point'); used the last" in notes
+    assert "Patience (weeks): no value given; used the page's default" in notes
+    assert "Leader given twice ('none', then 'point'); used the last" in notes
+    _, notes = settings.from_query("scenario=single_agency&scenario=teen_substance_use&missing_role=bogus")
+    assert notes[0].startswith("Missing role: 'bogus' is not a role (touch, data, ")
+    assert notes[1].startswith("Scenario given twice") and "scenario_name" not in " ".join(notes)
     # the page's own address names the scenario as the docs do, and reads back the same
     query = settings.to_query(values)
     assert query.startswith("scenario=chicago_absenteeism&") and "scenario_name" not in query

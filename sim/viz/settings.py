@@ -79,6 +79,9 @@ def clean(values: dict, scenario_name: str = DEFAULT_SCENARIO) -> tuple[dict, li
     for name, label in CHOICES:
         if name in values:
             out[name], message = lenient_value(name, values[name])
+            if message and name == "missing_role":  # in the selector's words, not the parameter's ''
+                roles = ", ".join(c for c in PARAMETERS[name].choices if c)
+                message = f"{label}: {values[name]!r} is not a role ({roles}); used none"
             messages += [_labelled(message, name, label)] if message else []
     for name, label, low, high, _ in NUMBERS:
         if name not in values:
@@ -107,6 +110,12 @@ def clean(values: dict, scenario_name: str = DEFAULT_SCENARIO) -> tuple[dict, li
     return out, messages
 
 
+def label_of(name: str, scenario_name: str = DEFAULT_SCENARIO) -> str:
+    """What the page calls the setting ``name`` (its label; the address's own key for the others)."""
+    numbers = {n: text.format(units=step_units(scenario_name)[1]) for n, text, *_ in NUMBERS}
+    return (numbers | dict(CHOICES) | {"scenario_name": "Scenario", "seed": "Seed"}).get(name, name)
+
+
 def _labelled(message: str, name: str, label: str) -> str:
     """A note about ``name`` headed by the label the page shows for it (``Initial trust: ...``)."""
     return f"{label}:{message.removeprefix(name + ':')}" if message.startswith(name + ":") else message
@@ -127,17 +136,18 @@ def from_query(search: str | None, scenario_name: str = DEFAULT_SCENARIO) -> tup
     """
     pairs = [("scenario_name" if k == "scenario" else k, v) for k, v in parse_qsl(search or "", keep_blank_values=True)]
     values: dict[str, str] = {}
-    twice: list[str] = []
+    twice: list[tuple[str, str]] = []
     for key, value in pairs:
         if key in values and values[key] != value:
-            twice.append(f"{key} given twice ({values[key]!r}, then {value!r}); used the last")
+            twice.append((key, f"given twice ({values[key]!r}, then {value!r}); used the last"))
         values[key] = value
     known = set(defaults(scenario_name)) | {"steps"}
     unknown = [key for key in values if key not in known]
     empty = [k for k, v in values.items() if k in known and v == "" and k != "missing_role"]
     values = {k: v for k, v in values.items() if k in known and (v != "" or k == "missing_role")}
     out, messages = clean(values, scenario_name)
-    messages += twice + [f"{key}: no value given; used the page's default" for key in empty]
+    messages += [f"{label_of(key, out['scenario_name'])} {words}" for key, words in twice]
+    messages += [f"{label_of(key, out['scenario_name'])}: no value given; used the page's default" for key in empty]
     if unknown:
         names = ", ".join(sorted(known - {"scenario_name"}) + ["scenario"])
         messages.append(f"{', '.join(unknown)}: not a setting of this page (these are: {names}); ignored")
