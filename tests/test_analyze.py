@@ -205,6 +205,14 @@ def test_compare_names_the_empty_choice_of_missing_role():
     s = SimpleNamespace(varied=["missing_role"], runs=pd.DataFrame({"missing_role": ["", "touch", "data"]}))
     for text in ("touch,", "touch,''", 'touch,""', " touch , "):
         assert an.parse_arms(s, "missing_role", text) == ("touch", "")
+    with pytest.raises(an.AnalysisError, match="the same arm twice"):
+        an.parse_arms(s, "missing_role", ",")
+    with pytest.raises(an.AnalysisError, match=r"missing_role = \(none\) is not in this sweep"):
+        an.parse_arms(
+            SimpleNamespace(varied=["missing_role"], runs=pd.DataFrame({"missing_role": ["data"]})),
+            "missing_role",
+            "data,",
+        )
     with pytest.raises(an.AnalysisError, match="expected two values of leader"):
         an.parse_arms(SimpleNamespace(varied=["leader"], runs=pd.DataFrame({"leader": ["none"]})), "leader", "none,")
 

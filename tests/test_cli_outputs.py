@@ -905,3 +905,10 @@ def test_run_says_when_the_target_needs_no_coalition(tmp_path, capsys):
     assert "note: the target is at or above the expected rate at the start" in capsys.readouterr().out
     assert main(["run", "single_agency", "--steps", str(pop.hold_steps), "--out", str(tmp_path / "p")]) == 0
     assert "note: the target" not in capsys.readouterr().out
+
+
+def test_a_target_is_shown_as_the_file_states_it():
+    from sim.model.events import target_percent
+
+    shown = [target_percent(v) for v in (0.2, 0.0285, 5e-7, 0.99999, 1 / 3)]
+    assert shown == ["20%", "2.85%", "0.00005%", "99.999%", "33.3333%"]  # never 1e-05%, never a rounded 100%

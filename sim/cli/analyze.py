@@ -98,7 +98,7 @@ def cmd_analyze(args) -> int:
     if args.by:
         pair = an.parse_arms(sweep, args.by, args.compare)
         arms = an.compare_arms(sweep, args.by, pair, outcome)
-        label = f"{args.by} {pair[0]} minus {pair[1]}"
+        label = f"{args.by} {an.arm_name(pair[0])} minus {an.arm_name(pair[1])}"
         tables.append(("arms.csv", arms, f"arms: {label} (A: chance a run of the first scores higher)"))
         figures.append(("arms.png", lambda: plots.plot_arms(arms, outcome, label)))
     if args.sobol or sweep.spec.get("design") == "sobol":

@@ -146,6 +146,11 @@ def point_table(sweep: Sweep, outcomes: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def arm_name(value) -> str:
+    """A value of a varied parameter as an arm's name (missing_role's "" is "(none)")."""
+    return "(none)" if value == "" else str(value)
+
+
 def parse_arms(sweep: Sweep, by: str, compare: str) -> tuple:
     """``--by`` and ``--compare a,b`` as two values of a varied parameter's column."""
     if by not in sweep.varied:
@@ -156,6 +161,8 @@ def parse_arms(sweep: Sweep, by: str, compare: str) -> tuple:
     empty_allowed = "" in (PARAMETERS[by].choices or ())  # missing_role's "" (no role missing): "touch," or 'touch,""'
     if len(parts) != 2 or not all(parts) and not empty_allowed:
         raise AnalysisError(f"--compare: {compare!r}: expected two values of {by}, e.g. system,none")
+    if parts[0] == parts[1]:
+        raise AnalysisError(f"--compare: {compare!r}: the same arm twice; name two different values of {by}")
     present = sweep.runs[by].unique()
     arms = []
     for text in parts:
@@ -164,7 +171,8 @@ def parse_arms(sweep: Sweep, by: str, compare: str) -> tuple:
         except ValueError as err:
             raise AnalysisError(f"--compare: {by}: {err}") from None
         if value not in present:
-            raise AnalysisError(f"--compare: {by} = {text} is not in this sweep; it has {', '.join(map(str, present))}")
+            has = ", ".join(arm_name(v) for v in present)
+            raise AnalysisError(f"--compare: {by} = {arm_name(value)} is not in this sweep; it has {has}")
         arms.append(value)
     return tuple(arms)
 
