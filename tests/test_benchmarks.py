@@ -9,6 +9,9 @@ from sim.runs import parse_spec
 def test_every_sweep_the_benchmarks_write_is_a_valid_spec():
     # a sweep of one step (the fixed-cost and memory measures) was refused once specs checked the
     # goal's hold, and `make bench` failed halfway without anyone running it
+    from sim.scenario.load import load_scenario
+
+    assert sweeps.SHORTEST == load_scenario("chicago_absenteeism").population.hold_steps
     for steps in (sweeps.SHORTEST, 52, 156):
         spec = parse_spec(tomllib.loads(sweeps._spec_text(sweeps.GRID, 2, steps)))
         assert spec.steps == steps

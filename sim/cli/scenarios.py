@@ -137,9 +137,9 @@ def _noise(pop, base, gap: float, step: str, steps: str) -> list[str]:
 
 
 def points(share: float) -> str:
-    """A difference of shares in percentage points: one decimal, or two significant digits below 0.1 points."""
+    """A difference of shares in percentage points: one decimal, or two significant digits below 1 point."""
     value = share * 100
-    if value == 0 or abs(value) >= 0.1:
+    if value == 0 or abs(value) >= 1:
         return f"{value:.1f}"
     return f"{value:.{1 - math.floor(math.log10(abs(value)))}f}"
 

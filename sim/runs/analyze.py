@@ -194,7 +194,7 @@ def few_runs_note(arms: pd.DataFrame) -> str:
         return ""
     return (
         f"note: an arm has only {fewest} runs: its intervals are rough, and a bootstrap interval of A shrinks to a "
-        "single value when the arms never overlap ([1, 1]), a difference's when both arms are constant ([0, 0]); "
+        "single value when the arms never overlap ([0, 0] or [1, 1]), a difference's when both arms are constant; "
         "read them as no more than the runs show, or add replicates"
     )
 
