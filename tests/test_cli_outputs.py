@@ -912,3 +912,17 @@ def test_a_target_is_shown_as_the_file_states_it():
 
     shown = [target_percent(v) for v in (0.2, 0.0285, 5e-7, 0.99999, 1 / 3)]
     assert shown == ["20%", "2.85%", "0.00005%", "99.999%", "33.3333%"]  # never 1e-05%, never a rounded 100%
+
+
+def test_a_scenario_in_months_with_weekly_defaults_gets_a_note(tmp_path, capsys):
+    text = (Path(__file__).resolve().parent.parent / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    example = next(b.split("```", 1)[0] for b in text.split("```toml\n")[1:] if b.startswith("[scenario]"))
+    (tmp_path / "weekly.toml").write_text(example, encoding="utf-8")
+    (tmp_path / "monthly.toml").write_text(example.replace("steps = 104", "steps = 24\ndays_per_step = 30"))
+    assert main(["scenarios", "show", str(tmp_path / "weekly.toml")]) == 0
+    assert "keep the defaults made for 7-day steps" not in "".join(capsys.readouterr())
+    assert main(["scenarios", "show", str(tmp_path / "monthly.toml")]) == 0
+    assert "keep the defaults made for 7-day steps" in "".join(capsys.readouterr())
+    assert main(["run", str(tmp_path / "monthly.toml"), "--out", str(tmp_path / "o")]) == 0
+    err = capsys.readouterr().err
+    assert "a step is 30 days (a month), but patience" in err and "patience 52 means 52 months" in err

@@ -216,6 +216,27 @@ def text_columns(frame):
     return frame
 
 
+def step_notes(spec, params: dict) -> list[str]:
+    """A note when a scenario's step is not a week but parameters counted in weeks keep their defaults."""
+    from sim.model.params import PARAMETERS
+
+    days = spec.header.days_per_step
+    weekly = [n for n, p in PARAMETERS.items() if p.unit in ("weeks", "per week") and p.default is not None]
+    kept = [n for n in weekly if n not in params]
+    if days == 7 or not kept:
+        return []
+    step = spec.header.step_unit[0]
+    patience = PARAMETERS["patience"].default
+    example = f" (patience {patience:g} means {patience:g} {step}s)" if "patience" in kept else ""
+    return [
+        one_line(
+            f"note: {spec.path or spec.name}: a step is {days:g} days (a {step}), but {', '.join(kept[:3])}"
+            f"{' and others' if len(kept) > 3 else ''} keep the defaults made for 7-day steps, counted now in {step}s"
+            f"{example}: rescale them (docs/scenarios.md, Units) with --set or a preset"
+        )
+    ]
+
+
 def setting_notes(spec) -> list[str]:
     """One line per setting the scenario gives that the model never uses (``file:line: field: why``)."""
     from pathlib import Path

@@ -21,6 +21,7 @@ from sim.cli.common import (
     preset_name,
     seed_value,
     setting_notes,
+    step_notes,
     text_columns,
 )
 from sim.errors import one_line
@@ -74,7 +75,7 @@ def cmd_run(args) -> int:
     source_file = scenario_file(args.scenario)
     source = scenario_record(scenario, source_file)  # hashed as it was read, before the run
     check_horizon(steps, scenario, "--steps" if args.steps is not None else "--set steps")
-    for note in setting_notes(scenario):
+    for note in setting_notes(scenario) + step_notes(scenario, params):
         print(note, file=sys.stderr)
     out = args.out if args.out is not None else child(DEFAULT_ROOT, scenario.name)
     label = f"--out {out}" if args.out is not None else f"{out} (the default --out)"

@@ -52,10 +52,10 @@ def cmd_show(args) -> int:
         people = PARAMETERS["n_people"].convert(args.people)
     except ParameterError as err:
         raise UsageError(f"--people: {err}") from None
-    from sim.cli.common import setting_notes
+    from sim.cli.common import setting_notes, step_notes
 
     print(describe(spec, do_nothing(spec, steps=args.steps, people=people, seed=args.seed), args.seed))
-    for note in setting_notes(spec):
+    for note in setting_notes(spec) + step_notes(spec, {}):
         print(note)
     return 0
 
