@@ -150,7 +150,7 @@ def main():
     )
     write_summary(table, args)
     df.to_csv(args.out / "runs.csv", index=False, float_format="%.6g")
-    print(table.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.3g}"))  # a rare outcome's rate is not 0.00
 
     save(plot(table, f"{replicates} seeds from {cfg['first_seed']}"), args, "diagnosis_over_time")
 

@@ -124,3 +124,12 @@ def test_cli_prints_ranked_table(toy_path, capsys):
     assert cli.main(argv + ["--set", "n_people=300"]) == 0
     out = capsys.readouterr().out
     assert "rank" in out and "Housing Authority" in out and "shapley" in out
+
+
+def test_a_shapley_table_of_a_rare_outcome_shows_its_values():
+    # an outcome of about 0.3% a week gives values of a few ten-thousandths: not "+0.000"
+    from sim.runs.shapley_table import ShapleyRow, ShapleyTable
+
+    rows = (ShapleyRow("Jail", ("data",), 0.00042, 0.0003, 0.0005), ShapleyRow("Police", ("data",), 0.00001, 0, 2e-5))
+    text = ShapleyTable("opioids", rows, 0.00043, 0.0, 4, 6, 10, None, None, 0.8, 0.95).format()
+    assert "+0.000420" in text and "[+0.000300, +0.000500]" in text and "+0.000 " not in text

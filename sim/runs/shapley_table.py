@@ -7,6 +7,7 @@ page reads the CSV (:mod:`sim.viz.advice`).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 VALUES = {
@@ -91,16 +92,19 @@ class ShapleyTable:
             "",
             f"{'rank':>4}  {'organization':<{width}}  {'shapley':>7}  {f'{pct}% interval':>16}  roles",
         ]
+        # as many decimals as give the largest value three significant digits (a rare outcome's are small)
+        largest = max([abs(r.value) for r in self.rows] + [abs(self.v_all), 1e-12])
+        d = min(max(3, 2 - math.floor(math.log10(largest))), 8)
         for i, r in enumerate(self.rows, 1):
-            interval = f"[{r.low:+.3f}, {r.high:+.3f}]"
+            interval = f"[{r.low:+.{d}f}, {r.high:+.{d}f}]"
             lines.append(
-                f"{i:>4}  {r.name:<{width}}  {r.value:>+7.3f}  {interval:>16}  {', '.join(r.roles) or '(no role)'}"
+                f"{i:>4}  {r.name:<{width}}  {r.value:>+7.{d}f}  {interval:>16}  {', '.join(r.roles) or '(no role)'}"
             )
         total = sum(r.value for r in self.rows)
         lines += [
             "",
-            f"sum of the values {total:.3f} = {label.format('everyone')} {self.v_all:.3f} "
-            f"- {label.format('nobody')} {self.v_empty:.3f}",
+            f"sum of the values {total:.{d}f} = {label.format('everyone')} {self.v_all:.{d}f} "
+            f"- {label.format('nobody')} {self.v_empty:.{d}f}",
             f"everyone together reaches the goal in {self.p_goal_all:.0%} of the runs",
         ]
         if self.smallest is None:
