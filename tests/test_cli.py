@@ -21,8 +21,12 @@ def test_run_prints_a_summary_and_writes_table_and_figure(tmp_path, capsys):
     assert "Parents' council" in joined  # members: the community partner with the organizations
     n = int(joined.split("(")[1].split(")")[0])
     assert n == len(joined.split(": ", 1)[1].split(", "))
-    table = pd.read_csv(tmp_path / "steps.csv")
+    table = pd.read_csv(tmp_path / "steps.csv", keep_default_na=False)
     assert len(table) == 31 and "outcome_rate" in table
+    # the diagnosis week by week: nothing before records are pooled, then a group of the scenario
+    believed = table["diagnosed_group"]
+    assert believed.iloc[0] == "" and set(believed) <= {"", "instability", "logistics", "disengagement"}
+    assert (believed != "").any() and ((believed != "") == (table["diagnosis_accuracy"] > 0)).all()
     assert (tmp_path / "run.png").stat().st_size > 10_000
     assert (tmp_path / "organizations.csv").exists()
 

@@ -92,13 +92,20 @@ def cmd_run(args) -> int:
 
         model = CoalitionModel(scenario, steps=steps, rng=args.seed, **params)  # the scenario as read above
         progress = Progress("run", model.horizon, unit=model.spec.header.step_unit[0])
+        believed = [model.diagnosed_group]  # the group the pooled diagnosis names, week by week (text: not a reporter)
+
+        def week_done():
+            believed.append(model.diagnosed_group)
+            progress.update()
+
         try:
-            advance(model, on_step=progress.update)
+            advance(model, on_step=week_done)
         finally:
             progress.close()
         summary = run_summary(model)
         table = model.datacollector.get_model_vars_dataframe()
         table.index.name = "week"
+        table["diagnosed_group"] = [one_line(g) for g in believed]
         table.to_csv(staged.path("steps.csv"))
         text_columns(members_table(model)).to_csv(staged.path("organizations.csv"), index=False)
         title = one_line(f"{model.spec.title} (seed {args.seed})")
