@@ -74,6 +74,7 @@ class WorkerPool:
         if hasattr(ctx, "set_forkserver_preload"):
             # first: the fork server ignores Ctrl-C while it imports the rest (the parent handles it)
             ctx.set_forkserver_preload(["sim.runs.forkserver_quiet", "sim.runs.engine", "sim.model.runner"])
+            _start_fork_server()
         self.executor = ProcessPoolExecutor(
             max_workers=self.workers, mp_context=ctx, initializer=_worker_setup, initargs=(os.getpid(),)
         )
@@ -92,6 +93,29 @@ class WorkerPool:
             if not wait:
                 _terminate(self.executor)
             self.executor.shutdown(wait=wait, cancel_futures=True)
+
+
+def _start_fork_server() -> None:
+    """Start the fork server with SIGINT blocked, as multiprocessing starts its resource tracker.
+
+    The fork server is a new Python interpreter: a Ctrl-C (which reaches the whole process
+    group) while that interpreter sets itself up, before any of its code can ignore it, ended
+    it with "Fatal Python error: init_sys_streams" and a traceback. A blocked signal stays
+    blocked across exec, so the server and the workers it forks never see it; here it waits
+    until the mask is restored and then interrupts this process as usual.
+    """
+    from multiprocessing import forkserver, resource_tracker
+
+    if not hasattr(signal, "pthread_sigmask"):
+        forkserver.ensure_running()
+        return
+    # the resource tracker first: starting it unblocks SIGINT when done, which would undo the block below
+    resource_tracker.ensure_running()
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _worker_setup(parent: int) -> None:
