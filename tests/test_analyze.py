@@ -203,10 +203,13 @@ def test_compare_names_the_empty_choice_of_missing_role():
     from types import SimpleNamespace
 
     s = SimpleNamespace(varied=["missing_role"], runs=pd.DataFrame({"missing_role": ["", "touch", "data"]}))
-    for text in ("touch,", "touch,''", 'touch,""', " touch , "):
+    for text in ("touch,", "touch,''", 'touch,""', " touch , ", "touch,(none)"):  # (none): as analyze names it
         assert an.parse_arms(s, "missing_role", text) == ("touch", "")
     with pytest.raises(an.AnalysisError, match="the same arm twice"):
         an.parse_arms(s, "missing_role", ",")
+    patience = SimpleNamespace(varied=["patience"], runs=pd.DataFrame({"patience": [8.0, 13.0]}))
+    with pytest.raises(an.AnalysisError, match="the same arm twice"):
+        an.parse_arms(patience, "patience", "8,8.0")  # one value, written twice
     with pytest.raises(an.AnalysisError, match=r"missing_role = \(none\) is not in this sweep"):
         an.parse_arms(
             SimpleNamespace(varied=["missing_role"], runs=pd.DataFrame({"missing_role": ["data"]})),

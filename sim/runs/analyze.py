@@ -147,7 +147,7 @@ def point_table(sweep: Sweep, outcomes: list[str]) -> pd.DataFrame:
 
 
 def arm_name(value) -> str:
-    """A value of a varied parameter as an arm's name (missing_role's "" is "(none)")."""
+    """A value of a varied parameter as an arm's name (missing_role's "" is "(none)", which --compare takes)."""
     return "(none)" if value == "" else str(value)
 
 
@@ -157,12 +157,10 @@ def parse_arms(sweep: Sweep, by: str, compare: str) -> tuple:
         raise AnalysisError(
             f"--by: {by!r} is not a varied parameter of this sweep; expected one of {', '.join(sweep.varied)}"
         )
-    parts = ["" if s.strip() in ('""', "''") else s.strip() for s in compare.split(",")]
+    parts = ["" if s.strip() in ('""', "''", "(none)") else s.strip() for s in compare.split(",")]
     empty_allowed = "" in (PARAMETERS[by].choices or ())  # missing_role's "" (no role missing): "touch," or 'touch,""'
     if len(parts) != 2 or not all(parts) and not empty_allowed:
         raise AnalysisError(f"--compare: {compare!r}: expected two values of {by}, e.g. system,none")
-    if parts[0] == parts[1]:
-        raise AnalysisError(f"--compare: {compare!r}: the same arm twice; name two different values of {by}")
     present = sweep.runs[by].unique()
     arms = []
     for text in parts:
@@ -174,6 +172,8 @@ def parse_arms(sweep: Sweep, by: str, compare: str) -> tuple:
             has = ", ".join(arm_name(v) for v in present)
             raise AnalysisError(f"--compare: {by} = {arm_name(value)} is not in this sweep; it has {has}")
         arms.append(value)
+    if arms[0] == arms[1]:  # after reading them: 8 and 8.0 are one arm
+        raise AnalysisError(f"--compare: {compare!r}: the same arm twice; name two different values of {by}")
     return tuple(arms)
 
 
