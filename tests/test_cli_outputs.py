@@ -910,8 +910,16 @@ def test_run_says_when_the_target_needs_no_coalition(tmp_path, capsys):
 def test_a_target_is_shown_as_the_file_states_it():
     from sim.model.events import target_percent
 
-    shown = [target_percent(v) for v in (0.2, 0.0285, 5e-7, 0.99999, 1 / 3)]
-    assert shown == ["20%", "2.85%", "0.00005%", "99.999%", "33.3333%"]  # never 1e-05%, never a rounded 100%
+    shown = [target_percent(v) for v in (0.2, 0.0285, 5e-7, 0.99999, 0.9999999, 0.1234567, 1 / 3)]
+    assert shown == [
+        "20%",
+        "2.85%",
+        "0.00005%",
+        "99.999%",
+        "99.99999%",
+        "12.34567%",
+        "33.33333333%",
+    ]  # never 1e-05%, never a rounded 100%
 
 
 def test_a_scenario_in_months_with_weekly_defaults_gets_a_note(tmp_path, capsys):
@@ -926,3 +934,20 @@ def test_a_scenario_in_months_with_weekly_defaults_gets_a_note(tmp_path, capsys)
     assert main(["run", str(tmp_path / "monthly.toml"), "--out", str(tmp_path / "o")]) == 0
     err = capsys.readouterr().err
     assert "a step is 30 days (a month), but patience" in err and "patience 52 means 52 months" in err
+
+
+def test_the_chance_of_weeks_in_a_row_is_counted_exactly():
+    # scenarios show's floor on noise alone meeting the goal: hold_steps weeks in a row within the horizon
+    import numpy as np
+
+    from sim.cli.scenarios import run_of
+
+    rng = np.random.default_rng(7)
+    for chance, length, weeks in ((0.5, 4, 4), (0.5, 4, 8), (0.3, 3, 50), (0.05, 1, 20)):
+        hits = rng.random((40_000, weeks)) < chance
+        streak, done = np.zeros(len(hits), dtype=int), np.zeros(len(hits), dtype=bool)
+        for week in range(weeks):
+            streak = np.where(hits[:, week], streak + 1, 0)
+            done |= streak >= length
+        assert run_of(chance, length, weeks) == pytest.approx(done.mean(), abs=0.01)
+    assert run_of(0.5, 4, 4) == 0.5**4 and run_of(0.9, 9, 8) == 0.0

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from sim.cli.common import UsageError, check_horizon, horizon, positive_int, seed_value
 from sim.errors import one_line
 from sim.model.events import percent, target_percent
@@ -124,8 +126,7 @@ def _noise(pop, base, gap: float, step: str, steps: str) -> list[str]:
         f"(one standard deviation): the target is {gap / sd:.1f} of them below the steady state"
     ]
     under = float(binom.cdf(math.floor(pop.target_rate * pop.size + 1e-9), pop.size, base.steady))
-    windows = max(base.horizon - pop.hold_steps + 1, 1)
-    chance = 1 - math.exp(-windows * (1 - under) * under**pop.hold_steps - under**pop.hold_steps)
+    chance = run_of(under, pop.hold_steps, base.horizon)
     if chance >= 0.01:
         shown = "nearly every run" if chance > 0.99 else f"at least {chance:.0%} of runs"
         lines.append(
@@ -134,6 +135,18 @@ def _noise(pop, base, gap: float, step: str, steps: str) -> list[str]:
             "the coalition"
         )
     return lines
+
+
+def run_of(chance: float, length: int, weeks: int) -> float:
+    """The chance of ``length`` weeks in a row, each with ``chance``, somewhere in ``weeks`` weeks (exact)."""
+    if length > weeks:
+        return 0.0
+    streak = np.zeros(length)  # the chance of being on a streak of k weeks, not yet long enough
+    streak[0], done = 1.0, 0.0
+    for _ in range(weeks):
+        done += chance * streak[-1]
+        streak = np.concatenate(([(1 - chance) * streak.sum()], chance * streak[:-1]))
+    return float(done)
 
 
 def points(share: float) -> str:

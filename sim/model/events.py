@@ -17,7 +17,7 @@ def percent(share: float) -> str:
 
 def target_percent(share: float) -> str:
     """A target as the file states it (``2.85%``, ``20%``, ``0.262%``, ``99.999%``), never in scientific notation."""
-    with localcontext(prec=6):  # at most six significant digits, for a target computed rather than typed
+    with localcontext(prec=10):  # at most ten significant digits, for a target computed rather than typed
         value = Decimal(repr(float(share))) * 100  # the file's own digits: 0.0285 is 2.85, not 2.8499999999999996
         return f"{value.normalize():f}%"
 
