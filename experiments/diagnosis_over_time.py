@@ -150,7 +150,12 @@ def main():
     )
     write_summary(table, args)
     df.to_csv(args.out / "runs.csv", index=False, float_format="%.6g")
-    print(table.to_string(index=False, float_format=lambda v: f"{v:.3g}"))  # a rare outcome's rate is not 0.00
+    # three significant digits, never in scientific notation: a rare outcome's rate is not 0.00, nor 3e-05
+    print(
+        table.to_string(
+            index=False, float_format=lambda v: np.format_float_positional(v, 3, fractional=False, trim="-")
+        )
+    )
 
     save(plot(table, f"{replicates} seeds from {cfg['first_seed']}"), args, "diagnosis_over_time")
 

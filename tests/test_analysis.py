@@ -133,3 +133,9 @@ def test_a_shapley_table_of_a_rare_outcome_shows_its_values():
     rows = (ShapleyRow("Jail", ("data",), 0.00042, 0.0003, 0.0005), ShapleyRow("Police", ("data",), 0.00001, 0, 2e-5))
     text = ShapleyTable("opioids", rows, 0.00043, 0.0, 4, 6, 10, None, None, 0.8, 0.95).format()
     assert "+0.000420" in text and "[+0.000300, +0.000500]" in text and "+0.000 " not in text
+    lines = text.splitlines()
+    header = next(line for line in lines if line.lstrip().startswith("rank"))
+    rows = [line for line in lines if line.endswith("  data")]
+    assert {line.index("data") for line in rows} == {header.index("roles")}  # the columns line up
+    zero = ShapleyTable("x", (ShapleyRow("A", (), 0.0, 0.0, 0.0),), 0.0, 0.0, 4, 6, 10, None, None, 0.8, 0.95)
+    assert "+0.000  " in zero.format()  # all zero: three decimals, not eight

@@ -388,7 +388,8 @@ def test_notes_on_a_link_use_the_pages_labels_and_name_empty_and_repeated_values
     values, notes = settings.from_query("initial_trust=2&patience=abc&missing_role=xyz")
     assert (values["initial_trust"], values["patience"], values["missing_role"]) == (1.0, 52.0, "")
     assert sorted(n.split(":")[0] for n in notes) == ["Initial trust", "Missing role", "Patience (weeks)"]
-    assert any(n.endswith("used 52") for n in notes) and any(n.endswith("used none") for n in notes)
+    assert any(n.endswith("used 52") for n in notes) and any(n.endswith("used (none)") for n in notes)
+    assert settings.from_query("missing_role=none") == settings.from_query("missing_role=(none)")
     values, notes = settings.from_query("patience=&leader=none&leader=point")
     assert values["patience"] == 52 and values["leader"] == "point"
     assert "Patience (weeks): no value given; used the page's default" in notes

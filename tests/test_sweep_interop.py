@@ -172,7 +172,17 @@ def test_an_ema_model_with_a_horizon_shorter_than_the_goals_hold_is_refused_when
     from sim import ParameterError
     from sim.runs.ema import ema_model
 
-    for kwargs in ({"steps": 4}, {"uncertainties": {"steps": (4, 60)}}, {"uncertainties": {"steps": None}}):
+    short = (
+        {"steps": 4},
+        {"steps": "4"},  # converted as every value is, then checked
+        {"steps": 4.0},
+        {"constants": {"steps": 4}},
+        {"uncertainties": {"steps": (4, 60)}},
+        {"uncertainties": {"steps": (4.0, 60.0)}},
+        {"uncertainties": {"steps": [4, 60]}},
+        {"uncertainties": {"steps": None}},
+    )
+    for kwargs in short:
         with pytest.raises(ParameterError, match="shorter than the scenario's population.hold_steps = 8"):
             ema_model("single_agency", **kwargs)
     assert ema_model("single_agency", {"steps": (8, 60)}).uncertainties

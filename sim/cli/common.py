@@ -201,7 +201,7 @@ def check_horizon(steps: int | None, scenario, flag: str = "--steps") -> None:
     if steps is not None and steps < hold:
         raise UsageError(
             f"{flag} {steps}: shorter than the scenario's population.hold_steps = {hold}; the goal could never "
-            f"be reached (give at least {hold} weeks)"
+            f"be reached (give at least {hold} {scenario.header.step_unit[1]})"
         )
 
 
@@ -227,10 +227,12 @@ def step_notes(spec, params: dict) -> list[str]:
         return []
     step = spec.header.step_unit[0]
     patience = PARAMETERS["patience"].default
+    called = f" (a {step})" if step != "step" else ""
     example = f" (patience {patience:g} means {patience:g} {step}s)" if "patience" in kept else ""
     return [
         one_line(
-            f"note: {spec.path or spec.name}: a step is {days:g} days (a {step}), but {', '.join(kept[:3])}"
+            f"note: {spec.path or spec.name}: a step is {days:g} day{'s' if days != 1 else ''}{called}, but "
+            f"{', '.join(kept[:3])}"
             f"{' and others' if len(kept) > 3 else ''} keep the defaults made for 7-day steps, counted now in {step}s"
             f"{example}: rescale them (docs/scenarios.md, Units) with --set or a preset"
         )

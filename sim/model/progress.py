@@ -14,7 +14,12 @@ import numpy as np
 class PerceivesProgress:
     """Perceiving progress (a mixin of :class:`~sim.model.organization.Organization`).
 
-    What it reads from the member, declared:
+    Attributes:
+        model: the coalition model (its people, parameters, target, trust and shared measures).
+        reach: the people it touches; ``metric``: the circumstance it watches (-1: the outcome).
+        frustration: weeks without progress it could see; ``patience``: how many it bears.
+        adopted_shared_metric: whether it watches the coalition's shared measures instead.
+        choices: what a person decided for it (``leave``), else None.
     """
 
     model: Any

@@ -78,7 +78,7 @@ def _ran(scenario_name="chicago_absenteeism", steps=None, rng=None, *, stop_at_g
     if model.horizon < model.hold_steps:  # as the command line and sweep specs refuse it
         raise ParameterError(
             f"steps = {model.horizon}: shorter than the scenario's population.hold_steps = {model.hold_steps}; "
-            f"the goal could never be reached (give at least {model.hold_steps} weeks)"
+            f"the goal could never be reached (give at least {model.hold_steps} {model.spec.header.step_unit[1]})"
         )
     model.collect_steps = False
     advance(model, stop_at_goal)

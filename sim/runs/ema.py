@@ -65,16 +65,7 @@ def ema_model(
     fixed = {"scenario_name": scenario} | {k: _known(k).convert(v) for k, v in (constants or {}).items()}
     if steps is not None:
         fixed["steps"] = PARAMETERS["steps"].convert(steps)
-    horizon = steps if steps is not None else (uncertainties or {}).get("steps", "absent")
-    if horizon is None:  # a steps uncertainty over its whole range
-        horizon = PARAMETERS["steps"].low
-    low = min(horizon) if isinstance(horizon, (list, tuple)) and horizon else horizon
-    hold = load_scenario(scenario).population.hold_steps
-    if isinstance(low, int) and low < hold:  # sim.run would refuse every experiment, one by one
-        raise ParameterError(
-            f"steps: {low} is shorter than the scenario's population.hold_steps = {hold}; the goal could never be "
-            f"reached (give at least {hold} weeks)"
-        )
+    _check_horizons(scenario, fixed, model.uncertainties)
     if replications:
         model.replications = [{"rng": s} for s in replicate_seeds(replications, seed)]
     else:
@@ -82,6 +73,23 @@ def ema_model(
     model.constants = [ema.Constant(k, v) for k, v in fixed.items()]
     model.outcomes = [ema.ScalarOutcome(o) for o in outcomes]
     return model
+
+
+def _check_horizons(scenario, fixed: dict, uncertainties: list) -> None:
+    """Refuse, when the model is built, a horizon sim.run would refuse in every experiment (shorter than the hold)."""
+    horizons = [fixed["steps"]] if "steps" in fixed else []
+    for u in uncertainties:
+        if u.name == "steps":
+            low = getattr(u, "lower_bound", None)
+            horizons += [low] if low is not None else [c.value for c in getattr(u, "categories", ())]
+    spec = load_scenario(scenario)
+    hold, unit = spec.population.hold_steps, spec.header.step_unit[1]
+    short = [h for h in horizons if h is not None and h < hold]
+    if short:
+        raise ParameterError(
+            f"steps: {min(short)} is shorter than the scenario's population.hold_steps = {hold}; the goal could "
+            f"never be reached (give at least {hold} {unit})"
+        )
 
 
 def parameter(ema, name: str, values):

@@ -84,21 +84,24 @@ class ShapleyTable:
         width = max([len(r.name) for r in self.rows] + [12])
         pct = round(100 * self.confidence)
         label = "P(goal | {})" if self.value == "goal" else "reduction({})"
+        # as many decimals as give the largest value three significant digits (a rare outcome's are small)
+        largest = max([abs(r.value) for r in self.rows] + [abs(self.v_all)])
+        d = min(max(3, 2 - math.floor(math.log10(largest))), 8) if largest > 0 else 3
+        value_width, interval_width = d + 4, 2 * d + 10  # "+0.ddd", "[+0.ddd, +0.ddd]"
         lines = [
             f"Who needs to be at the table? {self.scenario}: each organization's Shapley value for "
             f"{VALUES[self.value]}",
             f"{self.replicates} seeded replicates per coalition (the same seeds for all), {self.permutations} "
             f"orderings, {self.coalitions_run} coalitions run; {pct}% bootstrap intervals over seeds and orderings",
             "",
-            f"{'rank':>4}  {'organization':<{width}}  {'shapley':>7}  {f'{pct}% interval':>16}  roles",
+            f"{'rank':>4}  {'organization':<{width}}  {'shapley':>{value_width}}  "
+            f"{f'{pct}% interval':>{interval_width}}  roles",
         ]
-        # as many decimals as give the largest value three significant digits (a rare outcome's are small)
-        largest = max([abs(r.value) for r in self.rows] + [abs(self.v_all), 1e-12])
-        d = min(max(3, 2 - math.floor(math.log10(largest))), 8)
         for i, r in enumerate(self.rows, 1):
             interval = f"[{r.low:+.{d}f}, {r.high:+.{d}f}]"
             lines.append(
-                f"{i:>4}  {r.name:<{width}}  {r.value:>+7.{d}f}  {interval:>16}  {', '.join(r.roles) or '(no role)'}"
+                f"{i:>4}  {r.name:<{width}}  {r.value:>+{value_width}.{d}f}  {interval:>{interval_width}}  "
+                f"{', '.join(r.roles) or '(no role)'}"
             )
         total = sum(r.value for r in self.rows)
         lines += [

@@ -106,11 +106,12 @@ class SweepSpec(Section):
             if not 1 <= value <= LIMITS[name]:
                 raise InputError(f"--{name} {value}: out of range; expected a whole number from 1 to {LIMITS[name]:,}")
         spec = self.model_copy(update={k: int(v) for k, v in changes.items() if v is not None})
-        hold = load_scenario(spec.scenario).population.hold_steps if steps is not None else 0
-        if steps is not None and steps < hold:
+        scenario = load_scenario(spec.scenario) if steps is not None else None
+        if scenario is not None and steps is not None and steps < scenario.population.hold_steps:
+            hold, unit = scenario.population.hold_steps, scenario.header.step_unit[1]
             raise InputError(
                 f"--steps {steps}: shorter than the scenario's population.hold_steps = {hold}; the goal could never "
-                f"be reached (give at least {hold} weeks)"
+                f"be reached (give at least {hold} {unit})"
             )
         if replicates is not None and n_points(spec) * spec.replicates > MAX_RUNS:
             runs = n_points(spec) * spec.replicates

@@ -31,7 +31,7 @@ def lenient_value(name: str, value):
     :meth:`sim.params.Parameter.convert` refuses falls back to the default.
     """
     param = PARAMETERS[name]
-    if name == "missing_role" and value == NO_ROLE:
+    if name == "missing_role" and value in (NO_ROLE, "none"):  # the selector's word; no role is called none
         value = ""
     try:
         return param.convert(value), ""

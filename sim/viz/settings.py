@@ -81,7 +81,7 @@ def clean(values: dict, scenario_name: str = DEFAULT_SCENARIO) -> tuple[dict, li
             out[name], message = lenient_value(name, values[name])
             if message and name == "missing_role":  # in the selector's words, not the parameter's ''
                 roles = ", ".join(c for c in PARAMETERS[name].choices if c)
-                message = f"{label}: {values[name]!r} is not a role ({roles}); used none"
+                message = f"{label}: {values[name]!r} is not a role ({roles}); used {NO_ROLE}"
             messages += [_labelled(message, name, label)] if message else []
     for name, label, low, high, _ in NUMBERS:
         if name not in values:
