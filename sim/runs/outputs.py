@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from sim.errors import InputError
+from sim.runs.table_folders import stray, sweep_table_holding
 
 MAX_NAME = 80
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -222,35 +223,14 @@ def _probe(folder: Path) -> None:
     os.unlink(probe)
 
 
-TABLE_FOLDERS = ("runs", "series", "organizations")
-
-
-def sweep_table_holding(folder: Path) -> Path | None:
-    """The table folder of a sweep (``DIR/runs`` beside ``DIR/manifest.json``, or a companion) ``folder`` is in."""
-    path = Path(folder).resolve()
-    for part in (path, *path.parents):
-        if part.name in TABLE_FOLDERS and (part.parent / "manifest.json").is_file():
-            return part
-    return None
-
-
-PART_NAME = re.compile(r"part-[0-9]{10}-[0-9]{5}-[0-9A-Za-z]+\.parquet")
-
-
 def _only_parts(table: Path, label: str, name: str) -> None:
-    """A table folder holds its parts only (hidden files aside): any other file breaks or mixes its readers.
-
-    A part is named ``part-FIRST-COUNT-TAG.parquet``; one named so is checked when it is read
-    (a folder, a copy, a damaged file), anything else is refused here: ``copy.parquet`` would
-    add its rows to every reader's table, ``notes.txt`` stop it.
-    """
-    for entry in table.iterdir():
-        hidden = entry.name.startswith((".", "_"))  # skipped by pandas, DuckDB and Arrow
-        if not hidden and not (PART_NAME.fullmatch(entry.name)):
-            raise OutputError(
-                f"{label}: {name}/{entry.name}: not a part of the table; a table folder holds its parts only "
-                "(pandas, DuckDB and Arrow read every file in it), so move it elsewhere"
-            )
+    """Refuse a table folder holding anything but its parts (:func:`sim.runs.table_folders.stray`)."""
+    entry = stray(table)
+    if entry is not None:
+        raise OutputError(
+            f"{label}: {name}/{entry}: not a part of the table; a table folder holds its parts only "
+            "(pandas, DuckDB and Arrow read every file in it), so move it elsewhere"
+        )
 
 
 def _check_file(path: Path, label: str) -> None:
