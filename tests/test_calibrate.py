@@ -202,10 +202,14 @@ def test_an_out_that_is_a_file_is_refused_naming_out(patterns_file, tmp_path, ca
 
 
 def test_a_half_made_database_is_started_again(patterns_file, tmp_path):
+    import sqlite3
+
     from sim.runs.calibrate import _finished_generations
 
     db = tmp_path / "abc.db"
-    db.write_bytes(b"not a database")
+    db.write_bytes(b"")  # interrupted as SQLite made the file
+    assert _finished_generations(db) == 0 and not db.exists()
+    sqlite3.connect(db).execute("CREATE TABLE abc_smc (id INTEGER)").connection.commit()  # or its first tables
     assert _finished_generations(db) == 0 and not db.exists()
 
 
@@ -235,3 +239,28 @@ def test_the_point_estimate_is_a_particle_with_whole_weeks_where_weeks_are_whole
     point = point_estimate(last, p)
     assert isinstance(point["system_lag"], int)
     assert any(np.isclose(last["patience"], point["patience"]))  # one of the particles
+
+
+def test_a_second_calibration_into_a_folder_in_use_is_refused(patterns_file, tmp_path, capsys, monkeypatch):
+    # two at once wrote the same generations into one database (weights summing to 2)
+    import sim.runs.calibrate as calibration
+    from sim.runs.locks import calibration_lock
+
+    monkeypatch.setattr(calibration, "_calibrate", lambda *a, **k: pytest.fail("a simulation ran"))
+    out = tmp_path / "cal"
+    out.mkdir()
+    with calibration_lock(out):  # another process's calibration, as flock sees it (its own open file)
+        assert cli(patterns_file, out, "--generations", "1") == 2
+    err = capsys.readouterr().err
+    assert "another coalition calibrate is running into this folder now" in err and len(err.splitlines()) == 1
+
+
+def test_a_database_pyabc_cannot_read_is_named_not_thrown_away(tmp_path):
+    from sim.runs.calibrate import _finished_generations
+    from sim.runs.outputs import OutputError
+
+    db = tmp_path / "abc.db"
+    db.write_bytes(b"not a database, but perhaps hours of generations")
+    with pytest.raises(OutputError, match=r"abc.db: pyabc cannot read this calibration's database .*move it away"):
+        _finished_generations(db)
+    assert db.read_bytes().startswith(b"not a database")

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from sim.model.params import PARAMETERS
 from sim.runs.calibrate_manifest import check_or_write_manifest, manifest_for, provenance_for
+from sim.runs.locks import calibration_lock
 from sim.runs.outputs import OutputError, prepare
 from sim.runs.patterns import Patterns, fixed_values, load_patterns
 from sim.runs.storage import utf8_path
@@ -158,14 +159,9 @@ def calibrate(
 
     Raises:
         ScenarioError: a bad patterns file. ManifestError: ``out`` holds another calibration, or one
-            started before its scenario or the model's code changed.
+            started before its scenario or the model's code changed. OutputError: another calibration
+            runs into ``out`` now, or its database cannot be read.
     """
-    import pyabc
-
-    from sim.runs.calibrate_report import write_posterior, write_report
-    from sim.runs.calibrate_sampler import SeededSampler
-    from sim.runs.executors import WorkerPool
-
     started = time.perf_counter()
     settings = settings or Settings.of()
     patterns = load_patterns(patterns_file)
@@ -177,6 +173,18 @@ def calibrate(
         prepare(out, f"--out {out}", files=("manifest.json",))
     except RuntimeError:  # Path.resolve on a loop of symbolic links (Python 3.12)
         raise OutputError(f"--out {out}: cannot write there: a symbolic link that loops") from None
+    with calibration_lock(out):  # two at once into one folder wrote the same generations twice
+        return _calibrate(out, patterns, settings, provenance, workers, scheduler, log, command, started)
+
+
+def _calibrate(out, patterns, settings, provenance, workers, scheduler, log, command, started) -> CalibrationResult:
+    """:func:`calibrate` once its folder is prepared and locked."""
+    import pyabc
+
+    from sim.runs.calibrate_report import write_posterior, write_report
+    from sim.runs.calibrate_sampler import SeededSampler
+    from sim.runs.executors import WorkerPool
+
     check_or_write_manifest(out, manifest_for(patterns, settings), settings, provenance)
     logging.getLogger("ABC").setLevel(logging.WARNING)
     db_path = out / "abc.db"
@@ -239,10 +247,30 @@ def _finished_generations(db: Path) -> int:
 
     try:
         max_t = pyabc.History(f"sqlite:///{db.resolve()}", _id=1).max_t
-    except Exception:  # noqa: BLE001 - a database pyabc cannot read: start again
+    except Exception as err:  # noqa: BLE001 - pyabc's errors are SQLAlchemy's and its own
+        if _holds_generations(db):  # never thrown away silently: it may hold hours of finished generations
+            raise OutputError(
+                f"{db}: pyabc cannot read this calibration's database ({type(err).__name__}); move it away to "
+                "start the calibration again, or use another --out"
+            ) from None
         max_t = None
-    if max_t is None or max_t < 0:
+    if max_t is None or max_t < 0:  # made, but interrupted before its first generation: start again
         for path in db.parent.glob(db.name + "*"):
             path.unlink()
         return 0
     return int(max_t) + 1
+
+
+def _holds_generations(db: Path) -> bool:
+    """Whether ``db`` may hold finished generations: anything but an SQLite file without any (a half-made one)."""
+    import contextlib
+    import sqlite3
+
+    try:
+        with contextlib.closing(sqlite3.connect(db)) as con:
+            tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "populations" not in tables:
+                return False
+            return con.execute("SELECT count(*) FROM populations WHERE t >= 0").fetchone()[0] > 0
+    except sqlite3.Error:  # not an SQLite database at all: not ours to remove
+        return True

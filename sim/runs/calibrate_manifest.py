@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sim.runs.locks import CALIBRATION_LOCK as LOCK
 from sim.runs.patterns import Patterns
 from sim.runs.provenance import code_record, differences, package_versions, scenario_record
 from sim.runs.storage import ManifestError
@@ -105,7 +106,7 @@ def check_or_write_manifest(out: Path, identity: dict, settings: Settings, prove
         if problem:
             raise ManifestError(f"{path}: {problem}")
         return
-    if out.exists() and any(out.iterdir()):
+    if out.exists() and any(p.name != LOCK for p in out.iterdir()):  # this calibration's own lock aside
         raise ManifestError(f"{out}: (folder): not empty and holds no calibration manifest; use a new --out directory")
     out.mkdir(parents=True, exist_ok=True)
     manifest = {

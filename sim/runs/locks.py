@@ -13,6 +13,8 @@ from pathlib import Path
 
 from sim.runs.outputs import OutputError, why
 
+CALIBRATION_LOCK = ".calibrate.lock"
+
 
 @contextlib.contextmanager
 def sweep_lock(root: Path, shard: tuple[int, int] | None):
@@ -65,6 +67,38 @@ def sweep_lock(root: Path, shard: tuple[int, int] | None):
     finally:
         for fd in held:
             os.close(fd)
+
+
+@contextlib.contextmanager
+def calibration_lock(root: Path):
+    """Hold ``root/.calibrate.lock``: one calibration at a time into one folder.
+
+    Two at once wrote the same generations into one database (a posterior of twice the weight).
+    A lock held by a process that died is released by the operating system.
+
+    Raises:
+        OutputError: another process holds it.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on the supported platforms
+        yield
+        return
+    try:
+        fd = os.open(root / CALIBRATION_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as err:
+        raise OutputError(f"--out {root}: cannot lock the calibration: {why(err)}") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError(
+                f"--out {root}: another coalition calibrate is running into this folder now; wait for it to "
+                "finish, or use another --out"
+            ) from None
+        yield
+    finally:
+        os.close(fd)
 
 
 def _still_there(fd: int, path: Path) -> bool:
