@@ -98,6 +98,19 @@ def test_ema_replications_use_the_sweep_seeds():
 
     model = ema_model("single_agency", {"patience": (4, 50)}, replications=3, seed=9)
     assert [r["rng"] for r in model.replications] == replicate_seeds(3, 9)
+    # and the experiments run: each outcome the mean of its replications (it failed: "should be a scalar")
+    import ema_workbench
+
+    from sim import run
+
+    model = ema_model("single_agency", {"patience": [6, 40]}, replications=2, seed=9, steps=12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # pandas/sklearn deprecations inside EMA's own code
+        experiments, outcomes = ema_workbench.perform_experiments(model, scenarios=2)
+    for i, patience in enumerate(experiments["patience"]):
+        runs = [run("single_agency", steps=12, rng=s, patience=patience) for s in replicate_seeds(2, 9)]
+        assert outcomes["final_rate"][i] == pytest.approx(sum(r["final_rate"] for r in runs) / 2)
+        assert outcomes["goal_reached"][i] == sum(r["goal_reached"] for r in runs) / 2
 
 
 @pytest.mark.parametrize("leader", ["system", "none"])

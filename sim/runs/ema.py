@@ -51,7 +51,8 @@ def ema_model(
         constants: parameter name -> one value, the same in every experiment.
         steps: the horizon (default: the scenario's).
         seed: the seed of every experiment, or the master seed of the replications.
-        replications: seeded replications per experiment (an EMA ``ReplicatorModel``).
+        replications: seeded replications per experiment (an EMA ``ReplicatorModel``); each
+            outcome is then the mean over them (for ``goal_reached``, the share that reached it).
         name: the model's name in EMA (letters, digits and underscores).
 
     Raises:
@@ -71,8 +72,15 @@ def ema_model(
     else:
         fixed["rng"] = seed
     model.constants = [ema.Constant(k, v) for k, v in fixed.items()]
-    model.outcomes = [ema.ScalarOutcome(o) for o in outcomes]
+    # with replications each outcome is their mean (a share for a yes/no one): EMA wants one number
+    mean = _mean if replications else None
+    model.outcomes = [ema.ScalarOutcome(o, function=mean) for o in outcomes]
     return model
+
+
+def _mean(values) -> float:
+    """The mean of one outcome over an experiment's replications (picklable, for EMA's workers)."""
+    return float(sum(float(v) for v in values) / len(values))
 
 
 def _check_horizons(scenario, fixed: dict, uncertainties: list) -> None:
