@@ -94,6 +94,9 @@ def test_targets_are_in_model_units(tmp_path):
         ),
         ("[parameters]", "[fixed]\nsteps = 10\n[parameters]", 22, "fixed.steps", "horizon comes from the calendar"),
         ('name = "deaths"', 'name = "deaths"\nmeasure = "deaths"', 9, "series[0].measure", "not a model reporter"),
+        # two patterns of one name: the fit keyed them by name and silently left one out
+        ('name = "first"', 'name = "deaths"', 16, "milestones[0].name", "is also the name of series[0]"),
+        ('name = "first"', 'name = "end_level"', 16, "milestones[0].name", "is also the name of end_level"),
     ],
 )
 def test_mistakes_are_one_line_with_file_line_and_field(tmp_path, old, new, line, field, problem):

@@ -122,6 +122,14 @@ def check(spec: PatternsSpec, where: Where, digest: str = "", base: Path | None 
         return (day - head.start).days / days
 
     last = head.start
+    named: dict[str, str] = {}  # each pattern's name, once: the fit keys what it observed by name
+    for loc, name in [(f"series[{i}].name", s.name) for i, s in enumerate(spec.series)] + [
+        (f"milestones[{i}].name", m.name) for i, m in enumerate(spec.milestones)
+    ]:
+        if name in named or name == "end_level":
+            first = named.get(name, "end_level")
+            where.fail(loc, f"{name!r} is also the name of {first}; give each pattern a name of its own")
+        named[name] = loc.removesuffix(".name")
     for i, s in enumerate(spec.series):
         windows = []
         for j, p in enumerate(s.points):
