@@ -43,6 +43,11 @@ def test_a_synthetic_pattern_gives_back_its_parameters_within_the_reported_inter
     assert meta[b"coalition_version"]
     for name in ("fit.csv", "posterior.csv", "fit.png", "pairs.png", "preset.toml"):
         assert (tmp_path / "cal" / name).stat().st_size > 0
+    # the preset is the model that was fitted: the patterns file's [fixed] values too
+    from sim.runs.presets import load_preset
+
+    preset = load_preset("teen_substance_use", str(tmp_path / "cal" / "preset.toml")).parameters
+    assert preset["n_people"] == TINY["fixed"]["n_people"] and "build_rate" in preset
 
 
 def cli(patterns_file, out, *extra):

@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from sim.model.params import PARAMETERS
 from sim.runs.design import run_seed
-from sim.runs.patterns import Patterns
+from sim.runs.patterns import Patterns, fixed_values
 from sim.runs.storage import write_parquet
 
 PREDICTIVE_BASE = 10**15  # run ids of predictive runs, far from the generations'
@@ -202,7 +202,8 @@ def write_report(out, patterns: Patterns, seed: int, pool, n_predictive: int, co
         "date": dt.date.today(),
         "command": command,
     }
-    write_preset(out / "preset.toml", patterns.scenario, point, provenance)
+    # the model that was fitted: the patterns file's [fixed] values too (a smaller population, say)
+    write_preset(out / "preset.toml", patterns.scenario, {**fixed_values(patterns), **point}, provenance)
     return Report(table, fit, point)
 
 
