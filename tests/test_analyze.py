@@ -92,6 +92,9 @@ def test_sobol_indices_find_the_parameter_that_matters(tmp_path):
     assert table.loc["patience", "ST"] < 0.1
     # the bootstrap intervals are seeded: the same sweep gives the same table every time
     pd.testing.assert_frame_equal(sobol_table(s, "outcome_rate"), sobol_table(s, "outcome_rate"))
+    # an outcome that never varies has no indices (SALib gave 0 with [0, 0] intervals: certainty)
+    with pytest.raises(an.AnalysisError, match=r"--sobol: exits is 1 at every design point .* undefined"):
+        sobol_table(s, "exits")
 
 
 def test_cli_writes_tables_and_figures(grid, tmp_path, capsys):
@@ -226,3 +229,10 @@ def test_few_runs_in_an_arm_are_noted(grid):
     assert an.few_runs_note(arms) == ""  # 12 runs an arm
     few = arms.assign(runs_b=arms["runs_b"].where(arms["pooled"], 3))
     assert "only 3 runs" in an.few_runs_note(few) and "[1, 1]" in an.few_runs_note(few)
+
+
+def test_one_run_has_no_interval_rather_than_a_zero_width_one():
+    one = an.mean_interval([0.25])
+    assert one.value == 0.25 and np.isnan(one.low) and np.isnan(one.high)
+    two = an.mean_interval([0.2, 0.3])
+    assert two.low < 0.25 < two.high

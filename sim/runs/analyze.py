@@ -106,7 +106,9 @@ def mean_interval(values, confidence: float = 0.95) -> Estimate:
     if x.size == 0:
         return Estimate(float("nan"), float("nan"), float("nan"))
     m = float(x.mean())
-    if x.size < 2 or x.std() == 0:
+    if x.size < 2:  # one run has no spread to make an interval of: none, not a zero-width one
+        return Estimate(m, float("nan"), float("nan"))
+    if x.std() == 0:
         return Estimate(m, m, m)
     half = float(st.t.ppf(0.5 + confidence / 2, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size))
     return Estimate(m, m - half, m + half)

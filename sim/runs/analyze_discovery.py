@@ -36,6 +36,11 @@ def sobol_table(sweep: Sweep, outcome: str) -> pd.DataFrame:
             f"--sobol: {len(means)} of {design.n_points} design points are finished; finish the sweep first"
         )
     y = means.sort_index().to_numpy(float)
+    if np.all(y == y[0]):  # no variance to share out: every index is 0/0, not 0
+        raise AnalysisError(
+            f"--sobol: {outcome} is {y[0]:g} at every design point of this sweep; its Sobol indices are undefined "
+            "(choose an outcome that varies, e.g. outcome_rate, or a longer horizon)"
+        )
     second = bool(sweep.spec.get("second_order"))
     # SALib draws its bootstrap from numpy's global state when the seed is 0 (it tests `if seed:`),
     # so the intervals would change from call to call: a nonzero seed from the sweep's own
