@@ -30,6 +30,7 @@ def test_a_synthetic_pattern_gives_back_its_parameters_within_the_reported_inter
     settings = Settings.of(True, population=12, generations=2, predictive=2, seed=1)
     result = calibrate(patterns_file, tmp_path / "cal", settings=settings, workers=0)
     row = result.report.posterior.set_index("parameter").loc["build_rate"]
+    assert 1 <= row["effective_sample"] <= 12  # Kish's effective sample size of the 12 particles
     assert row["q05"] <= TRUTH["build_rate"] <= row["q95"], row
     assert row["spread"] < 0.75, "the milestones should narrow the (log-uniform) prior"
     posterior = pd.read_parquet(result.posterior)

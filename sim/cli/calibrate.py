@@ -87,6 +87,13 @@ def cmd_calibrate(args) -> int:
         + (f"; resumed after generation {result.resumed_from - 1}" if result.resumed_from else "")
     )
     print(report.posterior.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    effective, particles = float(report.posterior["effective_sample"].iloc[0]), settings.population
+    if effective < particles / 3:  # a narrow interval from a few heavy particles is not a pinned parameter
+        print(
+            f"note: the last generation's weight sits on about {effective:.1f} of its {particles} particles "
+            "(effective_sample): its intervals and pinned_down rest on those few; more generations or a "
+            "larger --population spread it"
+        )
     print(report.fit.drop(columns=["unit"]).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     if target is not None:
         with Staged(target.parent, f"--save-preset {args.save_preset}", made) as staged:

@@ -49,6 +49,8 @@ def last_generation(posterior: pd.DataFrame) -> pd.DataFrame:
 def posterior_table(last: pd.DataFrame, patterns: Patterns) -> pd.DataFrame:
     """Per parameter: prior range, weighted median and 90% interval, and the spread left."""
     rows = []
+    w = last["weight"].to_numpy(float)
+    effective = float(w.sum() ** 2 / (w**2).sum())  # Kish's effective sample size of the last generation
     for name, prior in patterns.spec.parameters.items():
         lo, med, hi = weighted_quantile(last[name], last["weight"], [0.05, 0.5, 0.95])
         if prior.prior == "loguniform":  # on the prior's own scale
@@ -65,6 +67,7 @@ def posterior_table(last: pd.DataFrame, patterns: Patterns) -> pd.DataFrame:
                 "q95": hi,
                 "spread": spread,
                 "pinned_down": bool(spread < NOT_PINNED),
+                "effective_sample": effective,
             }
         )
     return pd.DataFrame(rows)
