@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 SIZES = {  # population, generations, simulation budget, posterior predictive runs
     "quick": (30, 3, 250, 12),  # Sweden's 1,161-week runs (the longest shipped): under 5 minutes on 2 cores
-    "full": (100, 6, 1600, 40),  # under 30 minutes on 2 cores
+    "full": (100, 6, 1600, 40),  # Sweden: 83 minutes measured on 2 cores (docs/calibration.md); Rockford 9-12
 }
 
 
