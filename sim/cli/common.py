@@ -197,12 +197,11 @@ def preset_file(scenario, name):
 
 def check_horizon(steps: int | None, scenario, flag: str = "--steps") -> None:
     """Refuse a horizon shorter than the goal's ``hold_steps`` (the scenario file refuses it too)."""
-    hold = scenario.population.hold_steps
-    if steps is not None and steps < hold:
-        raise UsageError(
-            f"{flag} {steps}: shorter than the scenario's population.hold_steps = {hold}; the goal could never "
-            f"be reached (give at least {hold} {scenario.header.step_unit[1]})"
-        )
+    from sim.scenario.load import short_horizon
+
+    problem = short_horizon(scenario, steps)
+    if problem:
+        raise UsageError(f"{flag} {steps}: {problem}")
 
 
 def text_columns(frame):

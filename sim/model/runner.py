@@ -23,6 +23,7 @@ import numbers
 from sim.model.model import CoalitionModel
 from sim.model.params import ParameterError
 from sim.model.reporters import run_summary
+from sim.scenario.load import short_horizon
 
 EVENT_WEEKS = ("steps_to_goal", "first_commitment", "first_share", "steps_to_half_gap")  # None: never happened
 # each week's event flag: whether the event happened (sim.run censors the week when it did not)
@@ -75,11 +76,9 @@ def run_uncensored(
 
 def _ran(scenario_name="chicago_absenteeism", steps=None, rng=None, *, stop_at_goal=False, **params):
     model = CoalitionModel(scenario_name, steps=steps, rng=rng, **params)
-    if model.horizon < model.hold_steps:  # as the command line and sweep specs refuse it
-        raise ParameterError(
-            f"steps = {model.horizon}: shorter than the scenario's population.hold_steps = {model.hold_steps}; "
-            f"the goal could never be reached (give at least {model.hold_steps} {model.spec.header.step_unit[1]})"
-        )
+    problem = short_horizon(model.spec, model.horizon)  # as the command line and sweep specs refuse it
+    if problem:
+        raise ParameterError(f"steps = {model.horizon}: {problem}")
     model.collect_steps = False
     advance(model, stop_at_goal)
     return model

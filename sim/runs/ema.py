@@ -25,7 +25,7 @@ from sim.model.params import PARAMETERS, ParameterError
 from sim.model.runner import censored
 from sim.runs.extras import require
 from sim.runs.replicates import replicate_seeds
-from sim.scenario.load import load_scenario
+from sim.scenario.load import load_scenario, short_horizon
 
 OUTCOMES = ("goal_reached", "steps_to_goal", "final_rate", "mean_trust", "coalition_size", "diagnosis_accuracy")
 
@@ -90,14 +90,10 @@ def _check_horizons(scenario, fixed: dict, uncertainties: list) -> None:
         if u.name == "steps":
             low = getattr(u, "lower_bound", None)
             horizons += [low] if low is not None else [c.value for c in getattr(u, "categories", ())]
-    spec = load_scenario(scenario)
-    hold, unit = spec.population.hold_steps, spec.header.step_unit[1]
-    short = [h for h in horizons if h is not None and h < hold]
-    if short:
-        raise ParameterError(
-            f"steps: {min(short)} is shorter than the scenario's population.hold_steps = {hold}; the goal could "
-            f"never be reached (give at least {hold} {unit})"
-        )
+    shortest = min((h for h in horizons if h is not None), default=None)
+    problem = short_horizon(load_scenario(scenario), shortest)
+    if problem:
+        raise ParameterError(f"steps = {shortest}: {problem}")
 
 
 def parameter(ema, name: str, values):

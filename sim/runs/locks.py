@@ -13,6 +13,11 @@ from pathlib import Path
 
 from sim.runs.outputs import OutputError, why
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on the supported platforms (Windows): no locks
+    fcntl = None  # type: ignore[assignment]
+
 CALIBRATION_LOCK = ".calibrate.lock"
 
 
@@ -29,9 +34,7 @@ def sweep_lock(root: Path, shard: tuple[int, int] | None):
     Raises:
         OutputError: another process holds it.
     """
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not on the supported platforms
+    if fcntl is None:  # pragma: no cover - not on the supported platforms
         yield
         return
     files = [(root / ".sweep.lock", fcntl.LOCK_EX if shard is None else fcntl.LOCK_SH)]
@@ -62,7 +65,7 @@ def sweep_lock(root: Path, shard: tuple[int, int] | None):
             else:
                 raise OutputError(f"--out {root}: cannot lock the sweep: {path.name} keeps being removed")
         if shard is not None:
-            held.append(_one_shard_count(root, shard, fcntl))
+            held.append(_one_shard_count(root, shard))
         yield
     finally:
         for fd in held:
@@ -79,9 +82,7 @@ def calibration_lock(root: Path):
     Raises:
         OutputError: another process holds it.
     """
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not on the supported platforms
+    if fcntl is None:  # pragma: no cover - not on the supported platforms
         yield
         return
     try:
@@ -110,7 +111,7 @@ def _still_there(fd: int, path: Path) -> bool:
     return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
 
 
-def _one_shard_count(root: Path, shard: tuple[int, int], fcntl) -> int:
+def _one_shard_count(root: Path, shard: tuple[int, int]) -> int:
     """Hold ``root/.shards-of-N.lock`` shared, refusing while shards of another count run into ``root``.
 
     Shards of 2 and of 3 cover overlapping run_ids: run together, they would write runs twice.
@@ -126,7 +127,7 @@ def _one_shard_count(root: Path, shard: tuple[int, int], fcntl) -> int:
         for other in root.glob(".shards-of-*.lock"):
             if other.name == f".shards-of-{n}.lock" or not other.is_file():
                 continue
-            if not _free(other, fcntl):
+            if not _free(other):
                 count = other.name.removeprefix(".shards-of-").removesuffix(".lock")
                 raise OutputError(
                     f"--out {root}: --shard {shard[0]}/{n}: shards of {count} of this sweep are running into it now; "
@@ -142,7 +143,7 @@ def _one_shard_count(root: Path, shard: tuple[int, int], fcntl) -> int:
                 os.close(open_fd)
 
 
-def _free(path: Path, fcntl) -> bool:
+def _free(path: Path) -> bool:
     """Whether no process holds ``path`` locked (probed with an exclusive lock, let go at once)."""
     probe = os.open(path, os.O_RDWR)
     try:
@@ -163,9 +164,7 @@ def remove_free_locks(root: Path) -> None:
     Each is taken exclusively before it is removed, and left if another process holds it.
     Where ``fcntl`` is missing (Windows) nothing is removed.
     """
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not on the supported platforms
+    if fcntl is None:  # pragma: no cover - not on the supported platforms
         return
     for pattern in LOCK_FILES:
         for path in root.glob(pattern):

@@ -34,7 +34,7 @@ from pydantic import Field, PrivateAttr, ValidationError
 from sim.errors import InputError
 from sim.model.params import PARAMETERS, ParameterError
 from sim.scenario.files import file_problem, parse_toml, read_text
-from sim.scenario.load import available_scenarios, load_scenario, scenario_path
+from sim.scenario.load import available_scenarios, load_scenario, scenario_path, short_horizon
 from sim.scenario.locator import Locator
 from sim.scenario.messages import Where, suggest, type_name
 from sim.scenario.spec import Between, Name, Section
@@ -106,13 +106,9 @@ class SweepSpec(Section):
             if not 1 <= value <= LIMITS[name]:
                 raise InputError(f"--{name} {value}: out of range; expected a whole number from 1 to {LIMITS[name]:,}")
         spec = self.model_copy(update={k: int(v) for k, v in changes.items() if v is not None})
-        scenario = load_scenario(spec.scenario) if steps is not None else None
-        if scenario is not None and steps is not None and steps < scenario.population.hold_steps:
-            hold, unit = scenario.population.hold_steps, scenario.header.step_unit[1]
-            raise InputError(
-                f"--steps {steps}: shorter than the scenario's population.hold_steps = {hold}; the goal could never "
-                f"be reached (give at least {hold} {unit})"
-            )
+        problem = short_horizon(load_scenario(spec.scenario), steps) if steps is not None else ""
+        if problem:
+            raise InputError(f"--steps {steps}: {problem}")
         if replicates is not None and n_points(spec) * spec.replicates > MAX_RUNS:
             runs = n_points(spec) * spec.replicates
             raise InputError(f"--replicates {replicates}: {runs:,} runs is more than {MAX_RUNS:,}; split the sweep")
@@ -198,13 +194,9 @@ def parse_spec(data: dict, label: str = "<spec>", base: Path | None = None, text
     if preset:
         fixed = {**_preset(where, scenario, preset, varied), **fixed}
     spec = spec.model_copy(update={"scenario": scenario, "parameters": varied, "fixed": fixed, "preset": preset})
-    hold = load_scenario(spec.scenario).population.hold_steps  # a bad scenario fails here, in one line
-    if spec.steps is not None and spec.steps < hold:
-        where.fail(
-            ("steps",),
-            f"{spec.steps} weeks is shorter than the scenario's population.hold_steps = {hold}; the goal could "
-            "never be reached",
-        )
+    problem = short_horizon(load_scenario(spec.scenario), spec.steps)  # a bad scenario fails here, in one line
+    if problem:
+        where.fail(("steps",), f"{spec.steps} is {problem}")
     if n_points(spec) * spec.replicates > MAX_RUNS:
         where.fail(("replicates",), f"{n_points(spec) * spec.replicates} runs is more than {MAX_RUNS}; split the sweep")
     return spec

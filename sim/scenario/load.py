@@ -115,3 +115,17 @@ def parse_scenario(text: str, *, label: str = "<scenario>", default_name: str = 
         return scenario_from_dict(data, label=label, default_name=default_name, locator=Locator(text))
     except RecursionError:
         raise ScenarioError(f"{label}: (file): nested too deeply") from None
+
+
+def short_horizon(scenario, steps: int | None) -> str:
+    """Why ``steps`` weeks are too few for ``scenario``'s goal to be reachable ("" when they are not).
+
+    The one wording of a check made by the command line, sweep specs, ``sim.run`` and the EMA model.
+    """
+    hold = scenario.population.hold_steps
+    if steps is None or steps >= hold:
+        return ""
+    return (
+        f"shorter than the scenario's population.hold_steps = {hold}; the goal could never be reached "
+        f"(give at least {hold} {scenario.header.step_unit[1]})"
+    )
