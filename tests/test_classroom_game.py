@@ -157,6 +157,7 @@ def test_the_teacher_page_without_its_key_shows_no_controls(browser, game):
         page.locator("#notice", has_text=re.compile("not the teacher's address|needs its key")).wait_for()
         assert page.locator("section.controls").count() == 1 and page.locator("section.controls").is_hidden()
         assert page.locator("#start").is_hidden() and page.locator("section.join-card").is_hidden()
+        assert page.locator("section.players-card").is_hidden()  # no empty game beside the notice
         page.context.close()
 
 

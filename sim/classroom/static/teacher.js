@@ -51,7 +51,7 @@ function render() {
   if (s.applying) words += " · playing the round…";
   $("where").textContent = words;
   document.body.dataset.phase = s.phase;
-  $("join-card").hidden = $("controls").hidden = false; // the server took the key
+  $("projector").hidden = false; // the server took the key
   $("code").textContent = s.code;
   $("student-url").textContent = s.student_url.split("?")[0];
   setTimer(s.phase === "playing" && !s.applying ? s.seconds_left : null);
