@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -246,16 +247,26 @@ def test_ctrl_c_while_the_pool_starts_prints_no_traceback(tmp_path, after):
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the kernel's view of a process (Linux)")
 def test_the_fork_server_starts_with_ctrl_c_blocked():
     """A Ctrl-C while the fork server's interpreter sets itself up ended it with a fatal error and a
-    traceback (5 of 40 interrupted sweeps): it must start with SIGINT blocked, as the resource tracker does."""
-    import multiprocessing.forkserver
+    traceback (5 of 40 interrupted sweeps): it must start with SIGINT blocked, as the resource tracker does.
 
-    from sim.runs import executors
+    In a fresh interpreter: the pool reuses a fork server that another test in this process
+    started (a forkserver context's Process), whatever that server's mask.
+    """
+    probe = textwrap.dedent(
+        """
+        import multiprocessing.forkserver
+        from pathlib import Path
+        from sim.runs import executors
 
-    pool = executors.WorkerPool(1, None)
-    try:
-        pid = multiprocessing.forkserver._forkserver._forkserver_pid
-        status = Path(f"/proc/{pid}/status").read_text()
-        blocked = int(next(line for line in status.splitlines() if line.startswith("SigBlk:")).split()[1], 16)
-        assert blocked & (1 << (signal.SIGINT - 1)), status
-    finally:
-        pool.close()
+        pool = executors.WorkerPool(1, None)
+        try:
+            pid = multiprocessing.forkserver._forkserver._forkserver_pid
+            status = Path(f"/proc/{pid}/status").read_text()
+            print(next(line for line in status.splitlines() if line.startswith("SigBlk:")).split()[1])
+        finally:
+            pool.close()
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
+    blocked = int(done.stdout.split()[-1], 16)
+    assert blocked & (1 << (signal.SIGINT - 1)), done.stdout
