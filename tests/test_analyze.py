@@ -236,3 +236,53 @@ def test_one_run_has_no_interval_rather_than_a_zero_width_one():
     assert one.value == 0.25 and np.isnan(one.low) and np.isnan(one.high)
     two = an.mean_interval([0.2, 0.3])
     assert two.low < 0.25 < two.high
+
+
+def shared_luck_run(scenario_name=None, steps=None, rng=None, leader="system", patience=52.0, **_):
+    """A stand-in model where chance is large and shared: the seed's own luck, then a leader's -0.01."""
+    luck = np.random.default_rng(rng).normal(0, 0.05)
+    rate = 0.3 + luck - 0.01 * (leader == "system")
+    return {"goal_reached": bool(rate < 0.25), "steps_to_goal": None, "outcome_rate": rate, "exits": 0}
+
+
+@pytest.mark.parametrize("common", [True, False])
+def test_common_seeds_pair_the_arms_run_by_run(tmp_path, common):
+    """With ``common_seeds`` replicate i of every point has one seed, and analyze differences pairs:
+    a -0.01 effect under chance of SD 0.05 is measured exactly; without, each run has its own luck."""
+    text = GRID.replace("seed = 1", f"seed = 1\ncommon_seeds = {str(common).lower()}")
+    spec = parse_spec(__import__("tomllib").loads(text))
+    run_sweep(spec, tmp_path / "s", workers=0, run_fn=shared_luck_run, progress=False)
+    s = an.load_sweep(tmp_path / "s")
+    by_replicate = s.runs.groupby("replicate")["seed"].nunique()
+    assert (by_replicate == (1 if common else 4)).all()
+    arms = an.compare_arms(s, "leader", ("system", "none"), "outcome_rate")
+    pooled = arms[arms["pooled"]].iloc[0]
+    width = pooled["outcome_rate_diff_high"] - pooled["outcome_rate_diff_low"]
+    if common:
+        assert (arms["pairs"] == arms["runs_a"]).all()
+        assert pooled["outcome_rate_diff"] == pytest.approx(-0.01) and width < 1e-9
+    else:
+        assert (arms["pairs"] == 0).all() and width > 0.02
+
+
+def test_common_seeds_is_part_of_the_spec_a_resume_compares(tmp_path, capsys):
+    spec = tmp_path / "spec.toml"
+    one_run_each = GRID.replace("replicates = 12", "replicates = 1").replace("patience = [10, 100]", "patience = [10]")
+    spec.write_text(one_run_each)
+    out = str(tmp_path / "out")
+    assert main(["sweep", str(spec), "--out", out, "--steps", "8", "--workers", "0"]) == 0
+    spec.write_text(spec.read_text().replace("seed = 1", "seed = 1\ncommon_seeds = true"))
+    capsys.readouterr()
+    assert main(["sweep", str(spec), "--out", out, "--steps", "8", "--workers", "0"]) == 2
+    assert "different spec (changed: common_seeds)" in capsys.readouterr().err
+
+
+def test_arms_that_never_overlap_are_noted_and_whole_numbers_read_as_written(grid):
+    s = an.load_sweep(grid)
+    arms = an.compare_arms(s, "leader", an.parse_arms(s, "leader", "system,none"), "outcome_rate")
+    apart = arms[arms["patience"] == 100]
+    assert apart["A"].iloc[0] == 0.0  # the leader helps with patience 100: every run lower
+    note = an.separation_note(arms, "outcome_rate")
+    assert f"in {int(arms['A'].isin((0.0, 1.0)).sum())} of 3 rows" in note
+    assert an.separation_note(arms[arms["patience"] == 10], "outcome_rate") == ""
+    assert an.arm_name(52.0) == "52" and an.arm_name(0.5) == "0.5" and an.arm_name("") == "(none)"

@@ -99,7 +99,9 @@ def cmd_analyze(args) -> int:
         pair = an.parse_arms(sweep, args.by, args.compare)
         arms = an.compare_arms(sweep, args.by, pair, outcome)
         label = f"{args.by} {an.arm_name(pair[0])} minus {an.arm_name(pair[1])}"
-        tables.append(("arms.csv", arms, f"arms: {label} (A: chance a run of the first scores higher)"))
+        how = "paired by seed" if arms["pairs"].gt(0).any() else "Welch"
+        title = f"arms: {label} (difference: {how}; A: chance a run of the first has the higher {outcome})"
+        tables.append(("arms.csv", arms, title))
         figures.append(("arms.png", lambda: plots.plot_arms(arms, outcome, label)))
     if args.sobol or sweep.spec.get("design") == "sobol":
         from sim.runs.analyze_discovery import sobol_table
@@ -130,8 +132,9 @@ def cmd_analyze(args) -> int:
         staged.commit()
     # an earlier analysis's files that this one did not make (arms.csv without --by now) would
     # sit beside the new ones as if current: remove them, but only those it recorded writing
-    if arms is not None and (note := an.few_runs_note(arms)):
-        print(f"\n{note}")
+    for note in (an.few_runs_note(arms), an.separation_note(arms, outcome)) if arms is not None else ():
+        if note:
+            print(f"\n{note}")
     stale = [name for name in ANALYSIS_FILES if name in earlier and name not in names and (out / name).is_file()]
     for name in stale:
         (out / name).unlink()

@@ -4,8 +4,9 @@
   each outcome with a t interval (:mod:`sim.runs.stats`).
 * :func:`compare_arms`: two arms of one varied parameter (``--by leader --compare
   system,none``), within each combination of the other varied parameters and pooled:
-  P(goal) of each arm, the difference in mean outcome (Welch interval: a sweep seeds every
-  run on its own) and Vargha-Delaney A.
+  P(goal) of each arm, the difference in mean outcome (a paired t interval over runs that
+  share a seed when the sweep has ``common_seeds``, else Welch's: a sweep seeds every run on
+  its own) and Vargha-Delaney A.
 * Sobol indices and PRIM boxes are in :mod:`sim.runs.analyze_discovery`.
 """
 
@@ -149,8 +150,15 @@ def point_table(sweep: Sweep, outcomes: list[str]) -> pd.DataFrame:
 
 
 def arm_name(value) -> str:
-    """A value of a varied parameter as an arm's name (missing_role's "" is "(none)", which --compare takes)."""
-    return "(none)" if value == "" else str(value)
+    """A value of a varied parameter as an arm's name (missing_role's "" is "(none)", which --compare takes).
+
+    A whole number reads as one (52, not 52.0), as it was written in the spec.
+    """
+    if value == "":
+        return "(none)"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def parse_arms(sweep: Sweep, by: str, compare: str) -> tuple:
@@ -201,6 +209,18 @@ def few_runs_note(arms: pd.DataFrame) -> str:
     )
 
 
+def separation_note(arms: pd.DataFrame, outcome: str) -> str:
+    """A note when some row's arms never overlap (A is 0 or 1): its bootstrap interval is then that value."""
+    apart = arms[arms["A"].isin((0.0, 1.0))] if len(arms) else arms
+    if apart.empty or few_runs_note(arms):  # with few runs the note on few runs says it
+        return ""
+    return (
+        f"note: in {len(apart)} of {len(arms)} rows every run of one arm has the higher {outcome} (A = 0 or 1): "
+        "a bootstrap interval of A is then that single value however many runs there are; "
+        f"the interval of the difference says how far apart the arms are"
+    )
+
+
 def compare_arms(sweep: Sweep, by: str, arms: tuple, outcome: str) -> pd.DataFrame:
     """Arm ``a`` against arm ``b`` of ``by``: per stratum of the other varied parameters, and pooled.
 
@@ -211,26 +231,34 @@ def compare_arms(sweep: Sweep, by: str, arms: tuple, outcome: str) -> pd.DataFra
     a, b = arms
     drawn = ranged(sweep)
     others = [p for p in sweep.varied if p != by and p not in drawn]
+    # common seeds: a run of arm a and one of arm b with the same seed and other parameters are a pair
+    pair_on = ["seed", *others] if sweep.spec.get("common_seeds") else None
     groups = [((), sweep.runs)] if not others else list(sweep.runs.groupby(others, sort=True))
     # the pooled row first: ``pooled`` is true and its other parameters are empty (a column keeps one type)
-    rows = [_arm_row(sweep.runs, by, a, b, outcome, {"pooled": True, **dict.fromkeys(others)})] if others else []
+    pooled = {"pooled": True, **dict.fromkeys(others)}
+    rows = [_arm_row(sweep.runs, by, a, b, outcome, pooled, pair_on)] if others else []
     for key, g in groups:
         key = key if isinstance(key, tuple) else (key,)
-        rows.append(_arm_row(g, by, a, b, outcome, {"pooled": not others, **dict(zip(others, key, strict=False))}))
+        stratum = {"pooled": not others, **dict(zip(others, key, strict=False))}
+        rows.append(_arm_row(g, by, a, b, outcome, stratum, pair_on))
     table = pd.DataFrame(rows)
     for p in others:  # one type a column (whole numbers stay whole), the pooled row's value missing
         table[p] = table[p].convert_dtypes()
     return table
 
 
-def _arm_row(g: pd.DataFrame, by: str, a, b, outcome: str, stratum: dict) -> dict:
+def _arm_row(g: pd.DataFrame, by: str, a, b, outcome: str, stratum: dict, pair_on: list | None) -> dict:
     xa, xb = g.loc[g[by] == a], g.loc[g[by] == b]
     pa = wilson(int(xa["goal_reached"].sum()), len(xa))
     pb = wilson(int(xb["goal_reached"].sum()), len(xb))
     # runs whose outcome is missing (a goal week never reached) do not count for the difference or A
     ya, yb = xa[outcome].to_numpy(float), xb[outcome].to_numpy(float)
     ya, yb = ya[np.isfinite(ya)], yb[np.isfinite(yb)]
-    d = difference(ya, yb, paired=False) if len(ya) > 1 and len(yb) > 1 else Estimate(np.nan, np.nan, np.nan)
+    pairs = _pairs(xa, xb, outcome, pair_on)
+    if pairs is not None:  # each seed's difference: chance the two arms share drops out
+        d = difference(*pairs, paired=True) if len(pairs[0]) > 1 else Estimate(np.nan, np.nan, np.nan)
+    else:
+        d = difference(ya, yb, paired=False) if len(ya) > 1 and len(yb) > 1 else Estimate(np.nan, np.nan, np.nan)
     A = vargha_delaney(ya, yb) if len(ya) and len(yb) else Estimate(np.nan, np.nan, np.nan)
     return {
         **stratum,
@@ -238,6 +266,7 @@ def _arm_row(g: pd.DataFrame, by: str, a, b, outcome: str, stratum: dict) -> dic
         "runs_b": len(xb),
         "values_a": len(ya),
         "values_b": len(yb),
+        "pairs": len(pairs[0]) if pairs is not None else 0,
         "p_goal_a": pa.value,
         "p_goal_a_low": pa.low,
         "p_goal_a_high": pa.high,
@@ -251,3 +280,17 @@ def _arm_row(g: pd.DataFrame, by: str, a, b, outcome: str, stratum: dict) -> dic
         "A_low": A.low,
         "A_high": A.high,
     }
+
+
+def _pairs(xa: pd.DataFrame, xb: pd.DataFrame, outcome: str, pair_on: list | None) -> tuple | None:
+    """The outcome of arm a and arm b, run by run, for runs that share a seed (and the other parameters).
+
+    None (compare the arms as independent samples) without common seeds, or when a seed is not
+    one run per arm (a sampled design draws its other parameters anew at every point).
+    """
+    if pair_on is None or xa[pair_on].duplicated().any() or xb[pair_on].duplicated().any():
+        return None
+    both = xa[[*pair_on, outcome]].merge(xb[[*pair_on, outcome]], on=pair_on, suffixes=("_a", "_b"))
+    ya, yb = both[f"{outcome}_a"].to_numpy(float), both[f"{outcome}_b"].to_numpy(float)
+    kept = np.isfinite(ya) & np.isfinite(yb)  # a pair counts only when both runs have the outcome
+    return ya[kept], yb[kept]

@@ -94,7 +94,8 @@ class Design:
             "run_id": run_id,
             "point_id": point,
             "replicate": rep,
-            "seed": run_seed(self.spec.seed, run_id),
+            # common seeds: replicate i of every point is one draw of chance, so points differ by their parameters alone
+            "seed": run_seed(self.spec.seed, rep if self.spec.common_seeds else run_id),
             "params": {**self.point(point), **self.spec.fixed},
         }
 

@@ -75,6 +75,11 @@ class SweepSpec(Section):
         64, description="points (lhs) or base sample N (sobol, a power of 2)"
     )
     second_order: bool = Field(False, description="sobol only: sample for second-order indices too")
+    common_seeds: bool = Field(
+        False,
+        description="replicate i of every design point runs with one seed (common random numbers): "
+        "arms compared run by run",
+    )
     stop: Literal["horizon", "goal"] = Field("horizon", description='"goal": stop a run when it reaches the goal')
     series: bool = Field(False, description="also record every run's per-step reporters (--series-out)")
     organizations: bool = Field(False, description="also record every organization's end state (--organizations-out)")
@@ -130,7 +135,7 @@ class SweepSpec(Section):
             "parameters": params,
             "fixed": dict(self.fixed),
         }
-        for key, default in (("stop", "horizon"), ("series", False), ("organizations", False)):
+        for key, default in (("common_seeds", False), ("stop", "horizon"), ("series", False), ("organizations", False)):
             if getattr(self, key) != default:  # only when asked, so that plain specs read as before
                 out[key] = getattr(self, key)
         if self.preset:
