@@ -256,7 +256,7 @@ def _arm_row(g: pd.DataFrame, by: str, a, b, outcome: str, stratum: dict, pair_o
     ya, yb = ya[np.isfinite(ya)], yb[np.isfinite(yb)]
     pairs = _pairs(xa, xb, outcome, pair_on)
     if pairs is not None:  # each seed's difference: chance the two arms share drops out
-        d = difference(*pairs, paired=True) if len(pairs[0]) > 1 else Estimate(np.nan, np.nan, np.nan)
+        d = difference(pairs[0], pairs[1], paired=True) if len(pairs[0]) > 1 else Estimate(np.nan, np.nan, np.nan)
     else:
         d = difference(ya, yb, paired=False) if len(ya) > 1 and len(yb) > 1 else Estimate(np.nan, np.nan, np.nan)
     A = vargha_delaney(ya, yb) if len(ya) and len(yb) else Estimate(np.nan, np.nan, np.nan)
