@@ -53,3 +53,43 @@ def test_a_target_below_the_floor_is_said_to_be_below_it(tmp_path, capsys):
     assert main(["scenarios", "show", str(path), "--people", "500", "--steps", "10"]) == 0
     out = capsys.readouterr().out
     assert "below the floor: no coalition can reach it" in out and "points above the floor" not in out
+    assert main(["run", str(path), "--steps", "8", "--seed", "1", "--out", str(tmp_path / "run")]) == 0
+    note = (
+        f"note: {path}: the target 0.1% is below 19.0%, the rate with no circumstance at all: no coalition can reach it"
+    )
+    assert note in capsys.readouterr().err
+    spec = tmp_path / "spec.toml"
+    spec.write_text(f'scenario = "{path.name}"\nseed = 1\nsteps = 8\n[parameters]\npatience = [4]\n')
+    assert main(["sweep", str(spec), "--out", str(tmp_path / "sweep"), "--workers", "0"]) == 0
+    assert note in capsys.readouterr().err
+
+
+def test_a_sweep_says_what_run_says_of_a_scenario(tmp_path, capsys):
+    """Notes on settings the model never uses, and on weekly defaults in a scenario whose step is not a week."""
+    path = tmp_path / "edited.toml"
+    path.write_text(
+        CHICAGO.replace(SCHOOLS, SCHOOLS + "\nlegitimacy = 0.2").replace(
+            "[scenario]", "[scenario]\ndays_per_step = 30", 1
+        )
+    )
+    spec = tmp_path / "spec.toml"
+    spec.write_text(f'scenario = "{path.name}"\nseed = 1\nsteps = 8\n[parameters]\npatience = [4]\n')
+    assert main(["sweep", str(spec), "--out", str(tmp_path / "sweep"), "--workers", "0"]) == 0
+    err = capsys.readouterr().err
+    assert "organizations[0].legitimacy: " in err and "a step is 30 days" in err
+    assert "(patience 52 means 52 months)" not in err  # the spec sets patience
+
+
+def test_a_goal_held_one_step_reads_in_the_singular_and_in_the_scenarios_unit(tmp_path, capsys):
+    path = tmp_path / "monthly.toml"
+    path.write_text(
+        CHICAGO.replace("hold_steps = 8", "hold_steps = 1").replace("[scenario]", "[scenario]\ndays_per_step = 30", 1)
+    )
+    assert main(["scenarios", "show", str(path), "--people", "500", "--steps", "10"]) == 0
+    assert "at or under 20% for 1 month in a row" in capsys.readouterr().out
+    from sim.model.model import CoalitionModel
+
+    path.write_text(path.read_text().replace("target_rate = 0.2\n", "target_rate = 0.9\n"))  # met at once
+    model = CoalitionModel(path, rng=1, steps=3)
+    model.run_model()
+    assert any(e.text.endswith("held at or under 90% for 1 month") for e in model.events.recent(1000, True))

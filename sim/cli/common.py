@@ -238,6 +238,27 @@ def step_notes(spec, params: dict) -> list[str]:
     ]
 
 
+def target_notes(spec) -> list[str]:
+    """A note when the scenario's target is below the rate nobody with any circumstance would have.
+
+    That floor (the logistic of the population's ``baseline``) is where clearing every circumstance
+    would take the rate, so no coalition can reach such a target (`coalition scenarios show` says it too).
+    """
+    from sim.model.baseline import floor_rate
+    from sim.model.events import percent, target_percent
+
+    pop, floor = spec.population, floor_rate(spec.population)
+    if pop.target_rate >= floor:
+        return []
+    return [
+        one_line(
+            f"note: {spec.path or spec.name}: the target {target_percent(pop.target_rate)} is below "
+            f"{percent(floor)}, the rate with no circumstance at all: no coalition can reach it "
+            "(`coalition scenarios show` gives the baseline)"
+        )
+    ]
+
+
 def setting_notes(spec) -> list[str]:
     """One line per setting the scenario gives that the model never uses (``file:line: field: why``)."""
     from pathlib import Path

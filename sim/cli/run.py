@@ -22,10 +22,11 @@ from sim.cli.common import (
     seed_value,
     setting_notes,
     step_notes,
+    target_notes,
     text_columns,
 )
 from sim.errors import one_line
-from sim.model.events import percent, target_percent
+from sim.model.events import how_many, percent, target_percent
 from sim.model.params import PARAMETERS
 
 FILES = ("steps.csv", "organizations.csv", "run.png", "run.json")
@@ -75,7 +76,7 @@ def cmd_run(args) -> int:
     source_file = scenario_file(args.scenario)
     source = scenario_record(scenario, source_file)  # hashed as it was read, before the run
     check_horizon(steps, scenario, "--steps" if args.steps is not None else "--set steps")
-    for note in setting_notes(scenario) + step_notes(scenario, params):
+    for note in setting_notes(scenario) + step_notes(scenario, params) + target_notes(scenario):
         print(note, file=sys.stderr)
     out = args.out if args.out is not None else child(DEFAULT_ROOT, scenario.name)
     label = f"--out {out}" if args.out is not None else f"{out} (the default --out)"
@@ -229,7 +230,7 @@ def describe(model, summary: dict) -> str:
     if summary["goal_reached"]:
         lines.append(
             f"goal reached in {step} {summary['steps_to_goal']}: {outcome} "
-            f"held at or under {target_percent(model.target_rate)} for {model.hold_steps} {steps}"
+            f"held at or under {target_percent(model.target_rate)} for {how_many(model.hold_steps, (step, steps))}"
         )
     else:
         lines.append(f"goal not reached: {outcome} did not hold at or under {target_percent(model.target_rate)}")

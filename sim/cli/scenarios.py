@@ -13,7 +13,7 @@ import numpy as np
 
 from sim.cli.common import UsageError, check_horizon, horizon, positive_int, seed_value
 from sim.errors import one_line
-from sim.model.events import percent, target_percent
+from sim.model.events import how_many, percent, target_percent
 from sim.scenario.messages import ScenarioError
 
 
@@ -73,9 +73,11 @@ def describe(spec, base, seed: int) -> str:
         f"do-nothing baseline: the people's circumstances only, no coalition "
         f"({base.people:,} people simulated, seed {seed}; expected rates, without each {step}'s draw noise)",
         f"  {outcome}: {percent(base.start)} in {step} 0, {percent(base.end)} in {step} {base.horizon} (the horizon), "
-        f"{percent(base.steady)} in the long run (steady state, {base.settle_weeks} {steps} simulated)",
+        f"{percent(base.steady)} in the long run (steady state, {base.settle_weeks} {steps} simulated: "
+        f"the horizon, or five times the longest-lasting circumstance's duration if longer)",
         f"  with no circumstance at all: {percent(base.floor)} (no intervention can go below this)",
-        f"target: {outcome} at or under {target_percent(target)} for {pop.hold_steps} {steps} in a row",
+        f"target: {outcome} at or under {target_percent(target)} "
+        f"for {how_many(pop.hold_steps, (step, steps))} in a row",
     ]
     gap = base.steady - target
     if gap <= 0:

@@ -9,6 +9,7 @@ records every one of them.
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def shard_value(text: str) -> tuple[int, int]:
@@ -45,7 +46,7 @@ def add_parser(subparsers) -> None:
 
 def cmd_sweep(args) -> int:
     """Run the sweep and print one line of what was done."""
-    from sim.cli.common import UsageError, check_horizon, horizon
+    from sim.cli.common import UsageError, check_horizon, horizon, setting_notes, step_notes, target_notes
     from sim.errors import one_line
     from sim.runs.executors import SweepError
     from sim.runs.spec import load_spec
@@ -55,7 +56,11 @@ def cmd_sweep(args) -> int:
         raise UsageError("--workers and --scheduler: choose one (a Dask cluster has its own workers)")
     horizon(args.steps, {})
     spec = load_spec(args.spec).with_overrides(args.replicates, args.steps)
-    check_horizon(args.steps, load_scenario(spec.scenario))
+    scenario = load_scenario(spec.scenario)
+    check_horizon(args.steps, scenario)
+    given = {**spec.fixed, **spec.parameters}  # set by the spec in some or every run
+    for note in setting_notes(scenario) + step_notes(scenario, given) + target_notes(scenario):
+        print(note, file=sys.stderr)
     from sim.runs.engine import run_sweep  # the model and pandas only once the input is known to be good
 
     try:

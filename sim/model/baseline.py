@@ -88,6 +88,11 @@ def do_nothing(scenario, steps: int | None = None, people: int | None = None, se
         start=float(rates[0]),
         end=float(rates[horizon]),
         steady=float(rates[-tail:].mean()),
-        floor=float(1 / (1 + math.exp(-pop.baseline))),
+        floor=floor_rate(pop),
         circumstances=circumstances,
     )
+
+
+def floor_rate(pop) -> float:
+    """The expected rate if nobody had any circumstance: where clearing them all would take it."""
+    return float(1 / (1 + math.exp(-pop.baseline)))

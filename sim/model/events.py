@@ -22,6 +22,11 @@ def target_percent(share: float) -> str:
         return f"{value.normalize():f}%"
 
 
+def how_many(n: int, unit: tuple[str, str]) -> str:
+    """``1 week``, ``8 weeks``: a count with the singular or plural of ``unit`` (``("week", "weeks")``)."""
+    return f"{n} {unit[0] if n == 1 else unit[1]}"
+
+
 @dataclass(frozen=True)
 class Event:
     """One thing that happened: the week, the words, and whether it is minor."""

@@ -17,7 +17,7 @@ from sim.model.collector import CoalitionDataCollector
 from sim.model.commitments import commitment_round
 from sim.model.community import CommunityPartner
 from sim.model.diagnosis import Diagnosis, changed_beyond_noise, diagnose_people, judged, no_diagnosis
-from sim.model.events import EventLog, target_percent
+from sim.model.events import EventLog, how_many, target_percent
 from sim.model.interventions import CoalitionFund
 from sim.model.leader import LeaderSkills, SystemLeader
 from sim.model.measures import CoalitionMeasures
@@ -266,7 +266,7 @@ class CoalitionModel(CoalitionTable, CoalitionMeasures, Model):
             self._goal_step = self.steps
             self.log(
                 f"GOAL REACHED: {self.people_outcome} held at or under {target_percent(self.target_rate)} "
-                f"for {self.hold_steps} weeks"
+                f"for {how_many(self.hold_steps, self.spec.header.step_unit)}"
             )
 
     # -- wiring used by agents ---------------------------------------------------
