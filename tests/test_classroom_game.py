@@ -204,3 +204,25 @@ def test_a_join_tapped_while_connecting_goes_through_and_a_late_joiner_sees_the_
     assert page.locator("#debrief", has_text="You joined after the game").is_visible()
     assert page.locator("#debrief svg").count() == 1
     no_problems(page)
+
+
+def test_a_paused_rounds_timer_stands_still_on_every_page(browser, tmp_path):
+    """The server keeps a paused round's seconds; the pages counted down to 0:00 all the same."""
+    with game_server("--rounds", "3", "--weeks-per-round", "4", "--seed", "4", log=tmp_path / "log") as g:
+        teacher = open_page(browser, g.teacher_url, LAPTOP)
+        teacher.locator("#code", has_text=g.code).wait_for()
+        ann = join(browser, g, "Ann", "Housing Authority", PHONE)
+        teacher.locator("#timer-select").select_option("120")
+        teacher.get_by_role("button", name="Start the game").click()
+        shows_round(ann, 1)
+        teacher.get_by_role("button", name="Pause").click()
+        ann.locator("#where", has_text="paused by the teacher").wait_for()
+        teacher.locator("#where", has_text="paused").wait_for()
+        before = [page.locator("#timer").inner_text() for page in (teacher, ann)]
+        teacher.wait_for_timeout(2600)
+        assert [page.locator("#timer").inner_text() for page in (teacher, ann)] == before
+        assert before[0] not in ("", "0:00")
+        teacher.get_by_role("button", name="Go on").click()
+        teacher.wait_for_timeout(2600)
+        assert teacher.locator("#timer").inner_text() != before[0]  # counting again
+        no_problems(teacher, ann)

@@ -188,3 +188,15 @@ def test_a_target_stated_as_a_rule_follows_it(name):
     share = int(re.search(RULE, population.target_source).group(1)) / 100
     start = np.mean([CoalitionModel(name, rng=seed, n_people=3000).start_rate for seed in range(3)])
     assert population.target_rate == pytest.approx((1 - share) * start, abs=0.005)
+
+
+@pytest.mark.parametrize("name", ["chicago_absenteeism", "chicago_city"])
+def test_the_classrooms_missions_say_what_each_member_wants_less_of(name):
+    """A teacher read "Less child welfare" and "Less health problem" as the opposite of what was meant."""
+    from sim.classroom.briefing import mission_words
+
+    model = CoalitionModel(name, rng=1, n_people=200)
+    missions = {m.name: mission_words(model, m.spec.mission) for m in model.members}
+    services = next(text for who, text in missions.items() if "Children and Family" in who)
+    assert services == "Less child-welfare involvement above all; also less parental mental illness."
+    assert "Less untreated illness" in " ".join(missions.values())

@@ -70,18 +70,21 @@ export function fill(el, ...children) {
   return el;
 }
 
-// A countdown that follows the server's "seconds_left" between two states.
+// A countdown that follows the server's "seconds_left" between two states; it stands still while paused.
 export function countdown(el) {
   let end = null;
-  setInterval(() => {
-    if (end === null) return;
-    const left = Math.max(0, Math.round((end - Date.now()) / 1000));
+  const show = (left) => {
     el.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+  };
+  setInterval(() => {
+    if (end !== null) show(Math.max(0, Math.round((end - Date.now()) / 1000)));
   }, 250);
-  return (seconds) => {
-    end = seconds === null || seconds === undefined ? null : Date.now() + seconds * 1000;
-    el.hidden = end === null;
-    if (end === null) el.textContent = "";
+  return (seconds, paused = false) => {
+    const none = seconds === null || seconds === undefined;
+    end = none || paused ? null : Date.now() + seconds * 1000;
+    el.hidden = none;
+    if (none) el.textContent = "";
+    else if (paused) show(Math.max(0, Math.round(seconds)));
   };
 }
 

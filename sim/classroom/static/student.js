@@ -67,8 +67,9 @@ function render() {
   const s = state;
   $("title").textContent = s.title;
   const where = { lobby: "Waiting for the teacher to start", debrief: "The game is over" };
-  $("where").textContent = where[s.phase] || `Round ${s.round} of ${s.rounds} · ${s.unit} ${s.week}`;
-  setTimer(s.phase === "playing" && !s.applying ? s.seconds_left : null);
+  const paused = s.phase === "playing" && s.paused ? " · paused by the teacher" : "";
+  $("where").textContent = (where[s.phase] || `Round ${s.round} of ${s.rounds} · ${s.unit} ${s.week}`) + paused;
+  setTimer(s.phase === "playing" && !s.applying ? s.seconds_left : null, s.paused);
   const you = s.you;
   $("join").hidden = Boolean(you);
   // once the game is over nobody picks an organization: one who joined late sees the debrief

@@ -54,7 +54,7 @@ function render() {
   $("projector").hidden = false; // the server took the key
   $("code").textContent = s.code;
   $("student-url").textContent = s.student_url.split("?")[0];
-  setTimer(s.phase === "playing" && !s.applying ? s.seconds_left : null);
+  setTimer(s.phase === "playing" && !s.applying ? s.seconds_left : null, s.paused);
   $("start").hidden = s.phase !== "lobby";
   $("pause").hidden = $("advance").hidden = $("end").hidden = s.phase !== "playing";
   $("pause").textContent = s.paused ? "Go on" : "Pause";
