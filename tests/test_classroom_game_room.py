@@ -448,3 +448,23 @@ def test_nicknames_that_look_alike_are_one_nickname():
     for lookalike in ("ana", "Ana\u200f", "\u200bAna"):
         with pytest.raises(Refused, match="already called"):
             room.join(lookalike)
+
+
+def test_a_late_joiner_is_not_offered_an_organization_that_has_left():
+    """A seat whose organization left has nothing to decide for the rest of the game: not a free seat."""
+    from sim.classroom.rounds import publish
+
+    room = small_room()
+    room.start()
+    first = room.published.seats[0]
+    seats.member_of(room.model, first).state = State.LEFT
+    room.published = publish(room.model, room.published.number, room.published.week, room.weeks_per_round)
+    late = room.join("late")
+    shown = {s["id"]: s["gone"] for s in states.student(room, late)["seats"]}
+    assert shown[first.id] is True and not any(v for k, v in shown.items() if k != first.id)
+    with pytest.raises(Refused, match="has left the coalition: nothing to decide there"):
+        room.pick(late.token, first.id)
+    for i, seat in enumerate(room.published.seats[1:]):  # every other seat taken
+        room.pick(room.join(f"s{i}").token, seat.id)
+    room.pick(late.token, room.published.seats[1].id)  # a team, rather than the empty seat that left
+    assert late.seat == room.published.seats[1].id

@@ -170,11 +170,15 @@ class Room:
                 raise Refused("the game is over")
             if player.seat is not None and self.phase != "lobby":
                 raise Refused(f"you play {self.published.seat(player.seat).name} for the whole game")
+            gone = self.published.gone
+            if seat_id in gone:
+                raise Refused(f"{seat.name} has left the coalition: nothing to decide there; choose another")
             others = [p.seat for p in self.players.values() if p is not player]
-            counts = {s.id: others.count(s.id) for s in self.published.seats}
-            fewest = min(counts.values())
+            # a seat whose organization has left is out of play: the free seats are among the others
+            counts = {s.id: others.count(s.id) for s in self.published.seats if s.id not in gone}
+            fewest = min(counts.values())  # not empty: the seat asked for is in play
             if counts[seat_id] > fewest:
-                free = [s.label for s in self.published.seats if counts[s.id] == fewest]
+                free = [s.label for s in self.published.seats if counts.get(s.id) == fewest]
                 raise Refused(f"{seat.name} already has a player; still free: {', '.join(free)}")
             player.seat = seat_id
         self._changed()

@@ -36,6 +36,7 @@ class Published:
         view: the projector's snapshot of the model.
         pictures: the projector's SVG pictures by name (network and the four charts).
         narration: what happened last round, newest first.
+        gone: the seat ids whose organization has left (or whose convener stopped): nothing to decide there.
     """
 
     number: int
@@ -48,6 +49,7 @@ class Published:
     view: View
     pictures: dict = field(repr=False)
     narration: tuple = ()
+    gone: frozenset = frozenset()
 
     def seat(self, seat_id: str) -> seats_.Seat:
         """The seat with this id."""
@@ -96,4 +98,5 @@ def publish(model, number: int, since: int, weeks: int, before: dict | None = No
         view=view,
         pictures=pictures,
         narration=narration[:NARRATION],
+        gone=frozenset(s.id for s in all_seats if seats_.gone(model, s)),
     )

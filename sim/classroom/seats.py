@@ -78,6 +78,14 @@ def member_of(model, seat: Seat):
     return next(m for m in model.members if m.node == seat.node)
 
 
+def gone(model, seat: Seat) -> bool:
+    """Whether the seat's organization has left the coalition (or its convener has stopped): for good."""
+    if seat.id == LEADER:
+        return not model.leader.active
+    member = member_of(model, seat)
+    return member.excluded or member.state == State.LEFT
+
+
 def questions(model, seat: Seat) -> tuple[Question, ...]:
     """What the seat decides this round, given its state (nothing once it has left)."""
     if seat.id == LEADER:

@@ -37,7 +37,15 @@ def common(room: Room) -> dict:
         "units": room.unit[1],
         "seconds_left": room.seconds_left(),
         "seats": [
-            {"id": s.id, "label": s.label, "name": s.name, "kind": s.kind, "sector": s.sector, "players": seated[s.id]}
+            {
+                "id": s.id,
+                "label": s.label,
+                "name": s.name,
+                "kind": s.kind,
+                "sector": s.sector,
+                "players": seated[s.id],
+                "gone": s.id in pub.gone,
+            }
             for s in pub.seats
         ],
         "decided": len(room.submissions),

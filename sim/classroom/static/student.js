@@ -91,7 +91,8 @@ function render() {
 }
 
 function renderSeats(s) {
-  const fewest = Math.min(...s.seats.map((seat) => seat.players - (seat.id === s.you.seat ? 1 : 0)));
+  const inPlay = s.seats.filter((seat) => !seat.gone);
+  const fewest = Math.min(...inPlay.map((seat) => seat.players - (seat.id === s.you.seat ? 1 : 0)));
   fill(
     $("seats"),
     h("h2", {}, "Hello ", h("bdi", {}, s.you.nickname), ". Which organization do you play?"),
@@ -101,7 +102,7 @@ function renderSeats(s) {
       {},
       s.seats.map((seat) => {
         const others = seat.players - (seat.id === s.you.seat ? 1 : 0);
-        const taken = others > fewest;
+        const taken = seat.gone || others > fewest;
         return h(
           "li",
           {},
@@ -118,7 +119,7 @@ function renderSeats(s) {
             },
             h("strong", {}, seat.name),
             h("span.sector", {}, SEAT_WORDS[seat.kind] || seat.sector),
-            h("span.taken", {}, others ? `${others} playing` : "free"),
+            h("span.taken", {}, seat.gone ? "left the coalition" : others ? `${others} playing` : "free"),
           ),
         );
       }),
