@@ -182,3 +182,14 @@ def test_summaries_name_the_scenarios_own_step(tmp_path, capsys):
     assert main(["run", str(monthly), "--steps", "12", "--out", str(tmp_path / "o")]) == 0
     summary = capsys.readouterr().out
     assert ": 12 months," in summary.splitlines()[0] and "in month 0 (one month's draw" in summary
+
+
+@pytest.mark.parametrize(
+    "flag, value, most",
+    [("--permutations", "100000000", "100,000"), ("--replicates", "100000000", "1,000,000")],
+)
+def test_table_refuses_sizes_that_would_exhaust_the_machine(capsys, flag, value, most):
+    """--permutations 1e8 grew by 135 MB a second until the kernel's out-of-memory killer stopped it."""
+    assert main(["table", "chicago_absenteeism", flag, value]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"{flag}: '{value}' is more than {most}, the most it takes" in err[0]

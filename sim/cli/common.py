@@ -104,8 +104,8 @@ def scheduler_address(text: str) -> str:
     return address
 
 
-def whole_number(low: int):
-    """An argparse type: a whole number >= ``low``."""
+def whole_number(low: int, high: int | None = None):
+    """An argparse type: a whole number >= ``low`` (and <= ``high``, if given)."""
 
     def convert(text: str) -> int:
         try:
@@ -114,6 +114,8 @@ def whole_number(low: int):
             raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
         if value < low:
             raise argparse.ArgumentTypeError(f"{text!r} must be at least {low}")
+        if high is not None and value > high:
+            raise argparse.ArgumentTypeError(f"{text!r} is more than {high:,}, the most it takes")
         return value
 
     convert.__name__ = "whole number" if low <= 0 else "positive whole number"

@@ -17,8 +17,12 @@ from sim.cli.common import (
     preset_name,
     seed_value,
     text_columns,
+    whole_number,
 )
 from sim.errors import one_line
+
+MAX_REPLICATES = 1_000_000  # as a sweep's replicates
+MAX_PERMUTATIONS = 100_000  # orderings: Monte Carlo error far below the replicates' noise by then
 
 
 def probability(text: str) -> float:
@@ -47,8 +51,15 @@ def add_parser(subparsers) -> None:
         ),
     )
     p.add_argument("scenario", help="a name from scenarios/ or a path to a TOML file")
-    p.add_argument("--replicates", type=positive_int, default=16, help="seeded runs per coalition (default 16)")
-    p.add_argument("--permutations", type=positive_int, default=24, help="orderings sampled (default 24)")
+    p.add_argument(
+        "--replicates", type=whole_number(1, MAX_REPLICATES), default=16, help="seeded runs per coalition (default 16)"
+    )
+    p.add_argument(
+        "--permutations",
+        type=whole_number(1, MAX_PERMUTATIONS),
+        default=24,
+        help=f"orderings sampled (default 24, at most {MAX_PERMUTATIONS:,})",
+    )
     p.add_argument("--seed", type=seed_value, default=0, help="master seed (default 0)")
     p.add_argument("--workers", type=non_negative_int, default=2, help="processes (default 2; 0: none)")
     p.add_argument("--threshold", type=probability, default=0.8, help="share of everyone's value to reach (0.8)")
