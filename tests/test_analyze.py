@@ -286,3 +286,18 @@ def test_arms_that_never_overlap_are_noted_and_whole_numbers_read_as_written(gri
     assert f"in {int(arms['A'].isin((0.0, 1.0)).sum())} of 3 rows" in note
     assert an.separation_note(arms[arms["patience"] == 10], "outcome_rate") == ""
     assert an.arm_name(52.0) == "52" and an.arm_name(0.5) == "0.5" and an.arm_name("") == "(none)"
+
+
+def test_a_file_no_analysis_wrote_is_never_replaced(grid, tmp_path, capsys):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "points.csv").write_text("my,precious,data\n")
+    assert main(["analyze", str(grid), "--out", str(mine)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "points.csv is there and no analysis wrote it" in err[0]
+    assert (mine / "points.csv").read_text() == "my,precious,data\n" and sorted(p.name for p in mine.iterdir()) == [
+        "points.csv"
+    ]
+    again = tmp_path / "again"  # an analysis's own files are replaced by the next analysis
+    assert main(["analyze", str(grid), "--out", str(again)]) == 0
+    assert main(["analyze", str(grid), "--out", str(again), "--by", "leader", "--compare", "system,none"]) == 0

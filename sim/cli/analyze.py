@@ -119,8 +119,14 @@ def cmd_analyze(args) -> int:
     if not args.out and out.is_symlink():  # the default folder inside DIR: followed, it writes elsewhere
         raise UsageError(f"{out}: a symbolic link; the default analysis folder must be a folder inside {args.sweep}")
     names = [name for name, _, _ in tables] + [name for name, _ in figures]
+    earlier = _written_before(out) if out.is_dir() else set()
+    theirs = [name for name in names if (out / name).exists() and name not in earlier]
+    if theirs:  # a file of the user's (or of another command) by the name of one this writes: never replaced
+        raise UsageError(
+            f"{label}: {theirs[0]} is there and no analysis wrote it ({MARKER} does not list it); "
+            "choose another --out, or move that file"
+        )
     made = prepare(out, label, files=names)
-    earlier = _written_before(out)
     with Staged(out, label, made) as staged:
         staged.path(MARKER).write_text(json.dumps({"files": names}) + "\n", encoding="utf-8")
         for name, frame, title in tables:
