@@ -239,16 +239,19 @@ def test_one_run_has_no_interval_rather_than_a_zero_width_one():
 
 
 def shared_luck_run(scenario_name=None, steps=None, rng=None, leader="system", patience=52.0, **_):
-    """A stand-in model where chance is large and shared: the seed's own luck, then a leader's -0.01."""
-    luck = np.random.default_rng(rng).normal(0, 0.05)
-    rate = 0.3 + luck - 0.01 * (leader == "system")
+    """A stand-in model where chance is large and shared: the seed's own luck, then a leader's -0.01 give or
+    take the seed's own response to a leader (the same at every patience: the strata are copies)."""
+    luck, response = np.random.default_rng(rng).normal(0, [0.05, 0.005])
+    rate = 0.3 + luck + (-0.01 + response) * (leader == "system")
     return {"goal_reached": bool(rate < 0.25), "steps_to_goal": None, "outcome_rate": rate, "exits": 0}
 
 
 @pytest.mark.parametrize("common", [True, False])
 def test_common_seeds_pair_the_arms_run_by_run(tmp_path, common):
     """With ``common_seeds`` replicate i of every point has one seed, and analyze differences pairs:
-    a -0.01 effect under chance of SD 0.05 is measured exactly; without, each run has its own luck."""
+    the luck the arms share drops out; without, each run has its own luck. A seed is the unit: the
+    pooled row averages each seed over the strata (copies of one another here), so its interval is a
+    stratum's, not narrower for counting each seed twice."""
     text = GRID.replace("seed = 1", f"seed = 1\ncommon_seeds = {str(common).lower()}")
     spec = parse_spec(__import__("tomllib").loads(text))
     run_sweep(spec, tmp_path / "s", workers=0, run_fn=shared_luck_run, progress=False)
@@ -256,13 +259,13 @@ def test_common_seeds_pair_the_arms_run_by_run(tmp_path, common):
     by_replicate = s.runs.groupby("replicate")["seed"].nunique()
     assert (by_replicate == (1 if common else 4)).all()
     arms = an.compare_arms(s, "leader", ("system", "none"), "outcome_rate")
-    pooled = arms[arms["pooled"]].iloc[0]
-    width = pooled["outcome_rate_diff_high"] - pooled["outcome_rate_diff_low"]
+    width = arms["outcome_rate_diff_high"] - arms["outcome_rate_diff_low"]
     if common:
-        assert (arms["pairs"] == arms["runs_a"]).all()
-        assert pooled["outcome_rate_diff"] == pytest.approx(-0.01) and width < 1e-9
+        assert (arms["pairs"] == 12).all()  # 12 seeds, in the pooled row too
+        assert width.iloc[0] == pytest.approx(width.iloc[1]) and width.iloc[0] < 0.01
+        assert arms["outcome_rate_diff"].iloc[0] == pytest.approx(arms["outcome_rate_diff"].iloc[1])
     else:
-        assert (arms["pairs"] == 0).all() and width > 0.02
+        assert (arms["pairs"] == 0).all() and width.iloc[0] > 0.02
 
 
 def test_common_seeds_is_part_of_the_spec_a_resume_compares(tmp_path, capsys):

@@ -172,7 +172,7 @@ class Room:
                 raise Refused(f"you play {self.published.seat(player.seat).name} for the whole game")
             gone = self.published.gone
             if seat_id in gone:
-                raise Refused(f"{seat.name} has left the coalition: nothing to decide there; choose another")
+                raise Refused(f"{seat.name}: {gone[seat_id]}, nothing to decide there; choose another")
             others = [p.seat for p in self.players.values() if p is not player]
             # a seat whose organization has left is out of play: the free seats are among the others
             counts = {s.id: others.count(s.id) for s in self.published.seats if s.id not in gone}

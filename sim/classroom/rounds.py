@@ -36,7 +36,8 @@ class Published:
         view: the projector's snapshot of the model.
         pictures: the projector's SVG pictures by name (network and the four charts).
         narration: what happened last round, newest first.
-        gone: the seat ids whose organization has left (or whose convener stopped): nothing to decide there.
+        gone: per seat out of the game for good (its organization left or was kept away, or its convener
+            stopped), why in words: nothing to decide there.
     """
 
     number: int
@@ -49,7 +50,7 @@ class Published:
     view: View
     pictures: dict = field(repr=False)
     narration: tuple = ()
-    gone: frozenset = frozenset()
+    gone: dict = field(default_factory=dict)
 
     def seat(self, seat_id: str) -> seats_.Seat:
         """The seat with this id."""
@@ -98,5 +99,5 @@ def publish(model, number: int, since: int, weeks: int, before: dict | None = No
         view=view,
         pictures=pictures,
         narration=narration[:NARRATION],
-        gone=frozenset(s.id for s in all_seats if seats_.gone(model, s)),
+        gone={s.id: why for s in all_seats if (why := seats_.gone(model, s))},
     )

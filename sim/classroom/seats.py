@@ -78,12 +78,14 @@ def member_of(model, seat: Seat):
     return next(m for m in model.members if m.node == seat.node)
 
 
-def gone(model, seat: Seat) -> bool:
-    """Whether the seat's organization has left the coalition (or its convener has stopped): for good."""
+def gone(model, seat: Seat) -> str:
+    """Why the seat is out of the game for good, in the page's words ("" while it is in play)."""
     if seat.id == LEADER:
-        return not model.leader.active
+        return "" if model.leader.active else "stopped convening"
     member = member_of(model, seat)
-    return member.excluded or member.state == State.LEFT
+    if member.excluded:
+        return "kept away"
+    return "left the coalition" if member.state == State.LEFT else ""
 
 
 def questions(model, seat: Seat) -> tuple[Question, ...]:

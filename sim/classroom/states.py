@@ -44,7 +44,7 @@ def common(room: Room) -> dict:
                 "kind": s.kind,
                 "sector": s.sector,
                 "players": seated[s.id],
-                "gone": s.id in pub.gone,
+                "gone": pub.gone.get(s.id, ""),
             }
             for s in pub.seats
         ],

@@ -99,7 +99,7 @@ def cmd_analyze(args) -> int:
         pair = an.parse_arms(sweep, args.by, args.compare)
         arms = an.compare_arms(sweep, args.by, pair, outcome)
         label = f"{args.by} {an.arm_name(pair[0])} minus {an.arm_name(pair[1])}"
-        how = "paired by seed" if arms["pairs"].gt(0).any() else "Welch"
+        how = "paired by seed" if sweep.spec.get("common_seeds") else "Welch"
         title = f"arms: {label} (difference: {how}; A: chance a run of the first has the higher {outcome})"
         tables.append(("arms.csv", arms, title))
         figures.append(("arms.png", lambda: plots.plot_arms(arms, outcome, label)))

@@ -250,7 +250,8 @@ def target_notes(spec) -> list[str]:
     from sim.model.events import percent, target_percent
 
     pop, floor = spec.population, floor_rate(spec.population)
-    if pop.target_rate >= floor:
+    # a protective circumstance (a negative weight) lowers the rate below that floor: no note then
+    if pop.target_rate >= floor or any(c.weight < 0 for c in pop.circumstances):
         return []
     return [
         one_line(

@@ -64,6 +64,8 @@ def cmd_show(args) -> int:
 
 def describe(spec, base, seed: int) -> str:
     """The baseline in plain words and a table of circumstances."""
+    from sim.model.baseline import MAX_SETTLE
+
     pop = spec.population
     outcome = one_line(pop.outcome)
     target = pop.target_rate
@@ -74,7 +76,8 @@ def describe(spec, base, seed: int) -> str:
         f"({base.people:,} people simulated, seed {seed}; expected rates, without each {step}'s draw noise)",
         f"  {outcome}: {percent(base.start)} in {step} 0, {percent(base.end)} in {step} {base.horizon} (the horizon), "
         f"{percent(base.steady)} in the long run (steady state, {base.settle_weeks} {steps} simulated: "
-        f"the horizon, or five times the longest-lasting circumstance's duration if longer)",
+        f"the horizon, or five times the longest-lasting circumstance's duration if longer, "
+        f"at most {MAX_SETTLE:,})",
         f"  with no circumstance at all: {percent(base.floor)} (no intervention can go below this)",
         f"target: {outcome} at or under {target_percent(target)} "
         f"for {how_many(pop.hold_steps, (step, steps))} in a row",

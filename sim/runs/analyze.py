@@ -231,30 +231,30 @@ def compare_arms(sweep: Sweep, by: str, arms: tuple, outcome: str) -> pd.DataFra
     a, b = arms
     drawn = ranged(sweep)
     others = [p for p in sweep.varied if p != by and p not in drawn]
-    # common seeds: a run of arm a and one of arm b with the same seed and other parameters are a pair
-    pair_on = ["seed", *others] if sweep.spec.get("common_seeds") else None
+    # common seeds: each seed's runs of arm a against its runs of arm b
+    paired = bool(sweep.spec.get("common_seeds"))
     groups = [((), sweep.runs)] if not others else list(sweep.runs.groupby(others, sort=True))
     # the pooled row first: ``pooled`` is true and its other parameters are empty (a column keeps one type)
     pooled = {"pooled": True, **dict.fromkeys(others)}
-    rows = [_arm_row(sweep.runs, by, a, b, outcome, pooled, pair_on)] if others else []
+    rows = [_arm_row(sweep.runs, by, a, b, outcome, pooled, paired)] if others else []
     for key, g in groups:
         key = key if isinstance(key, tuple) else (key,)
         stratum = {"pooled": not others, **dict(zip(others, key, strict=False))}
-        rows.append(_arm_row(g, by, a, b, outcome, stratum, pair_on))
+        rows.append(_arm_row(g, by, a, b, outcome, stratum, paired))
     table = pd.DataFrame(rows)
     for p in others:  # one type a column (whole numbers stay whole), the pooled row's value missing
         table[p] = table[p].convert_dtypes()
     return table
 
 
-def _arm_row(g: pd.DataFrame, by: str, a, b, outcome: str, stratum: dict, pair_on: list | None) -> dict:
+def _arm_row(g: pd.DataFrame, by: str, a, b, outcome: str, stratum: dict, paired: bool) -> dict:
     xa, xb = g.loc[g[by] == a], g.loc[g[by] == b]
     pa = wilson(int(xa["goal_reached"].sum()), len(xa))
     pb = wilson(int(xb["goal_reached"].sum()), len(xb))
     # runs whose outcome is missing (a goal week never reached) do not count for the difference or A
     ya, yb = xa[outcome].to_numpy(float), xb[outcome].to_numpy(float)
     ya, yb = ya[np.isfinite(ya)], yb[np.isfinite(yb)]
-    pairs = _pairs(xa, xb, outcome, pair_on)
+    pairs = _by_seed(xa, xb, outcome) if paired else None
     if pairs is not None:  # each seed's difference: chance the two arms share drops out
         d = difference(pairs[0], pairs[1], paired=True) if len(pairs[0]) > 1 else Estimate(np.nan, np.nan, np.nan)
     else:
@@ -282,15 +282,14 @@ def _arm_row(g: pd.DataFrame, by: str, a, b, outcome: str, stratum: dict, pair_o
     }
 
 
-def _pairs(xa: pd.DataFrame, xb: pd.DataFrame, outcome: str, pair_on: list | None) -> tuple | None:
-    """The outcome of arm a and arm b, run by run, for runs that share a seed (and the other parameters).
+def _by_seed(xa: pd.DataFrame, xb: pd.DataFrame, outcome: str) -> tuple:
+    """Each seed's mean outcome in arm a and in arm b, over the seeds both arms have a value for.
 
-    None (compare the arms as independent samples) without common seeds, or when a seed is not
-    one run per arm (a sampled design draws its other parameters anew at every point).
+    With common seeds a seed is the unit: its runs in the strata of a pooled row, or at the
+    points of a sampled design, share their chance, so they are averaged, not counted apart.
+    A run without the outcome (a goal week never reached) does not count.
     """
-    if pair_on is None or xa[pair_on].duplicated().any() or xb[pair_on].duplicated().any():
-        return None
-    both = xa[[*pair_on, outcome]].merge(xb[[*pair_on, outcome]], on=pair_on, suffixes=("_a", "_b"))
-    ya, yb = both[f"{outcome}_a"].to_numpy(float), both[f"{outcome}_b"].to_numpy(float)
-    kept = np.isfinite(ya) & np.isfinite(yb)  # a pair counts only when both runs have the outcome
-    return ya[kept], yb[kept]
+    ma = xa.loc[np.isfinite(xa[outcome].to_numpy(float))].groupby("seed")[outcome].mean()
+    mb = xb.loc[np.isfinite(xb[outcome].to_numpy(float))].groupby("seed")[outcome].mean()
+    both = ma.index.intersection(mb.index)
+    return ma.loc[both].to_numpy(float), mb.loc[both].to_numpy(float)

@@ -2,7 +2,8 @@
 
 Run ids come in replicate-major blocks: with ``P`` design points, run ``i`` is replicate
 ``i // P`` of design point ``i % P``, seeded from ``numpy.random.SeedSequence(seed,
-spawn_key=(i,))``. Everything is computed from ``i`` alone, so any worker, shard or rerun
+spawn_key=(i,))`` (with ``common_seeds``, ``spawn_key=(i // P,)``: replicate ``r`` of every
+point shares one seed). Everything is computed from ``i`` alone, so any worker, shard or rerun
 gives run ``i`` the same values and seed; and raising ``replicates`` (3 to 20) only adds
 run ids after the existing ones, so the runs already on disk keep their ids and seeds.
 

@@ -96,7 +96,9 @@ function renderSeats(s) {
   fill(
     $("seats"),
     h("h2", {}, "Hello ", h("bdi", {}, s.you.nickname), ". Which organization do you play?"),
-    h("p.hint", {}, "Each student plays one; once every organization has a player, you can join one as a team."),
+    inPlay.length
+      ? h("p.hint", {}, "Each student plays one; once every organization has a player, you can join one as a team.")
+      : h("p.hint", {}, "Every organization has left the game: there is nobody left to play. Watch the projector."),
     h(
       "ul.seat-list",
       {},
@@ -119,7 +121,7 @@ function renderSeats(s) {
             },
             h("strong", {}, seat.name),
             h("span.sector", {}, SEAT_WORDS[seat.kind] || seat.sector),
-            h("span.taken", {}, seat.gone ? "left the coalition" : others ? `${others} playing` : "free"),
+            h("span.taken", {}, seat.gone || (others ? `${others} playing` : "free")),
           ),
         );
       }),
