@@ -346,6 +346,15 @@ def test_a_refused_sweep_removes_the_folders_it_made(tmp_path, capsys):
     assert "a new folder, but this sweep's series table was started in" in line, line
     assert sorted(p.name for p in tmp_path.iterdir()) == ["o", "s.toml", "s1"]
     assert (out / ".sweep.lock").exists()  # an --out that was there keeps its own
+    # a folder of the user's that holds no sweep: refused, and left as it was (no lock file of ours)
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    (theirs / "manifest.json").write_text("{}")
+    plain = tmp_path / "plain.toml"
+    plain.write_text(spec.read_text().replace("series = true\n", ""))
+    line = one_error(capsys, ["sweep", plain, "--out", theirs])
+    assert "not a sweep manifest" in line, line
+    assert sorted(p.name for p in theirs.iterdir()) == ["manifest.json"]
 
 
 def test_a_sweep_and_its_analysis_work_in_folders_whose_names_are_not_utf8(tmp_path):

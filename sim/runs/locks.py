@@ -158,16 +158,19 @@ def _free(path: Path) -> bool:
 LOCK_FILES = (".sweep.lock", ".shard-*-of-*.lock", ".shards-of-*.lock", ".shards.gate")
 
 
-def remove_free_locks(root: Path) -> None:
+def remove_free_locks(root: Path, keep: frozenset = frozenset()) -> None:
     """Remove the lock files in ``root`` that no process holds (a refused sweep's, in a folder it made).
 
     Each is taken exclusively before it is removed, and left if another process holds it.
+    ``keep``: file names to leave (those that were there before the refused sweep began).
     Where ``fcntl`` is missing (Windows) nothing is removed.
     """
     if fcntl is None:  # pragma: no cover - not on the supported platforms
         return
     for pattern in LOCK_FILES:
         for path in root.glob(pattern):
+            if path.name in keep:
+                continue
             try:
                 fd = os.open(path, os.O_RDWR)
             except OSError:

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from sim.errors import InputError
-from sim.runs.locks import remove_free_locks
+from sim.runs.locks import LOCK_FILES, remove_free_locks
 from sim.runs.outputs import prepare, remove_made
 from sim.runs.spec import SweepSpec
 from sim.runs.storage import ManifestError
@@ -65,14 +65,18 @@ def table_roots(spec: SweepSpec, out, series_out, organizations_out, made: list 
 def removed_if_refused(made: list, runs_root: Path):
     """On leaving by an error or a signal, remove the folders :func:`table_roots` made that are still empty.
 
-    The runs table's root, when this sweep made it, holds only the lock files it took: they
-    go too, each only if no other process holds it (a shard that started beside this one).
+    The lock files this sweep took go too, each only if no other process holds it (a shard that
+    started beside this one): in a folder it made, all of them; in one that was there (holding
+    no sweep, or another's), those it created, so a refused sweep leaves the folder as it was.
     """
+    before = {p.name for pattern in LOCK_FILES for p in runs_root.glob(pattern)} if runs_root.is_dir() else set()
     try:
         yield
     except BaseException:
         if made and made[0] and not (runs_root / "manifest.json").exists():
             remove_free_locks(runs_root)
+        elif runs_root.is_dir():
+            remove_free_locks(runs_root, keep=frozenset(before))
         remove_all_made(made)
         raise
 
