@@ -304,3 +304,19 @@ def test_a_file_no_analysis_wrote_is_never_replaced(grid, tmp_path, capsys):
     again = tmp_path / "again"  # an analysis's own files are replaced by the next analysis
     assert main(["analyze", str(grid), "--out", str(again)]) == 0
     assert main(["analyze", str(grid), "--out", str(again), "--by", "leader", "--compare", "system,none"]) == 0
+
+
+def test_a_resume_with_the_parameters_in_another_order_is_refused_for_that_reason(tmp_path, capsys):
+    """The order numbers the grid's points (run_id -> point): refused, but not as if the model had changed."""
+    spec = tmp_path / "spec.toml"
+    spec.write_text(GRID.replace("replicates = 12", "replicates = 1"))
+    out = str(tmp_path / "out")
+    assert main(["sweep", str(spec), "--out", out, "--steps", "8", "--workers", "0"]) == 0
+    swapped = GRID.replace("replicates = 12", "replicates = 1").replace(
+        'leader = ["system", "none"]\npatience = [10, 100]', 'patience = [10, 100]\nleader = ["system", "none"]'
+    )
+    assert swapped != spec.read_text()
+    spec.write_text(swapped)
+    capsys.readouterr()
+    assert main(["sweep", str(spec), "--out", out, "--steps", "8", "--workers", "0"]) == 2
+    assert "different spec (changed: the order of [parameters]" in capsys.readouterr().err

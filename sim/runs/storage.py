@@ -284,6 +284,11 @@ def _mismatch(old: dict, new: dict) -> str | None:
     before, now = spec_old.pop("replicates"), spec_new.pop("replicates")
     if spec_old != spec_new and not changes:
         changed = sorted(k for k in set(spec_old) | set(spec_new) if spec_old.get(k) != spec_new.get(k))
+    elif list(spec_old.get("parameters", {})) != list(spec_new.get("parameters", {})) and not changes:
+        changed = ["the order of [parameters], which numbers the design's points"]
+    else:
+        changed = []
+    if changed:
         return f"spec: this directory was started with a different spec (changed: {', '.join(changed)}); {REUSE}"
     if now < before:
         return (
