@@ -301,9 +301,10 @@ def _options(where: Where, loc: tuple, name: str, value: list, distinct: bool = 
     repeated = next((i for i, v in enumerate(values) if v in values[:i]), None) if distinct else None
     if repeated is not None:
         v = values[repeated]
+        written = value[repeated]  # as the file has it (4, not the 4.0 it reads as)
         where.fail(
             (*loc, repeated),
-            f"{v!r} is listed twice (also at [{values.index(v)}]); a repeated design point is a replicate: "
+            f"{written!r} is listed twice (also at [{values.index(v)}]); a repeated design point is a replicate: "
             "use replicates",
         )
     return values
