@@ -168,7 +168,7 @@ def test_save_preset_is_checked_before_any_simulation(own_scenario, tmp_path, ca
         str(out / "manifest.json"): r"--save-preset \S+: inside the calibration directory --out .*",
         str(tmp_path / "new" / "folder") + "/": r"--save-preset \S+: is a folder; .*",
         ".": r"--save-preset \.: is a folder; .*",  # not a hidden preset named ".toml"
-        "..": r"--save-preset \.\.: is a folder; .*",
+        "..": r"--save-preset \.\.: is a folder; name a file, e.g. \.\./calibrated\.toml$",
         str(tmp_path / "notes.toml"): r"--save-preset \S+: \S+notes.toml exists and is not a preset; .*",
         "x\ny": r"--save-preset 'x\\ny': has a control or format character .*",
         "a\u202eb": r"--save-preset 'a\\u202eb': has a control or format character .*",

@@ -131,7 +131,7 @@ def preset_target(args, patterns) -> tuple[Path, tuple]:
         )
     target = preset_path(patterns.scenario, name)
     if Path(name).name in ("", ".", "..") or target.name in ("", ".", "..") or name.endswith(("/", os.sep)):
-        raise UsageError(f"{label}: is a folder; name a file, e.g. {target / 'calibrated.toml'}")
+        raise UsageError(f"{label}: is a folder; name a file, e.g. {Path(name) / 'calibrated.toml'}")
     inputs = {
         "the scenario being calibrated": [scenario_path(patterns.scenario), scenario_path(args.scenario)],
         "the patterns file": [Path(args.patterns)],
