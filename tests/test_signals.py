@@ -76,7 +76,9 @@ def test_a_sweep_killed_outright_leaves_no_process_behind(tmp_path):
     spec.write_text(SPEC)
     out = tmp_path / "out"
     cmd = [str(BIN / "coalition"), "sweep", str(spec), "--out", str(out), "--workers", "2", "--chunk-size", "1"]
-    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = tmp_path / "stderr"
+    with open(log, "w") as err:
+        proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=err)
     try:
         deadline = time.monotonic() + 120
         while not list((out / "runs").glob("part-*.parquet")) and time.monotonic() < deadline:
@@ -90,6 +92,8 @@ def test_a_sweep_killed_outright_leaves_no_process_behind(tmp_path):
             time.sleep(0.1)
             left = in_session(proc.pid)
         assert not left, left
+        # the helpers end quietly: the resource tracker warned of leaked semaphores in the killed command's log
+        assert "leaked" not in log.read_text() and "Warning" not in log.read_text(), log.read_text()
     finally:
         if in_session(proc.pid):
             os.killpg(proc.pid, signal.SIGKILL)

@@ -110,12 +110,31 @@ def _start_fork_server() -> None:
         forkserver.ensure_running()
         return
     # the resource tracker first: starting it unblocks SIGINT when done, which would undo the block below
-    resource_tracker.ensure_running()
+    _start_quiet_tracker(resource_tracker)
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         forkserver.ensure_running()
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _start_quiet_tracker(resource_tracker) -> None:
+    """Start multiprocessing's resource tracker without its warning of leaked semaphores.
+
+    It warns when the process it serves was killed outright (SIGKILL, the out-of-memory
+    killer), seconds later, on the terminal or in whatever log the killed command wrote to;
+    it cleans them up all the same. The warning filter goes to it through its environment.
+    """
+    quiet = "ignore:resource_tracker:UserWarning"
+    before = os.environ.get("PYTHONWARNINGS")
+    os.environ["PYTHONWARNINGS"] = f"{before},{quiet}" if before else quiet
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        if before is None:
+            del os.environ["PYTHONWARNINGS"]
+        else:
+            os.environ["PYTHONWARNINGS"] = before
 
 
 def _worker_setup(parent: int) -> None:
