@@ -188,9 +188,10 @@ def test_the_room_refuses_what_cannot_be_taken_and_changes_nothing():
         room.decide("nobody", 1, {"join": True})
     version = room.version
     room.decide(ann.token, 1, {"join": True})
-    with pytest.raises(Refused, match="already decided"):
-        room.decide(ann.token, 1, {"join": False})
     assert room.submissions == {ann.token: {"join": True}} and room.version == version + 1
+    with pytest.raises(Refused, match="not a decision"):  # a bad change leaves the answer sent
+        room.decide(ann.token, 1, {"commit": True})
+    assert room.submissions == {ann.token: {"join": True}} and len(room.choices) == 1
     assert not room.due() and [p.nickname for p in room.waiting()] == ["Bob"]
 
 
@@ -468,3 +469,18 @@ def test_a_late_joiner_is_not_offered_an_organization_that_has_left():
         room.pick(room.join(f"s{i}").token, seat.id)
     room.pick(late.token, room.published.seats[1].id)  # a team, rather than the empty seat that left
     assert late.seat == room.published.seats[1].id
+
+
+def test_a_student_may_change_their_decision_until_the_round_is_played():
+    """The new answer replaces the old one, in the tally (as a later answer) and in the debrief's record."""
+    room = small_room()
+    ann, bob = room.join("Ann"), room.join("Bob")
+    room.pick(ann.token, "m0")
+    room.pick(bob.token, "m1")
+    room.start()
+    room.decide(bob.token, 1, {"join": True})
+    room.decide(ann.token, 1, {"join": True})  # the last to decide: the round is due
+    assert room.due()
+    room.decide(ann.token, 1, {"join": False})  # not played yet: she changes her mind
+    assert list(room.submissions) == [bob.token, ann.token] and room.submissions[ann.token] == {"join": False}
+    assert [c.answer for c in room.choices if c.player == ann.token] == ["Stay away"] and len(room.choices) == 2

@@ -198,14 +198,15 @@ class Room:
                 raise Refused(f"round {round_number} is closed; this is round {now}")
             if self.applying:
                 raise Refused(f"round {now} is closed: it is being played")
-            if token in self.submissions:
-                raise Refused("you already decided this round")
             asked = self.published.questions[player.seat]
             if not asked:
                 raise Refused("your organization has nothing to decide this round")
             problem = seats_.check(asked, answers)
             if problem:
                 raise Refused(problem)
+            if token in self.submissions:  # a change of mind before the round is played: the new answer, as a later one
+                del self.submissions[token]
+                self.choices = [c for c in self.choices if not (c.round == now and c.player == token)]
             self.submissions[token] = dict(answers)
             player.away = False
             self.choices += compare(self.published, player.token, player.seat, asked, answers)

@@ -10,6 +10,7 @@ let state = null;
 let formKey = null;
 let draft = {};
 let choosing = false; // the student asked to change organization (lobby only)
+let changing = null; // the round whose sent decision the student asked to change
 const tokenKey = (c) => `coalition-token-${c}`;
 const setTimer = countdown($("timer"));
 
@@ -150,14 +151,19 @@ function renderDecision(s) {
     return;
   }
   if (s.applying) return fill(box, h("p.big", {}, "Playing the round…"));
-  if (s.answered) {
+  if (s.answered && changing !== s.round) {
     formKey = null;
     draft = {};
+    const change = () => {
+      changing = s.round;
+      render();
+    };
     return fill(
       box,
       h("h2", {}, `Your decision for round ${s.round} is in`),
       h("ul.answered", {}, s.answered.map((line) => h("li", {}, line))),
       h("p.hint", {}, "The round is played when everyone has decided."),
+      h("button.link#change", { type: "button", onclick: change }, "Change my decision"),
     );
   }
   if (!s.questions.length) {
@@ -216,6 +222,7 @@ function send(event) {
   collect();
   $("send").disabled = true;
   notice("");
+  changing = null;
   sent(link.send({ type: "decide", round: state.round, answers: draft }));
 }
 
