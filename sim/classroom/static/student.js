@@ -40,6 +40,8 @@ function sent(now) {
 function notice(text) {
   $("notice").textContent = text || "";
   $("notice").hidden = !text;
+  // a refusal (a seat someone took a moment before) is read where it shows, not above a long list
+  if (text) $("notice").scrollIntoView({ block: "nearest" });
 }
 
 function receive(message) {
