@@ -236,25 +236,25 @@ def compare_arms(sweep: Sweep, by: str, arms: tuple, outcome: str) -> pd.DataFra
     groups = [((), sweep.runs)] if not others else list(sweep.runs.groupby(others, sort=True))
     # the pooled row first: ``pooled`` is true and its other parameters are empty (a column keeps one type)
     pooled = {"pooled": True, **dict.fromkeys(others)}
-    rows = [_arm_row(sweep.runs, by, a, b, outcome, pooled, paired)] if others else []
+    rows = [_arm_row(sweep.runs, by, a, b, outcome, pooled, paired, others)] if others else []
     for key, g in groups:
         key = key if isinstance(key, tuple) else (key,)
         stratum = {"pooled": not others, **dict(zip(others, key, strict=False))}
-        rows.append(_arm_row(g, by, a, b, outcome, stratum, paired))
+        rows.append(_arm_row(g, by, a, b, outcome, stratum, paired, others))
     table = pd.DataFrame(rows)
     for p in others:  # one type a column (whole numbers stay whole), the pooled row's value missing
         table[p] = table[p].convert_dtypes()
     return table
 
 
-def _arm_row(g: pd.DataFrame, by: str, a, b, outcome: str, stratum: dict, paired: bool) -> dict:
+def _arm_row(g: pd.DataFrame, by: str, a, b, outcome: str, stratum: dict, paired: bool, strata: list) -> dict:
     xa, xb = g.loc[g[by] == a], g.loc[g[by] == b]
     pa = wilson(int(xa["goal_reached"].sum()), len(xa))
     pb = wilson(int(xb["goal_reached"].sum()), len(xb))
     # runs whose outcome is missing (a goal week never reached) do not count for the difference or A
     ya, yb = xa[outcome].to_numpy(float), xb[outcome].to_numpy(float)
     ya, yb = ya[np.isfinite(ya)], yb[np.isfinite(yb)]
-    pairs = _by_seed(xa, xb, outcome) if paired else None
+    pairs = _by_seed(xa, xb, outcome, strata) if paired else None
     if pairs is not None:  # each seed's difference: chance the two arms share drops out
         d = difference(pairs[0], pairs[1], paired=True) if len(pairs[0]) > 1 else Estimate(np.nan, np.nan, np.nan)
     else:
@@ -282,14 +282,17 @@ def _arm_row(g: pd.DataFrame, by: str, a, b, outcome: str, stratum: dict, paired
     }
 
 
-def _by_seed(xa: pd.DataFrame, xb: pd.DataFrame, outcome: str) -> tuple:
-    """Each seed's mean outcome in arm a and in arm b, over the seeds both arms have a value for.
+def _by_seed(xa: pd.DataFrame, xb: pd.DataFrame, outcome: str, strata: list) -> tuple:
+    """Each seed's mean outcome in arm a and in arm b, over the strata both arms have it in.
 
     With common seeds a seed is the unit: its runs in the strata of a pooled row, or at the
-    points of a sampled design, share their chance, so they are averaged, not counted apart.
-    A run without the outcome (a goal week never reached) does not count.
+    points of a sampled design, share their chance, so they are averaged, not counted apart;
+    and only strata where both arms ran the seed count (an unfinished sweep's missing run
+    would otherwise compare a seed's mean over two strata with its value in one). A run
+    without the outcome (a goal week never reached) does not count.
     """
-    ma = xa.loc[np.isfinite(xa[outcome].to_numpy(float))].groupby("seed")[outcome].mean()
-    mb = xb.loc[np.isfinite(xb[outcome].to_numpy(float))].groupby("seed")[outcome].mean()
-    both = ma.index.intersection(mb.index)
-    return ma.loc[both].to_numpy(float), mb.loc[both].to_numpy(float)
+    keys = ["seed", *strata]
+    ma = xa.loc[np.isfinite(xa[outcome].to_numpy(float))].groupby(keys, dropna=False)[outcome].mean()
+    mb = xb.loc[np.isfinite(xb[outcome].to_numpy(float))].groupby(keys, dropna=False)[outcome].mean()
+    both = pd.concat({"a": ma, "b": mb}, axis=1).dropna(subset=["a", "b"]).groupby(level="seed").mean()
+    return both["a"].to_numpy(float), both["b"].to_numpy(float)
