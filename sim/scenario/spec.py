@@ -175,7 +175,7 @@ class OrganizationSpec(Section):
     legitimacy: Probability = Field(0.0, description="how far people trust it (raises uptake of case work)")
     reliability: Probability = Field(0.85, description="chance it honours a commitment or pledge")
     patience: Annotated[float, Between(0.01, 100)] = Field(1.0, description="a factor on the model's `patience`")
-    funding_pool: str = Field("", description="organizations in one pool compete for funding every 52 weeks")
+    funding_pool: str = Field("", description="organizations in one pool compete for funding every `funding_cycle` weeks")
 
     @property
     def label(self) -> str:
