@@ -960,3 +960,32 @@ def test_the_chance_of_weeks_in_a_row_is_counted_exactly():
             done |= streak >= length
         assert run_of(chance, length, weeks) == pytest.approx(done.mean(), abs=0.01)
     assert run_of(0.5, 4, 4) == 0.5**4 and run_of(0.9, 9, 8) == 0.0
+
+
+def test_the_monthly_note_names_only_what_needs_rescaling_and_run_png_counts_months(tmp_path, capsys, monkeypatch):
+    """A default of 0 (never) means the same in any unit; one parameter left reads in the singular; run.png's
+    axis and legend count months, not weeks."""
+    import sim.runs.plots as plots
+    from sim.cli.common import step_notes
+    from sim.model.params import PARAMETERS
+    from sim.scenario.load import load_scenario
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    example = next(b.split("```", 1)[0] for b in text.split("```toml\n")[1:] if b.startswith("[scenario]"))
+    monthly = tmp_path / "monthly.toml"
+    monthly.write_text(example.replace("steps = 104", "steps = 24\ndays_per_step = 30"))
+    spec = load_scenario(monthly)
+    weekly = [n for n, p in PARAMETERS.items() if p.unit in ("weeks", "per week") and p.default is not None]
+    assert PARAMETERS["reach_turnover"].default == 0 and "reach_turnover" in weekly
+    all_but = {n: 1 for n in weekly if n not in ("reach_turnover", "patience")}
+    (note,) = step_notes(spec, all_but)
+    assert "but patience keeps the default made for 7-day steps" in note and "rescale it" in note
+    assert "reach_turnover" not in note
+    assert step_notes(spec, {**all_but, "patience": 12}) == []
+    drawn = []
+    real = plots.plot_run
+    monkeypatch.setattr(plots, "plot_run", lambda *a, **k: drawn.append(real(*a, **k)) or drawn[-1])
+    assert main(["run", str(monthly), "--out", str(tmp_path / "o")]) == 0
+    axes = drawn[0].axes
+    words = [axes[-1].xaxis.label.get_text()] + [t.get_text() for t in axes[0].get_legend().get_texts()]
+    assert words[0] == "month" and "outcome rate (each month)" in words and not any("week" in w for w in words)

@@ -1,5 +1,6 @@
 """Settings a scenario gives that the model never uses are pointed out, file, line and field."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,20 @@ def test_a_goal_held_one_step_reads_in_the_singular_and_in_the_scenarios_unit(tm
     model = CoalitionModel(path, rng=1, steps=3)
     model.run_model()
     assert any(e.text.endswith("held at or under 90% for 1 month") for e in model.events.recent(1000, True))
+
+
+def test_a_circumstance_nobody_records_is_noted_with_its_part_of_the_cause(tmp_path, capsys):
+    """Only the parents' council knows of transport barriers: without it, no diagnosis can name them."""
+    path = tmp_path / "unseen.toml"
+    edited = CHICAGO.replace(
+        'knows = ["parent_mental_health", "transport_barrier"]', 'knows = ["parent_mental_health"]'
+    )
+    assert edited != CHICAGO
+    path.write_text(edited)
+    assert main(["scenarios", "show", str(path), "--people", "500", "--steps", "10"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(
+        r"note: nobody records transport_barrier \(\d+% of the real cause\): no diagnosis can name it", out
+    )
+    assert main(["scenarios", "show", "chicago_absenteeism", "--people", "500", "--steps", "10"]) == 0
+    assert "nobody records" not in capsys.readouterr().out

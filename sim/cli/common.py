@@ -217,12 +217,16 @@ def text_columns(frame):
     return frame
 
 
-def step_notes(spec, params: dict) -> list[str]:
-    """A note when a scenario's step is not a week but parameters counted in weeks keep their defaults."""
+def step_notes(spec, params: dict, when: str = "") -> list[str]:
+    """A note when a scenario's step is not a week but parameters counted in weeks keep their defaults.
+
+    A default of 0 (never, none) means the same in any unit and needs no rescaling. ``when``:
+    words before "with --set or a preset" (``scenarios show`` runs nothing: "when you run it").
+    """
     from sim.model.params import PARAMETERS
 
     days = spec.header.days_per_step
-    weekly = [n for n, p in PARAMETERS.items() if p.unit in ("weeks", "per week") and p.default is not None]
+    weekly = [n for n, p in PARAMETERS.items() if p.unit in ("weeks", "per week") and p.default not in (None, 0)]
     kept = [n for n in weekly if n not in params]
     if days == 7 or not kept:
         return []
@@ -230,12 +234,13 @@ def step_notes(spec, params: dict) -> list[str]:
     patience = PARAMETERS["patience"].default
     called = f" (a {step})" if step != "step" else ""
     example = f" (patience {patience:g} means {patience:g} {step}s)" if "patience" in kept else ""
+    one = len(kept) == 1
+    keep, them = ("keeps the default", "it") if one else ("keep the defaults", "them")
     return [
         one_line(
             f"note: {spec.path or spec.name}: a step is {days:g} day{'s' if days != 1 else ''}{called}, but "
-            f"{', '.join(kept[:3])}"
-            f"{' and others' if len(kept) > 3 else ''} keep the defaults made for 7-day steps, counted now in {step}s"
-            f"{example}: rescale them (docs/scenarios.md, Units) with --set or a preset"
+            f"{', '.join(kept[:3])}{' and others' if len(kept) > 3 else ''} {keep} made for 7-day steps, "
+            f"counted now in {step}s{example}: rescale {them} (docs/scenarios.md, Units){when} with --set or a preset"
         )
     ]
 

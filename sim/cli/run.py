@@ -38,7 +38,11 @@ def add_parser(subparsers) -> None:
     """Register ``coalition run``."""
     p = subparsers.add_parser("run", help="run one scenario and write its table and figure")
     p.add_argument("scenario", nargs="?", default="chicago_absenteeism", help="a name from scenarios/ or a path")
-    p.add_argument("--steps", type=positive_int, help="horizon in weeks (default: the scenario's)")
+    p.add_argument(
+        "--steps",
+        type=positive_int,
+        help="horizon in steps, weeks unless the scenario says otherwise (default: the scenario's)",
+    )
     p.add_argument("--seed", type=seed_value, default=0, help="random seed (default 0)")
     p.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help=f"a model parameter ({', '.join(PARAMETERS)})"
@@ -110,7 +114,8 @@ def cmd_run(args) -> int:
         table.to_csv(staged.path("steps.csv"))
         text_columns(members_table(model)).to_csv(staged.path("organizations.csv"), index=False)
         title = one_line(f"{model.spec.title} (seed {args.seed})")
-        plot_run(table, model.target_rate, title=title).savefig(staged.path("run.png"), dpi=110, format="png")
+        figure = plot_run(table, model.target_rate, title=title, unit=model.spec.header.step_unit[0])
+        figure.savefig(staged.path("run.png"), dpi=110, format="png")
         record = run_record(model, args, params, source)
         staged.path("run.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
         written = staged.commit()

@@ -24,7 +24,11 @@ def add_parser(subparsers) -> None:
     sub = p.add_subparsers(dest="action", parser_class=type(p))
     show = sub.add_parser("show", help="a scenario's do-nothing baseline, circumstances and target")
     show.add_argument("scenario", help="a name from scenarios/ or a path to a TOML file")
-    show.add_argument("--steps", type=positive_int, help="horizon in weeks (default: the scenario's)")
+    show.add_argument(
+        "--steps",
+        type=positive_int,
+        help="horizon in steps, weeks unless the scenario says otherwise (default: the scenario's)",
+    )
     show.add_argument("--people", type=positive_int, help="people simulated (default 50,000)")
     show.add_argument("--seed", type=seed_value, default=0, help="random seed (default 0)")
     show.set_defaults(handler=cmd_show)
@@ -57,7 +61,7 @@ def cmd_show(args) -> int:
     from sim.cli.common import setting_notes, step_notes
 
     print(describe(spec, do_nothing(spec, steps=args.steps, people=people, seed=args.seed), args.seed))
-    for note in setting_notes(spec) + step_notes(spec, {}):
+    for note in setting_notes(spec) + step_notes(spec, {}, when=" when you run it"):
         print(note)
     return 0
 
@@ -75,7 +79,7 @@ def describe(spec, base, seed: int) -> str:
         f"do-nothing baseline: the people's circumstances only, no coalition "
         f"({base.people:,} people simulated, seed {seed}; expected rates, without each {step}'s draw noise)",
         f"  {outcome}: {percent(base.start)} in {step} 0, {percent(base.end)} in {step} {base.horizon} (the horizon), "
-        f"{percent(base.steady)} in the long run (steady state, {base.settle_weeks} {steps} simulated: "
+        f"{percent(base.steady)} in the long run (steady state, {base.settle_weeks:,} {steps} simulated: "
         f"the horizon, or five times the longest-lasting circumstance's duration if longer, "
         f"at most {MAX_SETTLE:,})",
         f"  with no circumstance at all: {percent(base.floor)} (no intervention can go below this)",
@@ -182,9 +186,12 @@ def _table(spec, base) -> str:
     rows: list[tuple[str, ...]] = [header]
     parts = [max(c.weight, 0.0) * c.steady for c in base.circumstances]  # as People.true_shares
     total = sum(parts) or 1.0
+    unseen = []  # circumstances no records show: part of the real cause no diagnosis can name
     for c, part in zip(base.circumstances, parts, strict=True):
         recorded = [_name(o, "data") for o in spec.organizations if c.name in o.records]
         recorded += [f"{p.name} (community)" for p in spec.community if c.name in p.knows]
+        if not recorded and part > 0:
+            unseen.append((c.name, part / total))
         authority = [_name(o, "authority") for o in spec.organizations if c.name in o.authority]
         rows.append(
             (
@@ -215,4 +222,11 @@ def _table(spec, base) -> str:
     if len(groups) < len(parts):  # some circumstances are grouped: the group the diagnosis names
         ranked = sorted(groups.items(), key=lambda kv: -kv[1])
         out.append("by group: " + ", ".join(f"{one_line(name)} {share:.0%}" for name, share in ranked))
+    if unseen:
+        names = ", ".join(one_line(name) for name, _ in unseen)
+        share = sum(part for _, part in unseen)
+        out.append(
+            f"note: nobody records {names} ({share:.0%} of the real cause): no diagnosis can name "
+            f"{'it' if len(unseen) == 1 else 'them'}, nor reach an accuracy of 1 (docs/scenarios.md)"
+        )
     return "\n".join(out)

@@ -69,7 +69,11 @@ def add_parser(subparsers) -> None:
         default="reduction",
         help="a coalition's value: how far the rate falls (default) or the chance of reaching the goal",
     )
-    p.add_argument("--steps", type=positive_int, help="horizon in weeks (default: the scenario's)")
+    p.add_argument(
+        "--steps",
+        type=positive_int,
+        help="horizon in steps, weeks unless the scenario says otherwise (default: the scenario's)",
+    )
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a model parameter")
     p.add_argument(
         "--preset",

@@ -11,13 +11,14 @@ from matplotlib.figure import Figure
 from sim.model.events import target_percent
 
 
-def plot_run(table, target_rate: float, title: str = ""):
-    """Outcome rate against the target, mean trust and coalition size over the weeks.
+def plot_run(table, target_rate: float, title: str = "", unit: str = "week"):
+    """Outcome rate against the target, mean trust and coalition size over the steps.
 
     Args:
         table: the DataCollector's model-vars DataFrame (one row per step).
         target_rate: the goal's target, drawn as a dashed line.
         title: the figure's title.
+        unit: what a step is called (the scenario's ``step_unit``: week, month...).
 
     Returns:
         The matplotlib Figure.
@@ -27,7 +28,7 @@ def plot_run(table, target_rate: float, title: str = ""):
     axes = fig.subplots(3, 1, sharex=True)
     weeks = table.index
     ax = axes[0]
-    ax.plot(weeks, table["outcome_rate"], color="tab:red", lw=1, alpha=0.5, label="outcome rate (weekly)")
+    ax.plot(weeks, table["outcome_rate"], color="tab:red", lw=1, alpha=0.5, label=f"outcome rate (each {unit})")
     ax.plot(weeks, table["expected_rate"], color="tab:red", lw=2, label="expected rate")
     ax.axhline(target_rate, color="black", ls="--", lw=1, label=f"target {target_percent(target_rate)}")
     ax.set_ylabel("outcome rate")
@@ -43,7 +44,7 @@ def plot_run(table, target_rate: float, title: str = ""):
     ax.step(weeks, table["roles_covered"], where="post", color="tab:orange", label="roles at the table (of 5)")
     ax.step(weeks, table["sharing_count"], where="post", color="tab:gray", label="members sharing records")
     ax.set_ylabel("count")
-    ax.set_xlabel("week")
+    ax.set_xlabel(unit)
     ax.legend(loc="upper left", fontsize=8)
     if title:
         fig.suptitle(title)

@@ -175,7 +175,9 @@ class OrganizationSpec(Section):
     legitimacy: Probability = Field(0.0, description="how far people trust it (raises uptake of case work)")
     reliability: Probability = Field(0.85, description="chance it honours a commitment or pledge")
     patience: Annotated[float, Between(0.01, 100)] = Field(1.0, description="a factor on the model's `patience`")
-    funding_pool: str = Field("", description="organizations in one pool compete for funding every `funding_cycle` weeks")
+    funding_pool: str = Field(
+        "", description="organizations in one pool compete for funding every `funding_cycle` weeks"
+    )
 
     @property
     def label(self) -> str:
@@ -240,7 +242,9 @@ class Setbacks(Section):
     """``[setbacks]``: setbacks strike at ``rate`` per week; the weights pick which kind."""
 
     rate: Probability = Field(0.03, description="chance of a setback per week")
-    budget_cut: Annotated[float, Between(0, 1e6)] = Field(1.0, description="weight of budget cuts")
+    budget_cut: Annotated[float, Between(0, 1e6)] = Field(
+        1.0, description="weight of budget cuts among setbacks (not the model parameter `budget_cut`, a share)"
+    )
     turnover: Annotated[float, Between(0, 1e6)] = Field(1.0, description="weight of staff turnover")
     misuse: Annotated[float, Between(0, 1e6)] = Field(1.0, description="weight of data misuse")
 
