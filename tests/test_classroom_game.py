@@ -212,6 +212,12 @@ def test_a_paused_rounds_timer_stands_still_on_every_page(browser, tmp_path):
         teacher = open_page(browser, g.teacher_url, LAPTOP)
         teacher.locator("#code", has_text=g.code).wait_for()
         ann = join(browser, g, "Ann", "Housing Authority", PHONE)
+        bot = join(browser, g, "Bot", "Chicago Public Schools", PHONE)
+        # the teacher takes a made-up player out (asked first); its page is back at the join form
+        teacher.once("dialog", lambda dialog: dialog.accept())
+        teacher.get_by_role("button", name="remove Bot from the game").click()
+        bot.locator("#join").wait_for()
+        teacher.locator("#decided-heading", has_text="Players (1)").wait_for()
         teacher.locator("#timer-select").select_option("120")
         teacher.get_by_role("button", name="Start the game").click()
         shows_round(ann, 1)

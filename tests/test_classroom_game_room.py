@@ -484,3 +484,74 @@ def test_a_student_may_change_their_decision_until_the_round_is_played():
     room.decide(ann.token, 1, {"join": False})  # not played yet: she changes her mind
     assert list(room.submissions) == [bob.token, ann.token] and room.submissions[ann.token] == {"join": False}
     assert [c.answer for c in room.choices if c.player == ann.token] == ["Stay away"] and len(room.choices) == 2
+
+
+# -- the limits on one page and one address (sim.classroom.guard) ----------------------
+
+
+def test_a_page_may_send_a_burst_then_a_steady_rate():
+    from sim.classroom.guard import BURST, RATE, Bucket, TooMuch
+
+    now = [0.0]
+    bucket = Bucket(clock=lambda: now[0])
+    for _ in range(BURST):
+        bucket.take()
+    with pytest.raises(TooMuch, match="too many messages"):
+        bucket.take()
+    now[0] += 1.0
+    for _ in range(int(RATE)):  # a second later: RATE more
+        bucket.take()
+    with pytest.raises(TooMuch):
+        bucket.take()
+
+
+def test_an_address_joins_a_few_students_and_tries_a_few_codes_but_this_computer_any_number():
+    from sim.classroom.guard import PLAYERS_PER_ADDRESS, WRONG_CODES, Guard, TooMuch
+
+    now = [0.0]
+    guard = Guard(clock=lambda: now[0])
+    for _ in range(PLAYERS_PER_ADDRESS):
+        guard.may_join("192.168.1.23")
+        guard.joined("192.168.1.23")
+    with pytest.raises(TooMuch, match="joined from this device"):
+        guard.may_join("192.168.1.23")
+    guard.may_join("192.168.1.24")  # another phone
+    for _ in range(50):
+        guard.may_join("127.0.0.1")  # the teacher trying the pages in tabs
+        guard.joined("127.0.0.1")
+    for _ in range(WRONG_CODES):
+        guard.wrong_code("192.168.1.23")
+    with pytest.raises(TooMuch, match="wrong join codes"):
+        guard.wrong_code("192.168.1.23")
+    now[0] += 61
+    guard.wrong_code("192.168.1.23")  # a minute later: a typo is forgiven again
+
+
+def test_a_page_that_never_reads_is_closed_before_its_replies_pile_up():
+    """Replies quoting an 8 KB tag to a page that never read took the server from 241 MB to 3.6 GB in 30 s."""
+    from sim.classroom.guard import OUTBOX, TooMuch
+    from sim.classroom.handlers import REASON, handle
+    from sim.classroom.server import Client, Hub
+
+    hub = Hub(small_room(), "key")
+    client = Client(websocket=None, address="192.168.1.9")
+    with pytest.raises(TooMuch, match="does not read"):
+        for _ in range(OUTBOX + 1):
+            handle(hub, client, json.dumps({"type": "x" * 8000}))
+    handle(hub, client, json.dumps({"type": "x" * 8000}))
+    assert all(len(m["reason"]) <= REASON for m in client.outbox)
+
+
+def test_the_teacher_removes_a_player_and_its_decision_and_record_go_with_it():
+    room = small_room()
+    ann, bot = room.join("Ann"), room.join("Bot")
+    room.pick(ann.token, "m0")
+    room.pick(bot.token, "m1")
+    room.start()
+    room.decide(bot.token, 1, {"join": True})
+    room.remove(bot.id)
+    assert list(room.players) == [ann.token] and room.submissions == {} and room.choices == []
+    assert room.join("Cy").id == "p3"  # ids are never reused
+    with pytest.raises(Refused, match="no player"):
+        room.remove(bot.id)
+    assert states.student(room, None)["seats"][1]["players"] == 0  # the seat is free again

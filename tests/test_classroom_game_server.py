@@ -5,6 +5,7 @@ pages. Whatever a page sends that cannot be taken is refused, to that page only,
 room goes on: the other pages keep their states and the round is still played.
 """
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -148,3 +149,84 @@ def test_the_command_line_refuses_an_unknown_scenario_in_one_line():
     )
     assert done.returncode == 2 and done.stderr.startswith("error: --scenario atlantis") and done.stdout == ""
     assert done.stderr.count("\n") == 1
+
+
+def closed_with(page, code: int = 1008) -> str:
+    """Read until the server closes ``page``; the close reason (it must be ``code``)."""
+    from websockets.exceptions import ConnectionClosed
+
+    with pytest.raises(ConnectionClosed) as closed:
+        page.until(lambda m: False, timeout=30)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == code, closed.value
+    return closed.value.rcvd.reason
+
+
+def test_one_page_cannot_flood_the_room_or_fill_it(game):
+    """A student's script with the code joined 200 made-up players from one socket in 0.06 s and sent
+    330,000 messages in 5 s (every page waited seconds); now a page joins once and is closed when it floods."""
+    watcher = student(game, "Eve")
+    one = Page(game)
+    one.send({"type": "join", "code": game.code, "nickname": "Bot1"})
+    one.until_state(lambda s: s["you"] is not None)
+    one.send({"type": "join", "code": game.code, "nickname": "Bot2"})
+    assert "has joined already" in one.refused()["reason"]
+    from websockets.exceptions import ConnectionClosed
+
+    with contextlib.suppress(ConnectionClosed):  # closed while it is still sending
+        for _ in range(500):
+            one.send({"type": "decide", "round": 1, "answers": {}})
+    assert "too many messages" in closed_with(one)
+    watcher.send({"type": "decide", "round": 1, "answers": {}})
+    assert watcher.refused()["reason"]  # the room goes on for the others
+    assert sum(p["nickname"].startswith("Bot") for p in teacher(game).state["players"]) == 1
+    watcher.close()
+
+
+def test_the_join_code_cannot_be_guessed_by_trying_them_all(tmp_path):
+    """19**4 codes answered at 26,000 a second: found in seconds. Its own server: this address is then barred
+    from wrong codes for a minute."""
+    with game_server("--rounds", "3", "--seed", "6", log=tmp_path / "log") as game:
+        _guess(game)
+
+
+def _guess(game):
+    guesser = Page(game)
+    from websockets.exceptions import ConnectionClosed
+
+    wrong = [a + b for a in "BCDFG" for b in "HJKLMNPQ" if a + b + "XX" != game.code][:40]
+    with contextlib.suppress(ConnectionClosed):
+        for code in wrong:
+            guesser.send({"type": "hello", "code": code + "XX"})
+    assert "too many wrong join codes" in closed_with(guesser)
+
+
+def test_another_sites_page_cannot_open_the_game(game):
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    with pytest.raises(InvalidStatus):
+        connect(game.ws_url, origin="http://evil.example", open_timeout=30)
+    host = game.base.split("//", 1)[1]
+    with connect(game.ws_url, origin=f"http://{host}", open_timeout=30) as ok:  # the game's own page
+        ok.send(json.dumps({"type": "hello", "code": game.code}))
+        assert json.loads(ok.recv(timeout=30))["type"] == "state"
+
+
+def test_a_message_nested_thousands_deep_is_refused_in_words(game):
+    page = Page(game)
+    page.send("[" * 4000 + "]" * 4000)
+    assert page.refused()["reason"]
+    page.close()
+
+
+def test_only_the_teacher_removes_a_player(game):
+    bot = student(game, "Mallory")
+    ada = student(game, "Ada")
+    ada.send({"type": "command", "command": "remove", "player": bot.state["you"]["id"]})
+    assert "only the teacher" in ada.refused()["reason"]
+    teach = teacher(game)
+    teach.send({"type": "command", "command": "remove", "player": bot.state["you"]["id"]})
+    teach.until_state(lambda s: "Mallory" not in [p["nickname"] for p in s["players"]])
+    bot.until_state(lambda s: s["you"] is None)  # its page is back at the join form
+    for page in (bot, ada, teach):
+        page.close()

@@ -12,7 +12,10 @@ import json
 from typing import TYPE_CHECKING
 
 from sim.classroom import protocol as p
+from sim.classroom.guard import TooMuch
 from sim.classroom.room import Refused
+
+REASON = 300  # characters of a refusal's reason at most
 
 if TYPE_CHECKING:
     from sim.classroom.server import Client, Hub
@@ -24,14 +27,15 @@ def handle(hub: Hub, client: Client, text) -> None:
         message = p.parse(text)
         _dispatch(hub, client, message)
     except (p.Malformed, Refused) as err:
-        client.reply({"type": "refused", "reason": str(err) or "refused", "request": _peek_type(text)})
+        reason = (str(err) or "refused")[:REASON]  # never a page's long input quoted back in full
+        client.reply({"type": "refused", "reason": reason, "request": _peek_type(text)})
 
 
 def _peek_type(text) -> str:
     """The ``type`` a refused message claimed, for the page to know what was refused."""
     try:
         value = json.loads(text).get("type", "") if isinstance(text, str) else ""
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         return ""
     return value[:16] if isinstance(value, str) else ""
 
@@ -49,9 +53,17 @@ def _dispatch(hub: Hub, client: Client, message: p.Message) -> None:
         _command(hub, message)
     elif isinstance(message, p.Hello | p.Join):
         if message.code != room.code:
+            hub.guard.wrong_code(client.address)  # past the limit: the page is closed
             raise Refused(f"no game with the code {message.code} here")
         if isinstance(message, p.Join):
+            if client.token is not None:
+                raise Refused("this page has joined already; another student joins from their own device")
+            try:
+                hub.guard.may_join(client.address)
+            except TooMuch as err:  # said to the page, which stays open (its student may be one already)
+                raise Refused(str(err)) from None
             player = room.join(message.nickname)
+            hub.guard.joined(client.address)
             client.reply({"type": "welcome", "token": player.token, "code": room.code})
             _seat_client(room, client, player.token)
         elif message.token is not None:
@@ -92,6 +104,8 @@ def _command(hub: Hub, command: p.Command) -> None:
             room.set_timer(command.seconds or None)
         case "away":
             room.let_model_decide(command.player or "")
+        case "remove":
+            room.remove(command.player or "")
         case "end":
             if room.applying:
                 raise Refused("a round is being played; end the game in a moment")

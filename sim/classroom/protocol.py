@@ -127,7 +127,7 @@ class Command(Message):
     """A teacher's control."""
 
     type: Literal["command"]
-    command: Literal["start", "pause", "resume", "advance", "timer", "away", "end"]
+    command: Literal["start", "pause", "resume", "advance", "timer", "away", "remove", "end"]
     seconds: Annotated[StrictInt, Field(ge=0, le=3600)] | None = None
     player: Annotated[str, StringConstraints(max_length=16)] | None = None
 
@@ -148,6 +148,8 @@ def parse(text: str | bytes | None) -> Message:
         raise Malformed("message too long")
     try:
         return _ADAPTER.validate_json(text)
+    except RecursionError:  # brackets nested thousands deep
+        raise Malformed("message nested too deep") from None
     except ValidationError as err:
         first = err.errors(include_url=False, include_input=False)[0]
         where = ".".join(str(part) for part in first["loc"]) or "message"

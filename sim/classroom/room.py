@@ -97,6 +97,7 @@ class Room:
         self.players: dict[str, Player] = {}
         self.submissions: dict[str, dict] = {}  # token -> answers, this round, in the order they came
         self.choices: list[Choice] = []
+        self.joined = 0  # students who ever joined
         self.timer = RoundTimer()
         self.advance_requested = False
         self.debrief: dict | None = None
@@ -152,7 +153,8 @@ class Room:
                 raise Refused(f"someone here is already called {nickname!r}: choose another nickname")
             if len(self.players) >= MAX_PLAYERS:
                 raise Refused("the room is full")
-            player = Player(f"p{len(self.players) + 1}", secrets.token_urlsafe(18), nickname, self.round)
+            self.joined += 1  # ids never reused: one removed does not lend its id to the next
+            player = Player(f"p{self.joined}", secrets.token_urlsafe(18), nickname, self.round)
             self.players[player.token] = player
         self._changed()
         return player
@@ -253,6 +255,21 @@ class Room:
             if player is None:
                 raise Refused(f"no player {player_id!r}")
             player.away = True
+        self._changed()
+
+    def remove(self, player_id: str) -> None:
+        """Take a student out of the game (a made-up player, a nickname that is not welcome).
+
+        Their decision this round and their record in the debrief go with them; their page
+        can join again only under another nickname, as a new student.
+        """
+        with self.lock:
+            player = next((p for p in self.players.values() if p.id == player_id), None)
+            if player is None:
+                raise Refused(f"no player {player_id!r}")
+            del self.players[player.token]
+            self.submissions.pop(player.token, None)
+            self.choices = [c for c in self.choices if c.player != player.token]
         self._changed()
 
     def advance(self) -> None:

@@ -21,6 +21,7 @@ import json
 import logging
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.responses import FileResponse, PlainTextResponse, Response
@@ -29,6 +30,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from sim.classroom import handlers, states
+from sim.classroom.guard import OUTBOX, Bucket, Guard, TooMuch
 from sim.classroom.qr import qr_svg
 from sim.classroom.room import Refused, Room
 
@@ -46,16 +48,25 @@ log = logging.getLogger("coalition.classroom")
 class Client:
     """One open page: its socket, who it is, and what it still has to be sent."""
 
-    def __init__(self, websocket: WebSocket):
+    def __init__(self, websocket: WebSocket, address: str = ""):
         self.websocket = websocket
+        self.address = address  # the page's device on the network
         self.role: str | None = None  # "student" once it said hello, "teacher" once it gave the key
         self.token: str | None = None  # the student's, once joined
         self.outbox: list[dict] = []  # replies, sent before the next state
         self.dirty = asyncio.Event()
         self.pictures_week = -1
+        self.bucket = Bucket()
 
     def reply(self, message: dict) -> None:
-        """Send ``message`` to this page (before its next state)."""
+        """Send ``message`` to this page (before its next state).
+
+        Raises:
+            TooMuch: the page has left :data:`~sim.classroom.guard.OUTBOX` replies unread.
+        """
+        if len(self.outbox) >= OUTBOX:
+            self.outbox.clear()
+            raise TooMuch("this page does not read what it is sent")
         self.outbox.append(message)
         self.dirty.set()
 
@@ -74,6 +85,7 @@ class Hub:
         self.student_url = student_url
         self.teacher_key = teacher_key
         self.clients: set[Client] = set()
+        self.guard = Guard()
         self.loop: asyncio.AbstractEventLoop | None = None
         self._playing: asyncio.Future | None = None
         room.on_change = self.notify
@@ -150,6 +162,19 @@ class Hub:
                 await client.websocket.close(code=1011)
 
 
+def same_origin(headers) -> bool:
+    """Whether a WebSocket comes from this server's own pages.
+
+    A browser names the page that opened a socket (``Origin``); a page of another site, open
+    in a browser on the same network or on this computer, could otherwise reach the game and
+    try join codes. A client that is not a browser sends no ``Origin``, and has no page to borrow.
+    """
+    origin = headers.get("origin")
+    if origin is None:
+        return True
+    return urlsplit(origin).netloc.lower() == headers.get("host", "").lower()
+
+
 def create_app(room: Room, student_url: str, teacher_key: str) -> Starlette:
     """The game's web application.
 
@@ -174,8 +199,11 @@ def create_app(room: Room, student_url: str, teacher_key: str) -> Starlette:
         return PlainTextResponse("ok")
 
     async def socket(websocket: WebSocket):
+        if not same_origin(websocket.headers):  # another site's page in a browser here: never the game's
+            await websocket.close(code=1008)
+            return
         await websocket.accept()
-        client = Client(websocket)
+        client = Client(websocket, websocket.client.host if websocket.client else "")
         hub.clients.add(client)
         writer = asyncio.ensure_future(hub.serve(client))
         try:
@@ -183,10 +211,15 @@ def create_app(room: Room, student_url: str, teacher_key: str) -> Starlette:
                 message = await websocket.receive()
                 if message["type"] == "websocket.disconnect":
                     break
+                client.bucket.take()
                 handlers.handle(hub, client, message.get("text"))
                 hub.play_if_due()
         except WebSocketDisconnect:
             pass
+        except TooMuch as err:  # one page past the limits (sim.classroom.guard): closed, the others play on
+            log.warning("closed a page from %s: %s", client.address, err)
+            with contextlib.suppress(Exception):
+                await websocket.close(code=1008, reason=str(err))
         finally:
             hub.clients.discard(client)
             writer.cancel()

@@ -92,6 +92,16 @@ function player(p) {
     h("span.seat", {}, p.seat || "no organization yet"),
     h("span.state", {}, status, p.online ? "" : " · offline"),
     p.waiting ? h("button.small", { type: "button", onclick: () => command("away", { player: p.id }) }, "model decides") : null,
+    h(
+      "button.small.remove",
+      {
+        type: "button",
+        "aria-label": `remove ${p.nickname} from the game`,
+        title: "remove from the game",
+        onclick: () => window.confirm(`Remove ${p.nickname} from the game?`) && command("remove", { player: p.id }),
+      },
+      "×",
+    ),
   );
 }
 

@@ -1,0 +1,98 @@
+"""What one page, or one address on the network, may do in the game.
+
+A student's script with the join code must not be able to fill the room with made-up
+players, swamp the server with messages, make it keep replies for a page that never reads
+them, or find the code by trying them all. The limits are far above what a class does
+(a page sends a few messages a round; a phone joins once):
+
+* a page may send :data:`BURST` messages at once and :data:`RATE` a second after that;
+* a page that leaves :data:`OUTBOX` replies unread is closed;
+* a page joins once (another student joins from their own page);
+* one address joins at most :data:`PLAYERS_PER_ADDRESS` students, except this computer's own
+  (the teacher trying the pages in several tabs);
+* one address may give :data:`WRONG_CODES` wrong join codes a minute.
+
+A page past a limit is closed (WebSocket code 1008); the others play on.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import time
+from collections import Counter, deque
+
+RATE = 20.0  # messages a second a page may keep sending
+BURST = 60  # messages a page may send at once
+OUTBOX = 200  # replies waiting for a page that does not read them
+PLAYERS_PER_ADDRESS = 6  # students joined from one address (not this computer's own)
+WRONG_CODES = 20  # wrong join codes an address may give a minute
+MINUTE = 60.0
+
+
+class TooMuch(Exception):
+    """A page past one of the limits: it is closed, with this reason."""
+
+
+class Bucket:
+    """A token bucket: :data:`BURST` messages at once, then :data:`RATE` a second."""
+
+    def __init__(self, rate: float = RATE, burst: int = BURST, clock=time.monotonic):
+        self.rate, self.burst, self.clock = rate, burst, clock
+        self.tokens, self.last = float(burst), clock()
+
+    def take(self) -> None:
+        """Count one message.
+
+        Raises:
+            TooMuch: the page sent more than the limits allow.
+        """
+        now = self.clock()
+        self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate)
+        self.last = now
+        if self.tokens < 1:
+            raise TooMuch("too many messages from this page")
+        self.tokens -= 1
+
+
+def is_this_computer(address: str) -> bool:
+    """Whether ``address`` is this computer's own (loopback)."""
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:  # not an address (a test client's name): not a student's device either
+        return False
+
+
+class Guard:
+    """The limits kept per address, across its pages."""
+
+    def __init__(self, clock=time.monotonic):
+        self.clock = clock
+        self.players: Counter = Counter()
+        self.wrong: dict[str, deque] = {}
+
+    def may_join(self, address: str) -> None:
+        """Check that ``address`` may join one more student.
+
+        Raises:
+            TooMuch: it joined :data:`PLAYERS_PER_ADDRESS` already.
+        """
+        if not is_this_computer(address) and self.players[address] >= PLAYERS_PER_ADDRESS:
+            raise TooMuch(f"{PLAYERS_PER_ADDRESS} students have joined from this device; each joins from their own")
+
+    def joined(self, address: str) -> None:
+        """Count a student joined from ``address``."""
+        self.players[address] += 1
+
+    def wrong_code(self, address: str) -> None:
+        """Count a wrong join code from ``address``.
+
+        Raises:
+            TooMuch: more than :data:`WRONG_CODES` in the last minute.
+        """
+        now = self.clock()
+        tries = self.wrong.setdefault(address, deque())
+        while tries and now - tries[0] > MINUTE:
+            tries.popleft()
+        tries.append(now)
+        if len(tries) > WRONG_CODES:
+            raise TooMuch("too many wrong join codes from this device; wait a minute")
