@@ -410,3 +410,17 @@ def test_the_scenario_selector_shows_titles():
     options = dict(next(f for f in fields("chicago_absenteeism") if f["name"] == "scenario_name")["options"])
     assert options["chicago_absenteeism"] == load_scenario("chicago_absenteeism").title
     assert options["teen_substance_use"] == load_scenario("teen_substance_use").title != "teen_substance_use"
+
+
+def test_a_prank_link_gives_a_few_short_notes_not_pages_of_them():
+    """A 100,000-digit seed gave a 100 KB note, 300 copies of seed= 299 notes, 3,000 keys a 20 KB one."""
+    _, notes = settings.from_query("seed=" + "9" * 100_000)
+    assert len(notes) == 1 and len(notes[0]) <= settings.MAX_NOTE
+    _, notes = settings.from_query("&".join(f"seed={i}" for i in range(300)))
+    assert notes == ["Seed given 300 times ('0', ... '299'); used the last"]
+    _, notes = settings.from_query("&".join(f"k{i}=1" for i in range(3000)))
+    assert len(notes) == 1 and len(notes[0]) <= settings.MAX_NOTE and "others" in notes[0]
+    known = [k for k in settings.defaults() if k != "scenario_name"]
+    _, notes = settings.from_query("&".join(f"{name}=x&{name}=y" for name in known))  # two notes a setting
+    assert 2 * len(known) > settings.MAX_NOTES + 1 and len(notes) == settings.MAX_NOTES + 1
+    assert notes[-1] == f"and {2 * len(known) - settings.MAX_NOTES} more notes about this address"

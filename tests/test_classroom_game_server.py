@@ -230,3 +230,13 @@ def test_only_the_teacher_removes_a_player(game):
     bot.until_state(lambda s: s["you"] is None)  # its page is back at the join form
     for page in (bot, ada, teach):
         page.close()
+
+
+def test_an_odd_static_path_is_not_found_not_a_server_error(game):
+    import urllib.error
+
+    for path in ("/static/game.js%00.css", "/static/..%2fserver.py", "/static/%2e%2e/room.py"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            get(game.base + path)
+        refused.value.close()
+        assert refused.value.code == 404, path

@@ -162,6 +162,16 @@ class Hub:
                 await client.websocket.close(code=1011)
 
 
+class Static(StaticFiles):
+    """The pages' scripts and styles; an odd path (a null byte: Starlette's ``os.stat`` raises) is not found."""
+
+    async def get_response(self, path: str, scope):  # noqa: D102 - StaticFiles's
+        try:
+            return await super().get_response(path, scope)
+        except ValueError:
+            return PlainTextResponse("Not Found", status_code=404)
+
+
 def same_origin(headers) -> bool:
     """Whether a WebSocket comes from this server's own pages.
 
@@ -240,7 +250,7 @@ def create_app(room: Room, student_url: str, teacher_key: str) -> Starlette:
             Route("/qr.svg", qr_code),
             Route("/health", health),
             WebSocketRoute("/ws", socket),
-            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+            Mount("/static", Static(directory=STATIC), name="static"),
         ],
         lifespan=lifespan,
     )

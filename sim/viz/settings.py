@@ -136,11 +136,20 @@ def from_query(search: str | None, scenario_name: str = DEFAULT_SCENARIO) -> tup
     """
     pairs = [("scenario_name" if k == "scenario" else k, v) for k, v in parse_qsl(search or "", keep_blank_values=True)]
     values: dict[str, str] = {}
-    twice: list[tuple[str, str]] = []
+    given: dict[str, list[str]] = {}
     for key, value in pairs:
-        if key in values and values[key] != value:
-            twice.append((key, f"given twice ({values[key]!r}, then {value!r}); used the last"))
+        given.setdefault(key, []).append(value)
         values[key] = value
+    times = {2: "twice"}
+    twice = [
+        (
+            key,
+            f"given {times.get(len(seen), f'{len(seen)} times')} ({_short(seen[0])!r}, "
+            f"{'then' if len(seen) == 2 else '...'} {_short(seen[-1])!r}); used the last",
+        )
+        for key, seen in given.items()
+        if len(set(seen)) > 1
+    ]
     known = set(defaults(scenario_name)) | {"steps"}
     unknown = [key for key in values if key not in known]
     empty = [k for k, v in values.items() if k in known and v == "" and k != "missing_role"]
@@ -150,8 +159,22 @@ def from_query(search: str | None, scenario_name: str = DEFAULT_SCENARIO) -> tup
     messages += [f"{label_of(key, out['scenario_name'])}: no value given; used the page's default" for key in empty]
     if unknown:
         names = ", ".join(sorted(known - {"scenario_name"}) + ["scenario"])
-        messages.append(f"{', '.join(unknown)}: not a setting of this page (these are: {names}); ignored")
+        listed = ", ".join(_short(k) for k in unknown[:MAX_NOTES]) + (" and others" if len(unknown) > MAX_NOTES else "")
+        messages.append(f"{listed}: not a setting of this page (these are: {names}); ignored")
+    # a link made to prank a class (a 100,000-digit seed, 3,000 keys) gives a few short notes, not pages of them
+    messages = [m if len(m) <= MAX_NOTE else m[: MAX_NOTE - 1] + "…" for m in messages]
+    if len(messages) > MAX_NOTES:
+        messages = messages[:MAX_NOTES] + [f"and {len(messages) - MAX_NOTES} more notes about this address"]
     return out, messages
+
+
+MAX_NOTES = 12  # notes on one address at most
+MAX_NOTE = 300  # characters a note
+
+
+def _short(text: str, most: int = 40) -> str:
+    """An address's value as a note quotes it: at most ``most`` characters."""
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 def to_query(settings: dict) -> str:
