@@ -525,6 +525,10 @@ def test_an_address_joins_a_few_students_and_tries_a_few_codes_but_this_computer
         guard.wrong_code("192.168.1.23")
     now[0] += 61
     guard.wrong_code("192.168.1.23")  # a minute later: a typo is forgiven again
+    behind_one_router = Guard(players_per_address=0)  # coalition classroom --students-per-device 0
+    for _ in range(40):
+        behind_one_router.may_join("10.0.0.1")
+        behind_one_router.joined("10.0.0.1")
 
 
 def test_a_page_that_never_reads_is_closed_before_its_replies_pile_up():

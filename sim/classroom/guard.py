@@ -65,7 +65,8 @@ def is_this_computer(address: str) -> bool:
 class Guard:
     """The limits kept per address, across its pages."""
 
-    def __init__(self, clock=time.monotonic):
+    def __init__(self, players_per_address: int = PLAYERS_PER_ADDRESS, clock=time.monotonic):
+        self.per_address = players_per_address  # 0: any number
         self.clock = clock
         self.players: Counter = Counter()
         self.wrong: dict[str, deque] = {}
@@ -74,10 +75,14 @@ class Guard:
         """Check that ``address`` may join one more student.
 
         Raises:
-            TooMuch: it joined :data:`PLAYERS_PER_ADDRESS` already.
+            TooMuch: it joined as many as allowed (:data:`PLAYERS_PER_ADDRESS` by default) already.
         """
-        if not is_this_computer(address) and self.players[address] >= PLAYERS_PER_ADDRESS:
-            raise TooMuch(f"{PLAYERS_PER_ADDRESS} students have joined from this device; each joins from their own")
+        most = self.per_address
+        if most and not is_this_computer(address) and self.players[address] >= most:
+            raise TooMuch(
+                f"{most} students have joined from this device; each joins from their own (if your devices share "
+                "one address, the teacher can allow more: coalition classroom --students-per-device)"
+            )
 
     def joined(self, address: str) -> None:
         """Count a student joined from ``address``."""

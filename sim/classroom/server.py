@@ -78,14 +78,15 @@ class Hub:
         room: the game.
         teacher_key: the secret in the teacher's address.
         student_url: the address students open (shown on the teacher's page).
+        students_per_device: students one network address may join (0: any number; default the guard's).
     """
 
-    def __init__(self, room: Room, teacher_key: str, student_url: str = ""):
+    def __init__(self, room: Room, teacher_key: str, student_url: str = "", students_per_device: int | None = None):
         self.room = room
         self.student_url = student_url
         self.teacher_key = teacher_key
         self.clients: set[Client] = set()
-        self.guard = Guard()
+        self.guard = Guard() if students_per_device is None else Guard(students_per_device)
         self.loop: asyncio.AbstractEventLoop | None = None
         self._playing: asyncio.Future | None = None
         room.on_change = self.notify
@@ -185,15 +186,16 @@ def same_origin(headers) -> bool:
     return urlsplit(origin).netloc.lower() == headers.get("host", "").lower()
 
 
-def create_app(room: Room, student_url: str, teacher_key: str) -> Starlette:
+def create_app(room: Room, student_url: str, teacher_key: str, students_per_device: int | None = None) -> Starlette:
     """The game's web application.
 
     Args:
         room: the game.
         student_url: the address students open (drawn as the QR code).
         teacher_key: the secret that the teacher's page must give.
+        students_per_device: students one network address may join (0: any number).
     """
-    hub = Hub(room, teacher_key, student_url)
+    hub = Hub(room, teacher_key, student_url, students_per_device)
     qr = qr_svg(student_url)
 
     async def student_page(request):

@@ -11,7 +11,8 @@ from __future__ import annotations
 import secrets
 import socket
 
-from sim.cli.common import UsageError, positive_int
+from sim.classroom.guard import PLAYERS_PER_ADDRESS
+from sim.cli.common import UsageError, non_negative_int, positive_int
 from sim.cli.viz import lan_addresses, port_number
 
 DEFAULT_HOST = "127.0.0.1"
@@ -30,6 +31,13 @@ def add_parser(subparsers) -> None:
     p.add_argument("--rounds", type=positive_int, default=12, help="rounds in the game (default 12)")
     p.add_argument("--weeks-per-round", type=positive_int, default=13, help="weeks of model time a round (default 13)")
     p.add_argument("--seed", type=int, default=42, help="the model's seed (default 42; the debrief's runs use it too)")
+    p.add_argument(
+        "--students-per-device",
+        type=non_negative_int,
+        default=PLAYERS_PER_ADDRESS,
+        help=f"students one network address may join (default {PLAYERS_PER_ADDRESS}; 0: any number, for a class "
+        "whose devices all reach this computer through one address, as behind some school routers)",
+    )
     p.set_defaults(handler=cmd_classroom)
 
 
@@ -83,7 +91,7 @@ def cmd_classroom(args) -> int:
         + "Ctrl-C stops the game.",
         flush=True,
     )
-    app = create_app(room, students, key)
+    app = create_app(room, students, key, students_per_device=args.students_per_device)
     config = uvicorn.Config(app, log_level="warning", ws_max_size=WS_MAX_SIZE, lifespan="on")
     uvicorn.Server(config).run(sockets=[sock])
     return 0
