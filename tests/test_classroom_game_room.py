@@ -559,3 +559,48 @@ def test_the_teacher_removes_a_player_and_its_decision_and_record_go_with_it():
     with pytest.raises(Refused, match="no player"):
         room.remove(bot.id)
     assert states.student(room, None)["seats"][1]["players"] == 0  # the seat is free again
+
+
+def test_the_same_answer_sent_again_keeps_its_place_in_a_tie():
+    """Ann's 'yes' came first and broke the tie; sending 'yes' again must not hand the tie to Bob's 'no'."""
+    room = small_room()
+    seats_ids = [s.id for s in room.published.seats]
+    ann, bob = room.join("Ann"), room.join("Bob")
+    others = [room.join(f"s{i}") for i in range(len(seats_ids) - 1)]
+    room.pick(ann.token, "m0")
+    for player, seat in zip(others, [s for s in seats_ids if s != "m0"], strict=True):
+        room.pick(player.token, seat)
+    room.pick(bob.token, "m0")  # every seat taken: Bob joins Ann's team
+    room.start()
+    room.decide(ann.token, 1, {"join": True})
+    room.decide(bob.token, 1, {"join": False})
+    room.decide(ann.token, 1, {"join": True})
+    assert list(room.submissions) == [ann.token, bob.token]
+    assert seats.tally(list(room.submissions.values())) == {"join": True}
+
+
+def test_a_player_is_not_removed_while_the_round_is_being_played_and_a_mapped_address_is_this_computer():
+    from sim.classroom.guard import Guard, TooMuch, device, is_this_computer
+    from sim.classroom.handlers import handle
+    from sim.classroom.server import Client, Hub
+
+    hub = Hub(small_room(), "key")
+    bot = hub.room.join("Bot")
+    teacher = Client(websocket=None, address="127.0.0.1")
+    handle(hub, teacher, json.dumps({"type": "teacher", "key": "key"}))
+    hub.room.applying = True
+    handle(hub, teacher, json.dumps({"type": "command", "command": "remove", "player": bot.id}))
+    assert "a round is being played" in teacher.outbox[-1]["reason"] and bot.token in hub.room.players
+    assert is_this_computer("::ffff:127.0.0.1") and device("::ffff:10.0.0.5") == "10.0.0.5"
+    now = [0.0]
+    guard = Guard(clock=lambda: now[0])
+    for _ in range(60):
+        guard.connection("::ffff:10.0.0.5")
+    with pytest.raises(TooMuch, match="pages opened"):
+        guard.connection("10.0.0.5")  # one device, however its address is written
+    for _ in range(400):
+        guard.message("10.0.0.6")
+    with pytest.raises(TooMuch, match="too many messages from this device"):
+        guard.message("10.0.0.6")
+    for _ in range(1000):
+        guard.connection("127.0.0.1")  # the teacher's own tabs: no address limit

@@ -53,10 +53,15 @@ def _dispatch(hub: Hub, client: Client, message: p.Message) -> None:
         _command(hub, message)
     elif isinstance(message, p.Hello | p.Join):
         if message.code != room.code:
-            hub.guard.wrong_code(client.address)  # past the limit: the page is closed
-            raise Refused(f"no game with the code {message.code} here")
+            refusal = f"no game with the code {message.code} here"
+            try:
+                hub.guard.wrong_code(client.address)
+            except TooMuch as err:  # the page is told first (it forgets the code), then closed
+                client.reply({"type": "refused", "reason": f"{refusal}; {err}", "request": message.type})
+                raise
+            raise Refused(refusal)
         if isinstance(message, p.Join):
-            if client.token is not None:
+            if client.token is not None and client.token in room.players:
                 raise Refused("this page has joined already; another student joins from their own device")
             try:
                 hub.guard.may_join(client.address)
@@ -105,6 +110,8 @@ def _command(hub: Hub, command: p.Command) -> None:
         case "away":
             room.let_model_decide(command.player or "")
         case "remove":
+            if room.applying:
+                raise Refused("a round is being played; remove them in a moment")
             room.remove(command.player or "")
         case "end":
             if room.applying:

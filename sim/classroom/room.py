@@ -206,12 +206,14 @@ class Room:
             problem = seats_.check(asked, answers)
             if problem:
                 raise Refused(problem)
-            if token in self.submissions:  # a change of mind before the round is played: the new answer, as a later one
-                del self.submissions[token]
-                self.choices = [c for c in self.choices if not (c.round == now and c.player == token)]
-            self.submissions[token] = dict(answers)
+            # the same answer sent again keeps its place in a tie (the page is still sent its state)
+            if self.submissions.get(token) != answers:
+                if token in self.submissions:  # a change of mind before the round is played: a later answer
+                    del self.submissions[token]
+                    self.choices = [c for c in self.choices if not (c.round == now and c.player == token)]
+                self.submissions[token] = dict(answers)
+                self.choices += compare(self.published, player.token, player.seat, asked, answers)
             player.away = False
-            self.choices += compare(self.published, player.token, player.seat, asked, answers)
         self._changed()
 
     def connected(self, token: str, delta: int) -> None:
@@ -261,7 +263,7 @@ class Room:
         """Take a student out of the game (a made-up player, a nickname that is not welcome).
 
         Their decision this round and their record in the debrief go with them; their page
-        can join again only under another nickname, as a new student.
+        can join again, as a new student (and still counts toward its device's students).
         """
         with self.lock:
             player = next((p for p in self.players.values() if p.id == player_id), None)

@@ -214,8 +214,15 @@ def create_app(room: Room, student_url: str, teacher_key: str, students_per_devi
         if not same_origin(websocket.headers):  # another site's page in a browser here: never the game's
             await websocket.close(code=1008)
             return
+        address = websocket.client.host if websocket.client else ""
+        try:
+            hub.guard.connection(address)
+        except TooMuch as err:
+            log.warning("refused a page from %s: %s", address, err)
+            await websocket.close(code=1008)
+            return
         await websocket.accept()
-        client = Client(websocket, websocket.client.host if websocket.client else "")
+        client = Client(websocket, address)
         hub.clients.add(client)
         writer = asyncio.ensure_future(hub.serve(client))
         try:
@@ -224,6 +231,7 @@ def create_app(room: Room, student_url: str, teacher_key: str, students_per_devi
                 if message["type"] == "websocket.disconnect":
                     break
                 client.bucket.take()
+                hub.guard.message(address)
                 handlers.handle(hub, client, message.get("text"))
                 hub.play_if_due()
         except WebSocketDisconnect:
@@ -231,6 +239,9 @@ def create_app(room: Room, student_url: str, teacher_key: str, students_per_devi
         except TooMuch as err:  # one page past the limits (sim.classroom.guard): closed, the others play on
             log.warning("closed a page from %s: %s", client.address, err)
             with contextlib.suppress(Exception):
+                for message in client.outbox:  # what it was told last (why it is closed), before it goes
+                    await websocket.send_text(json.dumps(message, separators=(",", ":")))
+                client.outbox = []
                 await websocket.close(code=1008, reason=str(err))
         finally:
             hub.clients.discard(client)

@@ -12,15 +12,22 @@ export function connect({ hello, onMessage, onStatus, queue = false }) {
     onStatus("connecting");
     socket = new WebSocket(url);
     socket.onopen = () => {
-      tries = 0;
       onStatus("online");
       const first = hello();
       if (first) socket.send(JSON.stringify(first));
       for (const message of waiting) socket.send(JSON.stringify(message));
       waiting = [];
     };
-    socket.onmessage = (event) => onMessage(JSON.parse(event.data));
-    socket.onclose = () => {
+    socket.onmessage = (event) => {
+      tries = 0; // the game answered: a later drop starts its back-off afresh (an open alone is no answer)
+      onMessage(JSON.parse(event.data));
+    };
+    socket.onclose = (event) => {
+      if (event.code === 1008) {
+        // closed by the game for going past a limit (sim/classroom/guard.py): coming back at once would only repeat it
+        onStatus("closed", event.reason);
+        return;
+      }
       onStatus("offline");
       tries += 1;
       // back off up to 5 s, a little at random so that thirty phones do not come back at once

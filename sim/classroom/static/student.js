@@ -18,9 +18,10 @@ const link = connect({
   hello: () => (code ? { type: "hello", code, token: localStorage.getItem(tokenKey(code)) || undefined } : null),
   onMessage: receive,
   queue: true, // a join, pick or decision tapped while connecting goes once connected (a stale one is refused)
-  onStatus(status) {
+  onStatus(status, reason = "") {
     $("link").dataset.status = status;
-    $("link").textContent = status === "online" ? "" : status === "offline" ? "reconnecting…" : "connecting…";
+    const words = { online: "", offline: "reconnecting…", closed: `closed by the game (${reason}): reload the page to try again` };
+    $("link").textContent = status in words ? words[status] : "connecting…";
   },
 });
 

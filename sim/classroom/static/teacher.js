@@ -9,9 +9,10 @@ let state = null;
 const link = connect({
   hello: () => ({ type: "teacher", key }),
   onMessage: receive,
-  onStatus(status) {
+  onStatus(status, reason = "") {
     $("link").dataset.status = status;
-    $("link").textContent = status === "online" ? "" : status === "offline" ? "reconnecting…" : "connecting…";
+    const words = { online: "", offline: "reconnecting…", closed: `closed by the game (${reason}): reload the page to try again` };
+    $("link").textContent = status in words ? words[status] : "connecting…";
   },
 });
 
