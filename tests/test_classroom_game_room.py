@@ -604,3 +604,24 @@ def test_a_player_is_not_removed_while_the_round_is_being_played_and_a_mapped_ad
         guard.message("10.0.0.6")
     for _ in range(1000):
         guard.connection("127.0.0.1")  # the teacher's own tabs: no address limit
+
+
+def test_a_device_joins_six_students_through_the_handlers_and_is_told_how_to_allow_more():
+    from sim.classroom.handlers import handle
+    from sim.classroom.server import Client, Hub
+
+    hub = Hub(small_room(), "key")
+    code = hub.room.code
+    for i in range(7):
+        page = Client(websocket=None, address="::ffff:192.168.1.5")
+        handle(hub, page, json.dumps({"type": "join", "code": code, "nickname": f"Tab{i}"}))
+    assert len(hub.room.players) == 6
+    assert "--students-per-device" in page.outbox[-1]["reason"]
+    lab = Hub(small_room(), "key", students_per_device=0)  # coalition classroom --students-per-device 0
+    for i in range(7):
+        handle(
+            lab,
+            Client(websocket=None, address="192.168.1.5"),
+            json.dumps({"type": "join", "code": lab.room.code, "nickname": f"T{i}"}),
+        )
+    assert len(lab.room.players) == 7
