@@ -2,9 +2,10 @@
 
 A :class:`Room` holds the class's model and everything around it. Students join with a
 nickname (and get a secret token that brings them back to their seat after a reload),
-pick a seat, and send one decision a round. The room refuses, with a reason and without
-changing anything, what cannot be taken: a decision for a round that is over, a second
-decision in a round, an answer to a question not asked, a seat switch in mid-game. When
+pick a seat, and send one decision a round (which they may change until the round is
+played). The room refuses, with a reason and without changing anything, what cannot be
+taken: a decision for a round that is over, an answer to a question not asked, a seat
+switch in mid-game. When
 every seated student has decided (or the teacher advances, or the timer runs out) the
 round is played: the model steps the round's weeks with the class's decisions, and the
 next round is published for every page at once (:mod:`sim.classroom.rounds`). After the
