@@ -238,3 +238,28 @@ def test_a_paused_rounds_timer_stands_still_on_every_page(browser, tmp_path):
         teacher.get_by_role("button", name="Go on").click()
         shows_round(ann, 2)  # everyone had decided: going on plays the round
         no_problems(teacher, ann)
+
+
+def test_a_wrong_code_in_the_address_is_forgotten_and_a_removed_student_is_told(browser, tmp_path):
+    """A student who opened a link with a wrong code, then typed the right one, lost her seat on reload
+    (the address's code won); a student the teacher took out went back to the join form without a word."""
+    with game_server("--rounds", "3", "--weeks-per-round", "4", "--seed", "8", log=tmp_path / "log") as g:
+        teacher = open_page(browser, g.teacher_url, LAPTOP)
+        teacher.locator("#code", has_text=g.code).wait_for()
+        eve = open_page(browser, g.student_url.split("?")[0] + "?code=QQQQ", PHONE)
+        told = "no game with the code QQQQ here: type the code on the teacher's screen"
+        eve.locator("#notice", has_text=told).wait_for()
+        assert eve.locator("#code").input_value() == ""
+        eve.locator("#code").fill(g.code.lower())
+        eve.locator("#nickname").fill("Eve")
+        eve.get_by_role("button", name="Join", exact=True).tap()
+        eve.locator("button.seat", has_text="Housing Authority").tap()
+        eve.locator("#status", has_text="you play Housing Authority").wait_for()
+        assert f"code={g.code}" in eve.url
+        eve.reload()
+        eve.locator("#status", has_text="you play Housing Authority").wait_for()  # her own seat again
+        teacher.once("dialog", lambda dialog: dialog.accept())
+        teacher.get_by_role("button", name="remove Eve from the game").click()
+        eve.locator("#notice", has_text="The teacher took you out of the game").wait_for()
+        eve.locator("#join").wait_for()
+        no_problems(teacher, eve)

@@ -625,3 +625,17 @@ def test_a_device_joins_six_students_through_the_handlers_and_is_told_how_to_all
             json.dumps({"type": "join", "code": lab.room.code, "nickname": f"T{i}"}),
         )
     assert len(lab.room.players) == 7
+
+
+def test_the_teacher_sees_who_has_nothing_to_decide():
+    room = small_room()
+    ann, bob = room.join("Ann"), room.join("Bob")
+    room.pick(ann.token, "m0")
+    room.pick(bob.token, "m1")
+    room.start()
+    seats.member_of(room.model, room.published.seats[0]).state = State.LEFT
+    from sim.classroom.rounds import publish
+
+    room.published = publish(room.model, room.published.number, room.published.week, room.weeks_per_round)
+    shown = {p["nickname"]: p["idle"] for p in states.teacher(room)["players"]}
+    assert shown == {"Ann": True, "Bob": False}

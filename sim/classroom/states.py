@@ -99,6 +99,8 @@ def teacher(room: Room) -> dict:
                 "decided": p.token in room.submissions,
                 "waiting": p.token in waiting,
                 "away": p.away,
+                # seated, in a game under way, with nothing asked: its organization left (or has nothing this round)
+                "idle": bool(p.seat) and room.phase == "playing" and not pub.questions.get(p.seat),
             }
             for p in _for_the_teacher(room.players.values(), waiting)
         ]

@@ -12,6 +12,25 @@ let draft = {};
 let choosing = false; // the student asked to change organization (lobby only)
 let changing = null; // the round whose sent decision the student asked to change
 const tokenKey = (c) => `coalition-token-${c}`;
+
+// the code that worked is kept, also in the address bar: a reload must not bring back a wrong one
+function remember(good) {
+  code = good;
+  localStorage.setItem("coalition-code", good);
+  const url = new URL(location.href);
+  if (url.searchParams.get("code") === good) return;
+  url.searchParams.set("code", good);
+  history.replaceState(null, "", url);
+}
+
+function forget() {
+  localStorage.removeItem("coalition-code");
+  const url = new URL(location.href);
+  url.searchParams.delete("code");
+  history.replaceState(null, "", url);
+  code = "";
+  $("code").value = "";
+}
 const setTimer = countdown($("timer"));
 
 const link = connect({
@@ -20,6 +39,8 @@ const link = connect({
   queue: true, // a join, pick or decision tapped while connecting goes once connected (a stale one is refused)
   onStatus(status, reason = "") {
     $("link").dataset.status = status;
+    // back online: what was waiting has gone (the queue is sent on open), so its warning goes too
+    if (status === "online" && $("notice").textContent.startsWith("Not connected yet")) notice("");
     const words = { online: "", offline: "reconnecting…", closed: `closed by the game (${reason}): reload the page to try again` };
     $("link").textContent = status in words ? words[status] : "connecting…";
   },
@@ -47,9 +68,8 @@ function notice(text) {
 
 function receive(message) {
   if (message.type === "welcome") {
-    code = message.code;
+    remember(message.code);
     localStorage.setItem(tokenKey(code), message.token);
-    localStorage.setItem("coalition-code", code);
     notice("");
   } else if (message.type === "refused") {
     if (message.request === "hello" && localStorage.getItem(tokenKey(code))) {
@@ -57,11 +77,17 @@ function receive(message) {
       link.send({ type: "hello", code });
       return;
     }
-    if (message.request === "hello") code = "";
-    notice(message.reason);
+    if (message.request === "hello") {
+      forget(); // yesterday's code, or a wrong one in the address: never tried again
+      notice(`${message.reason}: type the code on the teacher's screen`);
+    } else notice(message.reason);
     if (message.request === "decide") formKey = null; // let them send again
     if (state) render();
   } else if (message.type === "state") {
+    if (state && state.you && !message.you) {
+      localStorage.removeItem(tokenKey(code)); // the teacher took this student out
+      notice("The teacher took you out of the game. If you are meant to play, join again.");
+    } else if (message.you && code) remember(code);
     state = message;
     render();
   }
@@ -165,7 +191,11 @@ function renderDecision(s) {
       box,
       h("h2", {}, `Your decision for round ${s.round} is in`),
       h("ul.answered", {}, s.answered.map((line) => h("li", {}, line))),
-      h("p.hint", {}, "The round is played when everyone has decided."),
+      h(
+        "p.hint",
+        {},
+        s.paused ? "The teacher paused the game: the round is played when they go on." : "The round is played when everyone has decided.",
+      ),
       h("button.link#change", { type: "button", onclick: change }, "Change my decision"),
     );
   }

@@ -85,7 +85,17 @@ function render() {
 }
 
 function player(p) {
-  const status = !p.seat ? "choosing" : p.decided ? "decided" : p.away ? "the model decides" : p.waiting ? "deciding" : "";
+  const status = !p.seat
+    ? "choosing"
+    : p.decided
+      ? "decided"
+      : p.away
+        ? "the model decides"
+        : p.waiting
+          ? "deciding"
+          : p.idle
+            ? "nothing to decide"
+            : "";
   return h(
     `li.player.${p.decided ? "done" : p.waiting ? "waiting" : "idle"}`,
     { dataset: { player: p.id } },
