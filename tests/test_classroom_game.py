@@ -232,6 +232,9 @@ def test_a_paused_rounds_timer_stands_still_on_every_page(browser, tmp_path):
         decide(ann, 1)
         ann.locator("#decide h2", has_text="Your decision for round 1 is in").wait_for()
         ann.get_by_role("button", name="Change my decision").click()
+        ann.locator("#decide h2", has_text="Round 1: your decision").wait_for()
+        assert ann.locator("fieldset.question input:checked").count() >= 1  # it starts from what she sent
+        assert ann.get_by_role("button", name="Send my decision").is_enabled()
         decide(ann, 1)
         ann.locator("#decide h2", has_text="Your decision for round 1 is in").wait_for()
         teacher.locator("#decided-heading", has_text="1 decided, 0 deciding").wait_for()

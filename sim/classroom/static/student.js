@@ -219,7 +219,17 @@ function renderDecision(s) {
       h("p.hint#send-hint", {}, "Answer every question (the optional ones you may leave) to send."),
     ),
   );
+  if (s.sent) prefill(s.sent); // changing a decision: it starts from what was sent
   updateSend();
+}
+
+function prefill(sent) {
+  for (const [field, value] of Object.entries(sent)) {
+    for (const input of document.querySelectorAll(`input[name="${field}"]`)) {
+      input.checked = Array.isArray(value) ? value.map(String).includes(input.value) : String(value) === input.value;
+    }
+  }
+  collect();
 }
 
 function question(q) {
