@@ -639,3 +639,18 @@ def test_the_teacher_sees_who_has_nothing_to_decide():
     room.published = publish(room.model, room.published.number, room.published.week, room.weeks_per_round)
     shown = {p["nickname"]: p["idle"] for p in states.teacher(room)["players"]}
     assert shown == {"Ann": True, "Bob": False}
+
+
+def test_a_students_state_carries_the_answers_sent_as_plain_json():
+    """A change of mind starts from them; a convener's picks are sets, which JSON cannot carry."""
+    room = small_room(leader="system")
+    ann = room.join("Ann")
+    room.pick(ann.token, seats.LEADER)
+    room.start()
+    asked = room.published.questions[seats.LEADER]
+    invite = next(q for q in asked if q.options)
+    nodes = [node for node, _ in invite.options[:2]]
+    others = {q.field: q.answers[0][0] for q in asked if not q.options and q.required}
+    room.decide(ann.token, 1, {invite.field: frozenset(nodes), **others})
+    state = states.student(room, ann)
+    assert json.loads(json.dumps(state))["sent"] == {invite.field: sorted(nodes), **others}

@@ -72,7 +72,12 @@ def student(room: Room, player: Player | None) -> dict:
         out["briefing"] = pub.briefings[seat]
         answered = room.submissions.get(player.token)
         out["answered"] = None if answered is None else _answered(pub, seat, answered)
-        out["sent"] = answered  # the answers themselves: a change of mind starts from them
+        # the answers themselves (picks as sorted lists): a change of mind starts from them
+        out["sent"] = (
+            None
+            if answered is None
+            else {k: sorted(v) if isinstance(v, frozenset | set) else v for k, v in answered.items()}
+        )
         out["questions"] = [_question(q) for q in pub.questions[seat]] if room.phase == "playing" else []
         if room.phase == "debrief" and room.debrief is not None:
             d = room.debrief
