@@ -261,6 +261,9 @@ def test_a_wrong_code_in_the_address_is_forgotten_and_a_removed_student_is_told(
         assert f"code={g.code}" in eve.url
         eve.reload()
         eve.locator("#status", has_text="you play Housing Authority").wait_for()  # her own seat again
+        eve.goto(g.student_url.split("?")[0] + "?code=QQQQ")  # a stale link again: the game she joined wins
+        eve.locator("#status", has_text="you play Housing Authority").wait_for()
+        assert f"code={g.code}" in eve.url
         teacher.once("dialog", lambda dialog: dialog.accept())
         teacher.get_by_role("button", name="remove Eve from the game").click()
         eve.locator("#notice", has_text="The teacher took you out of the game").wait_for()

@@ -77,6 +77,12 @@ function receive(message) {
       link.send({ type: "hello", code });
       return;
     }
+    const stored = localStorage.getItem("coalition-code");
+    if (message.request === "hello" && stored && stored !== code) {
+      remember(stored); // a wrong code in the address: the game this browser joined comes first
+      link.send({ type: "hello", code, token: localStorage.getItem(tokenKey(code)) || undefined });
+      return;
+    }
     if (message.request === "hello") {
       forget(); // yesterday's code, or a wrong one in the address: never tried again
       notice(`${message.reason}: type the code on the teacher's screen`);
