@@ -19,6 +19,24 @@ def small_room(**kw) -> Room:
     return Room(seed=kw.pop("seed", 7), rounds=kw.pop("rounds", 3), weeks_per_round=kw.pop("weeks_per_round", 4), **kw)
 
 
+def started_with(*names: str) -> tuple:
+    """A started room whose students ``names`` took seats m0, m1, ... in turn; ``(room, players)``."""
+    room = small_room()
+    players = [room.join(name) for name in names]
+    for i, player in enumerate(players):
+        room.pick(player.token, f"m{i}")
+    room.start()
+    return room, players
+
+
+def organization_left(room, seat) -> None:
+    """The seat's organization leaves the coalition, and the open round is published again to show it."""
+    from sim.classroom.rounds import publish
+
+    seats.member_of(room.model, seat).state = State.LEFT
+    room.published = publish(room.model, room.published.number, room.published.week, room.weeks_per_round)
+
+
 def series(model, name="expected_rate"):
     return list(model.datacollector.model_vars[name])
 
@@ -453,13 +471,9 @@ def test_nicknames_that_look_alike_are_one_nickname():
 
 def test_a_late_joiner_is_not_offered_an_organization_that_has_left():
     """A seat whose organization left has nothing to decide for the rest of the game: not a free seat."""
-    from sim.classroom.rounds import publish
-
-    room = small_room()
-    room.start()
+    room, _ = started_with()
     first = room.published.seats[0]
-    seats.member_of(room.model, first).state = State.LEFT
-    room.published = publish(room.model, room.published.number, room.published.week, room.weeks_per_round)
+    organization_left(room, first)
     late = room.join("late")
     shown = {s["id"]: s["gone"] for s in states.student(room, late)["seats"]}
     assert shown[first.id] == "left the coalition" and not any(v for k, v in shown.items() if k != first.id)
@@ -473,11 +487,7 @@ def test_a_late_joiner_is_not_offered_an_organization_that_has_left():
 
 def test_a_student_may_change_their_decision_until_the_round_is_played():
     """The new answer replaces the old one, in the tally (as a later answer) and in the debrief's record."""
-    room = small_room()
-    ann, bob = room.join("Ann"), room.join("Bob")
-    room.pick(ann.token, "m0")
-    room.pick(bob.token, "m1")
-    room.start()
+    room, (ann, bob) = started_with("Ann", "Bob")
     room.decide(bob.token, 1, {"join": True})
     room.decide(ann.token, 1, {"join": True})  # the last to decide: the round is due
     assert room.due()
@@ -547,11 +557,7 @@ def test_a_page_that_never_reads_is_closed_before_its_replies_pile_up():
 
 
 def test_the_teacher_removes_a_player_and_its_decision_and_record_go_with_it():
-    room = small_room()
-    ann, bot = room.join("Ann"), room.join("Bot")
-    room.pick(ann.token, "m0")
-    room.pick(bot.token, "m1")
-    room.start()
+    room, (ann, bot) = started_with("Ann", "Bot")
     room.decide(bot.token, 1, {"join": True})
     room.remove(bot.id)
     assert list(room.players) == [ann.token] and room.submissions == {} and room.choices == []
@@ -628,15 +634,8 @@ def test_a_device_joins_six_students_through_the_handlers_and_is_told_how_to_all
 
 
 def test_the_teacher_sees_who_has_nothing_to_decide():
-    room = small_room()
-    ann, bob = room.join("Ann"), room.join("Bob")
-    room.pick(ann.token, "m0")
-    room.pick(bob.token, "m1")
-    room.start()
-    seats.member_of(room.model, room.published.seats[0]).state = State.LEFT
-    from sim.classroom.rounds import publish
-
-    room.published = publish(room.model, room.published.number, room.published.week, room.weeks_per_round)
+    room, _ = started_with("Ann", "Bob")
+    organization_left(room, room.published.seats[0])
     shown = {p["nickname"]: p["idle"] for p in states.teacher(room)["players"]}
     assert shown == {"Ann": True, "Bob": False}
 

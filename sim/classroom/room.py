@@ -119,6 +119,13 @@ class Room:
             raise Refused("this browser is not in the game (it may be another game): join again")
         return found
 
+    def _by_id(self, player_id: str) -> Player:
+        """The player the teacher's page names by id (call it holding the lock)."""
+        player = next((p for p in self.players.values() if p.id == player_id), None)
+        if player is None:
+            raise Refused(f"no player {player_id!r}")
+        return player
+
     def seated(self, seat_id: str) -> list[Player]:
         """The players of a seat, earliest first."""
         return [p for p in self.players.values() if p.seat == seat_id]
@@ -254,9 +261,7 @@ class Room:
     def let_model_decide(self, player_id: str) -> None:
         """The model decides for this student until they answer again (they are away)."""
         with self.lock:
-            player = next((p for p in self.players.values() if p.id == player_id), None)
-            if player is None:
-                raise Refused(f"no player {player_id!r}")
+            player = self._by_id(player_id)
             player.away = True
         self._changed()
 
@@ -267,9 +272,7 @@ class Room:
         can join again, as a new student (and still counts toward its device's students).
         """
         with self.lock:
-            player = next((p for p in self.players.values() if p.id == player_id), None)
-            if player is None:
-                raise Refused(f"no player {player_id!r}")
+            player = self._by_id(player_id)
             del self.players[player.token]
             self.submissions.pop(player.token, None)
             self.choices = [c for c in self.choices if c.player != player.token]

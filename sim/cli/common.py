@@ -267,6 +267,11 @@ def target_notes(spec) -> list[str]:
     ]
 
 
+def run_notes(spec, params: dict) -> list[str]:
+    """What ``run`` and ``sweep`` say of a scenario before running it (``params``: the values given)."""
+    return setting_notes(spec) + step_notes(spec, params) + target_notes(spec)
+
+
 def setting_notes(spec) -> list[str]:
     """One line per setting the scenario gives that the model never uses (``file:line: field: why``)."""
     from pathlib import Path

@@ -19,10 +19,8 @@ from sim.cli.common import (
     positive_int,
     preset_file,
     preset_name,
+    run_notes,
     seed_value,
-    setting_notes,
-    step_notes,
-    target_notes,
     text_columns,
 )
 from sim.errors import one_line
@@ -80,7 +78,7 @@ def cmd_run(args) -> int:
     source_file = scenario_file(args.scenario)
     source = scenario_record(scenario, source_file)  # hashed as it was read, before the run
     check_horizon(steps, scenario, "--steps" if args.steps is not None else "--set steps")
-    for note in setting_notes(scenario) + step_notes(scenario, params) + target_notes(scenario):
+    for note in run_notes(scenario, params):
         print(note, file=sys.stderr)
     out = args.out if args.out is not None else child(DEFAULT_ROOT, scenario.name)
     label = f"--out {out}" if args.out is not None else f"{out} (the default --out)"

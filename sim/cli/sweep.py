@@ -46,7 +46,7 @@ def add_parser(subparsers) -> None:
 
 def cmd_sweep(args) -> int:
     """Run the sweep and print one line of what was done."""
-    from sim.cli.common import UsageError, check_horizon, horizon, setting_notes, step_notes, target_notes
+    from sim.cli.common import UsageError, check_horizon, horizon, run_notes
     from sim.errors import one_line
     from sim.runs.executors import SweepError
     from sim.runs.spec import load_spec
@@ -59,7 +59,7 @@ def cmd_sweep(args) -> int:
     scenario = load_scenario(spec.scenario)
     check_horizon(args.steps, scenario)
     given = {**spec.fixed, **spec.parameters}  # set by the spec in some or every run
-    for note in setting_notes(scenario) + step_notes(scenario, given) + target_notes(scenario):
+    for note in run_notes(scenario, given):
         print(note, file=sys.stderr)
     from sim.runs.engine import run_sweep  # the model and pandas only once the input is known to be good
 
