@@ -236,6 +236,14 @@ def test_the_table_exports_as_csv():
     assert table.to_csv(index=False).startswith("week,")
 
 
+def test_compared_runs_with_the_same_settings_have_labels_of_their_own():
+    a, b = settings.defaults(), dict(settings.defaults(), leader="none")
+    assert settings.labels([a, b]) == ["leader system", "leader none"]
+    # a Reset with nothing changed drew two lines under one name
+    assert settings.labels([a, b, a]) == ["leader system (run 1)", "leader none", "leader system (run 3)"]
+    assert len(set(settings.labels([a, a]))) == 2
+
+
 def test_play_stops_by_itself_at_the_horizon():
     values, _ = settings.clean({"steps": 5})
     session = Session(values)

@@ -221,6 +221,6 @@ def describe(settings: dict, names=None) -> str:
 def labels(runs: list[dict]) -> list[str]:
     """A short label for each of several runs' settings: only what differs between them."""
     differ = [n for n in runs[0] if any(r[n] != runs[0][n] for r in runs)] if runs else []
-    if not differ:
-        return [describe(r, ["leader", "seed"]) for r in runs]
-    return [describe(r, differ) for r in runs]
+    names = [describe(r, differ or ["leader", "seed"]) for r in runs]
+    # the same settings run again: the same label would name two lines, so each says which run it is
+    return [f"{name} (run {i + 1})" if names.count(name) > 1 else name for i, name in enumerate(names)]
