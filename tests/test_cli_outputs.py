@@ -550,8 +550,22 @@ def test_scenarios_show_gives_the_do_nothing_baseline(capsys):
     # each circumstance's part of the real cause, and by group: the parts add up to the whole
     parts = [int(m) for m in re.findall(r"[+-]\d\.\d\d +(\d+)% ", out)]
     assert len(parts) == len(pop.circumstances) and abs(sum(parts) - 100) <= len(parts)
-    by_group = re.search(r"by group: instability (\d+)%", out)
+    by_group = re.search(r"by group: instability \(housing_instability, [a-z_, ]+\) (\d+)%", out)
     assert by_group and int(by_group.group(1)) == max(int(g) for g in re.findall(r"(\d+)%", out.split("by group:")[1]))
+
+
+def test_scenarios_show_names_groups_of_one_circumstance(tmp_path, capsys):
+    # run and sweeps report a group's name (diagnosed_group) even when it holds one circumstance;
+    # show left the names out unless some group held several, so nothing said what they meant
+    text = (SCENARIO_DIR / "chicago_absenteeism.toml").read_text(encoding="utf-8")
+    for i in range(4):
+        text = text.replace('group = "instability"', f'group = "gap_{i}"', 1)
+    path = tmp_path / "one_each.toml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["scenarios", "show", str(path)]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("by group:"))
+    assert "gap_0 (housing_instability)" in line and "logistics (transport_barrier)" in line
+    assert "disengagement " in line and "disengagement (" not in line  # ungrouped: its own name, once
 
 
 def test_scenarios_show_warns_when_noise_alone_could_meet_the_goal(tmp_path, capsys):

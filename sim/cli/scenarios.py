@@ -217,11 +217,19 @@ def _table(spec, base) -> str:
         "what the diagnosis is judged against"
     )
     groups: dict[str, float] = {}
+    members: dict[str, list[str]] = {}
     for c, part in zip(spec.population.circumstances, parts, strict=True):
         groups[c.group or c.name] = groups.get(c.group or c.name, 0.0) + part / total
-    if len(groups) < len(parts):  # some circumstances are grouped: the group the diagnosis names
+        members.setdefault(c.group or c.name, []).append(c.name)
+    # a group named apart from its circumstances is what `run` and sweeps report (diagnosed_group),
+    # even when it holds one circumstance: say what each such name holds
+    if any(c.group and c.group != c.name for c in spec.population.circumstances):
         ranked = sorted(groups.items(), key=lambda kv: -kv[1])
-        out.append("by group: " + ", ".join(f"{one_line(name)} {share:.0%}" for name, share in ranked))
+        shown = [
+            one_line(name) + ("" if members[name] == [name] else f" ({', '.join(map(one_line, members[name]))})")
+            for name, _ in ranked
+        ]
+        out.append("by group: " + ", ".join(f"{name} {share:.0%}" for name, (_, share) in zip(shown, ranked)))
     if unseen:
         names = ", ".join(one_line(name) for name, _ in unseen)
         share = sum(part for _, part in unseen)
