@@ -65,7 +65,8 @@ def cases(seeds=(0, 1), steps: int = 104):
     for path in SCENARIOS + FIXTURES:
         for seed in seeds:
             for settings in SETTINGS:
-                yield f"{path.stem}|{seed}|{json.dumps(settings, sort_keys=True)}", path, seed, dict(settings, steps=steps)
+                label = f"{path.stem}|{seed}|{json.dumps(settings, sort_keys=True)}"
+                yield label, path, seed, dict(settings, steps=steps)
 
 
 def run_all() -> dict:

@@ -103,7 +103,7 @@ def test_cli_writes_tables_and_figures(grid, tmp_path, capsys):
     assert main(args + ["--prim", "outcome_rate", "--below", "0.25"]) == 0
     text = capsys.readouterr().out
     assert (
-        "4 design points" in text and "arms: leader system minus none" in text and "PRIM: outcome_rate < 0.25" in text
+        "4 design points" in text and "arms: leader: system minus none" in text and "PRIM: outcome_rate < 0.25" in text
     )
     for name in ("points.csv", "arms.csv", "prim_box.csv", "prim_trajectory.csv", "p_goal.png", "arms.png", "prim.png"):
         assert (out / name).stat().st_size > 0, name
@@ -161,6 +161,28 @@ def test_the_arms_table_keeps_one_type_a_column_and_the_pooled_row_apart(grid, t
     assert arms["pooled"].tolist() == [True, False, False]
     assert pd.api.types.is_numeric_dtype(arms["patience"]) and arms["patience"].isna().tolist() == [True, False, False]
     assert arms.loc[arms["patience"] == 100, "runs_a"].item() == 12  # a filter on the number finds its row
+
+
+def test_a_saved_arms_table_and_figure_say_what_was_compared(grid, tmp_path, monkeypatch):
+    # arms.csv had no column for the arms, and arms.png's label named the output folder (a
+    # variable of the same name was reused before the figure was drawn): files side by side
+    # could not tell system minus none from none minus system
+    from sim.runs import analyze_plots
+
+    labels = []
+    draw = analyze_plots.plot_arms
+
+    def recorded(arms, outcome, label):
+        labels.append(label)
+        return draw(arms, outcome, label)
+
+    monkeypatch.setattr(analyze_plots, "plot_arms", recorded)
+    out = tmp_path / "a"
+    assert main(["analyze", str(grid), "--out", str(out), "--by", "leader", "--compare", "none,system"]) == 0
+    arms = pd.read_csv(out / "arms.csv")
+    assert list(arms.columns[:3]) == ["by", "arm_a", "arm_b"]
+    assert set(arms["by"]) == {"leader"} and set(arms["arm_a"]) == {"none"} and set(arms["arm_b"]) == {"system"}
+    assert labels == ["leader: none minus system"]
 
 
 def test_runs_without_a_value_do_not_count_and_no_value_gives_no_effect(grid):

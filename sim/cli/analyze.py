@@ -98,11 +98,11 @@ def cmd_analyze(args) -> int:
     if args.by:
         pair = an.parse_arms(sweep, args.by, args.compare)
         arms = an.compare_arms(sweep, args.by, pair, outcome)
-        label = f"{args.by} {an.arm_name(pair[0])} minus {an.arm_name(pair[1])}"
+        compared = f"{args.by}: {an.arm_name(pair[0])} minus {an.arm_name(pair[1])}"
         how = "paired by seed" if sweep.spec.get("common_seeds") else "Welch"
-        title = f"arms: {label} (difference: {how}; A: chance a run of the first has the higher {outcome})"
+        title = f"arms: {compared} (difference: {how}; A: chance a run of the first has the higher {outcome})"
         tables.append(("arms.csv", arms, title))
-        figures.append(("arms.png", lambda: plots.plot_arms(arms, outcome, label)))
+        figures.append(("arms.png", lambda: plots.plot_arms(arms, outcome, compared)))
     if args.sobol or sweep.spec.get("design") == "sobol":
         from sim.runs.analyze_discovery import sobol_table
 

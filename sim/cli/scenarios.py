@@ -226,10 +226,12 @@ def _table(spec, base) -> str:
     if any(c.group and c.group != c.name for c in spec.population.circumstances):
         ranked = sorted(groups.items(), key=lambda kv: -kv[1])
         shown = [
-            one_line(name) + ("" if members[name] == [name] else f" ({', '.join(map(one_line, members[name]))})")
-            for name, _ in ranked
+            one_line(name)
+            + ("" if members[name] == [name] else f" ({', '.join(map(one_line, members[name]))})")
+            + f" {share:.0%}"
+            for name, share in ranked
         ]
-        out.append("by group: " + ", ".join(f"{name} {share:.0%}" for name, (_, share) in zip(shown, ranked)))
+        out.append("by group: " + ", ".join(shown))
     if unseen:
         names = ", ".join(one_line(name) for name, _ in unseen)
         share = sum(part for _, part in unseen)

@@ -224,6 +224,8 @@ def separation_note(arms: pd.DataFrame, outcome: str) -> str:
 def compare_arms(sweep: Sweep, by: str, arms: tuple, outcome: str) -> pd.DataFrame:
     """Arm ``a`` against arm ``b`` of ``by``: per stratum of the other varied parameters, and pooled.
 
+    Every row names the comparison (``by``, ``arm_a``, ``arm_b``: differences are a minus b).
+
     Strata are the combinations of the other varied parameters that take listed values; a
     sampled design's (lhs, sobol) ranges are averaged over, never strata (the runs sharing a
     drawn value are one point's replicates or a few Sobol points, too few to hold both arms).
@@ -244,6 +246,10 @@ def compare_arms(sweep: Sweep, by: str, arms: tuple, outcome: str) -> pd.DataFra
     table = pd.DataFrame(rows)
     for p in others:  # one type a column (whole numbers stay whole), the pooled row's value missing
         table[p] = table[p].convert_dtypes()
+    # what was compared, in every row: a saved arms.csv says which arm was subtracted from which
+    table.insert(0, "arm_b", arm_name(b))
+    table.insert(0, "arm_a", arm_name(a))
+    table.insert(0, "by", by)
     return table
 
 

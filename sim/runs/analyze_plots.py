@@ -36,7 +36,7 @@ def plot_points(points: pd.DataFrame, varied: list[str]) -> Figure:
 
 def plot_arms(arms: pd.DataFrame, outcome: str, label: str) -> Figure:
     """The difference in mean outcome between the arms, per stratum, with intervals."""
-    counts = ("pooled", "runs_a", "runs_b", "values_a", "values_b")
+    counts = ("by", "arm_a", "arm_b", "pooled", "runs_a", "runs_b", "values_a", "values_b")
     strata = [c for c in arms.columns if c not in counts and not c.startswith(("p_goal", outcome, "A"))]
     names = ["all" if r["pooled"] else ", ".join(f"{c}={r[c]}" for c in strata) for _, r in arms.iterrows()]
     fig = Figure(figsize=(6, 0.3 * len(arms) + 1.5))
@@ -47,7 +47,8 @@ def plot_arms(arms: pd.DataFrame, outcome: str, label: str) -> Figure:
     ax.axvline(0, color="gray", lw=1)
     ax.set_yticks(np.arange(len(arms)), names, fontsize=7)
     ax.invert_yaxis()
-    ax.set_xlabel(f"difference in mean {outcome} ({label}), 95% interval")
+    ax.set_title(label, fontsize=9)
+    ax.set_xlabel(f"difference in mean {outcome}, 95% interval")
     fig.tight_layout()
     return fig
 
