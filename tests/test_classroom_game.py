@@ -243,6 +243,32 @@ def test_a_paused_rounds_timer_stands_still_on_every_page(browser, tmp_path):
         no_problems(teacher, ann)
 
 
+def test_a_pause_shows_from_the_back_and_a_game_ended_at_once_says_there_is_nothing_to_compare(browser, tmp_path):
+    # on a projector the pause was a small grey word in the header, and stayed after the game ended
+    # ("Debrief · paused"); a debrief at week 0 was an empty chart with no word why
+    with game_server("--rounds", "3", "--weeks-per-round", "4", "--seed", "5", log=tmp_path / "log") as g:
+        teacher = open_page(browser, g.teacher_url, PROJECTOR)
+        teacher.locator("#code", has_text=g.code).wait_for()
+        ann = join(browser, g, "Ann", "Housing Authority", PHONE)
+        # her briefing says whose money it is and what a trust of 0.35 means
+        briefing = ann.locator("#briefing")
+        briefing.locator("text=paid into the pool so far").wait_for()
+        assert re.search(r"Your trust in the coalition:\s+\d\.\d\d\s+\(0 is none, 1 full; you commit at", briefing.inner_text())
+        teacher.get_by_role("button", name="Start the game").click()
+        shows_round(ann, 1)
+        assert teacher.locator("#paused-banner").is_hidden()
+        teacher.get_by_role("button", name="Pause").click()
+        teacher.locator("#paused-banner", has_text="Paused").wait_for()
+        teacher.once("dialog", lambda dialog: dialog.accept())
+        teacher.get_by_role("button", name="End and debrief").click()
+        teacher.locator("#debrief h2", has_text="Debrief after 0 weeks").wait_for()
+        assert teacher.locator("#where").inner_text() == "Debrief"
+        assert teacher.locator("#paused-banner").is_hidden()
+        assert "before any round was played" in teacher.locator("#debrief").inner_text()
+        ann.locator("#debrief", has_text="before any round was played").wait_for()
+        no_problems(teacher, ann)
+
+
 def test_a_wrong_code_in_the_address_is_forgotten_and_a_removed_student_is_told(browser, tmp_path):
     """A student who opened a link with a wrong code, then typed the right one, lost her seat on reload
     (the address's code won); a student the teacher took out went back to the join form without a word."""

@@ -83,6 +83,20 @@ def test_the_convener_picks_among_those_it_can_reach():
     assert seats.questions(model, leader_seat) == ()
 
 
+def test_the_convener_is_told_who_is_not_offered_because_it_said_no_lately():
+    # an organization that declined a member's invitation vanished from the convener's list without a word
+    model = CoalitionModel(rng=3)
+    leader_seat = next(s for s in seats.seats(model) if s.id == seats.LEADER)
+    assert seats.questions(model, leader_seat)[0].note == ""
+    org = model.organizations[1]
+    org.declined_step = model.steps
+    invite = seats.questions(model, leader_seat)[0]
+    assert org.node not in {n for n, _ in invite.options}
+    week = model.params.decline_cooldown
+    assert f"{org.spec.label} (week {week})" in invite.note and invite.note.startswith("Not offered")
+    assert states._question(invite)["note"] == invite.note  # and the page gets it
+
+
 def test_check_refuses_what_was_not_asked_and_wants_the_required_answers():
     model = CoalitionModel(rng=4)
     asked = seats.questions(model, seats.seats(model)[0])

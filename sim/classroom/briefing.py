@@ -27,7 +27,7 @@ STATE_WORDS = {
     State.COMMITTED: "committed to the coalition",
     State.LEFT: "gone: you left the coalition",
 }
-NEWS = 8
+NEWS = 14
 
 
 def words_of(model) -> tuple:
@@ -65,7 +65,7 @@ def briefing(model, seat: Seat, since: int, metric_before: float | None) -> dict
     p = model.params
     unit = model.spec.header.step_unit[0]
     pledge = p.pledge_share * member.budget if member.budget > 0 else 0.0
-    when = "pledged" if member.state == State.COMMITTED else "once committed"
+    when = "(pledged)" if member.state == State.COMMITTED else "once you commit"
     indicators = member.indicators()
     own = indicators.get(member.metric)
     return {
@@ -74,11 +74,14 @@ def briefing(model, seat: Seat, since: int, metric_before: float | None) -> dict
         "sector": seat.sector,
         "mission": mission_words(model, member.spec.mission),
         "state": STATE_WORDS[member.state],
-        "budget": f"${member.budget:.0f}k a {unit}" if member.budget > 0 else "no money of your own to give",
-        "pledge": f"${pledge:.0f}k a {unit} {when}" if pledge else "",
-        "given": f"{money(float(model.fund.given_by[member.node]))} paid in so far",
+        "budget": f"your budget is ${member.budget:.0f}k a {unit}" if member.budget > 0 else "no money of your own to give",
+        "pledge": f"${pledge:.0f}k a {unit} of it goes into the coalition's pool {when}" if pledge else "",
+        "given": f"{money(float(model.fund.given_by[member.node]))} paid into the pool so far",
         "sharing": bool(member.sharing),
         "trust": round(member.trust_in_coalition, 2),
+        # what the trust number means: 0 none, 1 full, and where the organization acts on it
+        "trust_scale": f"0 is none, 1 full; you commit at {p.commit_threshold:.2f} and share records at "
+        f"{p.share_threshold:.2f}",
         "ties": _ties(model, member.node),
         "metric": {
             "name": f"{measure_name(model, member.metric)} among the people you reach",

@@ -47,6 +47,7 @@ class Question:
         answers: ``(value, words)`` for a yes/no question, in the order shown.
         options: ``(node, label)`` to pick from, for a question that picks members.
         required: the page asks for an answer before sending (else the model decides it).
+        note: a line under the choices (who is not offered and why), or "".
     """
 
     field: str
@@ -54,6 +55,7 @@ class Question:
     answers: tuple = ()
     options: tuple = ()
     required: bool = True
+    note: str = ""
 
 
 def seats(model) -> tuple[Seat, ...]:
@@ -135,12 +137,31 @@ def _leader_questions(model) -> tuple[Question, ...]:
     table = tuple((m.node, m.spec.label) for m in model.table_members() if leader.reaches(m))
     out = []
     if outside:
-        out.append(Question("invite", "Whom do you invite to the table this round?", options=outside))
+        out.append(
+            Question("invite", "Whom do you invite to the table this round?", options=outside, note=_declined(model))
+        )
     if table:
         out.append(Question("broker", "With whom do you broker small commitments?", options=table))
     answers = ((True, "Work on it"), (False, "Not this round"))
     out.append(Question("shared_metric", "Work with the members on shared measures?", answers))
     return tuple(out)
+
+
+def _declined(model) -> str:
+    """Who is outside but not offered to the convener because it said no lately, and when it can be asked again."""
+    p, unit = model.params, model.spec.header.step_unit[0]
+    resting = [
+        f"{m.spec.label} ({unit} {m.declined_step + p.decline_cooldown})"
+        for m in model.members
+        if m.state == State.OUTSIDE
+        and not m.excluded
+        and not m.invitable()
+        and m.declined_step is not None
+        and model.leader.reaches(m)
+    ]
+    if not resting:
+        return ""
+    return "Not offered: said no to an invitation lately, can be asked again from " + ", ".join(resting) + "."
 
 
 def check(asked: Sequence[Question], choices: dict) -> str:

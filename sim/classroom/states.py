@@ -151,6 +151,7 @@ def _question(q) -> dict:
         "answers": [[value, words] for value, words in q.answers],
         "options": [[node, label] for node, label in q.options],
         "required": q.required,
+        "note": q.note,
     }
 
 

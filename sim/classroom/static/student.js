@@ -121,7 +121,8 @@ function render() {
   }
   renderStatus(s);
   renderDecision(s);
-  renderBriefing(s.briefing, s.units, s.unit);
+  const mine = s.seats.find((x) => x.id === s.you.seat);
+  renderBriefing(s.briefing, s.units, s.unit, s.week, mine ? mine.gone : "");
   $("debrief").hidden = !s.debrief;
   if (s.debrief) renderDebrief(s.debrief, s.unit, s.units);
 }
@@ -207,7 +208,9 @@ function renderDecision(s) {
   }
   if (!s.questions.length) {
     formKey = null;
-    return fill(box, h("p", {}, "Your organization has nothing to decide this round. Watch what the others do."));
+    const seat = s.seats.find((x) => x.id === s.you.seat);
+    const why = seat && seat.gone ? `Your organization ${seat.gone}: it has nothing more to decide in this game.` : "Your organization has nothing to decide this round.";
+    return fill(box, h("p", {}, `${why} Watch what the others do.`));
   }
   const key = `${s.round}|${s.you.seat}|${s.questions.map((q) => q.field).join(",")}`;
   if (key === formKey) return updateSend();
@@ -243,7 +246,8 @@ function question(q) {
     ? q.options.map(([node, label]) => h("label.option", {}, h("input", { type: "checkbox", name: q.field, value: node }), label))
     : q.answers.map(([value, words]) => h("label.answer", {}, h("input", { type: "radio", name: q.field, value: String(value) }), words));
   const note = q.required ? null : h("span.optional", {}, " (optional: if you leave it, your organization does what it usually does)");
-  return h("fieldset.question", { dataset: { field: q.field } }, h("legend", {}, q.ask, note), h("div.choices", {}, items));
+  const why = q.note ? h("p.hint", {}, q.note) : null;
+  return h("fieldset.question", { dataset: { field: q.field } }, h("legend", {}, q.ask, note), h("div.choices", {}, items), why);
 }
 
 function collect() {
@@ -279,26 +283,31 @@ function meter(value, label) {
   return h("meter", { min: 0, max: 1, value, "aria-label": label }, value);
 }
 
-function renderBriefing(b, units = "weeks", unit = "week") {
+// a trust as the pages write it, always two decimals (0.40 beside 0.47, not 0.4)
+const two = (v) => Number(v).toFixed(2);
+
+function renderBriefing(b, units = "weeks", unit = "week", week = 0, gone = "") {
   if (!b) return;
   const parts = [h("h2", {}, b.name), h("p.sector", {}, SEAT_WORDS[b.kind] || b.sector)];
   parts.push(h("p", {}, h("strong", {}, "Your mission: "), b.mission));
   parts.push(h("p", {}, h("strong", {}, "Now: "), `you are ${b.state}.`));
   if (b.kind === "leader") {
-    parts.push(h("p", {}, h("strong", {}, "The table: "), `mean trust ${b.trust}; ${b.rate}; ${b.cause}.`));
+    parts.push(h("p", {}, h("strong", {}, "The table: "), `mean trust ${two(b.trust)}; ${b.rate}; ${b.cause}.`));
     if (b.missing.length) parts.push(h("p", {}, h("strong", {}, "Roles nobody at the table brings yet: "), b.missing.join("; ")));
     parts.push(
       h("table.members", {}, h("tr", {}, h("th", {}, "member"), h("th", {}, "state"), h("th", {}, "trust in the coalition")),
-        b.members.map((m) => h("tr", {}, h("td", {}, m.who), h("td", {}, m.state + (m.sharing ? ", shares records" : "")), h("td", {}, meter(m.trust, m.who), ` ${m.trust}`)))),
+        b.members.map((m) => h("tr", {}, h("td", {}, m.who), h("td", {}, m.state + (m.sharing ? ", shares records" : "")), h("td", {}, meter(m.trust, m.who), ` ${two(m.trust)}`)))),
     );
   } else {
     parts.push(h("p", {}, h("strong", {}, "Money: "), [b.budget, b.pledge, b.given].filter(Boolean).join("; "), "."));
     if (b.sharing) parts.push(h("p", {}, "You share your records with the coalition."));
-    parts.push(h("p", {}, h("strong", {}, "Your trust in the coalition: "), meter(b.trust, "trust in the coalition"), ` ${b.trust}`));
+    parts.push(
+      h("p", {}, h("strong", {}, "Your trust in the coalition: "), meter(b.trust, "trust in the coalition"), ` ${two(b.trust)} `, h("span.hint", {}, `(${b.trust_scale})`)),
+    );
     if (b.ties.length) {
       parts.push(
         h("table.ties", {}, h("tr", {}, h("th", {}, "tied to"), h("th", {}, "your trust in them"), h("th", {}, "their trust in you")),
-          b.ties.map((t) => h("tr", {}, h("td", {}, t.who), h("td", {}, meter(t.yours, `your trust in ${t.who}`), ` ${t.yours}`), h("td", {}, meter(t.theirs, `${t.who}'s trust in you`), ` ${t.theirs}`)))),
+          b.ties.map((t) => h("tr", {}, h("td", {}, t.who), h("td", {}, meter(t.yours, `your trust in ${t.who}`), ` ${two(t.yours)}`), h("td", {}, meter(t.theirs, `${t.who}'s trust in you`), ` ${two(t.theirs)}`)))),
       );
     } else parts.push(h("p.hint", {}, "You have no ties to anyone at the table yet."));
     const m = b.metric;
@@ -310,14 +319,17 @@ function renderBriefing(b, units = "weeks", unit = "week") {
     if (b.shared.length) parts.push(h("p", {}, h("strong", {}, "The coalition's shared measures, which you now watch: "), b.shared.join("; "), "."));
   }
   const waited = `${b.waited} ${b.waited === 1 ? unit : units}`;
-  parts.push(h("p", {}, h("strong", {}, "Patience: "), `${waited} without progress you could see; your board waits ${b.patience}.`));
-  parts.push(h("h3", {}, "Last round"), b.news.length ? h("ul.news", {}, b.news.map((n) => h("li", {}, n))) : h("p.hint", {}, "Nothing yet."));
+  // an organization out of the game waits for nothing: its patience is spent or beside the point
+  if (!gone) parts.push(h("p", {}, h("strong", {}, "Patience: "), `${waited} without progress you could see; your board waits ${b.patience}.`));
+  const quiet = week > 0 ? "Nothing of note happened last round." : "Nothing yet.";
+  parts.push(h("h3", {}, "Last round"), b.news.length ? h("ul.news", {}, b.news.map((n) => h("li", {}, n))) : h("p.hint", {}, quiet));
   fill($("briefing"), parts);
 }
 
 function renderDebrief(d, unit = "week", units = "weeks") {
   const mine = d.choices;
   const parts = [h("h2", {}, "Debrief"), h("p", {}, `After ${d.week} ${units}: your class's run beside the same city and luck played by the model alone.`)];
+  if (d.week === 0) parts.push(h("p.notice", {}, "The game ended before any round was played: there is nothing to compare yet."));
   parts.push(picture(d.chart, "Expected rate in each run"), runsTable(d.runs, unit));
   if (d.seat) {
     parts.push(h("h3", {}, d.seat.name), h("ul", {}, Object.entries(d.seat.runs).map(([run, words]) => h("li", {}, h("strong", {}, `${run}: `), words))));

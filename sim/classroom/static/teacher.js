@@ -48,7 +48,8 @@ function render() {
   $("title").textContent = s.title;
   const where = { lobby: "Waiting to start: students join now", debrief: "Debrief" };
   let words = where[s.phase] || `Round ${s.round} of ${s.rounds} · ${s.unit} ${s.week}`;
-  if (s.paused) words += " · paused";
+  const paused = s.paused && s.phase === "playing"; // a game that is over is not paused
+  if (paused) words += " · paused";
   if (s.applying) words += " · playing the round…";
   $("where").textContent = words;
   document.body.dataset.phase = s.phase;
@@ -79,7 +80,10 @@ function render() {
       ["money spent", n.money],
     ].map(([label, value]) => h("div.number", {}, h("span.label", {}, label), h("span.value", {}, value))),
   );
-  fill($("narration"), s.narration.length ? s.narration.map((line) => h("li", {}, line)) : h("li.hint", {}, "Nothing yet."));
+  const quiet = s.week > 0 ? "Nothing of note happened last round." : "Nothing yet.";
+  fill($("narration"), s.narration.length ? s.narration.map((line) => h("li", {}, line)) : h("li.hint", {}, quiet));
+  // seen from the back of the room: a pause as large as the numbers, not a word in the header
+  $("paused-banner").hidden = !paused;
   $("debrief").hidden = !s.debrief;
   if (s.debrief) renderDebrief(s.debrief, s.unit, s.units);
 }
@@ -163,6 +167,7 @@ function renderDebrief(d, unit = "week", units = "weeks") {
   fill(
     $("debrief"),
     h("h2", {}, `Debrief after ${d.week} ${units}`),
+    d.week === 0 ? h("p.notice", {}, "The game ended before any round was played: the runs have not begun, so there is nothing to compare yet.") : null,
     h("div.debrief-top", {}, picture(d.chart, "Expected rate in each run"), runsTable(d.runs, unit)),
     h("h3", {}, "When each member came, committed, shared and left, by round"),
     seats,
