@@ -74,7 +74,7 @@ def briefing(model, seat: Seat, since: int, metric_before: float | None) -> dict
         "sector": seat.sector,
         "mission": mission_words(model, member.spec.mission),
         "state": STATE_WORDS[member.state],
-        "budget": f"your budget is ${member.budget:.0f}k a {unit}" if member.budget > 0 else "no money of your own to give",
+        "budget": f"your budget is ${member.budget:.0f}k a {unit}" if member.budget > 0 else "no money of your own",
         "pledge": f"${pledge:.0f}k a {unit} of it goes into the coalition's pool {when}" if pledge else "",
         "given": f"{money(float(model.fund.given_by[member.node]))} paid into the pool so far",
         "sharing": bool(member.sharing),
