@@ -151,6 +151,7 @@ def main(argv=None) -> int:
             for number in range(args.round, ROUNDS + 1):
                 play_round(pages, students, number, ROUNDS)
         else:
+            teacher.once("dialog", lambda dialog: dialog.accept())  # the page asks before ending
             teacher.get_by_role("button", name="End and debrief").click()
         for page in pages:
             page.locator("#debrief h2", has_text="Debrief").wait_for()
