@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from sim.cli.main import main
 from sim.runs import Design, load_spec, parse_spec, run_seed
 from sim.runs.design import shard_range
+from sim.scenario.load import SCENARIO_DIR as SCENARIOS
 
 GOOD = """
 scenario = "chicago_absenteeism"
@@ -112,6 +113,44 @@ def test_bad_shard_and_unknown_scenario(tmp_path, capsys):
     line = sweep_error(tmp_path, capsys, GOOD.replace('"chicago_absenteeism"', '"../nosuch.toml"'))
     assert re.search(r"spec\.toml:\d+: scenario: '\.\./nosuch\.toml' is no scenario", line), line
     assert str(tmp_path / "../nosuch.toml") in line
+
+
+def test_a_scenario_is_never_read_from_the_folder_the_command_runs_in(tmp_path, capsys, monkeypatch):
+    # a spec's path fell back to the current folder, and a bare name to any file or folder of that
+    # name there: the same spec ran different scenarios depending on where it was run
+    single = (SCENARIOS / "single_agency.toml").read_text(encoding="utf-8")
+    here = tmp_path / "here"
+    here.mkdir()
+    (here / "mine.toml").write_text(single, encoding="utf-8")
+    (here / "chicago_absenteeism").write_text(single, encoding="utf-8")  # a stand-in without .toml
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    monkeypatch.chdir(here)
+    line = sweep_error(specs, capsys, GOOD.replace('"chicago_absenteeism"', '"mine.toml"'))
+    assert re.search(
+        r"spec\.toml:\d+: scenario: 'mine\.toml' is no scenario: there is no file .*specs/mine\.toml", line
+    )
+    spec = load_spec(write(specs, GOOD))  # the bare name: the shipped scenario, not the file here
+    assert spec.scenario == "chicago_absenteeism"
+    from sim.scenario.load import load_scenario
+
+    assert (
+        load_scenario("chicago_absenteeism").population.size
+        == load_scenario(SCENARIOS / "chicago_absenteeism.toml").population.size
+    )
+    assert load_scenario("chicago_absenteeism").name != load_scenario(here / "chicago_absenteeism").name
+    (here / "theirs").write_text(single, encoding="utf-8")
+    with pytest.raises(
+        Exception,
+        match=r"theirs: \(file\): no such scenario file \(to read the file theirs in this folder, write ./theirs\)",
+    ):
+        load_scenario("theirs")
+
+
+def test_a_spec_scenario_that_is_no_scenario_is_named_on_the_specs_field(tmp_path, capsys):
+    (tmp_path / "notes.toml").write_text("title = 'my notes'\n", encoding="utf-8")
+    line = sweep_error(tmp_path, capsys, GOOD.replace('"chicago_absenteeism"', '"notes.toml"'))
+    assert re.search(r"spec\.toml:\d+: scenario: .*notes\.toml", line), line
 
 
 def test_changed_spec_is_refused(tmp_path, capsys):

@@ -34,9 +34,9 @@ from pydantic import Field, PrivateAttr, ValidationError
 from sim.errors import InputError
 from sim.model.params import PARAMETERS, ParameterError
 from sim.scenario.files import file_problem, parse_toml, read_text
-from sim.scenario.load import available_scenarios, load_scenario, scenario_path, short_horizon
+from sim.scenario.load import available_scenarios, is_scenario_file, load_scenario, scenario_path, short_horizon
 from sim.scenario.locator import Locator
-from sim.scenario.messages import Where, suggest, type_name
+from sim.scenario.messages import ScenarioError, Where, suggest, type_name
 from sim.scenario.spec import Between, Name, Section
 
 Design = Literal["grid", "lhs", "sobol"]
@@ -165,16 +165,23 @@ def parse_spec(data: dict, label: str = "<spec>", base: Path | None = None, text
         spec = SweepSpec.model_validate(data)
     except ValidationError as err:
         where.explain(err, SweepSpec)
-    scenario = spec.scenario
-    if base is not None and (base / scenario).is_file() and not Path(scenario).is_absolute():
-        scenario = str((base / scenario).resolve())
-    elif file_problem(scenario_path(scenario)) == "no such file":
-        beside = f"{base / scenario} nor " if base is not None and not Path(scenario).is_absolute() else ""
+    scenario = looked = spec.scenario
+    # a path is read relative to the spec file, never the folder the command runs in; a bare name
+    # is a shipped scenario
+    if is_scenario_file(scenario) and base is not None and not Path(scenario).is_absolute():
+        looked = base / scenario
+        scenario = str(looked.resolve())
+    if file_problem(scenario_path(scenario)) == "no such file":
+        what = "a path is read relative to the spec file" if is_scenario_file(spec.scenario) else "a shipped scenario"
         where.fail(
             ("scenario",),
-            f"{spec.scenario!r} is no scenario: there is no file {beside}{scenario_path(scenario)} (a path is read "
-            f"relative to the spec file); shipped scenarios: {', '.join(available_scenarios())}",
+            f"{spec.scenario!r} is no scenario: there is no file {scenario_path(looked)} ({what}); "
+            f"shipped scenarios: {', '.join(available_scenarios())}",
         )
+    try:  # a file that is there but no scenario: said on the spec's field, as a preset is
+        load_scenario(scenario)
+    except ScenarioError as err:
+        where.fail(("scenario",), str(err))
     if spec.design == "sobol" and spec.samples & (spec.samples - 1):
         hint = f"e.g. {1 << spec.samples.bit_length()}"
         where.fail(("samples",), f"{spec.samples} is not a power of two (Sobol sequences need one, {hint})")

@@ -11,6 +11,7 @@ format is documented in ``docs/scenarios.md``.
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 
 from sim.scenario.files import file_problem, parse_toml, read_text
@@ -53,11 +54,20 @@ __all__ = [
 ]
 
 
+def is_scenario_file(name_or_path: str | Path) -> bool:
+    """Whether ``name_or_path`` names a file (a Path, ``x.toml``, or with a folder) rather than a shipped scenario.
+
+    A bare name always means ``scenarios/<name>.toml``, whatever files the current folder holds:
+    a file or folder called ``chicago_absenteeism`` there must not stand in for the shipped one.
+    """
+    text = str(name_or_path)
+    return isinstance(name_or_path, Path) or text.endswith(".toml") or "/" in text or os.sep in text
+
+
 def scenario_path(name_or_path: str | Path) -> Path:
-    """Resolve a scenario name (a file stem in ``scenarios/``) or a path to a file."""
-    candidate = Path(name_or_path)
-    if candidate.suffix == ".toml" or candidate.exists():
-        return candidate
+    """Resolve a scenario name (a file stem in ``scenarios/``) or a path to a file (see :func:`is_scenario_file`)."""
+    if is_scenario_file(name_or_path):
+        return Path(name_or_path)
     return SCENARIO_DIR / f"{name_or_path}.toml"
 
 
@@ -87,7 +97,10 @@ def load_scenario(name_or_path: str | Path | Scenario) -> Scenario:
     problem = file_problem(path)
     if problem == "no such file":
         known = ", ".join(available_scenarios())
-        raise ScenarioError(f"{label}: (file): no such scenario file; shipped scenarios: {known}")
+        here = "" if is_scenario_file(name_or_path) or not Path(name_or_path).exists() else (
+            f" (to read the file {name_or_path} in this folder, write ./{name_or_path})"
+        )
+        raise ScenarioError(f"{label}: (file): no such scenario file{here}; shipped scenarios: {known}")
     if problem:
         raise ScenarioError(f"{label}: (file): {problem}")
     info = path.stat()
