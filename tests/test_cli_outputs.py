@@ -315,8 +315,11 @@ def test_stray_and_foreign_files_in_a_sweeps_tables_are_one_line_or_left_alone(t
     part = sorted((out / "runs").glob("part-*.parquet"))[0]
     copy = out / "runs" / "part-0000000000-00001-copied00.parquet"
     copy.write_bytes(part.read_bytes())
-    assert "there twice" in one_error(capsys, ["analyze", out, "--out", tmp_path / "a"])
-    assert "holds some runs twice" in one_error(capsys, argv)
+    # the part is named, for analyze and a resume both
+    assert f"{copy.name}: (file): holds run_id 0, which an earlier part holds too" in one_error(
+        capsys, ["analyze", out, "--out", tmp_path / "a"]
+    )
+    assert f"{copy.name}: (file): holds run_id 0, which an earlier part holds too" in one_error(capsys, argv)
     assert not (tmp_path / "a").exists()
 
 

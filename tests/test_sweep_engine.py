@@ -94,6 +94,28 @@ def test_one_and_two_workers_and_shards_give_the_same_table(reference, spec_path
     assert again.ran == 0 and again.already_done == 12
 
 
+@pytest.mark.parametrize("change", [("seed = 2026", "seed = 12345"), ("patience = [4, 26]", "patience = [5, 26]")])
+def test_a_part_of_another_sweep_copied_in_is_refused_and_named(spec_path, tmp_path, change):
+    # shards run into separate folders and merged by copying parts: a part of another sweep (another
+    # seed, or other values) has run_ids this sweep plans too, and was counted as done
+    spec = load_spec(spec_path)
+    other = tmp_path / "other.toml"
+    other.write_text(spec_path.read_text().replace(*change))
+    run_sweep(spec, tmp_path / "mine", workers=0, shard=(0, 2), chunk_size=6, progress=False)
+    run_sweep(load_spec(other), tmp_path / "theirs", workers=0, shard=(1, 2), chunk_size=6, progress=False)
+    (foreign,) = (tmp_path / "theirs" / "runs").glob("part-*.parquet")
+    shutil.copy(foreign, tmp_path / "mine" / "runs" / foreign.name)
+    name = change[0].split(" =")[0]
+    with pytest.raises(ManifestError, match=rf"{foreign.name}: \(file\): not a part of this sweep: it holds {name} "):
+        run_sweep(spec, tmp_path / "mine", workers=0, progress=False)
+    # the same part of this sweep, copied from a shard's own folder, is welcome
+    run_sweep(spec, tmp_path / "again", workers=0, shard=(1, 2), chunk_size=6, progress=False)
+    (mine,) = (tmp_path / "again" / "runs").glob("part-*.parquet")
+    (tmp_path / "mine" / "runs" / foreign.name).unlink()
+    shutil.copy(mine, tmp_path / "mine" / "runs" / mine.name)
+    assert run_sweep(spec, tmp_path / "mine", workers=0, progress=False).already_done == 12
+
+
 def die_once_then_run(marker, **kwargs):
     """Kill the worker process (not the driver) the first time; then behave like sim.run."""
     if multiprocessing.parent_process() is not None:

@@ -24,7 +24,7 @@ from scipy import stats as st
 from sim.errors import InputError
 from sim.model.params import PARAMETERS
 from sim.runs.stats import Estimate, difference, vargha_delaney, wilson
-from sim.runs.storage import read_parts
+from sim.runs.storage import read_part, read_parts, twice_in
 
 DEFAULT_OUTCOMES = ("outcome_rate", "diagnosis_accuracy", "coalition_size", "mean_trust", "money_spent", "exits")
 
@@ -71,11 +71,25 @@ def load_sweep(path) -> Sweep:
     ids = runs["run_id"]
     strays = ids[ids.duplicated() | (ids >= planned)] if planned is not None else ids.iloc[:0]
     if len(strays):
-        raise AnalysisError(
-            f"{path / 'runs'}: (folder): run_id {int(strays.iloc[0])} is beyond this sweep's {planned} runs or there "
-            "twice (a part of another sweep?); move that part elsewhere"
-        )
+        raise AnalysisError(_stray_part(path / "runs", planned))
     return Sweep(path, spec, runs)
+
+
+def _stray_part(runs_dir: Path, planned: int) -> str:
+    """Which part holds a run beyond the sweep's plan, or one an earlier part holds, in one line."""
+    parts = sorted(runs_dir.glob("part-*.parquet"))
+    ids = [read_part(part, columns=["run_id"]).column("run_id").to_numpy() for part in parts]
+    for part, held in zip(parts, ids, strict=True):
+        if held.size and held.max() >= planned:
+            return (
+                f"{part}: (file): holds run_id {int(held.max())}, beyond this sweep's {planned} runs "
+                "(a part of another sweep?); move it elsewhere"
+            )
+    part, run_id = twice_in(parts, ids)
+    return (
+        f"{part}: (file): holds run_id {run_id}, which an earlier part holds too (a part copied in, "
+        "or of another sweep?); move it elsewhere"
+    )
 
 
 def _planned(recorded) -> int | None:

@@ -101,6 +101,31 @@ class Design:
         }
 
 
+def mismatch(design: Design, row: dict, seed: bool = True) -> str:
+    """The first of a stored run's ids, seed or parameters that ``design`` does not plan for its run ("" if none).
+
+    A part of another sweep (another seed, other values) holds run_ids this sweep plans too;
+    only its seeds and parameters tell it apart. ``seed=False`` leaves the seed out (drawing it
+    costs a SeedSequence).
+    """
+    run_id = int(row["run_id"])
+    if not 0 <= run_id < design.n_runs:
+        return ""  # beyond the design: said elsewhere, with the run_id
+    rep, point = divmod(run_id, design.n_points)
+    planned = {"point_id": point, "replicate": rep, "params": {**design.point(point), **design.spec.fixed}}
+    if seed:
+        planned["seed"] = design.run(run_id)["seed"]
+    expected = {k: planned[k] for k in ("point_id", "replicate", "seed") if seed or k != "seed"} | planned["params"]
+    for name, value in expected.items():
+        if name not in row:
+            continue
+        got = row[name]
+        numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (got, value))
+        if not (math.isclose(got, value, rel_tol=1e-12, abs_tol=0.0) if numbers else got == value):
+            return f"{name} {got!r}, where this sweep's run {run_id} has {value!r}"
+    return ""
+
+
 def shard_range(n_runs: int, shard: tuple[int, int] | None) -> range:
     """The contiguous block of run_ids of shard ``(i, n)`` (0-based ``i``), or all runs."""
     if shard is None:

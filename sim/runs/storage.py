@@ -149,22 +149,50 @@ def write_part(runs_dir: Path, rows: list[dict], schema: pa.Schema, name: str | 
     return write_table(runs_dir, name or part_name(rows), pa.Table.from_pydict(columns, schema=schema))
 
 
-def done_run_ids(runs_dir: Path) -> np.ndarray:
+def done_run_ids(runs_dir: Path, belongs=None, columns: tuple = ()) -> np.ndarray:
     """Sorted run_ids already on disk (reads only that column of each finished part).
 
     Eight bytes a run, so a rerun of a sweep of millions of runs still starts in little memory.
+
+    Args:
+        runs_dir: the runs table's folder of parts.
+        belongs: ``belongs(part, table)`` raises when a part is not of this sweep (its seeds or
+            parameters are not the design's; ``table``: the part's ``run_id`` and ``columns``);
+            ``None``: not checked.
+        columns: the columns ``belongs`` reads, besides ``run_id``.
+
+    Raises:
+        InputError: a part holding a run another part holds too (named).
     """
-    parts = [np.zeros(0, dtype=np.int64)]
+    names, parts = [], [np.zeros(0, dtype=np.int64)]
     if runs_dir.is_dir():
         for part in sorted(runs_dir.glob("part-*.parquet")):
-            parts.append(read_part(part, columns=["run_id"]).column("run_id").to_numpy())
+            table = read_part(part, columns=["run_id", *columns] if belongs is not None else ["run_id"])
+            ids = table.column("run_id").to_numpy()
+            if belongs is not None and ids.size:
+                belongs(part, table)
+            names.append(part)
+            parts.append(ids)
     ids = np.concatenate(parts)
     done = np.unique(ids)
     if done.size < ids.size:  # a sweep writes each run once: a copy, or a part of another sweep
+        twice = twice_in(names, parts[1:])
         raise InputError(
-            f"{runs_dir}: (folder): holds some runs twice (a part copied in, or of another sweep?); move it elsewhere"
+            f"{twice[0]}: (file): holds run_id {twice[1]}, which an earlier part holds too (a part copied in, "
+            "or of another sweep?); move it elsewhere"
         )
     return done
+
+
+def twice_in(parts: list[Path], ids: list[np.ndarray]) -> tuple[Path, int]:
+    """The first part (in order) holding a run_id an earlier part holds, and that run_id."""
+    owner = np.repeat(np.arange(len(ids)), [a.size for a in ids])
+    every = np.concatenate(ids)
+    order = np.argsort(every, kind="stable")  # a run's copies in part order
+    same = np.flatnonzero(every[order][1:] == every[order][:-1])
+    later = order[same + 1]
+    first = later[np.argmin(owner[later])]
+    return parts[int(owner[first])], int(every[first])
 
 
 def read_part(part: Path, columns=None) -> pa.Table:

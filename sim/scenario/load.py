@@ -97,8 +97,10 @@ def load_scenario(name_or_path: str | Path | Scenario) -> Scenario:
     problem = file_problem(path)
     if problem == "no such file":
         known = ", ".join(available_scenarios())
-        here = "" if is_scenario_file(name_or_path) or not Path(name_or_path).exists() else (
-            f" (to read the file {name_or_path} in this folder, write ./{name_or_path})"
+        here = (
+            ""
+            if is_scenario_file(name_or_path) or not Path(name_or_path).exists()
+            else (f" (to read the file {name_or_path} in this folder, write ./{name_or_path})")
         )
         raise ScenarioError(f"{label}: (file): no such scenario file{here}; shipped scenarios: {known}")
     if problem:
