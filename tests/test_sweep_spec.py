@@ -153,6 +153,17 @@ def test_a_spec_scenario_that_is_no_scenario_is_named_on_the_specs_field(tmp_pat
     assert re.search(r"spec\.toml:\d+: scenario: .*notes\.toml", line), line
 
 
+def test_a_key_that_does_nothing_in_its_design_gets_a_note(tmp_path, capsys):
+    # samples with a grid, second_order with lhs: accepted without a word, as if they did something
+    path = write(tmp_path, GOOD)  # a grid with samples = 256
+    assert main(["sweep", str(path), "--out", str(tmp_path / "o"), "--workers", "0"]) == 0
+    assert 'note: samples: does nothing with design = "grid"' in capsys.readouterr().err
+    lhs = GOOD.replace('design = "grid"', 'design = "lhs"\nsecond_order = true').replace("[4, 8]", "{min = 4, max = 8}")
+    spec = load_spec(write(tmp_path, lhs, "lhs.toml"))
+    assert spec.notes() == ['note: second_order: does nothing with design = "lhs" (sobol only)']
+    assert load_spec(write(tmp_path, GOOD.replace("samples = 256\n", ""), "plain.toml")).notes() == []
+
+
 def test_changed_spec_is_refused(tmp_path, capsys):
     path = write(tmp_path, GOOD)
     out = tmp_path / "out"

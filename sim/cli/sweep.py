@@ -59,7 +59,7 @@ def cmd_sweep(args) -> int:
     scenario = load_scenario(spec.scenario)
     check_horizon(args.steps, scenario)
     given = {**spec.fixed, **spec.parameters}  # set by the spec in some or every run
-    for note in run_notes(scenario, given):
+    for note in spec.notes() + run_notes(scenario, given):
         print(note, file=sys.stderr)
     from sim.runs.engine import run_sweep  # the model and pandas only once the input is known to be good
 

@@ -7,7 +7,7 @@
     replicates = 20
     seed = 2026
     design = "grid"          # grid | lhs | sobol
-    samples = 256            # for lhs and sobol
+    # samples = 256          # for lhs and sobol only (with a grid: a note that it does nothing)
     stop = "horizon"         # or "goal": stop a run in the week it reaches the goal
     [parameters]             # grid: lists or {start, stop, step}; lhs and sobol: {min, max} or a list of options
     patience = [4, 8, 13, 26, 52]
@@ -118,6 +118,18 @@ class SweepSpec(Section):
             runs = n_points(spec) * spec.replicates
             raise InputError(f"--replicates {replicates}: {runs:,} runs is more than {MAX_RUNS:,}; split the sweep")
         return spec
+
+    def notes(self) -> list[str]:
+        """Keys the spec gives that do nothing in its design, one note each (a grid's ``samples``)."""
+        given, out = self.model_fields_set, []
+        if self.design == "grid" and "samples" in given:
+            out.append(
+                'note: samples: does nothing with design = "grid", which runs every combination of the '
+                "listed values (it sizes an lhs or sobol design)"
+            )
+        if self.design != "sobol" and "second_order" in given:
+            out.append(f'note: second_order: does nothing with design = "{self.design}" (sobol only)')
+        return out
 
     def to_dict(self) -> dict:
         """Plain JSON-able content (what the manifest records and compares); grid ranges as their values."""
