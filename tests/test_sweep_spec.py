@@ -37,7 +37,7 @@ def sweep_error(tmp_path, capsys, text, *extra):
     code = main(["sweep", str(path), "--out", str(tmp_path / "out"), "--workers", "1", *extra])
     err = capsys.readouterr().err
     assert code == 2, err
-    lines = err.strip().splitlines()
+    lines = [line for line in err.strip().splitlines() if not line.startswith("note: ")]  # notes may come first
     assert len(lines) == 1 and lines[0].startswith("error: "), err
     return lines[0]
 

@@ -85,11 +85,7 @@ def _stray_part(runs_dir: Path, planned: int) -> str:
                 f"{part}: (file): holds run_id {int(held.max())}, beyond this sweep's {planned} runs "
                 "(a part of another sweep?); move it elsewhere"
             )
-    part, run_id = twice_in(parts, ids)
-    return (
-        f"{part}: (file): holds run_id {run_id}, which an earlier part holds too (a part copied in, "
-        "or of another sweep?); move it elsewhere"
-    )
+    return twice_in(parts, ids)
 
 
 def _planned(recorded) -> int | None:

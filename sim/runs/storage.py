@@ -176,23 +176,21 @@ def done_run_ids(runs_dir: Path, belongs=None, columns: tuple = ()) -> np.ndarra
     ids = np.concatenate(parts)
     done = np.unique(ids)
     if done.size < ids.size:  # a sweep writes each run once: a copy, or a part of another sweep
-        twice = twice_in(names, parts[1:])
-        raise InputError(
-            f"{twice[0]}: (file): holds run_id {twice[1]}, which an earlier part holds too (a part copied in, "
-            "or of another sweep?); move it elsewhere"
-        )
+        raise InputError(twice_in(names, parts[1:]))
     return done
 
 
-def twice_in(parts: list[Path], ids: list[np.ndarray]) -> tuple[Path, int]:
-    """The first part (in order) holding a run_id an earlier part holds, and that run_id."""
+def twice_in(parts: list[Path], ids: list[np.ndarray]) -> str:
+    """One line naming a run_id that two parts hold, and both parts (which is the copy, no file tells)."""
     owner = np.repeat(np.arange(len(ids)), [a.size for a in ids])
     every = np.concatenate(ids)
     order = np.argsort(every, kind="stable")  # a run's copies in part order
     same = np.flatnonzero(every[order][1:] == every[order][:-1])
-    later = order[same + 1]
-    first = later[np.argmin(owner[later])]
-    return parts[int(owner[first])], int(every[first])
+    earlier, later = order[same[0]], order[same[0] + 1]
+    return (
+        f"{parts[int(owner[later])]}: (file): holds run_id {int(every[later])}, which "
+        f"{parts[int(owner[earlier])].name} holds too (a part copied in, or of another sweep?); move one elsewhere"
+    )
 
 
 def read_part(part: Path, columns=None) -> pa.Table:
