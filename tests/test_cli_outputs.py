@@ -627,6 +627,19 @@ def test_workers_zero_runs_a_sweep_in_this_process(tmp_path, capsys):
     assert len(pd.read_parquet(tmp_path / "o" / "runs")) == 2
 
 
+@pytest.mark.parametrize("command", ["sweep", "calibrate", "table"])
+def test_more_workers_than_four_a_core_is_refused_in_one_line(tmp_path, capsys, command):
+    # --workers 100000 was taken: a process a chunk, 33 for a 210-run sweep on two cores
+    import os
+
+    cores = len(os.sched_getaffinity(0))
+    first = {"sweep": ["s.toml", "--out", "o"], "calibrate": ["p.toml"], "table": ["chicago_absenteeism"]}[command]
+    line = one_error(capsys, [command, *first, "--workers", str(4 * cores + 1)])
+    most = 4 * cores
+    assert f"--workers: '{most + 1}' is more than {most}, four processes for each of the {cores} cores" in line
+    assert not (tmp_path / "o").exists()
+
+
 def test_a_missing_optional_package_names_its_extra(tmp_path, monkeypatch, capsys):
     import sys
 

@@ -11,13 +11,13 @@ from pathlib import Path
 
 def add_parser(subparsers) -> None:
     """Register ``calibrate`` on the ``coalition`` command."""
-    from sim.cli.common import path, positive_int, scheduler_address, seed_value
+    from sim.cli.common import path, positive_int, scheduler_address, seed_value, worker_count
 
     p = subparsers.add_parser("calibrate", help="fit the model to real patterns (ABC-SMC), resumable")
     p.add_argument("scenario", help="the scenario the patterns file names (a check)")
     p.add_argument("--patterns", type=path, required=True, help="the patterns file (TOML), see docs/calibration.md")
     p.add_argument("--out", type=path, required=True, help="the calibration directory")
-    p.add_argument("--workers", type=int, help="local worker processes (default: every core; 0: this process)")
+    p.add_argument("--workers", type=worker_count, help="local worker processes (default: every core; 0: this process)")
     p.add_argument("--scheduler", type=scheduler_address, help="a Dask scheduler address, e.g. tcp://127.0.0.1:8786")
     p.add_argument("--quick", action="store_true", help="a small calibration (minutes, for a first look)")
     p.add_argument("--population", type=positive_int, help="particles per generation")
@@ -43,8 +43,6 @@ def cmd_calibrate(args) -> int:
 
     if args.scheduler and args.workers is not None:
         raise UsageError("--workers and --scheduler: choose one (a Dask cluster has its own workers)")
-    if args.workers is not None and args.workers < 0:
-        raise UsageError("--workers: must be 0 or more")
     patterns = load_patterns(args.patterns)
     if scenario_key(patterns.scenario) != scenario_key(args.scenario):
         raise UsageError(

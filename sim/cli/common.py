@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 
 from sim.errors import InputError, one_line
@@ -124,6 +125,22 @@ def whole_number(low: int, high: int | None = None):
 
 positive_int = whole_number(1)
 non_negative_int = whole_number(0)
+
+
+def worker_count(text: str) -> int:
+    """An argparse type: local worker processes, 0 to four a core this process may use.
+
+    A sweep's runs are CPU work: more processes than that only share the cores, and each
+    takes its own memory (``--workers 100000`` started a process a chunk).
+    """
+    value = non_negative_int(text)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if value > 4 * cores:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is more than {4 * cores}, four processes for each of the {cores} cores this machine gives "
+            "(runs are CPU work; more would only share them)"
+        )
+    return value
 
 
 def finite_number(text: str) -> float:

@@ -26,7 +26,7 @@ def shard_value(text: str) -> tuple[int, int]:
 
 def add_parser(subparsers) -> None:
     """Register ``sweep`` on the ``coalition`` command."""
-    from sim.cli.common import non_negative_int, path, positive_int, scheduler_address
+    from sim.cli.common import path, positive_int, scheduler_address, worker_count
 
     p = subparsers.add_parser("sweep", help="run, resume or extend a parameter sweep from a TOML spec")
     p.add_argument("spec", type=path, help="the sweep spec (TOML), see docs/sweeps.md")
@@ -35,7 +35,7 @@ def add_parser(subparsers) -> None:
     p.add_argument(
         "--organizations-out", type=path, help="folder of the per-organization table (spec: organizations = true)"
     )
-    p.add_argument("--workers", type=non_negative_int, help="local worker processes (default: every core; 0: none)")
+    p.add_argument("--workers", type=worker_count, help="local worker processes (default: every core; 0: none)")
     p.add_argument("--scheduler", type=scheduler_address, help="a Dask scheduler address, e.g. tcp://127.0.0.1:8786")
     p.add_argument("--shard", type=shard_value, help="run only block I of N (0-based), e.g. $SLURM_ARRAY_TASK_ID/8")
     p.add_argument("--replicates", type=positive_int, help="override the spec's replicates (more extend a sweep)")

@@ -10,7 +10,6 @@ from sim.cli.common import (
     UsageError,
     check_horizon,
     horizon,
-    non_negative_int,
     parse_sets,
     path,
     positive_int,
@@ -18,6 +17,7 @@ from sim.cli.common import (
     seed_value,
     text_columns,
     whole_number,
+    worker_count,
 )
 from sim.errors import one_line
 
@@ -61,7 +61,7 @@ def add_parser(subparsers) -> None:
         help=f"orderings sampled (default 24, at most {MAX_PERMUTATIONS:,})",
     )
     p.add_argument("--seed", type=seed_value, default=0, help="master seed (default 0)")
-    p.add_argument("--workers", type=non_negative_int, default=2, help="processes (default 2; 0: none)")
+    p.add_argument("--workers", type=worker_count, default=2, help="processes (default 2; 0: none)")
     p.add_argument("--threshold", type=probability, default=0.8, help="share of everyone's value to reach (0.8)")
     p.add_argument(
         "--value",
