@@ -147,6 +147,27 @@ def test_an_unfinished_sweep_is_analyzed_with_a_warning(grid, tmp_path, capsys):
     assert "warning" not in capsys.readouterr().err
 
 
+def test_the_resume_command_an_unfinished_sweep_is_told_works_as_given(tmp_path, capsys):
+    # it said "coalition sweep SPEC --out DIR": refused for a sweep extended with --replicates,
+    # and without its series folder
+    import shlex
+
+    spec = tmp_path / "s.toml"
+    spec.write_text('scenario = "single_agency"\nsteps = 8\nseed = 1\nseries = true\n[parameters]\npatience = [4, 9]\n')
+    out, series = tmp_path / "o", tmp_path / "se"
+    argv = ["sweep", str(spec), "--out", str(out), "--series-out", str(series), "--replicates", "3", "--workers", "0"]
+    assert main([*argv, "--chunk-size", "1"]) == 0
+    sorted((out / "runs").glob("part-*.parquet"))[-1].unlink()  # as if killed before the last chunk
+    capsys.readouterr()
+    assert main(["analyze", str(out), "--out", str(tmp_path / "a")]) == 0
+    told = re.search(r"resume it with (coalition sweep .*)\)$", capsys.readouterr().err.strip())
+    assert told, "no resume command"
+    words = shlex.split(told.group(1))
+    assert words[:2] == ["coalition", "sweep"] and "--replicates" in words and "--series-out" in words
+    assert main([*words[1:], "--workers", "0"]) == 0
+    assert "ran 1 in" in capsys.readouterr().out
+
+
 def test_a_folder_that_is_no_sweep_is_refused(tmp_path, capsys):
     assert main(["analyze", str(tmp_path)]) == 2
     assert "not a sweep manifest" in capsys.readouterr().err

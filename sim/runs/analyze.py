@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,15 +100,38 @@ def _planned(recorded) -> int | None:
 def unfinished(sweep: Sweep) -> str:
     """A warning when the sweep has fewer runs than its manifest plans ("" when it is complete)."""
     try:
-        planned = _planned(json.loads((sweep.path / "manifest.json").read_text()))
+        recorded = json.loads((sweep.path / "manifest.json").read_text())
     except (OSError, ValueError):
         return ""
+    planned = _planned(recorded)
     if planned is None or len(sweep.runs) >= planned:
         return ""
     return (
         f"warning: {sweep.path}: {len(sweep.runs)} of the {planned} runs the sweep plans are finished; "
-        f"the tables cover those (resume it with coalition sweep SPEC --out {sweep.path})"
+        f"the tables cover those (resume it with {resume_command(sweep.path, recorded)})"
     )
+
+
+def resume_command(path: Path, recorded: dict) -> str:
+    """The command that resumes the sweep in ``path``: its spec file, replicates, steps and companion tables.
+
+    A sweep extended with ``--replicates`` or run with ``--steps`` is refused when resumed
+    without them, and its series and organizations folders must be named again.
+    """
+    try:
+        spec_file = str(recorded["inputs"]["spec_file"]["path"])
+    except (KeyError, TypeError):
+        spec_file = "SPEC"
+    words = ["coalition", "sweep", spec_file, "--out", str(path)]
+    spec = recorded.get("spec") if isinstance(recorded.get("spec"), dict) else {}
+    for key in ("replicates", "steps"):
+        if isinstance(spec.get(key), int) and not isinstance(spec.get(key), bool):
+            words += [f"--{key}", str(spec[key])]
+    tables = recorded.get("tables") if isinstance(recorded.get("tables"), dict) else {}
+    for key in ("series", "organizations"):
+        if isinstance(tables.get(key), str):
+            words += [f"--{key}-out", tables[key]]
+    return " ".join(shlex.quote(w) if w != "SPEC" else w for w in words)
 
 
 def mean_interval(values, confidence: float = 0.95) -> Estimate:
