@@ -692,7 +692,9 @@ def test_a_sweep_running_into_a_folder_holds_it_against_a_second(tmp_path, capsy
     out = tmp_path / "sw"
     out.mkdir()
     with sweep_lock(out, None):  # another process running the whole sweep
-        assert "another coalition sweep is running" in one_error(capsys, ["sweep", spec, "--out", out])
+        assert "another coalition sweep is running a sweep into this folder now" in one_error(
+            capsys, ["sweep", spec, "--out", out]
+        )
     with sweep_lock(out, (0, 2)):  # another process running shard 0 of 2
         assert "shard 0/2" in one_error(capsys, ["sweep", spec, "--out", out, "--shard", "0/2"])
         assert "another coalition sweep" in one_error(capsys, ["sweep", spec, "--out", out])

@@ -50,6 +50,7 @@ def sweep_error(tmp_path, capsys, text, *extra):
         (GOOD.replace("patience = [4, 8]", "patiance = [4, 8]"), "parameters.patiance", "did you mean 'patience'"),
         (GOOD.replace("seed = 7", 'seed = "seven"'), "seed", "expected a whole number"),
         (GOOD.replace("patience = [4, 8]", 'patience = [4, "x"]'), "parameters.patience[1]", "got the string 'x'"),
+        (GOOD.replace("[4, 8]", "[true, 8]"), "parameters.patience[0]", "the boolean true is not"),
         # a quoted number is text in TOML: refused, not quietly read as the number
         (GOOD.replace("patience = [4, 8]", 'patience = [4, "8"]'), "parameters.patience[1]", "without quotes"),
         (GOOD.replace("patience = [4, 8]", "patience = [4, 9999]"), "parameters.patience[1]", "above the maximum"),

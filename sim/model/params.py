@@ -72,7 +72,7 @@ class Parameter:
                 return False
             raise ParameterError(f"{value!r} is not a boolean (true or false)")
         if isinstance(value, bool):
-            raise ParameterError(f"{value!r} is not a number")
+            raise ParameterError(f"the boolean {'true' if value else 'false'} is not a number")
         try:
             number = float(value)
         except (TypeError, ValueError):

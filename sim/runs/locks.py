@@ -52,8 +52,11 @@ def sweep_lock(root: Path, shard: tuple[int, int] | None):
                 try:
                     fcntl.flock(fd, mode | fcntl.LOCK_NB)
                 except BlockingIOError:
+                    # the lock says only that a sweep runs into this folder: the same one, or another spec
                     what = (
-                        "this sweep" if shard is None else f"shard {shard[0]}/{shard[1]} of this sweep, or all of it,"
+                        "a sweep into this folder"
+                        if shard is None
+                        else (f"shard {shard[0]}/{shard[1]} of a sweep into this folder, or all of it,")
                     )
                     raise OutputError(
                         f"--out {root}: another coalition sweep is running {what} now; wait for it to finish, or "
