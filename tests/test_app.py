@@ -244,6 +244,24 @@ def test_compared_runs_with_the_same_settings_have_labels_of_their_own():
     assert len(set(settings.labels([a, a]))) == 2
 
 
+def test_a_diagnosis_gone_with_its_records_is_not_called_not_there_yet_and_trust_says_whose():
+    # at the end of a run whose members took their records back the tile said "no diagnosis yet",
+    # and the trust chart's "mean trust" rose as the coalition emptied (the mean of those who stayed)
+    from dataclasses import replace
+
+    from sim.viz.charts_svg import trust_chart
+    from sim.viz.panels import _cause_words
+
+    session = Session(settings.defaults())
+    view = session.view()
+    assert _cause_words(replace(view, believed_group="")) == "no diagnosis yet"
+    had = {**view.series, "diagnosis_accuracy": (0.0, 0.5, 0.0)}
+    assert (
+        _cause_words(replace(view, believed_group="", series=had)) == "no records pooled now (members took theirs back)"
+    )
+    assert "mean trust of those still in" in trust_chart(view)
+
+
 def test_play_stops_by_itself_at_the_horizon():
     values, _ = settings.clean({"steps": 5})
     session = Session(values)

@@ -69,7 +69,9 @@ def monitors_html(view: View) -> str:
 def _cause_words(view: View) -> str:
     """The belief in the narration's words: the group of causes, then its largest single cause."""
     if not view.believed_group:
-        return "no diagnosis yet"
+        # a diagnosis the coalition had, gone with the records that made it: not "yet"
+        had = any(a > 0 for a in view.series.get("diagnosis_accuracy", ()))
+        return "no records pooled now (members took theirs back)" if had else "no diagnosis yet"
     if view.believed_cause == view.believed_group:
         return f"main cause: {view.believed_group}"
     if view.cause_in_group:
