@@ -162,7 +162,7 @@ def test_the_url_gives_a_fresh_run_with_its_settings():
     [
         ("patience", "900", "Patience (weeks): 900 is outside this page's range 4-104; used 104"),
         ("initial_trust", "lots", "not a number"),
-        ("seed", "seven", "uses seed"),
+        ("seed", "seven", "kept seed 42"),  # typed in the page: the seed in use stays
         ("seed", "4.5", "seed: 4.5 is not a whole number; uses seed 5 instead"),
     ],
 )
@@ -260,6 +260,18 @@ def test_a_diagnosis_gone_with_its_records_is_not_called_not_there_yet_and_trust
         _cause_words(replace(view, believed_group="", series=had)) == "no records pooled now (members took theirs back)"
     )
     assert "mean trust of those still in" in trust_chart(view)
+
+
+def test_a_seed_typed_wrong_keeps_the_seed_in_use_and_an_empty_box_is_said_in_words():
+    # typed "abc" became a random seed: a class told "everyone uses seed 42" drifted apart
+    values, notes = settings.clean({**settings.defaults(), "seed": "abc"}, seed=42)
+    assert values["seed"] == 42 and notes == ["seed: 'abc' is not a seed; expected a whole number; kept seed 42"]
+    values, notes = settings.from_query("seed=abc")  # a link: nothing in use to keep
+    assert isinstance(values["seed"], int) and "uses seed" in notes[0]
+    from sim.viz.lenient import lenient_value
+
+    value, note = lenient_value("translation", "")
+    assert note.startswith("translation: left empty; used") and "''" not in note
 
 
 def test_play_stops_by_itself_at_the_horizon():

@@ -36,7 +36,8 @@ def lenient_value(name: str, value):
     try:
         return param.convert(value), ""
     except ParameterError as err:
-        problem = str(err)
+        # a box left empty in words, not as the quotes of an empty string ('')
+        problem = "left empty" if isinstance(value, str) and not value.strip() else str(err)
     if param.kind in ("int", "float"):
         try:
             number = float(value)
@@ -58,18 +59,21 @@ def lenient_value(name: str, value):
     return param.default, f"{name}: {problem}; used {shown}"
 
 
-def lenient_seed(value):
-    """Return ``(seed, message or "")``: a usable seed, drawing a fresh one for text."""
+def lenient_seed(value, keep=None):
+    """Return ``(seed, message or "")``: a usable seed; for text, ``keep`` (the seed in use) or a fresh one."""
     if value is None or (isinstance(value, str) and not value.strip()):
-        return secrets.randbelow(10**6), ""
+        return (secrets.randbelow(10**6) if keep is None else keep), ""
     try:
         return normalize_rng(value), ""
     except ParameterError as err:
         nearest = _nearest_whole(value)
         if nearest is not None:  # a number that is not whole: the nearest whole one
             return nearest, f"seed: {value} is not a whole number; uses seed {nearest} instead"
+        problem = str(err).removeprefix("rng: ")
+        if keep is not None:
+            return keep, f"seed: {problem}; kept seed {keep}"
         seed = secrets.randbelow(10**6)
-        return seed, f"seed: {str(err).removeprefix('rng: ')}; uses seed {seed} instead"
+        return seed, f"seed: {problem}; uses seed {seed} instead"
 
 
 def _nearest_whole(value) -> int | None:

@@ -176,7 +176,7 @@ def Page():
         set_run(session.number)
 
     def on_change(name, value):
-        values, new = settings_.clean({**pending, name: value}, scenario)
+        values, new = settings_.clean({**pending, name: value}, scenario, seed=pending.get("seed"))
         set_pending(values)
         kept = {k: [n for n in v if not settings_.is_about(name, n)] for k, v in notes.items() if k != name}
         set_notes({**kept, name: new})

@@ -62,11 +62,13 @@ def defaults(scenario_name: str = DEFAULT_SCENARIO) -> dict:
     return out
 
 
-def clean(values: dict, scenario_name: str = DEFAULT_SCENARIO) -> tuple[dict, list[str]]:
+def clean(values: dict, scenario_name: str = DEFAULT_SCENARIO, seed=None) -> tuple[dict, list[str]]:
     """Settings from raw values (text from a URL or a text box), and a message for each value changed.
 
     Unknown keys are ignored; a value that is not usable falls back to the default; a number
-    outside the lesson's range is moved to the nearest end of it.
+    outside the lesson's range is moved to the nearest end of it. ``seed``: the seed in use,
+    kept when a typed one is not usable (a class told "everyone uses 42" must not drift apart);
+    without it (a link) such a seed is drawn afresh.
     """
     out, messages = defaults(scenario_name), []
     if "scenario_name" in values:
@@ -95,7 +97,7 @@ def clean(values: dict, scenario_name: str = DEFAULT_SCENARIO) -> tuple[dict, li
         out[name] = value
         messages += [_labelled(message, name, words)] if message else []
     if "seed" in values:
-        out["seed"], message = lenient_seed(values["seed"])
+        out["seed"], message = lenient_seed(values["seed"], keep=seed)
         messages += [message] if message else []
     if values.get("steps") not in (None, ""):
         steps, message = lenient_value("steps", values["steps"])
