@@ -97,6 +97,18 @@ def test_the_convener_is_told_who_is_not_offered_because_it_said_no_lately():
     assert states._question(invite)["note"] == invite.note  # and the page gets it
 
 
+def test_a_students_own_measure_says_it_follows_the_same_people():
+    # "housing instability among the people you reach: 40.9% (a round ago 61.0%)" after a round in
+    # which nobody acted: with reach drawn once, the same people get better on their own
+    from sim.classroom.briefing import briefing
+
+    model = CoalitionModel(rng=3)
+    seat = seats.seats(model)[0]
+    assert "some get better on their own" in briefing(model, seat, -1, None)["metric"]["name"]
+    model = CoalitionModel(rng=3, reach_turnover=26)
+    assert "on their own" not in briefing(model, seats.seats(model)[0], -1, None)["metric"]["name"]
+
+
 def test_check_refuses_what_was_not_asked_and_wants_the_required_answers():
     model = CoalitionModel(rng=4)
     asked = seats.questions(model, seats.seats(model)[0])
