@@ -270,6 +270,27 @@ def test_a_pause_shows_from_the_back_and_a_game_ended_at_once_says_there_is_noth
         no_problems(teacher, ann)
 
 
+def test_an_answer_ticked_but_not_sent_survives_a_reload(browser, tmp_path):
+    with game_server("--rounds", "3", "--weeks-per-round", "4", "--seed", "6", log=tmp_path / "log") as g:
+        teacher = open_page(browser, g.teacher_url, LAPTOP)
+        teacher.locator("#code", has_text=g.code).wait_for()
+        ann = join(browser, g, "Ann", "Housing Authority", PHONE)
+        teacher.get_by_role("button", name="Start the game").click()
+        ann.locator("#decide h2", has_text="Round 1: your decision").wait_for()
+        ann.locator("fieldset.question label.answer").first.click()
+        ticked = ann.locator("fieldset.question input:checked").evaluate_all(
+            "inputs => inputs.map(i => i.name + '=' + i.value)"
+        )
+        assert ticked
+        ann.reload()
+        ann.locator("#decide h2", has_text="Round 1: your decision").wait_for()
+        again = ann.locator("fieldset.question input:checked").evaluate_all(
+            "inputs => inputs.map(i => i.name + '=' + i.value)"
+        )
+        assert again == ticked
+        no_problems(teacher, ann)
+
+
 def test_a_wrong_code_in_the_address_is_forgotten_and_a_removed_student_is_told(browser, tmp_path):
     """A student who opened a link with a wrong code, then typed the right one, lost her seat on reload
     (the address's code won); a student the teacher took out went back to the join form without a word."""

@@ -229,8 +229,15 @@ function renderDecision(s) {
     ),
   );
   if (s.sent) prefill(s.sent); // changing a decision: it starts from what was sent
+  else {
+    // ticked but not yet sent before a reload: the page keeps it for this round
+    const kept = sessionStorage.getItem(draftKey());
+    if (kept) prefill(JSON.parse(kept));
+  }
   updateSend();
 }
+
+const draftKey = () => `coalition-draft|${code}|${formKey}`;
 
 function prefill(sent) {
   for (const [field, value] of Object.entries(sent)) {
@@ -260,6 +267,7 @@ function collect() {
       if (picked) draft[q.field] = picked.value === "true";
     }
   }
+  if (formKey) sessionStorage.setItem(draftKey(), JSON.stringify(draft));
   updateSend();
 }
 
