@@ -71,7 +71,7 @@ def load_sweep(path) -> Sweep:
     planned = _planned(recorded)
     ids = runs["run_id"]
     strays = ids[ids.duplicated() | (ids >= planned)] if planned is not None else ids.iloc[:0]
-    if len(strays):
+    if planned is not None and len(strays):
         raise AnalysisError(_stray_part(path / "runs", planned))
     return Sweep(path, spec, runs)
 
@@ -123,11 +123,11 @@ def resume_command(path: Path, recorded: dict) -> str:
     except (KeyError, TypeError):
         spec_file = "SPEC"
     words = ["coalition", "sweep", spec_file, "--out", str(path)]
-    spec = recorded.get("spec") if isinstance(recorded.get("spec"), dict) else {}
+    spec: dict = recorded["spec"] if isinstance(recorded.get("spec"), dict) else {}
     for key in ("replicates", "steps"):
         if isinstance(spec.get(key), int) and not isinstance(spec.get(key), bool):
             words += [f"--{key}", str(spec[key])]
-    tables = recorded.get("tables") if isinstance(recorded.get("tables"), dict) else {}
+    tables: dict = recorded["tables"] if isinstance(recorded.get("tables"), dict) else {}
     for key in ("series", "organizations"):
         if isinstance(tables.get(key), str):
             words += [f"--{key}-out", tables[key]]

@@ -112,10 +112,11 @@ def mismatch(design: Design, row: dict, seed: bool = True) -> str:
     if not 0 <= run_id < design.n_runs:
         return ""  # beyond the design: said elsewhere, with the run_id
     rep, point = divmod(run_id, design.n_points)
-    planned = {"point_id": point, "replicate": rep, "params": {**design.point(point), **design.spec.fixed}}
+    expected: dict = {"point_id": point, "replicate": rep}
     if seed:
-        planned["seed"] = design.run(run_id)["seed"]
-    expected = {k: planned[k] for k in ("point_id", "replicate", "seed") if seed or k != "seed"} | planned["params"]
+        expected["seed"] = design.run(run_id)["seed"]
+    expected.update(design.point(point))
+    expected.update(design.spec.fixed)
     for name, value in expected.items():
         if name not in row:
             continue

@@ -177,7 +177,8 @@ def parse_spec(data: dict, label: str = "<spec>", base: Path | None = None, text
         spec = SweepSpec.model_validate(data)
     except ValidationError as err:
         where.explain(err, SweepSpec)
-    scenario = looked = spec.scenario
+    scenario: str = spec.scenario
+    looked: str | Path = scenario
     # a path is read relative to the spec file, never the folder the command runs in; a bare name
     # is a shipped scenario
     if is_scenario_file(scenario) and base is not None and not Path(scenario).is_absolute():
