@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from sim.cli.common import worker_count  # noqa: E402
 from sim.runs import load_spec, run_sweep, stats  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -48,7 +49,7 @@ def parse_args(name: str, doc: str, extra=None) -> argparse.Namespace:
     p.add_argument("--replicates", type=positive, help="replicates a point (overrides the size's)")
     p.add_argument("--steps", type=positive, help="horizon in weeks (overrides the size's)")
     p.add_argument("--out", type=Path, help="output directory (default experiments/out/<name>[-quick|-mid])")
-    p.add_argument("--workers", type=int, default=None, help="worker processes (default: every core)")
+    p.add_argument("--workers", type=worker_count, default=None, help="worker processes (default: every core)")
     p.add_argument("--scheduler", help="run the sweeps on a Dask cluster, e.g. tcp://127.0.0.1:8786")
     args = p.parse_args()
     args.name = name

@@ -166,6 +166,11 @@ def test_the_resume_command_an_unfinished_sweep_is_told_works_as_given(tmp_path,
     assert words[:2] == ["coalition", "sweep"] and "--replicates" in words and "--series-out" in words
     assert main([*words[1:], "--workers", "0"]) == 0
     assert "ran 1 in" in capsys.readouterr().out
+    # a spec file edited since would be refused as a changed spec: the command then names no file
+    sorted((out / "runs").glob("part-*.parquet"))[-1].unlink()
+    spec.write_text(spec.read_text().replace("[4, 9]", "[4, 10]"))
+    assert main(["analyze", str(out), "--out", str(tmp_path / "b")]) == 0
+    assert f"resume it with coalition sweep SPEC --out {out}" in capsys.readouterr().err
 
 
 def test_a_folder_that_is_no_sweep_is_refused(tmp_path, capsys):
@@ -204,6 +209,13 @@ def test_a_saved_arms_table_and_figure_say_what_was_compared(grid, tmp_path, mon
     assert list(arms.columns[:3]) == ["by", "arm_a", "arm_b"]
     assert set(arms["by"]) == {"leader"} and set(arms["arm_a"]) == {"none"} and set(arms["arm_b"]) == {"system"}
     assert labels == ["leader: none minus system"]
+    # its rows are named by the strata alone (the pairs count was read as one)
+    s = an.load_sweep(grid)
+    figure = analyze_plots.plot_arms(
+        an.compare_arms(s, "leader", ("system", "none"), "outcome_rate"), "outcome_rate", ""
+    )
+    rows = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert rows[0] == "all" and all(re.fullmatch(r"patience=\d+", row) for row in rows[1:]), rows
 
 
 def test_runs_without_a_value_do_not_count_and_no_value_gives_no_effect(grid):

@@ -242,6 +242,15 @@ def test_compared_runs_with_the_same_settings_have_labels_of_their_own():
     # a Reset with nothing changed drew two lines under one name
     assert settings.labels([a, b, a]) == ["leader system (run 1)", "leader none", "leader system (run 3)"]
     assert len(set(settings.labels([a, a]))) == 2
+    # the run numbers are the session's (as the downloaded table's name has them), not the lines'
+    session = Session(a)
+    for _ in range(6):
+        session.step()
+        session.reset(a)
+    session.step()
+    assert session.number == 7
+    named = [run.label for run in session.compared(session.view())]
+    assert named == [f"leader system, seed {a['seed']} (run {n})" for n in (3, 4, 5, 6, 7)]
 
 
 def test_a_diagnosis_gone_with_its_records_is_not_called_not_there_yet_and_trust_says_whose():

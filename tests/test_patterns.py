@@ -133,3 +133,11 @@ def test_the_cli_refuses_a_bad_patterns_file_in_one_line(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert re.fullmatch(rf"error: {re.escape(str(path))}:19: milestones\[0\]\.sd_days: .*out of range.*", err), err
     assert not (tmp_path / "o").exists()
+
+
+def test_a_bare_scenario_name_is_the_shipped_one_whatever_lies_beside_the_file(tmp_path):
+    # a file without .toml beside the patterns file, named like the scenario, stood in for it
+    path = tmp_path / "iceland_youth.toml"
+    path.write_text((ROOT / "scenarios" / "patterns" / "iceland_youth.toml").read_text(encoding="utf-8"))
+    (tmp_path / "teen_substance_use").write_text((ROOT / "scenarios" / "single_agency.toml").read_text())
+    assert load_patterns(path).scenario == "teen_substance_use"

@@ -89,6 +89,24 @@ def _stray_part(runs_dir: Path, planned: int) -> str:
     return twice_in(parts, ids)
 
 
+def _spec_file(recorded: dict, spec: dict) -> str:
+    """The spec file the sweep was started from, if it still gives the recorded spec; else ``SPEC``.
+
+    A file edited since, or a spec changed in Python after it was read (as the experiment
+    scripts do), would be refused as a changed spec: then no file is named.
+    """
+    from sim.runs.spec import load_spec
+
+    try:
+        path = str(recorded["inputs"]["spec_file"]["path"])
+        loaded = load_spec(path).with_overrides(spec.get("replicates"), spec.get("steps"))
+        if json.loads(json.dumps(loaded.to_dict())) == spec:
+            return path
+    except (KeyError, TypeError, ValueError, InputError, OSError):
+        pass
+    return "SPEC"
+
+
 def _planned(recorded) -> int | None:
     """The runs a sweep's manifest (as read) plans; None when it does not say."""
     try:
@@ -118,12 +136,8 @@ def resume_command(path: Path, recorded: dict) -> str:
     A sweep extended with ``--replicates`` or run with ``--steps`` is refused when resumed
     without them, and its series and organizations folders must be named again.
     """
-    try:
-        spec_file = str(recorded["inputs"]["spec_file"]["path"])
-    except (KeyError, TypeError):
-        spec_file = "SPEC"
-    words = ["coalition", "sweep", spec_file, "--out", str(path)]
     spec: dict = recorded["spec"] if isinstance(recorded.get("spec"), dict) else {}
+    words = ["coalition", "sweep", _spec_file(recorded, spec), "--out", str(path)]
     for key in ("replicates", "steps"):
         if isinstance(spec.get(key), int) and not isinstance(spec.get(key), bool):
             words += [f"--{key}", str(spec[key])]

@@ -36,7 +36,7 @@ def plot_points(points: pd.DataFrame, varied: list[str]) -> Figure:
 
 def plot_arms(arms: pd.DataFrame, outcome: str, label: str) -> Figure:
     """The difference in mean outcome between the arms, per stratum, with intervals."""
-    counts = ("by", "arm_a", "arm_b", "pooled", "runs_a", "runs_b", "values_a", "values_b")
+    counts = ("by", "arm_a", "arm_b", "pooled", "runs_a", "runs_b", "values_a", "values_b", "pairs")
     strata = [c for c in arms.columns if c not in counts and not c.startswith(("p_goal", outcome, "A"))]
     names = ["all" if r["pooled"] else ", ".join(f"{c}={r[c]}" for c in strata) for _, r in arms.iterrows()]
     fig = Figure(figsize=(6, 0.3 * len(arms) + 1.5))

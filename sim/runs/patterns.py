@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from sim.model.params import PARAMETERS, ParameterError
 from sim.runs.patterns_spec import MEASURES, MILESTONES, PatternsSpec
 from sim.scenario.files import parse_toml, read_text
-from sim.scenario.load import load_scenario
+from sim.scenario.load import is_scenario_file, load_scenario
 from sim.scenario.locator import Locator
 from sim.scenario.messages import Where, suggest
 from sim.scenario.spec import Section
@@ -100,7 +100,8 @@ def check(spec: PatternsSpec, where: Where, digest: str = "", base: Path | None 
     """Check a parsed patterns file against its scenario and the parameter table."""
     head = spec.patterns
     scenario = head.scenario
-    if base is not None and not Path(scenario).is_absolute() and (base / scenario).is_file():
+    # as in a sweep spec: a path is read relative to this file only, a bare name is a shipped scenario
+    if is_scenario_file(scenario) and base is not None and not Path(scenario).is_absolute():
         scenario = str((base / scenario).resolve())
     sc = load_scenario(scenario)
     if head.outcome is not None and head.outcome != sc.population.outcome:

@@ -39,7 +39,7 @@ class Session:
     def __init__(self, settings: dict, messages: list[str] | None = None):
         self.lock = threading.RLock()
         self.playing = False
-        self.runs: list[tuple[dict, Run]] = []  # earlier runs, oldest first
+        self.runs: list[tuple[dict, Run, int]] = []  # earlier runs (settings, line, run number), oldest first
         self.number = 0
         self._start(settings, messages or [])
         _SESSIONS.add(self)
@@ -95,6 +95,7 @@ class Session:
                     (
                         self.settings,
                         Run("", view.series["expected_rate"], view.goal_week, view.finished, unit=view.unit),
+                        self.number,
                     )
                 )
                 del self.runs[:-KEEP_RUNS]
@@ -118,9 +119,10 @@ class Session:
         """The earlier runs and the current one (shown in ``now``), labelled by the settings that differ."""
         current = Run("", now.series["expected_rate"], now.goal_week, now.finished, current=True, unit=now.unit)
         with self.lock:
-            runs = self.runs + [(self.settings, current)]
-        names = settings_.labels([s for s, _ in runs])
-        return [replace(run, label=name) for name, (_, run) in zip(names, runs, strict=True)]
+            runs = self.runs + [(self.settings, current, self.number)]
+        # a label's run number is the session's, as the downloaded table's file name has it
+        names = settings_.labels([s for s, _, _ in runs], [n for _, _, n in runs])
+        return [replace(run, label=name) for name, (_, run, _) in zip(names, runs, strict=True)]
 
     def close(self) -> None:
         """Stop playing and let go of the models (the tab closed)."""

@@ -220,9 +220,13 @@ def describe(settings: dict, names=None) -> str:
     return ", ".join(f"{short.get(n, n.replace('_', ' '))} {shown(n, settings[n], units)}" for n in names)
 
 
-def labels(runs: list[dict]) -> list[str]:
-    """A short label for each of several runs' settings: only what differs between them."""
+def labels(runs: list[dict], numbers: list[int] | None = None) -> list[str]:
+    """A short label for each of several runs' settings: only what differs between them.
+
+    ``numbers``: each run's number in the session (default 1, 2, ...), named where two runs'
+    settings are the same (the same label would name two lines).
+    """
+    numbers = list(range(1, len(runs) + 1)) if numbers is None else numbers
     differ = [n for n in runs[0] if any(r[n] != runs[0][n] for r in runs)] if runs else []
     names = [describe(r, differ or ["leader", "seed"]) for r in runs]
-    # the same settings run again: the same label would name two lines, so each says which run it is
-    return [f"{name} (run {i + 1})" if names.count(name) > 1 else name for i, name in enumerate(names)]
+    return [f"{name} (run {n})" if names.count(name) > 1 else name for name, n in zip(names, numbers, strict=True)]
