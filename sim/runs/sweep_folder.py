@@ -1,0 +1,136 @@
+"""A sweep's folder read back: its manifest's spec, its finished runs, and what is missing.
+
+:func:`load_sweep` refuses a folder that is no sweep, or whose runs folder holds a part of
+another sweep or a run twice (naming the part); :func:`unfinished` warns when runs are still
+to come, with the command that resumes the sweep.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from sim.errors import InputError
+from sim.runs.storage import read_part, read_parts, twice_in
+
+
+class AnalysisError(InputError):
+    """A sweep directory or an option that cannot be analyzed; one line."""
+
+
+@dataclass
+class Sweep:
+    """A sweep directory read back: its spec (from the manifest) and its runs."""
+
+    path: Path
+    spec: dict
+    runs: pd.DataFrame
+
+    @property
+    def varied(self) -> list[str]:
+        """The varied parameters, in the spec's order."""
+        return list(self.spec["parameters"])
+
+
+def load_sweep(path) -> Sweep:
+    """Read ``DIR/manifest.json`` and ``DIR/runs``.
+
+    Raises:
+        AnalysisError: no manifest, or no finished runs.
+    """
+    path = Path(path)
+    if not path.is_dir():
+        raise AnalysisError(f"{path}: (folder): no such folder; give a directory made by coalition sweep")
+    manifest = path / "manifest.json"
+    try:
+        recorded = json.loads(manifest.read_text())
+        spec = recorded["spec"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise AnalysisError(
+            f"{manifest}: (file): not a sweep manifest; give a directory made by coalition sweep"
+        ) from None
+    if not any((path / "runs").glob("part-*.parquet")):
+        raise AnalysisError(f"{path / 'runs'}: (folder): no finished runs yet")
+    runs = read_parts(path / "runs").to_pandas().sort_values("run_id").reset_index(drop=True)
+    planned = _planned(recorded)
+    ids = runs["run_id"]
+    strays = ids[ids.duplicated() | (ids >= planned)] if planned is not None else ids.iloc[:0]
+    if planned is not None and len(strays):
+        raise AnalysisError(_stray_part(path / "runs", planned))
+    return Sweep(path, spec, runs)
+
+
+def _stray_part(runs_dir: Path, planned: int) -> str:
+    """Which part holds a run beyond the sweep's plan, or one an earlier part holds, in one line."""
+    parts = sorted(runs_dir.glob("part-*.parquet"))
+    ids = [read_part(part, columns=["run_id"]).column("run_id").to_numpy() for part in parts]
+    for part, held in zip(parts, ids, strict=True):
+        if held.size and held.max() >= planned:
+            return (
+                f"{part}: (file): holds run_id {int(held.max())}, beyond this sweep's {planned} runs "
+                "(a part of another sweep?); move it elsewhere"
+            )
+    return twice_in(parts, ids)
+
+
+def _spec_file(recorded: dict, spec: dict) -> str:
+    """The spec file the sweep was started from, if it still gives the recorded spec; else ``SPEC``.
+
+    A file edited since, or a spec changed in Python after it was read (as the experiment
+    scripts do), would be refused as a changed spec: then no file is named.
+    """
+    from sim.runs.spec import load_spec
+
+    try:
+        path = str(recorded["inputs"]["spec_file"]["path"])
+        loaded = load_spec(path).with_overrides(spec.get("replicates"), spec.get("steps"))
+        if json.loads(json.dumps(loaded.to_dict())) == spec:
+            return path
+    except (KeyError, TypeError, ValueError, InputError, OSError):
+        pass
+    return "SPEC"
+
+
+def _planned(recorded) -> int | None:
+    """The runs a sweep's manifest (as read) plans; None when it does not say."""
+    try:
+        return int(recorded["n_runs"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def unfinished(sweep: Sweep) -> str:
+    """A warning when the sweep has fewer runs than its manifest plans ("" when it is complete)."""
+    try:
+        recorded = json.loads((sweep.path / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return ""
+    planned = _planned(recorded)
+    if planned is None or len(sweep.runs) >= planned:
+        return ""
+    return (
+        f"warning: {sweep.path}: {len(sweep.runs)} of the {planned} runs the sweep plans are finished; "
+        f"the tables cover those (resume it with {resume_command(sweep.path, recorded)})"
+    )
+
+
+def resume_command(path: Path, recorded: dict) -> str:
+    """The command that resumes the sweep in ``path``: its spec file, replicates, steps and companion tables.
+
+    A sweep extended with ``--replicates`` or run with ``--steps`` is refused when resumed
+    without them, and its series and organizations folders must be named again.
+    """
+    spec: dict = recorded["spec"] if isinstance(recorded.get("spec"), dict) else {}
+    words = ["coalition", "sweep", _spec_file(recorded, spec), "--out", str(path)]
+    for key in ("replicates", "steps"):
+        if isinstance(spec.get(key), int) and not isinstance(spec.get(key), bool):
+            words += [f"--{key}", str(spec[key])]
+    tables: dict = recorded["tables"] if isinstance(recorded.get("tables"), dict) else {}
+    for key in ("series", "organizations"):
+        if isinstance(tables.get(key), str):
+            words += [f"--{key}-out", tables[key]]
+    return " ".join(shlex.quote(w) if w != "SPEC" else w for w in words)
