@@ -6,6 +6,7 @@ errors, script errors, failed requests and HTTP errors, and each must have none;
 request may leave this machine. Skipped without Chromium or playwright, except under CI.
 """
 
+import contextlib
 import re
 
 import pytest
@@ -243,13 +244,19 @@ def test_a_paused_rounds_timer_stands_still_on_every_page(browser, tmp_path):
         no_problems(teacher, ann)
 
 
+@contextlib.contextmanager
+def teacher_and_ann(browser, tmp_path, seed: int, teacher_size):
+    """A game of its own (3 rounds of 4 weeks): the teacher's page, and Ann on a phone as the Housing Authority."""
+    with game_server("--rounds", "3", "--weeks-per-round", "4", "--seed", str(seed), log=tmp_path / "log") as g:
+        teacher = open_page(browser, g.teacher_url, teacher_size)
+        teacher.locator("#code", has_text=g.code).wait_for()
+        yield teacher, join(browser, g, "Ann", "Housing Authority", PHONE)
+
+
 def test_a_pause_shows_from_the_back_and_a_game_ended_at_once_says_there_is_nothing_to_compare(browser, tmp_path):
     # on a projector the pause was a small grey word in the header, and stayed after the game ended
     # ("Debrief · paused"); a debrief at week 0 was an empty chart with no word why
-    with game_server("--rounds", "3", "--weeks-per-round", "4", "--seed", "5", log=tmp_path / "log") as g:
-        teacher = open_page(browser, g.teacher_url, PROJECTOR)
-        teacher.locator("#code", has_text=g.code).wait_for()
-        ann = join(browser, g, "Ann", "Housing Authority", PHONE)
+    with teacher_and_ann(browser, tmp_path, 5, PROJECTOR) as (teacher, ann):
         # her briefing says whose money it is and what a trust of 0.35 means
         briefing = ann.locator("#briefing")
         briefing.locator("text=paid into the pool so far").wait_for()
@@ -271,10 +278,7 @@ def test_a_pause_shows_from_the_back_and_a_game_ended_at_once_says_there_is_noth
 
 
 def test_an_answer_ticked_but_not_sent_survives_a_reload(browser, tmp_path):
-    with game_server("--rounds", "3", "--weeks-per-round", "4", "--seed", "6", log=tmp_path / "log") as g:
-        teacher = open_page(browser, g.teacher_url, LAPTOP)
-        teacher.locator("#code", has_text=g.code).wait_for()
-        ann = join(browser, g, "Ann", "Housing Authority", PHONE)
+    with teacher_and_ann(browser, tmp_path, 6, LAPTOP) as (teacher, ann):
         teacher.get_by_role("button", name="Start the game").click()
         ann.locator("#decide h2", has_text="Round 1: your decision").wait_for()
         ann.locator("fieldset.question label.answer").first.click()
