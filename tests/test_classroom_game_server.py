@@ -250,3 +250,15 @@ def test_an_odd_static_path_is_not_found_not_a_server_error(game):
             get(game.base + path)
         refused.value.close()
         assert refused.value.code == 404, path
+
+
+def test_a_test_page_starts_no_thread_that_draws_from_the_global_random(game):
+    """websockets' keepalive pings draw from Python's global random every 20 s in a thread;
+    a hypothesis test later in the same worker then fails as a strategy using ``random``."""
+    import threading
+
+    page = Page(game)
+    try:
+        assert not [t.name for t in threading.enumerate() if "keepalive" in t.name]
+    finally:
+        page.close()

@@ -1,6 +1,7 @@
 """The sweep engine: same table for any worker count, scheduler, shard split or interruption."""
 
 import functools
+import json
 import multiprocessing
 import os
 import re
@@ -262,20 +263,39 @@ def instant_run(**kwargs):
     return dict(PROBE)
 
 
-def test_memory_stays_flat_in_the_number_of_runs(tmp_path):
+def memory_peaks(folder: str) -> dict:
+    """Peak traced memory of sweeps of 100, 500 and 8,000 instant runs into ``folder``."""
     import tracemalloc
 
     peaks = {}
     for n in (100, 500, 8_000):  # the first one warms up: lazy imports, caches
-        spec_path = tmp_path / f"m{n}.toml"
+        spec_path = Path(folder) / f"m{n}.toml"
         spec_path.write_text(SPEC.format(steps=8).replace("replicates = 3", f"replicates = {n // 4}"))
         tracemalloc.start()
         report = run_sweep(
-            load_spec(spec_path), tmp_path / f"m{n}", workers=0, chunk_size=125, run_fn=instant_run, progress=False
+            load_spec(spec_path), Path(folder) / f"m{n}", workers=0, chunk_size=125, run_fn=instant_run, progress=False
         )
         peaks[n] = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         assert report.ran == n
+    return peaks
+
+
+def test_memory_stays_flat_in_the_number_of_runs(tmp_path):
+    # in a fresh interpreter: tracemalloc counts every thread's memory, and a thread an
+    # earlier test left in this worker (a classroom's counterfactual runs) once made the
+    # 8,000 runs look nine times the 500
+    code = "import json, sys; from tests.test_sweep_engine import memory_peaks as m; print(json.dumps(m(sys.argv[1])))"
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+        cwd=Path(__file__).parents[1],
+    )
+    assert done.returncode == 0, done.stderr
+    peaks = {int(k): v for k, v in json.loads(done.stdout.splitlines()[-1]).items()}
     assert peaks[8_000] < 1.5 * peaks[500], peaks  # 16 times the runs, about the same memory
 
 
