@@ -193,3 +193,15 @@ def test_table_refuses_sizes_that_would_exhaust_the_machine(capsys, flag, value,
     assert main(["table", "chicago_absenteeism", flag, value]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and f"{flag}: '{value}' is more than {most}, the most it takes" in err[0]
+
+
+def test_steps_csv_gives_the_goal_week_as_a_whole_number(tmp_path):
+    """A reached goal's week reads 104, not 104.0 (a float string to polars, DOUBLE to DuckDB); empty before it."""
+    import duckdb
+
+    assert main(["run", "teen_substance_use", "--steps", "110", "--seed", "0", "--out", str(tmp_path)]) == 0
+    lines = (tmp_path / "steps.csv").read_text().splitlines()
+    column = lines[0].split(",").index("steps_to_goal")
+    assert {line.split(",")[column] for line in lines[1:]} == {"", "104"}
+    read = duckdb.sql(f"select typeof(steps_to_goal) from read_csv('{tmp_path / 'steps.csv'}') limit 1").fetchall()[0]
+    assert read == ("BIGINT",)

@@ -26,6 +26,7 @@ from sim.cli.common import (
 from sim.errors import one_line
 from sim.model.events import how_many, percent, target_percent
 from sim.model.params import PARAMETERS
+from sim.model.reporters import week_table
 
 FILES = ("steps.csv", "organizations.csv", "run.png", "run.json")
 OLD_FILES = FILES[:3]  # what a run wrote before run.json was recorded
@@ -106,8 +107,7 @@ def cmd_run(args) -> int:
         finally:
             progress.close()
         summary = run_summary(model)
-        table = model.datacollector.get_model_vars_dataframe()
-        table.index.name = "week"
+        table = week_table(model)
         table["diagnosed_group"] = [one_line(g) for g in believed]
         table.to_csv(staged.path("steps.csv"))
         text_columns(members_table(model)).to_csv(staged.path("organizations.csv"), index=False)

@@ -31,6 +31,26 @@ SERIES = (
 
 MODEL_REPORTERS = {name: name for name in HEADLINE + SERIES}
 
+# reporters whose value is a week or nothing yet: whole numbers in tables, empty until then
+WEEK_VALUED = ("steps_to_goal",)
+
+
+def week_table(model):
+    """The DataCollector's per-step table, one row a step, indexed by ``week`` from 0.
+
+    A week-valued reporter (``steps_to_goal``) is a nullable whole number (pandas ``Int64``):
+    written to CSV as ``149`` or left empty, the same type in every run, where the
+    DataCollector's mix of None and ints would be written ``149.0``.
+    """
+    import pandas as pd
+
+    table = model.datacollector.get_model_vars_dataframe()
+    table.index = pd.RangeIndex(len(table), name="week")
+    for name in WEEK_VALUED:
+        if name in table:
+            table[name] = table[name].astype("Int64")
+    return table
+
 
 def organization_state(agent) -> str:
     """Engagement state of an organization."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from sim.model.reporters import week_table
 from sim.scenario.roles import ROLE_TABLE, Capability
 
 EARLIER_EVENTS = 8
@@ -307,6 +308,4 @@ def _labels(agents) -> tuple:
 
 def run_table(model) -> pd.DataFrame:
     """The run's per-week table (one row a week, the model's reporters as columns) for export."""
-    table = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    table.insert(0, "week", range(len(table)))
-    return table
+    return week_table(model).reset_index()
