@@ -12,7 +12,7 @@ import re
 import pytest
 
 from tests.browser import is_local, launch, watch
-from tests.game_client import decide, game_server
+from tests.game_client import decide, game_server, student
 from tests.test_browser import browser_missing
 
 pytestmark = pytest.mark.browser
@@ -321,3 +321,38 @@ def test_a_wrong_code_in_the_address_is_forgotten_and_a_removed_student_is_told(
         eve.locator("#notice", has_text="The teacher took you out of the game").wait_for()
         eve.locator("#join").wait_for()
         no_problems(teacher, eve)
+
+
+def test_committing_and_leaving_in_one_round_is_said_before_it_is_sent(browser, tmp_path):
+    # a student ticked Commit and Leave together with no word of what that does (a teacher's trial)
+    with teacher_and_ann(browser, tmp_path, 6, LAPTOP) as (teacher, ann):
+        teacher.get_by_role("button", name="Start the game").click()
+        ann.locator("#decide h2", has_text="Round 1: your decision").wait_for()
+        ann.get_by_text("Come to the table", exact=True).click()
+        ann.get_by_role("button", name="Send my decision").click()
+        ann.locator("#decide h2", has_text="Round 2: your decision").wait_for()
+        ann.get_by_text("Commit", exact=True).click()
+        assert ann.locator("#leave-warning").count() == 0
+        ann.get_by_text("Leave", exact=True).click()
+        ann.locator("#leave-warning", has_text="then leaves the coalition this round").wait_for()
+        ann.get_by_text("Stay", exact=True).click()
+        ann.locator("#leave-warning").wait_for(state="detached")
+        no_problems(teacher, ann)
+
+
+def test_ten_players_fit_on_the_projector_beside_the_network(browser, tmp_path):
+    # with 8 students the third row of players sat under a 1080-pixel projector's edge
+    with game_server("--rounds", "3", "--weeks-per-round", "4", "--seed", "3", log=tmp_path / "log") as g:
+        teacher = open_page(browser, g.teacher_url, PROJECTOR)
+        teacher.locator("#code", has_text=g.code).wait_for()
+        names = ("Ana", "Ben", "Chloé", "Dev", "Maximilian-Alexander vHZ", "Zoë", "Ola", "Sam", "Kai", "Lea")
+        pages = [student(g, name, f"m{i}") for i, name in enumerate(names)]
+        teacher.get_by_role("button", name="Start the game").click()
+        teacher.locator("#decided-heading", has_text="0 decided, 10 deciding").wait_for()
+        boxes = teacher.locator("#players li").evaluate_all("items => items.map(i => i.getBoundingClientRect().bottom)")
+        assert len(boxes) == 10 and max(boxes) <= PROJECTOR[1], boxes
+        entry = teacher.locator("#players li").first  # "Ana · Schools", then "deciding [model decides] x": two lines
+        assert entry.bounding_box()["height"] < 3 * 19 * 1.5, entry.bounding_box()
+        for page in pages:
+            page.close()
+        no_problems(teacher)

@@ -591,6 +591,10 @@ def test_the_teacher_removes_a_player_and_its_decision_and_record_go_with_it():
     with pytest.raises(Refused, match="no player"):
         room.remove(bot.id)
     assert states.student(room, None)["seats"][1]["players"] == 0  # the seat is free again
+    room.end()  # once the game is over, its record stays whole
+    with pytest.raises(Refused, match="the game is over"):
+        room.remove(ann.id)
+    assert ann.token in room.players
 
 
 def test_the_same_answer_sent_again_keeps_its_place_in_a_tie():
@@ -679,3 +683,17 @@ def test_a_students_state_carries_the_answers_sent_as_plain_json():
     room.decide(ann.token, 1, {invite.field: frozenset(nodes), **others})
     state = states.student(room, ann)
     assert json.loads(json.dumps(state))["sent"] == {invite.field: sorted(nodes), **others}
+
+
+def test_a_round_nobody_decides_in_is_said_to_the_teacher():
+    """Every seated student's organization left: nothing plays the round by itself (no
+    timer), so the teacher's page is told it waits for "Play the round now"."""
+    room, (ann,) = started_with("Ann")
+    assert not states.teacher(room)["nobody_deciding"]  # Ann has questions
+    organization_left(room, next(s for s in room.published.seats if s.id == "m0"))
+    assert room.waiting() == [] and not room.due()
+    assert states.teacher(room)["nobody_deciding"]
+    room.advance()
+    assert room.play_round()
+    # an empty room (nobody seated yet) is not the same: the teacher waits for students
+    assert not states.teacher(small_room())["nobody_deciding"]

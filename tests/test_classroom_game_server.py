@@ -227,19 +227,25 @@ def test_a_message_nested_thousands_deep_is_refused_in_words(game):
     page.close()
 
 
-def test_only_the_teacher_removes_a_player(game):
-    bot = student(game, "Mallory")
-    ada = student(game, "Ada")
-    ada.send({"type": "command", "command": "remove", "player": bot.state["you"]["id"]})
-    assert "only the teacher" in ada.refused()["reason"]
-    teach = teacher(game)
-    teach.send({"type": "command", "command": "remove", "player": bot.state["you"]["id"]})
-    teach.until_state(lambda s: "Mallory" not in [p["nickname"] for p in s["players"]])
-    bot.until_state(lambda s: s["you"] is None)  # its page is back at the join form
-    bot.send({"type": "join", "code": game.code, "nickname": "Mallory again"})  # and can join, as a new student
-    bot.until_state(lambda s: s["you"] is not None and s["you"]["nickname"] == "Mallory again")
-    for page in (bot, ada, teach):
-        page.close()
+def test_only_the_teacher_removes_a_player_and_not_once_the_game_is_over(tmp_path):
+    with game_server("--rounds", "3", "--weeks-per-round", "4", "--seed", "5", log=tmp_path / "log") as game:
+        bot = student(game, "Mallory")
+        ada = student(game, "Ada")
+        ada.send({"type": "command", "command": "remove", "player": bot.state["you"]["id"]})
+        assert "only the teacher" in ada.refused()["reason"]
+        teach = teacher(game)
+        teach.send({"type": "command", "command": "remove", "player": bot.state["you"]["id"]})
+        teach.until_state(lambda s: "Mallory" not in [p["nickname"] for p in s["players"]])
+        bot.until_state(lambda s: s["you"] is None)  # its page is back at the join form
+        bot.send({"type": "join", "code": game.code, "nickname": "Mallory again"})  # and can join, as a new student
+        bot.until_state(lambda s: s["you"] is not None and s["you"]["nickname"] == "Mallory again")
+        # once the game is over, its record stays whole: a student's debrief is not taken away
+        teach.send({"type": "command", "command": "end"})
+        teach.until_state(lambda s: s["phase"] == "debrief")
+        teach.send({"type": "command", "command": "remove", "player": ada.state["you"]["id"]})
+        assert "the game is over" in teach.refused()["reason"]
+        for page in (bot, ada, teach):
+            page.close()
 
 
 def test_an_odd_static_path_is_not_found_not_a_server_error(game):

@@ -210,6 +210,21 @@ def test_an_invitee_that_declines_is_not_invited_again_for_a_while():
     assert org.invitable()
 
 
+def test_the_narration_says_who_sent_an_invitation():
+    """A member asks a contact (no leader here): the news names the member, not only "the invitation"."""
+    model = CoalitionModel(rng=3, leader="none", member_invite_rate=1.0, steps=40)
+    while model.running:
+        model.step()
+    names = {m.name for m in model.members}
+    senders = {
+        e.text.split(" invitation from ")[1].rsplit(" to the table", 1)[0]
+        for e in model.events
+        if " invitation from " in e.text
+    }
+    assert senders and senders <= names
+    assert not [e.text for e in model.events if "the invitation to the table" in e.text]
+
+
 def test_translation_lowers_the_distance_an_invitee_perceives():
     for translation in (0.0, 0.6, 1.0):
         model = CoalitionModel(rng=7, translation=translation, invites_per_step=50)

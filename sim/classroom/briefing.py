@@ -93,6 +93,7 @@ def briefing(model, seat: Seat, since: int, metric_before: float | None) -> dict
         "shared": _shared(model, indicators) if member.adopted_shared_metric else [],
         "waited": round(member.frustration),
         "patience": round(member.patience),
+        "progress_margin": p.progress_margin,  # what counts as progress: a new low by this fraction
         "news": _news(model, since, member.name),
     }
 

@@ -79,8 +79,8 @@ def _leader(model, question: Question) -> Inclination:
     if question.field == "invite":
         return Inclination(
             everyone,
-            f"the model's convener invites two a {model.spec.header.step_unit[0]}, missing roles first: "
-            "everyone in a round",
+            f"the model's convener would ask every one of them, {model.params.invites_per_step} a "
+            f"{model.spec.header.step_unit[0]}, holders of missing roles first",
         )
     if question.field == "broker":
         return Inclination(everyone, "the model's convener works with every member at the table")

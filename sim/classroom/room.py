@@ -139,6 +139,17 @@ class Room:
             if p.seat and not p.away and asked.get(p.seat) and p.token not in self.submissions
         ]
 
+    def nobody_deciding(self) -> bool:
+        """Whether the open round has students in seats but nobody deciding.
+
+        Their organizations left, or the model decides for each: only the teacher's "Play the
+        round now" (or the timer) plays such a round.
+        """
+        with self.lock:
+            if self.phase != "playing" or self.submissions or self.waiting():
+                return False
+            return any(p.seat for p in self.players.values())
+
     def seconds_left(self) -> float | None:
         """Seconds left on this round's timer (None without one)."""
         return self.timer.left()
@@ -272,6 +283,8 @@ class Room:
         can join again, as a new student (and still counts toward its device's students).
         """
         with self.lock:
+            if self.phase == "debrief":  # the class's record is kept as it was played
+                raise Refused("the game is over: every student's record stays in the debrief")
             player = self._by_id(player_id)
             del self.players[player.token]
             self.submissions.pop(player.token, None)

@@ -111,6 +111,7 @@ def teacher(room: Room) -> dict:
             for p in _for_the_teacher(room.players.values(), waiting)
         ]
         out["timer"] = room.timer.seconds
+        out["nobody_deciding"] = room.nobody_deciding()
         out["narration"] = list(pub.narration)
         v = pub.view
         out["numbers"] = {

@@ -107,7 +107,7 @@ class SystemLeader(FixedAgent):
         if self.choices.invite is not None:
             for member in outside:
                 if member.node in self.choices.invite:
-                    member.invite(member.distance * (1.0 - self.skills.translation))
+                    member.invite(member.distance * (1.0 - self.skills.translation), by=self.name)
             return
         if not outside:
             return
@@ -119,7 +119,7 @@ class SystemLeader(FixedAgent):
             key=lambda pair: (-sum(r in pair[0].roles_in_use() for r in missing), pair[1]),
         )
         for member, _ in ranked[: self.model.params.invites_per_step]:
-            member.invite(member.distance * (1.0 - self.skills.translation))
+            member.invite(member.distance * (1.0 - self.skills.translation), by=self.name)
 
     def promote_shared_metric(self) -> None:
         """Members adopt the shared metric, one by one."""

@@ -80,6 +80,7 @@ class Organization(PerceivesProgress, FixedAgent):
         self.mission_theory = model.people.mission_theory(spec.mission)
         self._own_theory: tuple | None = None
         self._perceived = self.distance
+        self._invited_by = ""  # who asked it to the table (for the narration)
         self._metric_ewma: dict[int, float] = {}  # per watched measure (-1: the outcome)
         self._metric_best: dict[int, float] = {}
         self.joined_step: int | None = None
@@ -164,11 +165,12 @@ class Organization(PerceivesProgress, FixedAgent):
         cooldown = self.model.params.decline_cooldown
         return self.declined_step is None or self.model.steps - self.declined_step >= cooldown
 
-    def invite(self, perceived_distance: float) -> None:
-        """It is invited, and will perceive its mission ``perceived_distance`` from the problem."""
+    def invite(self, perceived_distance: float, by: str = "") -> None:
+        """It is invited (by ``by``), and will perceive its mission ``perceived_distance`` from the problem."""
         if self.invitable():
             self.state = State.INVITED
             self._perceived = perceived_distance
+            self._invited_by = by
 
     def consider_joining_on_own(self) -> None:
         """Without an invitation an organization seldom comes to the table."""
@@ -188,13 +190,14 @@ class Organization(PerceivesProgress, FixedAgent):
             accepts = self.choices.join
         elif self.choices.join_on_own:
             accepts = True  # it meant to come anyway
+        invitation = f"the invitation from {self._invited_by}" if self._invited_by else "the invitation"
         if accepts:
-            self.join("accepted the invitation to the table")
+            self.join(f"accepted {invitation} to the table")
         else:
             self.state = State.OUTSIDE
             self.declined_step = self.model.steps
             self.declines += 1
-            self.model.log(f"{self.name} declined the invitation to the table")
+            self.model.log(f"{self.name} declined {invitation} to the table")
 
     def join(self, how: str) -> None:
         """Come to the table and meet the members already there."""
@@ -212,7 +215,7 @@ class Organization(PerceivesProgress, FixedAgent):
         contacts = [m for m in self.model.members_tied_to(self) if m.invitable()]
         if contacts:
             contact = contacts[int(self.model.rng.integers(len(contacts)))]
-            contact.invite(contact.distance)
+            contact.invite(contact.distance, by=self.name)
 
     def consider_commitment(self) -> None:
         """Commit money and effort once trust in the coalition is high enough."""

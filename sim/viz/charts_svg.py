@@ -51,9 +51,12 @@ def swatch(colour: str, dash=None, width: float = 2.5) -> str:
 
 def chart(name: str, heading: str, description: str, frame: str, lines: str, items: list) -> str:
     """One chart picture: a heading, a legend row, the frame and the lines."""
-    keys, _ = svg.legend(items, BOX[0], 34, BOX[2], size=11)
-    body = svg.text(8, 18, heading, 14, font_weight="bold") + keys + frame + lines
-    return svg.document(WIDTH, HEIGHT, heading, description, body, name)
+    keys, used = svg.legend(items, BOX[0], 34, BOX[2], size=11)
+    # a legend of two rows would cover the top tick label: the chart moves down by the extra rows
+    extra = max(0, round(used) - (11 + 9))  # the rows after the first (svg.legend: a row is size + 9)
+    plot = frame + lines if not extra else f'<g transform="translate(0,{extra})">{frame}{lines}</g>'
+    body = svg.text(8, 18, heading, 14, font_weight="bold") + keys + plot
+    return svg.document(WIDTH, HEIGHT + extra, heading, description, body, name)
 
 
 def rate_chart(view: View) -> str:

@@ -252,7 +252,7 @@ function question(q) {
   const items = q.options.length
     ? q.options.map(([node, label]) => h("label.option", {}, h("input", { type: "checkbox", name: q.field, value: node }), label))
     : q.answers.map(([value, words]) => h("label.answer", {}, h("input", { type: "radio", name: q.field, value: String(value) }), words));
-  const note = q.required ? null : h("span.optional", {}, " (optional: if you leave it, your organization does what it usually does)");
+  const note = q.required ? null : h("span.optional", {}, " (optional: if you skip it, your organization does what it usually does)");
   const why = q.note ? h("p.hint", {}, q.note) : null;
   return h("fieldset.question", { dataset: { field: q.field } }, h("legend", {}, q.ask, note), h("div.choices", {}, items), why);
 }
@@ -268,7 +268,20 @@ function collect() {
     }
   }
   if (formKey) sessionStorage.setItem(draftKey(), JSON.stringify(draft));
+  warnLeaving();
   updateSend();
+}
+
+// leaving and committing (or sharing) in one round is allowed, but rarely meant: say what happens
+function warnLeaving() {
+  const box = document.querySelector('fieldset[data-field="leave"]');
+  if (!box) return;
+  const also = ["commit", "share", "keep_pledges"].filter((field) => draft[field] === true);
+  let warning = box.querySelector(".warning");
+  if (draft.leave === true && also.length) {
+    if (!warning) box.append((warning = h("p.warning#leave-warning", { role: "status" })));
+    warning.textContent = "You chose to leave as well: your organization does what you ticked above, then leaves the coalition this round.";
+  } else if (warning) warning.remove();
 }
 
 function updateSend() {
@@ -300,7 +313,7 @@ function renderBriefing(b, units = "weeks", unit = "week", week = 0, gone = "") 
   parts.push(h("p", {}, h("strong", {}, "Your mission: "), b.mission));
   parts.push(h("p", {}, h("strong", {}, "Now: "), `you are ${b.state}.`));
   if (b.kind === "leader") {
-    parts.push(h("p", {}, h("strong", {}, "The table: "), `mean trust ${two(b.trust)}; ${b.rate}; ${b.cause}.`));
+    parts.push(h("p", {}, h("strong", {}, "The table: "), `trust between its organizations, on their ties, ${two(b.trust)} on average; ${b.rate}; ${b.cause}.`));
     if (b.missing.length) parts.push(h("p", {}, h("strong", {}, "Roles nobody at the table brings yet: "), b.missing.join("; ")));
     parts.push(
       h("table.members", {}, h("tr", {}, h("th", {}, "member"), h("th", {}, "state"), h("th", {}, "trust in the coalition")),
@@ -328,7 +341,10 @@ function renderBriefing(b, units = "weeks", unit = "week", week = 0, gone = "") 
   }
   const waited = `${b.waited} ${b.waited === 1 ? unit : units}`;
   // an organization out of the game waits for nothing: its patience is spent or beside the point
-  if (!gone) parts.push(h("p", {}, h("strong", {}, "Patience: "), `${waited} without progress you could see; your board waits ${b.patience}.`));
+  // progress is a new low of the smoothed measure, not any fall (34.2% to 33.3% can be none)
+  const seen = b.progress_margin === undefined ? "" : ` (what you watch, smoothed, ${Math.round(b.progress_margin * 100)}% under its lowest yet)`;
+  const board = `your board waits ${b.patience} ${b.patience === 1 ? unit : units}`;
+  if (!gone) parts.push(h("p", {}, h("strong", {}, "Patience: "), `${waited} without progress you could see${seen}; ${board}.`));
   const quiet = week > 0 ? "Nothing of note happened last round." : "Nothing yet.";
   parts.push(h("h3", {}, "Last round"), b.news.length ? h("ul.news", {}, b.news.map((n) => h("li", {}, n))) : h("p.hint", {}, quiet));
   fill($("briefing"), parts);

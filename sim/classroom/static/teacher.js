@@ -65,9 +65,16 @@ function render() {
   $("advance").title = s.paused ? "Paused: press Go on first" : "";
   $("timer-select").value = String(s.timer || 0);
   document.querySelector(".controls").hidden = s.phase === "debrief";
-  const decided = s.phase === "playing" ? ` · ${s.decided} decided, ${s.waiting} deciding` : "";
+  // a round with nobody to wait for plays only when the teacher (or the timer) says so: say it
+  const decided =
+    s.phase !== "playing"
+      ? ""
+      : s.nobody_deciding
+        ? " · nobody has a decision to take this round: press Play the round now"
+        : ` · ${s.decided} decided, ${s.waiting} deciding`;
+  $("advance").classList.toggle("ready", Boolean(s.nobody_deciding) && !s.paused);
   $("decided-heading").textContent = `Players (${s.players.length})${decided}`;
-  fill($("players"), s.players.map(player));
+  fill($("players"), s.players.map((p) => player(p, s.phase)));
   const n = s.numbers;
   fill(
     $("numbers"),
@@ -88,7 +95,7 @@ function render() {
   if (s.debrief) renderDebrief(s.debrief, s.unit, s.units);
 }
 
-function player(p) {
+function player(p, phase) {
   const status = !p.seat
     ? "choosing"
     : p.decided
@@ -103,20 +110,25 @@ function player(p) {
   return h(
     `li.player.${p.decided ? "done" : p.waiting ? "waiting" : "idle"}`,
     { dataset: { player: p.id } },
-    h("span.nick", {}, p.nickname),
-    h("span.seat", {}, p.seat || "no organization yet"),
-    h("span.state", {}, status, p.online ? "" : " · offline"),
-    p.waiting ? h("button.small", { type: "button", onclick: () => command("away", { player: p.id }) }, "model decides") : null,
+    h("span.who", {}, h("span.nick", {}, p.nickname), h("span.seat", {}, p.seat || "no organization yet")),
     h(
-      "button.small.remove",
-      {
-        type: "button",
-        "aria-label": `remove ${p.nickname} from the game`,
-        title: "remove from the game",
-        onclick: () => window.confirm(`Remove ${p.nickname} from the game?`) && command("remove", { player: p.id }),
-      },
-      "×",
+      "span.doing",
+      {},
+      h("span.state", {}, status, p.online ? "" : " · offline"),
+      p.waiting ? h("button.small", { type: "button", onclick: () => command("away", { player: p.id }) }, "model decides") : null,
     ),
+    phase === "debrief"
+      ? null // the game is over: nobody is taken out of its record
+      : h(
+          "button.small.remove",
+          {
+            type: "button",
+            "aria-label": `remove ${p.nickname} from the game`,
+            title: "remove from the game",
+            onclick: () => window.confirm(`Remove ${p.nickname} from the game?`) && command("remove", { player: p.id }),
+          },
+          "×",
+        ),
   );
 }
 
