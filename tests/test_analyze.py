@@ -171,6 +171,10 @@ def test_the_resume_command_an_unfinished_sweep_is_told_works_as_given(tmp_path,
     spec.write_text(spec.read_text().replace("[4, 9]", "[4, 10]"))
     assert main(["analyze", str(out), "--out", str(tmp_path / "b")]) == 0
     assert f"resume it with coalition sweep SPEC --out {out}" in capsys.readouterr().err
+    # the series folder given for the sweep's: it said "no finished runs yet"
+    assert main(["analyze", str(series)]) == 2
+    told = capsys.readouterr().err
+    assert "the manifest of a sweep's series table, not of its runs" in told and f"--out folder, {out}" in told
 
 
 def test_a_folder_that_is_no_sweep_is_refused(tmp_path, capsys):

@@ -195,6 +195,22 @@ def test_table_refuses_sizes_that_would_exhaust_the_machine(capsys, flag, value,
     assert len(err) == 1 and f"{flag}: '{value}' is more than {most}, the most it takes" in err[0]
 
 
+@pytest.mark.parametrize(
+    "scenario, flags, words",
+    [
+        # each within its own maximum, together a run of 2 GB and more before the first coalition ran
+        ("chicago_city", ["--permutations", "100000", "--replicates", "1"], "--permutations 100000: 100,000 orderings"),
+        ("chicago_absenteeism", ["--permutations", "100000", "--replicates", "1000000"], "--replicates 1000000: "),
+    ],
+)
+def test_table_refuses_a_plan_too_big_before_it_runs(tmp_path, capsys, scenario, flags, words):
+    csv = tmp_path / "new" / "t.csv"
+    assert main(["table", scenario, *flags, "--csv", str(csv)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {words}"), err
+    assert not (tmp_path / "new").exists()
+
+
 def test_steps_csv_gives_the_goal_week_as_a_whole_number(tmp_path):
     """A reached goal's week reads 104, not 104.0 (a float string to polars, DOUBLE to DuckDB); empty before it."""
     import duckdb

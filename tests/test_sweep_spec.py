@@ -68,6 +68,19 @@ def sweep_error(tmp_path, capsys, text, *extra):
             "samples",
             "power of two",
         ),
+        (  # 50 million points of 4 parameters: 1.5 GB built whole before a run (and 2 GB in SALib), refused
+            GOOD.replace('design = "grid"', 'design = "sobol"')
+            .replace("256", "8388608")
+            .replace("patience = [4, 8]", "patience = [4, 8]\ninitial_trust = [0.1, 0.5]\ntranslation = [0, 1]")
+            .replace("[fixed]", "shared_metric = [0, 1]\n[fixed]"),
+            "samples",
+            "1.5 GB built in memory before the first run",
+        ),
+        (
+            GOOD.replace("[parameters]", 'preset = "/dev/null"\n[parameters]'),
+            "preset",
+            "/dev/null is not a file (a folder or a device)",
+        ),
         (
             GOOD.replace('design = "grid"', 'design = "lhs"').replace("[4, 8]", "{min = 3, mx = 5}"),
             "parameters.patience.mx",

@@ -93,7 +93,7 @@ def cmd_table(args) -> int:
     from sim.cli.common import preset_file
     from sim.runs.outputs import Staged, prepare
     from sim.runs.progress import Progress, reporting
-    from sim.runs.shapley import shapley_table
+    from sim.runs.shapley import plan_problem, shapley_table
     from sim.scenario.load import load_scenario, scenario_path
 
     params = parse_sets(args.set)
@@ -108,6 +108,9 @@ def cmd_table(args) -> int:
         params["steps"] = steps
     spec = load_scenario(args.scenario)  # a bad name or file: one line, exit 2
     check_horizon(steps, spec, "--steps" if args.steps is not None else "--set steps")
+    option, problem = plan_problem(len(spec.organizations), args.permutations, args.replicates)
+    if problem:  # refused before anything is made or run
+        raise UsageError(f"--{option} {getattr(args, option)}: {problem}")
     csv = args.csv
     if csv is not None and csv.name in ("", ".", ".."):  # a folder by its name (an existing one: prepare says)
         raise UsageError(f"--csv {csv}: is a folder; name a file, e.g. {csv / 'table.csv'}")

@@ -135,17 +135,29 @@ def shard_range(n_runs: int, shard: tuple[int, int] | None) -> range:
     return range(n_runs * i // n, n_runs * (i + 1) // n)
 
 
-def chunked(run_ids, size: int):
-    """Lists of at most ``size`` run_ids, each taking every m-th run (m lists in all).
+def chunked(runs: range, size: int, done: np.ndarray | None = None, n_todo: int | None = None):
+    """Lists of about ``size`` run_ids of ``runs`` not in ``done``, each taking every m-th run.
 
     Each chunk samples the whole design rather than a few neighbouring points, so chunks
     cost about the same and the last ones do not leave workers idle (neighbouring points,
-    e.g. high patience and trust, can take twice as long as others).
+    e.g. high patience and trust, can take twice as long as others). Chunks are made one at
+    a time: a sweep of fifty million runs holds one chunk's ids, not the whole plan's.
+
+    Args:
+        runs: the run_ids to run (a shard's block, or all).
+        size: run_ids a chunk.
+        done: run_ids already on disk, sorted (left out).
+        n_todo: how many of ``runs`` are not done (default: all of them).
     """
-    ids = list(run_ids)
-    m = math.ceil(len(ids) / size) if ids else 0
+    todo = len(runs) if n_todo is None else n_todo
+    m = math.ceil(todo / size) if todo else 0
     for j in range(m):
-        yield ids[j::m]
+        ids = np.arange(runs.start + j * runs.step, runs.stop, m * runs.step, dtype=np.int64)
+        if done is not None and done.size:
+            at = np.minimum(np.searchsorted(done, ids), done.size - 1)
+            ids = ids[done[at] != ids]
+        if ids.size:
+            yield ids.tolist()
 
 
 def auto_chunk_size(n_todo: int, workers: int, seconds_per_run: float = 0.07) -> int:

@@ -220,7 +220,6 @@ def run_sweep(
         if n_todo == 0:
             report.seconds = time.perf_counter() - started
             return report
-        todo = (i for i in runs if not _contains(on_disk, i))
         pool = executors.WorkerPool(workers, scheduler)
         size = chunk_size or auto_chunk_size(n_todo, pool.workers, 0.07 * (spec.steps or scenario.steps) / 156)
         bar = Progress("sweep", len(runs), initial=already, enabled=progress)
@@ -248,7 +247,7 @@ def run_sweep(
             bar.update(len(rows))
 
         try:
-            report.restarts = executors.dispatch(pool, chunked(todo, size), task, write)
+            report.restarts = executors.dispatch(pool, chunked(runs, size, on_disk, n_todo), task, write)
         finally:
             bar.close()
         report.seconds = time.perf_counter() - started
@@ -266,8 +265,3 @@ def _inputs(spec: SweepSpec, scenario) -> dict:
         preset = preset_path(spec.scenario, spec.preset).resolve()
         inputs["preset"] = {"name": spec.preset, "path": str(preset), "sha256": file_digest(preset)}
     return inputs
-
-
-def _contains(sorted_ids: np.ndarray, i: int) -> bool:
-    k = np.searchsorted(sorted_ids, i)
-    return bool(k < sorted_ids.size and sorted_ids[k] == i)

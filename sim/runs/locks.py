@@ -11,6 +11,7 @@ import contextlib
 import os
 from pathlib import Path
 
+from sim.errors import InputError
 from sim.runs.outputs import OutputError, why
 
 try:
@@ -19,6 +20,25 @@ except ImportError:  # pragma: no cover - not on the supported platforms (Window
     fcntl = None  # type: ignore[assignment]
 
 CALIBRATION_LOCK = ".calibrate.lock"
+# a lock file is opened where it is, never through a symbolic link (which could point outside the folder)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _open_lock(path: Path, what: str, root: Path) -> int:
+    """Open (or create) the lock file ``path``; a symbolic link there is refused in words.
+
+    Raises:
+        OutputError: it cannot be opened, or it is a symbolic link.
+    """
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o644)
+    except OSError as err:
+        if path.is_symlink():
+            raise OutputError(
+                f"--out {root}: {path.name}: a symbolic link; a lock file is never followed out of the folder, "
+                "remove the link"
+            ) from None
+        raise OutputError(f"--out {root}: cannot lock the {what}: {path.name}: {why(err)}") from None
 
 
 @contextlib.contextmanager
@@ -44,10 +64,7 @@ def sweep_lock(root: Path, shard: tuple[int, int] | None):
     try:
         for path, mode in files:
             for _ in range(10):  # a refused sweep may remove the file between our open and our lock
-                try:
-                    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-                except OSError as err:
-                    raise OutputError(f"--out {root}: cannot lock the sweep: {why(err)}") from None
+                fd = _open_lock(path, "sweep", root)
                 held.append(fd)
                 try:
                     fcntl.flock(fd, mode | fcntl.LOCK_NB)
@@ -88,19 +105,31 @@ def calibration_lock(root: Path):
     if fcntl is None:  # pragma: no cover - not on the supported platforms
         yield
         return
-    try:
-        fd = os.open(root / CALIBRATION_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as err:
-        raise OutputError(f"--out {root}: cannot lock the calibration: {why(err)}") from None
-    try:
+    path = root / CALIBRATION_LOCK
+    made = not path.exists() and not path.is_symlink()
+    for _ in range(10):  # a refused calibration may remove the file between our open and our lock
+        fd = _open_lock(path, "calibration", root)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            os.close(fd)
             raise OutputError(
                 f"--out {root}: another coalition calibrate is running into this folder now; wait for it to "
                 "finish, or use another --out"
             ) from None
+        if _still_there(fd, path):
+            break
+        os.close(fd)
+    else:
+        raise OutputError(f"--out {root}: cannot lock the calibration: {path.name} keeps being removed")
+    try:
         yield
+    except InputError:
+        # refused (a folder of a sweep or a run, another calibration's): leave it as it was
+        if made:
+            with contextlib.suppress(OSError):
+                path.unlink()  # while held: one that opens it now finds it gone
+        raise
     finally:
         os.close(fd)
 
@@ -123,9 +152,9 @@ def _one_shard_count(root: Path, shard: tuple[int, int]) -> int:
     n = shard[1]
     gate = fd = None
     try:
-        gate = os.open(root / ".shards.gate", os.O_RDWR | os.O_CREAT, 0o644)
+        gate = _open_lock(root / ".shards.gate", "sweep", root)
         fcntl.flock(gate, fcntl.LOCK_EX)  # held for the few calls below
-        fd = os.open(root / f".shards-of-{n}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        fd = _open_lock(root / f".shards-of-{n}.lock", "sweep", root)
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
         for other in root.glob(".shards-of-*.lock"):
             if other.name == f".shards-of-{n}.lock" or not other.is_file():
@@ -148,7 +177,7 @@ def _one_shard_count(root: Path, shard: tuple[int, int]) -> int:
 
 def _free(path: Path) -> bool:
     """Whether no process holds ``path`` locked (probed with an exclusive lock, let go at once)."""
-    probe = os.open(path, os.O_RDWR)
+    probe = os.open(path, os.O_RDWR | _NOFOLLOW)
     try:
         fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return True
@@ -175,8 +204,8 @@ def remove_free_locks(root: Path, keep: frozenset = frozenset()) -> None:
             if path.name in keep:
                 continue
             try:
-                fd = os.open(path, os.O_RDWR)
-            except OSError:
+                fd = os.open(path, os.O_RDWR | _NOFOLLOW)
+            except OSError:  # gone, or a symbolic link (never followed)
                 continue
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -49,6 +49,28 @@ __all__ = [
     "sweep_settings",
 ]
 SUCCESS_THRESHOLD = 0.8
+MAX_RUNS = 100_000_000  # as a sweep's
+MAX_MEMBERSHIPS = 50_000_000  # organizations in every sampled ordering's coalitions, held at once
+
+
+def plan_problem(n_organizations: int, permutations: int, replicates: int) -> tuple[str, str]:
+    """What makes a table too big to run, and the option to change; ``("", "")`` when it is not.
+
+    Returns:
+        ``(option, words)``: ``"permutations"`` when the coalitions' memberships would not fit in
+        memory, ``"replicates"`` when the runs are more than a sweep may have.
+    """
+    n = n_organizations
+    memberships = permutations * n * (n + 1) // 2
+    if memberships > MAX_MEMBERSHIPS:
+        return "permutations", (
+            f"{permutations:,} orderings of {n:,} organizations make coalitions of {memberships:,} members in all, "
+            f"held in memory at once (at most {MAX_MEMBERSHIPS:,}); take fewer permutations"
+        )
+    runs = min(2**n, (permutations + 1) * n + 1) * replicates
+    if runs > MAX_RUNS:
+        return "replicates", f"{runs:,} runs is more than {MAX_RUNS:,}; take fewer replicates or permutations"
+    return "", ""
 
 
 # -- scenarios restricted to a coalition ---------------------------------------------------
@@ -183,6 +205,9 @@ def shapley_table(
     spec = load_scenario(scenario)
     names = tuple(o.name for o in spec.organizations)
     n = len(names)
+    option, problem = plan_problem(n, permutations, replicates)
+    if problem:
+        raise ValueError(f"{option}: {problem}")
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1,)))
     orders = _orderings(n, permutations, rng)
     values = CoalitionValues(scenario, replicate_seeds(replicates, seed), params, workers, value)

@@ -45,6 +45,8 @@ RESERVED = ("steps",)  # set at the top level of the spec, not as a model parame
 MAX_RUNS = 100_000_000
 LIMITS = {"steps": 10_000, "replicates": 1_000_000}  # the largest horizon and replicates a spec may ask for
 MAX_GRID_VALUES = 100_000
+# a sampled design (lhs, sobol) is built whole before the first run: its matrix at most this big
+MAX_DESIGN_BYTES = 1 << 30
 
 
 @dataclass(frozen=True)
@@ -212,9 +214,10 @@ def parse_spec(data: dict, label: str = "<spec>", base: Path | None = None, text
     preset = spec.preset
     if preset and _is_path(preset) and base is not None:  # relative to the spec file, wherever the command runs
         if not (base / preset).is_file():
-            where.fail(
-                ("preset",), f"{preset!r}: there is no file {base / preset} (a path is read relative to the spec file)"
-            )
+            relative = "" if Path(preset).is_absolute() else " (a path is read relative to the spec file)"
+            if (base / preset).exists():
+                where.fail(("preset",), f"{preset!r}: {base / preset} is not a file (a folder or a device)")
+            where.fail(("preset",), f"{preset!r}: there is no file {base / preset}{relative}")
         preset = str((base / preset).resolve())
     if preset:
         fixed = {**_preset(where, scenario, preset, varied), **fixed}
@@ -224,6 +227,15 @@ def parse_spec(data: dict, label: str = "<spec>", base: Path | None = None, text
         where.fail(("steps",), f"{spec.steps} is {problem}")
     if n_points(spec) * spec.replicates > MAX_RUNS:
         where.fail(("replicates",), f"{n_points(spec) * spec.replicates} runs is more than {MAX_RUNS}; split the sweep")
+    matrix = n_points(spec) * len(varied) * 8  # float64s, before the sampler's own working copies
+    if spec.design != "grid" and matrix > MAX_DESIGN_BYTES:
+        where.fail(
+            ("samples",),
+            f"{spec.samples} make a {spec.design} design of {n_points(spec):,} points of {len(varied)} parameters, "
+            f"{matrix / 2**30:.1f} GB built in memory before the first run "
+            f"(at most {MAX_DESIGN_BYTES / 2**30:.0f} GB); "
+            "take fewer samples, or vary fewer parameters",
+        )
     return spec
 
 

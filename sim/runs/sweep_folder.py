@@ -53,6 +53,12 @@ def load_sweep(path) -> Sweep:
         raise AnalysisError(
             f"{manifest}: (file): not a sweep manifest; give a directory made by coalition sweep"
         ) from None
+    dataset = recorded.get("dataset", "runs")
+    if dataset != "runs":  # a companion table's root (--series-out, --organizations-out): its sweep's is elsewhere
+        tables = recorded.get("tables")
+        runs_root = tables.get("runs") if isinstance(tables, dict) else None
+        where = f"; analyze its sweep's --out folder, {runs_root}" if runs_root else ""
+        raise AnalysisError(f"{manifest}: (file): the manifest of a sweep's {dataset} table, not of its runs{where}")
     if not any((path / "runs").glob("part-*.parquet")):
         raise AnalysisError(f"{path / 'runs'}: (folder): no finished runs yet")
     runs = read_parts(path / "runs").to_pandas().sort_values("run_id").reset_index(drop=True)
