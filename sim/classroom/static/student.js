@@ -225,7 +225,7 @@ function renderDecision(s) {
       { onsubmit: send, onchange: collect },
       s.questions.map(question),
       h("button.primary#send", { type: "submit", "aria-describedby": "send-hint" }, "Send my decision"),
-      h("p.hint#send-hint", {}, "Answer every question (the optional ones you may leave) to send."),
+      h("p.hint#send-hint", {}, "Answer every question (you may skip the optional ones) to send."),
     ),
   );
   if (s.sent) prefill(s.sent); // changing a decision: it starts from what was sent
