@@ -160,7 +160,10 @@ class OrganizationSpec(Section):
     short_name: str = Field("", description='a short label for pictures ("Housing"; default: the name)')
     sector: Name = Field(description="organizations of a sector start tied (silos); a point leader works in its own")
     mission: dict[str, Annotated[float, Between(0, 100)]] = Field(
-        description="weights over `outcome` and circumstances; one above 0; its distance from the problem"
+        description=(
+            "what it works for: weights over `outcome` and circumstances, at least one above 0; how far they "
+            "point from the real causes is its distance from the problem (the further, the less it joins)"
+        )
     )
     budget: Annotated[float, Between(0, 1e12)] = Field(
         description="money per week; members with the resources role pledge a share"
