@@ -20,12 +20,14 @@ def test_every_run_to_do_is_in_exactly_one_chunk(start, n, size, done_share, see
     rng = np.random.default_rng(seed)
     done = np.sort(rng.choice(np.arange(start, start + n + 20), size=int(done_share * n), replace=False))
     todo = sorted(set(runs) - set(done.tolist()))
-    chunks = list(chunked(runs, size, done, n_todo=len(todo)))
+    chunks = list(chunked(runs, size, done))
     handed = [i for chunk in chunks for i in chunk]
     assert sorted(handed) == todo and len(handed) == len(set(handed))
-    assert all(chunk for chunk in chunks)
-    if not done.size:  # a fresh sweep: chunks of at most size, as many as needed
-        assert all(len(c) <= size for c in chunks) and len(chunks) == -(-n // size)
+    # chunks of at most size, as many as the runs still to do need (a resumed sweep's too)
+    assert all(0 < len(c) <= size for c in chunks) and len(chunks) == -(-len(todo) // size)
+    # each takes every m-th run still to do, as a fresh sweep's always did
+    m = len(chunks)
+    assert chunks == [todo[j::m] for j in range(m)]
 
 
 def test_a_sweep_of_fifty_million_runs_holds_one_chunk_not_the_plan():

@@ -304,6 +304,18 @@ def test_inclinations_follow_the_models_own_rules():
                 assert leaning.value == (member.reliability >= 0.5)
 
 
+@pytest.mark.parametrize("pace", [0, 2])
+def test_the_conveners_inclination_to_invite_follows_its_pace(pace):
+    # it said "invites two a week ... everyone in a round" whatever the pace, 0 included
+    room = small_room(invites_per_step=pace)
+    room.start()
+    leaning = room.published.inclination("leader", "invite")
+    invite = next(q for q in room.published.questions["leader"] if q.field == "invite")
+    outside = {node for node, _ in invite.options}
+    assert leaning.value == (frozenset(outside) if pace else frozenset())
+    assert (f"{pace} a week" in leaning.reason) if pace else ("invites nobody" in leaning.reason)
+
+
 def test_milestones_in_words():
     timeline = [("outside", False), ("at the table", False), ("committed", True), ("left", False)]
     assert (

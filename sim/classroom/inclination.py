@@ -77,10 +77,13 @@ def _member(model, member, field: str, weeks: int) -> Inclination:
 def _leader(model, question: Question) -> Inclination:
     everyone = frozenset(node for node, _ in question.options)
     if question.field == "invite":
+        pace = model.params.invites_per_step
+        if pace == 0:
+            return Inclination(frozenset(), "the model's convener invites nobody here (invites_per_step is 0)")
         return Inclination(
             everyone,
-            f"the model's convener would ask every one of them, {model.params.invites_per_step} a "
-            f"{model.spec.header.step_unit[0]}, holders of missing roles first",
+            f"the model's convener asks them all in time, {pace} a {model.spec.header.step_unit[0]}, "
+            "holders of missing roles first",
         )
     if question.field == "broker":
         return Inclination(everyone, "the model's convener works with every member at the table")

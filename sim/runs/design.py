@@ -135,29 +135,32 @@ def shard_range(n_runs: int, shard: tuple[int, int] | None) -> range:
     return range(n_runs * i // n, n_runs * (i + 1) // n)
 
 
-def chunked(runs: range, size: int, done: np.ndarray | None = None, n_todo: int | None = None):
-    """Lists of about ``size`` run_ids of ``runs`` not in ``done``, each taking every m-th run.
+def chunked(runs: range, size: int, done: np.ndarray | None = None):
+    """Lists of at most ``size`` run_ids of ``runs`` not in ``done``, each taking every m-th of them.
 
     Each chunk samples the whole design rather than a few neighbouring points, so chunks
     cost about the same and the last ones do not leave workers idle (neighbouring points,
     e.g. high patience and trust, can take twice as long as others). Chunks are made one at
-    a time: a sweep of fifty million runs holds one chunk's ids, not the whole plan's.
+    a time from the runs still to do, never from a list of them: a sweep of fifty million
+    runs holds one chunk's ids and the finished ones' index (8 bytes a run), not the plan.
 
     Args:
-        runs: the run_ids to run (a shard's block, or all).
-        size: run_ids a chunk.
+        runs: the run_ids to run, a contiguous block (a shard's, or all).
+        size: the most run_ids a chunk.
         done: run_ids already on disk, sorted (left out).
-        n_todo: how many of ``runs`` are not done (default: all of them).
     """
-    todo = len(runs) if n_todo is None else n_todo
+    if runs.step != 1:
+        raise ValueError("chunked: runs must be a contiguous range")
+    d = np.empty(0, dtype=np.int64) if done is None else np.asarray(done, dtype=np.int64)
+    d = d[np.searchsorted(d, runs.start) : np.searchsorted(d, runs.stop)]  # a view: sorted
+    # ahead[i]: how many runs still to do come before the i-th finished one (never decreasing)
+    ahead = d - runs.start
+    ahead -= np.arange(d.size)
+    todo = len(runs) - d.size
     m = math.ceil(todo / size) if todo else 0
     for j in range(m):
-        ids = np.arange(runs.start + j * runs.step, runs.stop, m * runs.step, dtype=np.int64)
-        if done is not None and done.size:
-            at = np.minimum(np.searchsorted(done, ids), done.size - 1)
-            ids = ids[done[at] != ids]
-        if ids.size:
-            yield ids.tolist()
+        k = np.arange(j, todo, m)  # positions among the runs still to do
+        yield (runs.start + k + np.searchsorted(ahead, k, side="right")).tolist()
 
 
 def auto_chunk_size(n_todo: int, workers: int, seconds_per_run: float = 0.07) -> int:

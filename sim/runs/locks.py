@@ -41,6 +41,14 @@ def _open_lock(path: Path, what: str, root: Path) -> int:
         raise OutputError(f"--out {root}: cannot lock the {what}: {path.name}: {why(err)}") from None
 
 
+def _create_or_open_lock(path: Path, what: str, root: Path) -> tuple[int, bool]:
+    """:func:`_open_lock`, saying whether this call created the file (so that a refusal can remove it)."""
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644), True
+    except OSError:  # there already (or a link): opened as it is, or refused in words
+        return _open_lock(path, what, root), False
+
+
 @contextlib.contextmanager
 def sweep_lock(root: Path, shard: tuple[int, int] | None):
     """Hold the sweep in ``root`` for this process: one writer per shard, and no shard beside a whole run.
@@ -106,9 +114,8 @@ def calibration_lock(root: Path):
         yield
         return
     path = root / CALIBRATION_LOCK
-    made = not path.exists() and not path.is_symlink()
     for _ in range(10):  # a refused calibration may remove the file between our open and our lock
-        fd = _open_lock(path, "calibration", root)
+        fd, made = _create_or_open_lock(path, "calibration", root)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

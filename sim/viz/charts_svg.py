@@ -24,6 +24,7 @@ LINES = (
     ("#cc79a7", "10 3 2 3"),
     ("#e69f00", "1 4"),
 )
+LEGEND_ROWS = 2  # the trust chart's legend takes two rows
 TARGET = {"stroke": svg.INK, "stroke_width": 1.5, "stroke_dasharray": "6 4"}
 
 
@@ -52,8 +53,10 @@ def swatch(colour: str, dash=None, width: float = 2.5) -> str:
 def chart(name: str, heading: str, description: str, frame: str, lines: str, items: list) -> str:
     """One chart picture: a heading, a legend row, the frame and the lines."""
     keys, used = svg.legend(items, BOX[0], 34, BOX[2], size=11)
-    # a legend of two rows would cover the top tick label: the chart moves down by the extra rows
-    extra = max(0, round(used) - (11 + 9))  # the rows after the first (svg.legend: a row is size + 9)
+    # a legend of two rows would cover the top tick label: the plot moves down by the rows after
+    # the first, and every chart keeps room for LEGEND_ROWS (so that charts shown in turn, as
+    # the teacher's tabs show them, are one size); svg.legend's row is size + 9
+    extra = max(round(used), LEGEND_ROWS * (11 + 9)) - (11 + 9)
     plot = frame + lines if not extra else f'<g transform="translate(0,{extra})">{frame}{lines}</g>'
     body = svg.text(8, 18, heading, 14, font_weight="bold") + keys + plot
     return svg.document(WIDTH, HEIGHT + extra, heading, description, body, name)

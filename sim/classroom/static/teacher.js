@@ -70,7 +70,7 @@ function render() {
     s.phase !== "playing"
       ? ""
       : s.nobody_deciding
-        ? " · nobody has a decision to take this round: press Play the round now"
+        ? ` · nobody has a decision to take this round: press ${s.paused ? "Go on, then " : ""}Play the round now`
         : ` · ${s.decided} decided, ${s.waiting} deciding`;
   $("advance").classList.toggle("ready", Boolean(s.nobody_deciding) && !s.paused);
   $("decided-heading").textContent = `Players (${s.players.length})${decided}`;
