@@ -93,7 +93,7 @@ def test_the_convener_is_told_who_is_not_offered_because_it_said_no_lately():
     invite = seats.questions(model, leader_seat)[0]
     assert org.node not in {n for n, _ in invite.options}
     week = model.params.decline_cooldown
-    assert f"{org.spec.label} (week {week})" in invite.note and invite.note.startswith("Not offered")
+    assert f"{org.spec.label} (from week {week})" in invite.note and invite.note.startswith("Not offered")
     assert states._question(invite)["note"] == invite.note  # and the page gets it
 
 
@@ -316,6 +316,18 @@ def test_the_conveners_inclination_to_invite_follows_its_pace(pace):
     assert (f"{pace} a week" in leaning.reason) if pace else ("invites nobody" in leaning.reason)
 
 
+def test_ending_the_game_mid_round_drops_that_rounds_decisions():
+    # a game ended at the start of a round counted its answers in the debrief ("Round 8: same", 15 of 17)
+    room, (ann, bob) = started_with("Ann", "Bob")
+    room.decide(ann.token, 1, {"join": True})
+    room.decide(bob.token, 1, {"join": False})  # both decided: round 1 is played
+    assert room.play_round()
+    room.decide(ann.token, 2, {q.field: q.answers[0][0] for q in room.published.questions["m0"] if q.answers})
+    assert any(c.round == 2 for c in room.choices)
+    room.end()
+    assert room.choices and {c.round for c in room.choices} == {1}
+
+
 def test_milestones_in_words():
     timeline = [("outside", False), ("at the table", False), ("committed", True), ("left", False)]
     assert (
@@ -455,6 +467,19 @@ def test_a_members_own_news_includes_what_befell_it():
     assert news[0].endswith("staff turnover at Housing Authority; new people must build trust again")
     assert news[1].endswith("Housing Authority had its budget cut by 30%")
     assert not any("Chicago Public Schools" in line for line in news[:2])
+
+
+def test_the_same_news_week_after_week_is_one_line_with_its_weeks():
+    # a member holding back its pledge read 13 identical lines, burying the rest of the round's news
+    from sim.classroom.briefing import _news
+
+    model = CoalitionModel("chicago_absenteeism", rng=42)
+    for _ in range(3):
+        model.step()
+        model.log("Housing Authority did not pay what it had promised the coalition this week")
+    news = _news(model, 0, "Housing Authority")
+    held = [line for line in news if "did not pay" in line]
+    assert held == ["weeks 1-3: Housing Authority did not pay what it had promised the coalition this week (3 times)"]
 
 
 def test_the_debrief_lists_every_seated_student_also_one_who_never_decided():
@@ -704,7 +729,7 @@ def test_a_round_nobody_decides_in_is_said_to_the_teacher():
     assert not states.teacher(room)["nobody_deciding"]  # Ann has questions
     organization_left(room, next(s for s in room.published.seats if s.id == "m0"))
     assert room.waiting() == [] and not room.due()
-    assert states.teacher(room)["nobody_deciding"]
+    assert states.teacher(room)["nobody_deciding"] and states.student(room, ann)["nobody_deciding"]
     room.advance()
     assert room.play_round()
     # an empty room (nobody seated yet) is not the same: the teacher waits for students

@@ -64,7 +64,8 @@ def briefing(model, seat: Seat, since: int, metric_before: float | None) -> dict
     member = member_of(model, seat)
     p = model.params
     unit = model.spec.header.step_unit[0]
-    pledge = p.pledge_share * member.budget if member.budget > 0 else 0.0
+    gone = member.state == State.LEFT  # out of the coalition: no pledge to make, no threshold to reach
+    pledge = p.pledge_share * member.budget if member.budget > 0 and not gone else 0.0
     when = "(pledged)" if member.state == State.COMMITTED else "once you commit"
     indicators = member.indicators()
     own = indicators.get(member.metric)
@@ -80,8 +81,8 @@ def briefing(model, seat: Seat, since: int, metric_before: float | None) -> dict
         "sharing": bool(member.sharing),
         "trust": round(member.trust_in_coalition, 2),
         # what the trust number means: 0 none, 1 full, and where the organization acts on it
-        "trust_scale": f"0 is none, 1 full; you commit at {p.commit_threshold:.2f} and share records at "
-        f"{p.share_threshold:.2f}",
+        "trust_scale": "0 is none, 1 full"
+        + ("" if gone else f"; you commit at {p.commit_threshold:.2f} and share records at {p.share_threshold:.2f}"),
         "ties": _ties(model, member.node),
         "metric": {
             # reach drawn once: the same people all game, whose circumstances resolve with time
@@ -140,7 +141,18 @@ def _news(model, since: int, name: str = "") -> list:
     own = [e for e in events if about and about.search(e.text)]
     others = [e for e in events if not e.minor and e not in own]
     unit = model.spec.header.step_unit
-    return [f"{unit[0]} {e.step}: {plain(e.text, words, unit)}" for e in (own + others)[:NEWS]]
+    # the same news week after week ("did not pay what it had promised") once, with its weeks
+    seen: dict[str, list] = {}  # text -> [newest week, oldest week, times]
+    for e in own + others:
+        text = plain(e.text, words, unit)
+        if text in seen:
+            seen[text][1:] = [e.step, seen[text][2] + 1]
+        else:
+            seen[text] = [e.step, e.step, 1]
+    return [
+        f"{unit[0]} {new}: {text}" if times == 1 else f"{unit[1]} {old}-{new}: {text} ({times} times)"
+        for text, (new, old, times) in list(seen.items())[:NEWS]
+    ]
 
 
 def _leader(model, seat: Seat, since: int) -> dict:

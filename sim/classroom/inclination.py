@@ -69,7 +69,7 @@ def _member(model, member, field: str, weeks: int) -> Inclination:
         gone = member.frustration > member.patience
         unit, units = model.spec.header.step_unit
         waited = f"{member.frustration:.0f} {unit if round(member.frustration) == 1 else units}"
-        words = f"{waited} without progress it could see; its patience is {member.patience:.0f}"
+        words = f"{waited} without progress it could see; its patience is {member.patience:.0f} {units}"
         return Inclination(gone, words)
     raise ValueError(f"no inclination for {field!r}")
 

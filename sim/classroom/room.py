@@ -344,6 +344,10 @@ class Room:
             if self.applying:
                 raise Refused("a round is being played; end the game in a moment")
             self.applying = True
+            if self.phase == "playing":  # the open round is never played: its decisions count for nothing
+                now = self.published.number
+                self.choices = [c for c in self.choices if c.round != now]
+                self.submissions = {}
         self._finish()
         self._changed()
 

@@ -151,7 +151,7 @@ def _declined(model) -> str:
     """Who is outside but not offered to the convener because it said no lately, and when it can be asked again."""
     p, unit = model.params, model.spec.header.step_unit[0]
     resting = [
-        f"{m.spec.label} ({unit} {m.declined_step + p.decline_cooldown})"
+        f"{m.spec.label} (from {unit} {m.declined_step + p.decline_cooldown})"
         for m in model.members
         if m.state == State.OUTSIDE
         and not m.excluded
@@ -161,7 +161,7 @@ def _declined(model) -> str:
     ]
     if not resting:
         return ""
-    return "Not offered: said no to an invitation lately, can be asked again from " + ", ".join(resting) + "."
+    return "Not offered: they said no to an invitation lately and can be asked again later: " + ", ".join(resting) + "."
 
 
 def check(asked: Sequence[Question], choices: dict) -> str:

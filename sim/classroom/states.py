@@ -50,6 +50,7 @@ def common(room: Room) -> dict:
         ],
         "decided": len(room.submissions),
         "waiting": len(waiting),
+        "nobody_deciding": room.nobody_deciding(),  # the round waits for the teacher
     }
 
 
@@ -111,7 +112,6 @@ def teacher(room: Room) -> dict:
             for p in _for_the_teacher(room.players.values(), waiting)
         ]
         out["timer"] = room.timer.seconds
-        out["nobody_deciding"] = room.nobody_deciding()
         out["narration"] = list(pub.narration)
         v = pub.view
         out["numbers"] = {

@@ -174,8 +174,13 @@ function renderStatus(s) {
     lines.push(h("button.link", { type: "button", onclick: () => ((choosing = true), render()) }, "Choose another organization"));
   }
   if (s.paused) lines.push(h("p.paused", {}, "The teacher paused the game."));
-  if (s.you.away) lines.push(h("p.hint", {}, "The model decides for you until you send a decision."));
-  if (s.phase === "playing") lines.push(h("p.progress", {}, `${s.decided} decided this round, ${s.waiting} still deciding.`));
+  if (s.you.away && s.phase === "playing") lines.push(h("p.hint", {}, "The model decides for you until you send a decision."));
+  if (s.phase === "playing") {
+    const progress = s.nobody_deciding
+      ? "Nobody has a decision to take this round: it is played when the teacher says so."
+      : `${s.decided} decided this round, ${s.waiting} still deciding.`;
+    lines.push(h("p.progress", {}, progress));
+  }
   fill($("status"), lines);
 }
 
@@ -363,7 +368,7 @@ function renderDebrief(d, unit = "week", units = "weeks") {
     return fill($("debrief"), parts);
   }
   parts.push(h("h3", {}, "Your choices"));
-  parts.push(h("p", {}, `${mine.agreed} of ${mine.total} were what your organization would have done on its own.`));
+  if (mine.total) parts.push(h("p", {}, `${mine.agreed} of ${mine.total} were what your organization would have done on its own.`));
   parts.push(
     h("ol.choices", {}, mine.lines.map((c) =>
       h(
