@@ -260,7 +260,7 @@ def test_a_pause_shows_from_the_back_and_a_game_ended_at_once_says_there_is_noth
         # her briefing says whose money it is and what a trust of 0.35 means
         briefing = ann.locator("#briefing")
         briefing.locator("text=paid into the pool so far").wait_for()
-        scale = r"Your trust in the coalition:\s+\d\.\d\d\s+\(0 is none, 1 full; you commit at"
+        scale = r"Your trust in the coalition:\s+\d\.\d\d\s+\(0 is none, 1 full; on its own, an organization commits at"
         assert re.search(scale, briefing.inner_text())
         teacher.get_by_role("button", name="Start the game").click()
         shows_round(ann, 1)

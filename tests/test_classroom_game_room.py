@@ -328,6 +328,21 @@ def test_ending_the_game_mid_round_drops_that_rounds_decisions():
     assert room.choices and {c.round for c in room.choices} == {1}
 
 
+def test_words_fit_the_seat_a_partner_without_money_commits_its_time():
+    # the Parents' council, with "no money of your own", was asked to "Commit money and staff"
+    room = small_room()
+    room.start()
+    model = room.model
+    assert states.teacher(room)["outcome"] == model.people_outcome  # the projector's number is named
+    for seat in room.published.seats:
+        if seat.id == "leader":
+            continue
+        member = seats.member_of(model, seat)
+        member.state = State.AT_TABLE
+        (commit,) = [q for q in seats.questions(model, seat) if q.field == "commit"]
+        assert ("money" in commit.ask) == (member.budget > 0), (seat.name, commit.ask)
+
+
 def test_milestones_in_words():
     timeline = [("outside", False), ("at the table", False), ("committed", True), ("left", False)]
     assert (

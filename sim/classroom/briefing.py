@@ -82,7 +82,12 @@ def briefing(model, seat: Seat, since: int, metric_before: float | None) -> dict
         "trust": round(member.trust_in_coalition, 2),
         # what the trust number means: 0 none, 1 full, and where the organization acts on it
         "trust_scale": "0 is none, 1 full"
-        + ("" if gone else f"; you commit at {p.commit_threshold:.2f} and share records at {p.share_threshold:.2f}"),
+        + (
+            ""
+            if gone
+            else f"; on its own, an organization commits at {p.commit_threshold:.2f} and shares records at "
+            f"{p.share_threshold:.2f}"
+        ),
         "ties": _ties(model, member.node),
         "metric": {
             # reach drawn once: the same people all game, whose circumstances resolve with time

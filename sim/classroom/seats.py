@@ -106,7 +106,9 @@ def questions(model, seat: Seat) -> tuple[Question, ...]:
         ask = "You are invited to the table. Do you come?" if invited else "Come to the table on your own?"
         return (Question("join", ask, ((True, "Come to the table"), (False, "Stay away"))),)
     if member.state == State.AT_TABLE:
-        out = [Question("commit", "Commit money and staff to the coalition?", ((True, "Commit"), (False, "Not yet")))]
+        # an organization with no money of its own commits its people's time, not money
+        what = "money and staff" if member.budget > 0 else "your people's time"
+        out = [Question("commit", f"Commit {what} to the coalition?", ((True, "Commit"), (False, "Not yet")))]
         if pays:
             out.append(_pledge(f"If you commit: pay your pledge {every}?", required=False))
         if shares:

@@ -34,6 +34,7 @@ def common(room: Room) -> dict:
         "week": pub.week,
         "weeks_per_round": room.weeks_per_round,
         "unit": room.unit[0],  # what a step is called (the scenario's days_per_step): week, month...
+        "outcome": room.model.people_outcome,  # what the rate counts, in the scenario's words
         "units": room.unit[1],
         "seconds_left": room.seconds_left(),
         "seats": [

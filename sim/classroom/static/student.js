@@ -347,7 +347,7 @@ function renderBriefing(b, units = "weeks", unit = "week", week = 0, gone = "") 
   const waited = `${b.waited} ${b.waited === 1 ? unit : units}`;
   // an organization out of the game waits for nothing: its patience is spent or beside the point
   // progress is a new low of the smoothed measure, not any fall (34.2% to 33.3% can be none)
-  const seen = b.progress_margin === undefined ? "" : ` (what you watch, smoothed, ${Math.round(b.progress_margin * 100)}% under its lowest yet)`;
+  const seen = b.progress_margin === undefined ? "" : ` (progress counts when what you watch, smoothed, falls ${Math.round(b.progress_margin * 100)}% below its lowest so far)`;
   const board = `your board waits ${b.patience} ${b.patience === 1 ? unit : units}`;
   if (!gone) parts.push(h("p", {}, h("strong", {}, "Patience: "), `${waited} without progress you could see${seen}; ${board}.`));
   const quiet = week > 0 ? "Nothing of note happened last round." : "Nothing yet.";

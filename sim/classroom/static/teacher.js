@@ -80,7 +80,7 @@ function render() {
     $("numbers"),
     [
       [s.unit, `${s.week}`],
-      ["rate", `${n.rate} (target ${n.target})`],
+      [s.outcome || "rate", `${n.rate} (target ${n.target})`],
       ["at the table", n.at_table],
       ["committed", n.committed],
       ["sharing data", n.sharing],
