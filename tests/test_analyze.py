@@ -160,7 +160,9 @@ def test_the_resume_command_an_unfinished_sweep_is_told_works_as_given(tmp_path,
     sorted((out / "runs").glob("part-*.parquet"))[-1].unlink()  # as if killed before the last chunk
     capsys.readouterr()
     assert main(["analyze", str(out), "--out", str(tmp_path / "a")]) == 0
-    told = re.search(r"resume it with (coalition sweep .*)\)$", capsys.readouterr().err.strip())
+    told = re.search(
+        r"resume it with (coalition sweep .*); a cluster's shards: add --shard I/N", capsys.readouterr().err
+    )
     assert told, "no resume command"
     words = shlex.split(told.group(1))
     assert words[:2] == ["coalition", "sweep"] and "--replicates" in words and "--series-out" in words

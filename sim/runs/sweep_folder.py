@@ -120,7 +120,8 @@ def unfinished(sweep: Sweep) -> str:
         return ""
     return (
         f"warning: {sweep.path}: {len(sweep.runs)} of the {planned} runs the sweep plans are finished; "
-        f"the tables cover those (resume it with {resume_command(sweep.path, recorded)})"
+        f"the tables cover those (resume it with {resume_command(sweep.path, recorded)}; "
+        "a cluster's shards: add --shard I/N to each, as they were run)"
     )
 
 
