@@ -148,6 +148,15 @@ def test_each_further_system_change_on_a_cause_does_less_but_none_is_capped():
         effects.append(model.fund.pending[-1][2])
     assert model.fund.system_by_cause[cause] == 5
     assert np.allclose(np.array(effects[1:]) / np.array(effects[:-1]), 0.8)
+    # the news tells them apart: "a change", then "another change (the 2nd)" ... on the same cause
+    label = model.people.labels[cause]
+    paid = [e.text for e in model.events if e.text.startswith("the coalition paid for") and label in e.text]
+    assert paid[0].startswith(f"the coalition paid for a change in the rules on {label}")
+    assert paid[4].startswith(f"the coalition paid for another change (the 5th) in the rules on {label}")
+    model.fund.act(model, shares, 10_000)  # every pending change takes effect
+    took = [e.text for e in model.events if e.text.endswith("took effect for everyone") and label in e.text]
+    assert took[0] == f"a change in the rules on {label} took effect for everyone"
+    assert took[1] == f"another change (the 2nd) in the rules on {label} took effect for everyone"
 
 
 def test_without_pooled_records_the_coalition_spends_on_what_members_believe():

@@ -51,6 +51,7 @@ class CoalitionFund:
         self.cases_resolved = 0
         self.system_changes = 0
         self.system_by_cause = np.zeros(k, dtype=int)
+        self._in_effect_by_cause = np.zeros(k, dtype=int)  # changes that took effect (for the news)
         self.pending: list[tuple[int, int, float]] = []
 
     @property
@@ -114,8 +115,8 @@ class CoalitionFund:
         self.system_changes += 1
         self.system_by_cause[cause] += 1
         model.log(
-            f"the coalition paid for a change in the rules on {model.people.labels[cause]}, "
-            f"to take effect in {model.system_lag} weeks"
+            f"the coalition paid for {_a_change(self.system_by_cause[cause])} in the rules on "
+            f"{model.people.labels[cause]}, to take effect in {model.system_lag} weeks"
         )
 
     def _system_target(self, model, shares: np.ndarray):
@@ -139,7 +140,9 @@ class CoalitionFund:
         self.pending = [p for p in self.pending if p[0] > step]
         for _, cause, effect in due:
             model.people.lower_onset(cause, effect)
-            model.log(f"a change in the rules on {model.people.labels[cause]} took effect for everyone")
+            self._in_effect_by_cause[cause] += 1
+            what = _a_change(self._in_effect_by_cause[cause])
+            model.log(f"{what} in the rules on {model.people.labels[cause]} took effect for everyone")
 
     def _case_work(self, model, shares: np.ndarray, money: float) -> None:
         reach = model.case_reach()
@@ -195,3 +198,11 @@ def uptake_from(legitimacies, base: float, most: float) -> float:
     """
     combined = 1.0 - math.prod(1.0 - v for v in legitimacies)
     return base + (most - base) * combined
+
+
+def _a_change(nth: int) -> str:
+    """The news's words for the ``nth`` change on a cause: a change, then another change (the 2nd)."""
+    if nth <= 1:
+        return "a change"
+    suffix = "th" if 10 <= nth % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(nth % 10, "th")
+    return f"another change (the {nth}{suffix})"
