@@ -49,6 +49,27 @@ def _create_or_open_lock(path: Path, what: str, root: Path) -> tuple[int, bool]:
         return _open_lock(path, what, root), False
 
 
+def _hold(path: Path, mode: int, what: str, root: Path, busy: str) -> tuple[int, bool]:
+    """Lock ``path`` (``fcntl`` ``mode``, without waiting); return its descriptor and whether this call made it.
+
+    A refused command may remove the file between our open and our lock: then it is opened again.
+
+    Raises:
+        OutputError: ``busy`` when another process holds it; or it cannot be opened, or keeps being removed.
+    """
+    for _ in range(10):
+        fd, made = _create_or_open_lock(path, what, root)
+        try:
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise OutputError(busy) from None
+        if _still_there(fd, path):
+            return fd, made
+        os.close(fd)  # locked a file no longer in the folder: a lock nobody else sees
+    raise OutputError(f"--out {root}: cannot lock the {what}: {path.name} keeps being removed")
+
+
 @contextlib.contextmanager
 def sweep_lock(root: Path, shard: tuple[int, int] | None):
     """Hold the sweep in ``root`` for this process: one writer per shard, and no shard beside a whole run.
@@ -70,28 +91,17 @@ def sweep_lock(root: Path, shard: tuple[int, int] | None):
         files.append((root / f".shard-{shard[0]}-of-{shard[1]}.lock", fcntl.LOCK_EX))
     held: list[int] = []
     try:
+        # the lock says only that a sweep runs into this folder: the same one, or another spec
+        what = (
+            "a sweep into this folder"
+            if shard is None
+            else f"shard {shard[0]}/{shard[1]} of a sweep into this folder, or all of it,"
+        )
+        busy = (
+            f"--out {root}: another coalition sweep is running {what} now; wait for it to finish, or use another --out"
+        )
         for path, mode in files:
-            for _ in range(10):  # a refused sweep may remove the file between our open and our lock
-                fd = _open_lock(path, "sweep", root)
-                held.append(fd)
-                try:
-                    fcntl.flock(fd, mode | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    # the lock says only that a sweep runs into this folder: the same one, or another spec
-                    what = (
-                        "a sweep into this folder"
-                        if shard is None
-                        else (f"shard {shard[0]}/{shard[1]} of a sweep into this folder, or all of it,")
-                    )
-                    raise OutputError(
-                        f"--out {root}: another coalition sweep is running {what} now; wait for it to finish, or "
-                        "use another --out"
-                    ) from None
-                if _still_there(fd, path):
-                    break
-                os.close(held.pop())  # locked a file no longer in the folder: a lock nobody else sees
-            else:
-                raise OutputError(f"--out {root}: cannot lock the sweep: {path.name} keeps being removed")
+            held.append(_hold(path, mode, "sweep", root, busy)[0])
         if shard is not None:
             held.append(_one_shard_count(root, shard))
         yield
@@ -114,21 +124,11 @@ def calibration_lock(root: Path):
         yield
         return
     path = root / CALIBRATION_LOCK
-    for _ in range(10):  # a refused calibration may remove the file between our open and our lock
-        fd, made = _create_or_open_lock(path, "calibration", root)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            raise OutputError(
-                f"--out {root}: another coalition calibrate is running into this folder now; wait for it to "
-                "finish, or use another --out"
-            ) from None
-        if _still_there(fd, path):
-            break
-        os.close(fd)
-    else:
-        raise OutputError(f"--out {root}: cannot lock the calibration: {path.name} keeps being removed")
+    busy = (
+        f"--out {root}: another coalition calibrate is running into this folder now; wait for it to finish, or "
+        "use another --out"
+    )
+    fd, made = _hold(path, fcntl.LOCK_EX, "calibration", root, busy)
     try:
         yield
     except InputError:
