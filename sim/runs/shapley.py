@@ -35,6 +35,7 @@ import numpy as np
 
 from sim.runs.replicates import DEFAULT_WORKERS, replicate_seeds, replicates, run_many, sweep_settings
 from sim.runs.shapley_table import VALUES, ShapleyRow, ShapleyTable
+from sim.runs.spec import MAX_RUNS  # as many runs as a sweep may have
 from sim.scenario.load import Scenario, load_scenario
 
 __all__ = [
@@ -49,7 +50,6 @@ __all__ = [
     "sweep_settings",
 ]
 SUCCESS_THRESHOLD = 0.8
-MAX_RUNS = 100_000_000  # as a sweep's
 MAX_MEMBERSHIPS = 50_000_000  # organizations in every sampled ordering's coalitions, held at once
 
 
