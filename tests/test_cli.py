@@ -94,14 +94,23 @@ def test_text_in_written_tables_is_escaped_whatever_its_dtype():
     [
         ("truancy", "truancy", "diagnosed cause: truancy (accuracy 0.50)"),
         ("housing", "instability", "diagnosed group: instability, mostly housing (accuracy 0.50, by group 0.70)"),
+        (
+            "parent_mental_health",
+            "instability",
+            "diagnosed group: instability, mostly parental mental illness [parent_mental_health] (accuracy 0.50,",
+        ),
         ("truancy", "instability", "diagnosed group: instability (largest single cause: truancy, of group truancy;"),
     ],
 )
-def test_the_summary_names_the_group_and_never_pairs_it_with_a_cause_outside_it(cause, group, words):
+def test_the_summary_names_the_group_and_never_pairs_it_with_a_cause_outside_it(  # and reads labels
+    cause, group, words
+):
     from sim.cli.run import _diagnosis_words
 
     summary = dict(diagnosed_cause=cause, diagnosed_group=group, diagnosis_accuracy=0.5, group_accuracy=0.7)
-    assert _diagnosis_words(summary, {"truancy": "truancy", "housing": "instability"}).startswith(words)
+    group_of = {"truancy": "truancy", "housing": "instability", "parent_mental_health": "instability"}
+    labels = {"truancy": "truancy", "housing": "housing", "parent_mental_health": "parental mental illness"}
+    assert _diagnosis_words(summary, group_of, labels).startswith(words)
 
 
 def test_set_changes_a_parameter(tmp_path, capsys):

@@ -254,27 +254,31 @@ def describe(model, summary: dict) -> str:
     lines.append(f"left ({len(left)}): {', '.join(left) or 'nobody'}")
     money = f"money spent {summary['money_spent']:.0f}; system changes {summary['system_changes']}"
     group_of = dict(zip(model.people.names, model.people.groups, strict=True))
-    lines.append(f"{_diagnosis_words(summary, group_of)}; {money}")
+    labels = dict(zip(model.people.names, model.people.labels, strict=True))
+    lines.append(f"{_diagnosis_words(summary, group_of, labels)}; {money}")
     return "\n".join(lines)
 
 
-def _diagnosis_words(summary: dict, group_of: dict) -> str:
+def _diagnosis_words(summary: dict, group_of: dict, labels: dict) -> str:
     """The pooled diagnosis at the end, in words (also when it names nothing, and why).
 
     Where the scenario groups circumstances, the believed group comes first and then its
     largest single cause, which need not belong to that group (a group of three middling
-    causes can outweigh one large one).
+    causes can outweigh one large one). A cause reads as the scenario's label, with the
+    name that ``run.json`` and the tables give in square brackets when they differ.
     """
     cause, group = summary["diagnosed_cause"], summary["diagnosed_group"]
     if cause:
+        label = labels.get(cause, cause)
+        said = one_line(cause) if label == cause else f"{one_line(label)} [{one_line(cause)}]"
         accuracy = f"accuracy {summary['diagnosis_accuracy']:.2f}"
         if group == cause:
-            return f"diagnosed cause: {one_line(cause)} ({accuracy})"
+            return f"diagnosed cause: {said} ({accuracy})"
         accuracy += f", by group {summary['group_accuracy']:.2f}"
         if group_of.get(cause) == group:
-            return f"diagnosed group: {one_line(group)}, mostly {one_line(cause)} ({accuracy})"
+            return f"diagnosed group: {one_line(group)}, mostly {said} ({accuracy})"
         return (
-            f"diagnosed group: {one_line(group)} (largest single cause: {one_line(cause)}, "
+            f"diagnosed group: {one_line(group)} (largest single cause: {said}, "
             f"of group {one_line(group_of.get(cause, cause))}; {accuracy})"
         )
     if not summary["sharing_count"]:
