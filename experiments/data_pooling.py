@@ -2,12 +2,16 @@
 
 Builds :class:`sim.CoalitionModel` directly, lets the people's circumstances run for a few
 weeks, then diagnoses (:func:`sim.model.diagnosis.diagnose_people`) from the records of the first k data
-owners (schools first, then the others in the scenario's order, then the community).
+owners (schools first, then the others in the scenario's order, then the community), and
+whether it names the real group (the group with the largest true share at that time).
 
-Usage: ``python experiments/data_pooling.py [--quick] [--out DIR]``
+Usage: ``python experiments/data_pooling.py [--quick] [--out DIR] [--scenario PATH] [--weeks W]``
+(``--scenario``: a scenario name or file, e.g. one of your own, instead of the .toml's;
+``--weeks``: weeks of the people's dynamics before the diagnoses).
 """
 
 import tomllib
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -23,18 +27,34 @@ def owners(model):
     return [(m.name, m.reach, m.records) for m in model.members if m.records.size and m.reach.size]
 
 
+def leading_group(people) -> str:
+    """The group whose circumstances carry the largest true share of the outcome now."""
+    groups, shares = np.array(people.groups), people.true_shares()
+    return max(dict.fromkeys(people.groups), key=lambda g: shares[groups == g].sum())
+
+
+def options(parser) -> None:
+    parser.add_argument("--scenario", metavar="PATH", help="a scenario name or file (default: the .toml's)")
+    parser.add_argument("--weeks", type=int, metavar="W", help="weeks before the diagnoses (default: the .toml's)")
+
+
 def main():
-    args = parse_args("data_pooling", __doc__)
+    args = parse_args("data_pooling", __doc__, extra=options)
     cfg = tomllib.loads((HERE / "data_pooling.toml").read_text())
+    scenario = args.scenario or cfg["scenario"]
+    if scenario.endswith(".toml"):  # a file is read from where it was named
+        scenario = str(Path(scenario).resolve())
+    weeks = cfg["weeks"] if args.weeks is None else args.weeks
     n_seeds = 3 if args.quick else cfg["seeds"]
     seeds = np.random.SeedSequence(cfg["seed"]).generate_state(n_seeds, dtype=np.uint32)
     rows = []
     for s in seeds:
-        model = CoalitionModel(cfg["scenario"], rng=int(s))
-        for _ in range(cfg["weeks"]):
+        model = CoalitionModel(scenario, rng=int(s))
+        for _ in range(weeks):
             model.people.change()
         model.people.draw_outcomes()
         people = model.people
+        real = leading_group(people)
         sources = owners(model)
         for k in range(1, len(sources) + 1):
             d = diagnose_people(people, [(p, c) for _, p, c in sources[:k]])
@@ -47,6 +67,8 @@ def main():
                     "accuracy": d.accuracy,
                     "cause": d.cause,
                     "group": group,
+                    "real_group": real,
+                    "named_real_group": group == real,
                 }
             )
     df = pd.DataFrame(rows)
@@ -58,7 +80,7 @@ def main():
             sd_accuracy=("accuracy", "std"),
             top_cause=("cause", lambda c: c.mode().iloc[0]),
             share_top_cause=("cause", lambda c: (c == c.mode().iloc[0]).mean()),
-            share_instability=("group", lambda g: (g == "instability").mean()),
+            share_real_group=("named_real_group", "mean"),
         )
         .reset_index()
     )
@@ -83,7 +105,7 @@ def main():
     ax2.set_title("diagnosed main cause")
     ax2.legend(fontsize=7)
     fig.suptitle(
-        f"Data pooling, {cfg['scenario']} ({n_seeds} seeds, seed {cfg['seed']}{', QUICK' if args.quick else ''})"
+        f"Data pooling, {Path(scenario).stem} ({n_seeds} seeds, seed {cfg['seed']}{', QUICK' if args.quick else ''})"
     )
     save(fig, args, "data_pooling")
 

@@ -66,6 +66,22 @@ def test_the_diagnosis_over_a_run_checks_a_new_scenario_named_on_the_command_lin
     assert set(summary["scenario"]) == {"youth_unemployment"} and (summary["runs"] == 2).all()
 
 
+def test_data_pooling_checks_a_new_scenario_named_on_the_command_line(tmp_path, monkeypatch):
+    fixture = ROOT / "tests" / "data" / "scenarios" / "childhood_asthma.toml"
+    monkeypatch.syspath_prepend(str(ROOT / "experiments"))
+    argv = ["data_pooling.py", "--quick", "--scenario", str(fixture), "--weeks", "4", "--out", str(tmp_path)]
+    monkeypatch.setattr(sys, "argv", argv)
+    monkeypatch.chdir(tmp_path)
+    runpy.run_path(str(ROOT / "experiments" / "data_pooling.py"), run_name="__main__")
+    runs = pd.read_csv(tmp_path / "runs.csv")
+    model = CoalitionModel(str(fixture), rng=0)
+    owners = [m.name for m in model.members if m.records.size and m.reach.size]
+    assert list(runs["added"].drop_duplicates()) == owners  # the fixture's owners, not Chicago's
+    assert set(runs["real_group"]) <= set(model.people.groups)
+    summary = pd.read_csv(tmp_path / "summary.csv")
+    assert summary["share_real_group"].between(0, 1).all()
+
+
 def test_the_diagnosis_over_a_run_reads_a_monthly_scenario_at_the_same_real_times(tmp_path, monkeypatch):
     """Weeks are real time: a scenario in 28-day steps is read at week 40 (step 10) and pools 3 steps."""
     text = (ROOT / "tests" / "data" / "scenarios" / "youth_unemployment.toml").read_text()
