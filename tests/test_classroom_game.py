@@ -356,3 +356,20 @@ def test_ten_players_fit_on_the_projector_beside_the_network(browser, tmp_path):
         for page in pages:
             page.close()
         no_problems(teacher)
+
+
+def test_a_student_is_told_when_the_model_decided_for_them(browser, tmp_path):
+    # a student whose round the model played (out of time, or let by the teacher) was told nothing, and the
+    # debrief left those rounds out without a word (a teacher's trial)
+    with teacher_and_ann(browser, tmp_path, 6, LAPTOP) as (teacher, ann):
+        teacher.get_by_role("button", name="Start the game").click()
+        ann.locator("#decide h2", has_text="Round 1: your decision").wait_for()
+        assert ann.evaluate("window.scrollY") == 0
+        teacher.get_by_role("button", name="model decides").click()
+        teacher.get_by_role("button", name="Play the round now").click()
+        ann.locator("#decide h2", has_text="Round 2: your decision").wait_for()
+        ann.locator("#model-played", has_text="Round 1: no decision came from you in time").wait_for()
+        teacher.once("dialog", lambda dialog: dialog.accept())
+        teacher.get_by_role("button", name="End and debrief").click()
+        ann.locator("#model-rounds", has_text="in round 1").wait_for()
+        no_problems(teacher, ann)

@@ -749,3 +749,60 @@ def test_a_round_nobody_decides_in_is_said_to_the_teacher():
     assert room.play_round()
     # an empty room (nobody seated yet) is not the same: the teacher waits for students
     assert not states.teacher(small_room())["nobody_deciding"]
+
+
+def test_a_student_is_told_the_rounds_the_model_decided_for_their_seat():
+    """A round played with no answer from a seated student (away, or out of time) is the model's,
+    and the student's state says so; a seat that went out in such a round says when."""
+    room, (ann, bob) = started_with("Ann", "Bob")
+    asked = room.published.questions["m1"]
+    room.decide(bob.token, 1, {q.field: q.answers[-1][0] for q in asked if q.required})
+    room.advance()
+    room.play_round()  # round 1: Bob answered, Ann did not
+    mine, his = states.student(room, ann)["you"], states.student(room, bob)["you"]
+    assert mine["model_played"] == [1] and his["model_played"] == []
+    assert mine["gone_in"] is None
+    late = room.join("Cy")
+    late.seat = "m0"  # Ann's team from round 2 (as a late joiner once every seat is taken)
+    assert states.student(room, late)["you"]["model_played"] == []  # round 1 was not Cy's
+    seats.member_of(room.model, room.published.seats[0]).state = State.LEFT  # Ann's seat leaves in round 2
+    room.advance()
+    room.play_round()
+    mine = states.student(room, ann)["you"]
+    assert mine["model_played"] == [1, 2] and mine["gone_in"] == 2
+    assert states.student(room, late)["you"]["model_played"] == [2]
+
+
+def test_trust_and_its_threshold_are_told_apart_when_they_round_alike():
+    from sim.classroom.inclination import _beside
+
+    assert _beside(0.4973, 0.5) == "0.497; it commits at 0.50"
+    assert _beside(0.52, 0.5) == "0.52; it commits at 0.50"
+    assert _beside(0.5, 0.5) == "0.50; it commits at 0.50"
+
+
+def test_the_convener_is_told_why_nobody_is_offered_when_nobody_can_be_invited():
+    model = CoalitionModel(rng=3)
+    leader_seat = next(s for s in seats.seats(model) if s.id == seats.LEADER)
+    for m in model.members:
+        if m.invitable():
+            m.state = State.AT_TABLE
+    declined = model.organizations[1]
+    declined.state, declined.declined_step = State.OUTSIDE, model.steps
+    asked = seats.questions(model, leader_seat)
+    assert "invite" not in [q.field for q in asked]
+    assert asked[0].note.startswith("Nobody to invite this round. Not offered")
+    assert declined.spec.label in asked[0].note
+
+
+def test_leaving_says_it_is_for_good_and_the_conveners_rate_names_the_outcome():
+    model = CoalitionModel(rng=2)
+    org = model.organizations[0]
+    org.state = State.COMMITTED
+    seat = next(s for s in seats.seats(model) if s.node == org.node)
+    leave = next(q for q in seats.questions(model, seat) if q.field == "leave")
+    assert "for good" in leave.note
+    from sim.classroom.briefing import briefing
+
+    convener = next(s for s in seats.seats(model) if s.id == seats.LEADER)
+    assert briefing(model, convener, -1, None)["rate"].startswith(model.people_outcome)

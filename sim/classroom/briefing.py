@@ -185,7 +185,7 @@ def _leader(model, seat: Seat, since: int) -> dict:
         "state": "convening" if leader.active else "stopped: you gave up convening",
         "members": table,
         "trust": round(model.mean_trust, 2),
-        "rate": f"{percent(model.outcome_rate)} this {model.spec.header.step_unit[0]} "
+        "rate": f"{model.people_outcome} {percent(model.outcome_rate)} this {model.spec.header.step_unit[0]} "
         f"(target {target_percent(model.target_rate)})",
         "cause": f"the coalition believes the main cause is {cause}" if cause else "no shared diagnosis yet",
         "missing": missing,

@@ -52,7 +52,7 @@ def _member(model, member, field: str, weeks: int) -> Inclination:
     if field == "commit":
         return Inclination(
             trust >= p.commit_threshold,
-            f"its trust in the coalition was {trust:.2f}; it commits at {p.commit_threshold:.2f}",
+            f"its trust in the coalition was {_beside(trust, p.commit_threshold)}",
         )
     if field == "keep_pledges":
         return Inclination(member.reliability >= 0.5, f"it pays about {member.reliability:.0%} of its pledges")
@@ -60,10 +60,10 @@ def _member(model, member, field: str, weeks: int) -> Inclination:
         if member.sharing:
             floor = p.share_threshold - p.withdraw_margin
             return Inclination(
-                trust >= floor, f"its trust was {trust:.2f}; it takes its records back below {floor:.2f}"
+                trust >= floor, f"its trust was {_beside(trust, floor, 'it takes its records back below')}"
             )
         return Inclination(
-            trust >= p.share_threshold, f"its trust was {trust:.2f}; it shares at {p.share_threshold:.2f}"
+            trust >= p.share_threshold, f"its trust was {_beside(trust, p.share_threshold, 'it shares at')}"
         )
     if field == "leave":
         gone = member.frustration > member.patience
@@ -88,6 +88,17 @@ def _leader(model, question: Question) -> Inclination:
     if question.field == "broker":
         return Inclination(everyone, "the model's convener works with every member at the table")
     return Inclination(True, "the model's convener always works on shared measures")
+
+
+def _beside(trust: float, threshold: float, words: str = "it commits at") -> str:
+    """Trust and the threshold it is read against, with enough decimals to tell which side it is on.
+
+    "0.50; it commits at 0.50" then "Not yet" reads as a contradiction: 0.497 against 0.50 does not.
+    """
+    digits = 2
+    while digits < 4 and trust != threshold and f"{trust:.{digits}f}" == f"{threshold:.{digits}f}":
+        digits += 1
+    return f"{trust:.{digits}f}; {words} {threshold:.2f}"
 
 
 def agrees(answer, inclination: Inclination) -> bool:

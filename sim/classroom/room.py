@@ -98,6 +98,8 @@ class Room:
         self.players: dict[str, Player] = {}
         self.submissions: dict[str, dict] = {}  # token -> answers, this round, in the order they came
         self.choices: list[Choice] = []
+        self.model_played: dict[str, list[int]] = {}  # seat -> rounds the model decided for its players
+        self.gone_in: dict[str, int] = {}  # seat -> the round in which it went out of the game
         self.joined = 0  # students who ever joined
         self.timer = RoundTimer()
         self.advance_requested = False
@@ -311,6 +313,12 @@ class Room:
                 by_seat.setdefault(self.players[token].seat or "", []).append(answers)
             decisions = {seat: seats_.tally(answers) for seat, answers in by_seat.items()}
             number, since, before = self.published.number, self.published.week, self.published.metrics
+            # seats with players and questions but no answer: the model decides for them (away, or out of time)
+            seated = {p.seat for p in self.players.values() if p.seat}
+            for seat, asked in self.published.questions.items():
+                if asked and seat in seated and seat not in decisions:
+                    self.model_played.setdefault(seat, []).append(number)
+            was_gone = set(self.published.gone)
         self._changed()
         over = False
         try:
@@ -320,6 +328,7 @@ class Room:
             over = number >= self.rounds or not self.model.running
             with self.lock:
                 self.published = published
+                self.gone_in |= {seat: number for seat in published.gone if seat not in was_gone}
                 self.submissions = {}
                 self.advance_requested = False
                 self.timer.stop()

@@ -100,7 +100,12 @@ def questions(model, seat: Seat) -> tuple[Question, ...]:
     pays = member.can(Capability.PLEDGE_MONEY) and member.budget > 0
     shares = member.can(Capability.SHARE_RECORDS) and member.records.size > 0
     every = f"every {model.spec.header.step_unit[0]}"
-    stay = Question("leave", "Stay at the table, or leave the coalition?", ((False, "Stay"), (True, "Leave")))
+    stay = Question(
+        "leave",
+        "Stay at the table, or leave the coalition?",
+        ((False, "Stay"), (True, "Leave")),
+        note="Leaving is for good: an organization that leaves cannot come back in this game.",
+    )
     if member.state in (State.OUTSIDE, State.INVITED):
         invited = member.state == State.INVITED
         ask = "You are invited to the table. Do you come?" if invited else "Come to the table on your own?"
@@ -138,14 +143,17 @@ def _leader_questions(model) -> tuple[Question, ...]:
     outside = tuple((m.node, m.spec.label) for m in model.members if m.invitable() and leader.reaches(m))
     table = tuple((m.node, m.spec.label) for m in model.table_members() if leader.reaches(m))
     out = []
+    note = _declined(model)  # under the invitations, or, with nobody to invite, under the next question
     if outside:
-        out.append(
-            Question("invite", "Whom do you invite to the table this round?", options=outside, note=_declined(model))
-        )
+        out.append(Question("invite", "Whom do you invite to the table this round?", options=outside, note=note))
+        note = ""
+    elif note:
+        note = "Nobody to invite this round. " + note
     if table:
-        out.append(Question("broker", "With whom do you broker small commitments?", options=table))
+        out.append(Question("broker", "With whom do you broker small commitments?", options=table, note=note))
+        note = ""
     answers = ((True, "Work on it"), (False, "Not this round"))
-    out.append(Question("shared_metric", "Work with the members on shared measures?", answers))
+    out.append(Question("shared_metric", "Work with the members on shared measures?", answers, note=note))
     return tuple(out)
 
 

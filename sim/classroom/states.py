@@ -64,6 +64,11 @@ def student(room: Room, player: Player | None) -> dict:
         pub = room.published
         seat = player.seat
         out["you"] = {"id": player.id, "nickname": player.nickname, "seat": seat, "away": player.away}
+        if seat is not None:
+            # rounds since they joined that the model decided for their seat (no answer came), and when it went
+            played = room.model_played.get(seat, [])
+            out["you"]["model_played"] = [r for r in played if r >= player.joined_round]
+            out["you"]["gone_in"] = room.gone_in.get(seat)
         if seat is None:
             if room.phase == "debrief" and room.debrief is not None:  # joined after the game: the class's run
                 out["debrief"] = {k: room.debrief[k] for k in ("week", "runs", "chart")} | {

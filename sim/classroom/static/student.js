@@ -94,8 +94,11 @@ function receive(message) {
       localStorage.removeItem(tokenKey(code)); // the teacher took this student out
       notice("The teacher took you out of the game. If you are meant to play, join again.");
     } else if (message.you && code) remember(code);
+    // the game starts: the first decision is at the top (a student may have scrolled down the seats)
+    const started = state && state.phase === "lobby" && message.phase === "playing";
     state = message;
     render();
+    if (started) window.scrollTo(0, 0);
   }
 }
 
@@ -174,7 +177,12 @@ function renderStatus(s) {
     lines.push(h("button.link", { type: "button", onclick: () => ((choosing = true), render()) }, "Choose another organization"));
   }
   if (s.paused) lines.push(h("p.paused", {}, "The teacher paused the game."));
-  if (s.you.away && s.phase === "playing") lines.push(h("p.hint", {}, "The model decides for you until you send a decision."));
+  const played = s.you.model_played || [];
+  const gone = seat.gone && s.you.gone_in;
+  // the model played the seat last round (nobody sent a decision in time, or the teacher let it): say so
+  if (s.phase === "playing" && played.includes(s.round - 1) && !(gone && s.you.gone_in === s.round - 1))
+    lines.push(h("p.notice#model-played", {}, `Round ${s.round - 1}: no decision came from you in time, so the model decided for ${seat.name}.`));
+  if (s.you.away && s.phase === "playing" && s.questions.length) lines.push(h("p.hint", {}, "The model decides for you until you send a decision."));
   if (s.phase === "playing") {
     const progress = s.nobody_deciding
       ? "Nobody has a decision to take this round: it is played when the teacher says so."
@@ -214,7 +222,9 @@ function renderDecision(s) {
   if (!s.questions.length) {
     formKey = null;
     const seat = s.seats.find((x) => x.id === s.you.seat);
-    const why = seat && seat.gone ? `Your organization ${seat.gone}: it has nothing more to decide in this game.` : "Your organization has nothing to decide this round.";
+    // an organization that went out in a round the model played for it: the model's decision, not the student's
+    const byModel = seat && seat.gone && (s.you.model_played || []).includes(s.you.gone_in) ? ` in round ${s.you.gone_in}, when the model decided for it` : "";
+    const why = seat && seat.gone ? `Your organization ${seat.gone}${byModel}: it has nothing more to decide in this game.` : "Your organization has nothing to decide this round.";
     return fill(box, h("p", {}, `${why} Watch what the others do.`));
   }
   const key = `${s.round}|${s.you.seat}|${s.questions.map((q) => q.field).join(",")}`;
@@ -369,6 +379,11 @@ function renderDebrief(d, unit = "week", units = "weeks") {
   }
   parts.push(h("h3", {}, "Your choices"));
   if (mine.total) parts.push(h("p", {}, `${mine.agreed} of ${mine.total} were what your organization would have done on its own.`));
+  const played = (state.you && state.you.model_played) || [];
+  if (played.length) {
+    const rounds = played.length === 1 ? `round ${played[0]}` : `rounds ${played.slice(0, -1).join(", ")} and ${played[played.length - 1]}`;
+    parts.push(h("p.hint#model-rounds", {}, `The model decided for your organization in ${rounds} (no decision came from you in time); those rounds are not among your choices.`));
+  }
   parts.push(
     h("ol.choices", {}, mine.lines.map((c) =>
       h(

@@ -100,12 +100,12 @@ function player(p, phase) {
     ? "choosing"
     : p.decided
       ? "decided"
-      : p.away
-        ? "the model decides"
-        : p.waiting
-          ? "deciding"
-          : p.idle
-            ? "nothing to decide"
+      : p.idle // before "the model decides": an organization that left has nothing left to decide
+        ? "nothing to decide"
+        : p.away
+          ? "the model decides"
+          : p.waiting
+            ? "deciding"
             : "";
   return h(
     `li.player.${p.decided ? "done" : p.waiting ? "waiting" : "idle"}`,
