@@ -99,7 +99,8 @@ def test_text_in_written_tables_is_escaped_whatever_its_dtype():
             "instability",
             "diagnosed group: instability, mostly parental mental illness [parent_mental_health] (accuracy 0.50,",
         ),
-        ("truancy", "instability", "diagnosed group: instability (largest single cause: truancy, of group truancy;"),
+        ("truancy", "instability", "diagnosed group: instability (largest single cause: truancy, in no group;"),
+        ("bullying", "instability", "diagnosed group: instability (largest single cause: bullying, of group school;"),
     ],
 )
 def test_the_summary_names_the_group_and_never_pairs_it_with_a_cause_outside_it(  # and reads labels
@@ -109,6 +110,7 @@ def test_the_summary_names_the_group_and_never_pairs_it_with_a_cause_outside_it(
 
     summary = dict(diagnosed_cause=cause, diagnosed_group=group, diagnosis_accuracy=0.5, group_accuracy=0.7)
     group_of = {"truancy": "truancy", "housing": "instability", "parent_mental_health": "instability"}
+    group_of["bullying"] = "school"
     labels = {"truancy": "truancy", "housing": "housing", "parent_mental_health": "parental mental illness"}
     assert _diagnosis_words(summary, group_of, labels).startswith(words)
 
@@ -230,3 +232,17 @@ def test_steps_csv_gives_the_goal_week_as_a_whole_number(tmp_path):
     assert {line.split(",")[column] for line in lines[1:]} == {"", "104"}
     read = duckdb.sql(f"select typeof(steps_to_goal) from read_csv('{tmp_path / 'steps.csv'}') limit 1").fetchall()[0]
     assert read == ("BIGINT",)
+
+
+@pytest.mark.parametrize("steps", [20, 110])  # the goal never reached (every week empty), and reached in week 104
+def test_the_readmes_way_of_reading_steps_csv_types_its_columns(tmp_path, steps):
+    import polars as pl
+
+    assert main(["run", "teen_substance_use", "--steps", str(steps), "--seed", "0", "--out", str(tmp_path)]) == 0
+    path = tmp_path / "steps.csv"
+    table = pd.read_csv(path, dtype={"steps_to_goal": "Int64"}).fillna({"diagnosed_group": ""})
+    assert str(table["steps_to_goal"].dtype) == "Int64" and table["diagnosed_group"].map(type).eq(str).all()
+    frame = pl.read_csv(path, schema_overrides={"steps_to_goal": pl.Int64})
+    assert frame.schema["steps_to_goal"] == pl.Int64 and frame["steps_to_goal"].max() == (104 if steps > 104 else None)
+    readme = (SCENARIO_DIR.parent / "README.md").read_text()
+    assert 'dtype={"steps_to_goal": "Int64"}' in readme and 'schema_overrides={"steps_to_goal": pl.Int64}' in readme

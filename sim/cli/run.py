@@ -277,10 +277,9 @@ def _diagnosis_words(summary: dict, group_of: dict, labels: dict) -> str:
         accuracy += f", by group {summary['group_accuracy']:.2f}"
         if group_of.get(cause) == group:
             return f"diagnosed group: {one_line(group)}, mostly {said} ({accuracy})"
-        return (
-            f"diagnosed group: {one_line(group)} (largest single cause: {said}, "
-            f"of group {one_line(group_of.get(cause, cause))}; {accuracy})"
-        )
+        own = group_of.get(cause, cause)  # a circumstance in no group is its own: "of group X" says nothing
+        where = "in no group" if own == cause else f"of group {one_line(own)}"
+        return f"diagnosed group: {one_line(group)} (largest single cause: {said}, {where}; {accuracy})"
     if not summary["sharing_count"]:
         return "diagnosed cause: none (no records pooled at the end)"
     return "diagnosed cause: none stands out in the pooled records at the end"
