@@ -85,6 +85,23 @@ def test_prim_boxes_the_cases_where_the_rate_is_low(grid):
     assert result.trajectory.loc[result.chosen, "density"] == 1.0
 
 
+def test_prim_names_no_role_missing_as_the_arms_do():
+    # the kept category "" (no role missing) was an empty cell in prim_box.csv, "(none)" in arms.csv
+    roles = ["", "touch", "data", "resources"] * 10
+    x = pd.DataFrame({"missing_role": roles, "patience": np.linspace(10, 100, 40)})
+    result = prim(x, np.array([r == "" for r in roles]))
+    assert result.box.set_index("parameter").loc["missing_role", "values"] == "(none)"
+
+
+def test_prim_on_few_cases_warns(grid, tmp_path, capsys):
+    args = ["analyze", str(grid), "--out", str(tmp_path / "a"), "--by", "leader", "--compare", "system,none"]
+    assert main([*args, "--prim", "difference", "--below", "-0.01"]) == 0
+    err = capsys.readouterr().err
+    assert re.search(r"warning: --prim on \d cases \(strata\)", err), err
+    assert main([*args, "--prim", "outcome_rate", "--below", "0.25"]) == 0  # 48 runs: no warning
+    assert "warning: --prim" not in capsys.readouterr().err
+
+
 def test_sobol_indices_find_the_parameter_that_matters(tmp_path):
     s = an.load_sweep(sweep(tmp_path, "sobol", SOBOL))
     table = sobol_table(s, "outcome_rate").set_index("parameter")
