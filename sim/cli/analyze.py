@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -154,6 +155,9 @@ def cmd_analyze(args) -> int:
     return 0
 
 
+FEW_CASES = 20  # PRIM's boxes over fewer cases than this are anecdotes
+
+
 def run_prim(args, sweep, arms, outcome) -> tuple:
     """PRIM on an outcome per run, or on the arms' difference per stratum: ``(tables, figure)``."""
     from sim.cli.common import UsageError
@@ -178,6 +182,12 @@ def run_prim(args, sweep, arms, outcome) -> tuple:
     condition = value < args.below if args.below is not None else value > args.above
     sign = f"< {args.below:g}" if args.below is not None else f"> {args.above:g}"
     result = prim(x, condition, 0.5 if args.min_coverage is None else args.min_coverage)
+    if result.cases < FEW_CASES:
+        print(
+            f"warning: --prim on {result.cases} cases ({'strata' if args.prim == 'difference' else 'runs'}): "
+            f"a box found among fewer than {FEW_CASES} says little; sweep more points",
+            file=sys.stderr,
+        )
     stats = result.trajectory.loc[result.chosen]
     title = (
         f"PRIM: {what} {sign} in {result.of_interest} of {result.cases} cases; box: coverage {stats['coverage']:.2f}, "

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.runs.analyze import AnalysisError, Sweep
+from sim.runs.analyze import AnalysisError, Sweep, arm_name
 
 
 def sobol_table(sweep: Sweep, outcome: str) -> pd.DataFrame:
@@ -103,7 +103,8 @@ def prim(x: pd.DataFrame, y: np.ndarray, min_coverage: float = 0.5) -> PrimResul
         lo, hi = lims[col].iloc[0], lims[col].iloc[1]
         if isinstance(lo, set):
             if lo != first[col].iloc[0]:
-                rows.append({"parameter": col, "min": "", "max": "", "values": ", ".join(sorted(map(str, lo)))})
+                kept = ", ".join(sorted(arm_name(v) for v in lo))  # missing_role's "" is "(none)", as in the arms
+                rows.append({"parameter": col, "min": "", "max": "", "values": kept})
         elif (lo, hi) != (first[col].iloc[0], first[col].iloc[1]):
             rows.append({"parameter": col, "min": float(lo), "max": float(hi), "values": ""})
     return PrimResult(
