@@ -13,8 +13,8 @@ Usage: ``python experiments/diagnosis_over_time.py [--quick] [--steps W] [--out 
 list; ``--config experiments/reach_turnover.toml``: reach drawn once against reach that turns
 over, docs/validation.md, "Reach that turns over"). Weeks here are weeks of real time: a
 scenario in months or days is read at the same times and pools a quarter's records in its own
-steps, and a variant's parameters counted in weeks are read the same way (its other
-parameters are the model's defaults).
+steps, and every parameter counted in weeks or per week, the variant's and the defaults, is
+rescaled to its step (:func:`sim.model.timescale.rescaled`).
 """
 
 import tomllib
@@ -26,7 +26,7 @@ import pandas as pd
 from common import HERE, parse_args, save, write_summary
 
 from sim import CoalitionModel
-from sim.model.params import PARAMETERS
+from sim.model.timescale import rescaled
 from sim.scenario.load import load_scenario
 
 ROOT = HERE.parent
@@ -46,17 +46,15 @@ def in_steps(weeks: float, days_per_step: float) -> int:
 def one_run(scenario: str, seed: int, weeks: list, steps: int | None, **params) -> dict:
     """One run's belief at ``weeks`` and at the end, against its real group.
 
-    ``weeks``, ``steps``, the variant's parameters counted in weeks and ``diagnosis_window``
-    (the default's 13 too) are in weeks; a scenario whose step is not a week reads them as that
-    many weeks of its steps (0, "never", stays 0).
+    ``weeks``, ``steps`` and the variant's parameters are for weeks; a scenario whose step is not
+    a week reads them, and every default counted in weeks or per week, rescaled to its step
+    (0, "never", stays 0).
     """
     source = str(ROOT / scenario) if scenario.endswith(".toml") else scenario
     days = load_scenario(source).header.days_per_step
     read_at = {w: w for w in weeks}
-    if days != 7:
-        params = {"diagnosis_window": PARAMETERS["diagnosis_window"].default, **params}
-        weekly = {n: v for n, v in params.items() if PARAMETERS[n].unit == "weeks" and v}
-        params |= {n: in_steps(v, days) for n, v in weekly.items()}
+    if days != 7:  # every parameter counted in weeks or per week, defaults too (sim.model.timescale)
+        params = rescaled(days, params)
         steps = in_steps(steps, days) if steps else None
         read_at = {in_steps(w, days): w for w in weeks}
     model = CoalitionModel(source, rng=seed, **params, **({"steps": steps} if steps else {}))

@@ -95,13 +95,17 @@ def test_the_diagnosis_over_a_run_reads_a_monthly_scenario_at_the_same_real_time
     windows = []
     real_init = CoalitionModel.__init__
 
+    chances = []
+
     def spy(self, *args, **kwargs):
         windows.append((kwargs.get("diagnosis_window"), kwargs.get("steps")))
+        chances.append(kwargs.get("base_commitment_rate"))
         real_init(self, *args, **kwargs)
 
     monkeypatch.setattr(CoalitionModel, "__init__", spy)
     row = one_run(str(monthly), 1, [40], 60)
     assert windows == [(3, 15)] and "named_week_40" in row
+    assert chances[0] == pytest.approx(1 - 0.9**4)  # a weekly chance is rescaled too, not only spans of weeks
     windows.clear()
     one_run(str(ROOT / "tests" / "data" / "scenarios" / "youth_unemployment.toml"), 1, [40], 60, diagnosis_window=1)
     assert windows == [(1, 60)]  # a weekly scenario runs as the .toml says

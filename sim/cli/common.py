@@ -257,7 +257,8 @@ def step_notes(spec, params: dict, when: str = "") -> list[str]:
         one_line(
             f"note: {spec.path or spec.name}: a step is {days:g} day{'s' if days != 1 else ''}{called}, but "
             f"{', '.join(kept[:3])}{' and others' if len(kept) > 3 else ''} {keep} made for 7-day steps, "
-            f"counted now in {step}s{example}: rescale {them} (docs/scenarios.md, Units){when} with --set or a preset"
+            f"counted now in {step}s{example}: rescale {them} (docs/scenarios.md, Units){when} with --set or a "
+            f"preset (`coalition scenarios preset {spec.path or spec.name} > FILE.toml` writes one)"
         )
     ]
 

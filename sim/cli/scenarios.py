@@ -1,8 +1,10 @@
-"""``coalition scenarios``: the shipped scenarios; ``coalition scenarios show NAME|FILE``: one in detail.
+"""``coalition scenarios``: the shipped scenarios; ``scenarios show`` and ``scenarios preset``: one of them.
 
-``show`` prints the do-nothing baseline (:mod:`sim.model.baseline`): the outcome's expected
-rate with no coalition at the start, at the horizon and in the long run, each circumstance's
-stated and simulated prevalence and who records it, and the target's distance from it.
+``preset`` prints a preset with every parameter counted in weeks rescaled to the scenario's
+step (:mod:`sim.model.timescale`). ``show`` prints the do-nothing baseline
+(:mod:`sim.model.baseline`): the outcome's expected rate with no coalition at the start, at
+the horizon and in the long run, each circumstance's stated and simulated prevalence and who
+records it, and the target's distance from it.
 """
 
 from __future__ import annotations
@@ -32,6 +34,15 @@ def add_parser(subparsers) -> None:
     show.add_argument("--people", type=positive_int, help="people simulated (default 50,000)")
     show.add_argument("--seed", type=seed_value, default=0, help="random seed (default 0)")
     show.set_defaults(handler=cmd_show)
+    preset = sub.add_parser(
+        "preset",
+        help="print a preset with every parameter counted in weeks rescaled to the scenario's step",
+        description="Print (to stdout) a preset for a scenario whose step is not a week: every parameter "
+        "counted in weeks or per week, and the smoothing weights, rescaled by docs/scenarios.md's rules. "
+        "Save it with `> FILE.toml` and run with --preset FILE.toml.",
+    )
+    preset.add_argument("scenario", help="a name from scenarios/ or a path to a TOML file")
+    preset.set_defaults(handler=cmd_preset)
 
 
 def cmd_scenarios(args) -> int:
@@ -63,6 +74,33 @@ def cmd_show(args) -> int:
     print(describe(spec, do_nothing(spec, steps=args.steps, people=people, seed=args.seed), args.seed))
     for note in setting_notes(spec) + step_notes(spec, {}, when=" when you run it"):
         print(note)
+    return 0
+
+
+def cmd_preset(args) -> int:
+    """``coalition scenarios preset``: the weekly parameters rescaled to the scenario's step, as a preset."""
+    import tomli_w
+
+    from sim.model.params import PARAMETERS
+    from sim.model.timescale import rescaled
+    from sim.runs.presets import scenario_key
+    from sim.scenario.load import load_scenario
+
+    spec = load_scenario(args.scenario)
+    days, step = spec.header.days_per_step, spec.header.step_unit[0]
+    values = {n: float(f"{v:.6g}") if isinstance(v, float) else v for n, v in rescaled(days).items()}
+    head = {"scenario": scenario_key(spec), "description": f"the weekly defaults rescaled to {days:g}-day steps"}
+    lines = [
+        f"# coalition scenarios preset {one_line(str(args.scenario))}: a step is {days:g} days (a {step}); each",
+        "# parameter counted in weeks or per week is the default rescaled (docs/scenarios.md, Units):",
+    ]
+    for name, value in values.items():
+        p = PARAMETERS[name]
+        lines.append(f"#   {name}: {p.default:g} {p.unit} -> {value:g}")
+    if days == 7:
+        lines.append("# (a step is a week here: nothing changes)")
+    text = tomli_w.dumps({"preset": head, "parameters": values})
+    print("\n".join(lines) + "\n" + text, end="")
     return 0
 
 

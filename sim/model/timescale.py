@@ -1,0 +1,72 @@
+"""The parameters counted in weeks, rescaled for a scenario whose step is not a week.
+
+A scenario's ``days_per_step`` renames a step and nothing else: every parameter counted in
+weeks or per week is then counted in steps (docs/scenarios.md, "Units"). :func:`rescaled`
+applies that page's rules with ``k = days_per_step / 7``, so a researcher does not do them
+by hand: a span of weeks is divided by ``k``; a weekly chance ``p`` becomes
+``1 - (1 - p)**k``; a count a week (``invites_per_step``) becomes ``k`` times as many, rounded;
+a smoothing weight ``a`` (the newest step's weight in a running average) becomes
+``1 - (1 - a)**k``. A 0 (never, none) stays 0, whole-number parameters are rounded, and every
+value is kept within its parameter's range. ``system_lag`` and ``setback_rate`` default to the
+scenario's own values, already in steps, so they are rescaled only when given.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from sim.model.params import PARAMETERS
+
+SPANS, CHANCES, COUNTS, WEIGHTS = "weeks", "per week", "count", "weight"
+COUNTED = frozenset({"invites_per_step"})  # "per week" but a whole number of things, not a chance
+
+
+def kind_of(name: str) -> str | None:
+    """How a parameter scales with the step's length: a span, a chance, a count, a weight, or None (it does not)."""
+    unit = PARAMETERS[name].unit
+    if name in COUNTED:
+        return COUNTS
+    return unit if unit in (SPANS, CHANCES, WEIGHTS) else None
+
+
+def scale(name: str, value: float, days_per_step: float) -> float | int:
+    """``value`` of parameter ``name``, given for weeks, for steps of ``days_per_step`` days."""
+    p, k = PARAMETERS[name], days_per_step / 7.0
+    kind = kind_of(name)
+    if kind is None or value == 0 or k == 1:
+        return value
+    if kind == SPANS:
+        new = value / k
+    elif kind == COUNTS:
+        new = value * k
+    else:  # a chance or a weight: the same chance over k weeks as over one step
+        new = 1.0 - (1.0 - value) ** k
+    if p.kind == "int":
+        new = round(new)
+    low = p.low if p.low is not None else -math.inf
+    high = p.high if p.high is not None else math.inf
+    new = min(max(new, low), high)
+    return int(new) if p.kind == "int" else float(new)
+
+
+def rescaled(days_per_step: float, params: Mapping | None = None) -> dict:
+    """Every parameter that scales with the step's length, for steps of ``days_per_step`` days.
+
+    Args:
+        days_per_step: the scenario's step, in days.
+        params: values for weekly steps to rescale instead of the defaults (others keep the
+            defaults, rescaled); a parameter that does not scale is passed through as given.
+
+    Returns:
+        ``{name: value}``: each scaling parameter whose default is a number (not the
+        scenario's), and each one in ``params``.
+    """
+    given = dict(params or {})
+    names = [n for n in PARAMETERS if kind_of(n) is not None and PARAMETERS[n].default is not None]
+    names += [n for n in given if n not in names]
+    out = {}
+    for name in names:
+        value = given.get(name, PARAMETERS[name].default)
+        out[name] = scale(name, value, days_per_step) if kind_of(name) is not None else value
+    return out
