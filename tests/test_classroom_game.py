@@ -358,6 +358,24 @@ def test_ten_players_fit_on_the_projector_beside_the_network(browser, tmp_path):
         no_problems(teacher)
 
 
+def test_with_few_players_the_network_takes_the_projectors_height_they_leave(browser, tmp_path):
+    # the network was held to 45% of the height with the bottom third of the projector empty: labels
+    # about 11 px from the back of the room (a teacher's trial)
+    with game_server("--rounds", "3", "--weeks-per-round", "4", "--seed", "3", log=tmp_path / "log") as g:
+        teacher = open_page(browser, g.teacher_url, PROJECTOR)
+        teacher.locator("#code", has_text=g.code).wait_for()
+        pages = [student(g, name, f"m{i}") for i, name in enumerate(("Ana", "Ben", "Cy"))]
+        teacher.get_by_role("button", name="Start the game").click()
+        teacher.locator("#decided-heading", has_text="0 decided, 3 deciding").wait_for()
+        teacher.locator("#network svg").wait_for()
+        picture = teacher.locator("#network svg").bounding_box()
+        bottom = max(teacher.locator("#players li").evaluate_all("i => i.map(e => e.getBoundingClientRect().bottom)"))
+        assert picture["height"] > 0.55 * PROJECTOR[1] and bottom <= PROJECTOR[1], (picture, bottom)
+        for page in pages:
+            page.close()
+        no_problems(teacher)
+
+
 def test_a_student_is_told_when_the_model_decided_for_them(browser, tmp_path):
     # a student whose round the model played (out of time, or let by the teacher) was told nothing, and the
     # debrief left those rounds out without a word (a teacher's trial)

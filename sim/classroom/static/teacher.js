@@ -93,7 +93,20 @@ function render() {
   $("paused-banner").hidden = !paused;
   $("debrief").hidden = !s.debrief;
   if (s.debrief) renderDebrief(s.debrief, s.unit, s.units);
+  fitNetwork();
 }
+
+// The network as tall as the screen leaves once the players are listed under it (read from the
+// back of the room), never less than 45% of the height: a long list of players scrolls the page.
+function fitNetwork() {
+  const network = $("network");
+  const players = document.querySelector(".players-card");
+  if (network.hidden || !network.offsetParent) return;
+  const top = network.getBoundingClientRect().top + window.scrollY;
+  const room = window.innerHeight - top - players.offsetHeight - 24; // the gap under the network and a margin
+  network.style.setProperty("--network-height", `${Math.max(room, 0.45 * window.innerHeight)}px`);
+}
+window.addEventListener("resize", fitNetwork);
 
 function player(p, phase) {
   const status = !p.seat
