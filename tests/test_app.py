@@ -275,17 +275,18 @@ def test_a_legend_of_two_rows_pushes_the_chart_down_instead_of_covering_its_top_
     # the trust chart's legend wrapped onto its "1" tick label (a teacher's trial)
     import re
 
-    from sim.viz.charts_svg import live_charts
+    from sim.viz.charts_svg import LEGEND, live_charts
+    from sim.viz.svg import TICK
 
     view = Session(settings.defaults()).view()
     for name, picture in live_charts(view):
         found = re.search(r'translate\(0,(\d+)\)">', picture)
         shift = int(found.group(1)) if found else 0
-        texts = re.findall(r'<text x="([\d.]+)" y="([\d.]+)" font-size="11"( text-anchor="end")?', picture)
-        legend = [float(y) for x, y, end in texts if not end and float(y) < 80]  # under the 14-px heading
-        ticks = [float(y) + shift for x, y, end in texts if end and x == "43"]  # the value axis, moved with the plot
-        assert legend and ticks, name
-        assert max(legend) < min(ticks) - 11, (name, legend, ticks)  # the top label's letters start below
+        keys = re.findall(rf'<text x="[\d.]+" y="([\d.]+)" font-size="{LEGEND}">', picture)
+        legend = [float(y) for y in keys if float(y) < 80]  # under the heading
+        ticks = [float(y) + shift for y in re.findall(rf'<text x="43" y="([\d.]+)" font-size="{TICK}"', picture)]
+        assert legend and ticks, name  # the value axis's labels, moved with the plot
+        assert max(legend) < min(ticks) - TICK, (name, legend, ticks)  # the top label's letters start below
 
 
 def test_a_seed_typed_wrong_keeps_the_seed_in_use_and_an_empty_box_is_said_in_words():

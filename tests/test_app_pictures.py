@@ -104,7 +104,13 @@ def test_compare_labels_each_run_and_marks_the_current_one(week_80):
     root = parse(compare_svg(runs, week_80))
     words = description(root)
     assert "1. leader none: goal not reached" in words and "2. leader system (this run): week 2 so far" in words
-    assert len(list(root.iter(f"{SVG}polyline"))) == 2
+    lines = list(root.iter(f"{SVG}polyline"))
+    assert len(lines) == 2
+    # the run being played is drawn as the live rate chart draws it (orange, solid); the other is not orange
+    from sim.viz.charts_svg import CURRENT
+
+    assert lines[1].get("stroke") == CURRENT and lines[1].get("stroke-dasharray") is None
+    assert lines[0].get("stroke") != CURRENT
 
 
 def test_the_narration_uses_plain_words():

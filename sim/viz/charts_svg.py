@@ -15,7 +15,7 @@ from sim.viz import svg
 from sim.viz.view import View
 
 WIDTH, HEIGHT = 400, 250
-BOX = (48, 46, 336, 160)
+BOX = (48, 50, 336, 156)  # the plot starts below a legend row of LEGEND-size text
 # Okabe-Ito colours, and a dash pattern for each, so that lines differ without colour too
 LINES = (
     ("#0072b2", None),
@@ -25,6 +25,8 @@ LINES = (
     ("#e69f00", "1 4"),
 )
 LEGEND_ROWS = 2  # the trust chart's legend takes two rows
+LEGEND, HEADING = 12, 15  # text sizes of a chart's legend and heading (a phone shows a chart at 0.85 of these)
+CURRENT = "#d55e00"  # the live rate chart's colour, and the current run's in a comparison
 TARGET = {"stroke": svg.INK, "stroke_width": 1.5, "stroke_dasharray": "6 4"}
 
 
@@ -52,13 +54,14 @@ def swatch(colour: str, dash=None, width: float = 2.5) -> str:
 
 def chart(name: str, heading: str, description: str, frame: str, lines: str, items: list) -> str:
     """One chart picture: a heading, a legend row, the frame and the lines."""
-    keys, used = svg.legend(items, BOX[0], 34, BOX[2], size=11)
+    keys, used = svg.legend(items, BOX[0], 34, BOX[2], size=LEGEND)
     # a legend of two rows would cover the top tick label: the plot moves down by the rows after
     # the first, and every chart keeps room for LEGEND_ROWS (so that charts shown in turn, as
     # the teacher's tabs show them, are one size); svg.legend's row is size + 9
-    extra = max(round(used), LEGEND_ROWS * (11 + 9)) - (11 + 9)
+    row = LEGEND + 9
+    extra = max(round(used), LEGEND_ROWS * row) - row
     plot = frame + lines if not extra else f'<g transform="translate(0,{extra})">{frame}{lines}</g>'
-    body = svg.text(8, 18, heading, 14, font_weight="bold") + keys + plot
+    body = svg.text(8, 18, heading, HEADING, font_weight="bold") + keys + plot
     return svg.document(WIDTH, HEIGHT + extra, heading, description, body, name)
 
 
@@ -71,16 +74,16 @@ def rate_chart(view: View) -> str:
     # whole percentage points, so the axis (and its cached frame) moves only now and then
     c = svg.Chart(BOX, view.horizon, max(0.0, math.floor(low * 100 - 1) / 100), math.ceil(high * 100 + 1) / 100)
     lines = c.hline(view.target, **TARGET)
-    lines += c.line(s["outcome_rate"], stroke="#d55e00", stroke_width=1, opacity=0.5)
-    lines += c.line(s["expected_rate"], stroke="#d55e00", stroke_width=2.5)
+    lines += c.line(s["outcome_rate"], stroke=CURRENT, stroke_width=1, opacity=0.5)
+    lines += c.line(s["expected_rate"], stroke=CURRENT, stroke_width=2.5)
     if view.goal_reached and view.goal_week is not None:
         lines += c.vline(view.goal_week, stroke="#009e73", stroke_width=2, stroke_dasharray="2 2")
         lines += svg.text(
             c.x(view.goal_week) - 4, BOX[1] + 12, f"goal, {view.unit} {view.goal_week}", 11, text_anchor="end"
         )
     items = [
-        (swatch("#d55e00", width=1), f"this {view.unit}"),
-        (swatch("#d55e00"), "expected"),
+        (swatch(CURRENT, width=1), f"this {view.unit}"),
+        (swatch(CURRENT), "expected"),
         (swatch(svg.INK, "6 4", 1.5), f"target {view.target:.0%}"),
     ]
     words = (
@@ -171,8 +174,11 @@ def compare_svg(runs: list[Run], view: View) -> str:
     low, high = max(0.0, math.floor(min(values) * 100 - 1) / 100), math.ceil(max(values) * 100 + 1) / 100
     c = svg.Chart((48, 40, 336, 150), view.horizon, low, high)
     lines, items = c.hline(view.target, **TARGET), []
+    # the run being played in the live rate chart's orange, solid (a class reads it as "ours");
+    # the others in the other colours and dashes
+    others = [line for line in LINES if line[0] != CURRENT]
     for i, run in enumerate(runs):
-        colour, dash = LINES[i % len(LINES)]
+        colour, dash = (CURRENT, None) if run.current else others[i % len(others)]
         lines += c.line(run.expected, stroke=colour, stroke_dasharray=dash, stroke_width=3.5 if run.current else 2)
         items.append(
             (swatch(colour, dash, 3), f"{i + 1}. {run.label}{' (this run)' if run.current else ''}: {run.outcome}")
