@@ -104,7 +104,7 @@ def test_a_students_own_measure_says_it_follows_the_same_people():
 
     model = CoalitionModel(rng=3)
     seat = seats.seats(model)[0]
-    assert "some get better on their own" in briefing(model, seat, -1, None)["metric"]["name"]
+    assert "clear up on their own" in briefing(model, seat, -1, None)["metric"]["name"]
     model = CoalitionModel(rng=3, reach_turnover=26)
     assert "on their own" not in briefing(model, seats.seats(model)[0], -1, None)["metric"]["name"]
 

@@ -92,7 +92,12 @@ def briefing(model, seat: Seat, since: int, metric_before: float | None) -> dict
         "metric": {
             # reach drawn once: the same people all game, whose circumstances resolve with time
             "name": f"{measure_name(model, member.metric)} among the people you reach"
-            + (" (the same people since the start: some get better on their own)" if not p.reach_turnover else ""),
+            + (
+                " (the same people all game: some of their problems clear up on their own, so it can fall "
+                "even without the coalition)"
+                if not p.reach_turnover
+                else ""
+            ),
             "now": None if own is None else round(float(own), 4),
             "before": metric_before,
         },

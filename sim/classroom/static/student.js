@@ -329,7 +329,7 @@ function renderBriefing(b, units = "weeks", unit = "week", week = 0, gone = "") 
   parts.push(h("p", {}, h("strong", {}, "Now: "), `you are ${b.state}.`));
   if (b.kind === "leader") {
     parts.push(h("p", {}, h("strong", {}, "The table: "), `trust between its organizations, on their ties, ${two(b.trust)} on average; ${b.rate}; ${b.cause}.`));
-    if (b.missing.length) parts.push(h("p", {}, h("strong", {}, "Roles nobody at the table brings yet: "), b.missing.join("; ")));
+    if (b.missing.length) parts.push(h("p", {}, h("strong", {}, "Roles still missing at the table: "), b.missing.join("; ")));
     parts.push(
       h("table.members", {}, h("tr", {}, h("th", {}, "member"), h("th", {}, "state"), h("th", {}, "trust in the coalition")),
         b.members.map((m) => h("tr", {}, h("td", {}, m.who), h("td", {}, m.state + (m.sharing ? ", shares records" : "")), h("td", {}, meter(m.trust, m.who), ` ${two(m.trust)}`)))),
@@ -357,7 +357,7 @@ function renderBriefing(b, units = "weeks", unit = "week", week = 0, gone = "") 
   const waited = `${b.waited} ${b.waited === 1 ? unit : units}`;
   // an organization out of the game waits for nothing: its patience is spent or beside the point
   // progress is a new low of the smoothed measure, not any fall (34.2% to 33.3% can be none)
-  const seen = b.progress_margin === undefined ? "" : ` (progress counts when what you watch, smoothed, falls ${Math.round(b.progress_margin * 100)}% below its lowest so far)`;
+  const seen = b.progress_margin === undefined ? "" : ` (you see progress when what you watch, averaged over recent ${units}, gets ${Math.round(b.progress_margin * 100)}% lower than its lowest so far)`;
   const board = `your board waits ${b.patience} ${b.patience === 1 ? unit : units}`;
   if (!gone) parts.push(h("p", {}, h("strong", {}, "Patience: "), `${waited} without progress you could see${seen}; ${board}.`));
   const quiet = week > 0 ? "Nothing of note happened last round." : "Nothing yet.";
