@@ -1020,3 +1020,32 @@ def test_the_monthly_note_names_only_what_needs_rescaling_and_run_png_counts_mon
     axes = drawn[0].axes
     words = [axes[-1].xaxis.label.get_text()] + [t.get_text() for t in axes[0].get_legend().get_texts()]
     assert words[0] == "month" and "outcome rate (each month)" in words and not any("week" in w for w in words)
+
+
+def test_environment_and_resources_the_libraries_fail_on_are_one_line(tmp_path, monkeypatch, capsys):
+    """A bad MPLBACKEND, a full standard output and a machine out of memory were tracebacks or
+    a line that did not say what failed (an attacker's trial)."""
+    import subprocess
+    import sys
+
+    coalition = Path(sys.executable).parent / "coalition"
+    env = {**os.environ, "MPLBACKEND": "nosuch"}
+    done = subprocess.run(
+        [str(coalition), "scenarios", "show", "single_agency"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2 and done.stderr.strip().splitlines() == [
+        "error: MPLBACKEND='nosuch' is not a matplotlib backend; unset it or use one such as Agg"
+    ]
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [str(coalition), "scenarios"], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120
+        )
+    assert done.returncode == 2 and done.stderr.strip() == "error: stdout: No space left on device"
+
+    def hungry(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr("sim.model.model.CoalitionModel.__init__", hungry)
+    assert main(["run", "single_agency", "--steps", "8", "--out", str(tmp_path / "o")]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("error: run: out of memory; try fewer people")

@@ -101,11 +101,14 @@ def main(argv=None, exiting: bool = False) -> int:
     """
     if argv is not None:
         argv = [os.fspath(a) if isinstance(a, os.PathLike) else str(a) for a in argv]
+    if exiting and not isinstance(sys.stdout, NamedStdout):  # the console script: its own stdout
+        sys.stdout = NamedStdout(sys.stdout)
     command = None
     try:
         with signals_as_interrupts(exiting):
             args = build_parser().parse_args(argv)
             command = args.command
+            check_environment()
             return args.handler(args) or 0
     except (InputError, ParameterError) as err:
         print(f"error: {one_line(str(err))}", file=sys.stderr)
@@ -117,6 +120,13 @@ def main(argv=None, exiting: bool = False) -> int:
         where = f"{one_line(err.filename)}: " if err.filename else ""
         print(f"error: {where}{one_line(err.strerror or str(err))}", file=sys.stderr)
         return EXIT_USAGE
+    except MemoryError:  # a size within the ranges that this machine (or its ulimit) cannot hold
+        print(
+            f"error: {command or 'coalition'}: out of memory; try fewer people (n_people), a shorter "
+            "horizon or fewer workers, or a machine with more memory",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     except KeyboardInterrupt as err:
         return interrupted(err, command)
     except Exception as err:  # an interruption a library turned into its own error (pandas: an ImportError)
@@ -124,6 +134,48 @@ def main(argv=None, exiting: bool = False) -> int:
         if cause is None:
             raise
         return interrupted(cause, command)
+
+
+class NamedStdout:
+    """Standard output whose write errors say it was standard output (``> /dev/full``).
+
+    An error with no file name read "error: No space left on device" while the output folder
+    had been written whole; the command's own files always carry their names.
+    """
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def _named(self, method, *args):
+        try:
+            return method(*args)
+        except OSError as err:
+            if not err.filename:
+                err.filename = "stdout"
+            raise
+
+    def write(self, text):
+        """Write ``text``; an error names stdout."""
+        return self._named(self._stream.write, text)
+
+    def flush(self):
+        """Flush; an error names stdout."""
+        return self._named(self._stream.flush)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def check_environment() -> None:
+    """Refuse, in one line, an environment variable the libraries would fail on with a traceback."""
+    backend = os.environ.get("MPLBACKEND")
+    if backend:
+        try:
+            import matplotlib  # noqa: F401  (it reads MPLBACKEND as it is imported)
+        except ValueError:
+            raise InputError(
+                f"MPLBACKEND={backend!r} is not a matplotlib backend; unset it or use one such as Agg"
+            ) from None
 
 
 def interrupted(err: KeyboardInterrupt, command: str | None) -> int:
