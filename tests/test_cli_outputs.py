@@ -1049,3 +1049,19 @@ def test_environment_and_resources_the_libraries_fail_on_are_one_line(tmp_path, 
     assert main(["run", "single_agency", "--steps", "8", "--out", str(tmp_path / "o")]) == 2
     (line,) = capsys.readouterr().err.strip().splitlines()
     assert line.startswith("error: run: out of memory; try fewer people")
+
+
+@pytest.mark.parametrize(
+    "flags, words",
+    [
+        (["--rounds", "99999999999"], "error: --rounds 99999999999 x --weeks-per-round 13 = "),
+        (["--weeks-per-round", "999999"], "error: --rounds 12 x --weeks-per-round 999999 = "),
+        (["--seed=-5"], "error: coalition classroom: argument --seed: '-5' is negative"),
+        (["--host", "nosuchhost.invalid"], "error: --host nosuchhost.invalid: cannot use this address"),
+    ],
+)
+def test_classroom_refusals_name_the_option_at_fault(flags, words, capsys):
+    # they named the model's steps and rng, or --port for a bad host (an attacker's trial)
+    assert main(["classroom", "--port", "0", *flags]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(words), line

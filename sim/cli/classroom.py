@@ -12,8 +12,8 @@ import secrets
 import socket
 
 from sim.classroom.guard import PLAYERS_PER_ADDRESS
-from sim.cli.common import UsageError, non_negative_int, positive_int
-from sim.cli.viz import lan_addresses, port_number
+from sim.cli.common import UsageError, non_negative_int, positive_int, seed_value
+from sim.cli.viz import lan_addresses, port_number, port_problem
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8766
@@ -30,7 +30,9 @@ def add_parser(subparsers) -> None:
     p.add_argument("--port", type=port_number, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 picks one)")
     p.add_argument("--rounds", type=positive_int, default=12, help="rounds in the game (default 12)")
     p.add_argument("--weeks-per-round", type=positive_int, default=13, help="weeks of model time a round (default 13)")
-    p.add_argument("--seed", type=int, default=42, help="the model's seed (default 42; the debrief's runs use it too)")
+    p.add_argument(
+        "--seed", type=seed_value, default=42, help="the model's seed (default 42; the debrief's runs use it too)"
+    )
     p.add_argument(
         "--students-per-device",
         type=non_negative_int,
@@ -60,6 +62,17 @@ def cmd_classroom(args) -> int:
             known = ", ".join(available_scenarios())
             raise UsageError(f"--scenario {args.scenario}: not a shipped scenario; expected one of {known}")
     load_scenario(args.scenario)  # a broken file fails here, as one line
+    from sim.model.params import PARAMETERS
+
+    weeks, most = args.rounds * args.weeks_per_round, PARAMETERS["steps"].high
+    if weeks > most:
+        raise UsageError(
+            f"--rounds {args.rounds} x --weeks-per-round {args.weeks_per_round} = {weeks} weeks; a game may "
+            f"last at most {most:,}"
+        )
+    problem = port_problem(args.host, args.port)  # names --host or --port, whichever is at fault
+    if problem:
+        raise UsageError(problem)
     try:
         import segno  # noqa: F401
         import uvicorn
