@@ -274,3 +274,51 @@ def test_the_fork_server_starts_with_ctrl_c_blocked():
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
     blocked = int(done.stdout.split()[-1], 16)
     assert blocked & (1 << (signal.SIGINT - 1)), done.stdout
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _serving(port: int, seconds: float = 60) -> bool:
+    import socket
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.parametrize(
+    "command, signum, words",
+    [
+        ("classroom", signal.SIGHUP, "the game stopped"),  # was a 34-line traceback from the lifespan task
+        ("viz", signal.SIGHUP, "the page stopped"),  # the process died of the signal, without a word
+        ("viz", signal.SIGTERM, "the page stopped"),
+    ],
+)
+def test_a_server_stopped_by_a_signal_says_so_in_one_line(command, signum, words):
+    port = _free_port()
+    proc = subprocess.Popen(
+        [str(BIN / "coalition"), command, "--port", str(port)],
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert _serving(port), "the server never came up"
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    (line,) = err.strip().splitlines() or [""]
+    assert proc.returncode == 128 + signum and line.startswith(f"interrupted ({signal.Signals(signum).name}); {words}")

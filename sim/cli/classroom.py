@@ -106,5 +106,34 @@ def cmd_classroom(args) -> int:
     )
     app = create_app(room, students, key, students_per_device=args.students_per_device)
     config = uvicorn.Config(app, log_level="warning", ws_max_size=WS_MAX_SIZE, lifespan="on")
-    uvicorn.Server(config).run(sockets=[sock])
+    game_server(config).run(sockets=[sock])
     return 0
+
+
+def game_server(config):
+    """A uvicorn server that shuts down on a closed terminal's SIGHUP as on Ctrl-C and SIGTERM.
+
+    uvicorn handles SIGINT and SIGTERM itself (it stops serving, then raises the signal again for
+    the command's own handler); a SIGHUP broke into its event loop instead, and the lifespan
+    task's cancellation was logged as a traceback.
+    """
+    import contextlib
+    import signal
+    import threading
+
+    import uvicorn
+
+    class GameServer(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self):
+            with super().capture_signals():  # raises what it caught once serving stopped
+                if threading.current_thread() is not threading.main_thread():
+                    yield
+                    return
+                before = signal.signal(signal.SIGHUP, self.handle_exit)
+                try:
+                    yield
+                finally:  # put back first, so that the SIGHUP uvicorn raises again reaches the command
+                    signal.signal(signal.SIGHUP, before)
+
+    return GameServer(config)

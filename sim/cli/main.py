@@ -26,6 +26,7 @@ from sim.model.params import ParameterError
 SUBCOMMANDS = (run, scenarios, sweep, table, viz, classroom, calibrate, analyze)
 HANDLED = (signal.SIGTERM, signal.SIGHUP)
 RESUMABLE = ("sweep", "calibrate")  # the commands that keep finished work when interrupted
+SERVERS = {"viz": "the page stopped", "classroom": "the game stopped; a game is not saved"}  # they write no files
 
 
 class Terminated(KeyboardInterrupt):
@@ -181,8 +182,13 @@ def check_environment() -> None:
 def interrupted(err: KeyboardInterrupt, command: str | None) -> int:
     """Say which signal interrupted ``command`` and what is left; the exit status, 128 + its number."""
     signum = getattr(err, "signum", signal.SIGINT)
-    # a sweep and a calibration keep what they finished; the other commands write all or nothing
-    kept = "finished work is kept" if command in RESUMABLE else "its files are written whole or not at all"
+    # a sweep and a calibration keep what they finished; the servers write nothing; the others all or nothing
+    if command in RESUMABLE:
+        kept = "finished work is kept"
+    elif command in SERVERS:
+        kept = SERVERS[command]
+    else:
+        kept = "its files are written whole or not at all"
     print(f"interrupted ({signal.Signals(signum).name}); {kept}", file=sys.stderr)
     return 128 + signum
 

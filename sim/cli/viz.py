@@ -70,14 +70,42 @@ def serving_message(host: str, port: int) -> str:
     return f"serving the classroom page on http://{host}:{port}/ (Ctrl-C stops it)"
 
 
-# ``solara run``, but Ctrl-C ends it with 130 like every other command (click's "Aborted!" is exit 1)
-SERVE = """import sys
+# ``solara run``, but a signal ends it like every other command: Ctrl-C, SIGTERM and a closed
+# terminal's SIGHUP shut the server down (uvicorn handles the first two; SIGHUP is added), then
+# one line and 128 + the signal's number (click's "Aborted!" is exit 1, and a SIGTERM that uvicorn
+# raised again after its shutdown killed the process without a word); one while the server's
+# libraries are still importing ends at once with one line, not a traceback
+SERVE = """import os, signal, sys
+SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+def starting(signum, frame):
+    os.write(2, f"interrupted ({signal.Signals(signum).name}) while starting; the page was not served\\n".encode())
+    os._exit(128 + signum)
+for s in SIGNALS:
+    if signal.getsignal(s) is not signal.SIG_IGN:
+        signal.signal(s, starting)
 import click
+import uvicorn.server
 from solara.__main__ import cli
+uvicorn.server.HANDLED_SIGNALS = tuple(dict.fromkeys((*uvicorn.server.HANDLED_SIGNALS, signal.SIGHUP)))
+class Stop(BaseException):
+    pass
+def stop(signum, frame):
+    raise Stop(signum)
+for s in SIGNALS:
+    if signal.getsignal(s) is not signal.SIG_IGN:
+        signal.signal(s, stop)
 try:
     cli(args=sys.argv[1:], prog_name="solara", standalone_mode=False)
+    signum = None
 except (click.exceptions.Abort, KeyboardInterrupt):
-    sys.exit(130)
+    signum = signal.SIGINT
+except Stop as err:
+    signum = err.args[0]
+if signum is not None:
+    for s in SIGNALS:
+        signal.signal(s, signal.SIG_IGN)
+    print(f"interrupted ({signal.Signals(signum).name}); the page stopped", file=sys.stderr, flush=True)
+    os._exit(128 + signum)
 """
 
 
