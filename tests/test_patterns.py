@@ -97,6 +97,16 @@ def test_targets_are_in_model_units(tmp_path):
         # two patterns of one name: the fit keyed them by name and silently left one out
         ('name = "first"', 'name = "deaths"', 16, "milestones[0].name", "is also the name of series[0]"),
         ('name = "first"', 'name = "end_level"', 16, "milestones[0].name", "is also the name of end_level"),
+        # two values of one year were both fitted without a word (an attacker's trial)
+        (
+            "{ year = 2005, value = 440 }",
+            "{ year = 1997, value = 440 }",
+            10,
+            "series[0].points[1].year",
+            "1997 is also",
+        ),
+        # a scenario that is no scenario: said on this file's field, not only on the scenario file's
+        ('scenario = "traffic_fatalities"', 'scenario = "missing.toml"', 2, "patterns.scenario", "missing.toml"),
     ],
 )
 def test_mistakes_are_one_line_with_file_line_and_field(tmp_path, old, new, line, field, problem):

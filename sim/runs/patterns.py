@@ -23,7 +23,7 @@ from sim.runs.patterns_spec import MEASURES, MILESTONES, PatternsSpec
 from sim.scenario.files import parse_toml, read_text
 from sim.scenario.load import is_scenario_file, load_scenario
 from sim.scenario.locator import Locator
-from sim.scenario.messages import Where, suggest
+from sim.scenario.messages import ScenarioError, Where, suggest
 from sim.scenario.spec import Section
 
 __all__ = ["MEASURES", "MILESTONES", "Patterns", "PatternsSpec", "Target", "load_patterns", "read_declared"]
@@ -103,7 +103,10 @@ def check(spec: PatternsSpec, where: Where, digest: str = "", base: Path | None 
     # as in a sweep spec: a path is read relative to this file only, a bare name is a shipped scenario
     if is_scenario_file(scenario) and base is not None and not Path(scenario).is_absolute():
         scenario = str((base / scenario).resolve())
-    sc = load_scenario(scenario)
+    try:  # a scenario that is missing or broken: said on this file's field, as a sweep spec does
+        sc = load_scenario(scenario)
+    except ScenarioError as err:
+        where.fail("patterns.scenario", str(err))
     if head.outcome is not None and head.outcome != sc.population.outcome:
         where.fail("patterns.outcome", f"{head.outcome!r} is not what {sc.name} models ({sc.population.outcome!r})")
     days = sc.header.days_per_step
@@ -133,10 +136,16 @@ def check(spec: PatternsSpec, where: Where, digest: str = "", base: Path | None 
         named[name] = loc.removesuffix(".name")
     for i, s in enumerate(spec.series):
         windows = []
+        seen: dict = {}  # each point's year or date, once: two values of one time cannot both be fitted
         for j, p in enumerate(s.points):
             loc = f"series[{i}].points[{j}]"
             if (p.year is None) == (p.date is None):
                 where.fail(loc, "give either year or date")
+            when = p.date if p.date is not None else p.year
+            if when in seen:
+                field = ".date" if p.date is not None else ".year"
+                where.fail(loc + field, f"{when} is also points[{seen[when]}]; give each time once")
+            seen[when] = j
             if p.date is not None:
                 first_day = last_day = p.date
             else:
