@@ -121,6 +121,10 @@ def test_missing_spec_file(tmp_path, capsys):
 
 def test_bad_shard_and_unknown_scenario(tmp_path, capsys):
     assert "--shard" in sweep_error(tmp_path, capsys, GOOD, "--shard", "2/2")
+    # more shards than runs: refused before any folder or lock file is made (an attacker's trial)
+    line = sweep_error(tmp_path, capsys, GOOD, "--shard", "0/999999999999")
+    assert line == "error: --shard 0/999999999999: more shards than the sweep's 2 runs; use at most 2"
+    assert not (tmp_path / "out").exists()
     line = sweep_error(tmp_path, capsys, GOOD.replace("chicago_absenteeism", "atlantis"))
     assert "atlantis" in line
     # a path that leads nowhere names the spec, its line and the field, and where it looked

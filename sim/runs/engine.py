@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.errors import InputError
 from sim.model.params import PARAMETERS
 from sim.runs import executors
 from sim.runs.design import Design, auto_chunk_size, chunked, mismatch, shard_range
@@ -31,7 +32,7 @@ from sim.runs.series import (
     series_schema,
     series_table,
 )
-from sim.runs.spec import SweepSpec
+from sim.runs.spec import SweepSpec, n_points
 from sim.runs.storage import (
     FORMAT,
     ManifestError,
@@ -149,6 +150,11 @@ def run_sweep(
         SweepError: workers kept dying, or a run failed.
     """
     started = time.perf_counter()
+    total = n_points(spec) * spec.replicates
+    if shard is not None and shard[1] > total:  # shards with no run would only leave lock files behind
+        raise InputError(
+            f"--shard {shard[0]}/{shard[1]}: more shards than the sweep's {total:,} runs; use at most {total}"
+        )
     made: list = []
     roots = table_roots(spec, out, series_out, organizations_out, made)
     # one process per shard of a sweep at a time; refused, the sweep leaves no empty folder it made
