@@ -241,12 +241,19 @@ def test_a_saved_arms_table_and_figure_say_what_was_compared(grid, tmp_path, mon
     assert rows[0] == "all" and all(re.fullmatch(r"patience=\d+", row) for row in rows[1:]), rows
 
 
-def test_runs_without_a_value_do_not_count_and_no_value_gives_no_effect(grid):
+def test_runs_without_a_value_do_not_count_for_the_difference_and_rank_last_for_a(grid):
     s = an.load_sweep(grid)
     arms = an.compare_arms(s, "leader", an.parse_arms(s, "leader", "system,none"), "steps_to_goal")
-    # with no leader the goal is never reached: no weeks to compare, so no difference and no A (not A = 0)
-    assert (arms["values_b"] == 0).all() and arms["A"].isna().all() and arms["steps_to_goal_diff"].isna().all()
+    # with no leader the goal is never reached: no weeks to compare, so no difference in weeks
+    assert (arms["values_b"] == 0).all() and arms["steps_to_goal_diff"].isna().all()
     assert (arms["runs_b"] > 0).all()
+    # but A compares the arms where they differ most (a researcher's trial found it empty there): a goal
+    # never reached is later than any week, so A (system's week later than none's) is half the share of
+    # system runs that never reached it, ties counting half
+    assert np.allclose(arms["A"], 0.5 * (1 - arms["p_goal_a"])), arms[["A", "p_goal_a"]]
+    # an outcome that is no event's week keeps leaving missing values out
+    rates = an.compare_arms(s, "leader", ("system", "none"), "outcome_rate")
+    assert rates["A"].between(0, 1).all()
 
 
 LHS = """

@@ -19,6 +19,7 @@ import pandas as pd
 from scipy import stats as st
 
 from sim.model.params import PARAMETERS
+from sim.model.runner import EVENT_WEEKS
 from sim.runs.stats import Estimate, difference, vargha_delaney, wilson
 
 # the folder read back lives in sim.runs.sweep_folder; analyze's callers find it here too
@@ -184,15 +185,21 @@ def _arm_row(g: pd.DataFrame, by: str, a, b, outcome: str, stratum: dict, paired
     xa, xb = g.loc[g[by] == a], g.loc[g[by] == b]
     pa = wilson(int(xa["goal_reached"].sum()), len(xa))
     pb = wilson(int(xb["goal_reached"].sum()), len(xb))
-    # runs whose outcome is missing (a goal week never reached) do not count for the difference or A
+    # runs whose outcome is missing (a goal week never reached) do not count for the difference; for
+    # A, the week of an event that never happened is later than any week (right-censored at the
+    # horizon, every such run tied), so arms that differ in whether it happens at all still compare
     ya, yb = xa[outcome].to_numpy(float), xb[outcome].to_numpy(float)
+    if outcome in EVENT_WEEKS:
+        ranked_a, ranked_b = np.nan_to_num(ya, nan=np.inf), np.nan_to_num(yb, nan=np.inf)
     ya, yb = ya[np.isfinite(ya)], yb[np.isfinite(yb)]
+    if outcome not in EVENT_WEEKS:
+        ranked_a, ranked_b = ya, yb
     pairs = _by_seed(xa, xb, outcome, strata) if paired else None
     if pairs is not None:  # each seed's difference: chance the two arms share drops out
         d = difference(pairs[0], pairs[1], paired=True) if len(pairs[0]) > 1 else Estimate(np.nan, np.nan, np.nan)
     else:
         d = difference(ya, yb, paired=False) if len(ya) > 1 and len(yb) > 1 else Estimate(np.nan, np.nan, np.nan)
-    A = vargha_delaney(ya, yb) if len(ya) and len(yb) else Estimate(np.nan, np.nan, np.nan)
+    A = vargha_delaney(ranked_a, ranked_b) if len(ranked_a) and len(ranked_b) else Estimate(np.nan, np.nan, np.nan)
     return {
         **stratum,
         "runs_a": len(xa),
