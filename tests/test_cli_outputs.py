@@ -688,7 +688,7 @@ def test_a_sweep_running_into_a_folder_holds_it_against_a_second(tmp_path, capsy
     from sim.runs.locks import sweep_lock
 
     spec = tmp_path / "spec.toml"
-    spec.write_text(SWEEP)
+    spec.write_text(SWEEP.replace("[4, 8]", "[4, 8, 12]"))  # 3 runs: room for 3 shards
     out = tmp_path / "sw"
     out.mkdir()
     with sweep_lock(out, None):  # another process running the whole sweep
@@ -708,7 +708,7 @@ def test_a_sweep_running_into_a_folder_holds_it_against_a_second(tmp_path, capsy
         (out / ".shards-of-2.lock").rmdir()
         assert main(["sweep", str(spec), "--out", str(out), "--shard", "1/2", "--workers", "0"]) == 0
     assert main(["sweep", str(spec), "--out", str(out), "--workers", "0"]) == 0  # released: the rest runs
-    assert sorted(pd.read_parquet(out / "runs")["run_id"]) == [0, 1]
+    assert sorted(pd.read_parquet(out / "runs")["run_id"]) == [0, 1, 2]
 
 
 def test_a_scenario_edited_during_a_sweep_does_not_mix_two_models(tmp_path, monkeypatch):
