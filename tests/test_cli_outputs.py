@@ -1036,11 +1036,24 @@ def test_environment_and_resources_the_libraries_fail_on_are_one_line(tmp_path, 
     assert done.returncode == 2 and done.stderr.strip().splitlines() == [
         "error: MPLBACKEND='nosuch' is not a matplotlib backend; unset it or use one such as Agg"
     ]
-    with open("/dev/full", "w") as full:
-        done = subprocess.run(
-            [str(coalition), "scenarios"], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120
-        )
-    assert done.returncode == 2 and done.stderr.strip() == "error: stdout: No space left on device"
+    # block-buffered, as in a terminal's redirection (PYTHONUNBUFFERED would hide a failure at exit)
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    for argv in (["scenarios"], ["run", "single_agency", "--steps", "8", "--out", str(tmp_path / "full")]):
+        with open("/dev/full", "w") as full:
+            done = subprocess.run(
+                [str(coalition), *argv], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120, env=buffered
+            )
+        assert done.returncode == 2 and done.stderr.strip() == "error: stdout: No space left on device", done
+    closed = subprocess.run(  # no stdout at all: nothing to write, nothing to say
+        [str(coalition), "scenarios"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        env=buffered,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert closed.returncode == 0 and closed.stderr == "", closed
 
     def hungry(*args, **kwargs):
         raise MemoryError

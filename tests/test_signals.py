@@ -322,3 +322,17 @@ def test_a_server_stopped_by_a_signal_says_so_in_one_line(command, signum, words
             proc.kill()
     (line,) = err.strip().splitlines() or [""]
     assert proc.returncode == 128 + signum and line.startswith(f"interrupted ({signal.Signals(signum).name}); {words}")
+
+
+def test_a_sighup_the_process_ignores_stays_ignored_while_a_command_runs():
+    # under nohup a closed terminal stopped every command with 129 (a reviewer's probe)
+    from sim.cli.main import signals_as_interrupts
+
+    before = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        with signals_as_interrupts():
+            assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+            assert signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN  # the others are still handled
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, before)

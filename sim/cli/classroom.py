@@ -127,7 +127,10 @@ def game_server(config):
         @contextlib.contextmanager
         def capture_signals(self):
             with super().capture_signals():  # raises what it caught once serving stopped
-                if threading.current_thread() is not threading.main_thread():
+                # only the main thread may set handlers; a SIGHUP the process ignores (nohup) stays ignored
+                if threading.current_thread() is not threading.main_thread() or (
+                    signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+                ):
                     yield
                     return
                 before = signal.signal(signal.SIGHUP, self.handle_exit)

@@ -73,14 +73,16 @@ def signals_as_interrupts(exiting: bool = False):
         if not isinstance(unraisable.exc_value, KeyboardInterrupt):
             return hook(unraisable)
         for s in HANDLED:
-            signal.signal(s, handler)
+            if s in old:  # not one the process ignores
+                signal.signal(s, handler)
         signal.signal(signal.SIGINT, old[signal.SIGINT])
         # from another thread, a moment later: sent from here it would land in this hook, and be dropped again
         again = threading.Timer(0.01, os.kill, (os.getpid(), getattr(unraisable.exc_value, "signum", signal.SIGINT)))
         again.daemon = True
         again.start()
 
-    old = {s: signal.signal(s, handler) for s in HANDLED}
+    # a signal the process was started ignoring (nohup's SIGHUP) stays ignored
+    old = {s: signal.signal(s, handler) for s in HANDLED if signal.getsignal(s) is not signal.SIG_IGN}
     old[signal.SIGINT] = signal.getsignal(signal.SIGINT)
     hook, sys.unraisablehook = sys.unraisablehook, swallowed
     finished = False
@@ -102,7 +104,7 @@ def main(argv=None, exiting: bool = False) -> int:
     """
     if argv is not None:
         argv = [os.fspath(a) if isinstance(a, os.PathLike) else str(a) for a in argv]
-    if exiting and not isinstance(sys.stdout, NamedStdout):  # the console script: its own stdout
+    if exiting and sys.stdout is not None and not isinstance(sys.stdout, NamedStdout):  # the console script
         sys.stdout = NamedStdout(sys.stdout)
     command = None
     try:
@@ -110,7 +112,10 @@ def main(argv=None, exiting: bool = False) -> int:
             args = build_parser().parse_args(argv)
             command = args.command
             check_environment()
-            return args.handler(args) or 0
+            status = args.handler(args) or 0
+            if sys.stdout is not None:  # what is still buffered fails here, not in Python's shutdown
+                sys.stdout.flush()
+            return status
     except (InputError, ParameterError) as err:
         print(f"error: {one_line(str(err))}", file=sys.stderr)
         return EXIT_USAGE
@@ -118,6 +123,8 @@ def main(argv=None, exiting: bool = False) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 128 + signal.SIGPIPE
     except OSError as err:  # a file system that failed under us (disk full, a vanished folder)
+        if err.filename == "stdout" and sys.stdout is not None:  # what is left in its buffer goes nowhere
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         where = f"{one_line(err.filename)}: " if err.filename else ""
         print(f"error: {where}{one_line(err.strerror or str(err))}", file=sys.stderr)
         return EXIT_USAGE

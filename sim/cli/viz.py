@@ -86,7 +86,8 @@ for s in SIGNALS:
 import click
 import uvicorn.server
 from solara.__main__ import cli
-uvicorn.server.HANDLED_SIGNALS = tuple(dict.fromkeys((*uvicorn.server.HANDLED_SIGNALS, signal.SIGHUP)))
+if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:  # under nohup it stays ignored
+    uvicorn.server.HANDLED_SIGNALS = tuple(dict.fromkeys((*uvicorn.server.HANDLED_SIGNALS, signal.SIGHUP)))
 class Stop(BaseException):
     pass
 def stop(signum, frame):
