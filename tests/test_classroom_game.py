@@ -375,7 +375,7 @@ def test_a_student_is_told_when_the_model_decided_for_them(browser, tmp_path):
         teacher.get_by_role("button", name="model decides").click()
         teacher.get_by_role("button", name="Play the round now").click()
         ann.locator("#decide h2", has_text="Round 2: your decision").wait_for()
-        ann.locator("#model-played", has_text="Round 1: no decision came from you in time").wait_for()
+        ann.locator("#model-played", has_text="Round 1: no decision came from you, so the model decided").wait_for()
         teacher.once("dialog", lambda dialog: dialog.accept())
         teacher.get_by_role("button", name="End and debrief").click()
         ann.locator("#model-rounds", has_text="in round 1").wait_for()

@@ -771,14 +771,29 @@ def test_a_student_is_told_the_rounds_the_model_decided_for_their_seat():
     mine = states.student(room, ann)["you"]
     assert mine["model_played"] == [1, 2] and mine["gone_in"] == 2
     assert states.student(room, late)["you"]["model_played"] == [2]
+    room.end()  # the teacher's debrief counts them beside each student's choices
+    rounds = {st["nickname"]: st["model_rounds"] for st in states.teacher(room)["debrief"]["students"]}
+    assert rounds == {"Ann": 2, "Bob": 1, "Cy": 1}, rounds
 
 
-def test_trust_and_its_threshold_are_told_apart_when_they_round_alike():
+def test_trust_and_its_threshold_are_told_apart_when_they_round_alike(monkeypatch):
     from sim.classroom.inclination import _beside
 
-    assert _beside(0.4973, 0.5) == "0.497; it commits at 0.50"
+    assert _beside(0.4973, 0.5) == "0.497; it commits at 0.500"
+    assert _beside(0.49996, 0.5) == "0.49996; it commits at 0.50000"
+    assert _beside(0.507, 0.505) == "0.507; it commits at 0.505"  # the threshold never rounds across it
     assert _beside(0.52, 0.5) == "0.52; it commits at 0.50"
     assert _beside(0.5, 0.5) == "0.50; it commits at 0.50"
+    # the briefing's trust, read against the thresholds it names, with as many decimals
+    from sim.classroom.briefing import briefing
+
+    model = CoalitionModel(rng=2)
+    org = model.organizations[0]
+    seat = next(s for s in seats.seats(model) if s.node == org.node)
+    monkeypatch.setattr(type(org), "trust_in_coalition", property(lambda self: 0.4973))
+    assert briefing(model, seat, -1, None)["trust_shown"] == "0.497"
+    monkeypatch.setattr(type(org), "trust_in_coalition", property(lambda self: 0.42))
+    assert briefing(model, seat, -1, None)["trust_shown"] == "0.42"
 
 
 def test_the_convener_is_told_why_nobody_is_offered_when_nobody_can_be_invited():

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from sim.classroom.inclination import decimals
 from sim.classroom.seats import LEADER, Seat, member_of
 from sim.model.events import percent, target_percent
 from sim.model.organization import State
@@ -69,6 +70,7 @@ def briefing(model, seat: Seat, since: int, metric_before: float | None) -> dict
     when = "(pledged)" if member.state == State.COMMITTED else "once you commit"
     indicators = member.indicators()
     own = indicators.get(member.metric)
+    thresholds = (p.commit_threshold, p.share_threshold, p.share_threshold - p.withdraw_margin)
     return {
         "name": seat.name,
         "kind": seat.kind,
@@ -79,7 +81,9 @@ def briefing(model, seat: Seat, since: int, metric_before: float | None) -> dict
         "pledge": f"${pledge:.0f}k a {unit} of it goes into the coalition's pool {when}" if pledge else "",
         "given": f"{money(float(model.fund.given_by[member.node]))} paid into the pool so far",
         "sharing": bool(member.sharing),
-        "trust": round(member.trust_in_coalition, 2),
+        "trust": round(member.trust_in_coalition, 6),
+        # as the page prints it: 0.497 where two decimals would read as the threshold 0.50
+        "trust_shown": f"{member.trust_in_coalition:.{decimals(member.trust_in_coalition, *thresholds)}f}",
         # what the trust number means: 0 none, 1 full, and where the organization acts on it
         "trust_scale": "0 is none, 1 full"
         + (

@@ -93,12 +93,19 @@ def _leader(model, question: Question) -> Inclination:
 def _beside(trust: float, threshold: float, words: str = "it commits at") -> str:
     """Trust and the threshold it is read against, with enough decimals to tell which side it is on.
 
-    "0.50; it commits at 0.50" then "Not yet" reads as a contradiction: 0.497 against 0.50 does not.
+    "0.50; it commits at 0.50" then "Not yet" reads as a contradiction: "0.497; it commits at
+    0.500" does not. Both take the same number of decimals (2, more only where needed).
     """
+    digits = decimals(trust, threshold)
+    return f"{trust:.{digits}f}; {words} {threshold:.{digits}f}"
+
+
+def decimals(value: float, *thresholds: float) -> int:
+    """The fewest decimals (2 to 6) at which ``value`` reads apart from each threshold it is not equal to."""
     digits = 2
-    while digits < 4 and trust != threshold and f"{trust:.{digits}f}" == f"{threshold:.{digits}f}":
+    while digits < 6 and any(value != t and f"{value:.{digits}f}" == f"{t:.{digits}f}" for t in thresholds):
         digits += 1
-    return f"{trust:.{digits}f}; {words} {threshold:.2f}"
+    return digits
 
 
 def agrees(answer, inclination: Inclination) -> bool:

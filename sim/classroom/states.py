@@ -66,8 +66,7 @@ def student(room: Room, player: Player | None) -> dict:
         out["you"] = {"id": player.id, "nickname": player.nickname, "seat": seat, "away": player.away}
         if seat is not None:
             # rounds since they joined that the model decided for their seat (no answer came), and when it went
-            played = room.model_played.get(seat, [])
-            out["you"]["model_played"] = [r for r in played if r >= player.joined_round]
+            out["you"]["model_played"] = _model_played(room, player)
             out["you"]["gone_in"] = room.gone_in.get(seat)
         if seat is None:
             if room.phase == "debrief" and room.debrief is not None:  # joined after the game: the class's run
@@ -135,6 +134,7 @@ def teacher(room: Room) -> dict:
             students = [
                 {"nickname": p.nickname, "seat": labels.get(p.seat or "", "")}
                 | {k: d["choices"].get(p.token, nobody)[k] for k in ("agreed", "total")}
+                | {"model_rounds": len(_model_played(room, p))}
                 for p in room.players.values()
                 if p.seat or p.token in d["choices"]
             ]
@@ -143,6 +143,11 @@ def teacher(room: Room) -> dict:
                 "students": students,
             }
         return out
+
+
+def _model_played(room: Room, player: Player) -> list:
+    """The rounds since ``player`` joined that the model decided for their seat (nobody answered)."""
+    return [r for r in room.model_played.get(player.seat or "", []) if r >= player.joined_round]
 
 
 def pictures(room: Room) -> dict:

@@ -186,7 +186,7 @@ def compare_svg(runs: list[Run], view: View) -> str:
     keys, height = column_legend(items, 230)
     words = f"Expected rate by {view.unit} for each run: " + "; ".join(w for _, w in items) + "."
     body = svg.text(8, 18, f"Compare runs: expected {view.outcome}", 14, font_weight="bold")
-    body += svg.text(48, 34, f"dashed: target {view.target:.0%}", 11, fill=svg.MUTED)
+    body += svg.text(48, 34, f"dashed: target {view.target:.0%}", LEGEND, fill=svg.MUTED)
     body += c.frame(percent, axis=view.unit) + lines + keys
     return svg.document(WIDTH, int(236 + height), "Compare runs", words, body, "compare")
 

@@ -119,7 +119,7 @@ def label(layout: Layout, name: str, sector: str, x: float, y: float, r: float) 
     length = math.hypot(dx, dy) or 1.0
     ux, uy = dx / length, dy / length
     lines = textwrap.wrap(name, layout.wrap) or [name]
-    rows = [(line, 13, svg.INK, None) for line in lines] + [(sector, 11, svg.MUTED, "italic")]
+    rows = [(line, 13, svg.INK, None) for line in lines] + [(sector, 12, svg.MUTED, "italic")]
     height = 15 * len(rows)
     if abs(ux) > 0.35:  # left or right of the circle: beside the node, a little away from the middle
         anchor = "start" if ux > 0 else "end"

@@ -181,7 +181,7 @@ function renderStatus(s) {
   const gone = seat.gone && s.you.gone_in;
   // the model played the seat last round (nobody sent a decision in time, or the teacher let it): say so
   if (s.phase === "playing" && played.includes(s.round - 1) && !(gone && s.you.gone_in === s.round - 1))
-    lines.push(h("p.notice#model-played", {}, `Round ${s.round - 1}: no decision came from you in time, so the model decided for ${seat.name}.`));
+    lines.push(h("p.notice#model-played", {}, `Round ${s.round - 1}: no decision came from you, so the model decided for ${seat.name}.`));
   if (s.you.away && s.phase === "playing" && s.questions.length) lines.push(h("p.hint", {}, "The model decides for you until you send a decision."));
   if (s.phase === "playing") {
     const progress = s.nobody_deciding
@@ -223,7 +223,8 @@ function renderDecision(s) {
     formKey = null;
     const seat = s.seats.find((x) => x.id === s.you.seat);
     // an organization that went out in a round the model played for it: the model's decision, not the student's
-    const byModel = seat && seat.gone && (s.you.model_played || []).includes(s.you.gone_in) ? ` in round ${s.you.gone_in}, when the model decided for it` : "";
+    const when = s.you.gone_in ? ` in round ${s.you.gone_in}` : "";
+    const byModel = seat && seat.gone ? when + ((s.you.model_played || []).includes(s.you.gone_in) ? ", when the model decided for it" : "") : "";
     const why = seat && seat.gone ? `Your organization ${seat.gone}${byModel}: it has nothing more to decide in this game.` : "Your organization has nothing to decide this round.";
     return fill(box, h("p", {}, `${why} Watch what the others do.`));
   }
@@ -338,7 +339,7 @@ function renderBriefing(b, units = "weeks", unit = "week", week = 0, gone = "") 
     parts.push(h("p", {}, h("strong", {}, "Money: "), [b.budget, b.pledge, b.given].filter(Boolean).join("; "), "."));
     if (b.sharing) parts.push(h("p", {}, "You share your records with the coalition."));
     parts.push(
-      h("p", {}, h("strong", {}, "Your trust in the coalition: "), meter(b.trust, "trust in the coalition"), ` ${two(b.trust)} `, h("span.hint", {}, `(${b.trust_scale})`)),
+      h("p", {}, h("strong", {}, "Your trust in the coalition: "), meter(b.trust, "trust in the coalition"), ` ${b.trust_shown || two(b.trust)} `, h("span.hint", {}, `(${b.trust_scale})`)),
     );
     if (b.ties.length) {
       parts.push(
@@ -382,7 +383,7 @@ function renderDebrief(d, unit = "week", units = "weeks") {
   const played = (state.you && state.you.model_played) || [];
   if (played.length) {
     const rounds = played.length === 1 ? `round ${played[0]}` : `rounds ${played.slice(0, -1).join(", ")} and ${played[played.length - 1]}`;
-    parts.push(h("p.hint#model-rounds", {}, `The model decided for your organization in ${rounds} (no decision came from you in time); those rounds are not among your choices.`));
+    parts.push(h("p.hint#model-rounds", {}, `The model decided for your organization in ${rounds} (no decision came from you); those rounds are not among your choices.`));
   }
   parts.push(
     h("ol.choices", {}, mine.lines.map((c) =>

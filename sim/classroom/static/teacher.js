@@ -109,7 +109,9 @@ function fitNetwork() {
 window.addEventListener("resize", fitNetwork);
 
 function player(p, phase) {
-  const status = !p.seat
+  const status = phase === "debrief" // the game is over: nobody is choosing, deciding or played for
+    ? ""
+    : !p.seat
     ? "choosing"
     : p.decided
       ? "decided"
@@ -186,8 +188,10 @@ function renderDebrief(d, unit = "week", units = "weeks") {
   const students = h(
     "table.students",
     {},
-    h("tr", {}, h("th", {}, "student"), h("th", {}, "played"), h("th", {}, "choices as the organization would have made them")),
-    d.students.map((st) => h("tr", {}, h("td.nick", {}, st.nickname), h("td", {}, st.seat), h("td", {}, `${st.agreed} of ${st.total}`))),
+    h("tr", {}, h("th", {}, "student"), h("th", {}, "played"), h("th", {}, "choices as the organization would have made them"), h("th", {}, "rounds the model decided")),
+    d.students.map((st) =>
+      h("tr", {}, h("td.nick", {}, st.nickname), h("td", {}, st.seat), h("td", {}, `${st.agreed} of ${st.total}`), h("td", {}, st.model_rounds ? String(st.model_rounds) : "")),
+    ),
   );
   fill(
     $("debrief"),
