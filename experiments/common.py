@@ -26,6 +26,19 @@ SIZES = {
 }
 
 
+def leading_group(people) -> str:
+    """The group whose circumstances carry the largest true share of the outcome now (ties: the first listed)."""
+    groups, shares = np.array(people.groups), people.true_shares()
+    return max(dict.fromkeys(people.groups), key=lambda g: shares[groups == g].sum())
+
+
+def non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 0")
+    return value
+
+
 def positive(text: str) -> int:
     value = int(text)
     if value < 1:

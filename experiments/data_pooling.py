@@ -16,7 +16,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from common import HERE, parse_args, save, write_summary
+from common import HERE, leading_group, non_negative, parse_args, save, write_summary
 
 from sim import CoalitionModel
 from sim.model.diagnosis import diagnose_people
@@ -27,15 +27,11 @@ def owners(model):
     return [(m.name, m.reach, m.records) for m in model.members if m.records.size and m.reach.size]
 
 
-def leading_group(people) -> str:
-    """The group whose circumstances carry the largest true share of the outcome now."""
-    groups, shares = np.array(people.groups), people.true_shares()
-    return max(dict.fromkeys(people.groups), key=lambda g: shares[groups == g].sum())
-
-
 def options(parser) -> None:
     parser.add_argument("--scenario", metavar="PATH", help="a scenario name or file (default: the .toml's)")
-    parser.add_argument("--weeks", type=int, metavar="W", help="weeks before the diagnoses (default: the .toml's)")
+    parser.add_argument(
+        "--weeks", type=non_negative, metavar="W", help="weeks before the diagnoses (default: the .toml's)"
+    )
 
 
 def main():

@@ -23,19 +23,13 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from common import HERE, parse_args, save, write_summary
+from common import HERE, leading_group, parse_args, save, write_summary
 
 from sim import CoalitionModel
 from sim.model.timescale import rescaled
 from sim.scenario.load import load_scenario
 
 ROOT = HERE.parent
-
-
-def leading_group(people, contributions) -> str:
-    """The group whose circumstances carry the most of ``contributions``."""
-    groups = np.array(people.groups)
-    return max(set(people.groups), key=lambda g: contributions[groups == g].sum())
 
 
 def in_steps(weeks: float, days_per_step: float) -> int:
@@ -60,7 +54,7 @@ def one_run(scenario: str, seed: int, weeks: list, steps: int | None, **params) 
     model = CoalitionModel(source, rng=seed, **params, **({"steps": steps} if steps else {}))
     people = model.people
     groups = np.array(people.groups)
-    real = leading_group(people, people.true_shares())
+    real = leading_group(people)
     start = people.prevalence()[groups == real].sum()
     row = {"scenario": scenario.rsplit("/", 1)[-1].removesuffix(".toml"), "seed": seed, "real_group": real}
     while model.running:
@@ -68,7 +62,7 @@ def one_run(scenario: str, seed: int, weeks: list, steps: int | None, **params) 
         if model.steps in read_at:
             row[f"named_week_{read_at[model.steps]}"] = model.diagnosis.group == real
     spent = np.asarray(model.fund.spent_by_cause)
-    real_now = leading_group(people, people.true_shares())
+    real_now = leading_group(people)
     row |= {
         "named_at_end": model.diagnosis.group == real,
         "real_group_moved": real_now != real,

@@ -251,9 +251,19 @@ def test_runs_without_a_value_do_not_count_for_the_difference_and_rank_last_for_
     # never reached is later than any week, so A (system's week later than none's) is half the share of
     # system runs that never reached it, ties counting half
     assert np.allclose(arms["A"], 0.5 * (1 - arms["p_goal_a"])), arms[["A", "p_goal_a"]]
-    # an outcome that is no event's week keeps leaving missing values out
-    rates = an.compare_arms(s, "leader", ("system", "none"), "outcome_rate")
-    assert rates["A"].between(0, 1).all()
+    # an outcome that is no event's week keeps leaving missing values out of A (not ranking them last)
+    runs = pd.DataFrame(
+        {
+            "leader": ["system", "system", "none", "none"],
+            "goal_reached": [True, False, False, False],
+            "outcome_rate": [0.1, np.nan, 0.2, 0.3],
+            "steps_to_goal": [30.0, np.nan, np.nan, np.nan],
+        }
+    )
+    row = an._arm_row(runs, "leader", "system", "none", "outcome_rate", {}, False, [])
+    assert row["A"] == 0.0 and row["values_a"] == 1  # 0.1 is below both; the missing rate does not count
+    row = an._arm_row(runs, "leader", "system", "none", "steps_to_goal", {}, False, [])
+    assert row["A"] == 0.25  # week 30 earlier than never (0), never tied with never (1/2): of 4 pairs, 1/2 / 2
 
 
 LHS = """

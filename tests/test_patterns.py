@@ -103,7 +103,16 @@ def test_targets_are_in_model_units(tmp_path):
             "{ year = 1997, value = 440 }",
             10,
             "series[0].points[1].year",
-            "1997 is also",
+            "1997 is the time of points[0] too",
+        ),
+        # a date inside a year given too, two dates of one model step (a reviewer's probe)
+        ("{ year = 2005, value = 440 }", "{ date = 1997-11-01, value = 440 }", 10, "series[0].points[1].date", "time"),
+        (
+            "{ year = 2005, value = 440 }",
+            "{ year = 2005, value = 440 },\n  { date = 2005-06-01, value = 430 }",
+            10,
+            "series[0].points[2].date",
+            "2005-06-01 is the time of points[1] too",
         ),
         # a scenario that is no scenario: said on this file's field, not only on the scenario file's
         ('scenario = "traffic_fatalities"', 'scenario = "missing.toml"', 2, "patterns.scenario", "missing.toml"),

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from sim.cli.main import main
 from sim.model.params import PARAMETERS
-from sim.model.timescale import kind_of, rescaled, scale
+from sim.model.timescale import capped, kind_of, rescaled, scale
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,6 +22,13 @@ def test_the_docs_worked_examples():
     assert four["metric_smoothing"] == pytest.approx(0.590, abs=5e-4)
     assert rescaled(30)["invites_per_step"] == 9  # 2 x 30/7 = 8.6, rounded
     assert rescaled(1)["diagnosis_window"] == 91  # a quarter in days
+
+
+def test_something_never_becomes_never_and_the_range_is_said():
+    # two invitations a week are one a day, not none (round(2/7) was 0: the leader invited nobody)
+    assert rescaled(1)["invites_per_step"] == 1 and scale("reach_turnover", 2, 28) == 1
+    assert scale("patience", 100, 1) == 520 and capped("patience", 100, 1)  # the rule gives 700
+    assert not capped("meeting_interval", 4, 30)  # 0.93 rounds to 1: the rule's, not the range's
 
 
 def test_a_week_is_unchanged_and_never_stays_never():

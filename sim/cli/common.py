@@ -241,9 +241,11 @@ def step_notes(spec, params: dict, when: str = "") -> list[str]:
     words before "with --set or a preset" (``scenarios show`` runs nothing: "when you run it").
     """
     from sim.model.params import PARAMETERS
+    from sim.model.timescale import kind_of
 
     days = spec.header.days_per_step
-    weekly = [n for n, p in PARAMETERS.items() if p.unit in ("weeks", "per week") and p.default not in (None, 0)]
+    # counted in weeks or per week, or a running average's weight per step (sim.model.timescale)
+    weekly = [n for n, p in PARAMETERS.items() if kind_of(n) and p.default not in (None, 0)]
     kept = [n for n in weekly if n not in params]
     if days == 7 or not kept:
         return []

@@ -82,7 +82,7 @@ def cmd_preset(args) -> int:
     import tomli_w
 
     from sim.model.params import PARAMETERS
-    from sim.model.timescale import rescaled
+    from sim.model.timescale import by_rule, capped, rescaled
     from sim.runs.presets import scenario_key
     from sim.scenario.load import load_scenario
 
@@ -96,7 +96,11 @@ def cmd_preset(args) -> int:
     ]
     for name, value in values.items():
         p = PARAMETERS[name]
-        lines.append(f"#   {name}: {p.default:g} {p.unit} -> {value:g}")
+        limit = ""
+        if capped(name, p.default, days):  # the range, not the rule, set it: say what the rule gives
+            limit = f" (the range's limit; the rule gives {by_rule(name, p.default, days):.6g})"
+        lines.append(f"#   {name}: {p.default:g} {p.unit} -> {value:g}{limit}")
+    lines.append("# system_lag and setback_rate come from the scenario, already in its steps: not here")
     if days == 7:
         lines.append("# (a step is a week here: nothing changes)")
     text = tomli_w.dumps({"preset": head, "parameters": values})

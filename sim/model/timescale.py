@@ -6,9 +6,10 @@ applies that page's rules with ``k = days_per_step / 7``, so a researcher does n
 by hand: a span of weeks is divided by ``k``; a weekly chance ``p`` becomes
 ``1 - (1 - p)**k``; a count a week (``invites_per_step``) becomes ``k`` times as many, rounded;
 a smoothing weight ``a`` (the newest step's weight in a running average) becomes
-``1 - (1 - a)**k``. A 0 (never, none) stays 0, whole-number parameters are rounded, and every
-value is kept within its parameter's range. ``system_lag`` and ``setback_rate`` default to the
-scenario's own values, already in steps, so they are rescaled only when given.
+``1 - (1 - a)**k``. A 0 (never, none) stays 0; whole-number parameters are rounded, a value
+above 0 to at least 1; and every value is kept within its parameter's range. ``system_lag`` and
+``setback_rate`` default to the scenario's own values, already in steps, so they are rescaled
+only when given.
 """
 
 from __future__ import annotations
@@ -30,24 +31,42 @@ def kind_of(name: str) -> str | None:
     return unit if unit in (SPANS, CHANCES, WEIGHTS) else None
 
 
-def scale(name: str, value: float, days_per_step: float) -> float | int:
-    """``value`` of parameter ``name``, given for weeks, for steps of ``days_per_step`` days."""
-    p, k = PARAMETERS[name], days_per_step / 7.0
+def by_rule(name: str, value: float, days_per_step: float) -> float:
+    """``value`` of parameter ``name``, given for weeks, rescaled by the rule alone (not rounded or kept in range)."""
+    k = days_per_step / 7.0
     kind = kind_of(name)
     if kind is None or value == 0 or k == 1:
         return value
     if kind == SPANS:
-        new = value / k
-    elif kind == COUNTS:
-        new = value * k
-    else:  # a chance or a weight: the same chance over k weeks as over one step
-        new = 1.0 - (1.0 - value) ** k
+        return value / k
+    if kind == COUNTS:
+        return value * k
+    return 1.0 - (1.0 - value) ** k  # a chance or a weight: the same chance over k weeks as over one step
+
+
+def scale(name: str, value: float, days_per_step: float) -> float | int:
+    """``value`` of parameter ``name``, given for weeks, for steps of ``days_per_step`` days.
+
+    A whole-number parameter is rounded, but a value above 0 stays at least 1 (0 means never or
+    none: two invitations a week are one a day, not none); the result is kept within the
+    parameter's range (:func:`capped` says when that changed it).
+    """
+    p = PARAMETERS[name]
+    new = by_rule(name, value, days_per_step)
     if p.kind == "int":
-        new = round(new)
+        new = max(1, round(new)) if value > 0 else round(new)
     low = p.low if p.low is not None else -math.inf
     high = p.high if p.high is not None else math.inf
     new = min(max(new, low), high)
     return int(new) if p.kind == "int" else float(new)
+
+
+def capped(name: str, value: float, days_per_step: float) -> bool:
+    """Whether the parameter's range, not the rule, set the rescaled ``value`` (patience 100 weeks at daily steps)."""
+    raw = by_rule(name, value, days_per_step)
+    if PARAMETERS[name].kind == "int":
+        raw = max(1, round(raw)) if value > 0 else round(raw)
+    return scale(name, value, days_per_step) != raw
 
 
 def rescaled(days_per_step: float, params: Mapping | None = None) -> dict:
@@ -56,7 +75,8 @@ def rescaled(days_per_step: float, params: Mapping | None = None) -> dict:
     Args:
         days_per_step: the scenario's step, in days.
         params: values for weekly steps to rescale instead of the defaults (others keep the
-            defaults, rescaled); a parameter that does not scale is passed through as given.
+            defaults, rescaled); a model parameter that does not scale is passed through as
+            given (a name that is no parameter raises KeyError).
 
     Returns:
         ``{name: value}``: each scaling parameter whose default is a number (not the

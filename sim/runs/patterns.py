@@ -136,16 +136,10 @@ def check(spec: PatternsSpec, where: Where, digest: str = "", base: Path | None 
         named[name] = loc.removesuffix(".name")
     for i, s in enumerate(spec.series):
         windows = []
-        seen: dict = {}  # each point's year or date, once: two values of one time cannot both be fitted
         for j, p in enumerate(s.points):
             loc = f"series[{i}].points[{j}]"
             if (p.year is None) == (p.date is None):
                 where.fail(loc, "give either year or date")
-            when = p.date if p.date is not None else p.year
-            if when in seen:
-                field = ".date" if p.date is not None else ".year"
-                where.fail(loc + field, f"{when} is also points[{seen[when]}]; give each time once")
-            seen[when] = j
             if p.date is not None:
                 first_day = last_day = p.date
             else:
@@ -153,9 +147,16 @@ def check(spec: PatternsSpec, where: Where, digest: str = "", base: Path | None 
                 first_day, last_day = max(dt.date(year, 1, 1), head.start), dt.date(year, 12, 31)
                 if head.end is not None:
                     last_day = min(last_day, head.end)
-            a = int(step(first_day, loc + (".date" if p.date else ".year")))
-            b = int(step(last_day, loc)) + 1
-            windows.append((a, max(b, a + 1)))
+            field = ".date" if p.date else ".year"
+            a = int(step(first_day, loc + field))
+            b = max(int(step(last_day, loc)) + 1, a + 1)
+            # two values of one time cannot both be fitted: the same year or date, a date inside a
+            # year given too, two dates in one model step (consecutive years share a step: allowed)
+            for k, (a0, b0) in enumerate(windows):
+                if (a0 <= a and b <= b0) or (a <= a0 and b0 <= b):
+                    what = p.date if p.date is not None else p.year
+                    where.fail(loc + field, f"{what} is the time of points[{k}] too; give each time once")
+            windows.append((a, b))
             last = max(last, last_day)
         if s.relative and s.points[0].value == 0:
             where.fail(f"series[{i}].points[0].value", "0 cannot be the reference of a relative series")
