@@ -94,12 +94,13 @@ def cmd_preset(args) -> int:
         f"# coalition scenarios preset {one_line(str(args.scenario))}: a step is {days:g} days (a {step}); each",
         "# parameter counted in weeks or per week is the default rescaled (docs/scenarios.md, Units):",
     ]
-    for name, value in values.items():
+    for name, value in values.items():  # rescaled() gives only parameters with numeric defaults
         p = PARAMETERS[name]
+        weekly = float(p.default)  # type: ignore[arg-type]
         limit = ""
-        if capped(name, p.default, days):  # the range, not the rule, set it: say what the rule gives
-            limit = f" (the range's limit; the rule gives {by_rule(name, p.default, days):.6g})"
-        lines.append(f"#   {name}: {p.default:g} {p.unit} -> {value:g}{limit}")
+        if capped(name, weekly, days):  # the range, not the rule, set it: say what the rule gives
+            limit = f" (the range's limit; the rule gives {by_rule(name, weekly, days):.6g})"
+        lines.append(f"#   {name}: {weekly:g} {p.unit} -> {value:g}{limit}")
     lines.append("# system_lag and setback_rate come from the scenario, already in its steps: not here")
     if days == 7:
         lines.append("# (a step is a week here: nothing changes)")

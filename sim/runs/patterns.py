@@ -135,7 +135,7 @@ def check(spec: PatternsSpec, where: Where, digest: str = "", base: Path | None 
             where.fail(loc, f"{name!r} is also the name of {first}; give each pattern a name of its own")
         named[name] = loc.removesuffix(".name")
     for i, s in enumerate(spec.series):
-        windows = []
+        windows: list[tuple[int, int]] = []
         for j, p in enumerate(s.points):
             loc = f"series[{i}].points[{j}]"
             if (p.year is None) == (p.date is None):
