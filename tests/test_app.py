@@ -268,7 +268,7 @@ def test_a_diagnosis_gone_with_its_records_is_not_called_not_there_yet_and_trust
     assert (
         _cause_words(replace(view, believed_group="", series=had)) == "no records pooled now (members took theirs back)"
     )
-    assert "mean trust of those still in" in trust_chart(view)
+    assert "mean trust (all who have not left)" in trust_chart(view)
 
 
 def test_a_legend_of_two_rows_pushes_the_chart_down_instead_of_covering_its_top_label():

@@ -102,13 +102,13 @@ def trust_chart(view: View) -> str:
     c = svg.Chart(BOX, view.horizon, 0.0, 1.0)
     lines = c.line(s["mean_trust"], stroke=LINES[0][0], stroke_width=2.5)
     lines += c.line(s["diagnosis_accuracy"], stroke=LINES[3][0], stroke_width=2.5, stroke_dasharray=LINES[3][1])
-    # the mean over those still in the coalition: it can rise as the distrustful leave
+    # the mean over ties of everyone who has not left (outside or at the table): it can rise as the distrustful leave
     items = [
-        (swatch(LINES[0][0]), "mean trust of those still in"),
+        (swatch(LINES[0][0]), "mean trust (all who have not left)"),
         (swatch(LINES[3][0], LINES[3][1]), "diagnosis accuracy"),
     ]
     words = (
-        f"Mean trust of those still in the coalition {s['mean_trust'][-1]:.2f} and diagnosis accuracy "
+        f"Mean trust among all who have not left {s['mean_trust'][-1]:.2f} and diagnosis accuracy "
         f"{view.accuracy:.2f} in {view.unit} {view.week}."
     )
     return chart("trust", "Trust and diagnosis", words, c.frame(axis=view.unit), lines, items)

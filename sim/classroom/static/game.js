@@ -103,7 +103,7 @@ export function runsTable(runs, unit = "week") {
     ["sharing records", ...runs.map((r) => r.sharing)],
     ["members who left", ...runs.map((r) => r.left)],
     ["money spent", ...runs.map((r) => r.money)],
-    ["mean trust of those still in", ...runs.map((r) => r.trust)],
+    ["mean trust (all who have not left)", ...runs.map((r) => r.trust)],
     ["goal", ...runs.map((r) => r.goal)],
   ];
   return h(
