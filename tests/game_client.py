@@ -111,7 +111,9 @@ class Page:
         # no keepalive pings: websockets draws their payload from Python's global random
         # every 20 s in a thread, which hypothesis tests in the same worker see as a
         # strategy using the random module (a flaky HypothesisDeprecationWarning in CI)
-        self.socket = self._stack.enter_context(connect(game.ws_url, open_timeout=WAIT, ping_interval=None))
+        self.socket = self._stack.enter_context(
+            connect(game.ws_url, open_timeout=WAIT, ping_interval=None, close_timeout=1)
+        )
         self.state: dict = {}
         self.refusals: list[dict] = []
         self.token: str | None = None

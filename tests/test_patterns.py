@@ -145,6 +145,15 @@ def test_a_pattern_the_scenario_cannot_produce_is_refused(tmp_path):
         load_patterns(path)
 
 
+def test_consecutive_years_that_share_a_model_step_are_two_times(tmp_path):
+    # a start in late December made 1997 one step, inside 1998's first: refused as "the same time"
+    text = GOOD.replace("start = 1997-10-01", "start = 1997-12-29").replace("{ year = 2005,", "{ year = 1998,")
+    path = tmp_path / "late.toml"
+    path.write_text(text)
+    patterns = load_patterns(path)
+    assert [t.key for t in patterns.targets if t.kind == "point"]
+
+
 def test_the_cli_refuses_a_bad_patterns_file_in_one_line(tmp_path, capsys):
     path = tmp_path / "bad.toml"
     path.write_text(GOOD.replace("sd_days = 90", "sd_days = 0"))

@@ -29,6 +29,11 @@ from sim.scenario.spec import Section
 __all__ = ["MEASURES", "MILESTONES", "Patterns", "PatternsSpec", "Target", "load_patterns", "read_declared"]
 
 
+def _year(point) -> int:
+    """The calendar year of a series point (given as a year, or as a date)."""
+    return int(point.year) if point.year is not None else point.date.year
+
+
 @dataclass(frozen=True)
 class Target:
     """One number a run is compared on, in model units (steps, or levels)."""
@@ -150,10 +155,15 @@ def check(spec: PatternsSpec, where: Where, digest: str = "", base: Path | None 
             field = ".date" if p.date else ".year"
             a = int(step(first_day, loc + field))
             b = max(int(step(last_day, loc)) + 1, a + 1)
-            # two values of one time cannot both be fitted: the same year or date, a date inside a
-            # year given too, two dates in one model step (consecutive years share a step: allowed)
-            for k, (a0, b0) in enumerate(windows):
-                if (a0 <= a and b <= b0) or (a <= a0 and b0 <= b):
+            # two values of one time cannot both be fitted: the same year, a date inside a year given
+            # too, two dates in one model step (years are told apart by the calendar, never by steps:
+            # consecutive years may share a step, and a year cut short by the calendar is one step)
+            for k, (other, (a0, _)) in enumerate(zip(s.points[:j], windows, strict=True)):
+                if p.date is not None and other.date is not None:
+                    clash = a == a0
+                else:
+                    clash = _year(p) == _year(other)
+                if clash:
                     what = p.date if p.date is not None else p.year
                     where.fail(loc + field, f"{what} is the time of points[{k}] too; give each time once")
             windows.append((a, b))
