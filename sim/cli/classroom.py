@@ -126,17 +126,23 @@ def game_server(config):
     class GameServer(uvicorn.Server):
         @contextlib.contextmanager
         def capture_signals(self):
+            main = threading.current_thread() is threading.main_thread()  # only it may set handlers
+            # a signal the process was started ignoring (SIGINT in a script's background job, nohup's
+            # SIGHUP) stays ignored: uvicorn would catch it, stop, and exit 0 without a word
+            ignored = [
+                s for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP) if signal.getsignal(s) is signal.SIG_IGN
+            ]
             with super().capture_signals():  # raises what it caught once serving stopped
-                # only the main thread may set handlers; a SIGHUP the process ignores (nohup) stays ignored
-                if threading.current_thread() is not threading.main_thread() or (
-                    signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
-                ):
+                if not main:
                     yield
                     return
-                before = signal.signal(signal.SIGHUP, self.handle_exit)
+                for s in ignored:
+                    signal.signal(s, signal.SIG_IGN)
+                before = None if signal.SIGHUP in ignored else signal.signal(signal.SIGHUP, self.handle_exit)
                 try:
                     yield
                 finally:  # put back first, so that the SIGHUP uvicorn raises again reaches the command
-                    signal.signal(signal.SIGHUP, before)
+                    if before is not None:
+                        signal.signal(signal.SIGHUP, before)
 
     return GameServer(config)

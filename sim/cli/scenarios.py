@@ -91,7 +91,8 @@ def cmd_preset(args) -> int:
     values = {n: float(f"{v:.6g}") if isinstance(v, float) else v for n, v in rescaled(days).items()}
     head = {"scenario": scenario_key(spec), "description": f"the weekly defaults rescaled to {days:g}-day steps"}
     lines = [
-        f"# coalition scenarios preset {one_line(str(args.scenario))}: a step is {days:g} days (a {step}); each",
+        f"# coalition scenarios preset {one_line(str(args.scenario))}: a step is {days:g} "
+        f"day{'' if days == 1 else 's'} (a {step}); each",
         "# parameter counted in weeks or per week is the default rescaled (docs/scenarios.md, Units):",
     ]
     for name, value in values.items():  # rescaled() gives only parameters with numeric defaults

@@ -76,7 +76,8 @@ def cmd_sweep(args) -> int:
         )
     except SweepError as err:
         raise UsageError(f"sweep {args.spec}: {err}") from None
-    where = f" (shard {args.shard[0]}/{args.shard[1]}: {report.in_shard} runs)" if args.shard else ""
+    runs = f"{report.in_shard} run{'' if report.in_shard == 1 else 's'}"
+    where = f" (shard {args.shard[0]}/{args.shard[1]}: {runs})" if args.shard else ""
     done = report.already_done + report.ran
     print(
         f"{one_line(str(report.out / 'runs'))}: {done} of {report.in_shard} runs done{where}; "
