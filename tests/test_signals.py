@@ -336,3 +336,27 @@ def test_a_sighup_the_process_ignores_stays_ignored_while_a_command_runs():
         assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGHUP, before)
+
+
+def test_a_server_keeps_ignoring_a_signal_it_was_started_ignoring():
+    # a script's background job starts with SIGINT ignored: the game stopped and exited 0 without a word
+    port = _free_port()
+    proc = subprocess.Popen(
+        [str(BIN / "coalition"), "classroom", "--port", str(port)],
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    try:
+        assert _serving(port), "the server never came up"
+        proc.send_signal(signal.SIGINT)
+        time.sleep(1.5)
+        assert proc.poll() is None  # still serving
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 143 and err.strip().startswith("interrupted (SIGTERM)"), (proc.returncode, err)
