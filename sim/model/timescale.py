@@ -44,6 +44,14 @@ def by_rule(name: str, value: float, days_per_step: float) -> float:
     return 1.0 - (1.0 - value) ** k  # a chance or a weight: the same chance over k weeks as over one step
 
 
+def _unbounded(name: str, value: float, days_per_step: float) -> float:
+    """The rule's value, a whole-number parameter rounded (a value above 0 to at least 1), before the range."""
+    new = by_rule(name, value, days_per_step)
+    if PARAMETERS[name].kind == "int":
+        return max(1, round(new)) if value > 0 else round(new)
+    return new
+
+
 def scale(name: str, value: float, days_per_step: float) -> float | int:
     """``value`` of parameter ``name``, given for weeks, for steps of ``days_per_step`` days.
 
@@ -52,21 +60,15 @@ def scale(name: str, value: float, days_per_step: float) -> float | int:
     parameter's range (:func:`capped` says when that changed it).
     """
     p = PARAMETERS[name]
-    new = by_rule(name, value, days_per_step)
-    if p.kind == "int":
-        new = max(1, round(new)) if value > 0 else round(new)
     low = p.low if p.low is not None else -math.inf
     high = p.high if p.high is not None else math.inf
-    new = min(max(new, low), high)
+    new = min(max(_unbounded(name, value, days_per_step), low), high)
     return int(new) if p.kind == "int" else float(new)
 
 
 def capped(name: str, value: float, days_per_step: float) -> bool:
     """Whether the parameter's range, not the rule, set the rescaled ``value`` (patience 100 weeks at daily steps)."""
-    raw = by_rule(name, value, days_per_step)
-    if PARAMETERS[name].kind == "int":
-        raw = max(1, round(raw)) if value > 0 else round(raw)
-    return scale(name, value, days_per_step) != raw
+    return scale(name, value, days_per_step) != _unbounded(name, value, days_per_step)
 
 
 def rescaled(days_per_step: float, params: Mapping | None = None) -> dict:

@@ -178,9 +178,9 @@ function renderStatus(s) {
   }
   if (s.paused) lines.push(h("p.paused", {}, "The teacher paused the game."));
   const played = s.you.model_played || [];
-  const gone = seat.gone && s.you.gone_in;
-  // the model played the seat last round (nobody sent a decision in time, or the teacher let it): say so
-  if (s.phase === "playing" && played.includes(s.round - 1) && !(gone && s.you.gone_in === s.round - 1))
+  // the model played the seat last round (nobody sent a decision in time, or the teacher let it): say so,
+  // unless the seat went out that round (the decision box says it, with its round)
+  if (s.phase === "playing" && played.includes(s.round - 1) && !(seat.gone && s.you.gone_in === s.round - 1))
     lines.push(h("p.notice#model-played", {}, `Round ${s.round - 1}: no decision came from you, so the model decided for ${seat.name}.`));
   if (s.you.away && s.phase === "playing" && s.questions.length) lines.push(h("p.hint", {}, "The model decides for you until you send a decision."));
   if (s.phase === "playing") {
