@@ -68,3 +68,20 @@ def test_scenarios_preset_writes_a_preset_that_silences_the_monthly_note(tmp_pat
     assert main(["run", str(monthly), "--steps", "12", "--preset", str(preset), "--out", str(tmp_path / "p")]) == 0
     out, err = capsys.readouterr()
     assert "made for 7-day steps" not in err and "invites_per_step=9" in out
+
+
+def test_a_preset_made_for_another_step_is_refused_on_its_field(tmp_path, capsys):
+    fixture = (ROOT / "tests" / "data" / "scenarios" / "youth_unemployment.toml").read_text(encoding="utf-8")
+    monthly, daily = tmp_path / "monthly.toml", tmp_path / "daily" / "monthly.toml"  # one name, two steps
+    daily.parent.mkdir()
+    monthly.write_text(fixture.replace("[scenario]\n", "[scenario]\ndays_per_step = 30\n", 1), encoding="utf-8")
+    daily.write_text(fixture.replace("[scenario]\n", "[scenario]\ndays_per_step = 1\n", 1), encoding="utf-8")
+    assert main(["scenarios", "preset", str(monthly)]) == 0
+    preset = tmp_path / "months.toml"
+    preset.write_text(capsys.readouterr().out, encoding="utf-8")
+    assert "days_per_step = 30" in preset.read_text(encoding="utf-8")
+    assert main(["run", str(daily), "--steps", "5", "--preset", str(preset), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "preset.days_per_step" in err and "made for 30-day steps" in err
+    assert "is 1 day;" in err and str(preset) in err
+    assert not (tmp_path / "o").exists()

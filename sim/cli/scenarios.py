@@ -89,7 +89,11 @@ def cmd_preset(args) -> int:
     spec = load_scenario(args.scenario)
     days, step = spec.header.days_per_step, spec.header.step_unit[0]
     values = {n: float(f"{v:.6g}") if isinstance(v, float) else v for n, v in rescaled(days).items()}
-    head = {"scenario": scenario_key(spec), "description": f"the weekly defaults rescaled to {days:g}-day steps"}
+    head = {
+        "scenario": scenario_key(spec),
+        "description": f"the weekly defaults rescaled to {days:g}-day steps",
+        "days_per_step": days,
+    }
     lines = [
         f"# coalition scenarios preset {one_line(str(args.scenario))}: a step is {days:g} "
         f"day{'' if days == 1 else 's'} (a {step}); each",

@@ -204,6 +204,7 @@ def write_report(out, patterns: Patterns, seed: int, pool, n_predictive: int, co
         "version": __version__,
         "date": dt.date.today(),
         "command": command,
+        "days_per_step": patterns.days_per_step,  # its parameters are in this scenario's steps
     }
     # the model that was fitted: the patterns file's [fixed] values too (a smaller population, say)
     write_preset(out / "preset.toml", patterns.scenario, {**fixed_values(patterns), **point}, provenance)

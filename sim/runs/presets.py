@@ -25,15 +25,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
 from sim.model.params import PARAMETERS, ParameterError
 from sim.runs.patterns import read_declared
-from sim.scenario.load import SCENARIO_DIR
+from sim.scenario.load import SCENARIO_DIR, load_scenario
 from sim.scenario.messages import ScenarioError, suggest
-from sim.scenario.spec import Name, Section
+from sim.scenario.spec import Between, Name, Section
 
 PRESET_DIR = SCENARIO_DIR / "presets"
 RESERVED = ("steps",)  # the horizon belongs to the run, not to a preset
@@ -49,6 +49,9 @@ class PresetHeader(Section):
     version: str = Field("", description="the coalition version that made it")
     date: dt.date | None = Field(None, description="when it was made")
     command: str = Field("", description="the command that made it")
+    days_per_step: Annotated[float, Between(1, 366)] | None = Field(
+        None, description="the scenario's step it was made for, in days (its weekly parameters are counted in steps)"
+    )
 
 
 class PresetSpec(Section):
@@ -108,6 +111,15 @@ def load_preset(scenario, name: str) -> Preset:
     spec, where, _ = read_declared(path, PresetSpec, "a preset ([preset] and [parameters])")
     if spec.preset.scenario != key:
         where.fail("preset.scenario", f"made for {spec.preset.scenario!r}, not {key!r}")
+    made_for = spec.preset.days_per_step
+    if made_for is not None:  # parameters counted in weeks mean other spans at another step
+        days = load_scenario(scenario).header.days_per_step
+        if made_for != days:
+            where.fail(
+                "preset.days_per_step",
+                f"made for {made_for:g}-day steps, but a step of {key} is {days:g} day{'' if days == 1 else 's'}; "
+                f"`coalition scenarios preset` writes one for its step",
+            )
     params = {}
     for pname, value in spec.parameters.items():
         loc = f"parameters.{pname}"
