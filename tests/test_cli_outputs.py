@@ -1051,16 +1051,21 @@ def test_environment_and_resources_the_libraries_fail_on_are_one_line(tmp_path, 
                 [str(coalition), *argv], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120, env=buffered
             )
         assert done.returncode == 2 and done.stderr.strip() == "error: stdout: No space left on device", done
-    closed = subprocess.run(  # no stdout at all: nothing to write, nothing to say
-        [str(coalition), "scenarios"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        timeout=120,
-        env=buffered,
-        preexec_fn=lambda: os.close(1),
-    )
-    assert closed.returncode == 0 and closed.stderr == "", closed
+    for argv, status in ((["scenarios", "show", "single_agency"], 2), (["run", "single_agency", "--steps", "8"], 0)):
+        closed = subprocess.run(  # `>&-`: what scenarios prints would go nowhere; run's product is its files
+            [str(coalition), *argv, *(["--out", str(tmp_path / "closed")] if status == 0 else [])],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            env=buffered,
+            preexec_fn=lambda: os.close(1),
+        )
+        assert closed.returncode == status, closed
+        assert closed.stderr == (
+            "error: stdout: closed; `coalition scenarios` writes what it finds there (try > FILE)\n" if status else ""
+        )
+    assert (tmp_path / "closed" / "run.json").is_file()
 
     def hungry(*args, **kwargs):
         raise MemoryError

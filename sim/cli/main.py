@@ -19,7 +19,7 @@ import sys
 import threading
 
 from sim.cli import analyze, calibrate, classroom, run, scenarios, sweep, table, viz
-from sim.cli.common import EXIT_USAGE, Parser
+from sim.cli.common import EXIT_USAGE, Parser, UsageError
 from sim.errors import InputError, one_line
 from sim.model.params import ParameterError
 
@@ -112,6 +112,8 @@ def main(argv=None, exiting: bool = False) -> int:
             args = build_parser().parse_args(argv)
             command = args.command
             check_environment()
+            if getattr(args, "prints", False) and sys.stdout is None:  # started with stdout closed (`>&-`)
+                raise UsageError(f"stdout: closed; `coalition {command}` writes what it finds there (try > FILE)")
             status = args.handler(args) or 0
             if sys.stdout is not None:  # what is still buffered fails here, not in Python's shutdown
                 sys.stdout.flush()

@@ -22,7 +22,7 @@ from sim.scenario.messages import ScenarioError
 def add_parser(subparsers) -> None:
     """Register ``coalition scenarios`` and ``coalition scenarios show``."""
     p = subparsers.add_parser("scenarios", help="list the shipped scenarios; `scenarios show NAME` for one")
-    p.set_defaults(handler=cmd_scenarios)
+    p.set_defaults(handler=cmd_scenarios, prints=True)  # its product is standard output
     sub = p.add_subparsers(dest="action", parser_class=type(p))
     show = sub.add_parser("show", help="a scenario's do-nothing baseline, circumstances and target")
     show.add_argument("scenario", help="a name from scenarios/ or a path to a TOML file")
