@@ -85,3 +85,15 @@ def test_a_preset_made_for_another_step_is_refused_on_its_field(tmp_path, capsys
     assert err.count("\n") == 0 and "preset.days_per_step" in err and "made for 30-day steps" in err
     assert "is 1 day;" in err and str(preset) in err
     assert not (tmp_path / "o").exists()
+
+
+def test_a_preset_names_a_scenario_file_whatever_its_name(tmp_path, capsys):
+    # the preset names its scenario by the file's stem: one with a tab in it was refused by the run
+    fixture = (ROOT / "tests" / "data" / "scenarios" / "youth_unemployment.toml").read_text(encoding="utf-8")
+    odd = tmp_path / "youth\tunemployment.toml"
+    odd.write_text(fixture, encoding="utf-8")
+    assert main(["scenarios", "preset", str(odd)]) == 0
+    preset = tmp_path / "p.toml"
+    preset.write_text(capsys.readouterr().out, encoding="utf-8")
+    assert main(["run", str(odd), "--steps", "8", "--preset", str(preset), "--out", str(tmp_path / "o")]) == 0
+    assert (tmp_path / "o" / "run.json").is_file()

@@ -33,7 +33,7 @@ from sim.model.params import PARAMETERS, ParameterError
 from sim.runs.patterns import read_declared
 from sim.scenario.load import SCENARIO_DIR, load_scenario
 from sim.scenario.messages import ScenarioError, suggest
-from sim.scenario.spec import Between, Name, Section
+from sim.scenario.spec import Between, Section
 
 PRESET_DIR = SCENARIO_DIR / "presets"
 RESERVED = ("steps",)  # the horizon belongs to the run, not to a preset
@@ -42,7 +42,8 @@ RESERVED = ("steps",)  # the horizon belongs to the run, not to a preset
 class PresetHeader(Section):
     """``[preset]``: what the preset is for and where it came from."""
 
-    scenario: Name = Field(description="the scenario it was made for (its name)")
+    # the scenario file's stem, whatever characters it has (compared, and printed with repr, only)
+    scenario: str = Field(min_length=1, description="the scenario it was made for (its file's stem)")
     description: str = Field("", description="one line, shown in the app")
     patterns: str = Field("", description="the patterns file it was calibrated to")
     patterns_sha256: str = Field("", description="that file's SHA-256")
