@@ -538,6 +538,27 @@ def test_the_plain_progress_line():
     assert stream.getvalue().count("\n") == 1
 
 
+def test_a_slow_build_is_announced_and_a_quick_one_is_not(tmp_path, capsys, monkeypatch):
+    """A city of thousands of organizations built for a minute without a word: it looked hung."""
+    import time
+
+    from sim.model.model import CoalitionModel
+
+    assert main(["run", "single_agency", "--steps", "8", "--out", str(tmp_path / "quick")]) == 0
+    assert "building the model" not in capsys.readouterr().err
+    build = CoalitionModel.__init__
+
+    def slow(self, *args, **kwargs):
+        time.sleep(0.5)
+        build(self, *args, **kwargs)
+
+    monkeypatch.setattr(CoalitionModel, "__init__", slow)
+    monkeypatch.setattr(progress, "SLOW", 0.05)
+    assert main(["run", "single_agency", "--steps", "8", "--out", str(tmp_path / "slow")]) == 0
+    n = len(load_scenario("single_agency").organizations)
+    assert f"run: building the model ({n} organization{'' if n == 1 else 's'}) ...\n" in capsys.readouterr().err
+
+
 def test_scenarios_show_gives_the_do_nothing_baseline(capsys):
     assert main(["scenarios", "show", "chicago_absenteeism", "--people", "4000", "--steps", "52"]) == 0
     out = capsys.readouterr().out

@@ -92,9 +92,11 @@ def cmd_run(args) -> int:
         from sim.model.reporters import run_summary
         from sim.model.runner import advance
         from sim.runs.plots import plot_run
-        from sim.runs.progress import Progress
+        from sim.runs.progress import Progress, announced
 
-        model = CoalitionModel(scenario, steps=steps, rng=args.seed, **params)  # the scenario as read above
+        members = how_many(len(scenario.organizations), ("organization", "organizations"))
+        with announced(f"run: building the model ({members}) ..."):
+            model = CoalitionModel(scenario, steps=steps, rng=args.seed, **params)  # the scenario as read above
         progress = Progress("run", model.horizon, unit=model.spec.header.step_unit[0])
         believed = [model.diagnosed_group]  # the group the pooled diagnosis names, week by week (text: not a reporter)
 

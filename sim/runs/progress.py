@@ -16,9 +16,11 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import sys
+import threading
 import time
 
 EVERY = 30.0  # seconds between two plain progress lines
+SLOW = 5.0  # seconds of silent work before :func:`announced` says what is being done
 _CURRENT: contextvars.ContextVar[Progress | None] = contextvars.ContextVar("coalition_progress", default=None)
 
 
@@ -121,3 +123,27 @@ def reporting(progress: Progress):
 def current() -> Progress | None:
     """The progress set by :func:`reporting`, if any."""
     return _CURRENT.get()
+
+
+@contextlib.contextmanager
+def announced(text: str, after: float | None = None, stream=None):
+    """Say ``text`` (one line) if the block is still running after ``after`` seconds.
+
+    Building a model of thousands of organizations takes a minute before the first step's
+    progress: without a word, a run looked hung.
+    """
+    out = stream or sys.stderr
+
+    def say():
+        try:
+            print(text, file=out, flush=True)
+        except (OSError, ValueError):  # stderr gone: nothing to tell
+            pass
+
+    timer = threading.Timer(SLOW if after is None else after, say)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
