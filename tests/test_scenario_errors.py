@@ -129,6 +129,14 @@ MISTAKES = {
 }
 
 
+def test_a_monthly_scenarios_mistakes_are_said_in_months():
+    monthly = BASE.replace("[scenario]\n", "[scenario]\ndays_per_step = 30\n", 1)
+    with pytest.raises(ScenarioError, match="hold_steps: 8 months is longer than the horizon scenario.steps = 4"):
+        parse_scenario(monthly.replace("steps = 156", "steps = 4", 1), label="bad.toml")
+    with pytest.raises(ScenarioError, match="keep it 20 months on average: it needs .* onsets per person and month"):
+        parse_scenario(monthly.replace("prevalence = 0.14", "prevalence = 0.99", 1), label="bad.toml")
+
+
 @pytest.mark.parametrize("kind", sorted(MISTAKES))
 def test_each_kind_of_mistake_names_the_line_and_field(kind):
     old, new, expected = MISTAKES[kind]

@@ -92,7 +92,8 @@ def check_references(spec: Scenario, where: Where) -> None:
     if hold > head.steps:
         where.fail(
             ("population", "hold_steps"),
-            f"{hold} weeks is longer than the horizon scenario.steps = {head.steps}; the goal could never be reached",
+            f"{hold} {head.step_unit[1]} is longer than the horizon scenario.steps = {head.steps}; "
+            "the goal could never be reached",
         )
     for i, org in enumerate(spec.organizations):
         _organization(org, ("organizations", i), names, where, hint)
@@ -129,13 +130,14 @@ def _circumstances(spec: Scenario, where: Where) -> tuple:
         if c.name in names:
             where.fail((*loc, "name"), f"{c.name!r} appears twice; circumstance names must be unique")
         names.append(c.name)
-        # the onset that keeps the prevalence steady must be a probability a week
+        # the onset that keeps the prevalence steady must be a probability a step
         if c.prevalence > c.duration / (c.duration + 1):
             onset = c.prevalence / (c.duration * (1 - c.prevalence))
+            step, steps = spec.header.step_unit
             where.fail(
                 (*loc, "prevalence"),
-                f"{c.prevalence:g} cannot be kept up by people who keep it {c.duration:g} weeks on average: it "
-                f"needs {onset:.3g} onsets per person and week, and a chance is at most 1; lower prevalence "
+                f"{c.prevalence:g} cannot be kept up by people who keep it {c.duration:g} {steps} on average: it "
+                f"needs {onset:.3g} onsets per person and {step}, and a chance is at most 1; lower prevalence "
                 f"or raise duration (at most {c.duration / (c.duration + 1):.3g} for this duration)",
             )
     for i, c in enumerate(spec.population.circumstances):
