@@ -1032,14 +1032,15 @@ def test_the_monthly_note_names_only_what_needs_rescaling_and_run_png_counts_mon
     weekly = [n for n, p in PARAMETERS.items() if kind_of(n) and p.default is not None]
     assert PARAMETERS["reach_turnover"].default == 0 and "reach_turnover" in weekly
     assert "rate_smoothing" in weekly  # a running average's weight is per step too
-    all_but = {n: 1 for n in weekly if n not in ("reach_turnover", "patience")}
+    # the scenario leaves out its system_lag and setback rate: given here, so that only patience is noted
+    all_but = {n: 1 for n in weekly if n not in ("reach_turnover", "patience")} | {"system_lag": 6, "setback_rate": 0.1}
     (note,) = step_notes(spec, all_but)
     assert "but patience keeps the default made for 7-day steps" in note and "rescale it" in note
     assert "reach_turnover" not in note
     assert step_notes(spec, {**all_but, "patience": 12}) == []
     # the weeks and weekly chances rescaled but a smoothing weight left: it is noted too (a reviewer's probe)
     weeks_only = {n: 1 for n, p in PARAMETERS.items() if p.unit in ("weeks", "per week") and p.default is not None}
-    (note,) = step_notes(spec, {**weeks_only, "rate_smoothing": 0.3})
+    (note,) = step_notes(spec, {**weeks_only, "rate_smoothing": 0.3, "system_lag": 6, "setback_rate": 0.1})
     assert "but metric_smoothing keeps the default" in note
     drawn = []
     real = plots.plot_run

@@ -97,3 +97,30 @@ def test_a_preset_names_a_scenario_file_whatever_its_name(tmp_path, capsys):
     preset.write_text(capsys.readouterr().out, encoding="utf-8")
     assert main(["run", str(odd), "--steps", "8", "--preset", str(preset), "--out", str(tmp_path / "o")]) == 0
     assert (tmp_path / "o" / "run.json").is_file()
+
+
+def test_a_monthly_scenario_leaving_out_its_lag_and_setbacks_is_told_and_the_preset_rescales_them(tmp_path, capsys):
+    # left out, [interventions] system_lag and [setbacks] rate are the format's weekly defaults counted in months
+    fixture = (ROOT / "tests" / "data" / "scenarios" / "youth_unemployment.toml").read_text(encoding="utf-8")
+    assert "system_lag" not in fixture and "[setbacks]" not in fixture
+    monthly = tmp_path / "monthly.toml"
+    monthly.write_text(fixture.replace("[scenario]\n", "[scenario]\ndays_per_step = 30\n", 1), encoding="utf-8")
+    assert main(["scenarios", "show", str(monthly)]) == 0
+    out = capsys.readouterr().out
+    assert "interventions.system_lag = 26, setbacks.rate = 0.03 are the format's defaults" in out
+    assert main(["scenarios", "preset", str(monthly)]) == 0
+    text = capsys.readouterr().out
+    assert "system_lag: 26 weeks -> 6" in text and "setback_rate = 0.122" in text
+    given = tmp_path / "given.toml"  # the file gives its own lag: said in its steps, not rescaled
+    given.write_text(
+        fixture.replace("[scenario]\n", "[scenario]\ndays_per_step = 30\n", 1) + "\n[interventions]\nsystem_lag = 5\n"
+    )
+    assert main(["scenarios", "show", str(given)]) == 0
+    out = capsys.readouterr().out
+    assert "setbacks.rate = 0.03 is the format's default" in out and "system_lag = 26" not in out
+    assert main(["scenarios", "preset", str(given)]) == 0
+    assert "system_lag is the scenario's interventions.system_lag" in capsys.readouterr().out
+    weekly = tmp_path / "weekly.toml"
+    weekly.write_text(fixture, encoding="utf-8")
+    assert main(["scenarios", "show", str(weekly)]) == 0
+    assert "format's default" not in capsys.readouterr().out

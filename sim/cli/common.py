@@ -247,8 +247,12 @@ def step_notes(spec, params: dict, when: str = "") -> list[str]:
     # counted in weeks or per week, or a running average's weight per step (sim.model.timescale)
     weekly = [n for n, p in PARAMETERS.items() if kind_of(n) and p.default not in (None, 0)]
     kept = [n for n in weekly if n not in params]
-    if days == 7 or not kept:
+    if days == 7:
         return []
+    own = [field for field, name, _ in scenario_weekly_defaults(spec) if name not in params]
+    notes = [scenario_default_note(spec, own)] if own else []
+    if not kept:
+        return notes
     step = spec.header.step_unit[0]
     patience = PARAMETERS["patience"].default
     called = f" (a {step})" if step != "step" else ""
@@ -262,7 +266,32 @@ def step_notes(spec, params: dict, when: str = "") -> list[str]:
             f"counted now in {step}s{example}: rescale {them} (docs/scenarios.md, Units){when} with --set or a "
             f"preset (`coalition scenarios preset {spec.path or spec.name} > FILE.toml` writes one)"
         )
-    ]
+    ] + notes
+
+
+def scenario_weekly_defaults(spec) -> list[tuple[str, str, float]]:
+    """The scenario's own step-counted fields it leaves out: ``(field, parameter, the format's default)``.
+
+    ``[interventions] system_lag`` and ``[setbacks] rate`` are in the scenario's steps; left out,
+    they take the format's defaults, which were made for weeks.
+    """
+    fields = (
+        ("interventions.system_lag", spec.interventions, "system_lag", "system_lag"),
+        ("setbacks.rate", spec.setbacks, "rate", "setback_rate"),
+    )
+    return [(f, name, getattr(section, key)) for f, section, key, name in fields if key not in section.model_fields_set]
+
+
+def scenario_default_note(spec, fields: list[str]) -> str:
+    """A note that the scenario leaves ``fields`` (its own, counted in steps) at defaults made for weeks."""
+    step = spec.header.step_unit[0]
+    said = ", ".join(f"{f} = {v:g}" for f, _, v in scenario_weekly_defaults(spec) if f in fields)
+    one = len(fields) == 1
+    return one_line(
+        f"note: {spec.path or spec.name}: {said} {'is' if one else 'are'} the format's default{'' if one else 's'}, "
+        f"made for 7-day steps and counted now in {step}s: give {'it' if one else 'them'} in the file for its step "
+        f"(docs/scenarios.md, Units), or run with the preset `coalition scenarios preset` writes"
+    )
 
 
 def target_notes(spec) -> list[str]:

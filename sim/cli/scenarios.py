@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from sim.cli.common import UsageError, check_horizon, horizon, positive_int, seed_value
+from sim.cli.common import UsageError, check_horizon, horizon, positive_int, scenario_weekly_defaults, seed_value
 from sim.errors import one_line
 from sim.model.events import how_many, percent, target_percent
 from sim.scenario.messages import ScenarioError
@@ -88,7 +88,9 @@ def cmd_preset(args) -> int:
 
     spec = load_scenario(args.scenario)
     days, step = spec.header.days_per_step, spec.header.step_unit[0]
-    values = {n: float(f"{v:.6g}") if isinstance(v, float) else v for n, v in rescaled(days).items()}
+    # the scenario's own step-counted fields it leaves out were weekly defaults: rescaled too
+    left_out = {name: value for _, name, value in scenario_weekly_defaults(spec)}
+    values = {n: float(f"{v:.6g}") if isinstance(v, float) else v for n, v in rescaled(days, left_out).items()}
     head = {
         "scenario": scenario_key(spec),
         "description": f"the weekly defaults rescaled to {days:g}-day steps",
@@ -99,14 +101,16 @@ def cmd_preset(args) -> int:
         f"day{'' if days == 1 else 's'} (a {step}); each",
         "# parameter counted in weeks or per week is the default rescaled (docs/scenarios.md, Units):",
     ]
-    for name, value in values.items():  # rescaled() gives only parameters with numeric defaults
+    for name, value in values.items():
         p = PARAMETERS[name]
-        weekly = float(p.default)  # type: ignore[arg-type]
+        weekly = float(left_out.get(name, p.default))  # type: ignore[arg-type]
         limit = ""
         if capped(name, weekly, days):  # the range, not the rule, set it: say what the rule gives
             limit = f" (the range's limit; the rule gives {by_rule(name, weekly, days):.6g})"
         lines.append(f"#   {name}: {weekly:g} {p.unit} -> {value:g}{limit}")
-    lines.append("# system_lag and setback_rate come from the scenario, already in its steps: not here")
+    for field, name in (("interventions.system_lag", "system_lag"), ("setbacks.rate", "setback_rate")):
+        if name not in left_out:
+            lines.append(f"# {name} is the scenario's {field}, given in its steps: not here")
     if days == 7:
         lines.append("# (a step is a week here: nothing changes)")
     text = tomli_w.dumps({"preset": head, "parameters": values})
