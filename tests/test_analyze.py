@@ -432,3 +432,19 @@ def test_an_unfinished_common_seeds_sweep_pairs_a_seed_only_where_both_arms_ran_
     # the stand-in's strata are copies: each seed's difference is the same whichever strata count
     assert pooled["outcome_rate_diff"] == pytest.approx(arms["outcome_rate_diff"].iloc[1])
     assert pooled["pairs"] == 12 and arms["pairs"].tolist() == [12, 12, 9]
+
+
+def test_arms_whose_runs_all_tie_are_noted(grid):
+    # neither arm reaches the goal: every run ties on its week (a researcher read A = 0.5 [0.5, 0.5] as
+    # "no difference" without a word)
+    s = an.load_sweep(grid)
+    s.runs["steps_to_goal"], s.runs["goal_reached"] = np.nan, False
+    arms = an.compare_arms(s, "leader", an.parse_arms(s, "leader", "system,none"), "steps_to_goal")
+    assert (arms["A"] == 0.5).all() and (arms["A_low"] == 0.5).all()
+    note = an.tied_note(arms, "steps_to_goal")
+    assert note.startswith(
+        f"note: in {len(arms)} of {len(arms)} rows every run of both arms has the same steps_to_goal"
+    )
+    assert "never happened" in note and "--outcome final_rate" in note
+    rates = an.compare_arms(s, "leader", an.parse_arms(s, "leader", "system,none"), "outcome_rate")
+    assert an.tied_note(rates, "outcome_rate") == ""

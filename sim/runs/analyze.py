@@ -149,6 +149,19 @@ def separation_note(arms: pd.DataFrame, outcome: str) -> str:
     )
 
 
+def tied_note(arms: pd.DataFrame, outcome: str) -> str:
+    """A note when some row's runs all tie (A is 0.5 with an interval of that one value): nothing to compare there."""
+    tied = arms[(arms["A_low"] == 0.5) & (arms["A_high"] == 0.5)] if len(arms) else arms
+    if tied.empty:
+        return ""
+    never = " (the event never happened in any run: every run counts as later than the horizon)"
+    return (
+        f"note: in {len(tied)} of {len(arms)} rows every run of both arms has the same {outcome}"
+        f"{never if outcome in EVENT_WEEKS else ''}: A = 0.5 [0.5, 0.5] there is a tie in every run, which says "
+        "nothing of how far apart the arms are otherwise; compare them on another outcome (--outcome final_rate)"
+    )
+
+
 def compare_arms(sweep: Sweep, by: str, arms: tuple, outcome: str) -> pd.DataFrame:
     """Arm ``a`` against arm ``b`` of ``by``: per stratum of the other varied parameters, and pooled.
 
