@@ -1,6 +1,7 @@
 """Named presets: written and read back, checked in one line, loaded by run, sweeps and the app."""
 
 import datetime as dt
+import json
 import tomllib
 
 import pytest
@@ -8,6 +9,7 @@ import pytest
 from sim.cli.main import main
 from sim.runs import parse_spec
 from sim.runs.presets import available_presets, load_preset, write_preset
+from sim.runs.provenance import file_digest
 from sim.scenario import ScenarioError
 
 SHIPPED = ("teen_substance_use", "traffic_fatalities", "homelessness_built_for_zero")
@@ -48,6 +50,9 @@ def test_run_starts_from_the_preset_and_set_wins(tmp_path, capsys):
     args = ["run", "single_agency", "--preset", str(path), "--steps", "10", "--out", str(tmp_path / "o")]
     assert main(args) == 0
     assert "leader=none" in capsys.readouterr().out
+    # run.json records the preset as a sweep's manifest does: where it was and its bytes' hash
+    recorded = json.loads((tmp_path / "o" / "run.json").read_text())["preset"]
+    assert recorded == {"name": str(path), "path": str(path.resolve()), "sha256": file_digest(path)}
     assert main(args + ["--set", "leader=point"]) == 0
     assert "leader=point" in capsys.readouterr().out
     assert main(["run", "single_agency", "--preset", "nope", "--steps", "10"]) == 2

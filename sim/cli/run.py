@@ -69,10 +69,15 @@ def cmd_run(args) -> int:
     from sim.scenario.load import load_scenario
 
     params = parse_sets(args.set)
+    preset = None
     if args.preset:
         from sim.runs.presets import preset_parameters
+        from sim.runs.provenance import file_digest
 
         params = {**preset_parameters(args.scenario, args.preset), **params}  # --set wins
+        # as a sweep's manifest records it: where it was, and its bytes as read
+        where = preset_file(args.scenario, args.preset).resolve()
+        preset = {"name": args.preset, "path": str(where), "sha256": file_digest(where)}
     steps = horizon(args.steps, params)
     params.pop("steps", None)
     scenario = load_scenario(args.scenario)  # a bad name or file: one line, before anything is written
@@ -116,7 +121,7 @@ def cmd_run(args) -> int:
         title = one_line(f"{model.spec.title} (seed {args.seed})")
         figure = plot_run(table, model.target_rate, title=title, unit=model.spec.header.step_unit[0])
         figure.savefig(staged.path("run.png"), dpi=110, format="png")
-        record = run_record(model, args, params, source)
+        record = run_record(model, args, params, source, preset)
         staged.path("run.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
         written = staged.commit()
     print(describe(model, summary))
@@ -124,11 +129,12 @@ def cmd_run(args) -> int:
     return 0
 
 
-def run_record(model, args, given: dict, source: dict) -> dict:
+def run_record(model, args, given: dict, source: dict, preset: dict | None = None) -> dict:
     """What ``run.json`` records: the scenario (path and hashes), seed, horizon, every parameter, the results.
 
     ``given``: the parameters set by ``--set`` and ``--preset``; ``parameters``: all of them,
-    defaults included, so that the run can be repeated and told apart from another arm.
+    defaults included, so that the run can be repeated and told apart from another arm;
+    ``preset``: the preset's name as given, its absolute path and its file's SHA-256 (None without one).
     """
     from sim.model.runner import EVENT_WEEKS, results
     from sim.runs.provenance import code_record, package_versions
@@ -138,7 +144,7 @@ def run_record(model, args, given: dict, source: dict) -> dict:
         "scenario": source,
         "seed": args.seed,
         "steps": model.horizon,
-        "preset": args.preset,
+        "preset": preset,
         "given": given,
         "parameters": resolved_parameters(model),  # a default of None as the scenario set it
         "summary": results(model, censor=EVENT_WEEKS),  # as sim.run gives them
