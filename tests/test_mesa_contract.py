@@ -126,11 +126,13 @@ def test_a_removed_member_leaves_the_registry_and_stops_acting():
     model = CoalitionModel(steps=40, rng=1)
     model.run_for(5)
     gone = model.organizations[0]
-    state, frustration = gone.state, gone.frustration
+    frustration = gone.frustration
     gone.remove()
     model.run_for(20)
     assert gone not in model.agents and gone not in model.members and gone not in model.organizations
-    assert (gone.state, gone.frustration) == (state, frustration)  # it no longer decides or perceives
+    assert gone.frustration == frustration  # it no longer decides or perceives
+    # it says so, as a removed leader does (it read "outside" and invitable, a Mesa user's trial)
+    assert gone.state == "removed" and not gone.invitable() and not gone.at_table
 
 
 def test_removing_an_agent_twice_does_nothing_the_second_time():

@@ -32,6 +32,7 @@ class State(StrEnum):
     AT_TABLE = "at the table"
     COMMITTED = "committed"
     LEFT = "left"
+    REMOVED = "removed"  # taken out of the model with Agent.remove (not a decision of its own)
 
 
 AT_TABLE_STATES = (State.AT_TABLE, State.COMMITTED)
@@ -140,6 +141,7 @@ class Organization(PerceivesProgress, FixedAgent):
             return
         self.money_returned += self.model.fund.refund(self.node)
         self.sharing = False
+        self.state = State.REMOVED  # as a removed leader says: not outside, nor invitable
         self.model.forget(self)
         super().remove()
 
