@@ -139,8 +139,10 @@ def cmd_analyze(args) -> int:
         staged.commit()
     # an earlier analysis's files that this one did not make (arms.csv without --by now) would
     # sit beside the new ones as if current: remove them, but only those it recorded writing
-    notes = (an.few_runs_note(arms), an.separation_note(arms, outcome), an.tied_note(arms, outcome))
-    for note in notes if arms is not None else ():
+    notes = (
+        () if arms is None else (an.few_runs_note(arms), an.separation_note(arms, outcome), an.tied_note(arms, outcome))
+    )
+    for note in notes:
         if note:
             print(f"\n{note}")
     stale = [name for name in ANALYSIS_FILES if name in earlier and name not in names and (out / name).is_file()]
