@@ -90,6 +90,24 @@ def test_changed_code_and_an_older_format_are_refused(sweep, capsys):
     assert "older version of coalition" in refused(capsys, ["sweep", spec, "--out", out, "--workers", "0"])
 
 
+@pytest.mark.parametrize(
+    "changed, counts", [("runs/record.py", True), ("runs/series.py", True), ("runs/analyze.py", False)]
+)
+def test_the_code_hash_covers_what_makes_a_row(tmp_path, monkeypatch, changed, counts):
+    # record.py builds each sweep run's model: a change there was resumed into the same table (a researcher's trial)
+    import shutil
+
+    from sim.runs import provenance
+
+    copy = tmp_path / "sim"
+    shutil.copytree(provenance.SIM, copy, ignore=shutil.ignore_patterns("__pycache__", "static"))
+    monkeypatch.setattr(provenance, "SIM", copy)
+    before = provenance.code_record()["sha256"]
+    with (copy / changed).open("a", encoding="utf-8") as f:
+        f.write("\nCHANGED = 1\n")
+    assert (provenance.code_record()["sha256"] != before) is counts
+
+
 def test_a_resume_under_another_checkout_of_the_same_code_is_recorded(sweep, capsys):
     folder, spec = sweep
     out = folder / "out"

@@ -8,7 +8,8 @@ A sweep directory's manifest records, besides the spec:
   JSON, so that an edited comment does not count as a change but an edited value does);
 - ``code``: the package version, the source revision (``git`` commit, and whether the
   working tree had changes) where there is one, and ``sha256``, a hash of the source files
-  that make the numbers (``sim/model``, ``sim/scenario``, ``sim/runs/design.py``);
+  that make the numbers (``sim/model``, ``sim/scenario``, and ``design.py``, ``record.py`` and
+  ``series.py`` of ``sim/runs``);
 - ``versions``: Python's and the packages' that shape results.
 
 :func:`differences` compares what a resume or another shard brings with what the manifest
@@ -25,7 +26,9 @@ from importlib import metadata
 from pathlib import Path
 
 SIM = Path(__file__).resolve().parents[1]
-MODEL_SOURCES = ("model", "scenario", "runs/design.py")
+# the code between a run's parameters and seed and its row: the model, the scenario, each run's
+# parameters and seed (design), the run itself and the outcomes and series read off it (record, series)
+MODEL_SOURCES = ("model", "scenario", "runs/design.py", "runs/record.py", "runs/series.py")
 PACKAGES = ("coalition", "mesa", "numpy", "pandas", "pyarrow", "scipy", "networkx", "SALib", "dask", "distributed")
 
 
