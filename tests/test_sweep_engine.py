@@ -95,6 +95,24 @@ def test_one_and_two_workers_and_shards_give_the_same_table(reference, spec_path
     assert again.ran == 0 and again.already_done == 12
 
 
+def test_shards_run_apart_combine_into_the_first_shards_folder(reference, spec_path, tmp_path):
+    # docs/sweeps.md's recipe without a shared file system: the other shards' parts copied into the first's folder
+    spec = load_spec(spec_path)
+    for i in range(3):
+        run_sweep(spec, tmp_path / f"node{i}", workers=0, shard=(i, 3), chunk_size=5, progress=False)
+    bare = tmp_path / "bare" / "runs"  # parts alone, no manifest: nothing to check them against
+    bare.mkdir(parents=True)
+    for i in (1, 2):
+        for part in (tmp_path / f"node{i}" / "runs").glob("part-*.parquet"):
+            shutil.copy(part, tmp_path / "node0" / "runs" / part.name)
+            shutil.copy(part, bare / part.name)
+    with pytest.raises(ManifestError, match="holds results but no manifest.json"):
+        run_sweep(spec, tmp_path / "bare", workers=0, progress=False)
+    again = run_sweep(spec, tmp_path / "node0", workers=0, progress=False)
+    assert again.ran == 0 and again.already_done == 12
+    pd.testing.assert_frame_equal(table(tmp_path / "node0"), reference)
+
+
 @pytest.mark.parametrize("change", [("seed = 2026", "seed = 12345"), ("patience = [4, 26]", "patience = [5, 26]")])
 def test_a_part_of_another_sweep_copied_in_is_refused_and_named(spec_path, tmp_path, change):
     # shards run into separate folders and merged by copying parts: a part of another sweep (another
