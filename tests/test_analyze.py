@@ -9,7 +9,7 @@ import pytest
 from sim.cli.main import main
 from sim.runs import analyze as an
 from sim.runs import parse_spec, run_sweep
-from sim.runs.analyze_discovery import prim, sobol_table
+from sim.runs.analyze_discovery import prim, sobol_note, sobol_table
 
 
 def fake_run(scenario_name=None, steps=None, rng=None, leader="system", patience=52.0, initial_trust=0.35, **_):
@@ -102,7 +102,7 @@ def test_prim_on_few_cases_warns(grid, tmp_path, capsys):
     assert "warning: --prim" not in capsys.readouterr().err
 
 
-def test_sobol_indices_find_the_parameter_that_matters(tmp_path):
+def test_sobol_indices_find_the_parameter_that_matters(tmp_path, capsys):
     s = an.load_sweep(sweep(tmp_path, "sobol", SOBOL))
     table = sobol_table(s, "outcome_rate").set_index("parameter")
     assert table.loc["initial_trust", "ST_low"] > 0.7
@@ -112,6 +112,18 @@ def test_sobol_indices_find_the_parameter_that_matters(tmp_path):
     # an outcome that never varies has no indices (SALib gave 0 with [0, 0] intervals: certainty)
     with pytest.raises(an.AnalysisError, match=r"--sobol: exits is 1 at every design point .* undefined"):
         sobol_table(s, "exits")
+    # intervals too wide to rank the parameters are said (a researcher's N = 32 gave S1 = -1.87 without a word)
+    width = max((table["S1_high"] - table["S1_low"]).max(), (table["ST_high"] - table["ST_low"]).max())
+    note = sobol_note(table, 64)
+    assert (note != "") == (width > 0.3)
+    wide = table.assign(S1_low=table["S1"] - 0.5, S1_high=table["S1"] + 0.5)
+    assert sobol_note(wide, 32).startswith(
+        "note: an index's 95% interval is 1 wide: too few base samples (samples = 32)"
+    )
+    capsys.readouterr()
+    assert main(["analyze", str(s.path), "--out", str(tmp_path / "a")]) == 0
+    out = capsys.readouterr().out
+    assert ("note: an index's 95% interval" in out) == bool(note) and (not note or f"\n{note}\n" in out)
 
 
 def test_cli_writes_tables_and_figures(grid, tmp_path, capsys):

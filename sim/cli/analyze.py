@@ -95,7 +95,7 @@ def cmd_analyze(args) -> int:
     points = an.point_table(sweep, outcomes)
     tables.append(("points.csv", points, f"{sweep.path}: {len(sweep.runs)} runs, {len(points)} design points"))
     figures.append(("p_goal.png", lambda: plots.plot_points(points, sweep.varied)))
-    arms = None
+    arms = sobol = None
     if args.by:
         pair = an.parse_arms(sweep, args.by, args.compare)
         arms = an.compare_arms(sweep, args.by, pair, outcome)
@@ -140,8 +140,12 @@ def cmd_analyze(args) -> int:
     # an earlier analysis's files that this one did not make (arms.csv without --by now) would
     # sit beside the new ones as if current: remove them, but only those it recorded writing
     notes = (
-        () if arms is None else (an.few_runs_note(arms), an.separation_note(arms, outcome), an.tied_note(arms, outcome))
+        [] if arms is None else [an.few_runs_note(arms), an.separation_note(arms, outcome), an.tied_note(arms, outcome)]
     )
+    if sobol is not None:
+        from sim.runs.analyze_discovery import sobol_note
+
+        notes.append(sobol_note(sobol, sweep.spec.get("samples")))
     for note in notes:
         if note:
             print(f"\n{note}")

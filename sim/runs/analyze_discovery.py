@@ -59,6 +59,22 @@ def sobol_table(sweep: Sweep, outcome: str) -> pd.DataFrame:
     )
 
 
+WIDE = 0.3  # an index's 95% interval wider than this (on a 0-1 scale) is too rough to rank parameters by
+
+
+def sobol_note(table: pd.DataFrame, samples: int | None) -> str:
+    """A note when a Sobol table's intervals are too wide to read ("" otherwise): too few base samples."""
+    width = float(max((table["S1_high"] - table["S1_low"]).max(), (table["ST_high"] - table["ST_low"]).max()))
+    if not np.isfinite(width) or width <= WIDE:
+        return ""
+    base = f" (samples = {samples})" if samples else ""
+    return (
+        f"note: an index's 95% interval is {width:.2g} wide: too few base samples{base} to rank the parameters "
+        "(an S1 below 0 or STs that add up to well over 1 say the same); Saltelli's estimators usually need "
+        "hundreds to thousands, a power of two: run a sweep with more samples"
+    )
+
+
 @dataclass
 class PrimResult:
     """A PRIM run: the peeling trajectory, the chosen step and its box."""
