@@ -270,3 +270,35 @@ def test_a_database_pyabc_cannot_read_is_named_not_thrown_away(tmp_path):
     with pytest.raises(OutputError, match=r"abc.db: pyabc cannot read this calibration's database .*move it away"):
         _finished_generations(db)
     assert db.read_bytes().startswith(b"not a database")
+
+
+@pytest.mark.parametrize("name", ["fit.csv", "preset.toml", "abc.db", "posterior.parquet"])
+def test_a_symbolic_link_where_a_report_file_goes_is_refused(patterns_file, tmp_path, capsys, name):
+    # an attacker's trial: calibrate wrote its report through links in --out, over files elsewhere
+    victim = tmp_path / "elsewhere.txt"
+    victim.write_text("USER DATA")
+    (tmp_path / "cal").mkdir()
+    (tmp_path / "cal" / name).symlink_to(victim)
+    assert cli(patterns_file, tmp_path / "cal", "--generations", "1") == 2
+    assert capsys.readouterr().err.strip() == (
+        f"error: --out {tmp_path / 'cal'}: {name}: a symbolic link; name the file it points to, or remove the link"
+    )
+    assert victim.read_text() == "USER DATA"
+
+
+def test_an_interrupted_report_leaves_the_last_one_whole(patterns_file, tmp_path, monkeypatch):
+    import sim.runs.calibrate_report as report
+
+    out = tmp_path / "cal"
+    assert cli(patterns_file, out, "--generations", "1") == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.name in report.REPORT_FILES}
+    assert set(before) == set(report.REPORT_FILES)
+
+    def stopped(*args, **kwargs):  # the posterior written, then a signal before the predictive runs end
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(report, "predictive", stopped)
+    assert cli(patterns_file, out, "--generations", "2") == 130
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.name in report.REPORT_FILES}
+    assert after == before  # not generation 1's posterior beside generation 0's fit
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]

@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING
 
 from sim.model.params import PARAMETERS
 from sim.runs.calibrate_manifest import check_or_write_manifest, manifest_for, provenance_for
+from sim.runs.calibrate_report import REPORT_FILES
 from sim.runs.locks import calibration_lock
-from sim.runs.outputs import OutputError, prepare
+from sim.runs.outputs import OutputError, Staged, prepare
 from sim.runs.patterns import Patterns, fixed_values, load_patterns
 from sim.runs.storage import utf8_path
 from sim.runs.summaries import distance, summarize
@@ -170,7 +171,8 @@ def calibrate(
     try:  # a file, an unwritable folder or a name pyabc's SQLite URL cannot hold: one line, before any work
         if utf8_path(out.resolve()) is None:
             raise OutputError(f"--out {out}: a name that is not UTF-8; a calibration's database needs one that is")
-        prepare(out, f"--out {out}", files=("manifest.json",))
+        # no symbolic link, folder or pipe where a file goes: written through, it would land elsewhere
+        prepare(out, f"--out {out}", files=("manifest.json", "abc.db", *REPORT_FILES))
     except RuntimeError:  # Path.resolve on a loop of symbolic links (Python 3.12)
         raise OutputError(f"--out {out}: cannot write there: a symbolic link that loops") from None
     with calibration_lock(out):  # two at once into one folder wrote the same generations twice
@@ -222,9 +224,13 @@ def _calibrate(out, patterns, settings, provenance, workers, scheduler, log, com
                     f"{int(last['samples'])} simulations ({time.perf_counter() - t0:.0f} s)"
                 )
         history = pyabc.History(db, _id=1)
-        posterior = write_posterior(out, history, patterns, settings.seed)
         eps = float(history.get_all_populations()["epsilon"].iloc[-1])
-        report = write_report(out, patterns, settings.seed, pool, settings.predictive, command)
+        # the report's files renamed into place together: an interruption leaves the last report whole
+        with Staged(out, f"--out {out}") as staged:
+            write_posterior(out, history, patterns, settings.seed, path=staged.path("posterior.parquet"))
+            report = write_report(out, patterns, settings.seed, pool, settings.predictive, command, path=staged.path)
+            staged.commit()
+        posterior = out / "posterior.parquet"
         return CalibrationResult(
             out,
             history.max_t + 1,

@@ -33,6 +33,10 @@ PREDICTIVE_BASE = 10**15  # run ids of predictive runs, far from the generations
 NOT_PINNED = 0.6  # a 90% interval spanning more than this share of the prior: not pinned down
 
 
+# the files of a calibration's report, written together (with its database and manifest, checked before any work)
+REPORT_FILES = ("posterior.parquet", "posterior.csv", "fit.csv", "fit.png", "pairs.png", "preset.toml")
+
+
 def weighted_quantile(values, weights, q) -> np.ndarray:
     """Quantiles ``q`` of ``values`` under ``weights`` (interpolated on the weighted CDF)."""
     order = np.argsort(values)
@@ -182,21 +186,27 @@ class Report:
     point: dict
 
 
-def write_report(out, patterns: Patterns, seed: int, pool, n_predictive: int, command: str = "") -> Report:
-    """Write ``posterior.csv``, ``fit.csv``, ``fit.png``, ``pairs.png`` and ``preset.toml`` into ``out``."""
+def write_report(out, patterns: Patterns, seed: int, pool, n_predictive: int, command: str = "", path=None) -> Report:
+    """Write ``posterior.csv``, ``fit.csv``, ``fit.png``, ``pairs.png`` and ``preset.toml`` into ``out``.
+
+    ``path``: where to write a file of that name (default ``out / name``; the calibration stages
+    them all and renames them into place together, :class:`sim.runs.outputs.Staged`); the
+    posterior is read from ``path("posterior.parquet")`` as :func:`write_posterior` wrote it.
+    """
+    path = path or (lambda name: Path(out) / name)
     from sim import __version__
     from sim.runs.calibrate_plots import plot_fit, plot_pairs
     from sim.runs.presets import write_preset
 
-    last = last_generation(pd.read_parquet(out / "posterior.parquet"))
+    last = last_generation(pd.read_parquet(path("posterior.parquet")))
     table = posterior_table(last, patterns)
-    table.to_csv(out / "posterior.csv", index=False)
+    table.to_csv(path("posterior.csv"), index=False)
     point = point_estimate(last, patterns)
     pred = predictive(pool, patterns, last, n_predictive, seed)
     fit = fit_table(patterns, pred)
-    fit.to_csv(out / "fit.csv", index=False)
-    plot_fit(patterns, pred, fit).savefig(out / "fit.png", dpi=110)
-    plot_pairs(last, patterns, point).savefig(out / "pairs.png", dpi=110)
+    fit.to_csv(path("fit.csv"), index=False)
+    plot_fit(patterns, pred, fit).savefig(path("fit.png"), dpi=110, format="png")
+    plot_pairs(last, patterns, point).savefig(path("pairs.png"), dpi=110, format="png")
     provenance = {
         "description": f"posterior point estimate: {patterns.spec.patterns.title or patterns.label}",
         "patterns": patterns.label,
@@ -207,12 +217,15 @@ def write_report(out, patterns: Patterns, seed: int, pool, n_predictive: int, co
         "days_per_step": patterns.days_per_step,  # its parameters are in this scenario's steps
     }
     # the model that was fitted: the patterns file's [fixed] values too (a smaller population, say)
-    write_preset(out / "preset.toml", patterns.scenario, {**fixed_values(patterns), **point}, provenance)
+    write_preset(path("preset.toml"), patterns.scenario, {**fixed_values(patterns), **point}, provenance)
     return Report(table, fit, point)
 
 
-def write_posterior(out: Path, history, patterns: Patterns, seed: int) -> Path:
-    """``DIR/posterior.parquet``: every generation's particles; provenance in the file metadata."""
+def write_posterior(out: Path, history, patterns: Patterns, seed: int, path=None) -> Path:
+    """``DIR/posterior.parquet``: every generation's particles; provenance in the file metadata.
+
+    ``path``: where to write it (default: through a temporary file into ``out``); returns the path written.
+    """
     import pandas as pd
 
     from sim import __version__
@@ -237,8 +250,10 @@ def write_posterior(out: Path, history, patterns: Patterns, seed: int) -> Path:
     table = table.replace_schema_metadata(
         {**(table.schema.metadata or {}), **{k.encode(): v.encode() for k, v in meta.items()}}
     )
-    path = out / "posterior.parquet"
-    tmp = out / ".posterior.parquet.tmp"
+    if path is not None:
+        write_parquet(table, path)
+        return path
+    final, tmp = Path(out) / "posterior.parquet", Path(out) / f".posterior.parquet.{os.getpid()}.tmp"
     write_parquet(table, tmp)
-    os.replace(tmp, path)
-    return path
+    os.replace(tmp, final)
+    return final

@@ -282,9 +282,14 @@ class Staged:
         self.done = False
 
     def path(self, name: str) -> Path:
-        """The temporary path to write ``name`` to (the folder made again if another process removed it)."""
+        """The temporary path to write ``name`` to (the same one when asked again, to read back what was written).
+
+        The folder is made again if another process removed it.
+        """
         self.folder.mkdir(parents=True, exist_ok=True)
         final = self.folder / name
+        if final in self.staged:
+            return self.staged[final]
         tmp = self.folder / f".{name}.{uuid.uuid4().hex[:8]}.tmp"
         self.staged[final] = tmp
         return tmp
