@@ -716,17 +716,20 @@ def test_a_sweep_running_into_a_folder_holds_it_against_a_second(tmp_path, capsy
         assert "another coalition sweep is running a sweep into this folder now" in one_error(
             capsys, ["sweep", spec, "--out", out]
         )
-    with sweep_lock(out, (0, 2)):  # another process running shard 0 of 2
+    with sweep_lock(out, (0, 2), 3):  # another process running shard 0 of 2 of the 3 runs
         assert "shard 0/2" in one_error(capsys, ["sweep", spec, "--out", out, "--shard", "0/2"])
         assert "another coalition sweep" in one_error(capsys, ["sweep", spec, "--out", out])
         # shards of another count cover overlapping runs: refused while these run
         line = one_error(capsys, ["sweep", spec, "--out", out, "--shard", "1/3"])
         assert "--shard 1/3: shards of 2 of this sweep are running into it now" in line, line
+        # a shard extending the sweep (6 runs) cuts other blocks than the shards of 3 runs: refused while they run
+        line = one_error(capsys, ["sweep", spec, "--out", out, "--shard", "1/2", "--replicates", "2"])
+        assert "--shard 1/2: shards of a plan of 3 runs are running into it now, and this one plans 6" in line, line
         (out / ".shards-of-5.lock").mkdir()  # a stray folder named like a lock blocks nothing
-        (out / ".shards-of-2.lock").unlink()  # and a lock file taken away is made again
-        (out / ".shards-of-2.lock").mkdir()  # but a folder where this count's lock goes is one line
+        (out / ".shards-of-2-in-3.lock").unlink()  # and a lock file taken away is made again
+        (out / ".shards-of-2-in-3.lock").mkdir()  # but a folder where this count's lock goes is one line
         assert "cannot lock the sweep" in one_error(capsys, ["sweep", spec, "--out", out, "--shard", "1/2"])
-        (out / ".shards-of-2.lock").rmdir()
+        (out / ".shards-of-2-in-3.lock").rmdir()
         assert main(["sweep", str(spec), "--out", str(out), "--shard", "1/2", "--workers", "0"]) == 0
     assert main(["sweep", str(spec), "--out", str(out), "--workers", "0"]) == 0  # released: the rest runs
     assert sorted(pd.read_parquet(out / "runs")["run_id"]) == [0, 1, 2]

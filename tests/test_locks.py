@@ -13,7 +13,7 @@ def error_line(capsys) -> str:
     return err[0]
 
 
-@pytest.mark.parametrize("lock", [".sweep.lock", ".shards.gate", ".shards-of-2.lock", ".shard-0-of-2.lock"])
+@pytest.mark.parametrize("lock", [".sweep.lock", ".shards.gate", ".shards-of-2-in-2.lock", ".shard-0-of-2.lock"])
 def test_a_lock_file_that_is_a_symbolic_link_is_refused_not_followed(tmp_path, capsys, lock):
     # the link pointed out of the folder: the sweep created and locked the file it named
     spec = tmp_path / "s.toml"

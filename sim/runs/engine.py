@@ -158,7 +158,7 @@ def run_sweep(
     made: list = []
     roots = table_roots(spec, out, series_out, organizations_out, made)
     # one process per shard of a sweep at a time; refused, the sweep leaves no empty folder it made
-    with removed_if_refused(made, roots["runs"]), sweep_lock(roots["runs"], shard):
+    with removed_if_refused(made, roots["runs"]), sweep_lock(roots["runs"], shard, total):
         if (spec.series or spec.organizations) and run_fn is not None:
             raise ValueError(
                 "series and organizations tables run the model itself; they cannot be combined with run_fn"

@@ -71,14 +71,16 @@ def _hold(path: Path, mode: int, what: str, root: Path, busy: str) -> tuple[int,
 
 
 @contextlib.contextmanager
-def sweep_lock(root: Path, shard: tuple[int, int] | None):
+def sweep_lock(root: Path, shard: tuple[int, int] | None, runs: int | None = None):
     """Hold the sweep in ``root`` for this process: one writer per shard, and no shard beside a whole run.
 
     A whole sweep takes ``root/.sweep.lock`` exclusively; a shard takes it shared and its own
     ``root/.shard-I-of-N.lock`` exclusively, so that shards of one sweep run side by side (on
     one machine or, where the file system supports locks, on several) but the same shard, or
-    the whole sweep, is never run twice at once into one folder. A lock held by a process that
-    died is released by the operating system. Where ``fcntl`` is missing (Windows), no lock.
+    the whole sweep, is never run twice at once into one folder. Shards running together must
+    count the same N and plan the same ``runs`` (a shard extending the sweep with more
+    replicates cuts other blocks). A lock held by a process that died is released by the
+    operating system. Where ``fcntl`` is missing (Windows), no lock.
 
     Raises:
         OutputError: another process holds it.
@@ -103,7 +105,7 @@ def sweep_lock(root: Path, shard: tuple[int, int] | None):
         for path, mode in files:
             held.append(_hold(path, mode, "sweep", root, busy)[0])
         if shard is not None:
-            held.append(_one_shard_count(root, shard))
+            held.append(_one_shard_count(root, shard, runs))
         yield
     finally:
         for fd in held:
@@ -150,27 +152,35 @@ def _still_there(fd: int, path: Path) -> bool:
     return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
 
 
-def _one_shard_count(root: Path, shard: tuple[int, int]) -> int:
-    """Hold ``root/.shards-of-N.lock`` shared, refusing while shards of another count run into ``root``.
+def _one_shard_count(root: Path, shard: tuple[int, int], runs: int | None = None) -> int:
+    """Hold ``root/.shards-of-N[-in-R].lock`` shared, refusing while shards of another count or plan run.
 
-    Shards of 2 and of 3 cover overlapping run_ids: run together, they would write runs twice.
+    Shards of 2 and of 3 cover overlapping run_ids: run together, they would write runs twice;
+    so would shards of 2 of a plan of 120 runs and of 180 (one extending it with ``--replicates``).
     The check is made under ``root/.shards.gate`` so that two starting shards never both pass.
     """
     n = shard[1]
+    mine = f".shards-of-{n}{'' if runs is None else f'-in-{runs}'}.lock"
     gate = fd = None
     try:
         gate = _open_lock(root / ".shards.gate", "sweep", root)
         fcntl.flock(gate, fcntl.LOCK_EX)  # held for the few calls below
-        fd = _open_lock(root / f".shards-of-{n}.lock", "sweep", root)
+        fd = _open_lock(root / mine, "sweep", root)
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
         for other in root.glob(".shards-of-*.lock"):
-            if other.name == f".shards-of-{n}.lock" or not other.is_file():
+            if other.name == mine or not other.is_file():
                 continue
             if not _free(other):
-                count = other.name.removeprefix(".shards-of-").removesuffix(".lock")
+                count, _, planned = other.name.removeprefix(".shards-of-").removesuffix(".lock").partition("-in-")
+                if count != str(n):
+                    raise OutputError(
+                        f"--out {root}: --shard {shard[0]}/{n}: shards of {count} of this sweep are running into it "
+                        f"now; every shard of one folder must count the same N, or they would run some runs twice"
+                    )
                 raise OutputError(
-                    f"--out {root}: --shard {shard[0]}/{n}: shards of {count} of this sweep are running into it now; "
-                    f"every shard of one folder must count the same N, or they would run some runs twice"
+                    f"--out {root}: --shard {shard[0]}/{n}: shards of a plan of {planned or 'other'} runs are running "
+                    f"into it now, and this one plans {runs}; extend the sweep (--replicates) once they finish, "
+                    "or they would run some runs twice"
                 )
         held, fd = fd, None
         return held
