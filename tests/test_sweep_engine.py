@@ -127,6 +127,11 @@ def test_a_part_of_another_sweep_copied_in_is_refused_and_named(spec_path, tmp_p
     name = change[0].split(" =")[0]
     with pytest.raises(ManifestError, match=rf"{foreign.name}: \(file\): not a part of this sweep: it holds {name} "):
         run_sweep(spec, tmp_path / "mine", workers=0, progress=False)
+    # and analyzed, not taken for this sweep's runs (an attacker's trial: analyze read another seed's runs)
+    from sim.runs.analyze import load_sweep
+
+    with pytest.raises(ManifestError, match=rf"{foreign.name}: \(file\): not a part of this sweep: it holds {name} "):
+        load_sweep(tmp_path / "mine")
     # the same part of this sweep, copied from a shard's own folder, is welcome
     run_sweep(spec, tmp_path / "again", workers=0, shard=(1, 2), chunk_size=6, progress=False)
     (mine,) = (tmp_path / "again" / "runs").glob("part-*.parquet")

@@ -182,3 +182,29 @@ def test_a_changed_preset_is_refused_naming_it(sweep, capsys):
     preset.write_text(preset.read_text().replace("0.1", "0.3"))
     line = refused(capsys, ["sweep", spec, "--out", folder / "out", "--workers", "0", "--shard", "1/2"])
     assert f"the preset {preset.resolve()} changed" in line
+
+
+@pytest.mark.parametrize(
+    "edit, words",
+    [
+        (lambda m: m.update(inputs=5), "inputs: the scenario"),
+        (lambda m: m["inputs"].update(scenario=None), "inputs: the scenario"),
+        (lambda m: m.update(code="x"), "code: the model's code changed"),
+        (lambda m: m["spec"].update(parameters=5), None),
+        (lambda m: m.update(spec=[]), None),
+        (lambda m: m.update(n_runs=-1), None),
+    ],
+)
+def test_a_hand_edited_manifest_is_one_line_on_resume_and_analysis(sweep, capsys, edit, words):
+    # an attacker's trial: a manifest edited by hand was an AttributeError or TypeError traceback
+    folder, spec = sweep
+    out = folder / "out"
+    run_sweep(load_spec(spec), out, workers=0, progress=False)
+    manifest = json.loads((out / "manifest.json").read_text())
+    edit(manifest)
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    if words is not None:
+        assert words in refused(capsys, ["sweep", spec, "--out", out, "--workers", "0"])
+    assert main(["analyze", str(out), "--out", str(folder / "analysis")]) == (0 if words else 2)
+    err = capsys.readouterr().err.strip().splitlines()
+    assert (err == []) if words else (len(err) == 1 and "manifest.json" in err[0] and "edited" in err[0]), err

@@ -17,7 +17,7 @@ import numpy as np
 from sim.errors import InputError
 from sim.model.params import PARAMETERS
 from sim.runs import executors
-from sim.runs.design import Design, auto_chunk_size, chunked, mismatch, shard_range
+from sim.runs.design import Design, auto_chunk_size, chunked, shard_range
 from sim.runs.extras import require
 from sim.runs.locks import sweep_lock
 from sim.runs.progress import Progress
@@ -45,6 +45,7 @@ from sim.runs.storage import (
     write_part,
     write_table,
 )
+from sim.runs.sweep_folder import belongs_to
 from sim.scenario.load import load_scenario, scenario_path
 
 
@@ -94,23 +95,6 @@ def run_chunk(runs: list[dict], scenario, steps: int | None, run_fn=None, option
         ids = {k: r[k] for k in ("run_id", "point_id", "replicate", "seed")}
         rows.append({**ids, **r["params"], **table_row(result)})
     return rows, out
-
-
-def _belongs_to(design: Design):
-    """What refuses a part whose runs are not this design's (a part copied in from another sweep)."""
-
-    def check(part, table) -> None:
-        # the first run with its seed, then one run of each design point in the part without
-        seen = set()
-        for i, row in enumerate(table.to_pylist()):
-            if i and row.get("point_id") in seen:
-                continue
-            seen.add(row.get("point_id"))
-            wrong = mismatch(design, row, seed=i == 0)
-            if wrong:
-                raise ManifestError(f"{part}: (file): not a part of this sweep: it holds {wrong}; move it elsewhere")
-
-    return check
 
 
 def run_sweep(
@@ -212,7 +196,7 @@ def run_sweep(
         for k in roots.keys() - {"runs"}:
             remove_orphans(roots[k] / k, runs_dir, runs)
         checked = ("point_id", "replicate", "seed", *design.run(0)["params"])
-        on_disk = done_run_ids(runs_dir, _belongs_to(design), checked)
+        on_disk = done_run_ids(runs_dir, belongs_to(design), checked)
         for k in roots.keys() - {"runs"}:
             check_companions(roots[k] / k, runs_dir, runs, COMPANIONS[k], schemas[k])
         if on_disk.size and on_disk[-1] >= design.n_runs:  # sorted: the largest is last

@@ -115,7 +115,8 @@ def package_versions() -> dict:
 def differences(old: dict, new: dict) -> list[tuple[str, str]]:
     """What differs between two manifests' ``inputs`` and ``code``: ``(key, words)`` pairs (empty: the same)."""
     out = []
-    before, now = old.get("inputs", {}).get("scenario", {}), new["inputs"]["scenario"]
+    inputs = _table(old, "inputs")  # a hand-edited manifest's non-table reads as nothing recorded: changed
+    before, now = _table(inputs, "scenario"), new["inputs"]["scenario"]
     if before.get("content_sha256") != now["content_sha256"]:
         out.append(
             (
@@ -124,10 +125,10 @@ def differences(old: dict, new: dict) -> list[tuple[str, str]]:
                 f"(content sha256 {str(before.get('content_sha256'))[:12]} -> {now['content_sha256'][:12]})",
             )
         )
-    preset_before, preset_now = old.get("inputs", {}).get("preset"), new["inputs"].get("preset")
-    if preset_now and preset_before and preset_before.get("sha256") != preset_now["sha256"]:
+    preset_before, preset_now = inputs.get("preset"), new["inputs"].get("preset")
+    if preset_now and isinstance(preset_before, dict) and preset_before.get("sha256") != preset_now["sha256"]:
         out.append(("inputs", f"the preset {preset_now['path']} changed since this sweep started"))
-    code_before, code_now = old.get("code", {}), new["code"]
+    code_before, code_now = _table(old, "code"), new["code"]
     if code_before.get("sha256") != code_now["sha256"]:
         out.append(
             (
@@ -138,6 +139,12 @@ def differences(old: dict, new: dict) -> list[tuple[str, str]]:
             )
         )
     return out
+
+
+def _table(record, key: str) -> dict:
+    """``record[key]`` when both are tables (dicts), else an empty one."""
+    value = record.get(key) if isinstance(record, dict) else None
+    return value if isinstance(value, dict) else {}
 
 
 def _code_name(code: dict) -> str:

@@ -210,13 +210,17 @@ def read_part(part: Path, columns=None) -> pa.Table:
         ) from None
 
 
-def read_parts(folder: Path) -> pa.Table:
+def read_parts(folder: Path, check=None) -> pa.Table:
     """Every ``part-*.parquet`` of a table folder as one table (other files in it are not read).
+
+    ``check(part, table)``, if given, is called on each part as it is read (and raises to refuse it).
 
     Raises:
         InputError: a part that is not readable, or not of this table (another sweep's columns).
     """
     parts = [(part, read_part(part)) for part in sorted(Path(folder).glob("part-*.parquet"))]
+    for part, table in parts if check is not None else ():
+        check(part, table)
     for part, table in parts[1:]:
         if not table.schema.equals(parts[0][1].schema):
             raise InputError(f"{part}: (file): not a part of this table (its columns differ); move it elsewhere")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.errors import InputError
-from sim.runs.storage import read_part, read_parts, twice_in
+from sim.errors import InputError, one_line
+from sim.runs.storage import ManifestError, read_part, read_parts, twice_in
 
 
 class AnalysisError(InputError):
@@ -34,6 +34,39 @@ class Sweep:
     def varied(self) -> list[str]:
         """The varied parameters, in the spec's order."""
         return list(self.spec["parameters"])
+
+
+def belongs_to(design):
+    """What refuses a part whose runs are not ``design``'s (a part copied in from another sweep).
+
+    Checks the part's first run with its seed, then one run of each design point in it.
+    """
+    from sim.runs.design import mismatch
+
+    def check(part, table) -> None:
+        seen = set()
+        for i, row in enumerate(table.to_pylist()):
+            if i and row.get("point_id") in seen:
+                continue
+            seen.add(row.get("point_id"))
+            wrong = mismatch(design, row, seed=i == 0)
+            if wrong:
+                raise ManifestError(f"{part}: (file): not a part of this sweep: it holds {wrong}; move it elsewhere")
+
+    return check
+
+
+def _design(recorded: dict, manifest: Path):
+    """The design a sweep's manifest records, or one line saying the manifest's spec is not one."""
+    from sim.runs.design import Design
+    from sim.runs.spec import parse_spec
+
+    try:
+        return Design(parse_spec({k: v for k, v in recorded["spec"].items() if v is not None}))
+    except (InputError, ValueError, TypeError, KeyError, AttributeError) as err:
+        raise AnalysisError(
+            f"{manifest}: spec: not a sweep spec ({one_line(str(err))[:200]}); was the manifest edited?"
+        ) from None
 
 
 def load_sweep(path) -> Sweep:
@@ -61,8 +94,12 @@ def load_sweep(path) -> Sweep:
         raise AnalysisError(f"{manifest}: (file): the manifest of a sweep's {dataset} table, not of its runs{where}")
     if not any((path / "runs").glob("part-*.parquet")):
         raise AnalysisError(f"{path / 'runs'}: (folder): no finished runs yet")
-    runs = read_parts(path / "runs").to_pandas().sort_values("run_id").reset_index(drop=True)
+    # a part of another sweep of the same spec but another seed holds the same run_ids: told by its seeds
+    runs = read_parts(path / "runs", check=belongs_to(_design(recorded, manifest)))
+    runs = runs.to_pandas().sort_values("run_id").reset_index(drop=True)
     planned = _planned(recorded)
+    if planned is not None and planned < 0:
+        raise AnalysisError(f"{manifest}: n_runs: {planned} is not a number of runs; was the manifest edited?")
     ids = runs["run_id"]
     strays = ids[ids.duplicated() | (ids >= planned)] if planned is not None else ids.iloc[:0]
     if planned is not None and len(strays):
