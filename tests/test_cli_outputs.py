@@ -4,6 +4,7 @@ import io
 import json
 import os
 import re
+import signal
 import socket
 from pathlib import Path
 
@@ -805,6 +806,54 @@ def test_a_signal_while_files_are_renamed_waits_until_all_are_in_place(tmp_path,
         assert [(tmp_path / n).read_text() for n in ("a.csv", "b.csv")] == ["new", "new"]
     finally:
         signal.signal(signal.SIGTERM, old)
+
+
+def test_an_analysis_interrupted_as_it_commits_leaves_no_stale_file_that_blocks_the_next(tmp_path, capsys, monkeypatch):
+    # an attacker's trial: Ctrl-C between the commit and the removal of the earlier arms.csv left it unlisted
+    # beside the new marker, and the next analysis refused it as a file no analysis wrote
+    import pathlib
+
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SWEEP.replace("patience = [4, 8]", 'patience = [4, 8]\nleader = ["system", "none"]'))
+    assert main(["sweep", str(spec), "--out", str(tmp_path / "sw"), "--workers", "0"]) == 0
+    by = ["--by", "leader", "--compare", "system,none"]
+    assert main(["analyze", str(tmp_path / "sw"), *by]) == 0
+    unlink = pathlib.Path.unlink
+
+    def interrupted(self, *args, **kwargs):
+        if self.name == "arms.csv":
+            os.kill(os.getpid(), signal.SIGINT)
+        return unlink(self, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "unlink", interrupted)
+    assert main(["analyze", str(tmp_path / "sw")]) == 130
+    monkeypatch.setattr(pathlib.Path, "unlink", unlink)
+    assert not (tmp_path / "sw" / "analysis" / "arms.csv").exists()
+    assert main(["analyze", str(tmp_path / "sw"), *by]) == 0
+
+
+def test_a_commit_waits_for_another_into_the_same_folder(tmp_path):
+    # two `coalition run --out X` at once: one's steps.csv beside the other's run.json
+    import fcntl
+    import threading
+
+    from sim.runs import outputs
+
+    fd = os.open(tmp_path, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # another process's commit, under way
+
+    def commit():
+        with outputs.Staged(tmp_path, "--out x") as staged:
+            staged.path("a.csv").write_text("new")
+            staged.commit()
+
+    other = threading.Thread(target=commit)
+    other.start()
+    other.join(0.5)
+    assert other.is_alive() and not (tmp_path / "a.csv").exists()  # waits
+    os.close(fd)
+    other.join(10)
+    assert (tmp_path / "a.csv").read_text() == "new"
 
 
 def test_a_new_analysis_removes_an_earlier_ones_files_it_did_not_remake(tmp_path, capsys):

@@ -136,9 +136,11 @@ def cmd_analyze(args) -> int:
                 print(f"\n{title}\n" + frame.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
         for name, draw in figures:
             draw().savefig(staged.path(name), dpi=110, format="png")
-        staged.commit()
-    # an earlier analysis's files that this one did not make (arms.csv without --by now) would
-    # sit beside the new ones as if current: remove them, but only those it recorded writing
+        # an earlier analysis's files that this one did not make (arms.csv without --by now) would
+        # sit beside the new ones as if current: removed with the commit (an interruption between
+        # the two left them, and the next analysis refused them), but only those it recorded writing
+        stale = [name for name in ANALYSIS_FILES if name in earlier and name not in names and (out / name).is_file()]
+        staged.commit(remove=stale)
     notes = (
         [] if arms is None else [an.few_runs_note(arms), an.separation_note(arms, outcome), an.tied_note(arms, outcome)]
     )
@@ -149,9 +151,6 @@ def cmd_analyze(args) -> int:
     for note in notes:
         if note:
             print(f"\n{note}")
-    stale = [name for name in ANALYSIS_FILES if name in earlier and name not in names and (out / name).is_file()]
-    for name in stale:
-        (out / name).unlink()
     print(
         f"\nwrote {', '.join(names)} in {out}"
         + (f"; removed an earlier analysis's {', '.join(stale)}" if stale else "")

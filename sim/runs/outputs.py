@@ -264,6 +264,29 @@ def remove_made(made) -> None:
             return
 
 
+@contextlib.contextmanager
+def _folder_locked(folder: Path):
+    """Hold an exclusive ``flock`` on the folder itself while in the block (no lock file is made).
+
+    Two commands committing into one folder at once (two ``coalition run --out X``) interleaved
+    their renames: one's steps.csv beside the other's run.json. Where a folder cannot be locked
+    (no ``fcntl``, a file system without locks), nothing is held.
+    """
+    try:
+        import fcntl
+
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX)  # waits: the other commit is a few renames
+        yield
+    finally:
+        os.close(fd)
+
+
 class Staged:
     """Files written under temporary names, renamed into place together by :meth:`commit`.
 
@@ -294,15 +317,19 @@ class Staged:
         self.staged[final] = tmp
         return tmp
 
-    def commit(self) -> list[Path]:
+    def commit(self, remove=()) -> list[Path]:
         """Rename every staged file into place; return the final paths.
 
         Ctrl-C, SIGTERM and SIGHUP are held back while the files are renamed, so that a signal
         does not leave some new files beside old ones; it takes effect right after. The files
         they replace are moved aside first and put back if any rename fails (a file that may
         not be replaced), so the folder holds one run's files or the other's, never a mix.
+        Another process's commit into the same folder waits for this one (a lock on the folder).
+
+        Args:
+            remove: names of files in the folder that the new ones make stale, removed with them.
         """
-        with signals_held():
+        with signals_held(), _folder_locked(self.folder):
             replaced: dict[Path, Path] = {}  # each final name that held a file -> where that file waits
             placed: list[Path] = []
             final = next(iter(self.staged), self.folder)
@@ -325,6 +352,9 @@ class Staged:
             for aside in replaced.values():
                 with contextlib.suppress(OSError):
                     aside.unlink()
+            for name in remove:
+                with contextlib.suppress(FileNotFoundError):
+                    (self.folder / name).unlink()
         self.done = True
         return list(self.staged)
 
