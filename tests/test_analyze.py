@@ -213,6 +213,9 @@ def test_a_folder_that_is_no_sweep_is_refused(tmp_path, capsys):
     assert "not a sweep manifest" in capsys.readouterr().err
     assert main(["analyze", str(tmp_path / "nowhere")]) == 2
     assert "nowhere: (folder): no such folder" in capsys.readouterr().err
+    (tmp_path / "spec.toml").write_text("")  # the spec given for the sweep's folder
+    assert main(["analyze", str(tmp_path / "spec.toml")]) == 2
+    assert "spec.toml: (folder): a file, not a folder" in capsys.readouterr().err
 
 
 def test_the_arms_table_keeps_one_type_a_column_and_the_pooled_row_apart(grid, tmp_path):

@@ -77,7 +77,8 @@ def load_sweep(path) -> Sweep:
     """
     path = Path(path)
     if not path.is_dir():
-        raise AnalysisError(f"{path}: (folder): no such folder; give a directory made by coalition sweep")
+        what = "a file, not a folder" if path.exists() else "no such folder"
+        raise AnalysisError(f"{path}: (folder): {what}; give a directory made by coalition sweep")
     manifest = path / "manifest.json"
     try:
         recorded = json.loads(manifest.read_text())
