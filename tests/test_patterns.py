@@ -93,6 +93,8 @@ def test_targets_are_in_model_units(tmp_path):
             "either year or date",
         ),
         ("[parameters]", "[fixed]\nsteps = 10\n[parameters]", 22, "fixed.steps", "horizon comes from the calendar"),
+        # as a sweep spec says it: a file's "100" is text (it was taken for a number here, refused there)
+        ("[parameters]", '[fixed]\nn_people = "100"\n[parameters]', 22, "fixed.n_people", "without quotes"),
         ('name = "deaths"', 'name = "deaths"\nmeasure = "deaths"', 9, "series[0].measure", "not a model reporter"),
         # two patterns of one name: the fit keyed them by name and silently left one out
         ('name = "first"', 'name = "deaths"', 16, "milestones[0].name", "is also the name of series[0]"),

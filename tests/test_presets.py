@@ -43,6 +43,10 @@ def test_mistakes_are_one_line(tmp_path):
         load_preset("teen_substance_use", str(path))
     with pytest.raises(ScenarioError, match=r"no preset 'nope' for traffic_fatalities"):
         load_preset("traffic_fatalities", "nope")
+    quoted = write_preset(tmp_path / "q.toml", "single_agency", {"patience": 5}, {})
+    quoted.write_text(quoted.read_text().replace("patience = 5.0", 'patience = "5"'))
+    with pytest.raises(ScenarioError, match=r"parameters.patience: expected a number, got the string '5'; write it"):
+        load_preset("single_agency", str(quoted))
 
 
 def test_run_starts_from_the_preset_and_set_wins(tmp_path, capsys):

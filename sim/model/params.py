@@ -53,6 +53,16 @@ class Parameter:
     source: str = ""
     group: str = ""
 
+    def from_file(self, value):
+        """:meth:`convert` for a value read from a TOML file, which says what it means: "0.1" is text, not a number.
+
+        (``--set`` and the app's fields give text that :meth:`convert` reads as the parameter's type.)
+        """
+        if isinstance(value, str) and self.kind != "choice":
+            wanted = "true or false" if self.kind == "bool" else "a whole number" if self.kind == "int" else "a number"
+            raise ParameterError(f"expected {wanted}, got the string {value!r}; write it without quotes")
+        return self.convert(value)
+
     def convert(self, value):
         """Return ``value`` converted to this parameter's type, or raise ParameterError."""
         if value is None and self.default is None:

@@ -248,7 +248,7 @@ def _check_parameters(spec: PatternsSpec, where: Where) -> None:
         if name in spec.parameters:
             where.fail(loc, "is also in [parameters]; a parameter is either inferred or fixed")
         try:
-            PARAMETERS[name].convert(value)
+            PARAMETERS[name].from_file(value)
         except ParameterError as err:
             where.fail(loc, str(err))
 

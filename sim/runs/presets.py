@@ -128,7 +128,7 @@ def load_preset(scenario, name: str) -> Preset:
             hint = "the horizon is the run's, not the preset's" if pname in RESERVED else suggest(pname, PARAMETERS)
             where.fail(loc, f"not a preset parameter; {hint}")
         try:
-            params[pname] = PARAMETERS[pname].convert(value)
+            params[pname] = PARAMETERS[pname].from_file(value)
         except ParameterError as err:
             where.fail(loc, str(err))
     provenance = spec.preset.model_dump(exclude={"scenario"}, exclude_defaults=True)

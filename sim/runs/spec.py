@@ -276,12 +276,8 @@ def _known(where: Where, loc: tuple, name: str) -> None:
 
 
 def _convert(where: Where, loc: tuple, name: str, value):
-    kind = PARAMETERS[name].kind
-    if isinstance(value, str) and kind != "choice":  # a file says what it means: "0.1" is text, not a number
-        wanted = "true or false" if kind == "bool" else "a whole number" if kind == "int" else "a number"
-        where.fail(loc, f"expected {wanted}, got the string {value!r}; write it without quotes")
     try:
-        return PARAMETERS[name].convert(value)
+        return PARAMETERS[name].from_file(value)
     except ParameterError as err:
         where.fail(loc, str(err))
 
