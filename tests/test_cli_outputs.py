@@ -854,6 +854,21 @@ def test_a_commit_waits_for_another_into_the_same_folder(tmp_path):
     os.close(fd)
     other.join(10)
     assert (tmp_path / "a.csv").read_text() == "new"
+    # a holder that never lets go (stopped, or the file system's lock daemon gone) is refused, not waited for
+    fd = os.open(tmp_path, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(outputs, "LOCK_WAIT", 0.2)
+            with pytest.raises(
+                outputs.OutputError, match=r"--out x: another command has been writing into this folder"
+            ):
+                with outputs.Staged(tmp_path, "--out x") as staged:
+                    staged.path("b.csv").write_text("new")
+                    staged.commit()
+    finally:
+        os.close(fd)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv"]  # nothing half-written left
 
 
 def test_a_new_analysis_removes_an_earlier_ones_files_it_did_not_remake(tmp_path, capsys):

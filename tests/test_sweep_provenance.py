@@ -208,3 +208,21 @@ def test_a_hand_edited_manifest_is_one_line_on_resume_and_analysis(sweep, capsys
     assert main(["analyze", str(out), "--out", str(folder / "analysis")]) == (0 if words else 2)
     err = capsys.readouterr().err.strip().splitlines()
     assert (err == []) if words else (len(err) == 1 and "manifest.json" in err[0] and "edited" in err[0]), err
+
+
+def test_a_finished_sweep_is_analyzed_after_its_scenario_moved_and_a_stray_file_is_one_line(sweep, capsys):
+    # a reviewer's probe: analyze rebuilt the plan from the scenario file, so a sweep copied off a cluster
+    # (or whose scenario was renamed) could no longer be analyzed; and a part without run_id was a KeyError
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder, spec = sweep
+    out = folder / "out"
+    run_sweep(load_spec(spec), out, workers=0, progress=False)
+    (folder / "mine.toml").rename(folder / "moved.toml")
+    assert main(["analyze", str(out), "--out", str(folder / "a")]) == 0
+    capsys.readouterr()
+    pq.write_table(pa.table({"x": [1]}), out / "runs" / "part-9999999999-00001-stray.parquet")
+    assert main(["analyze", str(out), "--out", str(folder / "b")]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert "part-9999999999-00001-stray.parquet: (file): not a part of this table" in line, line

@@ -29,7 +29,7 @@ def sobol_table(sweep: Sweep, outcome: str) -> pd.DataFrame:
         raise AnalysisError(
             f'--sobol: {sweep.path} is a {sweep.spec.get("design")} design; Sobol indices need design = "sobol"'
         )
-    design = Design(parse_spec({k: v for k, v in sweep.spec.items() if v is not None}))
+    design = sweep.design or Design(parse_spec({k: v for k, v in sweep.spec.items() if v is not None}, inputs=False))
     means = sweep.runs.groupby("point_id")[outcome].mean()
     if len(means) != design.n_points:
         raise AnalysisError(

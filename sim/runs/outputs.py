@@ -22,6 +22,7 @@ import re
 import signal
 import stat
 import threading
+import time
 import unicodedata
 import uuid
 from pathlib import Path
@@ -264,13 +265,18 @@ def remove_made(made) -> None:
             return
 
 
+LOCK_WAIT = 30.0  # seconds a commit waits for another's into the same folder before it refuses
+
+
 @contextlib.contextmanager
-def _folder_locked(folder: Path):
+def _folder_locked(folder: Path, label: str):
     """Hold an exclusive ``flock`` on the folder itself while in the block (no lock file is made).
 
     Two commands committing into one folder at once (two ``coalition run --out X``) interleaved
-    their renames: one's steps.csv beside the other's run.json. Where a folder cannot be locked
-    (no ``fcntl``, a file system without locks), nothing is held.
+    their renames: one's steps.csv beside the other's run.json. The other's commit is a few
+    renames, so this waits for it, interruptibly, up to :data:`LOCK_WAIT` seconds (a holder that
+    is stopped, or a file system's lock daemon that does not answer, is then refused in one
+    line). Where a folder cannot be locked (no ``fcntl``, a file system without locks), nothing is held.
     """
     try:
         import fcntl
@@ -280,8 +286,20 @@ def _folder_locked(folder: Path):
         yield
         return
     try:
-        with contextlib.suppress(OSError):
-            fcntl.flock(fd, fcntl.LOCK_EX)  # waits: the other commit is a few renames
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise OutputError(
+                        f"{label}: another command has been writing into this folder for {LOCK_WAIT:g} s; "
+                        "wait for it to finish, or choose another folder"
+                    ) from None
+                time.sleep(0.05)
+            except OSError:  # no locks on this file system
+                break
         yield
     finally:
         os.close(fd)
@@ -329,7 +347,8 @@ class Staged:
         Args:
             remove: names of files in the folder that the new ones make stale, removed with them.
         """
-        with signals_held(), _folder_locked(self.folder):
+        # the lock first: waiting for it, Ctrl-C still acts
+        with _folder_locked(self.folder, self.label), signals_held():
             replaced: dict[Path, Path] = {}  # each final name that held a file -> where that file waits
             placed: list[Path] = []
             final = next(iter(self.staged), self.folder)
@@ -352,8 +371,8 @@ class Staged:
             for aside in replaced.values():
                 with contextlib.suppress(OSError):
                     aside.unlink()
-            for name in remove:
-                with contextlib.suppress(FileNotFoundError):
+            for name in remove:  # the new files are in place: a stale one that will not go is no failure
+                with contextlib.suppress(OSError):
                     (self.folder / name).unlink()
         self.done = True
         return list(self.staged)

@@ -133,6 +133,9 @@ def announced(text: str, after: float | None = None, stream=None):
     progress: without a word, a run looked hung.
     """
     out = stream or sys.stderr
+    if out is None:  # stderr closed: print(file=None) would write to stdout
+        yield
+        return
 
     def say():
         try:
@@ -147,3 +150,4 @@ def announced(text: str, after: float | None = None, stream=None):
         yield
     finally:
         timer.cancel()
+        timer.join()  # a line already being printed ends before anything else is

@@ -172,8 +172,15 @@ def load_spec(path) -> SweepSpec:
     return spec
 
 
-def parse_spec(data: dict, label: str = "<spec>", base: Path | None = None, text: str | None = None) -> SweepSpec:
-    """Check an already parsed spec (a dict as :mod:`tomllib` gives it); ``text`` adds line numbers."""
+def parse_spec(
+    data: dict, label: str = "<spec>", base: Path | None = None, text: str | None = None, inputs: bool = True
+) -> SweepSpec:
+    """Check an already parsed spec (a dict as :mod:`tomllib` gives it); ``text`` adds line numbers.
+
+    ``inputs=False`` leaves the scenario and preset files unread (a finished sweep's spec, read
+    back from its manifest to analyze it: its preset is already in ``fixed``, and its files may
+    have moved since).
+    """
     where = Where(label, Locator(text) if text is not None else None)
     try:
         spec = SweepSpec.model_validate(data)
@@ -186,7 +193,7 @@ def parse_spec(data: dict, label: str = "<spec>", base: Path | None = None, text
     if is_scenario_file(scenario) and base is not None and not Path(scenario).is_absolute():
         looked = base / scenario
         scenario = str(looked.resolve())
-    if file_problem(scenario_path(scenario)) == "no such file":
+    if inputs and file_problem(scenario_path(scenario)) == "no such file":
         what = "a path is read relative to the spec file" if is_scenario_file(spec.scenario) else "a shipped scenario"
         where.fail(
             ("scenario",),
@@ -194,7 +201,8 @@ def parse_spec(data: dict, label: str = "<spec>", base: Path | None = None, text
             f"shipped scenarios: {', '.join(available_scenarios())}",
         )
     try:  # a file that is there but no scenario: said on the spec's field, as a preset is
-        load_scenario(scenario)
+        if inputs:
+            load_scenario(scenario)
     except ScenarioError as err:
         where.fail(("scenario",), str(err))
     if spec.design == "sobol" and spec.samples & (spec.samples - 1):
@@ -219,10 +227,11 @@ def parse_spec(data: dict, label: str = "<spec>", base: Path | None = None, text
                 where.fail(("preset",), f"{preset!r}: {base / preset} is not a file (a folder or a device)")
             where.fail(("preset",), f"{preset!r}: there is no file {base / preset}{relative}")
         preset = str((base / preset).resolve())
-    if preset:
+    if preset and inputs:
         fixed = {**_preset(where, scenario, preset, varied), **fixed}
     spec = spec.model_copy(update={"scenario": scenario, "parameters": varied, "fixed": fixed, "preset": preset})
-    problem = short_horizon(load_scenario(spec.scenario), spec.steps)  # a bad scenario fails here, in one line
+    # a bad scenario fails here, in one line
+    problem = short_horizon(load_scenario(spec.scenario), spec.steps) if inputs else ""
     if problem:
         where.fail(("steps",), f"{spec.steps} is {problem}")
     if n_points(spec) * spec.replicates > MAX_RUNS:

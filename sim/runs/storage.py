@@ -219,11 +219,11 @@ def read_parts(folder: Path, check=None) -> pa.Table:
         InputError: a part that is not readable, or not of this table (another sweep's columns).
     """
     parts = [(part, read_part(part)) for part in sorted(Path(folder).glob("part-*.parquet"))]
-    for part, table in parts if check is not None else ():
-        check(part, table)
     for part, table in parts[1:]:
         if not table.schema.equals(parts[0][1].schema):
             raise InputError(f"{part}: (file): not a part of this table (its columns differ); move it elsewhere")
+    for part, table in parts if check is not None else ():
+        check(part, table)
     return pa.concat_tables([table for _, table in parts])
 
 

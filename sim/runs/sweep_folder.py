@@ -11,6 +11,7 @@ import json
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -29,6 +30,7 @@ class Sweep:
     path: Path
     spec: dict
     runs: pd.DataFrame
+    design: Any = None  # the plan its manifest records (sim.runs.design.Design)
 
     @property
     def varied(self) -> list[str]:
@@ -44,6 +46,10 @@ def belongs_to(design):
     from sim.runs.design import mismatch
 
     def check(part, table) -> None:
+        if "run_id" not in table.column_names:
+            raise ManifestError(
+                f"{part}: (file): not a part of this table (it has no run_id column); move it elsewhere"
+            )
         seen = set()
         for i, row in enumerate(table.to_pylist()):
             if i and row.get("point_id") in seen:
@@ -61,8 +67,8 @@ def _design(recorded: dict, manifest: Path):
     from sim.runs.design import Design
     from sim.runs.spec import parse_spec
 
-    try:
-        return Design(parse_spec({k: v for k, v in recorded["spec"].items() if v is not None}))
+    try:  # from the manifest alone: the sweep's scenario and preset files may have moved since
+        return Design(parse_spec({k: v for k, v in recorded["spec"].items() if v is not None}, inputs=False))
     except (InputError, ValueError, TypeError, KeyError, AttributeError) as err:
         raise AnalysisError(
             f"{manifest}: spec: not a sweep spec ({one_line(str(err))[:200]}); was the manifest edited?"
@@ -96,7 +102,8 @@ def load_sweep(path) -> Sweep:
     if not any((path / "runs").glob("part-*.parquet")):
         raise AnalysisError(f"{path / 'runs'}: (folder): no finished runs yet")
     # a part of another sweep of the same spec but another seed holds the same run_ids: told by its seeds
-    runs = read_parts(path / "runs", check=belongs_to(_design(recorded, manifest)))
+    design = _design(recorded, manifest)
+    runs = read_parts(path / "runs", check=belongs_to(design))
     runs = runs.to_pandas().sort_values("run_id").reset_index(drop=True)
     planned = _planned(recorded)
     if planned is not None and planned < 0:
@@ -105,7 +112,7 @@ def load_sweep(path) -> Sweep:
     strays = ids[ids.duplicated() | (ids >= planned)] if planned is not None else ids.iloc[:0]
     if planned is not None and len(strays):
         raise AnalysisError(_stray_part(path / "runs", planned))
-    return Sweep(path, spec, runs)
+    return Sweep(path, spec, runs, design)
 
 
 def _stray_part(runs_dir: Path, planned: int) -> str:
