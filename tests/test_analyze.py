@@ -463,3 +463,8 @@ def test_arms_whose_runs_all_tie_are_noted(grid):
     assert "never happened" in note and "--outcome final_rate" in note
     rates = an.compare_arms(s, "leader", an.parse_arms(s, "leader", "system,none"), "outcome_rate")
     assert an.tied_note(rates, "outcome_rate") == ""
+    # every run reached the goal in the same week: a tie, but not "never" (a reviewer's probe)
+    s.runs["steps_to_goal"], s.runs["goal_reached"] = 10, True
+    arms = an.compare_arms(s, "leader", an.parse_arms(s, "leader", "system,none"), "steps_to_goal")
+    note = an.tied_note(arms, "steps_to_goal")
+    assert "every run of both arms has the same steps_to_goal: A = 0.5" in note and "never" not in note

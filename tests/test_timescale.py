@@ -124,3 +124,5 @@ def test_a_monthly_scenario_leaving_out_its_lag_and_setbacks_is_told_and_the_pre
     weekly.write_text(fixture, encoding="utf-8")
     assert main(["scenarios", "show", str(weekly)]) == 0
     assert "format's default" not in capsys.readouterr().out
+    assert main(["scenarios", "preset", str(weekly)]) == 0  # at weekly steps nothing to rescale: not pinned
+    assert "\nsystem_lag =" not in capsys.readouterr().out

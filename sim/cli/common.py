@@ -269,17 +269,23 @@ def step_notes(spec, params: dict, when: str = "") -> list[str]:
     ] + notes
 
 
+# the scenario's own fields counted in its steps, and the model parameter each sets
+SCENARIO_STEP_FIELDS = (("interventions.system_lag", "system_lag"), ("setbacks.rate", "setback_rate"))
+
+
 def scenario_weekly_defaults(spec) -> list[tuple[str, str, float]]:
     """The scenario's own step-counted fields it leaves out: ``(field, parameter, the format's default)``.
 
     ``[interventions] system_lag`` and ``[setbacks] rate`` are in the scenario's steps; left out,
     they take the format's defaults, which were made for weeks.
     """
-    fields = (
-        ("interventions.system_lag", spec.interventions, "system_lag", "system_lag"),
-        ("setbacks.rate", spec.setbacks, "rate", "setback_rate"),
-    )
-    return [(f, name, getattr(section, key)) for f, section, key, name in fields if key not in section.model_fields_set]
+    out = []
+    for field, name in SCENARIO_STEP_FIELDS:
+        section, key = field.split(".")
+        table = getattr(spec, section)
+        if key not in table.model_fields_set:
+            out.append((field, name, getattr(table, key)))
+    return out
 
 
 def scenario_default_note(spec, fields: list[str]) -> str:

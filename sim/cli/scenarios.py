@@ -13,7 +13,15 @@ import math
 
 import numpy as np
 
-from sim.cli.common import UsageError, check_horizon, horizon, positive_int, scenario_weekly_defaults, seed_value
+from sim.cli.common import (
+    SCENARIO_STEP_FIELDS,
+    UsageError,
+    check_horizon,
+    horizon,
+    positive_int,
+    scenario_weekly_defaults,
+    seed_value,
+)
 from sim.errors import one_line
 from sim.model.events import how_many, percent, target_percent
 from sim.scenario.messages import ScenarioError
@@ -88,8 +96,9 @@ def cmd_preset(args) -> int:
 
     spec = load_scenario(args.scenario)
     days, step = spec.header.days_per_step, spec.header.step_unit[0]
-    # the scenario's own step-counted fields it leaves out were weekly defaults: rescaled too
-    left_out = {name: value for _, name, value in scenario_weekly_defaults(spec)}
+    # the scenario's own step-counted fields it leaves out were weekly defaults: rescaled too (not at weekly steps,
+    # where the preset would only pin them over a value the file may give later)
+    left_out = {name: value for _, name, value in scenario_weekly_defaults(spec)} if days != 7 else {}
     values = {n: float(f"{v:.6g}") if isinstance(v, float) else v for n, v in rescaled(days, left_out).items()}
     head = {
         "scenario": scenario_key(spec),
@@ -108,7 +117,7 @@ def cmd_preset(args) -> int:
         if capped(name, weekly, days):  # the range, not the rule, set it: say what the rule gives
             limit = f" (the range's limit; the rule gives {by_rule(name, weekly, days):.6g})"
         lines.append(f"#   {name}: {weekly:g} {p.unit} -> {value:g}{limit}")
-    for field, name in (("interventions.system_lag", "system_lag"), ("setbacks.rate", "setback_rate")):
+    for field, name in SCENARIO_STEP_FIELDS:
         if name not in left_out:
             lines.append(f"# {name} is the scenario's {field}, given in its steps: not here")
     if days == 7:

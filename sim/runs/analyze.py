@@ -154,10 +154,12 @@ def tied_note(arms: pd.DataFrame, outcome: str) -> str:
     tied = arms[(arms["A_low"] == 0.5) & (arms["A_high"] == 0.5)] if len(arms) else arms
     if tied.empty:
         return ""
-    never = " (the event never happened in any run: every run counts as later than the horizon)"
+    # the week of an event that never happened has no value: every such run counts as later than the horizon
+    never = outcome in EVENT_WEEKS and bool(((tied["values_a"] == 0) & (tied["values_b"] == 0)).all())
     return (
         f"note: in {len(tied)} of {len(arms)} rows every run of both arms has the same {outcome}"
-        f"{never if outcome in EVENT_WEEKS else ''}: A = 0.5 [0.5, 0.5] there is a tie in every run, which says "
+        f"{' (the event never happened in any run: each counts as later than the horizon)' if never else ''}: "
+        "A = 0.5 [0.5, 0.5] there is a tie in every run, which says "
         "nothing of how far apart the arms are otherwise; compare them on another outcome (--outcome final_rate)"
     )
 

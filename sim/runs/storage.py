@@ -300,6 +300,20 @@ def _revisions(manifest: dict) -> list:
     return [first] + [{k: r.get(k) for k in ("revision", "dirty")} for r in manifest.get("resumed_under", [])]
 
 
+def _edited(old: dict) -> str:
+    """The first field of a manifest whose shape is not one coalition writes ("" if none): read before it is used."""
+    spec = old.get("spec")
+    replicates = spec.get("replicates") if isinstance(spec, dict) else None
+    if not isinstance(spec, dict) or not isinstance(spec.get("parameters", {}), dict):
+        return "spec"
+    if not isinstance(replicates, int) or isinstance(replicates, bool):
+        return "spec.replicates"
+    resumed = old.get("resumed_under", [])
+    if not isinstance(resumed, list) or not all(isinstance(r, dict) for r in resumed):
+        return "resumed_under"
+    return ""
+
+
 def _mismatch(old: dict, new: dict) -> str | None:
     """Why the sweep recorded in ``old`` cannot take this call's runs (None: it can)."""
     if old.get("format") != FORMAT:
@@ -309,6 +323,9 @@ def _mismatch(old: dict, new: dict) -> str | None:
         )
     if old.get("dataset", "runs") != new["dataset"]:
         return f"dataset: holds the {old.get('dataset')} table of a sweep, not its {new['dataset']}; use another folder"
+    edited = _edited(old)
+    if edited:
+        return f"{edited}: not as coalition wrote it (was the manifest edited?); {REUSE}"
     changes = differences(old, new)
     spec_old, spec_new = dict(old["spec"]), dict(new["spec"])
     before, now = spec_old.pop("replicates"), spec_new.pop("replicates")
