@@ -14,7 +14,8 @@ list; ``--config experiments/reach_turnover.toml``: reach drawn once against rea
 over, docs/validation.md, "Reach that turns over"). Weeks here are weeks of real time: a
 scenario in months or days is read at the same times and pools a quarter's records in its own
 steps, and every parameter counted in weeks or per week, the variant's and the defaults, is
-rescaled to its step (:func:`sim.model.timescale.rescaled`).
+rescaled to its step (:func:`sim.model.timescale.rescaled_for`: with the scenario's left-out
+system_lag and setback rate).
 """
 
 import tomllib
@@ -26,7 +27,7 @@ import pandas as pd
 from common import HERE, leading_group, parse_args, save, write_summary
 
 from sim import CoalitionModel
-from sim.model.timescale import rescaled
+from sim.model.timescale import rescaled_for
 from sim.scenario.load import load_scenario
 
 ROOT = HERE.parent
@@ -45,10 +46,11 @@ def one_run(scenario: str, seed: int, weeks: list, steps: int | None, **params) 
     (0, "never", stays 0).
     """
     source = str(ROOT / scenario) if scenario.endswith(".toml") else scenario
-    days = load_scenario(source).header.days_per_step
+    spec = load_scenario(source)
+    days = spec.header.days_per_step
     read_at = {w: w for w in weeks}
     if days != 7:  # every parameter counted in weeks or per week, defaults too (sim.model.timescale)
-        params = rescaled(days, params)
+        params = rescaled_for(spec, params)
         steps = in_steps(steps, days) if steps else None
         read_at = {in_steps(w, days): w for w in weeks}
     model = CoalitionModel(source, rng=seed, **params, **({"steps": steps} if steps else {}))

@@ -111,6 +111,11 @@ def test_a_monthly_scenario_leaving_out_its_lag_and_setbacks_is_told_and_the_pre
     assert main(["scenarios", "preset", str(monthly)]) == 0
     text = capsys.readouterr().out
     assert "system_lag: 26 weeks -> 6" in text and "setback_rate = 0.122" in text
+    from sim.model.timescale import rescaled_for
+    from sim.scenario.load import load_scenario
+
+    assert rescaled_for(load_scenario(monthly))["system_lag"] == 6  # as diagnosis_over_time runs it
+    assert rescaled_for(load_scenario(monthly), {"system_lag": 13})["system_lag"] == 3  # given: rescaled as given
     given = tmp_path / "given.toml"  # the file gives its own lag: said in its steps, not rescaled
     given.write_text(
         fixture.replace("[scenario]\n", "[scenario]\ndays_per_step = 30\n", 1) + "\n[interventions]\nsystem_lag = 5\n"

@@ -249,6 +249,8 @@ def step_notes(spec, params: dict, when: str = "") -> list[str]:
     kept = [n for n in weekly if n not in params]
     if days == 7:
         return []
+    from sim.model.timescale import scenario_weekly_defaults
+
     own = [field for field, name, _ in scenario_weekly_defaults(spec) if name not in params]
     notes = [scenario_default_note(spec, own)] if own else []
     if not kept:
@@ -269,27 +271,10 @@ def step_notes(spec, params: dict, when: str = "") -> list[str]:
     ] + notes
 
 
-# the scenario's own fields counted in its steps, and the model parameter each sets
-SCENARIO_STEP_FIELDS = (("interventions.system_lag", "system_lag"), ("setbacks.rate", "setback_rate"))
-
-
-def scenario_weekly_defaults(spec) -> list[tuple[str, str, float]]:
-    """The scenario's own step-counted fields it leaves out: ``(field, parameter, the format's default)``.
-
-    ``[interventions] system_lag`` and ``[setbacks] rate`` are in the scenario's steps; left out,
-    they take the format's defaults, which were made for weeks.
-    """
-    out = []
-    for field, name in SCENARIO_STEP_FIELDS:
-        section, key = field.split(".")
-        table = getattr(spec, section)
-        if key not in table.model_fields_set:
-            out.append((field, name, getattr(table, key)))
-    return out
-
-
 def scenario_default_note(spec, fields: list[str]) -> str:
     """A note that the scenario leaves ``fields`` (its own, counted in steps) at defaults made for weeks."""
+    from sim.model.timescale import scenario_weekly_defaults
+
     step = spec.header.step_unit[0]
     said = ", ".join(f"{f} = {v:g}" for f, _, v in scenario_weekly_defaults(spec) if f in fields)
     one = len(fields) == 1

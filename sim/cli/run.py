@@ -72,12 +72,10 @@ def cmd_run(args) -> int:
     preset = None
     if args.preset:
         from sim.runs.presets import preset_parameters
-        from sim.runs.provenance import file_digest
+        from sim.runs.provenance import preset_record
 
         params = {**preset_parameters(args.scenario, args.preset), **params}  # --set wins
-        # as a sweep's manifest records it: where it was, and its bytes as read
-        where = preset_file(args.scenario, args.preset).resolve()
-        preset = {"name": args.preset, "path": str(where), "sha256": file_digest(where)}
+        preset = preset_record(args.scenario, args.preset)  # as a sweep's manifest records it
     steps = horizon(args.steps, params)
     params.pop("steps", None)
     scenario = load_scenario(args.scenario)  # a bad name or file: one line, before anything is written

@@ -14,12 +14,10 @@ import math
 import numpy as np
 
 from sim.cli.common import (
-    SCENARIO_STEP_FIELDS,
     UsageError,
     check_horizon,
     horizon,
     positive_int,
-    scenario_weekly_defaults,
     seed_value,
 )
 from sim.errors import one_line
@@ -90,16 +88,15 @@ def cmd_preset(args) -> int:
     import tomli_w
 
     from sim.model.params import PARAMETERS
-    from sim.model.timescale import by_rule, capped, rescaled
+    from sim.model.timescale import SCENARIO_STEP_FIELDS, by_rule, capped, rescaled_for, scenario_weekly_defaults
     from sim.runs.presets import scenario_key
     from sim.scenario.load import load_scenario
 
     spec = load_scenario(args.scenario)
     days, step = spec.header.days_per_step, spec.header.step_unit[0]
-    # the scenario's own step-counted fields it leaves out were weekly defaults: rescaled too (not at weekly steps,
-    # where the preset would only pin them over a value the file may give later)
+    # the scenario's own step-counted fields it leaves out were weekly defaults: rescaled too (not at weekly steps)
     left_out = {name: value for _, name, value in scenario_weekly_defaults(spec)} if days != 7 else {}
-    values = {n: float(f"{v:.6g}") if isinstance(v, float) else v for n, v in rescaled(days, left_out).items()}
+    values = {n: float(f"{v:.6g}") if isinstance(v, float) else v for n, v in rescaled_for(spec).items()}
     head = {
         "scenario": scenario_key(spec),
         "description": f"the weekly defaults rescaled to {days:g}-day steps",

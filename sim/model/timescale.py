@@ -92,3 +92,33 @@ def rescaled(days_per_step: float, params: Mapping | None = None) -> dict:
         value = given.get(name, PARAMETERS[name].default)
         out[name] = scale(name, value, days_per_step) if kind_of(name) is not None else value
     return out
+
+
+# the scenario's own fields counted in its steps, and the model parameter each sets
+SCENARIO_STEP_FIELDS = (("interventions.system_lag", "system_lag"), ("setbacks.rate", "setback_rate"))
+
+
+def scenario_weekly_defaults(spec) -> list[tuple[str, str, float]]:
+    """The scenario's own step-counted fields it leaves out: ``(field, parameter, the format's default)``.
+
+    ``[interventions] system_lag`` and ``[setbacks] rate`` are in the scenario's steps; left out,
+    they take the format's defaults, which were made for weeks.
+    """
+    out = []
+    for field, name in SCENARIO_STEP_FIELDS:
+        section, key = field.split(".")
+        table = getattr(spec, section)
+        if key not in table.model_fields_set:
+            out.append((field, name, getattr(table, key)))
+    return out
+
+
+def rescaled_for(spec, params: Mapping | None = None) -> dict:
+    """:func:`rescaled` for a scenario's step, with the weekly defaults of the step-counted fields it leaves out.
+
+    At weekly steps nothing changes, and those fields are left to the scenario (a preset that
+    pinned them would override a value the file gives later).
+    """
+    days = spec.header.days_per_step
+    left_out = {name: value for _, name, value in scenario_weekly_defaults(spec)} if days != 7 else {}
+    return rescaled(days, {**left_out, **(params or {})})

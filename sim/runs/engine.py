@@ -21,7 +21,7 @@ from sim.runs.design import Design, auto_chunk_size, chunked, shard_range
 from sim.runs.extras import require
 from sim.runs.locks import sweep_lock
 from sim.runs.progress import Progress
-from sim.runs.provenance import code_record, file_digest, package_versions, scenario_record
+from sim.runs.provenance import code_record, file_digest, package_versions, preset_record, scenario_record
 from sim.runs.record import record
 from sim.runs.roots import COMPANIONS, one_sweep, removed_if_refused, table_roots
 from sim.runs.series import (
@@ -250,8 +250,5 @@ def _inputs(spec: SweepSpec, scenario) -> dict:
     if spec.source:
         inputs["spec_file"] = {"path": str(Path(spec.source).resolve()), "sha256": file_digest(spec.source)}
     if spec.preset:  # its values are in the spec's fixed parameters; the file is recorded too
-        from sim.runs.presets import preset_path
-
-        preset = preset_path(spec.scenario, spec.preset).resolve()
-        inputs["preset"] = {"name": spec.preset, "path": str(preset), "sha256": file_digest(preset)}
+        inputs["preset"] = preset_record(spec.scenario, spec.preset)
     return inputs

@@ -56,6 +56,14 @@ def scenario_record(scenario, path) -> dict:
     }
 
 
+def preset_record(scenario, name: str) -> dict:
+    """A preset as a run or a sweep records it: the name given, its file's absolute path and SHA-256."""
+    from sim.runs.presets import preset_path
+
+    path = preset_path(scenario, name).resolve()
+    return {"name": name, "path": str(path), "sha256": file_digest(path)}
+
+
 def code_record() -> dict:
     """The package version, the source revision if any, and the hash of the code that makes the numbers."""
     digest = hashlib.sha256()
