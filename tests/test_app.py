@@ -144,6 +144,22 @@ def test_settings_change_the_next_run_and_the_url():
         assert "2. leader none, patience 13 weeks (this run)" in compare
 
 
+def test_runs_of_another_scenario_are_not_compared_on_this_ones_axis():
+    # a teacher's trial: teen drinking drawn at 42% under absenteeism's heading and 20% target
+    with tab() as t:
+        t.step(2)
+        t.change("scenario_name", "single_agency")
+        t.run.vue_reset(None)
+        t.step()
+        compare = t.pictures("compare")[0]["svg"]
+        assert "scenario" not in compare.split("<desc")[1].split("</desc>")[0] and "1. " in compare
+        assert "2. " not in compare  # only this scenario's run
+        t.change("scenario_name", "chicago_absenteeism")
+        t.run.vue_reset(None)
+        t.step()
+        assert "2. " in t.pictures("compare")[0]["svg"]  # back to the first scenario: its earlier run again
+
+
 def test_reset_with_the_same_settings_starts_the_next_run():
     with tab() as t:
         t.step(2)

@@ -99,6 +99,22 @@ def test_charts_span_the_horizon_and_describe_themselves(week_80):
     assert f"target {week_80.target:.0%}" in charts["rate"] and "% now (expected " in description(parse(charts["rate"]))
 
 
+def test_a_long_label_wraps_inside_the_picture_and_keeps_the_outcome(week_80):
+    # a teacher's trial: "1. leader none, community partner, patience 52 weeks: goal n..." ran off the chart
+    label = "leader none, community absent, patience 13 weeks, initial trust 0.2, data pooled by every owner"
+    root = parse(
+        compare_svg([Run(label, (0.3, 0.31), None), Run("leader system", (0.3, 0.29), 1, True, True)], week_80)
+    )
+    width = float(root.get("viewBox").split()[2])
+    texts = [t for t in root.iter(f"{SVG}text") if float(t.get("x")) == 40]  # the legend's lines
+    assert len(texts) >= 3 and "goal not reached" in " ".join(t.text or "" for t in texts)
+    for t in texts:  # at most about 0.56 em a character, the legend's rule
+        assert 40 + 0.56 * float(t.get("font-size")) * len(t.text or "") <= width, t.text
+    ys = [float(t.get("y")) for t in texts]
+    assert ys == sorted(ys) and len(set(ys)) == len(ys)  # one line under the other
+    assert float(root.get("viewBox").split()[3]) >= ys[-1]
+
+
 def test_compare_labels_each_run_and_marks_the_current_one(week_80):
     runs = [Run("leader none", (0.3, 0.31), None), Run("leader system", (0.3, 0.29, 0.28), None, False, True)]
     root = parse(compare_svg(runs, week_80))

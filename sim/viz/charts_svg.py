@@ -191,10 +191,20 @@ def compare_svg(runs: list[Run], view: View) -> str:
     return svg.document(WIDTH, int(236 + height), "Compare runs", words, body, "compare")
 
 
-def column_legend(items, top: float) -> tuple[str, float]:
-    """Legend entries one under the other (long labels)."""
-    out = []
-    for i, (swatch_svg, words) in enumerate(items):
-        y = top + 18 * i
-        out.append(f'<g transform="translate(24,{y})">{swatch_svg}</g>' + svg.text(40, y + 4, words, 11))
-    return "".join(out), 18 * len(items)
+def column_legend(items, top: float, size: float = 11) -> tuple[str, float]:
+    """Legend entries one under the other, each wrapped to the picture's width (long labels).
+
+    A run's label grows with the settings that differ; cut at the edge, it lost the part a
+    class reads it for, how the run ended (a teacher's trial).
+    """
+    import textwrap
+
+    out, y = [], top
+    fits = int((WIDTH - 40 - 8) / (0.56 * size))  # characters a line holds, at about 0.56 em a character
+    for swatch_svg, words in items:
+        out.append(f'<g transform="translate(24,{svg.num(y)})">{swatch_svg}</g>')
+        for line in textwrap.wrap(words, fits) or [""]:
+            out.append(svg.text(40, y + 4, line, size))
+            y += size + 3
+        y += 4
+    return "".join(out), y - top

@@ -116,10 +116,13 @@ class Session:
             return run_table(self.model)
 
     def compared(self, now: View) -> list[Run]:
-        """The earlier runs and the current one (shown in ``now``), labelled by the settings that differ."""
+        """The earlier runs of this scenario and the current one (shown in ``now``), labelled by what differs."""
         current = Run("", now.series["expected_rate"], now.goal_week, now.finished, current=True, unit=now.unit)
         with self.lock:
             runs = self.runs + [(self.settings, current, self.number)]
+        # runs of another scenario have another outcome and target: not drawn on this one's axis
+        here = self.settings.get("scenario_name")
+        runs = [r for r in runs if r[0].get("scenario_name") == here]
         # a label's run number is the session's, as the downloaded table's file name has it
         names = settings_.labels([s for s, _, _ in runs], [n for _, _, n in runs])
         return [replace(run, label=name) for name, (_, run, _) in zip(names, runs, strict=True)]
