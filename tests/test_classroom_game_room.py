@@ -109,6 +109,23 @@ def test_a_students_own_measure_says_it_follows_the_same_people():
     assert "on their own" not in briefing(model, seats.seats(model)[0], -1, None)["metric"]["name"]
 
 
+def test_only_a_member_that_pledges_money_is_told_of_a_pledge():
+    # a teacher's trial: child services (no resources role) read "$6k a week goes into the pool (pledged)" and
+    # "$0 paid so far" all game, and was never asked to pay
+    from sim.classroom.briefing import briefing
+    from sim.scenario.roles import Capability
+
+    model = CoalitionModel(rng=3)
+    told = {}
+    for seat in seats.seats(model):
+        member = seats.member_of(model, seat) if seat.id != seats.LEADER else None
+        if member is not None and member.budget > 0:
+            told[member.can(Capability.PLEDGE_MONEY)] = briefing(model, seat, -1, None)
+    assert set(told) == {True, False}  # the default scenario has both kinds
+    assert "goes into the coalition's pool once you commit" in told[True]["pledge"] and told[True]["given"]
+    assert told[False]["pledge"].startswith("none of it goes into the coalition's pool") and told[False]["given"] == ""
+
+
 def test_check_refuses_what_was_not_asked_and_wants_the_required_answers():
     model = CoalitionModel(rng=4)
     asked = seats.questions(model, seats.seats(model)[0])

@@ -17,7 +17,7 @@ from sim.classroom.inclination import decimals
 from sim.classroom.seats import LEADER, Seat, member_of
 from sim.model.events import percent, target_percent
 from sim.model.organization import State
-from sim.scenario.roles import ROLE_TABLE
+from sim.scenario.roles import ROLE_TABLE, Capability
 from sim.viz.charts_svg import money
 from sim.viz.view import plain
 
@@ -66,7 +66,10 @@ def briefing(model, seat: Seat, since: int, metric_before: float | None) -> dict
     p = model.params
     unit = model.spec.header.step_unit[0]
     gone = member.state == State.LEFT  # out of the coalition: no pledge to make, no threshold to reach
-    pledge = p.pledge_share * member.budget if member.budget > 0 and not gone else 0.0
+    # only a holder of the resources role pledges money: another's budget stays its own (a teacher's trial:
+    # child services read "$6k a week goes into the pool (pledged)" and paid nothing all game, never asked)
+    pays = member.can(Capability.PLEDGE_MONEY)
+    pledge = p.pledge_share * member.budget if member.budget > 0 and not gone and pays else 0.0
     when = "(pledged)" if member.state == State.COMMITTED else "once you commit"
     indicators = member.indicators()
     own = indicators.get(member.metric)
@@ -78,8 +81,15 @@ def briefing(model, seat: Seat, since: int, metric_before: float | None) -> dict
         "mission": mission_words(model, member.spec.mission),
         "state": STATE_WORDS[member.state],
         "budget": f"your budget is ${member.budget:.0f}k a {unit}" if member.budget > 0 else "no money of your own",
-        "pledge": f"${pledge:.0f}k a {unit} of it goes into the coalition's pool {when}" if pledge else "",
-        "given": f"{money(float(model.fund.given_by[member.node]))} paid into the pool so far",
+        "pledge": f"${pledge:.0f}k a {unit} of it goes into the coalition's pool {when}"
+        if pledge
+        else (
+            "none of it goes into the coalition's pool: your organization does not control resources the "
+            "coalition can spend (its roles do not include money)"
+            if member.budget > 0 and not gone and not pays
+            else ""
+        ),
+        "given": f"{money(float(model.fund.given_by[member.node]))} paid into the pool so far" if pays else "",
         "sharing": bool(member.sharing),
         "trust": round(member.trust_in_coalition, 6),
         # as the page prints it: 0.497 where two decimals would read as the threshold 0.50
