@@ -543,6 +543,7 @@ def test_after_an_early_end_the_debrief_chart_spans_the_weeks_played():
     room = ended_after_one_round()
     chart = states.teacher(room)["debrief"]["chart"]
     assert room.model.steps == 4 and ">156<" not in chart and ">4<" in chart
+    assert "so far" not in chart  # the game is over: each run ended, not "week 4 so far" (a teacher's trial)
 
 
 def test_a_student_who_joins_after_the_game_sees_the_class_run_and_takes_no_seat():

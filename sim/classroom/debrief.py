@@ -142,7 +142,8 @@ def debrief(model, view: View, seats: tuple, timeline: dict, counter: Counterfac
     runs = [(CLASS, model, timeline)] + [(n, counter.models[n], counter.timelines[n]) for n in ALTERNATIVES]
     chart = compare_svg(
         [
-            Run(name, _expected(m, model.steps), m.steps_to_goal, not m.running, current=name == CLASS)
+            # the debrief is the end: a game ended early is not "so far" (its axis spans the weeks played)
+            Run(name, _expected(m, model.steps), m.steps_to_goal, True, current=name == CLASS)
             for name, m, _ in runs
         ],
         # ended early: the axis spans the weeks played, not the whole horizon
