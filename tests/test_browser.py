@@ -203,6 +203,24 @@ def test_a_mistyped_link_is_said_on_the_first_screen_of_a_phone(server, browser)
     no_problems(page)
 
 
+def test_starting_a_run_from_the_settings_on_a_phone_brings_back_its_controls(server, browser):
+    # a teacher's trial: the run restarted but the page stayed at the settings, Play far above
+    page = new_tab(browser, server, *VIEWPORTS["phone"])
+    page.get_by_label("Leader", exact=True).select_option("none")
+    apply = page.get_by_role("button", name="Start a run with these settings")
+    apply.scroll_into_view_if_needed()
+    assert page.evaluate("window.scrollY") > VIEWPORTS["phone"][1]
+    apply.click()
+    page.get_by_text("Press Play or Step to start.").wait_for()
+    # Play on screen (the page settles as the server answers: waited for, not read once)
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.coalition-run button')].some(b => b.textContent.includes('Play')
+            && b.getBoundingClientRect().top >= 0 && b.getBoundingClientRect().bottom <= window.innerHeight)""",
+        timeout=10_000,
+    )
+    no_problems(page)
+
+
 def test_a_reload_starts_afresh_with_the_tabs_settings(server, browser):
     from playwright.sync_api import expect
 
