@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sim.errors import InputError, one_line
@@ -50,11 +51,14 @@ def belongs_to(design):
             raise ManifestError(
                 f"{part}: (file): not a part of this table (it has no run_id column); move it elsewhere"
             )
-        seen = set()
-        for i, row in enumerate(table.to_pylist()):
-            if i and row.get("point_id") in seen:
-                continue
-            seen.add(row.get("point_id"))
+        # the first run with its seed, then one run of each design point: only those rows made Python values
+        # (a part of a million runs was turned into a million dicts)
+        if not table.num_rows:
+            return
+        first = [0]
+        if "point_id" in table.column_names:
+            first = sorted(set(np.unique(table.column("point_id").to_numpy(), return_index=True)[1].tolist()) | {0})
+        for i, row in zip(first, table.take(first).to_pylist(), strict=True):
             wrong = mismatch(design, row, seed=i == 0)
             if wrong:
                 raise ManifestError(f"{part}: (file): not a part of this sweep: it holds {wrong}; move it elsewhere")
