@@ -837,7 +837,7 @@ def test_a_commit_waits_for_another_into_the_same_folder(tmp_path):
     import fcntl
     import threading
 
-    from sim.runs import outputs
+    from sim.runs import locks, outputs
 
     fd = os.open(tmp_path, os.O_RDONLY)
     fcntl.flock(fd, fcntl.LOCK_EX)  # another process's commit, under way
@@ -859,7 +859,7 @@ def test_a_commit_waits_for_another_into_the_same_folder(tmp_path):
     fcntl.flock(fd, fcntl.LOCK_EX)
     try:
         with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(outputs, "LOCK_WAIT", 0.2)
+            mp.setattr(locks, "LOCK_WAIT", 0.2)
             with pytest.raises(
                 outputs.OutputError, match=r"--out x: another command has been writing into this folder"
             ):

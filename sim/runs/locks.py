@@ -1,14 +1,16 @@
-"""Locks on a sweep's folder: one process per shard, no shard beside a whole run, one shard count at a time.
+"""Locks on output folders: one process per shard, no shard beside a whole run, one shard plan at a time.
 
 Held with ``fcntl.flock`` on small files beside the manifest (``.sweep.lock``,
-``.shard-I-of-N.lock``, ``.shards-of-N.lock`` under ``.shards.gate``); the operating system
+``.shard-I-of-N.lock``, ``.shards-of-N-in-R.lock`` under ``.shards.gate``); the operating system
 releases a lock whose process died, so a killed sweep never leaves its folder locked.
+:func:`folder_locked` locks a folder itself (no file) while files are renamed into it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import time
 from pathlib import Path
 
 from sim.errors import InputError
@@ -202,6 +204,46 @@ def _free(path: Path) -> bool:
         return False
     finally:
         os.close(probe)
+
+
+LOCK_WAIT = 30.0  # seconds a commit waits for another's into the same folder before it refuses
+
+
+@contextlib.contextmanager
+def folder_locked(folder: Path, label: str):
+    """Hold an exclusive ``flock`` on the folder itself while in the block (no lock file is made).
+
+    Two commands committing into one folder at once (two ``coalition run --out X``) interleaved
+    their renames: one's steps.csv beside the other's run.json. The other's commit is a few
+    renames, so this waits for it, interruptibly, up to :data:`LOCK_WAIT` seconds (a holder that
+    is stopped, or a file system's lock daemon that does not answer, is then refused in one
+    line). Where a folder cannot be locked (no ``fcntl``, a file system without locks), nothing is held.
+    """
+    try:
+        if fcntl is None:  # pragma: no cover - not on the supported platforms
+            raise OSError
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        yield
+        return
+    try:
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise OutputError(
+                        f"{label}: another command has been writing into this folder for {LOCK_WAIT:g} s; "
+                        "wait for it to finish, or choose another folder"
+                    ) from None
+                time.sleep(0.05)
+            except OSError:  # no locks on this file system
+                break
+        yield
+    finally:
+        os.close(fd)
 
 
 LOCK_FILES = (".sweep.lock", ".shard-*-of-*.lock", ".shards-of-*.lock", ".shards.gate")

@@ -22,7 +22,6 @@ import re
 import signal
 import stat
 import threading
-import time
 import unicodedata
 import uuid
 from pathlib import Path
@@ -265,46 +264,6 @@ def remove_made(made) -> None:
             return
 
 
-LOCK_WAIT = 30.0  # seconds a commit waits for another's into the same folder before it refuses
-
-
-@contextlib.contextmanager
-def _folder_locked(folder: Path, label: str):
-    """Hold an exclusive ``flock`` on the folder itself while in the block (no lock file is made).
-
-    Two commands committing into one folder at once (two ``coalition run --out X``) interleaved
-    their renames: one's steps.csv beside the other's run.json. The other's commit is a few
-    renames, so this waits for it, interruptibly, up to :data:`LOCK_WAIT` seconds (a holder that
-    is stopped, or a file system's lock daemon that does not answer, is then refused in one
-    line). Where a folder cannot be locked (no ``fcntl``, a file system without locks), nothing is held.
-    """
-    try:
-        import fcntl
-
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except (ImportError, OSError):
-        yield
-        return
-    try:
-        deadline = time.monotonic() + LOCK_WAIT
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise OutputError(
-                        f"{label}: another command has been writing into this folder for {LOCK_WAIT:g} s; "
-                        "wait for it to finish, or choose another folder"
-                    ) from None
-                time.sleep(0.05)
-            except OSError:  # no locks on this file system
-                break
-        yield
-    finally:
-        os.close(fd)
-
-
 class Staged:
     """Files written under temporary names, renamed into place together by :meth:`commit`.
 
@@ -347,8 +306,10 @@ class Staged:
         Args:
             remove: names of files in the folder that the new ones make stale, removed with them.
         """
+        from sim.runs.locks import folder_locked  # (locks reads this module's errors)
+
         # the lock first: waiting for it, Ctrl-C still acts
-        with _folder_locked(self.folder, self.label), signals_held():
+        with folder_locked(self.folder, self.label), signals_held():
             replaced: dict[Path, Path] = {}  # each final name that held a file -> where that file waits
             placed: list[Path] = []
             final = next(iter(self.staged), self.folder)
