@@ -272,7 +272,7 @@ def test_a_database_pyabc_cannot_read_is_named_not_thrown_away(tmp_path):
     assert db.read_bytes().startswith(b"not a database")
 
 
-@pytest.mark.parametrize("name", ["fit.csv", "preset.toml", "abc.db", "posterior.parquet"])
+@pytest.mark.parametrize("name", ["fit.csv", "preset.toml", "abc.db", "abc.db-journal", "posterior.parquet"])
 def test_a_symbolic_link_where_a_report_file_goes_is_refused(patterns_file, tmp_path, capsys, name):
     # an attacker's trial: calibrate wrote its report through links in --out, over files elsewhere
     victim = tmp_path / "elsewhere.txt"

@@ -41,6 +41,9 @@ SIZES = {  # population, generations, simulation budget, posterior predictive ru
     "full": (100, 6, 1600, 40),  # Sweden: 83 minutes measured on 2 cores (docs/calibration.md); Rockford 9-12
 }
 
+# pyabc's SQLite database and the files SQLite writes beside it (a link there would be written through)
+DATABASE_FILES = ("abc.db", "abc.db-journal", "abc.db-wal", "abc.db-shm")
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -172,7 +175,7 @@ def calibrate(
         if utf8_path(out.resolve()) is None:
             raise OutputError(f"--out {out}: a name that is not UTF-8; a calibration's database needs one that is")
         # no symbolic link, folder or pipe where a file goes: written through, it would land elsewhere
-        prepare(out, f"--out {out}", files=("manifest.json", "abc.db", *REPORT_FILES))
+        prepare(out, f"--out {out}", files=("manifest.json", *DATABASE_FILES, *REPORT_FILES))
     except RuntimeError:  # Path.resolve on a loop of symbolic links (Python 3.12)
         raise OutputError(f"--out {out}: cannot write there: a symbolic link that loops") from None
     with calibration_lock(out):  # two at once into one folder wrote the same generations twice
