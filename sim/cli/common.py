@@ -251,7 +251,7 @@ def step_notes(spec, params: dict, when: str = "") -> list[str]:
         return []
     from sim.model.timescale import scenario_weekly_defaults
 
-    own = [field for field, name, _ in scenario_weekly_defaults(spec) if name not in params]
+    own = [(field, value) for field, name, value in scenario_weekly_defaults(spec) if name not in params]
     notes = [scenario_default_note(spec, own)] if own else []
     if not kept:
         return notes
@@ -271,12 +271,10 @@ def step_notes(spec, params: dict, when: str = "") -> list[str]:
     ] + notes
 
 
-def scenario_default_note(spec, fields: list[str]) -> str:
-    """A note that the scenario leaves ``fields`` (its own, counted in steps) at defaults made for weeks."""
-    from sim.model.timescale import scenario_weekly_defaults
-
+def scenario_default_note(spec, fields: list[tuple[str, float]]) -> str:
+    """A note that the scenario leaves ``fields`` (its own, counted in steps: ``(field, value)``) at weekly defaults."""
     step = spec.header.step_unit[0]
-    said = ", ".join(f"{f} = {v:g}" for f, _, v in scenario_weekly_defaults(spec) if f in fields)
+    said = ", ".join(f"{f} = {v:g}" for f, v in fields)
     one = len(fields) == 1
     return one_line(
         f"note: {spec.path or spec.name}: {said} {'is' if one else 'are'} the format's default{'' if one else 's'}, "

@@ -13,13 +13,7 @@ import math
 
 import numpy as np
 
-from sim.cli.common import (
-    UsageError,
-    check_horizon,
-    horizon,
-    positive_int,
-    seed_value,
-)
+from sim.cli.common import UsageError, check_horizon, horizon, positive_int, seed_value
 from sim.errors import one_line
 from sim.model.events import how_many, percent, target_percent
 from sim.scenario.messages import ScenarioError
@@ -88,14 +82,13 @@ def cmd_preset(args) -> int:
     import tomli_w
 
     from sim.model.params import PARAMETERS
-    from sim.model.timescale import SCENARIO_STEP_FIELDS, by_rule, capped, rescaled_for, scenario_weekly_defaults
+    from sim.model.timescale import SCENARIO_STEP_FIELDS, by_rule, capped, left_out_defaults, rescaled_for
     from sim.runs.presets import scenario_key
     from sim.scenario.load import load_scenario
 
     spec = load_scenario(args.scenario)
     days, step = spec.header.days_per_step, spec.header.step_unit[0]
-    # the scenario's own step-counted fields it leaves out were weekly defaults: rescaled too (not at weekly steps)
-    left_out = {name: value for _, name, value in scenario_weekly_defaults(spec)} if days != 7 else {}
+    left_out = left_out_defaults(spec)  # the scenario's own step-counted fields it leaves out: rescaled too
     values = {n: float(f"{v:.6g}") if isinstance(v, float) else v for n, v in rescaled_for(spec).items()}
     head = {
         "scenario": scenario_key(spec),

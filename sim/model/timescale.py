@@ -113,12 +113,17 @@ def scenario_weekly_defaults(spec) -> list[tuple[str, str, float]]:
     return out
 
 
-def rescaled_for(spec, params: Mapping | None = None) -> dict:
-    """:func:`rescaled` for a scenario's step, with the weekly defaults of the step-counted fields it leaves out.
+def left_out_defaults(spec) -> dict:
+    """``{parameter: weekly default}`` of the step-counted fields a non-weekly scenario leaves out ({} at weekly steps).
 
-    At weekly steps nothing changes, and those fields are left to the scenario (a preset that
-    pinned them would override a value the file gives later).
+    At weekly steps they are left to the scenario (a preset that pinned them would override a
+    value the file gives later).
     """
-    days = spec.header.days_per_step
-    left_out = {name: value for _, name, value in scenario_weekly_defaults(spec)} if days != 7 else {}
-    return rescaled(days, {**left_out, **(params or {})})
+    if spec.header.days_per_step == 7:
+        return {}
+    return {name: value for _, name, value in scenario_weekly_defaults(spec)}
+
+
+def rescaled_for(spec, params: Mapping | None = None) -> dict:
+    """:func:`rescaled` for a scenario's step, with the weekly defaults of the step-counted fields it leaves out."""
+    return rescaled(spec.header.days_per_step, {**left_out_defaults(spec), **(params or {})})
