@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -325,7 +326,7 @@ def test_memory_stays_flat_in_the_number_of_runs(tmp_path):
 class PoolThatBreaksOnSubmit:
     """A pool whose executor breaks at the ``n``-th submit, as when a worker dies between two waits."""
 
-    client = None
+    client = scheduler = None
     workers = 1
 
     def __init__(self, breaks_at: int):
@@ -359,3 +360,45 @@ def test_a_pool_that_breaks_while_a_chunk_is_sent_loses_and_duplicates_nothing(b
     restarts = dispatch(pool, chunks, lambda chunk: (sum, chunk), lambda chunk, result: done.append((chunk, result)))
     assert sorted(done) == [([1, 2], 3), ([3, 4], 7), ([5, 6], 11), ([7], 7)]
     assert restarts == pool.restarts == 1
+
+
+class ClusterThatLosesItsWorkers:
+    """A Dask-like pool: no workers while ``gate`` is shut, then workers run what was queued."""
+
+    def __init__(self):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.gate, self.looks = threading.Event(), 0
+        self.scheduler, self.workers = "tcp://cluster:8786", 1
+        self.client = self
+        self.executor = ThreadPoolExecutor(max_workers=1)
+
+    def nthreads(self):
+        self.looks += 1
+        if self.looks == 2:  # the second look: a worker came back (as a batch system would start one)
+            self.gate.set()
+        return {"tcp://worker:1": 1} if self.gate.is_set() else {}
+
+    def close(self, wait=True):
+        self.executor.shutdown(wait=True)
+
+
+def test_a_cluster_without_workers_is_said_once_and_again_when_they_return(monkeypatch, capsys):
+    """Every Dask worker dead: the sweep waited without a word (the scheduler keeps the chunks)."""
+    from sim.runs import executors
+
+    monkeypatch.setattr(executors, "WORKERLESS_CHECK", 0.05)
+    pool, done = ClusterThatLosesItsWorkers(), []
+
+    def run(chunk):
+        pool.gate.wait()
+        return sum(chunk)
+
+    executors.dispatch(pool, iter([[1, 2], [3]]), lambda chunk: (run, chunk), lambda c, r: done.append(r))
+    assert sorted(done) == [3, 3]
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        "coalition: no Dask workers are connected to tcp://cluster:8786; waiting for workers "
+        "(Ctrl-C stops; finished runs are kept)",
+        "coalition: Dask workers are connected to tcp://cluster:8786 again; going on",
+    ]
