@@ -273,3 +273,21 @@ def test_agentset_get_reads_each_members_trust_as_the_datacollector_does():
     members = model.agents_by_type[Organization]
     table = model.datacollector.get_agenttype_vars_dataframe(Organization).loc[6]
     assert members.get("trust") == list(table["trust"]) and len(set(members.get("trust"))) > 1
+
+
+@pytest.mark.parametrize("node", ["new", "taken"])
+def test_a_member_or_leader_made_after_the_model_is_built_is_refused(node):
+    """A late Organization broke the next step (IndexError) on a new node, or never acted on a taken one."""
+    from sim.model.leader import LeaderSkills
+
+    model = CoalitionModel(rng=3)
+    model.run_for(5)
+    agents_before = len(model.agents)
+    where = model.n_nodes if node == "new" else 3
+    with pytest.raises(RuntimeError, match=r"Organization: .* adding one to a built model is not supported"):
+        Organization(model, model.spec.organizations[3], node=where, reach=np.arange(50), patience=52)
+    with pytest.raises(RuntimeError, match=r"SystemLeader: .* not supported"):
+        SystemLeader(model, node=where, mode="system", sector="x", skills=LeaderSkills(1, 1, 1), patience=52, name="x")
+    assert len(model.agents) == agents_before  # refused before Mesa registered it
+    model.step()  # the model goes on
+    assert model.steps == 6

@@ -52,6 +52,7 @@ class SystemLeader(FixedAgent):
     """
 
     def __init__(self, model, *, node: int, mode: str, sector: str, skills: LeaderSkills, patience: float, name: str):
+        model.refuse_late(type(self))
         super().__init__(model)
         self.node = node
         self.mode = mode

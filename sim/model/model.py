@@ -60,6 +60,7 @@ class CoalitionModel(CoalitionTable, CoalitionMeasures, Model):
         self.people.prevalence_from = p.diagnosis_prevalence
         self.n_people = self.people.n
         self._build_agents_and_network()
+        self.members_made = True  # from now on a new member or leader is refused (table.refuse_late)
 
         self.fund = CoalitionFund(self.n_nodes, self.people.k, spec.interventions)
         self.diagnosis = no_diagnosis(self.people.k)  # from pooled records

@@ -50,6 +50,7 @@ class Organization(PerceivesProgress, FixedAgent):
     """
 
     def __init__(self, model, spec, *, node: int, reach: np.ndarray, patience: float):
+        model.refuse_late(type(self))
         super().__init__(model)
         p = model.params
         self.spec = spec

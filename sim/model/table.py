@@ -103,6 +103,21 @@ class CoalitionTable:
             roles |= m.roles_in_use()
         return [r for r in ROLES if r in roles]
 
+    def refuse_late(self, agent_class: type) -> None:
+        """Refuse a member or leader made after the model was built (by :class:`Organization` and the leader).
+
+        The members, the leader and the network's nodes are made from the scenario when the
+        model is built, and the trust ledger, the fund and the week's order are sized by them:
+        one made later never acted, or broke the next step with an IndexError after its week ran.
+        """
+        if getattr(self, "members_made", False):
+            raise RuntimeError(
+                f"{agent_class.__name__}: a coalition's members and leader are made from its scenario "
+                "when the model is built; adding one to a built model is not supported (add it to the "
+                "scenario's [[organizations]] or [[community]], or make it in a subclass's "
+                "_build_agents_and_network)"
+            )
+
     def forget(self, member) -> None:
         """Take a removed member (``Agent.remove``) out of the model's lists: it no longer acts."""
         for group in (self.members, getattr(self, "organizations", []), getattr(self, "partners", [])):
