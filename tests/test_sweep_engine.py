@@ -402,3 +402,24 @@ def test_a_cluster_without_workers_is_said_once_and_again_when_they_return(monke
         "(Ctrl-C stops; finished runs are kept)",
         "coalition: Dask workers are connected to tcp://cluster:8786 again; going on",
     ]
+
+
+def test_workers_that_die_before_any_run_finishes_point_to_the_main_guard():
+    """A script without `if __name__ == "__main__":` kills every worker at its start (they import it)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from sim.runs.executors import MAX_RESTARTS, SweepError, dispatch
+
+    class NeverStarts(PoolThatBreaksOnSubmit):
+        def restart(self):
+            self.restarts += 1
+
+    pool = NeverStarts(0)
+
+    def broken(*args):
+        raise BrokenProcessPool("a child process terminated abruptly")
+
+    pool.executor.submit = lambda fn, *args: broken()
+    with pytest.raises(SweepError, match=r'before any run finished; .*if __name__ == "__main__":'):
+        dispatch(pool, iter([[1], [2]]), lambda chunk: (sum, chunk), lambda chunk, result: None)
+    assert pool.restarts == MAX_RESTARTS

@@ -96,6 +96,18 @@ class WorkerPool:
             self.executor.shutdown(wait=wait, cancel_futures=True)
 
 
+def _died(restarts: int, finished_chunks: int) -> str:
+    """Why the pool is given up; workers that never finished a chunk were likely killed by their start."""
+    if finished_chunks:
+        return f"workers died {restarts} times; finished runs are kept, rerun to resume"
+    # a worker process imports the script that started it: without the guard it starts a pool itself
+    return (
+        f"workers died {restarts} times before any run finished; in a script that runs the model in "
+        'worker processes, put the code under `if __name__ == "__main__":` (workers import the script '
+        "again), or give workers=0 to run in this process"
+    )
+
+
 def _start_fork_server() -> None:
     """Start the fork server with SIGINT blocked, as multiprocessing starts its resource tracker.
 
@@ -211,7 +223,7 @@ def dispatch(
     counter = progress.current()
     retry: list[list] = []
     pending: dict = {}
-    restarts = 0
+    restarts = finished_chunks = 0
 
     def fill() -> bool:
         """Keep the pool busy; False if it broke while a chunk was sent (the chunk is kept to retry)."""
@@ -237,6 +249,8 @@ def dispatch(
             return False
         except Exception as err:  # a run failed: keep what is done, stop
             raise SweepError(f"runs {chunk[0]}..{chunk[-1]} failed: {type(err).__name__}: {err}") from err
+        nonlocal finished_chunks
+        finished_chunks += 1
         done(chunk, result)
         if counter is not None:
             counter.update(len(chunk))
@@ -255,7 +269,7 @@ def dispatch(
             if broken:
                 restarts += 1
                 if restarts > MAX_RESTARTS:
-                    raise SweepError(f"workers died {restarts} times; finished runs are kept, rerun to resume")
+                    raise SweepError(_died(restarts, finished_chunks))
                 if pool.client is None:  # the whole pool is broken: collect what finished, rerun the rest
                     for fut in wait(list(pending))[0]:
                         collect(fut, pending.pop(fut))
