@@ -1,8 +1,9 @@
 """Community partners: people who speak for those affected, joining like any member.
 
 A community partner is an :class:`~sim.model.organization.Organization` whose mission is
-the people's outcome itself. It comes to the table only when invited (by the leader or
-by a member it is tied to), builds trust by keeping its small commitments, shares what it
+the people's outcome itself. It comes to the table as any member does: invited (by the
+leader or by a member it is tied to), or on its own (its mission distance, 0.29, is the
+smallest a member can have, so it comes sooner than most), builds trust by keeping its small commitments, shares what it
 knows once its trust passes the sharing threshold, and leaves when it loses patience.
 What the community brings depends on the model's ``community`` mode, not on a free seat:
 

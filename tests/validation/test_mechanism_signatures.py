@@ -3,7 +3,7 @@
 Translation (declined invitations), brokered commitments (mean trust), the shared metric
 (exits, at a patience where members do leave), the leader's kept meetings (trust in the
 leader), members inviting members (who joins when nobody convenes), the belief that waits
-for evidence (how often the believed group of causes changes), system changes that keep
+for evidence (how often the believed main cause, one circumstance, changes), system changes that keep
 paying off (how many are made). chicago_absenteeism, 24 paired replicates per arm; each
 difference's 95% interval must lie on the side the mechanism says.
 """
