@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -14,6 +15,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from sim.cli.common import worker_count  # noqa: E402
+from sim.errors import one_line  # noqa: E402
 from sim.runs import load_spec, run_sweep, stats  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -30,6 +32,12 @@ def leading_group(people) -> str:
     """The group whose circumstances carry the largest true share of the outcome now (ties: the first listed)."""
     groups, shares = np.array(people.groups), people.true_shares()
     return max(dict.fromkeys(people.groups), key=lambda g: shares[groups == g].sum())
+
+
+def fail(message: str):
+    """Bad input to an experiment: ``error: <message>`` on one line and exit status 2, as the CLI's."""
+    print(f"error: {one_line(message)}", file=sys.stderr)
+    raise SystemExit(2)
 
 
 def non_negative(text: str) -> int:

@@ -24,13 +24,12 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from common import HERE, leading_group, parse_args, save, write_summary
+from common import HERE, fail, leading_group, parse_args, save, write_summary
 
 from sim import CoalitionModel
+from sim.errors import InputError
 from sim.model.timescale import rescaled_for
 from sim.scenario.load import load_scenario
-
-ROOT = HERE.parent
 
 
 def in_steps(weeks: float, days_per_step: float) -> int:
@@ -45,7 +44,7 @@ def one_run(scenario: str, seed: int, weeks: list, steps: int | None, **params) 
     a week reads them, and every default counted in weeks or per week, rescaled to its step
     (0, "never", stays 0).
     """
-    source = str(ROOT / scenario) if scenario.endswith(".toml") else scenario
+    source = scenario
     spec = load_scenario(source)
     days = spec.header.days_per_step
     read_at = {w: w for w in weeks}
@@ -98,6 +97,18 @@ def plot(table: pd.DataFrame, seeds: str):
     return fig
 
 
+def read_config(path: Path) -> dict:
+    """The config's scenarios, seeds and variants; a scenario file named in it is read from the config's folder."""
+    try:
+        cfg = tomllib.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        fail(f"{path}: {err}")
+    cfg["scenarios"] = [
+        str((path.parent / s).resolve()) if s.endswith(".toml") else s for s in cfg.get("scenarios", [])
+    ]
+    return cfg
+
+
 def scenario_option(parser) -> None:
     parser.add_argument(
         "--scenario", action="append", metavar="PATH", help="a scenario name or file to check (repeatable)"
@@ -113,9 +124,15 @@ def scenario_option(parser) -> None:
 
 def main():
     args = parse_args("diagnosis_over_time", __doc__, extra=scenario_option)
-    cfg = tomllib.loads(args.config.read_text())
+    cfg = read_config(args.config)
     if args.scenario:  # a file is read from where it was named, not from the checkout
         cfg["scenarios"] = [str(Path(s).resolve()) if s.endswith(".toml") else s for s in args.scenario]
+    named_in = "--scenario" if args.scenario else f"{args.config}: scenarios"
+    for scenario in cfg["scenarios"]:  # every scenario loads before the first run
+        try:
+            load_scenario(scenario)
+        except InputError as err:
+            fail(f"{named_in}: {err}")
     replicates = 2 if args.quick else args.replicates or cfg["replicates"]
     steps = args.steps or (120 if args.quick else None)
     weeks = [w for w in cfg["weeks"] if steps is None or w < steps]

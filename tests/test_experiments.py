@@ -130,3 +130,37 @@ def test_the_diagnosis_over_a_run_takes_another_list_of_variants(tmp_path, monke
     summary = pd.read_csv(tmp_path / "summary.csv")
     assert len(summary) == 3 and "named_real_group_at_end" in summary.columns
     assert any("turnover 52" in v for v in summary["variant"])
+
+
+def test_a_config_reads_its_scenario_files_from_its_own_folder(tmp_path, monkeypatch, capsys):
+    """As a sweep spec does: a copied config with a scenario beside it was read from the checkout."""
+    import shutil
+
+    monkeypatch.syspath_prepend(str(ROOT / "experiments"))
+    from diagnosis_over_time import read_config
+
+    for shipped in ("diagnosis_over_time.toml", "reach_turnover.toml"):  # every file the shipped configs name exists
+        files = [s for s in read_config(ROOT / "experiments" / shipped)["scenarios"] if s.endswith(".toml")]
+        assert files and all(Path(f).is_file() for f in files), shipped
+    study = tmp_path / "study"
+    study.mkdir()
+    shutil.copy(ROOT / "tests" / "data" / "scenarios" / "youth_unemployment.toml", study / "mine.toml")
+    (study / "dot.toml").write_text(
+        'scenarios = ["mine.toml"]\nfirst_seed = 5\nreplicates = 1\nweeks = [10]\n'
+        '[[variants]]\nname = "defaults"\nparams = {}\n'
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    script = str(ROOT / "experiments" / "diagnosis_over_time.py")
+    monkeypatch.setattr(
+        sys, "argv", ["x", "--steps", "20", "--config", "../study/dot.toml", "--out", str(tmp_path / "o")]
+    )
+    runpy.run_path(script, run_name="__main__")
+    assert set(pd.read_csv(tmp_path / "o" / "summary.csv")["scenario"]) == {"mine"}
+    (study / "dot.toml").write_text('scenarios = ["missing.toml"]\nfirst_seed = 5\nreplicates = 1\nweeks = [10]\n')
+    with pytest.raises(SystemExit) as stop:
+        runpy.run_path(script, run_name="__main__")
+    assert stop.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ../study/dot.toml: scenarios: ") and "missing.toml" in err and "\n" not in err
