@@ -164,3 +164,30 @@ def test_a_config_reads_its_scenario_files_from_its_own_folder(tmp_path, monkeyp
     assert stop.value.code == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: ../study/dot.toml: scenarios: ") and "missing.toml" in err and "\n" not in err
+
+
+def test_the_claims_report_runs_on_a_scenario_of_ones_own_in_its_own_steps(tmp_path):
+    """A researcher's new domain: every claim but the single-agency controls, on fresh seeds they choose."""
+    text = (ROOT / "tests" / "data" / "scenarios" / "youth_unemployment.toml").read_text()
+    (tmp_path / "monthly.toml").write_text(text.replace("[scenario]\n", "[scenario]\ndays_per_step = 28\n", 1))
+    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONWARNINGS": "error"}
+    cmd = [sys.executable, str(ROOT / "experiments" / "claims.py"), "--quick", "--workers", "0", "--master", "91"]
+    args = ["--scenario", "monthly.toml", "--only", "patience", "--out", "o"]
+    result = subprocess.run([*cmd, *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "master seed 91" in result.stdout
+    table = pd.read_csv(tmp_path / "o" / "claims.csv")
+    assert list(table["claim"]) == ["patience helps (52 vs 13 weeks)"]
+    assert set(table["scenario"]) == {str(tmp_path / "monthly.toml")}
+    sys.path.insert(0, str(ROOT / "experiments"))
+    try:
+        from claims import in_steps
+    finally:
+        sys.path.remove(str(ROOT / "experiments"))
+    from sim.scenario.load import load_scenario
+
+    monthly = in_steps(load_scenario(str(tmp_path / "monthly.toml")), {"patience": 52, "steps": 30})
+    assert monthly["patience"] == pytest.approx(13) and monthly["steps"] in (7, 8)  # 52 weeks: 13 steps of 28 days
+    missing = subprocess.run([*cmd, "--scenario", "gone.toml"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert missing.returncode == 2 and missing.stderr.startswith("error: --scenario: ")
+    assert missing.stderr.count("\n") == 1 and "gone.toml" in missing.stderr
