@@ -163,6 +163,9 @@ def test_a_scenario_is_never_read_from_the_folder_the_command_runs_in(tmp_path, 
         match=r"theirs: \(file\): no such scenario file \(to read the file theirs in this folder, write ./theirs\)",
     ):
         load_scenario("theirs")
+    (here / "mine.toml").write_text(single, encoding="utf-8")  # named without its .toml: a researcher's slip
+    with pytest.raises(Exception, match=r"mine: .* \(to read the file mine.toml in this folder, write ./mine.toml\)"):
+        load_scenario("mine")
 
 
 def test_a_spec_scenario_that_is_no_scenario_is_named_on_the_specs_field(tmp_path, capsys):

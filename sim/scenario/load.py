@@ -97,11 +97,12 @@ def load_scenario(name_or_path: str | Path | Scenario) -> Scenario:
     problem = file_problem(path)
     if problem == "no such file":
         known = ", ".join(available_scenarios())
-        here = (
-            ""
-            if is_scenario_file(name_or_path) or not Path(name_or_path).exists()
-            else (f" (to read the file {name_or_path} in this folder, write ./{name_or_path})")
-        )
+        here = ""
+        if not is_scenario_file(name_or_path):
+            for local in (str(name_or_path), f"{name_or_path}.toml"):  # a name that is a file in this folder
+                if Path(local).exists():
+                    here = f" (to read the file {local} in this folder, write ./{local})"
+                    break
         raise ScenarioError(f"{label}: (file): no such scenario file{here}; shipped scenarios: {known}")
     if problem:
         raise ScenarioError(f"{label}: (file): {problem}")
