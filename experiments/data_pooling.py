@@ -5,9 +5,11 @@ weeks, then diagnoses (:func:`sim.model.diagnosis.diagnose_people`) from the rec
 owners (schools first, then the others in the scenario's order, then the community), and
 whether it names the real group (the group with the largest true share at that time).
 
-Usage: ``python experiments/data_pooling.py [--quick] [--out DIR] [--scenario PATH] [--weeks W]``
-(``--scenario``: a scenario name or file, e.g. one of your own, instead of the .toml's;
-``--weeks``: weeks of the people's dynamics before the diagnoses).
+Usage: ``python experiments/data_pooling.py [--quick] [--out DIR] [--scenario PATH] [--weeks W]
+[--seed S] [--replicates N]`` (``--scenario``: a scenario name or file, e.g. one of your own,
+instead of the .toml's; ``--weeks``: weeks of the people's dynamics before the diagnoses;
+``--seed``: the master seed of the models, fresh ones instead of the .toml's; ``--replicates``:
+how many models).
 """
 
 import tomllib
@@ -32,6 +34,9 @@ def options(parser) -> None:
     parser.add_argument(
         "--weeks", type=non_negative, metavar="W", help="weeks before the diagnoses (default: the .toml's)"
     )
+    parser.add_argument(
+        "--seed", type=non_negative, metavar="S", help="master seed of the models (default: the .toml's)"
+    )
 
 
 def main():
@@ -41,8 +46,9 @@ def main():
     if scenario.endswith(".toml"):  # a file is read from where it was named
         scenario = str(Path(scenario).resolve())
     weeks = cfg["weeks"] if args.weeks is None else args.weeks
-    n_seeds = 3 if args.quick else cfg["seeds"]
-    seeds = np.random.SeedSequence(cfg["seed"]).generate_state(n_seeds, dtype=np.uint32)
+    n_seeds = args.replicates or (3 if args.quick else cfg["seeds"])
+    master = cfg["seed"] if args.seed is None else args.seed
+    seeds = np.random.SeedSequence(master).generate_state(n_seeds, dtype=np.uint32)
     rows = []
     for s in seeds:
         model = CoalitionModel(scenario, rng=int(s))
@@ -101,7 +107,7 @@ def main():
     ax2.set_title("diagnosed main cause")
     ax2.legend(fontsize=7)
     fig.suptitle(
-        f"Data pooling, {Path(scenario).stem} ({n_seeds} seeds, seed {cfg['seed']}{', QUICK' if args.quick else ''})"
+        f"Data pooling, {Path(scenario).stem} ({n_seeds} seeds, seed {master}{', QUICK' if args.quick else ''})"
     )
     save(fig, args, "data_pooling")
 

@@ -78,6 +78,11 @@ def test_data_pooling_checks_a_new_scenario_named_on_the_command_line(tmp_path, 
     owners = [m.name for m in model.members if m.records.size and m.reach.size]
     assert list(runs["added"].drop_duplicates()) == owners  # the fixture's owners, not Chicago's
     assert set(runs["real_group"]) <= set(model.people.groups)
+    # fresh seeds of one's own, as many as asked
+    monkeypatch.setattr(sys, "argv", [*argv, "--seed", "424242", "--replicates", "2", "--out", str(tmp_path / "s")])
+    runpy.run_path(str(ROOT / "experiments" / "data_pooling.py"), run_name="__main__")
+    seeds = set(pd.read_csv(tmp_path / "s" / "runs.csv")["seed"])
+    assert len(seeds) == 2 and not seeds & set(runs["seed"])
     summary = pd.read_csv(tmp_path / "summary.csv")
     assert summary["share_real_group"].between(0, 1).all()
 
