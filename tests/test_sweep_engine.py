@@ -141,6 +141,38 @@ def test_a_part_of_another_sweep_copied_in_is_refused_and_named(spec_path, tmp_p
     assert run_sweep(spec, tmp_path / "mine", workers=0, progress=False).already_done == 12
 
 
+@pytest.mark.parametrize("plan", ["steps", "scenario content"])
+def test_a_shard_run_under_another_plan_is_refused_and_named(spec_path, tmp_path, plan):
+    """An attacker's trial: a shard run with --steps 14, or with an edited copy of the scenario, merged silently."""
+    from sim.runs.analyze import load_sweep
+
+    scenario = tmp_path / "city.toml"
+    scenario.write_text((ROOT / "scenarios" / "chicago_absenteeism.toml").read_text())
+    text = spec_path.read_text().replace('"chicago_absenteeism"', f'"{scenario}"')
+    (tmp_path / "mine.toml").write_text(text)
+    run_sweep(
+        load_spec(tmp_path / "mine.toml"), tmp_path / "mine", workers=0, shard=(0, 2), chunk_size=6, progress=False
+    )
+    if plan == "steps":
+        other = load_spec(tmp_path / "mine.toml").with_overrides(None, 14)
+    else:  # the same file name, another target
+        elsewhere = tmp_path / "b"
+        elsewhere.mkdir()
+        edited = scenario.read_text().replace("target_rate = 0.2", "target_rate = 0.21")
+        assert edited != scenario.read_text()
+        (elsewhere / "city.toml").write_text(edited)
+        (elsewhere / "mine.toml").write_text(text.replace(str(scenario), str(elsewhere / "city.toml")))
+        other = load_spec(elsewhere / "mine.toml")
+    run_sweep(other, tmp_path / "theirs", workers=0, shard=(1, 2), chunk_size=6, progress=False)
+    (foreign,) = (tmp_path / "theirs" / "runs").glob("part-*.parquet")
+    shutil.copy(foreign, tmp_path / "mine" / "runs" / foreign.name)
+    said = rf"{foreign.name}: \(file\): not a part of this sweep: it holds runs made with {plan} "
+    with pytest.raises(ManifestError, match=said):
+        run_sweep(load_spec(tmp_path / "mine.toml"), tmp_path / "mine", workers=0, progress=False)
+    with pytest.raises(ManifestError, match=said):
+        load_sweep(tmp_path / "mine")
+
+
 def die_once_then_run(marker, **kwargs):
     """Kill the worker process (not the driver) the first time; then behave like sim.run."""
     if multiprocessing.parent_process() is not None:

@@ -8,6 +8,7 @@ Every output folder is checked, and every input hashed, before the first run sta
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,15 @@ from sim.runs.design import Design, auto_chunk_size, chunked, shard_range
 from sim.runs.extras import require
 from sim.runs.locks import sweep_lock
 from sim.runs.progress import Progress
-from sim.runs.provenance import code_record, file_digest, package_versions, preset_record, scenario_record
+from sim.runs.provenance import (
+    PLAN_KEY,
+    code_record,
+    file_digest,
+    package_versions,
+    plan_record,
+    preset_record,
+    scenario_record,
+)
 from sim.runs.record import record
 from sim.runs.roots import COMPANIONS, one_sweep, removed_if_refused, table_roots
 from sim.runs.series import (
@@ -187,6 +196,8 @@ def run_sweep(
             "tables": {k: str(v.resolve()) for k, v in roots.items()},
         }
         manifest["sweep_id"] = one_sweep(roots)  # refuses another sweep's tables, or tables started apart
+        plan = plan_record(manifest)  # every part is stamped with it: a shard of another plan is refused
+        schemas["runs"] = schemas["runs"].with_metadata({PLAN_KEY: json.dumps(plan).encode()})
         for k, root in roots.items():
             columns = [f"{f.name}: {f.type}" for f in schemas[k]]
             check_or_write_manifest(root, {**manifest, "dataset": k, "columns": columns})
@@ -196,7 +207,7 @@ def run_sweep(
         for k in roots.keys() - {"runs"}:
             remove_orphans(roots[k] / k, runs_dir, runs)
         checked = ("point_id", "replicate", "seed", *design.run(0)["params"])
-        on_disk = done_run_ids(runs_dir, belongs_to(design), checked)
+        on_disk = done_run_ids(runs_dir, belongs_to(design, plan), checked)
         for k in roots.keys() - {"runs"}:
             check_companions(roots[k] / k, runs_dir, runs, COMPANIONS[k], schemas[k])
         if on_disk.size and on_disk[-1] >= design.n_runs:  # sorted: the largest is last

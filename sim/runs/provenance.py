@@ -56,6 +56,41 @@ def scenario_record(scenario, path) -> dict:
     }
 
 
+PLAN_KEY = b"coalition.plan"  # a part's Parquet metadata: the plan its runs were made under
+
+
+def plan_record(manifest: dict) -> dict:
+    """What every part of a sweep must be run under: its spec but replicates, scenario content, model code.
+
+    Replicates may grow (a sweep extended); the scenario is named by its content, so shards run
+    apart on other machines, with the file elsewhere, are one plan.
+    """
+    plan = {k: v for k, v in manifest["spec"].items() if k not in ("replicates", "scenario")}
+    inputs, code = manifest.get("inputs"), manifest.get("code")
+    scenario = inputs.get("scenario") if isinstance(inputs, dict) else None
+    if isinstance(scenario, dict) and scenario.get("content_sha256"):  # (a hand-edited manifest: not checked)
+        plan["scenario content"] = scenario["content_sha256"]
+    if isinstance(code, dict) and code.get("sha256"):
+        plan["model code"] = code["sha256"]
+    return plan
+
+
+def plan_mismatch(stamped: bytes | None, plan: dict) -> str:
+    """The first field of the plan a part was stamped with that differs from ``plan`` ("" if none, or not stamped)."""
+    if stamped is None:  # a part written before parts were stamped: its seeds and parameters are checked alone
+        return ""
+    try:
+        theirs = json.loads(stamped)
+    except ValueError:
+        return "an unreadable plan"
+    ours = json.loads(json.dumps(plan))  # as stored: tuples as lists
+    for name in sorted(ours):  # what this sweep's manifest says (a hand-edited one may say less)
+        if not isinstance(theirs, dict) or theirs.get(name) != ours[name]:
+            got = theirs.get(name) if isinstance(theirs, dict) else theirs
+            return f"runs made with {name} {got!r}, where this sweep has {ours[name]!r}"
+    return ""
+
+
 def preset_record(scenario, name: str) -> dict:
     """A preset as a run or a sweep records it: the name given, its file's absolute path and SHA-256."""
     from sim.runs.presets import preset_path

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import InputError, one_line
+from sim.runs.provenance import plan_record
 from sim.runs.storage import ManifestError, read_part, read_parts, twice_in
 
 
@@ -39,12 +40,15 @@ class Sweep:
         return list(self.spec["parameters"])
 
 
-def belongs_to(design):
+def belongs_to(design, plan: dict | None = None):
     """What refuses a part whose runs are not ``design``'s (a part copied in from another sweep).
 
-    Checks the part's first run with its seed, then one run of each design point in it.
+    Checks the part's first run with its seed, then one run of each design point in it, then
+    the plan the part was stamped with (``plan``: :func:`sim.runs.provenance.plan_record`): a
+    shard run with other steps, another scenario's content or other model code.
     """
     from sim.runs.design import mismatch
+    from sim.runs.provenance import PLAN_KEY, plan_mismatch
 
     def check(part, table) -> None:
         if "run_id" not in table.column_names:
@@ -62,6 +66,10 @@ def belongs_to(design):
             wrong = mismatch(design, row, seed=i == 0)
             if wrong:
                 raise ManifestError(f"{part}: (file): not a part of this sweep: it holds {wrong}; move it elsewhere")
+        # then what no run's values show: the steps, the scenario's content, the model's code
+        wrong = plan_mismatch((table.schema.metadata or {}).get(PLAN_KEY), plan) if plan is not None else ""
+        if wrong:
+            raise ManifestError(f"{part}: (file): not a part of this sweep: it holds {wrong}; move it elsewhere")
 
     return check
 
@@ -107,7 +115,7 @@ def load_sweep(path) -> Sweep:
         raise AnalysisError(f"{path / 'runs'}: (folder): no finished runs yet")
     # a part of another sweep of the same spec but another seed holds the same run_ids: told by its seeds
     design = _design(recorded, manifest)
-    runs = read_parts(path / "runs", check=belongs_to(design))
+    runs = read_parts(path / "runs", check=belongs_to(design, plan_record(recorded)))
     runs = runs.to_pandas().sort_values("run_id").reset_index(drop=True)
     planned = _planned(recorded)
     if planned is not None and planned < 0:
