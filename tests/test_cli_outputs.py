@@ -172,6 +172,40 @@ def test_table_csv_is_checked_before_the_computation(tmp_path, monkeypatch, caps
     assert "--csv" in one_error(capsys, ["table", "single_agency", "--csv", tmp_path / "file" / "t.csv"])
 
 
+@pytest.mark.parametrize("there", ["manifest.json", "abc.db", "steps.csv", "notes.txt"])
+def test_table_csv_replaces_only_a_table_it_wrote(tmp_path, monkeypatch, capsys, there):
+    """An attacker's trial: --csv over a sweep's manifest.json left the sweep unresumable and unanalysable."""
+    record = tmp_path / there
+    record.write_bytes(b'{"spec": {}}\n' if there == "manifest.json" else b"SQLite format 3\x00")
+    run_without_model(monkeypatch)
+    line = one_error(capsys, ["table", "single_agency", "--csv", record])
+    assert line.startswith(f"error: --csv {record}: is there and is not a table `coalition table` wrote"), line
+    assert record.read_bytes().startswith(b'{"spec"' if there == "manifest.json" else b"SQLite")
+    monkeypatch.undo()
+    earlier = tmp_path / "t.csv"  # an earlier table: replaced, as before
+    earlier.write_text("rank,organization,shapley,low,high,roles,in_smallest_coalition,value\n")
+    assert (
+        main(
+            [
+                "table",
+                "single_agency",
+                "--replicates",
+                "1",
+                "--permutations",
+                "1",
+                "--steps",
+                "8",
+                "--workers",
+                "0",
+                "--csv",
+                str(earlier),
+            ]
+        )
+        == 0
+    )
+    assert len(earlier.read_text().splitlines()) > 1
+
+
 def test_an_output_file_that_is_a_symbolic_link_is_refused_and_left_as_it_was(tmp_path, monkeypatch, capsys):
     target = tmp_path / "elsewhere.csv"
     target.write_text("kept")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+from pathlib import Path
 
 from sim.cli.common import (
     UsageError,
@@ -114,6 +115,8 @@ def cmd_table(args) -> int:
     csv = args.csv
     if csv is not None and csv.name in ("", ".", ".."):  # a folder by its name (an existing one: prepare says)
         raise UsageError(f"--csv {csv}: is a folder; name a file, e.g. {csv / 'table.csv'}")
+    if csv is not None:
+        not_a_table(csv)
     read = (scenario_path(args.scenario), preset_file(args.scenario, args.preset))
     made = prepare(csv.parent, f"--csv {csv}", files=(csv.name,), inputs=read) if csv is not None else ()
     n = len(spec.organizations)
@@ -143,3 +146,26 @@ def cmd_table(args) -> int:
     if csv is not None:
         print(f"wrote {one_line(csv)}")
     return 0
+
+
+HEADER = b"rank,organization,shapley,"  # how a table this command wrote begins
+
+
+def not_a_table(csv: Path) -> None:
+    """Refuse to replace a file at ``--csv`` that is not a table this command wrote.
+
+    Another command's record (a sweep's manifest.json, a calibration's abc.db, a run's
+    steps.csv) was written over, and that sweep could no longer be resumed or analysed.
+    """
+    try:
+        if not csv.is_file() or csv.is_symlink():  # missing: written; anything else: prepare says what it is
+            return
+        with csv.open("rb") as f:
+            first = f.read(len(HEADER))
+    except OSError:
+        return  # unreadable: prepare says why
+    if first != HEADER:
+        raise UsageError(
+            f"--csv {csv}: is there and is not a table `coalition table` wrote (it does not begin with "
+            f"{HEADER.decode()}...); choose another file"
+        )
