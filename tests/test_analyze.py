@@ -468,3 +468,37 @@ def test_arms_whose_runs_all_tie_are_noted(grid):
     arms = an.compare_arms(s, "leader", an.parse_arms(s, "leader", "system,none"), "steps_to_goal")
     note = an.tied_note(arms, "steps_to_goal")
     assert "every run of both arms has the same steps_to_goal: A = 0.5" in note and "never" not in note
+
+
+def test_two_analyses_into_one_folder_leave_one_of_them_whole(grid, tmp_path, monkeypatch, capsys):
+    """An attacker's trial: B computed, A committed arms.csv meanwhile, B committed beside it (a mix)."""
+    out = tmp_path / "a"
+    real = an.point_table
+    other = ["analyze", str(grid), "--out", str(out), "--by", "leader", "--compare", "system,none"]
+
+    def meanwhile(*args, **kwargs):  # A runs from start to end while B computes
+        monkeypatch.setattr(an, "point_table", real)
+        assert main(other) == 0
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(an, "point_table", meanwhile)
+    assert main(["analyze", str(grid), "--out", str(out)]) == 0  # B: no --by
+    assert "removed an earlier analysis's arms.csv, arms.png" in capsys.readouterr().out
+    assert sorted(p.name for p in out.iterdir()) == [".coalition-analysis.json", "p_goal.png", "points.csv"]
+    assert main(other) == 0  # and the next analysis is not refused
+
+
+@pytest.mark.parametrize("where", ["manifest.json", "analysis/.coalition-analysis.json"])
+def test_a_pipe_where_analyze_reads_is_one_line_not_a_wait(grid, tmp_path, capsys, where):
+    import os
+    import shutil
+
+    copy = tmp_path / "sweep"
+    shutil.copytree(grid, copy)
+    pipe = copy / where
+    pipe.parent.mkdir(exist_ok=True)
+    pipe.unlink(missing_ok=True)
+    os.mkfifo(pipe)
+    assert main(["analyze", str(copy)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(pipe.parent) in err and pipe.name in err and "not a regular file" in err

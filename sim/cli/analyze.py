@@ -28,6 +28,8 @@ MARKER = ".coalition-analysis.json"  # the files the last analysis in a folder w
 
 def _written_before(out) -> set:
     """The files an earlier analysis recorded writing in ``out`` (none recorded: an empty set)."""
+    if not (out / MARKER).is_file():  # none, or a pipe (reading it waited for ever): nothing recorded
+        return set()
     try:
         return set(json.loads((out / MARKER).read_text(encoding="utf-8"))["files"])
     except (OSError, ValueError, KeyError, TypeError):
@@ -127,7 +129,7 @@ def cmd_analyze(args) -> int:
             f"{label}: {theirs[0]} is there and no analysis wrote it ({MARKER} does not list it); "
             "choose another --out, or move that file"
         )
-    made = prepare(out, label, files=names)
+    made = prepare(out, label, files=[*names, MARKER])
     with Staged(out, label, made) as staged:
         staged.path(MARKER).write_text(json.dumps({"files": names}) + "\n", encoding="utf-8")
         for name, frame, title in tables:
@@ -136,10 +138,15 @@ def cmd_analyze(args) -> int:
                 print(f"\n{title}\n" + frame.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
         for name, draw in figures:
             draw().savefig(staged.path(name), dpi=110, format="png")
+
         # an earlier analysis's files that this one did not make (arms.csv without --by now) would
         # sit beside the new ones as if current: removed with the commit (an interruption between
-        # the two left them, and the next analysis refused them), but only those it recorded writing
-        stale = [name for name in ANALYSIS_FILES if name in earlier and name not in names and (out / name).is_file()]
+        # the two left them, and the next analysis refused them), but only those it recorded writing,
+        # read once the folder is locked (another analysis may have committed there since this began)
+        def stale() -> list[str]:
+            before = _written_before(out)
+            return [name for name in ANALYSIS_FILES if name in before and name not in names and (out / name).is_file()]
+
         staged.commit(remove=stale)
     notes = (
         [] if arms is None else [an.few_runs_note(arms), an.separation_note(arms, outcome), an.tied_note(arms, outcome)]
@@ -153,7 +160,7 @@ def cmd_analyze(args) -> int:
             print(f"\n{note}")
     print(
         f"\nwrote {', '.join(names)} in {out}"
-        + (f"; removed an earlier analysis's {', '.join(stale)}" if stale else "")
+        + (f"; removed an earlier analysis's {', '.join(staged.removed)}" if staged.removed else "")
     )
     warning = an.unfinished(sweep)
     if warning:

@@ -280,6 +280,7 @@ class Staged:
         self.folder, self.label, self.made = Path(folder), label, tuple(made or ())
         self.staged: dict[Path, Path] = {}
         self.done = False
+        self.removed: list[str] = []  # the stale files the commit removed
 
     def path(self, name: str) -> Path:
         """The temporary path to write ``name`` to (the same one when asked again, to read back what was written).
@@ -304,12 +305,16 @@ class Staged:
         Another process's commit into the same folder waits for this one (a lock on the folder).
 
         Args:
-            remove: names of files in the folder that the new ones make stale, removed with them.
+            remove: names of files in the folder that the new ones make stale, removed with them;
+                or a function giving them, called once the folder is locked (what is stale depends
+                on what another process committed there meanwhile). :attr:`removed` lists them.
         """
         from sim.runs.locks import folder_locked  # (locks reads this module's errors)
 
         # the lock first: waiting for it, Ctrl-C still acts
         with folder_locked(self.folder, self.label), signals_held():
+            remove = list(remove() if callable(remove) else remove)
+            self.removed = remove
             replaced: dict[Path, Path] = {}  # each final name that held a file -> where that file waits
             placed: list[Path] = []
             final = next(iter(self.staged), self.folder)

@@ -98,6 +98,8 @@ def load_sweep(path) -> Sweep:
         what = "a file, not a folder" if path.exists() else "no such folder"
         raise AnalysisError(f"{path}: (folder): {what}; give a directory made by coalition sweep")
     manifest = path / "manifest.json"
+    if manifest.exists() and not manifest.is_file():  # a pipe there: reading it waited for ever
+        raise AnalysisError(f"{manifest}: (file): not a regular file; give a directory made by coalition sweep")
     try:
         recorded = json.loads(manifest.read_text())
         spec = recorded["spec"]
