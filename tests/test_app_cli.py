@@ -73,3 +73,31 @@ def test_ctrl_c_ends_the_server_with_130_like_every_command(tmp_path):
     done = subprocess.run([sys.executable, "-c", SERVE, "run", "app.py"], env=env, capture_output=True, text=True)
     assert done.returncode == 130, done.stderr
     assert "Aborted" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("host", "served_everywhere", "loopback", "url"),
+    [
+        ("0.0.0.0", True, False, "0.0.0.0"),
+        ("0", True, False, "0"),  # as bind reads it: every network (it was said to serve this machine only)
+        ("0.0.0", True, False, "0.0.0"),
+        ("::", True, False, "[::]"),
+        ("::ffff:0.0.0.0", True, False, "[::ffff:0.0.0.0]"),
+        ("127.0.0.1", False, True, "127.0.0.1"),
+        ("127.1", False, True, "127.1"),
+        ("::1", False, True, "[::1]"),  # a link to http://::1:PORT/ opens nothing
+        ("localhost", False, True, "localhost"),
+        ("192.168.1.5", False, False, "192.168.1.5"),
+        ("fe80::1", False, False, "[fe80::1]"),
+    ],
+)
+def test_where_a_server_listens_is_said_as_the_system_reads_the_host(host, served_everywhere, loopback, url):
+    from sim.cli.classroom import addresses
+    from sim.cli.viz import everywhere, in_url, only_here
+
+    assert everywhere(host) is served_everywhere and only_here(host) is loopback and in_url(host) == url
+    teacher, students = addresses(host, 8000, "ABCD", "k")
+    if not served_everywhere:
+        assert teacher == f"http://{url}:8000/teacher?key=k" and students == f"http://{url}:8000/?code=ABCD"
+    else:
+        assert teacher.startswith("http://127.0.0.1:8000/")

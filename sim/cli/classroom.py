@@ -13,7 +13,7 @@ import socket
 
 from sim.classroom.guard import PLAYERS_PER_ADDRESS
 from sim.cli.common import UsageError, non_negative_int, positive_int, seed_value
-from sim.cli.viz import lan_addresses, port_number, port_problem
+from sim.cli.viz import everywhere, in_url, lan_addresses, only_here, port_number, port_problem
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8766
@@ -45,9 +45,9 @@ def add_parser(subparsers) -> None:
 
 def addresses(host: str, port: int, code: str, key: str) -> tuple[str, str]:
     """The teacher's address (on this machine) and the students' (on the network)."""
-    everywhere = host in ("0.0.0.0", "::", "")
-    here = "127.0.0.1" if everywhere else host
-    there = (lan_addresses() or [here])[0] if everywhere else host
+    served = everywhere(host)
+    here = "127.0.0.1" if served else in_url(host)
+    there = (lan_addresses() or [here])[0] if served else in_url(host)
     return f"http://{here}:{port}/teacher?key={key}", f"http://{there}:{port}/?code={code}"
 
 
@@ -88,19 +88,15 @@ def cmd_classroom(args) -> int:
         sock.bind((args.host, args.port))
     except OSError as err:
         raise UsageError(f"--port {args.port}: cannot listen on {args.host}: {err.strerror}") from None
-    port = sock.getsockname()[1]
+    bound, port = sock.getsockname()[:2]  # the address as the system read --host ("0" is 0.0.0.0)
     key = secrets.token_urlsafe(12)
-    teacher, students = addresses(args.host, port, room.code, key)
+    teacher, students = addresses(bound, port, room.code, key)
     print(
         f"Play the coalition: {room.title}; {args.rounds} rounds of {args.weeks_per_round} weeks, seed {args.seed}\n"
         f"  teacher (keep this address to yourself): {teacher}\n"
         f"  students: {students}\n"
         f"  join code: {room.code}\n"
-        + (
-            ""
-            if args.host in ("0.0.0.0", "::", "")
-            else "  (only this machine can join: --host 0.0.0.0 serves the class)\n"
-        )
+        + ("  (only this machine can join: --host 0.0.0.0 serves the class)\n" if only_here(bound) else "")
         + "Ctrl-C stops the game.",
         flush=True,
     )

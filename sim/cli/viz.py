@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import ipaddress
 import os
 import socket
 import subprocess
@@ -59,15 +60,45 @@ def lan_addresses() -> list[str]:
     return [a for a in dict.fromkeys(found) if not a.startswith("127.")]
 
 
+def _ip(host: str):
+    """``host`` as an IP address (IPv4 in any form bind takes, ``0`` too; IPv4-mapped IPv6 as IPv4), or None."""
+    try:
+        ip = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host))  # "0", "0.0.0", "127.1": as bind reads them
+        except (OSError, ValueError):
+            return None  # a name
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return mapped if mapped is not None else ip
+
+
+def everywhere(host: str) -> bool:
+    """Whether listening on ``host`` serves every network of this machine (``0.0.0.0``, ``::``, ``0``...)."""
+    ip = _ip(host)
+    return host == "" or (ip is not None and ip.is_unspecified)
+
+
+def only_here(host: str) -> bool:
+    """Whether only this machine reaches a server on ``host`` (a loopback address, or ``localhost``)."""
+    ip = _ip(host)
+    return host == "localhost" or (ip is not None and ip.is_loopback)
+
+
+def in_url(host: str) -> str:
+    """``host`` as it goes into an address: an IPv6 one in brackets."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
 def serving_message(host: str, port: int) -> str:
     """What ``coalition viz`` says when it starts: where the teacher and the students open the page."""
-    if host in ("0.0.0.0", "::", ""):
+    if everywhere(host):
         students = ", ".join(f"http://{a}:{port}/" for a in lan_addresses()) or f"this machine's address, port {port}"
         return (
             f"serving the classroom page on every network of this machine (Ctrl-C stops it)\n"
             f"  here: http://127.0.0.1:{port}/\n  students: {students}"
         )
-    return f"serving the classroom page on http://{host}:{port}/ (Ctrl-C stops it)"
+    return f"serving the classroom page on http://{in_url(host)}:{port}/ (Ctrl-C stops it)"
 
 
 # ``solara run``, but a signal ends it like every other command: Ctrl-C, SIGTERM and a closed
