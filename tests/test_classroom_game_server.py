@@ -9,6 +9,7 @@ import contextlib
 import json
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 
 import pytest
@@ -35,8 +36,14 @@ def test_it_serves_both_pages_their_scripts_and_the_qr_code_from_this_machine(ga
     assert status == 200 and "text/html" in kind and "/static/student.js" in html
     assert "/static/teacher.js" in get(game.teacher_url)[2]
     assert "function connect" in get(game.base + "/static/game.js")[2]
-    status, kind, svg = get(game.base + "/qr.svg")
+    key = game.teacher_url.split("key=", 1)[1]
+    status, kind, svg = get(game.base + f"/qr.svg?key={key}")
     assert kind.startswith("image/svg+xml") and svg.startswith("<svg") and "Join the game" in svg
+    for wrong in ("", "?key=", "?key=guess"):  # the join code, drawn: not for anyone on the network
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            get(game.base + "/qr.svg" + wrong)
+        refused.value.close()
+        assert refused.value.code == 403
     for text in (html, get(game.base + "/static/game.css")[2]):
         assert "http://" not in text and "https://" not in text  # nothing from the internet
 
@@ -214,6 +221,19 @@ def test_another_sites_page_cannot_open_the_game(game):
 
     with pytest.raises(InvalidStatus):
         connect(game.ws_url, origin="http://evil.example", open_timeout=30)
+    import socket
+
+    address, port = game.base.split("//", 1)[1].rsplit(":", 1)
+
+    def named(host):  # this server, by another name in the Host header (the address the name points to)
+        return socket.create_connection((address, int(port)), timeout=30)
+
+    evil = f"evil.example:{port}"
+    with named(evil) as sock, pytest.raises(InvalidStatus):  # its own name pointed here (DNS rebinding)
+        connect(f"ws://{evil}/ws", sock=sock, origin=f"http://{evil}", open_timeout=30)  # Origin and Host agree
+    with named("localhost") as sock, connect(f"ws://localhost:{port}/ws", sock=sock, open_timeout=30) as ok:
+        ok.send(json.dumps({"type": "hello", "code": game.code}))
+        assert json.loads(ok.recv(timeout=30))["type"] == "state"
     host = game.base.split("//", 1)[1]
     with connect(game.ws_url, origin=f"http://{host}", open_timeout=30) as ok:  # the game's own page
         ok.send(json.dumps({"type": "hello", "code": game.code}))

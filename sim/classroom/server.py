@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import json
 import logging
 import secrets
+import socket
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -186,6 +188,25 @@ def same_origin(headers) -> bool:
     return urlsplit(origin).netloc.lower() == headers.get("host", "").lower()
 
 
+def known_host(headers, student_url: str) -> bool:
+    """Whether a request names this server by an address, ``localhost``, this machine's name or the students' host.
+
+    A page of another site can have its own name point to this computer (DNS rebinding): its
+    ``Origin`` and ``Host`` then agree, and :func:`same_origin` alone let it into the game.
+    Such a name is none of these, so it is refused.
+    """
+    host = headers.get("host", "").lower()
+    name = host.rsplit("]", 1)[0].lstrip("[") if host.startswith("[") else host.rsplit(":", 1)[0]
+    try:
+        ipaddress.ip_address(name)
+        return True
+    except ValueError:
+        pass
+    machine = socket.gethostname().lower()
+    known = {"localhost", machine, f"{machine}.local", (urlsplit(student_url).hostname or "").lower()}
+    return name in known
+
+
 def create_app(room: Room, student_url: str, teacher_key: str, students_per_device: int | None = None) -> Starlette:
     """The game's web application.
 
@@ -205,13 +226,17 @@ def create_app(room: Room, student_url: str, teacher_key: str, students_per_devi
         return FileResponse(STATIC / "teacher.html", headers=HEADERS)
 
     async def qr_code(request):
+        # the join code, drawn: for the teacher's page (the projector), not for anyone on the network
+        if not secrets.compare_digest(request.query_params.get("key", ""), teacher_key):
+            return PlainTextResponse("the QR code is on the teacher's page", status_code=403)
         return Response(qr, media_type="image/svg+xml", headers={"Cache-Control": "no-cache"})
 
     async def health(request):
         return PlainTextResponse("ok")
 
     async def socket(websocket: WebSocket):
-        if not same_origin(websocket.headers):  # another site's page in a browser here: never the game's
+        # another site's page in a browser here, or a name of another site's pointing here: never the game's
+        if not same_origin(websocket.headers) or not known_host(websocket.headers, student_url):
             await websocket.close(code=1008)
             return
         address = websocket.client.host if websocket.client else ""

@@ -54,6 +54,7 @@ function render() {
   $("where").textContent = words;
   document.body.dataset.phase = s.phase;
   $("projector").hidden = false; // the server took the key
+  if (!$("qr").getAttribute("src")) $("qr").src = `/qr.svg?key=${encodeURIComponent(key)}`; // the teacher's alone
   $("code").textContent = s.code;
   $("student-url").textContent = s.student_url.split("?")[0];
   setTimer(s.phase === "playing" && !s.applying ? s.seconds_left : null, s.paused);
