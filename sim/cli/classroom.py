@@ -101,7 +101,9 @@ def cmd_classroom(args) -> int:
         flush=True,
     )
     app = create_app(room, students, key, students_per_device=args.students_per_device)
-    config = uvicorn.Config(app, log_level="warning", ws_max_size=WS_MAX_SIZE, lifespan="on")
+    from sim.classroom.timely import TimelyH11Protocol
+
+    config = uvicorn.Config(app, log_level="warning", ws_max_size=WS_MAX_SIZE, lifespan="on", http=TimelyH11Protocol)
     game_server(config).run(sockets=[sock])
     return 0
 
