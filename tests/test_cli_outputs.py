@@ -1152,6 +1152,23 @@ def test_the_monthly_note_names_only_what_needs_rescaling_and_run_png_counts_mon
     assert words[0] == "month" and "outcome rate (each month)" in words and not any("week" in w for w in words)
 
 
+def test_an_error_with_stderr_full_or_closed_keeps_its_status_and_stays_out_of_stdout(tmp_path):
+    """An attacker's trial: `2>/dev/full` made a usage error exit 1; with `2>&-` it went into the output file."""
+    import subprocess
+    import sys
+
+    coalition = str(Path(sys.executable).parent / "coalition")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([coalition, "run", "--set", "steps=bad"], stdout=subprocess.DEVNULL, stderr=full)
+    assert done.returncode == 2
+    preset = tmp_path / "preset.toml"
+    with open(preset, "w") as out:
+        done = subprocess.run(
+            [coalition, "scenarios", "preset", "nosuch"], stdout=out, timeout=120, preexec_fn=lambda: os.close(2)
+        )
+    assert done.returncode == 2 and preset.read_text() == ""
+
+
 def test_environment_and_resources_the_libraries_fail_on_are_one_line(tmp_path, monkeypatch, capsys):
     """A bad MPLBACKEND, a full standard output and a machine out of memory were tracebacks or
     a line that did not say what failed (an attacker's trial)."""

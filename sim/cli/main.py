@@ -119,7 +119,7 @@ def main(argv=None, exiting: bool = False) -> int:
                 sys.stdout.flush()
             return status
     except (InputError, ParameterError) as err:
-        print(f"error: {one_line(str(err))}", file=sys.stderr)
+        say(f"error: {one_line(str(err))}")
         return EXIT_USAGE
     except BrokenPipeError:  # `coalition scenarios | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -128,13 +128,12 @@ def main(argv=None, exiting: bool = False) -> int:
         if err.filename == "stdout" and sys.stdout is not None:  # what is left in its buffer goes nowhere
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         where = f"{one_line(err.filename)}: " if err.filename else ""
-        print(f"error: {where}{one_line(err.strerror or str(err))}", file=sys.stderr)
+        say(f"error: {where}{one_line(err.strerror or str(err))}")
         return EXIT_USAGE
     except MemoryError:  # a size within the ranges that this machine (or its ulimit) cannot hold
-        print(
+        say(
             f"error: {command or 'coalition'}: out of memory; try fewer people (n_people), a shorter "
-            "horizon or fewer workers, or a machine with more memory",
-            file=sys.stderr,
+            "horizon or fewer workers, or a machine with more memory"
         )
         return EXIT_USAGE
     except KeyboardInterrupt as err:
@@ -144,6 +143,21 @@ def main(argv=None, exiting: bool = False) -> int:
         if cause is None:
             raise
         return interrupted(cause, command)
+
+
+def say(line: str) -> None:
+    """Tell the user ``line`` on stderr; closed or failing (``2>&-``, ``2>/dev/full``), say nothing.
+
+    ``print(file=None)`` writes to stdout: with stderr closed, an error went into what the
+    command wrote there (``coalition scenarios preset X > file.toml 2>&-``); and an error in
+    writing it ended the command with a traceback's exit status 1 instead of its own.
+    """
+    if sys.stderr is None:
+        return
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
 
 
 class NamedStdout:
@@ -198,7 +212,7 @@ def interrupted(err: KeyboardInterrupt, command: str | None) -> int:
         kept = SERVERS[command]
     else:
         kept = "its files are written whole or not at all"
-    print(f"interrupted ({signal.Signals(signum).name}); {kept}", file=sys.stderr)
+    say(f"interrupted ({signal.Signals(signum).name}); {kept}")
     return 128 + signum
 
 
