@@ -115,10 +115,10 @@ def cmd_table(args) -> int:
     csv = args.csv
     if csv is not None and csv.name in ("", ".", ".."):  # a folder by its name (an existing one: prepare says)
         raise UsageError(f"--csv {csv}: is a folder; name a file, e.g. {csv / 'table.csv'}")
-    if csv is not None:
-        not_a_table(csv)
     read = (scenario_path(args.scenario), preset_file(args.scenario, args.preset))
     made = prepare(csv.parent, f"--csv {csv}", files=(csv.name,), inputs=read) if csv is not None else ()
+    if csv is not None:
+        not_a_table(csv)  # (a file there: its folder was there, so nothing was made above)
     n = len(spec.organizations)
     # each sampled ordering's prefixes, then the prefixes of the ranked order (the smallest coalition)
     coalitions = min(2**n, (args.permutations + 1) * n + 1)
