@@ -560,7 +560,7 @@ def test_a_student_who_joins_after_the_game_sees_the_class_run_and_takes_no_seat
 def test_nicknames_that_look_alike_are_one_nickname():
     room = small_room()
     room.join("Ana")
-    for lookalike in ("ana", "Ana\u200f", "\u200bAna"):
+    for lookalike in ("ana", "Ana\u200f", "\u200bAna", "\uff21\uff4e\uff41"):  # the last full-width
         with pytest.raises(Refused, match="already called"):
             room.join(lookalike)
 

@@ -104,6 +104,12 @@ MISTAKES = {
         ":229: community[0].name: 'Housing Authority' is already the name of an organization, the leader or "
         "another community partner; names must be unique",
     ),
+    "a name that reads as another": (  # an attacker's trial: one organization twice in the table's ranking
+        'name = "Parents\' council"',
+        'name = "housing authority "',
+        ":229: community[0].name: 'housing authority ' reads as 'Housing Authority', the name of an organization, "
+        "the leader or another community partner; names must differ in more than case, spaces or character width",
+    ),
     "unknown role": (
         'roles = ["touch"]',
         'roles = ["tuch"]',

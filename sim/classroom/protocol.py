@@ -38,6 +38,11 @@ def shown_name(nickname: str) -> str:
     return "".join(ch for ch in nickname if unicodedata.category(ch) != "Cf" and ch not in INVISIBLE).strip()
 
 
+def looks(nickname: str) -> str:
+    """A nickname as people tell nicknames apart on the projector: invisible marks, case and width folded."""
+    return unicodedata.normalize("NFKC", shown_name(nickname)).casefold()
+
+
 def _visible(nickname: str) -> str:
     if not shown_name(nickname):
         raise ValueError("no visible character")

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from sim.classroom import seats as seats_
 from sim.classroom.debrief import Choice, Counterfactuals, compare, debrief, record_round
-from sim.classroom.protocol import shown_name
+from sim.classroom.protocol import looks
 from sim.classroom.rounds import Published, play, publish
 from sim.classroom.timer import RoundTimer
 from sim.model.model import DEFAULT_SCENARIO, CoalitionModel
@@ -169,8 +169,8 @@ class Room:
     def join(self, nickname: str) -> Player:
         """A new student; nicknames are unique in the room (case aside)."""
         with self.lock:
-            seen = shown_name(nickname).casefold()  # "Ana" and "Ana" with an invisible mark look alike
-            if any(shown_name(p.nickname).casefold() == seen for p in self.players.values()):
+            seen = looks(nickname)  # "Ana", "ana", "Ana" with an invisible mark, full-width "Ａｎａ" look alike
+            if any(looks(p.nickname) == seen for p in self.players.values()):
                 raise Refused(f"someone here is already called {nickname!r}: choose another nickname")
             if len(self.players) >= MAX_PLAYERS:
                 raise Refused("the room is full")

@@ -8,6 +8,8 @@ hold, rates a week can have. Every mistake is one line naming the file, line and
 
 from __future__ import annotations
 
+import unicodedata
+
 from pydantic import ValidationError
 
 from sim.scenario.locator import Locator
@@ -203,11 +205,23 @@ def _no_repeats(where: Where, loc: tuple, values: tuple) -> None:
 
 
 def _unique(where: Where, key: str, names: list, first: int, what: str) -> None:
-    seen = set(names[:first])
+    seen = {_as_read(n): n for n in names[:first]}
     for i in range(first, len(names)):
-        if names[i] in seen:
+        before = seen.get(_as_read(names[i]))
+        if before == names[i]:
             where.fail((key, i - first, "name"), f"{names[i]!r} is already the name of {what}; names must be unique")
-        seen.add(names[i])
+        if before is not None:  # "Nursing department " beside "Nursing department": one name in every table
+            where.fail(
+                (key, i - first, "name"),
+                f"{names[i]!r} reads as {before!r}, the name of {what}; names must differ in more than case, "
+                "spaces or character width",
+            )
+        seen[_as_read(names[i])] = names[i]
+
+
+def _as_read(name: str) -> str:
+    """A name as a reader tells names apart: width (NFKC), case and spaces folded."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 def _affordable(spec: Scenario, where: Where) -> None:
