@@ -1169,6 +1169,23 @@ def test_an_error_with_stderr_full_or_closed_keeps_its_status_and_stays_out_of_s
     assert done.returncode == 2 and preset.read_text() == ""
 
 
+def test_a_umask_that_leaves_nobody_reading_is_refused_before_anything_is_written(tmp_path):
+    """An attacker's trial: umask 777 wrote files of mode 000, and the next run called them not a run's record."""
+    import subprocess
+    import sys
+
+    coalition = str(Path(sys.executable).parent / "coalition")
+    done = subprocess.run(
+        [coalition, "run", "single_agency", "--steps", "8", "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=lambda: os.umask(0o777),
+    )
+    assert done.returncode == 2 and done.stderr.startswith("error: umask 0777: the files this command writes")
+    assert not (tmp_path / "o").exists()
+
+
 def test_environment_and_resources_the_libraries_fail_on_are_one_line(tmp_path, monkeypatch, capsys):
     """A bad MPLBACKEND, a full standard output and a machine out of memory were tracebacks or
     a line that did not say what failed (an attacker's trial)."""

@@ -191,7 +191,18 @@ class NamedStdout:
 
 
 def check_environment() -> None:
-    """Refuse, in one line, an environment variable the libraries would fail on with a traceback."""
+    """Refuse, in one line, an environment the command would fail in.
+
+    A variable the libraries fail on with a traceback, or a umask under which the command's
+    files could not be read back.
+    """
+    mask = os.umask(0o022)  # (read by setting it: put back at once)
+    os.umask(mask)
+    if mask & 0o600:  # umask 777: runs wrote files of mode 000; the next one called them "not a run's record"
+        raise InputError(
+            f"umask {mask:04o}: the files this command writes could not be read back, not even by you; "
+            "set a umask that leaves you reading and writing them, such as 022"
+        )
     backend = os.environ.get("MPLBACKEND")
     if backend:
         try:
