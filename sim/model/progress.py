@@ -43,6 +43,8 @@ class PerceivesProgress:
         measurement; Strive tracked 53 indicators): the outcome over everyone, and the
         prevalence of each circumstance the coalition believes holds at least
         ``min_system_share`` of the risk. Keys: ``-1`` for the outcome, else the circumstance.
+        A member that touches nobody (its reach empty) has nothing of its own to watch: it
+        watches the shared measures too.
         """
         people = self.model.people
         if self.adopted_shared_metric or self.reach.size == 0:
