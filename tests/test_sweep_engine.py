@@ -173,6 +173,28 @@ def test_a_shard_run_under_another_plan_is_refused_and_named(spec_path, tmp_path
         load_sweep(tmp_path / "mine")
 
 
+def test_shards_run_apart_with_their_own_preset_file_and_the_scenarios_horizon_are_one_plan(tmp_path):
+    """A reviewer's trial: the preset's path, and a horizon given on one shard and left out on the other."""
+    from sim.runs.analyze import load_sweep
+
+    spec = (
+        'scenario = "single_agency"\nseed = 3\nreplicates = 2\npreset = "my.toml"\n[parameters]\npatience = [4, 26]\n'
+    )
+    preset = '[preset]\nscenario = "single_agency"\ndescription = "mine"\n[parameters]\ninitial_trust = 0.4\n'
+    for node in ("a", "b"):  # two machines: the same files, at other paths
+        (tmp_path / node).mkdir()
+        (tmp_path / node / "spec.toml").write_text(spec)
+        (tmp_path / node / "my.toml").write_text(preset)
+    run_sweep(load_spec(tmp_path / "a" / "spec.toml"), tmp_path / "a" / "out", workers=0, shard=(0, 2), progress=False)
+    given = load_spec(tmp_path / "b" / "spec.toml").with_overrides(None, 156)  # the scenario's own 156 weeks
+    run_sweep(given, tmp_path / "b" / "out", workers=0, shard=(1, 2), progress=False)
+    for part in (tmp_path / "b" / "out" / "runs").glob("part-*.parquet"):
+        shutil.copy(part, tmp_path / "a" / "out" / "runs" / part.name)
+    again = run_sweep(load_spec(tmp_path / "a" / "spec.toml"), tmp_path / "a" / "out", workers=0, progress=False)
+    assert again.ran == 0 and again.already_done == 4
+    assert len(load_sweep(tmp_path / "a" / "out").runs) == 4
+
+
 def die_once_then_run(marker, **kwargs):
     """Kill the worker process (not the driver) the first time; then behave like sim.run."""
     if multiprocessing.parent_process() is not None:

@@ -82,9 +82,15 @@ def test_changed_code_and_an_older_format_are_refused(sweep, capsys):
     out = folder / "out"
     run_sweep(load_spec(spec), out, workers=0, progress=False)
     manifest = json.loads((out / "manifest.json").read_text())
-    (out / "manifest.json").write_text(json.dumps({**manifest, "code": {**manifest["code"], "sha256": "0" * 64}}))
-    line = refused(capsys, ["sweep", spec, "--out", out, "--workers", "0"])
-    assert "manifest.json: code: the model's code changed" in line, line  # named by the manifest's key
+    code = manifest["code"]
+    for changed in ({"logic_sha256": "0" * 64}, {"sha256": "0" * 64, "logic_sha256": None}):
+        # the code itself (its tokens), or the bytes of a sweep started before the tokens were recorded
+        (out / "manifest.json").write_text(json.dumps({**manifest, "code": {**code, **changed}}))
+        line = refused(capsys, ["sweep", spec, "--out", out, "--workers", "0"])
+        assert "manifest.json: code: the model's code changed" in line, line  # named by the manifest's key
+    # only the comments and docstrings changed (the bytes differ, the tokens not): the sweep goes on
+    (out / "manifest.json").write_text(json.dumps({**manifest, "code": {**code, "sha256": "0" * 64}}))
+    assert main(["sweep", spec, "--out", out, "--workers", "0", "--replicates", "3"]) == 0
     del manifest["format"]
     (out / "manifest.json").write_text(json.dumps(manifest))
     assert "older version of coalition" in refused(capsys, ["sweep", spec, "--out", out, "--workers", "0"])
@@ -102,10 +108,34 @@ def test_the_code_hash_covers_what_makes_a_row(tmp_path, monkeypatch, changed, c
     copy = tmp_path / "sim"
     shutil.copytree(provenance.SIM, copy, ignore=shutil.ignore_patterns("__pycache__", "static"))
     monkeypatch.setattr(provenance, "SIM", copy)
-    before = provenance.code_record()["sha256"]
+    before = provenance.code_record()
     with (copy / changed).open("a", encoding="utf-8") as f:
         f.write("\nCHANGED = 1\n")
-    assert (provenance.code_record()["sha256"] != before) is counts
+    after = provenance.code_record()
+    assert (after["sha256"] != before["sha256"]) is counts
+    assert (after["logic_sha256"] != before["logic_sha256"]) is counts
+
+
+def test_the_codes_logic_hash_leaves_out_comments_docstrings_and_layout_only(tmp_path, monkeypatch):
+    """A docstring reworded under sim/model stranded every sweep in progress (a reviewer's trial)."""
+    import shutil
+
+    from sim.runs import provenance
+
+    copy = tmp_path / "sim"
+    shutil.copytree(provenance.SIM, copy, ignore=shutil.ignore_patterns("__pycache__", "static"))
+    monkeypatch.setattr(provenance, "SIM", copy)
+    before = provenance.code_record()
+    source = copy / "model" / "community.py"
+    text = source.read_text(encoding="utf-8")
+    reworded = text.replace('"""Community partners:', '"""Community partners (reworded):', 1)
+    reworded = reworded.replace("SECTOR = ", "# a comment of its own\nSECTOR =  ", 1)
+    assert reworded != text
+    source.write_text(reworded, encoding="utf-8")
+    after = provenance.code_record()
+    assert after["sha256"] != before["sha256"] and after["logic_sha256"] == before["logic_sha256"]
+    source.write_text(text.replace('SECTOR = "community"', 'SECTOR = "communities"', 1), encoding="utf-8")
+    assert provenance.code_record()["logic_sha256"] != before["logic_sha256"]
 
 
 def test_a_resume_under_another_checkout_of_the_same_code_is_recorded(sweep, capsys):

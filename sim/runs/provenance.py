@@ -18,10 +18,13 @@ recorded and says, in words, what changed.
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import io
 import json
 import platform
 import subprocess
+import tokenize
 from importlib import metadata
 from pathlib import Path
 
@@ -62,16 +65,22 @@ PLAN_KEY = b"coalition.plan"  # a part's Parquet metadata: the plan its runs wer
 def plan_record(manifest: dict) -> dict:
     """What every part of a sweep must be run under: its spec but replicates, scenario content, model code.
 
-    Replicates may grow (a sweep extended); the scenario is named by its content, so shards run
-    apart on other machines, with the file elsewhere, are one plan.
+    Replicates may grow (a sweep extended); the scenario is named by its content and a preset
+    by the values it fixes, so shards run apart on other machines, with the files elsewhere,
+    are one plan; a horizon left to the scenario is its number of steps.
     """
-    plan = {k: v for k, v in manifest["spec"].items() if k not in ("replicates", "scenario")}
+    # replicates may grow; the scenario and a preset are paths (their contents: the scenario's below, the
+    # preset's values in the spec's fixed parameters); the horizon is the one run, given or the scenario's
+    plan = {k: v for k, v in manifest["spec"].items() if k not in ("replicates", "scenario", "preset")}
+    defaults = manifest.get("defaults")
+    if plan.get("steps") is None and isinstance(defaults, dict) and defaults.get("steps") is not None:
+        plan["steps"] = defaults["steps"]
     inputs, code = manifest.get("inputs"), manifest.get("code")
     scenario = inputs.get("scenario") if isinstance(inputs, dict) else None
     if isinstance(scenario, dict) and scenario.get("content_sha256"):  # (a hand-edited manifest: not checked)
         plan["scenario content"] = scenario["content_sha256"]
-    if isinstance(code, dict) and code.get("sha256"):
-        plan["model code"] = code["sha256"]
+    if isinstance(code, dict) and (code.get("logic_sha256") or code.get("sha256")):
+        plan["model code"] = code.get("logic_sha256") or code["sha256"]
     return plan
 
 
@@ -100,13 +109,56 @@ def preset_record(scenario, name: str) -> dict:
 
 
 def code_record() -> dict:
-    """The package version, the source revision if any, and the hash of the code that makes the numbers."""
-    digest = hashlib.sha256()
+    """The package version, the source revision if any, and the hashes of the code that makes the numbers.
+
+    ``sha256`` hashes the source files' bytes; ``logic_sha256`` their code alone, without
+    comments, docstrings or layout (:func:`code_tokens`), so that a sweep goes on under a
+    checkout that only reworded the model's documentation.
+    """
+    digest, logic = hashlib.sha256(), hashlib.sha256()
     for part in MODEL_SOURCES:
         base = SIM / part
         for path in sorted(base.rglob("*.py")) if base.is_dir() else [base]:
-            digest.update(path.relative_to(SIM).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return {"coalition": _version("coalition"), **git_revision(SIM), "sha256": digest.hexdigest()}
+            name, source = path.relative_to(SIM).as_posix().encode(), path.read_bytes()
+            digest.update(name + b"\0" + source + b"\0")
+            logic.update(name + b"\0" + code_tokens(source) + b"\0")
+    return {
+        "coalition": _version("coalition"),
+        **git_revision(SIM),
+        "sha256": digest.hexdigest(),
+        "logic_sha256": logic.hexdigest(),
+    }
+
+
+def code_tokens(source: bytes) -> bytes:
+    """A Python source's tokens without comments, docstrings, blank lines or layout, one per line."""
+    tree = ast.parse(source)
+    docstrings = {
+        (node.body[0].value.lineno, node.body[0].value.col_offset)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+        and isinstance(node.body[0].value.value, str)
+    }
+    # ast counts columns in UTF-8 bytes, tokenize in characters
+    lines = source.decode("utf-8").splitlines()
+    kept, after_docstring = [], False
+    for tok in tokenize.tokenize(io.BytesIO(source).readline):
+        if tok.type in (tokenize.COMMENT, tokenize.NL, tokenize.ENCODING):
+            continue
+        if after_docstring and tok.type == tokenize.NEWLINE:  # the docstring's line: gone with it
+            after_docstring = False
+            continue
+        after_docstring = False
+        if tok.type == tokenize.STRING:
+            row, col = tok.start
+            if (row, len(lines[row - 1][:col].encode("utf-8"))) in docstrings:
+                after_docstring = True
+                continue
+        kept.append(f"{tok.type} {tok.string}")
+    return "\n".join(kept).encode("utf-8")
 
 
 def git_revision(folder: Path) -> dict:
@@ -172,7 +224,9 @@ def differences(old: dict, new: dict) -> list[tuple[str, str]]:
     if preset_now and isinstance(preset_before, dict) and preset_before.get("sha256") != preset_now["sha256"]:
         out.append(("inputs", f"the preset {preset_now['path']} changed since this sweep started"))
     code_before, code_now = _table(old, "code"), new["code"]
-    if code_before.get("sha256") != code_now["sha256"]:
+    # the code without its comments and docstrings where both recorded it (since 3 December 2026), else its bytes
+    key = "logic_sha256" if code_before.get("logic_sha256") and code_now.get("logic_sha256") else "sha256"
+    if code_before.get(key) != code_now[key]:
         out.append(
             (
                 "code",
