@@ -32,7 +32,7 @@ async def echo(websocket):
 @pytest.fixture
 def server(monkeypatch):
     monkeypatch.setattr(timely, "REQUEST_TIMEOUT", 0.5)
-    monkeypatch.setattr(timely, "PER_ADDRESS", 3)
+    monkeypatch.setattr(timely.TimelyH11Protocol, "per_address", 3)
     monkeypatch.setattr(timely, "_this_computer", lambda address: False)  # as if another device
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
@@ -85,3 +85,15 @@ def test_one_address_holds_only_so_many_connections_and_a_websocket_is_not_cut(s
             closed_after(conn)
     time.sleep(0.2)
     assert not timely.TimelyH11Protocol.open_by_address  # every connection forgotten, the upgraded one too
+
+
+def test_a_kept_alive_connection_has_the_same_deadline_for_its_next_request(server):
+    """A reviewer's trial: one whole request, then half of the next, held the connection for ever."""
+    conn = socket.create_connection(("127.0.0.1", server), timeout=10)
+    conn.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+    response = b""
+    while not response.endswith(b"\r\n\r\nok"):  # the whole response: headers, then its body
+        response += conn.recv(1000)
+    assert b"200 OK" in response
+    conn.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")  # and never the end of its headers
+    assert closed_after(conn) < 5

@@ -183,7 +183,10 @@ def test_table_csv_replaces_only_a_table_it_wrote(tmp_path, monkeypatch, capsys,
     assert record.read_bytes().startswith(b'{"spec"' if there == "manifest.json" else b"SQLite")
     monkeypatch.undo()
     earlier = tmp_path / "t.csv"  # an earlier table: replaced, as before
-    earlier.write_text("rank,organization,shapley,low,high,roles,in_smallest_coalition,value\n")
+    # an earlier table, or an empty file (mktemp's): replaced
+    earlier.write_text(
+        "" if there == "notes.txt" else "rank,organization,shapley,low,high,roles,in_smallest_coalition,value\n"
+    )
     assert (
         main(
             [
@@ -1182,8 +1185,11 @@ def test_a_umask_that_leaves_nobody_reading_is_refused_before_anything_is_writte
         timeout=120,
         preexec_fn=lambda: os.umask(0o777),
     )
-    assert done.returncode == 2 and done.stderr.startswith("error: umask 0777: the files this command writes")
+    assert done.returncode == 2 and done.stderr.startswith("error: umask 0777: the files `coalition run` writes")
     assert not (tmp_path / "o").exists()
+    show = [coalition, "scenarios", "show", "single_agency"]  # a command that writes nothing is not refused
+    shown = subprocess.run(show, capture_output=True, timeout=120, preexec_fn=lambda: os.umask(0o777))
+    assert shown.returncode == 0
 
 
 def test_environment_and_resources_the_libraries_fail_on_are_one_line(tmp_path, monkeypatch, capsys):

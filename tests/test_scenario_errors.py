@@ -104,6 +104,12 @@ MISTAKES = {
         ":229: community[0].name: 'Housing Authority' is already the name of an organization, the leader or "
         "another community partner; names must be unique",
     ),
+    "a leader named as an organization reads": (
+        'name = "Chronic absence working group"',
+        'name = "HOUSING authority"',
+        ":92: leader.name: 'HOUSING authority' reads as 'Housing Authority', the name of an organization; names "
+        "must differ in more than case, spaces or character width",
+    ),
     "a name that reads as another": (  # an attacker's trial: one organization twice in the table's ranking
         'name = "Parents\' council"',
         'name = "housing authority "',

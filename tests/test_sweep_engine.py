@@ -454,7 +454,7 @@ def test_a_cluster_without_workers_is_said_once_and_again_when_they_return(monke
     assert lines == [
         "coalition: no Dask workers are connected to tcp://cluster:8786; waiting for workers "
         "(Ctrl-C stops; finished runs are kept)",
-        "coalition: Dask workers are connected to tcp://cluster:8786 again; going on",
+        "coalition: Dask workers are connected to tcp://cluster:8786; going on",
     ]
 
 

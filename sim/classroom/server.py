@@ -188,12 +188,17 @@ def same_origin(headers) -> bool:
     return urlsplit(origin).netloc.lower() == headers.get("host", "").lower()
 
 
+LOCAL_SUFFIXES = (".local", ".lan", ".home", ".home.arpa", ".internal", ".localdomain", ".intranet", ".localhost")
+
+
 def known_host(headers, student_url: str) -> bool:
-    """Whether a request names this server by an address, ``localhost``, this machine's name or the students' host.
+    """Whether a request names this server as a class would: an address, a local name, or this machine's.
 
     A page of another site can have its own name point to this computer (DNS rebinding): its
     ``Origin`` and ``Host`` then agree, and :func:`same_origin` alone let it into the game.
-    Such a name is none of these, so it is refused.
+    Such a name is a public one (``evil.example``), so it is refused; an address, a name of
+    one label (``localhost``, ``teacher-laptop``), a local network's (``.local``, ``.lan``...),
+    this machine's own and the students' address's host are taken.
     """
     host = headers.get("host", "").lower()
     name = host.rsplit("]", 1)[0].lstrip("[") if host.startswith("[") else host.rsplit(":", 1)[0]
@@ -202,9 +207,11 @@ def known_host(headers, student_url: str) -> bool:
         return True
     except ValueError:
         pass
+    if "." not in name.rstrip(".") or name.rstrip(".").endswith(LOCAL_SUFFIXES):  # names only a local network gives
+        return True
     machine = socket.gethostname().lower()
-    known = {"localhost", machine, f"{machine}.local", (urlsplit(student_url).hostname or "").lower()}
-    return name in known
+    known = {machine, socket.getfqdn().lower(), (urlsplit(student_url).hostname or "").lower()}
+    return name.rstrip(".") in known
 
 
 def create_app(room: Room, student_url: str, teacher_key: str, students_per_device: int | None = None) -> Starlette:
@@ -235,9 +242,14 @@ def create_app(room: Room, student_url: str, teacher_key: str, students_per_devi
         return PlainTextResponse("ok")
 
     async def socket(websocket: WebSocket):
-        # another site's page in a browser here, or a name of another site's pointing here: never the game's
-        if not same_origin(websocket.headers) or not known_host(websocket.headers, student_url):
+        if not same_origin(websocket.headers):  # another site's page in a browser here: never the game's
             await websocket.close(code=1008)
+            return
+        if not known_host(websocket.headers, student_url):  # a public name pointed here: told, not retried
+            await websocket.accept()
+            where = student_url.split("?")[0]
+            with contextlib.suppress(Exception):
+                await websocket.close(code=1008, reason=f"open the game at {where}")
             return
         address = websocket.client.host if websocket.client else ""
         try:

@@ -21,9 +21,14 @@ PER_ADDRESS = 256  # connections one address may hold at once (a class behind on
 
 
 class TimelyH11Protocol(H11Protocol):
-    """uvicorn's HTTP/1.1 protocol, with a deadline for the request and a cap per address."""
+    """uvicorn's HTTP/1.1 protocol, with a deadline for each request and a cap per address.
+
+    ``per_address``: the cap (None: none, for a class whose devices all reach the teacher's
+    computer through one address: ``coalition classroom --students-per-device 0``).
+    """
 
     open_by_address: Counter = Counter()  # every connection of this server's process
+    per_address: int | None = PER_ADDRESS
 
     def connection_made(self, transport) -> None:  # type: ignore[override]
         """Count the connection; close it at once past the cap, else give its request a deadline."""
@@ -31,14 +36,27 @@ class TimelyH11Protocol(H11Protocol):
         self._deadline = None
         self._address: str | None = self.client[0] if self.client else ""
         self.open_by_address[self._address] += 1
-        if self.open_by_address[self._address] > PER_ADDRESS and not _this_computer(self._address):
+        cap = self.per_address
+        if cap is not None and self.open_by_address[self._address] > cap and not _this_computer(self._address):
             transport.close()  # (connection_lost follows, and forgets it)
             return
-        self._deadline = self.loop.call_later(REQUEST_TIMEOUT, self._too_slow)
+        self._wait_for_request()
 
-    def _too_slow(self) -> None:
-        # a request that came started a response cycle, or the connection became a WebSocket's
-        if self.cycle is None and self.transport.get_protocol() is self and not self.transport.is_closing():
+    def _wait_for_request(self) -> None:
+        """Give the next request :data:`REQUEST_TIMEOUT` seconds to arrive whole."""
+        if self._deadline is not None:
+            self._deadline.cancel()
+        self._deadline = self.loop.call_later(REQUEST_TIMEOUT, self._too_slow, self.cycle)
+
+    def on_response_complete(self) -> None:
+        """A response went out: a kept-alive connection's next request has the same deadline."""
+        super().on_response_complete()
+        if self._address is not None and not self.transport.is_closing():
+            self._wait_for_request()
+
+    def _too_slow(self, cycle) -> None:
+        # a request that came started a new response cycle, or the connection became a WebSocket's
+        if self.cycle is cycle and self.transport.get_protocol() is self and not self.transport.is_closing():
             self.transport.close()
 
     def handle_websocket_upgrade(self, event) -> None:
@@ -60,6 +78,11 @@ class TimelyH11Protocol(H11Protocol):
             if self.open_by_address[self._address] <= 0:
                 del self.open_by_address[self._address]
             self._address = None
+
+
+def timely_protocol(per_address: int | None) -> type[TimelyH11Protocol]:
+    """The protocol with its cap per address (None: none)."""
+    return type("TimelyH11Protocol", (TimelyH11Protocol,), {"per_address": per_address})
 
 
 def _this_computer(address: str) -> bool:

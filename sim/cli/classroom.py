@@ -101,9 +101,11 @@ def cmd_classroom(args) -> int:
         flush=True,
     )
     app = create_app(room, students, key, students_per_device=args.students_per_device)
-    from sim.classroom.timely import TimelyH11Protocol
+    from sim.classroom.timely import PER_ADDRESS, timely_protocol
 
-    config = uvicorn.Config(app, log_level="warning", ws_max_size=WS_MAX_SIZE, lifespan="on", http=TimelyH11Protocol)
+    # a class behind one address (--students-per-device 0) holds its connections through it too
+    http = timely_protocol(None if args.students_per_device == 0 else PER_ADDRESS)
+    config = uvicorn.Config(app, log_level="warning", ws_max_size=WS_MAX_SIZE, lifespan="on", http=http)
     game_server(config).run(sockets=[sock])
     return 0
 

@@ -111,7 +111,7 @@ def main(argv=None, exiting: bool = False) -> int:
         with signals_as_interrupts(exiting):
             args = build_parser().parse_args(argv)
             command = args.command
-            check_environment()
+            check_environment(command)
             if getattr(args, "prints", False) and sys.stdout is None:  # started with stdout closed (`>&-`)
                 raise UsageError(f"stdout: closed; `coalition {command}` writes what it finds there (try > FILE)")
             status = args.handler(args) or 0
@@ -190,18 +190,21 @@ class NamedStdout:
         return getattr(self._stream, name)
 
 
-def check_environment() -> None:
+WRITERS = ("run", "sweep", "table", "analyze", "calibrate")  # the commands that write files
+
+
+def check_environment(command: str | None = None) -> None:
     """Refuse, in one line, an environment the command would fail in.
 
-    A variable the libraries fail on with a traceback, or a umask under which the command's
-    files could not be read back.
+    A variable the libraries fail on with a traceback, or, for a command that writes files,
+    a umask under which you could not read or write them again.
     """
     mask = os.umask(0o022)  # (read by setting it: put back at once)
     os.umask(mask)
-    if mask & 0o600:  # umask 777: runs wrote files of mode 000; the next one called them "not a run's record"
+    if command in WRITERS and mask & 0o600:  # umask 777: runs wrote files of mode 000, the next one refused them
         raise InputError(
-            f"umask {mask:04o}: the files this command writes could not be read back, not even by you; "
-            "set a umask that leaves you reading and writing them, such as 022"
+            f"umask {mask:04o}: the files `coalition {command}` writes would not be readable and writable by "
+            "you (the next run could not read or replace them); set a umask such as 022"
         )
     backend = os.environ.get("MPLBACKEND")
     if backend:

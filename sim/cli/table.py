@@ -158,7 +158,7 @@ def not_a_table(csv: Path) -> None:
     steps.csv) was written over, and that sweep could no longer be resumed or analysed.
     """
     try:
-        if not csv.is_file() or csv.is_symlink():  # missing: written; anything else: prepare says what it is
+        if not csv.is_file() or csv.is_symlink() or csv.stat().st_size == 0:  # missing or empty (mktemp): written
             return
         with csv.open("rb") as f:
             first = f.read(len(HEADER))

@@ -104,7 +104,8 @@ def _died(restarts: int, finished_chunks: int) -> str:
     return (
         f"workers died {restarts} times before any run finished; in a script that runs the model in "
         'worker processes, put the code under `if __name__ == "__main__":` (workers import the script '
-        "again), or give workers=0 to run in this process"
+        "again), or give workers=0 to run in this process; if the runs are large, a worker may have run out "
+        "of memory (try fewer workers or fewer people)"
     )
 
 
@@ -314,7 +315,7 @@ class WorkerWatch:
                 "(Ctrl-C stops; finished runs are kept)"
             )
         elif workers and self.without:
-            self._say(f"coalition: Dask workers are connected to {self.scheduler} again; going on")
+            self._say(f"coalition: Dask workers are connected to {self.scheduler}; going on")
         self.without = not workers
 
     def _say(self, text: str) -> None:

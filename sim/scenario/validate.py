@@ -104,8 +104,15 @@ def check_references(spec: Scenario, where: Where) -> None:
     if spec.leader.sector not in sectors:
         hint = suggest(spec.leader.sector, sectors)
         where.fail(("leader", "sector"), f"{spec.leader.sector!r} is not the sector of any organization; {hint}")
-    if spec.leader.name in [o.name for o in spec.organizations]:
+    alike = {_as_read(o.name): o.name for o in spec.organizations}.get(_as_read(spec.leader.name))
+    if alike == spec.leader.name:
         where.fail(("leader", "name"), f"{spec.leader.name!r} is already the name of an organization")
+    if alike is not None:
+        where.fail(
+            ("leader", "name"),
+            f"{spec.leader.name!r} reads as {alike!r}, the name of an organization; names must differ in more "
+            "than case, spaces or character width",
+        )
     for i, partner in enumerate(spec.community):
         _refer(where, ("community", i, "knows"), partner.knows, names, "a circumstance", hint)
     everyone = [o.name for o in spec.organizations] + [spec.leader.name] + [c.name for c in spec.community]
