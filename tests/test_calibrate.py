@@ -129,7 +129,8 @@ def test_a_resume_after_the_scenario_or_the_code_changed_is_refused(own_scenario
     import sim.runs.calibrate_manifest as calibration
 
     real = calibration.code_record
-    monkeypatch.setattr(calibration, "code_record", lambda: {**real(), "sha256": "0" * 64})
+    changed = {"sha256": "0" * 64, "logic_sha256": "0" * 64}  # the code itself, not only its docstrings
+    monkeypatch.setattr(calibration, "code_record", lambda: {**real(), **changed})
     assert cli(patterns, out, "--generations", "2") == 2
     assert re.fullmatch(r"error: \S+manifest.json: code: the model's code changed .*", capsys.readouterr().err.strip())
     assert listing(out) == before

@@ -11,6 +11,7 @@ upgrades to are the game's own guard's (:mod:`sim.classroom.guard`).
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 from collections import Counter
 
@@ -33,7 +34,7 @@ class TimelyH11Protocol(H11Protocol):
     def connection_made(self, transport) -> None:  # type: ignore[override]
         """Count the connection; close it at once past the cap, else give its request a deadline."""
         super().connection_made(transport)
-        self._deadline = None
+        self._deadline: asyncio.TimerHandle | None = None
         self._address: str | None = self.client[0] if self.client else ""
         self.open_by_address[self._address] += 1
         cap = self.per_address
