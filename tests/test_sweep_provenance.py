@@ -83,7 +83,7 @@ def test_changed_code_and_an_older_format_are_refused(sweep, capsys):
     run_sweep(load_spec(spec), out, workers=0, progress=False)
     manifest = json.loads((out / "manifest.json").read_text())
     code = manifest["code"]
-    for changed in ({"logic_sha256": "0" * 64}, {"sha256": "0" * 64, "logic_sha256": None}):
+    for changed in ({"sha256": "0" * 64, "logic_sha256": "0" * 64}, {"sha256": "0" * 64, "logic_sha256": None}):
         # the code itself (its tokens), or the bytes of a sweep started before the tokens were recorded
         (out / "manifest.json").write_text(json.dumps({**manifest, "code": {**code, **changed}}))
         line = refused(capsys, ["sweep", spec, "--out", out, "--workers", "0"])

@@ -146,7 +146,7 @@ def run_record(model, args, given: dict, source: dict, preset: dict | None = Non
         "given": given,
         "parameters": resolved_parameters(model),  # a default of None as the scenario set it
         "summary": results(model, censor=EVENT_WEEKS),  # as sim.run gives them
-        "code": code_record(),
+        "code": code_record(logic=False),  # a run is not resumed: its bytes say what made it
         "versions": package_versions(),
     }
 

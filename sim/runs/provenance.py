@@ -108,26 +108,34 @@ def preset_record(scenario, name: str) -> dict:
     return {"name": name, "path": str(path), "sha256": file_digest(path)}
 
 
-def code_record() -> dict:
+def code_record(logic: bool = True) -> dict:
     """The package version, the source revision if any, and the hashes of the code that makes the numbers.
 
-    ``sha256`` hashes the source files' bytes; ``logic_sha256`` their code alone, without
-    comments, docstrings or layout (:func:`code_tokens`), so that a sweep goes on under a
-    checkout that only reworded the model's documentation.
+    ``sha256`` hashes the source files' bytes; ``logic_sha256`` (``logic``: for what may be
+    resumed, a sweep or a calibration) their code alone, without comments, docstrings or
+    layout (:func:`code_tokens`), so that a sweep goes on under a checkout that only reworded
+    the model's documentation. Reading the tokens takes a quarter of a second; each file's
+    is kept for the process while the file is unchanged.
     """
-    digest, logic = hashlib.sha256(), hashlib.sha256()
+    digest, tokens = hashlib.sha256(), hashlib.sha256()
     for part in MODEL_SOURCES:
         base = SIM / part
         for path in sorted(base.rglob("*.py")) if base.is_dir() else [base]:
             name, source = path.relative_to(SIM).as_posix().encode(), path.read_bytes()
             digest.update(name + b"\0" + source + b"\0")
-            logic.update(name + b"\0" + code_tokens(source) + b"\0")
-    return {
-        "coalition": _version("coalition"),
-        **git_revision(SIM),
-        "sha256": digest.hexdigest(),
-        "logic_sha256": logic.hexdigest(),
-    }
+            if logic:
+                tokens.update(name + b"\0" + _tokens_digest(hashlib.sha256(source).digest(), source) + b"\0")
+    out = {"coalition": _version("coalition"), **git_revision(SIM), "sha256": digest.hexdigest()}
+    return {**out, "logic_sha256": tokens.hexdigest()} if logic else out
+
+
+_TOKENS: dict[bytes, bytes] = {}  # a source's SHA-256 -> the digest of its tokens (this process)
+
+
+def _tokens_digest(key: bytes, source: bytes) -> bytes:
+    if key not in _TOKENS:
+        _TOKENS[key] = hashlib.sha256(code_tokens(source)).digest()
+    return _TOKENS[key]
 
 
 def code_tokens(source: bytes) -> bytes:
@@ -224,9 +232,11 @@ def differences(old: dict, new: dict) -> list[tuple[str, str]]:
     if preset_now and isinstance(preset_before, dict) and preset_before.get("sha256") != preset_now["sha256"]:
         out.append(("inputs", f"the preset {preset_now['path']} changed since this sweep started"))
     code_before, code_now = _table(old, "code"), new["code"]
-    # the code without its comments and docstrings where both recorded it (since 3 December 2026), else its bytes
-    key = "logic_sha256" if code_before.get("logic_sha256") and code_now.get("logic_sha256") else "sha256"
-    if code_before.get(key) != code_now[key]:
+    # the same bytes are the same code; other bytes are other code unless both recorded the code without its
+    # comments and docstrings (since 3 December 2026) and that is the same
+    logic_before = code_before.get("logic_sha256")
+    same_logic = bool(logic_before) and logic_before == code_now.get("logic_sha256")
+    if code_before.get("sha256") != code_now["sha256"] and not same_logic:
         out.append(
             (
                 "code",
