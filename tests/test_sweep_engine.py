@@ -439,9 +439,9 @@ class ClusterThatLosesItsWorkers:
 
 def test_a_cluster_without_workers_is_said_once_and_again_when_they_return(monkeypatch, capsys):
     """Every Dask worker dead: the sweep waited without a word (the scheduler keeps the chunks)."""
-    from sim.runs import executors
+    from sim.runs import executors, worker_watch
 
-    monkeypatch.setattr(executors, "WORKERLESS_CHECK", 0.05)
+    monkeypatch.setattr(worker_watch, "WORKERLESS_CHECK", 0.05)
     pool, done = ClusterThatLosesItsWorkers(), []
 
     def run(chunk):
