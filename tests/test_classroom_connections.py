@@ -33,7 +33,7 @@ async def echo(websocket):
 def server(monkeypatch):
     monkeypatch.setattr(timely, "REQUEST_TIMEOUT", 0.5)
     monkeypatch.setattr(timely.TimelyH11Protocol, "per_address", 3)
-    monkeypatch.setattr(timely, "_this_computer", lambda address: False)  # as if another device
+    monkeypatch.setattr(timely, "is_this_computer", lambda address: False)  # as if another device
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     app = Starlette(routes=[Route("/", ok), WebSocketRoute("/ws", echo)])

@@ -12,10 +12,11 @@ upgrades to are the game's own guard's (:mod:`sim.classroom.guard`).
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 from collections import Counter
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from sim.classroom.guard import device, is_this_computer
 
 REQUEST_TIMEOUT = 10.0  # seconds from opening a connection to its whole request line and headers
 PER_ADDRESS = 256  # connections one address may hold at once (a class behind one router: ~2 a student)
@@ -35,10 +36,10 @@ class TimelyH11Protocol(H11Protocol):
         """Count the connection; close it at once past the cap, else give its request a deadline."""
         super().connection_made(transport)
         self._deadline: asyncio.TimerHandle | None = None
-        self._address: str | None = self.client[0] if self.client else ""
+        self._address: str | None = device(self.client[0]) if self.client else ""  # one device, IPv4 or mapped
         self.open_by_address[self._address] += 1
         cap = self.per_address
-        if cap is not None and self.open_by_address[self._address] > cap and not _this_computer(self._address):
+        if cap is not None and self.open_by_address[self._address] > cap and not is_this_computer(self._address):
             transport.close()  # (connection_lost follows, and forgets it)
             return
         self._wait_for_request()
@@ -84,12 +85,3 @@ class TimelyH11Protocol(H11Protocol):
 def timely_protocol(per_address: int | None) -> type[TimelyH11Protocol]:
     """The protocol with its cap per address (None: none)."""
     return type("TimelyH11Protocol", (TimelyH11Protocol,), {"per_address": per_address})
-
-
-def _this_computer(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    mapped = getattr(ip, "ipv4_mapped", None)
-    return (mapped or ip).is_loopback

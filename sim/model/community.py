@@ -3,8 +3,9 @@
 A community partner is an :class:`~sim.model.organization.Organization` whose mission is
 the people's outcome itself. It comes to the table as any member does: invited (by the
 leader or by a member it is tied to), or on its own (its mission distance, 0.29, is the
-smallest a member can have, so it comes sooner than most), builds trust by keeping its small commitments, shares what it
-knows once its trust passes the sharing threshold, and leaves when it loses patience.
+smallest a member can have, so it comes sooner than most). It builds trust by keeping its
+small commitments, shares what it knows once its trust passes the sharing threshold, and
+leaves when it loses patience.
 What the community brings depends on the model's ``community`` mode, not on a free seat:
 
 * *partner*: a genuine partner in diagnosis and solution: it shares what it knows

@@ -69,8 +69,6 @@ def plan_record(manifest: dict) -> dict:
     by the values it fixes, so shards run apart on other machines, with the files elsewhere,
     are one plan; a horizon left to the scenario is its number of steps.
     """
-    # replicates may grow; the scenario and a preset are paths (their contents: the scenario's below, the
-    # preset's values in the spec's fixed parameters); the horizon is the one run, given or the scenario's
     plan = {k: v for k, v in manifest["spec"].items() if k not in ("replicates", "scenario", "preset")}
     defaults = manifest.get("defaults")
     if plan.get("steps") is None and isinstance(defaults, dict) and defaults.get("steps") is not None:
