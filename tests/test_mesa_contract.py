@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import weakref
+from enum import StrEnum
 
 import numpy as np
 import pytest
@@ -291,3 +292,33 @@ def test_a_member_or_leader_made_after_the_model_is_built_is_refused(node):
     assert len(model.agents) == agents_before  # refused before Mesa registered it
     model.step()  # the model goes on
     assert model.steps == 6
+
+
+def test_a_scenario_changed_in_code_is_checked_as_a_file_is():
+    """pydantic's ``model_copy(update=...)`` skips every check: two members of one name ran."""
+    from sim import ScenarioError
+    from sim.scenario.load import load_scenario
+
+    spec = load_scenario("chicago_absenteeism")
+    assert load_scenario(spec) is spec  # a checked one comes back as it is
+    twice = spec.model_copy(update={"organizations": (*spec.organizations, spec.organizations[0])})
+    with pytest.raises(ScenarioError, match=r"organizations\[10\]\.name: .* already the name of another"):
+        CoalitionModel(twice, rng=1)
+    odd = spec.model_copy(update={"population": spec.population.model_copy(update={"target_rate": 2.0})})
+    with pytest.raises(ScenarioError, match=r"population\.target_rate"):
+        CoalitionModel(odd, rng=1)
+
+
+def test_every_agent_states_its_state_as_one_kind_of_value():
+    """The leader's state is an enum of strings, as the members' is: groupby keys of one type."""
+    model = CoalitionModel(steps=3, n_people=300, rng=5)
+    model.run_for(3)
+    groups = model.agents.groupby("state").groups
+    assert "convening" in groups and all(isinstance(key, StrEnum) for key in groups), groups
+
+
+def test_an_agent_type_without_reporters_warns_at_the_callers_line():
+    model = CoalitionModel(steps=2, n_people=300, rng=1)
+    with pytest.warns(UserWarning, match="No agent-type reporters") as caught:
+        table = model.datacollector.get_agenttype_vars_dataframe(SystemLeader)
+    assert table.empty and caught[0].filename == __file__

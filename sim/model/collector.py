@@ -5,6 +5,7 @@ It also collects a step with less overhead than Mesa 3.5's ``collect``, keeping 
 
 from __future__ import annotations
 
+import warnings
 from copy import deepcopy
 
 import pandas as pd
@@ -65,6 +66,14 @@ class CoalitionDataCollector(DataCollector):
     def get_agenttype_vars_dataframe(self, agent_type):
         """The rows of ``agent_type``'s reporters, indexed by ``Step`` and ``AgentID`` (none: an empty table)."""
         reporters = self.agenttype_reporters.get(agent_type)
+        if reporters is None:  # Mesa's warning, said at the caller's line (Mesa's would name this file)
+            warnings.warn(
+                f"No agent-type reporters have been defined for {agent_type} in the DataCollector, "
+                "returning empty DataFrame.",
+                UserWarning,
+                stacklevel=2,
+            )
+            return pd.DataFrame()
         if reporters is not None and not any(records.get(agent_type) for records in self._agenttype_records.values()):
             index = pd.MultiIndex.from_arrays([[], []], names=["Step", "AgentID"])
             return pd.DataFrame(columns=list(reporters), index=index)

@@ -15,11 +15,21 @@ commitments, after which it stops convening. Every number is a model parameter.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from mesa.discrete_space import FixedAgent
 
 from sim.model.choices import LeaderChoices
 from sim.scenario.roles import ROLE_TABLE
+
+
+class LeaderState(StrEnum):
+    """What the convener is doing (a string, like the members' :class:`State`)."""
+
+    CONVENING = "convening"
+    STOPPED = "stopped"  # it lost patience
+    ABSENT = "absent"  # leader mode none
+    REMOVED = "removed"  # taken out of the model with Agent.remove
 
 
 @dataclass(frozen=True)
@@ -68,13 +78,13 @@ class SystemLeader(FixedAgent):
         self._committed_seen = 0
 
     @property
-    def state(self) -> str:
+    def state(self) -> LeaderState:
         """``"convening"``, ``"stopped"`` (it lost patience), ``"absent"`` (leader mode none) or ``"removed"``."""
         if self.removed:
-            return "removed"
+            return LeaderState.REMOVED
         if self.mode == "none":
-            return "absent"
-        return "convening" if self.active else "stopped"
+            return LeaderState.ABSENT
+        return LeaderState.CONVENING if self.active else LeaderState.STOPPED
 
     def reaches(self, member) -> bool:
         """Whether this leader works with ``member`` (a point leader stays in its sector)."""

@@ -28,7 +28,7 @@ from sim.scenario.spec import (
     Scenario,
     Setbacks,
 )
-from sim.scenario.validate import scenario_from_dict
+from sim.scenario.validate import checked, scenario_from_dict
 from sim.scenario.write import dump_scenario
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
@@ -79,15 +79,16 @@ def available_scenarios() -> list[str]:
 def load_scenario(name_or_path: str | Path | Scenario) -> Scenario:
     """Load and check a scenario by name (a file stem in ``scenarios/``) or path.
 
-    A :class:`Scenario` (already checked) is returned as it is. A file is read again only
-    when it changed (its modification time or size).
+    A :class:`Scenario` is checked as a file would be (one built or changed in code skips
+    pydantic's checks) and returned as it is when it passes. A file is read again only when it
+    changed (its modification time or size).
 
     Raises:
         ScenarioError: the file is missing, not a regular file, unreadable, not UTF-8, not
             TOML, or a field is wrong.
     """
     if isinstance(name_or_path, Scenario):
-        return name_or_path
+        return checked(name_or_path)
     if not isinstance(name_or_path, (str, Path)) or not str(name_or_path).strip() or "\0" in str(name_or_path):
         raise ScenarioError(
             f"scenario {name_or_path!r}: expected a scenario name, a path to a .toml file or a Scenario"

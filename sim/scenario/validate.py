@@ -56,6 +56,24 @@ def scenario_from_dict(
     return spec.from_file(label)
 
 
+def checked(spec: Scenario) -> Scenario:
+    """``spec`` checked as a file is.
+
+    A Scenario built in code, or changed with pydantic's ``model_copy(update=...)``, skips both
+    pydantic's checks and the references' checks.
+
+    Returns ``spec`` itself when it passes unchanged, else the checked copy (a missing name or
+    leader's sector filled in as a file's is).
+
+    Raises:
+        ScenarioError: one line naming the field, as for a file.
+    """
+    label = f"{spec.path or 'the Scenario'} (as given in code)"
+    data = spec.model_dump(mode="json", by_alias=True)
+    again = scenario_from_dict(data, label=label, default_name=spec.name or "scenario")
+    return spec if again == spec else again.from_file(spec.path)
+
+
 def _check_format(data: dict, where: Where) -> None:
     head = data.get("scenario")
     version = head.get("format", FORMAT) if isinstance(head, dict) else FORMAT
