@@ -85,6 +85,14 @@ def test_prim_boxes_the_cases_where_the_rate_is_low(grid):
     assert result.trajectory.loc[result.chosen, "density"] == 1.0
 
 
+def test_prim_counts_an_event_that_never_happened_as_later_than_any_week(grid, tmp_path, capsys):
+    """As A does: a goal never reached is above any week (NaN > 10 was False: such runs left out)."""
+    never = int((~an.load_sweep(grid).runs["goal_reached"]).sum())
+    args = ["analyze", str(grid), "--out", str(tmp_path / "a"), "--prim", "steps_to_goal", "--above", "10"]
+    assert main(args) == 0
+    assert f"steps_to_goal > 10 in {never} of 48 cases" in capsys.readouterr().out
+
+
 def test_prim_names_no_role_missing_as_the_arms_do():
     # the kept category "" (no role missing) was an empty cell in prim_box.csv, "(none)" in arms.csv
     roles = ["", "touch", "data", "resources"] * 10
@@ -112,6 +120,12 @@ def test_sobol_indices_find_the_parameter_that_matters(tmp_path, capsys):
     # an outcome that never varies has no indices (SALib gave 0 with [0, 0] intervals: certainty)
     with pytest.raises(an.AnalysisError, match=r"--sobol: exits is 1 at every design point .* undefined"):
         sobol_table(s, "exits")
+    # an outcome missing in some runs (a goal never reached): each point's mean skipped them, or was
+    # NaN, and SALib then gave every index 0 with [0, 0] intervals, without a word
+    missing = int(s.runs["steps_to_goal"].isna().sum())
+    assert 0 < missing < len(s.runs)
+    with pytest.raises(an.AnalysisError, match=rf"steps_to_goal is missing in {missing} of .* --outcome goal_reached"):
+        sobol_table(s, "steps_to_goal")
     # intervals too wide to rank the parameters are said (a researcher's N = 32 gave S1 = -1.87 without a word)
     width = max((table["S1_high"] - table["S1_low"]).max(), (table["ST_high"] - table["ST_low"]).max())
     note = sobol_note(table, 64)

@@ -173,7 +173,10 @@ FEW_CASES = 20  # PRIM's boxes over fewer cases than this are anecdotes
 
 def run_prim(args, sweep, arms, outcome) -> tuple:
     """PRIM on an outcome per run, or on the arms' difference per stratum: ``(tables, figure)``."""
+    import numpy as np
+
     from sim.cli.common import UsageError
+    from sim.model.runner import EVENT_WEEKS
     from sim.runs import analyze as an
     from sim.runs.analyze_discovery import prim
     from sim.runs.analyze_plots import plot_prim
@@ -192,6 +195,8 @@ def run_prim(args, sweep, arms, outcome) -> tuple:
     else:
         column = an.outcomes_of(sweep, [args.prim], "--prim")[0]
         x, value, what = sweep.runs[sweep.varied], sweep.runs[column].to_numpy(float), column
+        if column in EVENT_WEEKS:  # an event that never happened is later than any week, as for A
+            value = np.nan_to_num(value, nan=np.inf)
     condition = value < args.below if args.below is not None else value > args.above
     sign = f"< {args.below:g}" if args.below is not None else f"> {args.above:g}"
     result = prim(x, condition, 0.5 if args.min_coverage is None else args.min_coverage)

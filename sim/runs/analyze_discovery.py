@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.model.runner import EVENT_FLAGS
 from sim.runs.analyze import AnalysisError, Sweep, arm_name
 
 
@@ -30,6 +31,15 @@ def sobol_table(sweep: Sweep, outcome: str) -> pd.DataFrame:
             f'--sobol: {sweep.path} is a {sweep.spec.get("design")} design; Sobol indices need design = "sobol"'
         )
     design = sweep.design or Design(parse_spec({k: v for k, v in sweep.spec.items() if v is not None}, inputs=False))
+    missing = int(sweep.runs[outcome].isna().sum())
+    if missing:  # a point's mean would skip them (biased) or be NaN (SALib then gives every index 0)
+        flag = EVENT_FLAGS.get(outcome)
+        instead = f"analyse its flag, --outcome {flag} (the share of runs where it happens), " if flag else ""
+        raise AnalysisError(
+            f"--sobol: {outcome} is missing in {missing} of {len(sweep.runs)} runs"
+            f"{' (the event never happened by the horizon)' if flag else ''}; Sobol indices need a value in "
+            f"every run: {instead}or an outcome every run has, e.g. final_rate"
+        )
     means = sweep.runs.groupby("point_id")[outcome].mean()
     if len(means) != design.n_points:
         raise AnalysisError(
