@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sim.errors import InputError
 from sim.model.runner import run
 from sim.runs import load_spec, run_sweep
 from sim.runs.storage import ManifestError
@@ -171,6 +172,22 @@ def test_a_shard_run_under_another_plan_is_refused_and_named(spec_path, tmp_path
         run_sweep(load_spec(tmp_path / "mine.toml"), tmp_path / "mine", workers=0, progress=False)
     with pytest.raises(ManifestError, match=said):
         load_sweep(tmp_path / "mine")
+
+
+def test_a_companion_part_made_under_another_plan_is_refused_and_named(spec_path, tmp_path):
+    """An analysis client's trial: series parts of a 14-week sweep, copied in under this sweep's
+    names, passed the check (runs said 12 weeks, series went to 14 in a join)."""
+    (tmp_path / "spec.toml").write_text("series = true\n" + spec_path.read_text())
+    spec = load_spec(tmp_path / "spec.toml").with_overrides(None, 12)
+    for name, plan in (("mine", spec), ("theirs", spec.with_overrides(None, 14))):
+        run_sweep(plan, tmp_path / name, workers=0, chunk_size=6, progress=False, series_out=tmp_path / f"{name}-s")
+    theirs = sorted((tmp_path / "theirs-s" / "series").glob("part-*.parquet"))
+    mine = sorted((tmp_path / "mine-s" / "series").glob("part-*.parquet"))
+    assert len(theirs) == len(mine) == 2
+    shutil.copy(theirs[0], mine[0])  # the same runs and columns, under this sweep's name
+    said = rf"series/{mine[0].name}: not a part of this sweep: it holds runs made with steps 14, where .* 12"
+    with pytest.raises(InputError, match=said):
+        run_sweep(spec, tmp_path / "mine", workers=0, progress=False, series_out=tmp_path / "mine-s")
 
 
 def test_shards_run_apart_with_their_own_preset_file_and_the_scenarios_horizon_are_one_plan(tmp_path):

@@ -197,7 +197,7 @@ def run_sweep(
         }
         manifest["sweep_id"] = one_sweep(roots)  # refuses another sweep's tables, or tables started apart
         plan = plan_record(manifest)  # every part is stamped with it: a shard of another plan is refused
-        schemas["runs"] = schemas["runs"].with_metadata({PLAN_KEY: json.dumps(plan).encode()})
+        schemas = {k: schema.with_metadata({PLAN_KEY: json.dumps(plan).encode()}) for k, schema in schemas.items()}
         for k, root in roots.items():
             columns = [f"{f.name}: {f.type}" for f in schemas[k]]
             check_or_write_manifest(root, {**manifest, "dataset": k, "columns": columns})
@@ -209,7 +209,7 @@ def run_sweep(
         checked = ("point_id", "replicate", "seed", *design.run(0)["params"])
         on_disk = done_run_ids(runs_dir, belongs_to(design, plan), checked)
         for k in roots.keys() - {"runs"}:
-            check_companions(roots[k] / k, runs_dir, runs, COMPANIONS[k], schemas[k])
+            check_companions(roots[k] / k, runs_dir, runs, COMPANIONS[k], schemas[k], plan)
         if on_disk.size and on_disk[-1] >= design.n_runs:  # sorted: the largest is last
             raise ManifestError(
                 f"{runs_dir}: (folder): holds run_id {on_disk[-1]}, beyond this sweep's {design.n_runs} runs "

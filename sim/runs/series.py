@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.errors import InputError
+from sim.runs.provenance import PLAN_KEY, plan_mismatch
 from sim.runs.storage import NULLABLE_INT, arrow_source, clean_temporary, first_run, value_type
 
 ORGANIZATION_NULLABLE = ("joined_step",)
@@ -76,12 +77,15 @@ def remove_orphans(parts_dir: Path, runs_dir: Path, runs: range) -> None:
     clean_temporary(parts_dir, runs)
 
 
-def check_companions(parts_dir: Path, runs_dir: Path, runs: range, flag: str, schema: pa.Schema) -> None:
+def check_companions(
+    parts_dir: Path, runs_dir: Path, runs: range, flag: str, schema: pa.Schema, plan: dict | None = None
+) -> None:
     """Each finished chunk of this shard has its companion part: readable, of this table, of its runs.
 
-    A part's columns must be ``schema``'s and its run_ids those its name gives (the first, and
-    how many): a damaged file, another table's part or another chunk's copied over are found
-    here rather than by the next reader. Only the footer and the run_id column are read.
+    A part's columns must be ``schema``'s, its run_ids those its name gives (the first, and
+    how many), and the plan it was stamped with ``plan`` (:func:`sim.runs.provenance.plan_record`):
+    a damaged file, another table's part, another chunk's or another plan's copied over are
+    found here rather than by the next reader. Only the footer and the run_id column are read.
 
     Raises:
         InputError: one line naming the part and what to remove so that a resume runs its runs again.
@@ -105,6 +109,9 @@ def check_companions(parts_dir: Path, runs_dir: Path, runs: range, flag: str, sc
             raise InputError(f"{where}: not a readable part of this table; {fix}") from None
         if not columns.remove_metadata().equals(schema.remove_metadata()):
             raise InputError(f"{where}: not a part of this table (its columns differ); {fix}")
+        wrong = plan_mismatch((columns.metadata or {}).get(PLAN_KEY), plan) if plan is not None else ""
+        if wrong:
+            raise InputError(f"{where}: not a part of this sweep: it holds {wrong}; {fix}")
         count = int(done.name.split("-")[2])
         if ids.size == 0 or int(ids.min()) != first or np.unique(ids).size != count:
             raise InputError(f"{where}: holds other runs than {done}; {fix}")
