@@ -35,3 +35,16 @@ def test_a_sweep_of_fifty_million_runs_holds_one_chunk_not_the_plan():
     chunks = chunked(range(50_000_000), 125)
     first = next(chunks)
     assert len(first) == 125 and first[:2] == [0, 400_000] and isinstance(first[0], int)
+
+
+@settings(max_examples=200, deadline=None)
+@given(points=st.integers(1, 40), replicates=st.integers(1, 40), size=st.integers(1, 60))
+def test_each_chunk_of_a_fresh_sweep_holds_as_many_design_points_as_it_can(points, replicates, size):
+    """Run r is point r % points: a stride that ``points`` divided gave each chunk one point
+    (an analysis client's trial: 8 points, 30 replicates, 2 workers; a kill kept whole points)."""
+    n = points * replicates
+    chunks = list(chunked(range(n), size, points=points))
+    handed = sorted(i for chunk in chunks for i in chunk)
+    assert handed == list(range(n)) and all(0 < len(c) <= size for c in chunks)
+    for chunk in chunks:
+        assert len({i % points for i in chunk}) == min(len(chunk), points), (chunk, points)

@@ -135,19 +135,23 @@ def shard_range(n_runs: int, shard: tuple[int, int] | None) -> range:
     return range(n_runs * i // n, n_runs * (i + 1) // n)
 
 
-def chunked(runs: range, size: int, done: np.ndarray | None = None):
+def chunked(runs: range, size: int, done: np.ndarray | None = None, points: int = 1):
     """Lists of at most ``size`` run_ids of ``runs`` not in ``done``, each taking every m-th of them.
 
     Each chunk samples the whole design rather than a few neighbouring points, so chunks
     cost about the same and the last ones do not leave workers idle (neighbouring points,
-    e.g. high patience and trust, can take twice as long as others). Chunks are made one at
-    a time from the runs still to do, never from a list of them: a sweep of fifty million
-    runs holds one chunk's ids and the finished ones' index (8 bytes a run), not the plan.
+    e.g. high patience and trust, can take twice as long as others). The stride m is the
+    fewest chunks of ``size`` made prime to ``points``: run ``r`` is design point ``r % points``,
+    so a stride that ``points`` divides gave each chunk one point (8 points, 240 runs, chunks
+    of 30: a killed sweep kept whole points, not replicates of every point). Chunks are made
+    one at a time from the runs still to do, never from a list of them: a sweep of fifty
+    million runs holds one chunk's ids and the finished ones' index (8 bytes a run), not the plan.
 
     Args:
         runs: the run_ids to run, a contiguous block (a shard's, or all).
         size: the most run_ids a chunk.
         done: run_ids already on disk, sorted (left out).
+        points: the design's number of points (``run_id % points`` is a run's point).
     """
     if runs.step != 1:
         raise ValueError("chunked: runs must be a contiguous range")
@@ -158,6 +162,8 @@ def chunked(runs: range, size: int, done: np.ndarray | None = None):
     ahead -= np.arange(d.size)
     todo = len(runs) - d.size
     m = math.ceil(todo / size) if todo else 0
+    while m and math.gcd(m, max(points, 1)) != 1 and m < todo:
+        m += 1
     for j in range(m):
         k = np.arange(j, todo, m)  # positions among the runs still to do
         yield (runs.start + k + np.searchsorted(ahead, k, side="right")).tolist()

@@ -248,7 +248,7 @@ def run_sweep(
             bar.update(len(rows))
 
         try:
-            report.restarts = executors.dispatch(pool, chunked(runs, size, on_disk), task, write)
+            report.restarts = executors.dispatch(pool, chunked(runs, size, on_disk, design.n_points), task, write)
         finally:
             bar.close()
         report.seconds = time.perf_counter() - started
