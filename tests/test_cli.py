@@ -246,3 +246,17 @@ def test_the_readmes_way_of_reading_steps_csv_types_its_columns(tmp_path, steps)
     assert frame.schema["steps_to_goal"] == pl.Int64 and frame["steps_to_goal"].max() == (104 if steps > 104 else None)
     readme = (SCENARIO_DIR.parent / "README.md").read_text()
     assert 'dtype={"steps_to_goal": "Int64"}' in readme and 'schema_overrides={"steps_to_goal": pl.Int64}' in readme
+
+
+def test_table_speaks_in_the_scenarios_step_and_its_csv_keeps_every_digit(tmp_path, capsys):
+    """A researcher's trial: a monthly scenario's table said "week 0", and --csv rounded to 4 decimals."""
+    text = (SCENARIO_DIR / "single_agency.toml").read_text()
+    text = text.replace("steps = 156\n", "steps = 36\ndays_per_step = 30\n")
+    (tmp_path / "monthly.toml").write_text(text)
+    csv = tmp_path / "t.csv"
+    argv = ["table", str(tmp_path / "monthly.toml"), "--replicates", "2", "--permutations", "2", "--workers", "0"]
+    assert main([*argv, "--steps", "12", "--csv", str(csv)]) == 0
+    out = capsys.readouterr().out
+    assert "(month 0 minus the end)" in out and "week" not in out.splitlines()[0]
+    values = pd.read_csv(csv)[["shapley", "low", "high"]]
+    assert (values != values.round(4)).any().any(), values

@@ -67,6 +67,8 @@ def test_a_signal_stops_the_sweep_and_leaves_no_process(tmp_path, signum, status
     assert not list((out / "runs").glob(".*")), "temporary files left behind"
     done = len(list((out / "runs").glob("part-*.parquet")))
     assert 1 <= done < 12, "the signal landed part-way"
+    # it says how many runs it kept (a researcher's Ctrl-C before any chunk was whole: "finished work is kept")
+    assert f"; {done} new runs kept, {done} of 12 on disk" in err.strip().splitlines()[-1], err
 
 
 def test_a_sweep_killed_outright_leaves_no_process_behind(tmp_path):

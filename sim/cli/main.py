@@ -221,7 +221,7 @@ def interrupted(err: KeyboardInterrupt, command: str | None) -> int:
     signum = getattr(err, "signum", signal.SIGINT)
     # a sweep and a calibration keep what they finished; the servers write nothing; the others all or nothing
     if command in RESUMABLE:
-        kept = "finished work is kept"
+        kept = getattr(err, "kept", None) or "finished work is kept"
     elif command in SERVERS:
         kept = SERVERS[command]
     else:

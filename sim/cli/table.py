@@ -141,7 +141,7 @@ def cmd_table(args) -> int:
             )
         print("\n".join(one_line(line) for line in table.format().splitlines()))
         if staged is not None:
-            text_columns(table.to_frame()).to_csv(staged.path(csv.name), index=False, float_format="%.4f")
+            text_columns(table.to_frame()).to_csv(staged.path(csv.name), index=False)
             staged.commit()
     if csv is not None:
         print(f"wrote {one_line(csv)}")

@@ -249,6 +249,13 @@ def run_sweep(
 
         try:
             report.restarts = executors.dispatch(pool, chunked(runs, size, on_disk, design.n_points), task, write)
+        except KeyboardInterrupt as err:  # what the one-line interruption says is kept
+            kept = already + report.ran
+            err.kept = (  # type: ignore[attr-defined]
+                f"{report.ran} new runs kept, {kept} of {len(runs)} on disk (a chunk's runs are kept once it is "
+                "whole); the same command goes on from there"
+            )
+            raise
         finally:
             bar.close()
         report.seconds = time.perf_counter() - started

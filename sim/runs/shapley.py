@@ -246,6 +246,7 @@ def shapley_table(
         confidence=confidence,
         value=value,
         p_goal_all=values.p_goal(names),
+        step=spec.header.step_unit[0],
     )
 
 

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 VALUES = {
-    "reduction": "how far the rate falls over the run (week 0 minus the end)",
+    "reduction": "how far the rate falls over the run ({step} 0 minus the end)",
     "goal": "the chance of reaching the goal",
 }
 
@@ -61,6 +61,7 @@ class ShapleyTable:
     confidence: float
     value: str = "reduction"
     p_goal_all: float = 0.0
+    step: str = "week"  # the scenario's step in words (a month for a monthly scenario)
 
     def to_frame(self):
         """Return the ranked rows as a pandas DataFrame (what ``coalition table --csv`` writes)."""
@@ -90,7 +91,7 @@ class ShapleyTable:
         value_width, interval_width = d + 4, 2 * d + 10  # "+0.ddd", "[+0.ddd, +0.ddd]"
         lines = [
             f"Who needs to be at the table? {self.scenario}: each organization's Shapley value for "
-            f"{VALUES[self.value]}",
+            f"{VALUES[self.value].format(step=self.step)}",
             f"{self.replicates} seeded replicates per coalition (the same seeds for all), {self.permutations} "
             f"orderings, {self.coalitions_run} coalitions run; {pct}% bootstrap intervals over seeds and orderings",
             "",
