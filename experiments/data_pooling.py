@@ -2,7 +2,8 @@
 
 Builds :class:`sim.CoalitionModel` directly, lets the people's circumstances run for a few
 weeks, then diagnoses (:func:`sim.model.diagnosis.diagnose_people`) from the records of the first k data
-owners (schools first, then the others in the scenario's order, then the community), and
+owners (the first organization listed first, Chicago's schools, then the others in the scenario's
+order, then the community), and
 whether it names the real group (the group with the largest true share at that time).
 
 Usage: ``python experiments/data_pooling.py [--quick] [--out DIR] [--scenario PATH] [--weeks W]

@@ -116,7 +116,7 @@ class Circumstance(Section):
     name: Name = Field(description="how everything else refers to it; not `outcome`, unique")
     label: str = Field("", description="how people read it in the app and the narration (default: the name)")
     prevalence: Annotated[float, Between(1e-6, 0.999)] = Field(description="share of people with it at steady state")
-    duration: Annotated[float, Between(1, 10_000)] = Field(description="mean weeks it lasts")
+    duration: Annotated[float, Between(1, 10_000)] = Field(description="mean steps it lasts (weeks at 7 days a step)")
     weight: Annotated[float, Between(-20, 20)] = Field(description="its hidden effect on the outcome's log-odds")
     group: str = Field(
         "",
@@ -147,7 +147,7 @@ class PopulationSpec(Section):
     target_source: str = Field(
         "", description="where the target comes from: the source's own target, or the rule that set it"
     )
-    hold_steps: Annotated[int, Between(1, 10_000)] = Field(8, description="...for this many weeks in a row")
+    hold_steps: Annotated[int, Between(1, 10_000)] = Field(8, description="...for this many steps in a row")
     circumstances: Annotated[
         tuple[Circumstance, ...], BeforeValidator(_as_tuple), Field(min_length=1, max_length=MAX_CIRCUMSTANCES)
     ] = Field(description="what people live through (below)")
@@ -166,7 +166,7 @@ class OrganizationSpec(Section):
         )
     )
     budget: Annotated[float, Between(0, 1e12)] = Field(
-        description="money per week; members with the resources role pledge a share"
+        description="money per step; members with the resources role pledge a share"
     )
     metric: str = Field("outcome", description="what it watches for progress: `outcome` or a circumstance")
     roles: RoleNames = Field(description="the capabilities it brings (`sim/scenario/roles.py`)")
@@ -179,7 +179,7 @@ class OrganizationSpec(Section):
     reliability: Probability = Field(0.85, description="chance it honours a commitment or pledge")
     patience: Annotated[float, Between(0.01, 100)] = Field(1.0, description="a factor on the model's `patience`")
     funding_pool: str = Field(
-        "", description="organizations in one pool compete for funding every `funding_cycle` weeks"
+        "", description="organizations in one pool compete for funding every `funding_cycle` steps"
     )
 
     @property
@@ -237,14 +237,18 @@ class Interventions(Section):
     case_cost: Annotated[float, Between(1e-6, 1e9)] = Field(1.0, description="money per case of case work")
     spend_share: Probability = Field(0.5, description="share of the pool spent each week")
     system_cost: Annotated[float, Between(0, 1e12)] = Field(120.0, description="price of a system change")
-    system_lag: Annotated[int, Between(0, 10_000)] = Field(26, description="weeks before a system change acts")
+    system_lag: Annotated[int, Between(0, 10_000)] = Field(
+        26, description="steps before a system change acts (the default was made for weeks: see Units)"
+    )
     system_effect: Probability = Field(0.4, description="how much a system change lowers the onset of its cause")
 
 
 class Setbacks(Section):
     """``[setbacks]``: setbacks strike at ``rate`` per week; the weights pick which kind."""
 
-    rate: Probability = Field(0.03, description="chance of a setback per week")
+    rate: Probability = Field(
+        0.03, description="chance of a setback per step (the default was made for weeks: see Units)"
+    )
     budget_cut: Annotated[float, Between(0, 1e6)] = Field(
         1.0, description="weight of budget cuts among setbacks (not the model parameter `budget_cut`, a share)"
     )
@@ -301,7 +305,7 @@ class Scenario(Section):
 
     @property
     def steps(self) -> int:
-        """The horizon in weeks."""
+        """The horizon in steps (weeks at 7 days a step)."""
         return self.header.steps
 
     @property
