@@ -38,6 +38,9 @@ OBVIOUS_OWNER = {
     # held out too: a researcher's, 3 December 2026, a real group each recorded by one or two members
     "tests/data/scenarios/student_food_insecurity.toml": ("Registrar and academic advising", "missed_classes"),
     "tests/data/scenarios/hf_readmissions.toml": ("Regional medical centre", "recent_ed_visit"),
+    # and a researcher's of the next session: weekly, four groups; monthly, nine circumstances, one recorded by nobody
+    "tests/data/scenarios/maternal_depression.toml": ("Paediatric clinics", "missed_well_child"),
+    "tests/data/scenarios/opioid_overdose_monthly.toml": ("Hospital emergency departments", "ed_visit_drug_use"),
 }
 
 
