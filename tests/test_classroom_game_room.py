@@ -392,6 +392,9 @@ def test_milestones_in_words():
         ('{"type": "join", "code": "ABCD", "nickname": "\\u200f"}', "no visible character"),
         ('{"type": "join", "code": "ABCD", "nickname": "\\u200b\\u3164"}', "no visible character"),
         ('{"type": "join", "code": "ABCD", "nickname": "a\\u2028b"}', "control"),
+        # a Cyrillic "А" in a Latin name (looks like a classmate's "Ann"; an attacker's trial)
+        ('{"type": "join", "code": "ABCD", "nickname": "\\u0410nn"}', "^A nickname in one alphabet a word"),
+        ('{"type": "join", "code": "ABCD", "nickname": "Zo\\u00eb \\u03b1nna"}', "^A nickname in one alphabet"),
         ('{"type": "teacher", "key": ""}', "^This teacher page needs its key"),
         ('{"type": "command", "command": "reboot"}', "command"),
         ('{"type": "command", "command": "timer", "seconds": -5}', "greater than or equal"),
@@ -412,6 +415,15 @@ def test_well_formed_messages_are_read_exactly():
     assert hebrew.nickname == "שלום"
     marked = protocol.parse('{"type": "join", "code": "AB", "nickname": "\\u200f\\u05e9 2"}')  # an RLM, harmless
     assert marked.nickname == "\u200fש 2"
+    # one alphabet a word: a Cyrillic or Greek name, a name in each, full-width Latin, accents, all welcome
+    for name in (
+        "\u0410\u043d\u044f",
+        "Ann \u0410\u043d\u044f",
+        "\uff21\uff4e\uff41",
+        "Zo\u00eb",
+        "\u0394\u03ae\u03bc\u03b7\u03c4\u03c1\u03b1 7",
+    ):
+        assert protocol.parse(json.dumps({"type": "join", "code": "AB", "nickname": name})).nickname == name
     decide = protocol.parse('{"type": "decide", "round": 2, "answers": {"invite": [3, 1], "shared_metric": false}}')
     assert decide.answers.as_choices() == {"invite": frozenset({1, 3}), "shared_metric": False}
     assert protocol.parse('{"type": "decide", "round": 2, "answers": {"join": null}}').answers.as_choices() == {}

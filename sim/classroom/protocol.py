@@ -25,6 +25,7 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
 )
+from pydantic_core import PydanticCustomError
 
 from sim.classroom.seats import NODE_SETS
 
@@ -43,9 +44,22 @@ def looks(nickname: str) -> str:
     return unicodedata.normalize("NFKC", shown_name(nickname)).casefold()
 
 
+# alphabets with letters that look like another's (Latin "a", Cyrillic "а", Greek "α"...)
+LOOK_ALIKE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+
+
+def scripts_of(word: str) -> set:
+    """The look-alike alphabets a word's letters come from (full-width forms read as what they show)."""
+    letters = (unicodedata.name(ch, "").split(" ", 1)[0] for ch in unicodedata.normalize("NFKC", word) if ch.isalpha())
+    return {script for script in letters if script in LOOK_ALIKE_SCRIPTS}
+
+
 def _visible(nickname: str) -> str:
     if not shown_name(nickname):
         raise ValueError("no visible character")
+    # one alphabet a word: "Аnn" with a Cyrillic "А" shows as a classmate's "Ann" (case and width fold; this cannot)
+    if any(len(scripts_of(word)) > 1 for word in shown_name(nickname).split()):
+        raise PydanticCustomError("mixed_scripts", "letters of two alphabets that look alike in one word")
     return nickname
 
 
@@ -171,6 +185,8 @@ NICKNAME = {
     "value_error": "A nickname people can see, please (it has no visible character).",
     "string_too_long": "A nickname of at most 24 characters, please.",
     "string_pattern_mismatch": "A nickname without control or text-direction characters, please.",
+    "mixed_scripts": "A nickname in one alphabet a word, please (it mixes letters that look alike, such as Latin and "
+    "Cyrillic).",
 }
 
 
