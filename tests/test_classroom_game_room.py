@@ -93,7 +93,8 @@ def test_the_convener_is_told_who_is_not_offered_because_it_said_no_lately():
     invite = seats.questions(model, leader_seat)[0]
     assert org.node not in {n for n, _ in invite.options}
     week = model.params.decline_cooldown
-    assert f"{org.spec.label} (from week {week})" in invite.note and invite.note.startswith("Not offered")
+    assert f"{org.spec.label} (week {week})" in invite.note and invite.note.startswith("Not offered")
+    assert "come back on this list in the first round that opens in or after the week given" in invite.note
     assert states._question(invite)["note"] == invite.note  # and the page gets it
 
 
@@ -523,7 +524,7 @@ def test_the_same_news_week_after_week_is_one_line_with_its_weeks():
         model.log("Housing Authority did not pay what it had promised the coalition this week")
     news = _news(model, 0, "Housing Authority")
     held = [line for line in news if "did not pay" in line]
-    assert held == ["weeks 1-3: Housing Authority did not pay what it had promised the coalition this week (3 times)"]
+    assert held == ["weeks 1-3: Housing Authority did not pay what it had promised the coalition (3 of those weeks)"]
 
 
 def test_the_debrief_lists_every_seated_student_also_one_who_never_decided():
@@ -677,6 +678,10 @@ def test_the_teacher_removes_a_player_and_its_decision_and_record_go_with_it():
     with pytest.raises(Refused, match="the game is over"):
         room.remove(ann.id)
     assert ann.token in room.players
+    # one who joins once it is over has no seat and no record: the teacher can take a nickname off the projector
+    late = room.join("Lea")
+    room.remove(late.id)
+    assert late.token not in room.players
 
 
 def test_the_same_answer_sent_again_keeps_its_place_in_a_tie():
@@ -851,3 +856,20 @@ def test_leaving_says_it_is_for_good_and_the_conveners_rate_names_the_outcome():
 
     convener = next(s for s in seats.seats(model) if s.id == seats.LEADER)
     assert briefing(model, convener, -1, None)["rate"].startswith(model.people_outcome)
+
+
+def test_the_projectors_news_says_how_many_lines_it_left_out():
+    """A teacher's trial: 14 lines and no word of the rest (the Schools' commitment, a refusal were gone)."""
+    from sim.classroom.rounds import NARRATION, publish
+
+    model = CoalitionModel("chicago_absenteeism", rng=3, n_people=600)
+    model.run_for(40)
+    lines = [e for e in model.events if 0 < e.step and not e.minor]
+    assert len(lines) > NARRATION  # a long round: more than the projector shows
+    news = publish(model, 2, 0, 40).narration
+    assert (
+        len(news) == NARRATION and news[-1] == f"... and {len(lines) - NARRATION + 1} more earlier in the round's weeks"
+    )
+    assert news[0].startswith(f"week {lines[-1].step}: ")  # newest first
+    short = publish(model, 2, 38, 2).narration  # a round with few lines: every one, nothing added
+    assert len(short) == sum(1 for e in lines if e.step > 38) and not any(n.startswith("...") for n in short)

@@ -174,7 +174,9 @@ def _news(model, since: int, name: str = "") -> list:
         else:
             seen[text] = [e.step, e.step, 1]
     return [
-        f"{unit[0]} {new}: {text}" if times == 1 else f"{unit[1]} {old}-{new}: {text} ({times} times)"
+        f"{unit[0]} {new}: {text}"
+        if times == 1  # "this week" said of several weeks: "(3 of those weeks)" instead
+        else f"{unit[1]} {old}-{new}: {text.removesuffix(f' this {unit[0]}')} ({times} of those {unit[1]})"
         for text, (new, old, times) in list(seen.items())[:NEWS]
     ]
 

@@ -282,12 +282,14 @@ class Room:
         """Take a student out of the game (a made-up player, a nickname that is not welcome).
 
         Their decision this round and their record in the debrief go with them; their page
-        can join again, as a new student (and still counts toward its device's students).
+        can join again, as a new student (and still counts toward its device's students). Once
+        the game is over only a student without a seat (who joined too late to play) can be.
         """
         with self.lock:
-            if self.phase == "debrief":  # the class's record is kept as it was played
-                raise Refused("the game is over: every student's record stays in the debrief")
             player = self._by_id(player_id)
+            # the class's record is kept as it was played; one who joined too late to take a seat has none
+            if self.phase == "debrief" and player.seat is not None:
+                raise Refused("the game is over: every student's record stays in the debrief")
             del self.players[player.token]
             self.submissions.pop(player.token, None)
             self.choices = [c for c in self.choices if c.player != player.token]

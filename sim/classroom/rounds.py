@@ -61,6 +61,14 @@ class Published:
         return self.inclinations[seat_id][question]
 
 
+def _at_most(lines: tuple, n: int, units: str) -> tuple:
+    """The first ``n`` lines, the last of them saying how many more there were (none left out unsaid)."""
+    if len(lines) <= n:
+        return lines
+    more = len(lines) - (n - 1)
+    return (*lines[: n - 1], f"... and {more} more earlier in the round's {units}")
+
+
 def play(model, decisions: dict, weeks: int) -> None:
     """Step ``weeks`` weeks with each seat's decision (seat id -> field -> answer); then clear them."""
     by_id = {s.id: s for s in seats_.seats(model)}
@@ -98,6 +106,6 @@ def publish(model, number: int, since: int, weeks: int, before: dict | None = No
         metrics={s.id: watched_value(model, s) for s in all_seats},
         view=view,
         pictures=pictures,
-        narration=narration[:NARRATION],
+        narration=_at_most(narration, NARRATION, unit[1]),
         gone={s.id: why for s in all_seats if (why := seats_.gone(model, s))},
     )

@@ -161,7 +161,7 @@ def _declined(model) -> str:
     """Who is outside but not offered to the convener because it said no lately, and when it can be asked again."""
     p, unit = model.params, model.spec.header.step_unit[0]
     resting = [
-        f"{m.spec.label} (from {unit} {m.declined_step + p.decline_cooldown})"
+        f"{m.spec.label} ({unit} {m.declined_step + p.decline_cooldown})"
         for m in model.members
         if m.state == State.OUTSIDE
         and not m.excluded
@@ -171,7 +171,11 @@ def _declined(model) -> str:
     ]
     if not resting:
         return ""
-    return "Not offered: they said no to an invitation lately and can be asked again later: " + ", ".join(resting) + "."
+    # offered again in the first round that opens once the cooldown is over (a round's choices are made at its start)
+    return (
+        f"Not offered: they said no to an invitation lately, and come back on this list in the first round that "
+        f"opens in or after the {unit} given: " + ", ".join(resting) + "."
+    )
 
 
 def check(asked: Sequence[Question], choices: dict) -> str:

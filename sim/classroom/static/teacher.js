@@ -133,8 +133,8 @@ function player(p, phase) {
       h("span.state", {}, status, p.online ? "" : " · offline"),
       p.waiting ? h("button.small", { type: "button", onclick: () => command("away", { player: p.id }) }, "model decides") : null,
     ),
-    phase === "debrief"
-      ? null // the game is over: nobody is taken out of its record
+    phase === "debrief" && p.seat
+      ? null // the game is over: nobody who played is taken out of its record (a late joiner can be)
       : h(
           "button.small.remove",
           {
