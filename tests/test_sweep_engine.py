@@ -476,6 +476,37 @@ def test_a_cluster_without_workers_is_said_once_and_again_when_they_return(monke
     ]
 
 
+class ClusterThatLosesItsScheduler:
+    """A Dask-like pool whose client lost its scheduler: Dask cancels every task."""
+
+    scheduler, workers = "tcp://cluster:8786", 1
+
+    def __init__(self):
+        self.client = self.executor = self
+
+    def nthreads(self):
+        return {"tcp://worker:1": 1}
+
+    def submit(self, fn, *args):
+        from concurrent.futures import CancelledError, Future
+
+        fut = Future()
+        fut.set_exception(CancelledError())
+        return fut
+
+    def close(self, wait=True):
+        pass
+
+
+def test_a_lost_scheduler_is_one_line_saying_how_to_go_on():
+    """A cluster researcher's trial: 36 lines of Dask's traceback, then 'runs 3..355 failed: CancelledError'."""
+    from sim.runs.executors import SweepError, dispatch
+
+    said = r"^lost the Dask scheduler tcp://cluster:8786 .*every finished chunk is kept.* same command to go on$"
+    with pytest.raises(SweepError, match=said):
+        dispatch(ClusterThatLosesItsScheduler(), iter([[1, 2], [3]]), lambda c: (sum, c), lambda c, r: None)
+
+
 def test_workers_that_die_before_any_run_finishes_point_to_the_main_guard():
     """A script without `if __name__ == "__main__":` kills every worker at its start (they import it)."""
     from concurrent.futures.process import BrokenProcessPool

@@ -7,6 +7,7 @@ in-memory replicates (validation, experiments, the Shapley table) both go throug
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import signal
@@ -14,7 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -55,6 +56,11 @@ class WorkerPool:
                 self.client = Client(scheduler, timeout="20s")
             except (OSError, ValueError, TypeError) as err:  # ValueError, TypeError: an address Dask cannot parse
                 raise InputError(f"--scheduler {scheduler}: cannot connect: {one_line(str(err))}") from None
+            # a scheduler lost mid-sweep is said in one line (dispatch); Dask's client logged 30 lines of
+            # traceback as it gave up reconnecting
+            self._client_log = logging.getLogger("distributed.client")
+            self._client_level = self._client_log.level
+            self._client_log.setLevel(logging.CRITICAL)
             self.workers = max(1, sum(self.client.nthreads().values()))
         else:
             self.workers = (os.cpu_count() or 1) if workers is None else workers
@@ -90,6 +96,7 @@ class WorkerPool:
             if self.executor is not None:
                 self.executor.shutdown(wait=False)  # ClientExecutor: cancels what is still queued
             self.client.close()
+            self._client_log.setLevel(self._client_level)
         elif self.executor is not None:
             if not wait:
                 _terminate(self.executor)
@@ -248,6 +255,13 @@ def dispatch(
         except retryable_errors:
             retry.append(chunk)
             return False
+        except CancelledError as err:
+            if pool.client is not None:  # Dask cancels every task when the client loses its scheduler
+                raise SweepError(
+                    f"lost the Dask scheduler {pool.scheduler} (it stopped, or the network to it): every finished "
+                    "chunk is kept; start the scheduler and its workers again and run the same command to go on"
+                ) from None
+            raise SweepError(f"runs {chunk[0]}..{chunk[-1]} were cancelled") from err
         except Exception as err:  # a run failed: keep what is done, stop
             raise SweepError(f"runs {chunk[0]}..{chunk[-1]} failed: {type(err).__name__}: {err}") from err
         nonlocal finished_chunks
