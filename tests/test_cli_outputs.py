@@ -707,7 +707,7 @@ def test_an_unreachable_scheduler_is_refused_before_anything_is_written(tmp_path
     from sim.errors import InputError
     from sim.runs import executors
 
-    def unreachable(self, workers, scheduler):
+    def unreachable(self, workers, scheduler, code=None):
         if scheduler:  # as Dask's Client says after its 20 s timeout, without waiting for it
             raise InputError(f"--scheduler {scheduler}: cannot connect: Timed out trying to connect")
         self.scheduler, self.client, self.workers, self.executor = None, None, 0, executors.InlineExecutor()

@@ -1,6 +1,7 @@
 """A sweep never mixes two models: changed inputs are refused, more replicates extend it."""
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -258,3 +259,41 @@ def test_a_finished_sweep_is_analyzed_after_its_scenario_moved_and_a_stray_file_
     assert main(["analyze", str(out), "--out", str(folder / "b")]) == 2
     (line,) = capsys.readouterr().err.strip().splitlines()
     assert "part-9999999999-00001-stray.parquet: (file): not a part of this table" in line, line
+
+
+def test_a_worker_running_other_model_code_is_refused_before_it_runs(sweep, tmp_path, monkeypatch, capsys):
+    """A cluster researcher's trial: a Dask worker importing another checkout ran its own model into the
+    table (13 of 120 runs differed), stamped with the client's code. Here the client's code is a copy
+    with one changed line, and the worker processes import this checkout's."""
+    import shutil
+
+    from sim.runs import provenance
+
+    folder, spec = sweep
+    copy = tmp_path / "other" / "sim"
+    shutil.copytree(provenance.SIM, copy, ignore=shutil.ignore_patterns("__pycache__", "static"))
+    trust = copy / "model" / "trust.py"
+    trust.write_text(trust.read_text(encoding="utf-8") + "\nCHANGED = 1\n", encoding="utf-8")
+    monkeypatch.setattr(provenance, "SIM", copy)
+    line = refused(capsys, ["sweep", spec, "--out", folder / "out", "--workers", "1"])
+    assert re.search(r"a worker \(.*process \d+\) runs model code \w{12} \(sim/ under .*\), where the sweep's is", line)
+    assert "nothing it ran was written" in line and not list((folder / "out" / "runs").glob("part-*"))
+
+
+def test_a_worker_with_the_same_logic_runs_and_one_with_other_logic_does_not(tmp_path, monkeypatch):
+    import shutil
+
+    from sim.runs import provenance
+    from sim.runs.executors import SweepError, checked_code
+
+    here = provenance.code_record()
+    copy = tmp_path / "sim"
+    shutil.copytree(provenance.SIM, copy, ignore=shutil.ignore_patterns("__pycache__", "static"))
+    monkeypatch.setattr(provenance, "SIM", copy)  # this "worker" imports the copy
+    source = copy / "model" / "trust.py"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text + "\n# a comment of its own\n", encoding="utf-8")
+    assert checked_code(here, sum, [1, 2]) == 3  # other bytes, the same logic
+    source.write_text(text + "\nCHANGED = 1\n", encoding="utf-8")
+    with pytest.raises(SweepError, match=r"runs model code .* where the sweep's is"):
+        checked_code(here, sum, [1, 2])

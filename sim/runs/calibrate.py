@@ -195,7 +195,7 @@ def _calibrate(out, patterns, settings, provenance, workers, scheduler, log, com
     db_path = out / "abc.db"
     db = f"sqlite:///{db_path.resolve()}"
     done = _finished_generations(db_path)
-    pool = WorkerPool(workers, scheduler)
+    pool = WorkerPool(workers, scheduler, code=provenance["code"])  # workers with other model code are refused
     try:
         sampler = SeededSampler(pool, settings.seed, settings.batch)
         generation = done

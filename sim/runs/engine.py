@@ -221,7 +221,7 @@ def run_sweep(
         if n_todo == 0:
             report.seconds = time.perf_counter() - started
             return report
-        pool = executors.WorkerPool(workers, scheduler)
+        pool = executors.WorkerPool(workers, scheduler, code=manifest["code"])
         size = chunk_size or auto_chunk_size(n_todo, pool.workers, 0.07 * (spec.steps or scenario.steps) / 156)
         bar = Progress("sweep", len(runs), initial=already, enabled=progress)
 

@@ -11,6 +11,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -44,10 +45,16 @@ def retryable() -> tuple:
 
 
 class WorkerPool:
-    """A process pool, or a Dask cluster's executor when a scheduler address is given."""
+    """A process pool, or a Dask cluster's executor when a scheduler address is given.
 
-    def __init__(self, workers: int | None, scheduler: str | None):
+    ``code``: the :func:`~sim.runs.provenance.code_record` of what the results are recorded
+    under (a sweep's or a calibration's manifest); a worker process checks its own model code
+    against it before each chunk, so that one importing another checkout is refused.
+    """
+
+    def __init__(self, workers: int | None, scheduler: str | None, code: dict | None = None):
         self.scheduler = scheduler
+        self.code = code
         self.client = None
         if scheduler:
             Client = require("distributed", f"--scheduler {scheduler}").Client  # noqa: N806
@@ -101,6 +108,24 @@ class WorkerPool:
             if not wait:
                 _terminate(self.executor)
             self.executor.shutdown(wait=wait, cancel_futures=True)
+
+
+def checked_code(code: dict, fn: Callable, *args):
+    """``fn(*args)`` in a worker whose model code is ``code``'s; else :class:`SweepError`, before any run.
+
+    A Dask worker started on a node with another checkout ran its own model into a sweep's
+    table, stamped with the client's code.
+    """
+    from sim.runs.provenance import other_code
+
+    wrong = other_code(code)
+    if wrong:
+        raise SweepError(
+            f"a worker ({socket.gethostname()}, process {os.getpid()}) runs {wrong}: start the workers from the "
+            "checkout this command runs (their PYTHONPATH and environment) and run the same command; nothing it "
+            "ran was written"
+        )
+    return fn(*args)
 
 
 def _died(restarts: int, finished_chunks: int) -> str:
@@ -241,6 +266,8 @@ def dispatch(
                 return True
             fn, *args = task(chunk)
             assert pool.executor is not None
+            if getattr(pool, "code", None) and not isinstance(pool.executor, InlineExecutor):
+                fn, args = checked_code, [pool.code, fn, *args]  # a worker is another process: maybe other code
             try:
                 fut = pool.executor.submit(fn, *args)
             except retryable_errors:  # a worker died since the last wait: the pool refuses new work
@@ -255,6 +282,8 @@ def dispatch(
         except retryable_errors:
             retry.append(chunk)
             return False
+        except SweepError:  # a worker's own refusal (other model code): said as it is
+            raise
         except CancelledError as err:
             if pool.client is not None:  # Dask cancels every task when the client loses its scheduler
                 raise SweepError(

@@ -115,6 +115,12 @@ def code_record(logic: bool = True) -> dict:
     the model's documentation. Reading the tokens takes a quarter of a second; each file's
     is kept for the process while the file is unchanged.
     """
+    out = {"coalition": _version("coalition"), **git_revision(SIM), **code_digests(logic)}
+    return out
+
+
+def code_digests(logic: bool = True) -> dict:
+    """``sha256`` of the model's source files as they are on disk now, and (``logic``) ``logic_sha256``."""
     digest, tokens = hashlib.sha256(), hashlib.sha256()
     for part in MODEL_SOURCES:
         base = SIM / part
@@ -123,8 +129,28 @@ def code_record(logic: bool = True) -> dict:
             digest.update(name + b"\0" + source + b"\0")
             if logic:
                 tokens.update(name + b"\0" + _tokens_digest(hashlib.sha256(source).digest(), source) + b"\0")
-    out = {"coalition": _version("coalition"), **git_revision(SIM), "sha256": digest.hexdigest()}
-    return {**out, "logic_sha256": tokens.hexdigest()} if logic else out
+    return (
+        {"sha256": digest.hexdigest(), "logic_sha256": tokens.hexdigest()} if logic else {"sha256": digest.hexdigest()}
+    )
+
+
+def other_code(expected: dict | None) -> str:
+    """What differs between this process's model code and ``expected`` (a :func:`code_record`); "" if nothing.
+
+    The same bytes are the same code; other bytes are the same code when their logic (without
+    comments, docstrings and layout) is. A worker checks this before it runs a sweep's chunk:
+    a Dask worker on a node with another checkout ran its own model into the sweep's table.
+    """
+    if not expected or not expected.get("sha256"):
+        return ""
+    mine = code_digests(logic=False)
+    if mine["sha256"] == expected["sha256"]:
+        return ""
+    logic = code_digests(logic=True)["logic_sha256"]
+    if expected.get("logic_sha256") and logic == expected["logic_sha256"]:
+        return ""
+    theirs = expected.get("logic_sha256") or expected["sha256"]
+    return f"model code {logic[:12]} (sim/ under {SIM.parent}), where the sweep's is {theirs[:12]}"
 
 
 _TOKENS: dict[bytes, bytes] = {}  # a source's SHA-256 -> the digest of its tokens (this process)
