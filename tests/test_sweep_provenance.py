@@ -297,3 +297,19 @@ def test_a_worker_with_the_same_logic_runs_and_one_with_other_logic_does_not(tmp
     source.write_text(text + "\nCHANGED = 1\n", encoding="utf-8")
     with pytest.raises(SweepError, match=r"runs model code .* where the sweep's is"):
         checked_code(here, sum, [1, 2])
+
+
+def test_a_sweep_moved_with_its_scenario_file_goes_on(sweep, capsys):
+    """A cluster researcher's trial: spec, scenario and output moved together were refused ("changed: scenario");
+    the scenario is named by a path, and what counts is its content."""
+    import shutil
+
+    folder, spec = sweep  # the spec names mine.toml beside it: a relative path
+    run_sweep(load_spec(spec), folder / "out", workers=0, progress=False)
+    moved = folder.parent / f"{folder.name}-moved"
+    shutil.move(folder, moved)
+    again = run_sweep(load_spec(moved / "spec.toml"), moved / "out", workers=0, progress=False)
+    assert again.ran == 0 and again.already_done == 4
+    edit_scenario(moved)  # its content changed: refused, naming it
+    line = refused(capsys, ["sweep", moved / "spec.toml", "--out", moved / "out", "--workers", "0"])
+    assert "inputs: the scenario" in line and "changed since this sweep started" in line

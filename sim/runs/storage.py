@@ -329,6 +329,11 @@ def _mismatch(old: dict, new: dict) -> str | None:
     changes = differences(old, new)
     spec_old, spec_new = dict(old["spec"]), dict(new["spec"])
     before, now = spec_old.pop("replicates"), spec_new.pop("replicates")
+    # the scenario and preset files are named by their paths, which change when a sweep is moved with
+    # them; what counts is their contents, compared in `changes` (only whether a preset is given here)
+    for spec in (spec_old, spec_new):
+        spec.pop("scenario", None)
+        spec["preset"] = bool(spec.get("preset"))
     if spec_old != spec_new and not changes:
         changed = sorted(k for k in set(spec_old) | set(spec_new) if spec_old.get(k) != spec_new.get(k))
     elif list(spec_old.get("parameters", {})) != list(spec_new.get("parameters", {})) and not changes:
