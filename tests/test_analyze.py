@@ -402,7 +402,7 @@ def test_common_seeds_is_part_of_the_spec_a_resume_compares(tmp_path, capsys):
     spec.write_text(spec.read_text().replace("seed = 1", "seed = 1\ncommon_seeds = true"))
     capsys.readouterr()
     assert main(["sweep", str(spec), "--out", out, "--steps", "8", "--workers", "0"]) == 2
-    assert "different spec (changed: common_seeds)" in capsys.readouterr().err
+    assert "different spec (changed: common_seeds: not given there, true here)" in capsys.readouterr().err
 
 
 def test_arms_that_never_overlap_are_noted_and_whole_numbers_read_as_written(grid):

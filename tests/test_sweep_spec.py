@@ -194,7 +194,10 @@ def test_changed_spec_is_refused(tmp_path, capsys):
     assert "2 were already on disk" in capsys.readouterr().out
     write(tmp_path, GOOD.replace("[4, 8]", "[4, 9]"))
     line = sweep_error(tmp_path, capsys, GOOD.replace("[4, 8]", "[4, 9]"))
-    assert "manifest.json: spec:" in line and "changed: parameters" in line
+    assert "manifest.json: spec:" in line and "changed: parameters: " in line
+    assert (
+        "[4.0, 8.0]} there" in line and "[4.0, 9.0]} here" in line
+    )  # what the folder holds and what this call asked (a shard's mistake)
     write(tmp_path, GOOD)
     assert main(["sweep", str(path), "--out", str(out), "--workers", "0", "--replicates", "3"]) == 0
     assert "ran 4 in" in capsys.readouterr().out  # more replicates: only the new runs

@@ -32,7 +32,19 @@ SIM = Path(__file__).resolve().parents[1]
 # the code between a run's parameters and seed and its row: the model, the scenario, each run's
 # parameters and seed (design), the run itself and the outcomes and series read off it (record, series)
 MODEL_SOURCES = ("model", "scenario", "runs/design.py", "runs/record.py", "runs/series.py")
-PACKAGES = ("coalition", "mesa", "numpy", "pandas", "pyarrow", "scipy", "networkx", "SALib", "dask", "distributed")
+PACKAGES = (
+    "coalition",
+    "mesa",
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "scipy",
+    "networkx",
+    "SALib",
+    "dask",
+    "distributed",
+    "pyabc",
+)  # pyabc: the calibration's ABC-SMC
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -340,8 +340,12 @@ def _mismatch(old: dict, new: dict) -> str | None:
         changed = ["the order of [parameters], which numbers the design's points"]
     else:
         changed = []
-    if changed:
-        return f"spec: this directory was started with a different spec (changed: {', '.join(changed)}); {REUSE}"
+    if changed:  # each with its value in the folder and in this call (shards started apart disagree)
+        named = [
+            f"{k}: {_short(spec_old, k)} there, {_short(spec_new, k)} here" if k in spec_old or k in spec_new else k
+            for k in changed
+        ]
+        return f"spec: this directory was started with a different spec (changed: {'; '.join(named)}); {REUSE}"
     if now < before:
         return (
             f"replicates: this sweep already has {before} replicates a point; ask for at least {before} "
@@ -353,6 +357,14 @@ def _mismatch(old: dict, new: dict) -> str | None:
     if old.get("columns") is not None and old["columns"] != new["columns"]:
         return "columns: the model's outputs changed since this sweep started; use a new --out directory"
     return None
+
+
+def _short(spec: dict, key: str, most: int = 60) -> str:
+    """A spec's value in a message, cut to ``most`` characters ("not given" when it has none)."""
+    if key not in spec:
+        return "not given"
+    text = json.dumps(spec[key])
+    return text if len(text) <= most else text[: most - 3] + "..."
 
 
 def _now() -> str:
