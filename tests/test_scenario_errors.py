@@ -9,6 +9,8 @@ import pytest
 from sim.scenario.load import available_scenarios, load_scenario, parse_scenario
 from sim.scenario.messages import ScenarioError
 
+ROOT = Path(__file__).resolve().parents[1]
+
 # a frozen copy of a shipped scenario, so that the line numbers below do not move when the
 # shipped file is edited
 BASE = (Path(__file__).parent / "data" / "scenario_for_error_tests.toml").read_text(encoding="utf-8")
@@ -236,3 +238,26 @@ def test_coalition_scenarios_lists_every_scenario_on_one_line_each():
     for name in available_scenarios():  # the shipped set itself is checked in test_scenario_library
         assert sum(line.split()[0] == name for line in lines) == 1
     assert not any("broken" in line for line in lines)
+
+
+def test_a_case_must_be_affordable_in_a_year_of_the_scenarios_own_steps():
+    """75 a step in all: a case dearer than a year of it is refused, a year counted in the file's steps
+    (an edge-case trial: 366-day steps took a case of 50 years' budgets, daily ones refused an affordable one)."""
+    from sim import CoalitionModel
+    from sim.runs.shapley import restrict
+
+    text = (ROOT / "scenarios" / "single_agency.toml").read_text(encoding="utf-8")
+    weekly = text.replace("case_cost = 1.0", "case_cost = 4000.0")  # 52.2 weeks x 75 = 3913
+    with pytest.raises(ScenarioError, match=r"interventions\.case_cost: 4000 is more than a year .*\(3913\.\d+\)"):
+        parse_scenario(weekly)
+    daily = weekly.replace("steps = 156\n", "steps = 156\ndays_per_step = 1\n")  # a year: 365 x 75
+    assert parse_scenario(daily).interventions.case_cost == 4000
+    yearly = text.replace("steps = 156\n", "steps = 10\ndays_per_step = 366\n").replace(
+        "case_cost = 1.0", "case_cost = 80.0"
+    )
+    with pytest.raises(ScenarioError, match=r"interventions\.case_cost: 80 is more than a year"):
+        parse_scenario(yearly)
+    # a smaller coalition of a checked scenario (coalition table) runs though it could not afford a case
+    spec = parse_scenario(text.replace("case_cost = 1.0", "case_cost = 3000.0"))
+    small = restrict(spec, [spec.organizations[2].name])  # 5 a step: 261 a year
+    assert CoalitionModel(small, rng=1, n_people=200).spec.organizations == small.organizations

@@ -22,7 +22,12 @@ SECTIONS = tuple(f.alias or n for n, f in Scenario.model_fields.items()) + ("gen
 
 
 def scenario_from_dict(
-    data, *, label: str = "<scenario>", default_name: str = "scenario", locator: Locator | None = None
+    data,
+    *,
+    label: str = "<scenario>",
+    default_name: str = "scenario",
+    locator: Locator | None = None,
+    affordable: bool = True,
 ) -> Scenario:
     """Build a checked :class:`Scenario` from a parsed TOML document.
 
@@ -31,6 +36,7 @@ def scenario_from_dict(
         label: the file name used in error messages.
         default_name: the scenario's name (and title) when ``[scenario]`` gives none.
         locator: finds line numbers for error messages.
+        affordable: check that a year of every budget buys a case (see :func:`check_references`).
 
     Raises:
         ScenarioError: one line, ``<file>[:<line>]: <field path>: <what is wrong>``.
@@ -52,7 +58,7 @@ def scenario_from_dict(
     if not leader.sector:
         leader = leader.model_copy(update={"sector": spec.organizations[0].sector})
     spec = spec.model_copy(update={"header": header, "leader": leader})
-    check_references(spec, where)
+    check_references(spec, where, affordable)
     return spec.from_file(label)
 
 
@@ -70,7 +76,8 @@ def checked(spec: Scenario) -> Scenario:
     """
     label = f"{spec.path or 'the Scenario'} (as given in code)"
     data = spec.model_dump(mode="json", by_alias=True)
-    again = scenario_from_dict(data, label=label, default_name=spec.name or "scenario")
+    # (not whether a year of budgets buys a case: a smaller coalition of a checked scenario need not)
+    again = scenario_from_dict(data, label=label, default_name=spec.name or "scenario", affordable=False)
     return spec if again == spec else again.from_file(spec.path)
 
 
@@ -102,8 +109,12 @@ def _expanded(data: dict, where: Where) -> dict:
     return generated
 
 
-def check_references(spec: Scenario, where: Where) -> None:
-    """Check what the fields of ``spec`` say about each other; raise the first mistake as one line."""
+def check_references(spec: Scenario, where: Where, affordable: bool = True) -> None:
+    """Check what the fields of ``spec`` say about each other; raise the first mistake as one line.
+
+    ``affordable``: also that a year of every budget buys a case (a file's sanity check; a part of
+    a checked scenario, such as a smaller coalition of ``coalition table``, need not pass it).
+    """
     names = _circumstances(spec, where)
     hint = _circumstance_hint(spec, names)
     head = spec.header
@@ -145,7 +156,8 @@ def check_references(spec: Scenario, where: Where) -> None:
                 )
         if a == b:
             where.fail(("network", "ties", i), f"a tie joins two different names, not {a!r} with itself")
-    _affordable(spec, where)
+    if affordable:
+        _affordable(spec, where)
 
 
 def _circumstances(spec: Scenario, where: Where) -> tuple:
@@ -250,8 +262,11 @@ def _as_read(name: str) -> str:
 
 
 def _affordable(spec: Scenario, where: Where) -> None:
-    """A case of case work must be affordable: a year of every budget must buy at least one."""
-    yearly = 52 * sum(o.budget for o in spec.organizations)
+    """A case of case work must be affordable: a year of every budget must buy at least one.
+
+    Budgets are per step: a year is ``365.25 / days_per_step`` of them (52.2 weeks, 12 months).
+    """
+    yearly = 365.25 / spec.header.days_per_step * sum(o.budget for o in spec.organizations)
     cost = spec.interventions.case_cost
     if yearly > 0 and cost > yearly:
         where.fail(
