@@ -59,3 +59,31 @@ def test_a_betrayal_costs_more_trust_than_an_honour_earns_at_every_level(trust, 
     assert logit(trust) - logit(after_down) > logit(after_up) - logit(trust)
     assume(math.exp(build) + math.exp(-ratio * build) < 2 and 1e-6 < after_down and after_up < 1 - 1e-6)
     assert trust - after_down > after_up - trust > 0
+
+
+def test_a_raise_never_makes_what_it_raises_rarer():
+    """An edge-case trial: with raises so strong that the largest onset was capped at 1 a week, the
+    acceptance still divided by the uncapped largest, so b's share fell from 50% to 6% as a's raise grew."""
+    from sim.model.people import People
+    from sim.scenario.spec import PopulationSpec
+
+    def steady_share_of_b(strength: float) -> float:
+        spec = PopulationSpec.model_validate(
+            {
+                "size": 20_000,
+                "baseline": -2.0,
+                "target_rate": 0.1,
+                "circumstances": [
+                    {"name": "a", "prevalence": 0.3, "duration": 10, "weight": 1.0, "raises": {"b": strength}},
+                    {"name": "b", "prevalence": 0.5, "duration": 2, "weight": 0.5},
+                ],
+            }
+        )
+        people = People(spec, 20_000, np.random.default_rng(7))
+        for _ in range(60):
+            people.change()
+        return float(people.x[:, 1].mean())
+
+    shares = [steady_share_of_b(s) for s in (0.0, 1.0, 3.0, 100.0)]
+    assert abs(shares[0] - 0.5) < 0.02, shares  # without a raise: the stated prevalence
+    assert all(later > shares[0] + 0.02 for later in shares[1:]), shares  # a raise: more of b, never less

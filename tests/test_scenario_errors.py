@@ -261,3 +261,21 @@ def test_a_case_must_be_affordable_in_a_year_of_the_scenarios_own_steps():
     spec = parse_scenario(text.replace("case_cost = 1.0", "case_cost = 3000.0"))
     small = restrict(spec, [spec.organizations[2].name])  # 5 a step: 261 a year
     assert CoalitionModel(small, rng=1, n_people=200).spec.organizations == small.organizations
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        ('group = "instability"', 'group = "Instability"', r"circumstances\[\d+\]\.group: .* reads as"),
+        ('sector = "health"', 'sector = "Health"', r"sector: '[Hh]ealth' reads as '[Hh]ealth', another sector"),
+        ('name = "Housing Authority"', 'name = "Chicago Public Schools\\u200b"', r"name: .* reads as 'Chicago Public"),
+        ('name = "Housing Authority"', 'name = "Housing \\u202eAuthority"', "text-direction overrides"),
+    ],
+)
+def test_names_that_read_alike_or_print_backwards_are_refused(old, new, said):
+    """An edge-case trial: 'Home' beside 'home', 'Education' beside 'education' (two silos), a zero-width
+    space in a name, a direction override: all were accepted and printed as look-alikes."""
+    text = (ROOT / "scenarios" / "chicago_absenteeism.toml").read_text(encoding="utf-8")
+    assert old in text
+    with pytest.raises(ScenarioError, match=said):
+        parse_scenario(text.replace(old, new, 1))

@@ -64,7 +64,11 @@ def test_odd_text_and_numbers_round_trip(title, description, org_name, sector, n
     text = dump_scenario(spec)
     names = title + org_name + sector
     if any(ch.isspace() and ch not in " \u3000\xa0" or not ch.isprintable() for ch in names if ord(ch) < 0xA0):
-        with pytest.raises(ScenarioError, match="control characters|must not be empty"):
+        with pytest.raises(ScenarioError, match="control characters|must not be empty|text-direction overrides"):
+            parse_scenario(text)
+        return
+    if any("\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" for ch in names):
+        with pytest.raises(ScenarioError, match="text-direction overrides"):  # they turn a printed line backwards
             parse_scenario(text)
         return
     assert parse_scenario(text) == spec

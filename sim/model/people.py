@@ -84,8 +84,10 @@ class People:
         key = self.onset_factor.tobytes() + self.base_onset.tobytes()
         if self._event_rates is None or self._event_rates[0] != key:
             # the largest onset rate anyone can have, then the resolution rate, per circumstance
-            onset_max = np.minimum(1.0, self.base_onset * self.onset_factor * self._boost_total)
-            self._event_rates = (key, np.concatenate([onset_max, self.resolve_rate]))
+            onset = self.base_onset * self.onset_factor
+            capped = onset * self._boost_total > 1.0  # a chance of 1 a week: the candidates come at that
+            onset_max = np.minimum(1.0, onset * self._boost_total)
+            self._event_rates = (key, np.concatenate([onset_max, self.resolve_rate]), onset if capped.any() else None)
         counts = rng.binomial(n, self._event_rates[1])
         total = int(counts.sum())
         n_onsets = int(counts[:k].sum())
@@ -95,7 +97,13 @@ class People:
         which = np.repeat(self._event_circumstance, counts)
         on, on_c, off, off_c = who[:n_onsets], which[:n_onsets], who[n_onsets:], which[n_onsets:]
         # accepted with the person's own rate over the largest: (1 + what raises c now) / (1 + all that could)
-        gain = ~x[on, on_c] & (u[total:] * self._boost_total[on_c] < self._own_onset[self.code[on], on_c])
+        own = self._own_onset[self.code[on], on_c]
+        onset = self._event_rates[2]
+        if onset is None:
+            gain = ~x[on, on_c] & (u[total:] * self._boost_total[on_c] < own)
+        else:  # raises so strong that some largest rate is capped at 1: accept at the own rate over the largest
+            largest = self._event_rates[1][:k][on_c]
+            gain = ~x[on, on_c] & (u[total:] * largest < np.minimum(1.0, onset[on_c] * own))
         lose = x[off, off_c]
         on, on_c, off, off_c = on[gain], on_c[gain], off[lose], off_c[lose]
         x[on, on_c] = True

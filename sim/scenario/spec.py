@@ -33,6 +33,8 @@ def _plain_text(value):
     if isinstance(value, str):
         if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 or ch in "\u2028\u2029" for ch in value):
             raise PydanticCustomError("control_character", "must not contain control characters or line breaks")
+        if any("\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" for ch in value):  # turns a line backwards
+            raise PydanticCustomError("direction_control", "must not contain text-direction overrides or isolates")
         if not value.strip():
             raise PydanticCustomError("blank", "must not be empty")
     return value

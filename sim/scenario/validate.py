@@ -129,6 +129,11 @@ def check_references(spec: Scenario, where: Where, affordable: bool = True) -> N
     for i, org in enumerate(spec.organizations):
         _organization(org, ("organizations", i), names, where, hint)
     _unique(where, "organizations", [o.name for o in spec.organizations], 0, "another one")
+    sectors_seen: list[str] = []
+    for i, org in enumerate(spec.organizations):  # "Education" and "education" would be two silos
+        if org.sector not in sectors_seen:
+            _reads_apart(where, ("organizations", i, "sector"), org.sector, sectors_seen, "another sector")
+            sectors_seen.append(org.sector)
     sectors = sorted({o.sector for o in spec.organizations})
     if spec.leader.sector not in sectors:
         hint = suggest(spec.leader.sector, sectors)
@@ -168,6 +173,7 @@ def _circumstances(spec: Scenario, where: Where) -> tuple:
             where.fail((*loc, "name"), '"outcome" is reserved for the outcome itself; choose another name')
         if c.name in names:
             where.fail((*loc, "name"), f"{c.name!r} appears twice; circumstance names must be unique")
+        _reads_apart(where, (*loc, "name"), c.name, names, "another circumstance's name")
         names.append(c.name)
         # the onset that keeps the prevalence steady must be a probability a step
         if c.prevalence > c.duration / (c.duration + 1):
@@ -179,6 +185,16 @@ def _circumstances(spec: Scenario, where: Where) -> tuple:
                 f"needs {onset:.3g} onsets per person and {step}, and a chance is at most 1; lower prevalence "
                 f"or raise duration (at most {c.duration / (c.duration + 1):.3g} for this duration)",
             )
+    labels: list[str] = []
+    groups: list[str] = list(names)  # a circumstance without a group is a group of its own name
+    for i, c in enumerate(spec.population.circumstances):
+        loc = ("population", "circumstances", i)
+        if c.label:
+            _reads_apart(where, (*loc, "label"), c.label, labels, "another circumstance's label")
+            labels.append(c.label)
+        if c.group and c.group not in groups:  # "Instability" and "instability" would be reported as two
+            _reads_apart(where, (*loc, "group"), c.group, groups, "another group or circumstance")
+            groups.append(c.group)
     for i, c in enumerate(spec.population.circumstances):
         if c.group and c.group != c.name and c.group in names:  # "diagnosed: x" must say which x
             where.fail(
@@ -251,14 +267,26 @@ def _unique(where: Where, key: str, names: list, first: int, what: str) -> None:
             where.fail(
                 (key, i - first, "name"),
                 f"{names[i]!r} reads as {before!r}, the name of {what}; names must differ in more than case, "
-                "spaces or character width",
+                "spaces, character width or invisible characters",
             )
         seen[_as_read(names[i])] = names[i]
 
 
+def _reads_apart(where: Where, loc: tuple, name: str, others: list, what: str) -> None:
+    """Refuse ``name`` when it reads as one of ``others`` without being it (case, spaces, width, invisible marks)."""
+    alike = next((o for o in others if o != name and _as_read(o) == _as_read(name)), None)
+    if alike is not None:
+        where.fail(
+            loc,
+            f"{name!r} reads as {alike!r}, {what}; names must differ in more than case, spaces, character width "
+            "or invisible characters",
+        )
+
+
 def _as_read(name: str) -> str:
-    """A name as a reader tells names apart: width (NFKC), case and spaces folded."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    """A name as a reader tells names apart: width (NFKC), case, spaces and invisible characters folded."""
+    shown = "".join(ch for ch in name if unicodedata.category(ch) != "Cf")  # zero widths, direction marks
+    return " ".join(unicodedata.normalize("NFKC", shown).casefold().split())
 
 
 def _affordable(spec: Scenario, where: Where) -> None:
