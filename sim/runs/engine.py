@@ -189,7 +189,7 @@ def run_sweep(
             "format": FORMAT,
             "spec": spec.to_dict(),
             "inputs": _inputs(spec, scenario),
-            "code": code_record(),
+            "code": (code := code_record()),
             "versions": package_versions(),
             "n_runs": design.n_runs,
             "defaults": defaults,
@@ -221,7 +221,7 @@ def run_sweep(
         if n_todo == 0:
             report.seconds = time.perf_counter() - started
             return report
-        pool = executors.WorkerPool(workers, scheduler, code=manifest["code"])
+        pool = executors.WorkerPool(workers, scheduler, code=code)
         size = chunk_size or auto_chunk_size(n_todo, pool.workers, 0.07 * (spec.steps or scenario.steps) / 156)
         bar = Progress("sweep", len(runs), initial=already, enabled=progress)
 
