@@ -23,7 +23,7 @@ demo: $(STAMP)
 	$(VENV)/bin/coalition run chicago_absenteeism --seed 1 --out demo
 
 test: $(STAMP)
-	$(PY) -m pytest -W error -n auto --dist loadgroup -m "not validation and not experiments"
+	$(PY) -m pytest -W error -n auto --dist loadgroup -m "not validation and not experiments and not slow"
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
@@ -38,8 +38,9 @@ bench: $(STAMP)
 	$(PY) -m benchmarks
 
 validation: $(STAMP)
-	$(PY) -m pytest -W error -n auto --dist loadfile -m "validation or experiments" \
-		tests/validation tests/test_experiments.py tests/test_experiment_boundaries.py
+	$(PY) -m pytest -W error -n auto --dist loadfile -m "validation or experiments or slow" \
+		tests/validation tests/test_experiments.py tests/test_experiment_boundaries.py \
+		tests/test_sweep_engine.py tests/test_sweep_interop.py
 
 clean:
 	rm -rf $(VENV) demo out .pytest_cache .hypothesis

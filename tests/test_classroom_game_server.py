@@ -266,11 +266,16 @@ def test_only_the_teacher_removes_a_player_and_not_once_the_game_is_over(tmp_pat
         bot.until_state(lambda s: s["you"] is None)  # its page is back at the join form
         bot.send({"type": "join", "code": game.code, "nickname": "Mallory again"})  # and can join, as a new student
         bot.until_state(lambda s: s["you"] is not None and s["you"]["nickname"] == "Mallory again")
-        # once the game is over, its record stays whole: a student's debrief is not taken away
+        # once the game is over, a record stays whole: the debrief of a student who played is not taken away
+        ada.send({"type": "pick", "seat": "m0"})
+        ada.until_state(lambda s: s["you"]["seat"] == "m0")
         teach.send({"type": "command", "command": "end"})
         teach.until_state(lambda s: s["phase"] == "debrief")
         teach.send({"type": "command", "command": "remove", "player": ada.state["you"]["id"]})
         assert "the game is over" in teach.refused()["reason"]
+        # one without a seat (Mallory again, who never took one) has no record: taken off the list
+        teach.send({"type": "command", "command": "remove", "player": bot.state["you"]["id"]})
+        teach.until_state(lambda s: "Mallory again" not in [p["nickname"] for p in s["players"]])
         for page in (bot, ada, teach):
             page.close()
 

@@ -50,6 +50,10 @@ class ReferencePopulation(People):
         for c in range(k):
             boost = self.raises[:, c]
             rates.append(min(1.0, self.base_onset[c] * self.onset_factor[c] * (1.0 + boost.sum())))
+        # raises so strong that some largest onset is capped at 1: each is accepted at its own rate over the largest
+        capped = any(
+            self.base_onset[c] * self.onset_factor[c] * (1.0 + self.raises[:, c].sum()) > 1.0 for c in range(k)
+        )
         rates += [self.resolve_rate[c] for c in range(k)]
         counts = rng.binomial(n, rates)
         n_onsets = int(sum(counts[:k]))
@@ -58,7 +62,11 @@ class ReferencePopulation(People):
         for e, (i, c, onset) in enumerate(events):
             if onset:
                 own = 1.0 + start[i] @ self.raises[:, c]
-                if not start[i, c] and u[len(events) + e] * (1.0 + self.raises[:, c].sum()) < own:
+                if capped:
+                    accept = u[len(events) + e] * rates[c] < min(1.0, self.base_onset[c] * self.onset_factor[c] * own)
+                else:
+                    accept = u[len(events) + e] * (1.0 + self.raises[:, c].sum()) < own
+                if not start[i, c] and accept:
                     self._set(np.array([i]), c, True)
             elif start[i, c]:
                 self._set(np.array([i]), c, False)

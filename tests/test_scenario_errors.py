@@ -116,7 +116,8 @@ MISTAKES = {
         'name = "Parents\' council"',
         'name = "housing authority "',
         ":229: community[0].name: 'housing authority ' reads as 'Housing Authority', the name of an organization, "
-        "the leader or another community partner; names must differ in more than case, spaces or character width",
+        "the leader or another community partner; names must differ in more than case, spaces, character width or "
+        "invisible characters",
     ),
     "unknown role": (
         'roles = ["touch"]',

@@ -234,6 +234,7 @@ def test_a_worker_that_dies_mid_chunk_loses_and_duplicates_nothing(reference, sp
     pd.testing.assert_frame_equal(table(tmp_path / "out"), reference)
 
 
+@pytest.mark.slow  # make validation
 def test_sigkill_part_way_then_resume_gives_the_uninterrupted_table(tmp_path):
     spec = tmp_path / "slow.toml"
     spec.write_text("series = true\n" + SPEC.format(steps=30).replace("replicates = 3", "replicates = 5"))
@@ -283,6 +284,7 @@ def _wait_for(proc, pattern, timeout=60):
 
 
 @pytest.mark.skipif(shutil.which("dask", path=str(BIN)) is None, reason="dask extra not installed")
+@pytest.mark.slow  # make validation
 def test_a_real_dask_cluster_gives_the_same_table(reference, spec_path, tmp_path):
     dask = str(BIN / "dask")
     procs = []
@@ -377,6 +379,7 @@ def memory_peaks(folder: str) -> dict:
     return peaks
 
 
+@pytest.mark.slow  # make validation
 def test_memory_stays_flat_in_the_number_of_runs(tmp_path):
     # in a fresh interpreter: tracemalloc counts every thread's memory, and a thread an
     # earlier test left in this worker (a classroom's counterfactual runs) once made the

@@ -80,6 +80,7 @@ def test_a_glob_over_the_sweep_folder_reads_one_table(sweep_folder):
     assert len(orgs) == 6 * orgs["organization"].nunique() and set(orgs["run_id"]) == set(runs["run_id"])
 
 
+@pytest.mark.slow  # make validation
 def test_the_ema_recipe_runs_twenty_experiments_and_scores_features(monkeypatch):
     out = io.StringIO()
     scope = {}
