@@ -127,8 +127,7 @@ def code_record(logic: bool = True) -> dict:
     the model's documentation. Reading the tokens takes a quarter of a second; each file's
     is kept for the process while the file is unchanged.
     """
-    out = {"coalition": _version("coalition"), **git_revision(SIM), **code_digests(logic)}
-    return out
+    return {"coalition": _version("coalition"), **git_revision(SIM), **code_digests(logic)}
 
 
 def code_digests(logic: bool = True) -> dict:

@@ -129,11 +129,9 @@ def check_references(spec: Scenario, where: Where, affordable: bool = True) -> N
     for i, org in enumerate(spec.organizations):
         _organization(org, ("organizations", i), names, where, hint)
     _unique(where, "organizations", [o.name for o in spec.organizations], 0, "another one")
-    sectors_seen: list[str] = []
+    sectors_read: dict[str, str] = {}
     for i, org in enumerate(spec.organizations):  # "Education" and "education" would be two silos
-        if org.sector not in sectors_seen:
-            _reads_apart(where, ("organizations", i, "sector"), org.sector, sectors_seen, "another sector")
-            sectors_seen.append(org.sector)
+        _reads_apart(where, ("organizations", i, "sector"), org.sector, sectors_read, "another sector")
     sectors = sorted({o.sector for o in spec.organizations})
     if spec.leader.sector not in sectors:
         hint = suggest(spec.leader.sector, sectors)
@@ -167,13 +165,14 @@ def check_references(spec: Scenario, where: Where, affordable: bool = True) -> N
 
 def _circumstances(spec: Scenario, where: Where) -> tuple:
     names: list[str] = []
+    names_read: dict[str, str] = {}
     for i, c in enumerate(spec.population.circumstances):
         loc = ("population", "circumstances", i)
         if c.name == "outcome":
             where.fail((*loc, "name"), '"outcome" is reserved for the outcome itself; choose another name')
         if c.name in names:
             where.fail((*loc, "name"), f"{c.name!r} appears twice; circumstance names must be unique")
-        _reads_apart(where, (*loc, "name"), c.name, names, "another circumstance's name")
+        _reads_apart(where, (*loc, "name"), c.name, names_read, "another circumstance's name")
         names.append(c.name)
         # the onset that keeps the prevalence steady must be a probability a step
         if c.prevalence > c.duration / (c.duration + 1):
@@ -185,16 +184,14 @@ def _circumstances(spec: Scenario, where: Where) -> tuple:
                 f"needs {onset:.3g} onsets per person and {step}, and a chance is at most 1; lower prevalence "
                 f"or raise duration (at most {c.duration / (c.duration + 1):.3g} for this duration)",
             )
-    labels: list[str] = []
-    groups: list[str] = list(names)  # a circumstance without a group is a group of its own name
+    labels: dict[str, str] = {}
+    groups = dict(names_read)  # a circumstance without a group is a group of its own name
     for i, c in enumerate(spec.population.circumstances):
         loc = ("population", "circumstances", i)
         if c.label:
             _reads_apart(where, (*loc, "label"), c.label, labels, "another circumstance's label")
-            labels.append(c.label)
-        if c.group and c.group not in groups:  # "Instability" and "instability" would be reported as two
+        if c.group:  # "Instability" and "instability" would be reported as two
             _reads_apart(where, (*loc, "group"), c.group, groups, "another group or circumstance")
-            groups.append(c.group)
     for i, c in enumerate(spec.population.circumstances):
         if c.group and c.group != c.name and c.group in names:  # "diagnosed: x" must say which x
             where.fail(
@@ -260,22 +257,19 @@ def _no_repeats(where: Where, loc: tuple, values: tuple) -> None:
 def _unique(where: Where, key: str, names: list, first: int, what: str) -> None:
     seen = {_as_read(n): n for n in names[:first]}
     for i in range(first, len(names)):
-        before = seen.get(_as_read(names[i]))
-        if before == names[i]:
+        if seen.get(_as_read(names[i])) == names[i]:
             where.fail((key, i - first, "name"), f"{names[i]!r} is already the name of {what}; names must be unique")
-        if before is not None:  # "Nursing department " beside "Nursing department": one name in every table
-            where.fail(
-                (key, i - first, "name"),
-                f"{names[i]!r} reads as {before!r}, the name of {what}; names must differ in more than case, "
-                "spaces, character width or invisible characters",
-            )
-        seen[_as_read(names[i])] = names[i]
+        # "Nursing department " beside "Nursing department": one name in every table
+        _reads_apart(where, (key, i - first, "name"), names[i], seen, f"the name of {what}")
 
 
-def _reads_apart(where: Where, loc: tuple, name: str, others: list, what: str) -> None:
-    """Refuse ``name`` when it reads as one of ``others`` without being it (case, spaces, width, invisible marks)."""
-    alike = next((o for o in others if o != name and _as_read(o) == _as_read(name)), None)
-    if alike is not None:
+def _reads_apart(where: Where, loc: tuple, name: str, seen: dict, what: str) -> None:
+    """Refuse ``name`` when it reads as another name in ``seen`` (as read -> as written); else add it.
+
+    Names read alike when they differ only in case, spaces, character width or invisible marks.
+    """
+    alike = seen.setdefault(_as_read(name), name)
+    if alike != name:
         where.fail(
             loc,
             f"{name!r} reads as {alike!r}, {what}; names must differ in more than case, spaces, character width "
